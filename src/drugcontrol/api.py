@@ -1,0 +1,169 @@
+"""The REST API at /api/v1/: authentication, the one error shape, pagination, routers."""
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest
+from ninja import Field, NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import PaginationBase
+from ninja.security import APIKeyCookie, HttpBearer
+
+from drugcontrol.core.errors import ServiceError
+from drugcontrol.core.services import token_authenticate
+
+logger = logging.getLogger(__name__)
+
+
+class BearerTokenAuth(HttpBearer):
+    """`Authorization: Bearer dct_...` with a token from the account page or the CLI."""
+
+    openapi_description = (
+        "An API token created on the account page or with `drugcontrol token create`."
+    )
+
+    def authenticate(self, request: HttpRequest, token: str):
+        user = token_authenticate(token)
+        if user is None:
+            return None
+        request.user = user
+        return user
+
+
+class BrowserSessionAuth(APIKeyCookie):
+    """The signed-in browser session; unsafe methods need the CSRF token (X-CSRFToken)."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+    openapi_description = "The browser session of a signed-in user (with CSRF on writes)."
+
+    def __init__(self):
+        super().__init__(csrf=True)
+
+    def authenticate(self, request: HttpRequest, key):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or user.organisation is None:
+            return None
+        if user.organisation.require_second_factor and not user.has_second_factor:
+            return None
+        return user
+
+
+api = NinjaAPI(
+    title="drugcontrol API",
+    version="1",
+    description=(
+        "The REST API of drugcontrol. Every list is paginated (`page`, `page_size` up to "
+        f"{settings.API_MAX_PAGE_SIZE}). Errors have one shape: "
+        '`{"error": {"code": ..., "message": ..., "details": ...}}`. '
+        "A record you may not see answers 404."
+    ),
+    urls_namespace="api",
+    auth=[BearerTokenAuth(), BrowserSessionAuth()],
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    details: Any = None
+
+
+class ErrorResponse(Schema):
+    error: ErrorBody
+
+
+def error_response(request, status: int, code: str, message, details=None):
+    return api.create_response(
+        request,
+        {"error": {"code": code, "message": str(message), "details": details or {}}},
+        status=status,
+    )
+
+
+def _field_name(location) -> str:
+    parts = [str(part) for part in location if part not in ("body", "query", "path", "payload")]
+    return ".".join(parts) or "__all__"
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request, exc: NinjaValidationError):
+    details: dict[str, list[str]] = {}
+    for error in exc.errors:
+        details.setdefault(_field_name(error.get("loc", ())), []).append(error.get("msg", ""))
+    return error_response(request, 422, "validation_error", "Some fields are not valid.", details)
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request, exc):
+    return error_response(
+        request,
+        401,
+        "not_authenticated",
+        "Sign in or send a valid API token (Authorization: Bearer).",
+    )
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return error_response(request, 404, "not_found", "Not found.")
+
+
+@api.exception_handler(ServiceError)
+def on_service_error(request, exc: ServiceError):
+    return error_response(request, exc.status, exc.code, exc.message, exc.details)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    codes = {400: "bad_request", 403: "permission_denied", 404: "not_found", 409: "conflict"}
+    return error_response(
+        request, exc.status_code, codes.get(exc.status_code, "error"), exc.message
+    )
+
+
+@api.exception_handler(Exception)
+def on_unexpected_error(request, exc):
+    logger.exception("Unhandled API error (request %s)", getattr(request, "id", ""))
+    return error_response(request, 500, "server_error", "An unexpected error occurred.")
+
+
+class PagePagination(PaginationBase):
+    """`page` (from 1) and `page_size` (at most API_MAX_PAGE_SIZE): two queries a page."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1)
+        page_size: int = Field(50, ge=1, le=settings.API_MAX_PAGE_SIZE)
+
+    class Output(Schema):
+        items: list[Any]
+        count: int
+        page: int
+        page_size: int
+        pages: int
+
+    items_attribute = "items"
+
+    def paginate_queryset(self, queryset, pagination: Input, **params):
+        count = queryset.count()
+        start = (pagination.page - 1) * pagination.page_size
+        items = list(queryset[start : start + pagination.page_size]) if start < count else []
+        return {
+            "items": items,
+            "count": count,
+            "page": pagination.page,
+            "page_size": pagination.page_size,
+            "pages": (count + pagination.page_size - 1) // pagination.page_size,
+        }
+
+
+def register_routers() -> None:
+    from drugcontrol.core.api import router as core_router
+
+    api.add_router("/", core_router)
+
+
+register_routers()

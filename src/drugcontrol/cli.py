@@ -1,0 +1,47 @@
+"""The `drugcontrol` console command: a thin front on Django's management commands."""
+
+import os
+import sys
+
+COMMANDS = {
+    "run": ("run", "migrate, load reference and demo data, print demo accounts, serve"),
+    "migrate": ("migrate", "create or upgrade the database tables"),
+    "load-reference": ("load_reference", "load or update reference data (countries)"),
+    "load-demo": ("load_demo", "load the demo organisations and accounts (idempotent)"),
+    "createuser": ("createuser", "create a user in a country's or the international organisation"),
+    "token": ("token", "create, list or revoke API tokens"),
+    "worker": ("db_worker", "run background tasks from the database queue"),
+    "audit": ("audit", "verify the audit log's hash chain"),
+    "check": ("healthcheck", "check the configuration and that the database is reachable"),
+    "manage": (None, "any Django management command (drugcontrol manage help)"),
+}
+
+
+def usage() -> str:
+    lines = ["usage: drugcontrol COMMAND [options]   (drugcontrol COMMAND --help for more)", ""]
+    lines += [f"  {name:<16}{description}" for name, (_c, description) in COMMANDS.items()]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "drugcontrol.settings")
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(usage())
+        return 0
+    name, rest = argv[0], argv[1:]
+    if name not in COMMANDS:
+        print(f"drugcontrol: unknown command {name!r}\n\n{usage()}", file=sys.stderr)
+        return 2
+    if name == "run":
+        # `run` is the local, single-machine server; production uses gunicorn (operations.md).
+        os.environ.setdefault("DEBUG", "1")
+    from django.core.management import execute_from_command_line
+
+    command = COMMANDS[name][0]
+    execute_from_command_line(["drugcontrol", *([command] if command else []), *rest])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

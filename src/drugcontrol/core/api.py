@@ -1,0 +1,279 @@
+"""Core endpoints: the signed-in user, countries, organisations, users, tokens, audit log."""
+
+import datetime
+
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
+
+from drugcontrol.api import ErrorResponse, PagePagination
+from drugcontrol.core import selectors, services
+
+router = Router(tags=["core"])
+ERRORS = {
+    401: ErrorResponse,
+    403: ErrorResponse,
+    404: ErrorResponse,
+    409: ErrorResponse,
+    422: ErrorResponse,
+}
+
+
+class CountryOut(Schema):
+    iso3: str
+    iso2: str
+    numeric: str
+    name: str
+    name_en: str
+    name_zh: str
+    region_code: str
+    region_name: str
+    subregion_code: str
+    subregion_name: str
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    kind: str
+    country: str | None = Field(None, alias="country_id")
+    require_second_factor: bool
+    is_active: bool
+    version: int
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    first_name: str
+    last_name: str
+    email: str
+    organisation_id: int | None
+    country: str | None = Field(None, alias="country_id")
+    role: str
+    is_active: bool
+    second_factor: bool = Field(False, alias="has_second_factor")
+    version: int
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime.datetime
+    expires_at: datetime.datetime | None
+    revoked_at: datetime.datetime | None
+    last_used_at: datetime.datetime | None
+
+
+class TokenCreated(TokenOut):
+    secret: str
+
+
+class AuditEventOut(Schema):
+    id: int
+    sequence: int
+    occurred_at: datetime.datetime
+    actor: str = Field("", alias="actor_username")
+    organisation_id: int | None
+    owner_organisation_id: int | None
+    country: str | None = Field(None, alias="country_id")
+    action: str
+    object_type: str
+    object_id: str
+    before: dict | None
+    after: dict | None
+    request_id: str
+    hash: str
+
+
+class OrganisationIn(Schema):
+    name: str
+    kind: str
+    country: str | None = None
+    require_second_factor: bool = False
+
+
+class OrganisationPatch(Schema):
+    version: int | None = None
+    name: str | None = None
+    require_second_factor: bool | None = None
+    is_active: bool | None = None
+
+
+class UserIn(Schema):
+    organisation_id: int
+    username: str
+    role: str
+    password: str
+    email: str = ""
+    first_name: str = ""
+    last_name: str = ""
+
+
+class UserPatch(Schema):
+    version: int | None = None
+    role: str | None = None
+    email: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    is_active: bool | None = None
+
+
+class TokenIn(Schema):
+    name: str = ""
+    expires_in_days: int | None = None
+
+
+def _changes(payload: Schema) -> tuple[int | None, dict]:
+    data = payload.dict(exclude_unset=True)
+    return data.pop("version", None), {
+        key: value for key, value in data.items() if value is not None
+    }
+
+
+@router.get("/me", response={200: UserOut, **ERRORS}, summary="The signed-in user")
+def me(request):
+    return request.auth
+
+
+@router.get("/countries", response={200: list[CountryOut], **ERRORS})
+@paginate(PagePagination)
+def list_countries(request, region: str | None = None, search: str | None = None):
+    return selectors.country_list(user=request.auth, region=region, search=search)
+
+
+@router.get("/countries/{code}", response={200: CountryOut, **ERRORS})
+def get_country(request, code: str):
+    return selectors.country_get(user=request.auth, code=code)
+
+
+@router.get("/organisations", response={200: list[OrganisationOut], **ERRORS})
+@paginate(PagePagination)
+def list_organisations(
+    request, kind: str | None = None, country: str | None = None, search: str | None = None
+):
+    return selectors.organisation_list(user=request.auth, kind=kind, country=country, search=search)
+
+
+@router.get("/organisations/{organisation_id}", response={200: OrganisationOut, **ERRORS})
+def get_organisation(request, organisation_id: int):
+    return selectors.organisation_get(user=request.auth, organisation_id=organisation_id)
+
+
+@router.post("/organisations", response={201: OrganisationOut, **ERRORS})
+def create_organisation(request, payload: OrganisationIn):
+    organisation = services.organisation_create(
+        actor=request.auth,
+        name=payload.name,
+        kind=payload.kind,
+        country_code=payload.country,
+        require_second_factor=payload.require_second_factor,
+    )
+    return 201, organisation
+
+
+@router.patch("/organisations/{organisation_id}", response={200: OrganisationOut, **ERRORS})
+def update_organisation(request, organisation_id: int, payload: OrganisationPatch):
+    organisation = selectors.organisation_get(user=request.auth, organisation_id=organisation_id)
+    version, changes = _changes(payload)
+    return services.organisation_update(
+        actor=request.auth, organisation=organisation, expected_version=version, **changes
+    )
+
+
+@router.get("/users", response={200: list[UserOut], **ERRORS})
+@paginate(PagePagination)
+def list_users(request, organisation_id: int | None = None, search: str | None = None):
+    return selectors.user_list(user=request.auth, organisation_id=organisation_id, search=search)
+
+
+@router.get("/users/{user_id}", response={200: UserOut, **ERRORS})
+def get_user(request, user_id: int):
+    return selectors.user_get(user=request.auth, user_id=user_id)
+
+
+@router.post("/users", response={201: UserOut, **ERRORS})
+def create_user(request, payload: UserIn):
+    organisation = selectors.organisation_get(
+        user=request.auth, organisation_id=payload.organisation_id
+    )
+    user = services.user_create(
+        actor=request.auth,
+        organisation=organisation,
+        username=payload.username,
+        role=payload.role,
+        password=payload.password,
+        email=payload.email,
+        first_name=payload.first_name,
+        last_name=payload.last_name,
+    )
+    return 201, user
+
+
+@router.patch("/users/{user_id}", response={200: UserOut, **ERRORS})
+def update_user(request, user_id: int, payload: UserPatch):
+    user = selectors.user_get(user=request.auth, user_id=user_id)
+    version, changes = _changes(payload)
+    return services.user_update(actor=request.auth, user=user, expected_version=version, **changes)
+
+
+@router.get("/tokens", response={200: list[TokenOut], **ERRORS}, summary="My API tokens")
+@paginate(PagePagination)
+def list_tokens(request):
+    return selectors.api_token_list(user=request.auth)
+
+
+@router.get("/tokens/{token_id}", response={200: TokenOut, **ERRORS})
+def get_token(request, token_id: int):
+    return selectors.api_token_get(user=request.auth, token_id=token_id)
+
+
+@router.post(
+    "/tokens",
+    response={201: TokenCreated, **ERRORS},
+    summary="Create an API token (the secret is shown only in this answer)",
+)
+def create_token(request, payload: TokenIn):
+    token, secret = services.token_create(
+        actor=request.auth,
+        user=request.auth,
+        name=payload.name,
+        expires_in_days=payload.expires_in_days,
+    )
+    token.secret = secret
+    return 201, token
+
+
+@router.post("/tokens/{token_id}/revoke", response={200: TokenOut, **ERRORS})
+def revoke_token(request, token_id: int):
+    token = selectors.api_token_get(user=request.auth, token_id=token_id)
+    return services.token_revoke(actor=request.auth, token=token)
+
+
+@router.get("/audit-events", response={200: list[AuditEventOut], **ERRORS})
+@paginate(PagePagination)
+def list_audit_events(
+    request,
+    action: str | None = None,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    actor: str | None = None,
+    country: str | None = None,
+    since: datetime.datetime | None = None,
+    until: datetime.datetime | None = None,
+):
+    return selectors.audit_event_list(
+        user=request.auth,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        actor=actor,
+        country=country,
+        since=since,
+        until=until,
+    )
+
+
+@router.get("/audit-events/{event_id}", response={200: AuditEventOut, **ERRORS})
+def get_audit_event(request, event_id: int):
+    return selectors.audit_event_get(user=request.auth, event_id=event_id)

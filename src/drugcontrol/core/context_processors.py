@@ -1,0 +1,23 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def navigation(request):
+    """The main navigation: only modules that exist and that the user may open."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or user.organisation is None:
+        return {"nav_items": []}
+    items = [
+        ("home", _("Home"), reverse("core:home")),
+        (
+            "organisation",
+            _("My organisation"),
+            reverse("core:organisation_detail", args=[user.organisation_id]),
+        ),
+    ]
+    if user.is_international:
+        items.append(("organisations", _("Organisations"), reverse("core:organisation_list")))
+    if user.is_international or user.is_org_admin:
+        items.append(("audit", _("Audit log"), reverse("core:audit_list")))
+    items.append(("api", _("API"), reverse("api-1.0.0:openapi-view")))
+    return {"nav_items": items}

@@ -1,0 +1,73 @@
+"""A small demo data set: organisations in a few countries and one account per role.
+
+Idempotent: records that exist are left alone, so a second run writes nothing.
+"""
+
+from dataclasses import dataclass, field
+
+from drugcontrol.core import services
+from drugcontrol.core.models import Organisation, OrganisationKind, User
+
+DEMO_PASSWORD = "demo-Passw0rd-2026"
+
+DEMO_ORGANISATIONS = [
+    ("International Narcotics Control Secretariat (demo)", OrganisationKind.INTERNATIONAL, None),
+    (
+        "China National Precursor Control Authority (demo)",
+        OrganisationKind.COMPETENT_AUTHORITY,
+        "CHN",
+    ),
+    ("China Customs Anti-Smuggling Bureau (demo)", OrganisationKind.LAW_ENFORCEMENT, "CHN"),
+    ("China National Forensic Laboratory (demo)", OrganisationKind.FORENSIC_LAB, "CHN"),
+    ("German Federal Opium Agency (demo)", OrganisationKind.COMPETENT_AUTHORITY, "DEU"),
+    ("Netherlands Financial Intelligence Unit (demo)", OrganisationKind.FIU, "NLD"),
+    ("Mexico Health Risk Commission (demo)", OrganisationKind.COMPETENT_AUTHORITY, "MEX"),
+    ("India Narcotics Control Bureau (demo)", OrganisationKind.LAW_ENFORCEMENT, "IND"),
+    ("Example Chemicals Ltd (demo)", OrganisationKind.OPERATOR, "DEU"),
+]
+
+# username, organisation index, role
+DEMO_USERS = [
+    ("intl_admin", 0, "admin"),
+    ("intl_analyst", 0, "viewer"),
+    ("chn_admin", 1, "admin"),
+    ("chn_officer", 1, "officer"),
+    ("chn_customs", 2, "focal_point"),
+    ("chn_lab", 3, "officer"),
+    ("deu_officer", 4, "focal_point"),
+    ("nld_fiu", 5, "officer"),
+    ("mex_officer", 6, "officer"),
+    ("ind_police", 7, "focal_point"),
+    ("deu_company", 8, "officer"),
+]
+
+
+@dataclass
+class DemoResult:
+    created: int = 0
+    accounts: list = field(default_factory=list)
+
+
+def load_demo() -> DemoResult:
+    result = DemoResult()
+    organisations = []
+    for name, kind, country in DEMO_ORGANISATIONS:
+        organisation = Organisation.objects.filter(name=name).first()
+        if organisation is None:
+            organisation = services.organisation_for(kind=kind, country_code=country, name=name)
+            result.created += 1
+        organisations.append(organisation)
+    for username, index, role in DEMO_USERS:
+        user = User.objects.select_related("organisation").filter(username=username).first()
+        if user is None:
+            user = services.user_create(
+                actor=None,
+                organisation=organisations[index],
+                username=username,
+                role=role,
+                password=DEMO_PASSWORD,
+                email=f"{username}@example.org",
+            )
+            result.created += 1
+        result.accounts.append(user)
+    return result

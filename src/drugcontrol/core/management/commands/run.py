@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from drugcontrol.core.demo import DEMO_PASSWORD
+
+
+class Command(BaseCommand):
+    help = (
+        "Prepare the embedded database (migrate, reference data, demo data), print the demo "
+        "accounts and serve on 127.0.0.1. For production use gunicorn (docs/operations.md)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--no-demo", action="store_true", help="do not load demo data")
+
+    def handle(self, *args, port, host, no_demo, **options):
+        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("load_reference", stdout=self.stdout)
+        if not no_demo:
+            accounts = call_command("load_demo", stdout=self.stdout, quiet=True)
+            self.stdout.write(
+                self.style.MIGRATE_HEADING(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
+            )
+            self.stdout.write(accounts or "")
+        self.stdout.write(
+            self.style.SUCCESS(f"\nServing on http://{host}:{port}/  (Ctrl+C stops)\n")
+        )
+        call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)

@@ -1,0 +1,57 @@
+import re
+import uuid
+
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import translation
+
+from drugcontrol.core.context import current_request_id
+
+_REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class RequestIdMiddleware:
+    """Give every request an id (or keep a well-formed one from the proxy) for the audit log."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request.id = incoming if _REQUEST_ID_PATTERN.match(incoming) else uuid.uuid4().hex
+        token = current_request_id.set(request.id)
+        try:
+            response = self.get_response(request)
+        finally:
+            current_request_id.reset(token)
+        response["X-Request-ID"] = request.id
+        return response
+
+
+class SecondFactorRequiredMiddleware:
+    """Signed-in users of an organisation that requires a second factor must enrol first.
+
+    Pages answer with a redirect to the set-up page; the API, which only token holders or
+    already-enrolled sessions can reach, is left to its own authentication.
+    """
+
+    allowed_prefixes = ("/accounts/", "/i18n/", "/static/", "/healthz", "/api/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            if user.preferred_language and not request.COOKIES.get("django_language"):
+                translation.activate(user.preferred_language)
+                request.LANGUAGE_CODE = translation.get_language()
+            organisation = user.organisation
+            if (
+                organisation is not None
+                and organisation.require_second_factor
+                and not user.has_second_factor
+                and not request.path.startswith(self.allowed_prefixes)
+            ):
+                return redirect(reverse("core:second_factor"))
+        return self.get_response(request)

@@ -1,0 +1,229 @@
+"""Countries, organisations, users, API tokens and the audit log."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class Country(models.Model):
+    """An ISO 3166-1 country or territory with its UN M49 region."""
+
+    iso3 = models.CharField(_("ISO alpha-3"), max_length=3, primary_key=True)
+    iso2 = models.CharField(_("ISO alpha-2"), max_length=2, unique=True)
+    numeric = models.CharField(_("ISO numeric"), max_length=3, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200, blank=True)
+    name_fr = models.CharField(_("name (French)"), max_length=200, blank=True)
+    name_es = models.CharField(_("name (Spanish)"), max_length=200, blank=True)
+    name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=200, blank=True)
+    region_code = models.CharField(_("M49 region code"), max_length=3, blank=True)
+    region_name = models.CharField(_("M49 region"), max_length=100, blank=True)
+    subregion_code = models.CharField(_("M49 sub-region code"), max_length=3, blank=True)
+    subregion_name = models.CharField(_("M49 sub-region"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("country or territory")
+        verbose_name_plural = _("countries and territories")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The name in the active language, falling back to English."""
+        language = (get_language() or "en").lower()
+        if language.startswith("zh"):
+            return self.name_zh or self.name_en
+        for code in ("fr", "es", "ru", "ar"):
+            if language.startswith(code):
+                return getattr(self, f"name_{code}") or self.name_en
+        return self.name_en
+
+
+class OrganisationKind(models.TextChoices):
+    COMPETENT_AUTHORITY = "competent_authority", _("Competent national authority")
+    LAW_ENFORCEMENT = "law_enforcement", _("Law enforcement (customs, police)")
+    FORENSIC_LAB = "forensic_lab", _("Forensic laboratory")
+    FIU = "fiu", _("Financial intelligence unit")
+    OPERATOR = "operator", _("Industry operator")
+    INTERNATIONAL = "international", _("International secretariat")
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+    )
+    require_second_factor = models.BooleanField(_("second factor required"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["country_id", "name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                name="organisation_country_matches_kind",
+                condition=(Q(kind="international") & Q(country__isnull=True))
+                | (~Q(kind="international") & Q(country__isnull=False)),
+            ),
+            models.UniqueConstraint(fields=["country", "name"], name="organisation_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_international(self) -> bool:
+        return self.kind == OrganisationKind.INTERNATIONAL
+
+
+class Role(models.TextChoices):
+    VIEWER = "viewer", _("Viewer")
+    OFFICER = "officer", _("Officer")
+    FOCAL_POINT = "focal_point", _("Focal point")
+    ADMIN = "admin", _("Administrator")
+
+
+class User(AbstractUser):
+    """A person signing in; belongs to exactly one organisation with one role."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,  # only for the database superuser created by `createsuperuser`
+        blank=True,
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.VIEWER)
+    preferred_language = models.CharField(_("preferred language"), max_length=8, blank=True)
+    totp_secret = models.CharField(max_length=64, blank=True)
+    totp_confirmed_at = models.DateTimeField(null=True, blank=True)
+    totp_last_counter = models.BigIntegerField(null=True, blank=True)
+    failed_sign_ins = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def country(self) -> Country | None:
+        return self.organisation.country if self.organisation_id else None
+
+    @property
+    def country_id(self) -> str | None:
+        return self.organisation.country_id if self.organisation_id else None
+
+    @property
+    def is_international(self) -> bool:
+        return bool(self.organisation_id) and self.organisation.is_international
+
+    @property
+    def is_org_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_confirmed_at is not None
+
+    def is_locked(self, now=None) -> bool:
+        return self.locked_until is not None and self.locked_until > (now or timezone.now())
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only a SHA-256 digest of the secret is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=16, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class AuditEvent(models.Model):
+    """One append-only, hash-chained record of a write.
+
+    The database refuses UPDATE and DELETE on this table (triggers in migration 0002);
+    `drugcontrol audit verify` recomputes the chain to find rows changed or removed anyway.
+    """
+
+    sequence = models.BigIntegerField(unique=True)
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    actor_username = models.CharField(max_length=150, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    country = models.ForeignKey(
+        Country, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    owner_organisation = models.ForeignKey(
+        Organisation, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=100, db_index=True)
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-sequence"]
+        indexes = [
+            models.Index(fields=["organisation", "-sequence"]),
+            models.Index(fields=["owner_organisation", "-sequence"]),
+            models.Index(fields=["country", "-sequence"]),
+            models.Index(fields=["object_type", "object_id"]),
+        ]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditChainHead(models.Model):
+    """The last link of the audit chain, updated with every event, so a deleted tail shows."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    sequence = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"audit chain head at #{self.sequence}"

@@ -1,0 +1,179 @@
+"""Every read of the core app, scoped to the acting user through one rule per record kind."""
+
+from django.db.models import Count, Q, QuerySet
+
+from drugcontrol.core.models import ApiToken, AuditEvent, Country, Organisation, User
+from drugcontrol.core.visibility import get_visible_or_404, visibility_rule, visible
+
+# --- visibility rules (the only place these decisions are made) ---------------------------
+
+
+@visibility_rule(Country)
+def countries_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """Reference data: every signed-in user sees every country."""
+    return queryset
+
+
+@visibility_rule(Organisation)
+def organisations_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """National users see their own country's organisations and the international ones;
+    the international secretariat sees all."""
+    if user.is_international:
+        return queryset
+    return queryset.filter(Q(country_id=user.country_id) | Q(country__isnull=True))
+
+
+@visibility_rule(User)
+def users_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """Colleagues of one's own organisation; international administrators see everyone."""
+    if user.is_international and user.is_org_admin:
+        return queryset
+    return queryset.filter(organisation_id=user.organisation_id)
+
+
+@visibility_rule(ApiToken)
+def api_tokens_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """A token is seen by its owner and by administrators of the owner's organisation."""
+    if user.is_org_admin:
+        return queryset.filter(Q(user_id=user.pk) | Q(user__organisation_id=user.organisation_id))
+    return queryset.filter(user_id=user.pk)
+
+
+@visibility_rule(AuditEvent)
+def audit_events_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """International users see the whole log; an organisation's administrators see what its
+    members did and what was done to its records; everyone sees their own actions."""
+    if user.is_international:
+        return queryset
+    if user.is_org_admin:
+        return queryset.filter(
+            Q(organisation_id=user.organisation_id)
+            | Q(owner_organisation_id=user.organisation_id)
+            | Q(actor_id=user.pk)
+        )
+    return queryset.filter(actor_id=user.pk)
+
+
+# --- list and detail selectors --------------------------------------------------------------
+
+
+def country_list(*, user, region: str | None = None, search: str | None = None) -> QuerySet:
+    queryset = visible(Country, user)
+    if region:
+        queryset = queryset.filter(Q(region_code=region) | Q(subregion_code=region))
+    if search:
+        queryset = queryset.filter(
+            Q(iso3__iexact=search)
+            | Q(iso2__iexact=search)
+            | Q(name_en__icontains=search)
+            | Q(name_zh__icontains=search)
+        )
+    return queryset.order_by("iso3")
+
+
+def country_get(*, user, code: str) -> Country:
+    return get_visible_or_404(Country, user, iso3=(code or "").upper())
+
+
+def organisation_list(
+    *, user, kind: str | None = None, country: str | None = None, search: str | None = None
+) -> QuerySet:
+    queryset = visible(Organisation, user).select_related("country")
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if country:
+        queryset = queryset.filter(country_id=country.upper())
+    if search:
+        queryset = queryset.filter(name__icontains=search)
+    return queryset.annotate(member_count=Count("users", filter=Q(users__is_active=True))).order_by(
+        "country_id", "name", "pk"
+    )
+
+
+def organisation_get(*, user, organisation_id: int) -> Organisation:
+    return get_visible_or_404(
+        Organisation.objects.select_related("country"), user, pk=organisation_id
+    )
+
+
+def user_list(
+    *, user, organisation_id: int | None = None, search: str | None = None, active=None
+) -> QuerySet:
+    queryset = visible(User, user).select_related("organisation__country")
+    if organisation_id:
+        queryset = queryset.filter(organisation_id=organisation_id)
+    if search:
+        queryset = queryset.filter(
+            Q(username__icontains=search)
+            | Q(first_name__icontains=search)
+            | Q(last_name__icontains=search)
+            | Q(email__icontains=search)
+        )
+    if active is not None:
+        queryset = queryset.filter(is_active=active)
+    return queryset.order_by("username", "pk")
+
+
+def user_get(*, user, user_id: int) -> User:
+    return get_visible_or_404(
+        User.objects.select_related("organisation__country"), user, pk=user_id
+    )
+
+
+def api_token_list(*, user, owner_id: int | None = None, include_revoked=True) -> QuerySet:
+    queryset = visible(ApiToken, user).select_related("user")
+    queryset = queryset.filter(user_id=owner_id or user.pk)
+    if not include_revoked:
+        queryset = queryset.filter(revoked_at__isnull=True)
+    return queryset.order_by("-created_at", "-pk")
+
+
+def api_token_get(*, user, token_id: int) -> ApiToken:
+    return get_visible_or_404(
+        ApiToken.objects.select_related("user__organisation"), user, pk=token_id
+    )
+
+
+def audit_event_list(
+    *,
+    user,
+    action: str | None = None,
+    object_type: str | None = None,
+    object_id: str | None = None,
+    actor: str | None = None,
+    country: str | None = None,
+    since=None,
+    until=None,
+) -> QuerySet:
+    queryset = visible(AuditEvent, user)
+    if action:
+        queryset = queryset.filter(action__startswith=action)
+    if object_type:
+        queryset = queryset.filter(object_type=object_type)
+    if object_id:
+        queryset = queryset.filter(object_id=object_id)
+    if actor:
+        queryset = queryset.filter(actor_username__iexact=actor)
+    if country:
+        queryset = queryset.filter(country_id=country.upper())
+    if since:
+        queryset = queryset.filter(occurred_at__gte=since)
+    if until:
+        queryset = queryset.filter(occurred_at__lt=until)
+    return queryset.order_by("-sequence")
+
+
+def audit_event_get(*, user, event_id: int) -> AuditEvent:
+    return get_visible_or_404(AuditEvent, user, pk=event_id)
+
+
+def home_summary(*, user) -> dict:
+    """What the home page shows about the user's organisation."""
+    organisation = user.organisation
+    members = visible(User, user).filter(organisation_id=organisation.pk, is_active=True)
+    return {
+        "organisation": organisation,
+        "member_count": members.count(),
+        "recent_events": list(audit_event_list(user=user)[:8]),
+        "token_count": api_token_list(user=user, include_revoked=False).count(),
+    }

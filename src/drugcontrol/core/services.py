@@ -1,0 +1,597 @@
+"""Every write of the core app: one transaction and one audit event each."""
+
+import datetime
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+import pyotp
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from drugcontrol.core.audit import record_event, snapshot
+from drugcontrol.core.errors import Conflict, PermissionDenied, ValidationFailed
+from drugcontrol.core.models import (
+    ApiToken,
+    Country,
+    Organisation,
+    OrganisationKind,
+    Role,
+    User,
+)
+
+ORGANISATION_FIELDS = ["name", "kind", "country", "require_second_factor", "is_active"]
+USER_FIELDS = ["username", "email", "first_name", "last_name", "organisation", "role", "is_active"]
+TOKEN_PREFIX = "dct_"
+
+
+# --- organisations ------------------------------------------------------------------------
+
+
+def _require_international_admin(actor) -> None:
+    if not (actor.is_international and actor.is_org_admin):
+        raise PermissionDenied(
+            _("Only administrators of the international secretariat may do this.")
+        )
+
+
+def _check_version(instance, expected_version: int | None) -> None:
+    if expected_version is not None and instance.version != expected_version:
+        raise Conflict(
+            _("This record was changed by someone else. Reload it and try again."),
+            details={"current_version": instance.version},
+        )
+
+
+def _organisation_country(kind: str, country_code: str | None) -> Country | None:
+    if kind not in OrganisationKind.values:
+        raise ValidationFailed({"kind": [_("Unknown organisation kind.")]})
+    if kind == OrganisationKind.INTERNATIONAL:
+        if country_code:
+            raise ValidationFailed(
+                {"country": [_("An international organisation has no country.")]}
+            )
+        return None
+    if not country_code:
+        raise ValidationFailed({"country": [_("A national organisation needs a country.")]})
+    country = Country.objects.filter(iso3=country_code.upper()).first()
+    if country is None:
+        raise ValidationFailed({"country": [_("Unknown country code.")]})
+    return country
+
+
+def organisation_create(
+    *, actor, name: str, kind: str, country_code: str | None, require_second_factor=False
+) -> Organisation:
+    _require_international_admin(actor)
+    return _organisation_create(
+        actor=actor,
+        name=name,
+        kind=kind,
+        country_code=country_code,
+        require_second_factor=require_second_factor,
+    )
+
+
+def _organisation_create(*, actor, name, kind, country_code, require_second_factor=False):
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed({"name": [_("A name is required.")]})
+    country = _organisation_country(kind, country_code)
+    if Organisation.objects.filter(country=country, name__iexact=name).exists():
+        raise ValidationFailed({"name": [_("An organisation with this name already exists.")]})
+    with transaction.atomic():
+        organisation = Organisation.objects.create(
+            name=name, kind=kind, country=country, require_second_factor=require_second_factor
+        )
+        record_event(
+            actor=actor,
+            action="organisation.created",
+            obj=organisation,
+            after=snapshot(organisation, ORGANISATION_FIELDS),
+            owner_organisation=organisation,
+        )
+    return organisation
+
+
+def organisation_update(
+    *, actor, organisation: Organisation, expected_version: int | None = None, **changes
+) -> Organisation:
+    """Change name, second-factor requirement or active flag.
+
+    International admins may change any organisation; an organisation's own admins may
+    require a second factor for their organisation.
+    """
+    allowed = {"name", "require_second_factor", "is_active"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationFailed({field: [_("This field cannot be changed.")] for field in unknown})
+    own_admin = actor.organisation_id == organisation.pk and actor.is_org_admin
+    international_admin = actor.is_international and actor.is_org_admin
+    if not international_admin and not (own_admin and set(changes) <= {"require_second_factor"}):
+        raise PermissionDenied(_("You may not change this organisation."))
+    if "name" in changes:
+        changes["name"] = (changes["name"] or "").strip()
+        if not changes["name"]:
+            raise ValidationFailed({"name": [_("A name is required.")]})
+    with transaction.atomic():
+        current = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        _check_version(current, expected_version)
+        before = snapshot(current, ORGANISATION_FIELDS)
+        for field, value in changes.items():
+            setattr(current, field, value)
+        current.version = F("version") + 1
+        current.save()
+        current.refresh_from_db()
+        record_event(
+            actor=actor,
+            action="organisation.updated",
+            obj=current,
+            owner_organisation=current,
+            before=before,
+            after=snapshot(current, ORGANISATION_FIELDS),
+        )
+    return current
+
+
+# --- users ----------------------------------------------------------------------------------
+
+
+def _may_manage_users_of(actor, organisation: Organisation) -> bool:
+    if actor is None:  # command line, run by the operator of the installation
+        return True
+    if not actor.is_org_admin:
+        return False
+    return actor.is_international or actor.organisation_id == organisation.pk
+
+
+def _validated_password(password: str, user: User) -> str:
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationFailed({"password": list(error.messages)}) from None
+    return password
+
+
+def user_create(
+    *,
+    actor,
+    organisation: Organisation,
+    username: str,
+    role: str,
+    password: str,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+) -> User:
+    """Create a user in `organisation`. `actor=None` means the command line."""
+    if not _may_manage_users_of(actor, organisation):
+        raise PermissionDenied(_("You may not add users to this organisation."))
+    username = (username or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not username:
+        errors["username"] = [_("A user name is required.")]
+    elif User.objects.filter(username__iexact=username).exists():
+        errors["username"] = [_("This user name is taken.")]
+    if role not in Role.values:
+        errors["role"] = [_("Unknown role.")]
+    if errors:
+        raise ValidationFailed(errors)
+    user = User(
+        username=username,
+        organisation=organisation,
+        role=role,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+    )
+    user.set_password(_validated_password(password, user))
+    with transaction.atomic():
+        user.save()
+        record_event(
+            actor=actor,
+            action="user.created",
+            obj=user,
+            after=snapshot(user, USER_FIELDS),
+            owner_organisation=organisation,
+        )
+    return user
+
+
+def user_update(*, actor, user: User, expected_version: int | None = None, **changes) -> User:
+    """Change a user's role, names, e-mail or active flag (administrators only)."""
+    allowed = {"role", "email", "first_name", "last_name", "is_active"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationFailed({field: [_("This field cannot be changed.")] for field in unknown})
+    if not _may_manage_users_of(actor, user.organisation):
+        raise PermissionDenied(_("You may not change this user."))
+    if "role" in changes and changes["role"] not in Role.values:
+        raise ValidationFailed({"role": [_("Unknown role.")]})
+    if (
+        actor is not None
+        and actor.pk == user.pk
+        and (changes.get("is_active") is False or changes.get("role", Role.ADMIN) != Role.ADMIN)
+    ):
+        raise ValidationFailed({"role": [_("You cannot demote or deactivate yourself.")]})
+    with transaction.atomic():
+        current = User.objects.select_for_update().get(pk=user.pk)
+        _check_version(current, expected_version)
+        before = snapshot(current, USER_FIELDS)
+        for field, value in changes.items():
+            setattr(current, field, value)
+        current.version = F("version") + 1
+        current.save()
+        current.refresh_from_db()
+        record_event(
+            actor=actor,
+            action="user.updated",
+            obj=current,
+            before=before,
+            after=snapshot(current, USER_FIELDS),
+            owner_organisation=current.organisation,
+        )
+    return current
+
+
+def profile_update(
+    *, actor: User, email: str, first_name: str, last_name: str, preferred_language: str
+) -> User:
+    fields = ["email", "first_name", "last_name", "preferred_language"]
+    languages = {code for code, _name in settings.LANGUAGES}
+    if preferred_language and preferred_language not in languages:
+        raise ValidationFailed({"preferred_language": [_("Unknown language.")]})
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=actor.pk)
+        before = snapshot(user, fields)
+        user.email, user.first_name, user.last_name = email, first_name, last_name
+        user.preferred_language = preferred_language
+        user.save(update_fields=fields)
+        record_event(
+            actor=actor,
+            action="user.profile_updated",
+            obj=user,
+            owner_organisation=user.organisation,
+            before=before,
+            after=snapshot(user, fields),
+        )
+    return user
+
+
+def password_change(*, actor: User, current_password: str, new_password: str) -> None:
+    if not actor.check_password(current_password):
+        raise ValidationFailed({"current_password": [_("The current password is wrong.")]})
+    _validated_password(new_password, actor)
+    with transaction.atomic():
+        actor.set_password(new_password)
+        actor.save(update_fields=["password"])
+        record_event(
+            actor=actor,
+            action="user.password_changed",
+            obj=actor,
+            owner_organisation=actor.organisation,
+        )
+
+
+def password_set(*, actor, user: User, new_password: str) -> None:
+    """An administrator (or the command line, `actor=None`) sets someone's password."""
+    if not _may_manage_users_of(actor, user.organisation):
+        raise PermissionDenied(_("You may not change this user."))
+    _validated_password(new_password, user)
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.failed_sign_ins = 0
+        user.locked_until = None
+        user.save(update_fields=["password", "failed_sign_ins", "locked_until"])
+        record_event(
+            actor=actor,
+            action="user.password_set",
+            obj=user,
+            owner_organisation=user.organisation,
+        )
+
+
+# --- sign-in, lock-out and second factor ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    user: User | None
+    needs_second_factor: bool = False
+    locked: bool = False
+
+
+def sign_in_check_password(*, username: str, password: str, now=None) -> SignInResult:
+    """Check a password; count failures and lock the account after too many."""
+    now = now or timezone.now()
+    user = User.objects.select_related("organisation").filter(username__iexact=username).first()
+    if user is None:
+        # Hash anyway so that unknown names take as long as known ones.
+        User().set_password(password)
+        return SignInResult(user=None)
+    if user.is_locked(now):
+        return SignInResult(user=None, locked=True)
+    active = user.is_active and (user.organisation is None or user.organisation.is_active)
+    if not user.check_password(password) or not active:
+        sign_in_record_failure(user=user, now=now)
+        user.refresh_from_db(fields=["locked_until"])
+        return SignInResult(user=None, locked=user.is_locked(now))
+    return SignInResult(user=user, needs_second_factor=user.has_second_factor)
+
+
+def sign_in_record_failure(*, user: User, now=None) -> None:
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = User.objects.select_for_update().get(pk=user.pk)
+        current.failed_sign_ins += 1
+        locked = current.failed_sign_ins >= settings.SIGN_IN_MAX_FAILURES
+        if locked:
+            current.locked_until = now + datetime.timedelta(
+                minutes=settings.SIGN_IN_LOCKOUT_MINUTES
+            )
+            current.failed_sign_ins = 0
+        current.save(update_fields=["failed_sign_ins", "locked_until"])
+        record_event(
+            actor=None,
+            action="auth.locked_out" if locked else "auth.sign_in_failed",
+            obj=current,
+            owner_organisation=current.organisation,
+            after={"locked_until": current.locked_until} if locked else None,
+        )
+
+
+def sign_in_succeeded(*, user: User, second_factor: bool) -> None:
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(failed_sign_ins=0, last_login=timezone.now())
+        record_event(
+            actor=user,
+            action="auth.signed_in",
+            obj=user,
+            owner_organisation=user.organisation,
+            after={"second_factor": second_factor},
+        )
+
+
+def sign_in_verify_totp(*, user: User, code: str, now=None) -> bool:
+    """Check a second-factor code; each code is accepted once."""
+    now = now or timezone.now()
+    totp = pyotp.TOTP(user.totp_secret)
+    code = (code or "").strip().replace(" ", "")
+    with transaction.atomic():
+        current = User.objects.select_for_update().get(pk=user.pk)
+        for drift in (0, -1, 1):
+            moment = now + datetime.timedelta(seconds=drift * totp.interval)
+            counter = totp.timecode(moment)
+            if secrets.compare_digest(totp.at(moment), code):
+                if current.totp_last_counter is not None and counter <= current.totp_last_counter:
+                    break  # replayed code
+                current.totp_last_counter = counter
+                current.save(update_fields=["totp_last_counter"])
+                return True
+    sign_in_record_failure(user=user, now=now)
+    return False
+
+
+def second_factor_begin(*, actor: User) -> str:
+    """Start enrolment: store a fresh secret (not yet active) and return it."""
+    secret = pyotp.random_base32()
+    with transaction.atomic():
+        User.objects.filter(pk=actor.pk).update(totp_secret=secret, totp_confirmed_at=None)
+        record_event(
+            actor=actor,
+            action="user.second_factor_enrolment_started",
+            obj=actor,
+            owner_organisation=actor.organisation,
+        )
+    actor.totp_secret, actor.totp_confirmed_at = secret, None
+    return secret
+
+
+def second_factor_confirm(*, actor: User, code: str, now=None) -> None:
+    now = now or timezone.now()
+    if not actor.totp_secret:
+        raise ValidationFailed({"code": [_("Start the set-up first.")]})
+    if not pyotp.TOTP(actor.totp_secret).verify((code or "").strip(), for_time=now, valid_window=1):
+        raise ValidationFailed(
+            {"code": [_("The code is not valid. Check the time on your device.")]}
+        )
+    with transaction.atomic():
+        User.objects.filter(pk=actor.pk).update(totp_confirmed_at=now)
+        record_event(
+            actor=actor,
+            action="user.second_factor_enabled",
+            obj=actor,
+            owner_organisation=actor.organisation,
+        )
+    actor.totp_confirmed_at = now
+
+
+def second_factor_disable(*, actor, user: User) -> None:
+    """The user, or an administrator of their organisation, removes the second factor."""
+    if actor.pk != user.pk and not _may_manage_users_of(actor, user.organisation):
+        raise PermissionDenied(_("You may not change this user."))
+    if actor.pk == user.pk and user.organisation and user.organisation.require_second_factor:
+        raise ValidationFailed(
+            {"code": [_("Your organisation requires a second factor; it cannot be removed.")]}
+        )
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(
+            totp_secret="", totp_confirmed_at=None, totp_last_counter=None
+        )
+        record_event(
+            actor=actor,
+            action="user.second_factor_disabled",
+            obj=user,
+            owner_organisation=user.organisation,
+        )
+    user.totp_secret, user.totp_confirmed_at = "", None
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+
+def token_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def token_create(
+    *, actor, user: User, name: str, expires_in_days: int | None = None
+) -> tuple[ApiToken, str]:
+    """Create a token for `user`; returns the record and the secret, shown only once."""
+    if actor is not None and actor.pk != user.pk:
+        raise PermissionDenied(_("You may only create tokens for yourself."))
+    name = (name or "").strip() or _("API token")
+    if expires_in_days is None:
+        expires_in_days = settings.API_TOKEN_DEFAULT_DAYS
+    if expires_in_days < 1 or expires_in_days > 366 * 2:
+        raise ValidationFailed({"expires_in_days": [_("Choose between 1 and 732 days.")]})
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user,
+            name=name[:100],
+            prefix=secret[: len(TOKEN_PREFIX) + 6],
+            digest=token_digest(secret),
+            expires_at=timezone.now() + datetime.timedelta(days=expires_in_days),
+        )
+        record_event(
+            actor=actor,
+            action="token.created",
+            obj=token,
+            after=snapshot(token, ["user", "name", "prefix", "expires_at"]),
+            owner_organisation=user.organisation,
+        )
+    return token, secret
+
+
+def token_revoke(*, actor, token: ApiToken) -> ApiToken:
+    """Revoke a token: its owner, an administrator of the owner's organisation, or the
+    command line (`actor=None`)."""
+    if (
+        actor is not None
+        and token.user_id != actor.pk
+        and not _may_manage_users_of(actor, token.user.organisation)
+    ):
+        raise PermissionDenied(_("You may not revoke this token."))
+    with transaction.atomic():
+        current = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if current.revoked_at is None:
+            current.revoked_at = timezone.now()
+            current.save(update_fields=["revoked_at"])
+            record_event(
+                actor=actor,
+                action="token.revoked",
+                obj=current,
+                after=snapshot(current, ["revoked_at"]),
+            )
+    return current
+
+
+def token_authenticate(secret: str, now=None) -> User | None:
+    """The active user a bearer secret belongs to, or None. Read-mostly: no audit event."""
+    if not secret or not secret.startswith(TOKEN_PREFIX):
+        return None
+    now = now or timezone.now()
+    token = (
+        ApiToken.objects.select_related("user__organisation__country")
+        .filter(digest=token_digest(secret))
+        .first()
+    )
+    if token is None or not token.is_usable(now):
+        return None
+    user = token.user
+    if not user.is_active or (user.organisation and not user.organisation.is_active):
+        return None
+    # Record use at most once a minute to keep the hot path free of writes.
+    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return user
+
+
+# --- command-line helpers -------------------------------------------------------------------
+
+
+def organisation_for(*, kind: str, country_code: str | None, name: str | None = None):
+    """Find the organisation of this kind in this country, creating it when missing."""
+    country = _organisation_country(kind, country_code)
+    queryset = Organisation.objects.filter(kind=kind, country=country)
+    if name:
+        queryset = queryset.filter(name__iexact=name.strip())
+    organisation = queryset.order_by("pk").first()
+    if organisation is not None:
+        return organisation
+    if not name:
+        with translation.override("en"):
+            kind_label = str(OrganisationKind(kind).label)
+        name = f"{kind_label} ({country.iso3})" if country else kind_label
+    return _organisation_create(actor=None, name=name, kind=kind, country_code=country_code)
+
+
+# --- reference data -------------------------------------------------------------------------
+
+COUNTRY_FIELDS = [
+    "iso2",
+    "numeric",
+    "name_en",
+    "name_zh",
+    "name_fr",
+    "name_es",
+    "name_ru",
+    "name_ar",
+    "region_code",
+    "region_name",
+    "subregion_code",
+    "subregion_name",
+]
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    total: int
+    created: int
+    updated: int
+    unchanged: int
+
+
+def countries_load(*, rows: list[dict], source: str) -> LoadResult:
+    """Insert or update countries from the reference file; no event when nothing changed."""
+    existing = {country.iso3: country for country in Country.objects.all()}
+    to_create, to_update, changes = [], [], {}
+    for row in rows:
+        values = {field: row.get(field) or "" for field in COUNTRY_FIELDS}
+        current = existing.get(row["iso3"])
+        if current is None:
+            to_create.append(Country(iso3=row["iso3"], **values))
+            continue
+        changed = {f: v for f, v in values.items() if getattr(current, f) != v}
+        if changed:
+            for field, value in changed.items():
+                setattr(current, field, value)
+            to_update.append(current)
+            changes[current.iso3] = changed
+    if to_create or to_update:
+        with transaction.atomic():
+            Country.objects.bulk_create(to_create)
+            if to_update:
+                Country.objects.bulk_update(to_update, COUNTRY_FIELDS)
+            record_event(
+                actor=None,
+                action="reference.countries_loaded",
+                object_type="core.country",
+                after={
+                    "source": source,
+                    "created": sorted(c.iso3 for c in to_create),
+                    "updated": changes,
+                },
+            )
+    return LoadResult(
+        total=len(rows),
+        created=len(to_create),
+        updated=len(to_update),
+        unchanged=len(rows) - len(to_create) - len(to_update),
+    )

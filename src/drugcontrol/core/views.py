@@ -1,0 +1,413 @@
+"""Server-rendered pages of the core app. Reads through selectors, writes through services."""
+
+import base64
+import datetime
+
+import pyotp
+import segno
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_POST
+
+from drugcontrol.core import selectors, services
+from drugcontrol.core.errors import Conflict, ServiceError
+from drugcontrol.core.forms import (
+    AuditFilterForm,
+    CodeForm,
+    OrganisationCreateForm,
+    PasswordChangeForm,
+    ProfileForm,
+    SecondFactorPolicyForm,
+    SignInForm,
+    TokenForm,
+    UserCreateForm,
+    UserEditForm,
+    add_service_error,
+)
+from drugcontrol.core.models import User
+
+PAGE_SIZE = 50
+PENDING_SESSION_KEY = "pending_second_factor_user"
+PENDING_MAX_AGE = datetime.timedelta(minutes=5)
+BACKEND = "drugcontrol.core.backends.OrganisationAwareBackend"
+
+
+def paginate(request, queryset, page_size=PAGE_SIZE):
+    return Paginator(queryset, page_size).get_page(request.GET.get("page"))
+
+
+# --- health ---------------------------------------------------------------------------------
+
+
+@require_GET
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:
+        return JsonResponse(
+            {"status": "error", "database": "error", "detail": type(error).__name__}, status=503
+        )
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+# --- sign-in --------------------------------------------------------------------------------
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return "/"
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+def sign_in(request):
+    if request.user.is_authenticated:
+        return redirect("core:home")
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = services.sign_in_check_password(
+            username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+        )
+        if result.locked:
+            form.add_error(None, _("Too many failed attempts. The account is locked for a while."))
+        elif result.user is None:
+            form.add_error(None, _("The user name or password is wrong."))
+        elif result.needs_second_factor:
+            request.session[PENDING_SESSION_KEY] = {
+                "user": result.user.pk,
+                "at": timezone.now().isoformat(),
+                "next": _next_url(request),
+            }
+            return redirect("core:sign_in_second_factor")
+        else:
+            login(request, result.user, backend=BACKEND)
+            services.sign_in_succeeded(user=result.user, second_factor=False)
+            return redirect(_next_url(request))
+    return render(request, "core/sign_in.html", {"form": form, "next": _next_url(request)})
+
+
+@csrf_protect
+@never_cache
+def sign_in_second_factor(request):
+    pending = request.session.get(PENDING_SESSION_KEY)
+    started = datetime.datetime.fromisoformat(pending["at"]) if pending else None
+    if not pending or timezone.now() - started > PENDING_MAX_AGE:
+        request.session.pop(PENDING_SESSION_KEY, None)
+        return redirect("core:sign_in")
+    user = User.objects.select_related("organisation").filter(pk=pending["user"]).first()
+    if user is None or user.is_locked():
+        request.session.pop(PENDING_SESSION_KEY, None)
+        return redirect("core:sign_in")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.sign_in_verify_totp(user=user, code=form.cleaned_data["code"]):
+            request.session.pop(PENDING_SESSION_KEY, None)
+            login(request, user, backend=BACKEND)
+            services.sign_in_succeeded(user=user, second_factor=True)
+            return redirect(pending.get("next") or "/")
+        form.add_error("code", _("The code is not valid."))
+    return render(request, "core/sign_in_second_factor.html", {"form": form})
+
+
+@require_POST
+def sign_out(request):
+    logout(request)
+    return redirect("core:sign_in")
+
+
+# --- home and account -----------------------------------------------------------------------
+
+
+@login_required
+def home(request):
+    if request.user.organisation is None:
+        return render(request, "core/no_organisation.html", status=403)
+    return render(request, "core/home.html", selectors.home_summary(user=request.user))
+
+
+@login_required
+def profile(request):
+    user = request.user
+    initial = {
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "preferred_language": user.preferred_language,
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_update(actor=user, **form.cleaned_data)
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("Your profile was saved."))
+            return redirect("core:profile")
+    return render(request, "core/profile.html", {"form": form, "section": "profile"})
+
+
+@sensitive_post_parameters("current_password", "new_password", "new_password_again")
+@login_required
+def password_change(request):
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change(
+                actor=request.user,
+                current_password=form.cleaned_data["current_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except ServiceError as error:
+            add_service_error(form, error)
+            if "password" in error.details:
+                for message in error.details["password"]:
+                    form.add_error("new_password", message)
+        else:
+            from django.contrib.auth import update_session_auth_hash
+
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password was changed."))
+            return redirect("core:profile")
+    return render(request, "core/password.html", {"form": form, "section": "password"})
+
+
+def _qr_data_uri(user, secret: str) -> str:
+    uri = pyotp.TOTP(secret).provisioning_uri(name=user.get_username(), issuer_name="drugcontrol")
+    svg = segno.make(uri, error="m").svg_inline(scale=4, dark="#111")
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+@login_required
+def second_factor(request):
+    user = request.user
+    form = CodeForm(request.POST or None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "begin":
+                services.second_factor_begin(actor=user)
+                return redirect("core:second_factor")
+            if action == "confirm" and form.is_valid():
+                services.second_factor_confirm(actor=user, code=form.cleaned_data["code"])
+                messages.success(request, _("The second factor is on."))
+                return redirect("core:second_factor")
+            if action == "disable":
+                services.second_factor_disable(actor=user, user=user)
+                messages.success(request, _("The second factor is off."))
+                return redirect("core:second_factor")
+        except ServiceError as error:
+            add_service_error(form, error)
+    context = {"form": form, "section": "second_factor", "enrolling": False}
+    if not user.has_second_factor and user.totp_secret:
+        qr = _qr_data_uri(user, user.totp_secret)
+        context.update(enrolling=True, qr=qr, secret=user.totp_secret)
+    context["required"] = bool(user.organisation and user.organisation.require_second_factor)
+    return render(request, "core/second_factor.html", context)
+
+
+@login_required
+def tokens(request):
+    form = TokenForm(request.POST or None, initial={"expires_in_days": 90})
+    created_secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, created_secret = services.token_create(
+                actor=request.user,
+                user=request.user,
+                name=form.cleaned_data["name"],
+                expires_in_days=form.cleaned_data["expires_in_days"],
+            )
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            form = TokenForm(initial={"expires_in_days": 90})
+    context = {
+        "form": form,
+        "created_secret": created_secret,
+        "page": paginate(request, selectors.api_token_list(user=request.user)),
+        "section": "tokens",
+        "now": timezone.now(),
+    }
+    return render(request, "core/tokens.html", context)
+
+
+@require_POST
+@login_required
+def token_revoke(request, token_id: int):
+    token = selectors.api_token_get(user=request.user, token_id=token_id)
+    token = services.token_revoke(actor=request.user, token=token)
+    if request.headers.get("HX-Request"):
+        return render(request, "core/_token_row.html", {"token": token, "now": timezone.now()})
+    messages.success(request, _("The token was revoked."))
+    return redirect("core:tokens")
+
+
+# --- organisations and users ----------------------------------------------------------------
+
+
+@login_required
+def organisation_list(request):
+    form = OrganisationCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_create(
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
+                country_code=form.cleaned_data["country"] or None,
+                require_second_factor=form.cleaned_data["require_second_factor"],
+            )
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The organisation was created."))
+            return redirect("core:organisation_detail", organisation.pk)
+    queryset = selectors.organisation_list(
+        user=request.user,
+        kind=request.GET.get("kind") or None,
+        country=request.GET.get("country") or None,
+        search=request.GET.get("q") or None,
+    )
+    context = {
+        "page": paginate(request, queryset),
+        "form": form,
+        "can_create": request.user.is_international and request.user.is_org_admin,
+    }
+    return render(request, "core/organisation_list.html", context)
+
+
+@login_required
+def organisation_detail(request, organisation_id: int):
+    organisation = selectors.organisation_get(user=request.user, organisation_id=organisation_id)
+    actor = request.user
+    can_manage = actor.is_org_admin and (
+        actor.is_international or actor.organisation_id == organisation.pk
+    )
+    user_form = UserCreateForm(request.POST if request.POST.get("action") == "add_user" else None)
+    policy_form = SecondFactorPolicyForm(
+        request.POST if request.POST.get("action") == "policy" else None,
+        initial={
+            "version": organisation.version,
+            "require_second_factor": organisation.require_second_factor,
+        },
+    )
+    if request.method == "POST" and can_manage:
+        try:
+            if request.POST.get("action") == "add_user" and user_form.is_valid():
+                services.user_create(
+                    actor=actor, organisation=organisation, **user_form.cleaned_data
+                )
+                messages.success(request, _("The user was added."))
+                return redirect("core:organisation_detail", organisation.pk)
+            if request.POST.get("action") == "policy" and policy_form.is_valid():
+                services.organisation_update(
+                    actor=actor,
+                    organisation=organisation,
+                    expected_version=policy_form.cleaned_data["version"],
+                    require_second_factor=policy_form.cleaned_data["require_second_factor"],
+                )
+                messages.success(request, _("The policy was saved."))
+                return redirect("core:organisation_detail", organisation.pk)
+        except ServiceError as error:
+            target = user_form if request.POST.get("action") == "add_user" else policy_form
+            add_service_error(target, error)
+    members = selectors.user_list(user=actor, organisation_id=organisation.pk)
+    context = {
+        "organisation": organisation,
+        "members": paginate(request, members),
+        "can_manage": can_manage,
+        "user_form": user_form,
+        "policy_form": policy_form,
+    }
+    return render(request, "core/organisation_detail.html", context)
+
+
+@login_required
+def user_detail(request, user_id: int):
+    subject = selectors.user_get(user=request.user, user_id=user_id)
+    actor = request.user
+    can_manage = actor.is_org_admin and (
+        actor.is_international or actor.organisation_id == subject.organisation_id
+    )
+    form = UserEditForm(
+        request.POST or None,
+        initial={"version": subject.version, "role": subject.role, "is_active": subject.is_active},
+    )
+    status = 200
+    if request.method == "POST" and can_manage:
+        try:
+            if request.POST.get("action") == "reset_second_factor":
+                services.second_factor_disable(actor=actor, user=subject)
+                messages.success(request, _("The second factor was removed."))
+                return redirect("core:user_detail", subject.pk)
+            if form.is_valid():
+                services.user_update(
+                    actor=actor,
+                    user=subject,
+                    expected_version=form.cleaned_data["version"],
+                    role=form.cleaned_data["role"],
+                    is_active=form.cleaned_data["is_active"],
+                )
+                messages.success(request, _("The user was saved."))
+                return redirect("core:user_detail", subject.pk)
+        except ServiceError as error:
+            add_service_error(form, error)
+            status = 409 if isinstance(error, Conflict) else 200
+    context = {"subject": subject, "form": form, "can_manage": can_manage}
+    return render(request, "core/user_detail.html", context, status=status)
+
+
+# --- audit ----------------------------------------------------------------------------------
+
+
+@login_required
+def audit_list(request):
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    until = filters.get("until")
+    queryset = selectors.audit_event_list(
+        user=request.user,
+        action=filters.get("action") or None,
+        actor=filters.get("actor") or None,
+        object_type=filters.get("object_type") or None,
+        since=filters.get("since"),
+        until=until + datetime.timedelta(days=1) if until else None,
+    ).select_related("country")
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": paginate(request, queryset), "query": query.urlencode()}
+    return render(request, "core/audit_list.html", context)
+
+
+@login_required
+def audit_detail(request, event_id: int):
+    event = selectors.audit_event_get(user=request.user, event_id=event_id)
+    return render(request, "core/audit_detail.html", {"event": event})
+
+
+def not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"error": {"code": "not_found", "message": "Not found.", "details": {}}}, status=404
+        )
+    return render(request, "404.html", status=404)
+
+
+def robots(request):
+    return HttpResponse("User-agent: *\nDisallow: /\n", content_type="text/plain")

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path, re_path
+
+from drugcontrol.api import api
+from drugcontrol.core import views as core_views
+
+handler404 = "drugcontrol.core.views.not_found"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("robots.txt", core_views.robots),
+    path("api/v1/", api.urls),
+    re_path(r"^api/", core_views.not_found),  # the API's own 404 shape, in DEBUG too
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("django-admin/", admin.site.urls),
+    path("", include("drugcontrol.core.urls")),
+]
