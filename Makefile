@@ -26,6 +26,8 @@ run: install
 	$(BIN)/drugcontrol run --port $(PORT)
 
 test: install-test
+	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || echo "NOTE: no Chromium found: the browser tests will be SKIPPED (apt-get install chromium)"
+	@echo "database: $${DATABASE_URL:-SQLite (embedded)}"
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/coverage erase

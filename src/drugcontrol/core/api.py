@@ -2,7 +2,7 @@
 
 import datetime
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from drugcontrol.api import ErrorResponse, PagePagination
@@ -169,7 +169,7 @@ def create_organisation(request, payload: OrganisationIn):
         country_code=payload.country,
         require_second_factor=payload.require_second_factor,
     )
-    return 201, organisation
+    return Status(201, organisation)
 
 
 @router.patch("/organisations/{organisation_id}", response={200: OrganisationOut, **ERRORS})
@@ -207,7 +207,7 @@ def create_user(request, payload: UserIn):
         first_name=payload.first_name,
         last_name=payload.last_name,
     )
-    return 201, user
+    return Status(201, user)
 
 
 @router.patch("/users/{user_id}", response={200: UserOut, **ERRORS})
@@ -241,7 +241,7 @@ def create_token(request, payload: TokenIn):
         expires_in_days=payload.expires_in_days,
     )
     token.secret = secret
-    return 201, token
+    return Status(201, token)
 
 
 @router.post("/tokens/{token_id}/revoke", response={200: TokenOut, **ERRORS})

@@ -185,19 +185,27 @@ def _sqlite_purge_allowed() -> int:
 
 
 def register_sqlite_functions(sender, connection, **kwargs) -> None:
-    """SQLite's delete trigger asks this function whether purging is switched on."""
+    """SQLite's delete trigger asks this function whether purging is switched on; a new
+    PostgreSQL connection inherits the switch through a session setting."""
     if connection.vendor == "sqlite":
         connection.connection.create_function(
             "drugcontrol_audit_purge_allowed", 0, _sqlite_purge_allowed, deterministic=False
+        )
+    elif connection.vendor == "postgresql" and _purge_allowed["value"]:
+        _set_postgresql_purge(connection, True)
+
+
+def _set_postgresql_purge(db_connection, allowed: bool) -> None:
+    with db_connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('drugcontrol.allow_audit_purge', %s, false)",
+            ["on" if allowed else "off"],
         )
 
 
 def allow_purge(allowed: bool) -> None:
     """Let this process delete audit rows (never edit them). Off unless switched on."""
     _purge_allowed["value"] = allowed
-    if connection.vendor == "postgresql" and connection.connection is not None:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('drugcontrol.allow_audit_purge', %s, false)",
-                ["on" if allowed else "off"],
-            )
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        _set_postgresql_purge(connection, allowed)

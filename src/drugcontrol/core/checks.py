@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.checks import Error, register
+from django.core.exceptions import ImproperlyConfigured
 
 
 @register("security")
@@ -7,7 +8,10 @@ def secret_key_check(app_configs=None, **kwargs):
     """Refuse to run without a real secret key whenever DEBUG is off."""
     if settings.DEBUG:
         return []
-    key = settings.SECRET_KEY or ""
+    try:
+        key = settings.SECRET_KEY or ""
+    except ImproperlyConfigured:  # Django refuses to hand out an empty key
+        key = ""
     if not key or key == settings.INSECURE_DEFAULT_SECRET_KEY or len(key) < 32:
         return [
             Error(
@@ -22,8 +26,6 @@ def secret_key_check(app_configs=None, **kwargs):
 
 def refuse_to_start_if_insecure() -> None:
     """Called by the WSGI entry point: a production server never starts on a default key."""
-    from django.core.exceptions import ImproperlyConfigured
-
     errors = secret_key_check()
     if errors:
         raise ImproperlyConfigured(f"{errors[0].msg} {errors[0].hint}")

@@ -19,5 +19,5 @@ def navigation(request):
         items.append(("organisations", _("Organisations"), reverse("core:organisation_list")))
     if user.is_international or user.is_org_admin:
         items.append(("audit", _("Audit log"), reverse("core:audit_list")))
-    items.append(("api", _("API"), reverse("api-1.0.0:openapi-view")))
+    items.append(("api", _("API"), reverse("api:openapi-view")))
     return {"nav_items": items}

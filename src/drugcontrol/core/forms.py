@@ -7,15 +7,15 @@ from drugcontrol.core.models import OrganisationKind, Role
 
 
 def add_service_error(form: forms.Form, error: ServiceError) -> None:
-    """Show a service's field errors on the form fields they name."""
-    if error.details and isinstance(error.details, dict):
-        for field, messages in error.details.items():
-            if not isinstance(messages, list | tuple):
-                continue
+    """Show a service's field errors on the fields they name, anything else above the form."""
+    shown = False
+    for field, messages in (error.details or {}).items():
+        if isinstance(messages, list | tuple):
             target = field if field in form.fields else None
             for message in messages:
                 form.add_error(target, str(message))
-    else:
+                shown = True
+    if not shown:
         form.add_error(None, str(error.message))
 
 

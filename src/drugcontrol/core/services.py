@@ -451,13 +451,15 @@ def token_create(
     if expires_in_days < 1 or expires_in_days > 366 * 2:
         raise ValidationFailed({"expires_in_days": [_("Choose between 1 and 732 days.")]})
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = timezone.now()
     with transaction.atomic():
         token = ApiToken.objects.create(
             user=user,
+            created_at=now,
             name=name[:100],
             prefix=secret[: len(TOKEN_PREFIX) + 6],
             digest=token_digest(secret),
-            expires_at=timezone.now() + datetime.timedelta(days=expires_in_days),
+            expires_at=now + datetime.timedelta(days=expires_in_days),
         )
         record_event(
             actor=actor,

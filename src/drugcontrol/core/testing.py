@@ -18,6 +18,8 @@ class ScopeTarget:
     list_url: str | None = None
     detail_url: str | None = None
     page_url: str | None = None
+    list_page_url: str | None = None
+    page_marker: str | None = None  # text that shows the record on the list page
     id_key: str = "id"
 
 
@@ -46,6 +48,10 @@ def _assert_sees(client: Client, target: ScopeTarget, who: str) -> None:
     if target.page_url:
         response = client.get(target.page_url)
         assert response.status_code == 200, f"{who}: {target.page_url} -> {response.status_code}"
+    if target.list_page_url:
+        response = client.get(target.list_page_url)
+        assert response.status_code == 200, f"{who}: {target.list_page_url}"
+        assert target.page_marker in response.content.decode(), f"{who} should see it listed"
 
 
 def _assert_hidden(client: Client, target: ScopeTarget, who: str) -> None:
@@ -59,6 +65,12 @@ def _assert_hidden(client: Client, target: ScopeTarget, who: str) -> None:
     if target.page_url:
         response = client.get(target.page_url)
         assert response.status_code == 404, f"{who}: {target.page_url} -> {response.status_code}"
+    if target.list_page_url:
+        response = client.get(target.list_page_url)
+        if response.status_code == 200:
+            assert target.page_marker not in response.content.decode(), f"{who} sees it listed"
+        else:
+            assert response.status_code in (403, 404), f"{who}: {target.list_page_url}"
 
 
 def check_scope(
@@ -68,6 +80,7 @@ def check_scope(
     other_country_user,
     international_user=None,
     international_sees: bool = True,
+    other_countries_see: bool = False,
 ) -> None:
     """Assert the visibility rule on every surface of one record.
 
@@ -75,6 +88,8 @@ def check_scope(
     - another country's user: omitted from the list, 404 on detail and page;
     - the own country's user: listed, 200 on detail and page;
     - an international user: as `international_sees` says.
+
+    `other_countries_see=True` is for shared reference data that every signed-in user sees.
     """
     anonymous = Client()
     for url in (target.list_url, target.detail_url):
@@ -82,12 +97,16 @@ def check_scope(
             response = anonymous.get(url)
             assert response.status_code == 401, f"anonymous: {url} -> {response.status_code}"
             assert response.json()["error"]["code"] == "not_authenticated"
-    if target.page_url:
-        response = anonymous.get(target.page_url)
-        assert response.status_code == 302, f"anonymous: {target.page_url} -> {response.status_code}"
-        assert "/accounts/sign-in/" in response["Location"]
+    for url in (target.page_url, target.list_page_url):
+        if url:
+            response = anonymous.get(url)
+            assert response.status_code == 302, f"anonymous: {url} -> {response.status_code}"
+            assert "/accounts/sign-in/" in response["Location"]
 
-    _assert_hidden(_client_for(other_country_user), target, "another country")
+    if other_countries_see:
+        _assert_sees(_client_for(other_country_user), target, "another country")
+    else:
+        _assert_hidden(_client_for(other_country_user), target, "another country")
     _assert_sees(_client_for(own_country_user), target, "own country")
     if international_user is not None:
         client = _client_for(international_user)

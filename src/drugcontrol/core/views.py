@@ -376,18 +376,22 @@ def user_detail(request, user_id: int):
 # --- audit ----------------------------------------------------------------------------------
 
 
+def _start_of_day(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 @login_required
 def audit_list(request):
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    until = filters.get("until")
+    since, until = filters.get("since"), filters.get("until")
     queryset = selectors.audit_event_list(
         user=request.user,
         action=filters.get("action") or None,
         actor=filters.get("actor") or None,
         object_type=filters.get("object_type") or None,
-        since=filters.get("since"),
-        until=until + datetime.timedelta(days=1) if until else None,
+        since=_start_of_day(since) if since else None,
+        until=_start_of_day(until + datetime.timedelta(days=1)) if until else None,
     ).select_related("country")
     query = request.GET.copy()
     query.pop("page", None)
