@@ -70,11 +70,12 @@ def make_org(countries):
 @pytest.fixture
 def make_user(make_org):
     def make(country="CHN", role="officer", organisation=None, kind="competent_authority", **kw):
+        preferred_language = kw.pop("preferred_language", "")
         organisation = organisation or make_org(
             country=None if kind == "international" else country, kind=kind
         )
         username = kw.pop("username", None) or f"user{next(_sequence)}"
-        return services.user_create(
+        user = services.user_create(
             actor=None,
             organisation=organisation,
             username=username,
@@ -82,6 +83,15 @@ def make_user(make_org):
             password=kw.pop("password", PASSWORD),
             **kw,
         )
+        if preferred_language:
+            user = services.profile_update(
+                actor=user,
+                email=user.email,
+                first_name=user.first_name,
+                last_name=user.last_name,
+                preferred_language=preferred_language,
+            )
+        return user
 
     return make
 

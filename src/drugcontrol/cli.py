@@ -36,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     if name == "run":
         # `run` is the local, single-machine server; production uses gunicorn (operations.md).
         os.environ.setdefault("DEBUG", "1")
+    if name == "worker" and not any(arg.startswith("--queue-name") for arg in rest):
+        rest = ["--queue-name", "*", *rest]  # every queue unless told otherwise
     from django.core.management import execute_from_command_line
 
     command = COMMANDS[name][0]

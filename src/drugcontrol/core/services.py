@@ -336,6 +336,8 @@ def sign_in_record_failure(*, user: User, now=None) -> None:
             )
             current.failed_sign_ins = 0
         current.save(update_fields=["failed_sign_ins", "locked_until"])
+        if locked and current.email:
+            transaction.on_commit(lambda: _notify_locked_out(current))
         record_event(
             actor=None,
             action="auth.locked_out" if locked else "auth.sign_in_failed",
@@ -343,6 +345,23 @@ def sign_in_record_failure(*, user: User, now=None) -> None:
             owner_organisation=current.organisation,
             after={"locked_until": current.locked_until} if locked else None,
         )
+
+
+def _notify_locked_out(user: User) -> None:
+    from drugcontrol.core.tasks import send_email
+
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        subject = _("drugcontrol: your account was locked")
+        body = _(
+            "There were %(count)d failed attempts to sign in to your account %(username)s. "
+            "It is locked until %(until)s (UTC). If this was not you, tell your "
+            "organisation's administrator."
+        ) % {
+            "count": settings.SIGN_IN_MAX_FAILURES,
+            "username": user.username,
+            "until": user.locked_until.strftime("%Y-%m-%d %H:%M"),
+        }
+    send_email.enqueue(to=[user.email], subject=str(subject), body=str(body))
 
 
 def sign_in_succeeded(*, user: User, second_factor: bool) -> None:
