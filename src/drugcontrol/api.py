@@ -1,15 +1,20 @@
 """The REST API at /api/v1/: authentication, the one error shape, pagination, routers."""
 
+import json
 import logging
 from typing import Any
 
+import orjson
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PaginationBase
+from ninja.renderers import BaseRenderer
 from ninja.security import APIKeyCookie, HttpBearer
+from pydantic import BaseModel, ConfigDict
 
 from drugcontrol.core.errors import ServiceError
 from drugcontrol.core.services import token_authenticate
@@ -50,6 +55,20 @@ class BrowserSessionAuth(APIKeyCookie):
         return user
 
 
+class FastJSONRenderer(BaseRenderer):
+    """orjson: several times faster than the standard library on long lists of dates."""
+
+    media_type = "application/json"
+
+    def render(self, request, data, *, response_status):
+        return orjson.dumps(data, default=_json_default, option=orjson.OPT_NON_STR_KEYS)
+
+
+def _json_default(value):
+    # Types orjson does not know (Decimal, lazy translations, ...) as Django would write them.
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
 api = NinjaAPI(
     title="drugcontrol API",
     version="1",
@@ -61,9 +80,17 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     auth=[BearerTokenAuth(), BrowserSessionAuth()],
+    renderer=FastJSONRenderer(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
+
+
+class OutSchema(BaseModel):
+    """Base of every response schema. Plain pydantic reads model attributes in compiled code,
+    several times faster than ninja.Schema's per-attribute resolver on long lists."""
+
+    model_config = ConfigDict(from_attributes=True)
 
 
 class ErrorBody(Schema):

@@ -1,4 +1,3 @@
-from django.contrib import admin
 from django.urls import include, path, re_path
 
 from drugcontrol.api import api
@@ -12,6 +11,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     re_path(r"^api/", core_views.not_found),  # the API's own 404 shape, in DEBUG too
     path("i18n/", include("django.conf.urls.i18n")),
-    path("django-admin/", admin.site.urls),
     path("", include("drugcontrol.core.urls")),
 ]

@@ -5,7 +5,7 @@ import datetime
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from drugcontrol.api import ErrorResponse, PagePagination
+from drugcontrol.api import ErrorResponse, OutSchema, PagePagination
 from drugcontrol.core import selectors, services
 
 router = Router(tags=["core"])
@@ -18,7 +18,7 @@ ERRORS = {
 }
 
 
-class CountryOut(Schema):
+class CountryOut(OutSchema):
     iso3: str
     iso2: str
     numeric: str
@@ -31,31 +31,31 @@ class CountryOut(Schema):
     subregion_name: str
 
 
-class OrganisationOut(Schema):
+class OrganisationOut(OutSchema):
     id: int
     name: str
     kind: str
-    country: str | None = Field(None, alias="country_id")
+    country: str | None = Field(None, validation_alias="country_id")
     require_second_factor: bool
     is_active: bool
     version: int
 
 
-class UserOut(Schema):
+class UserOut(OutSchema):
     id: int
     username: str
     first_name: str
     last_name: str
     email: str
     organisation_id: int | None
-    country: str | None = Field(None, alias="country_id")
+    country: str | None = Field(None, validation_alias="country_id")
     role: str
     is_active: bool
-    second_factor: bool = Field(False, alias="has_second_factor")
+    second_factor: bool = Field(False, validation_alias="has_second_factor")
     version: int
 
 
-class TokenOut(Schema):
+class TokenOut(OutSchema):
     id: int
     name: str
     prefix: str
@@ -69,14 +69,14 @@ class TokenCreated(TokenOut):
     secret: str
 
 
-class AuditEventOut(Schema):
+class AuditEventOut(OutSchema):
     id: int
     sequence: int
     occurred_at: datetime.datetime
-    actor: str = Field("", alias="actor_username")
+    actor: str = Field("", validation_alias="actor_username")
     organisation_id: int | None
     owner_organisation_id: int | None
-    country: str | None = Field(None, alias="country_id")
+    country: str | None = Field(None, validation_alias="country_id")
     action: str
     object_type: str
     object_id: str
@@ -84,6 +84,24 @@ class AuditEventOut(Schema):
     after: dict | None
     request_id: str
     hash: str
+
+
+AUDIT_EVENT_COLUMNS = [
+    "id",
+    "sequence",
+    "occurred_at",
+    "actor_username",
+    "organisation_id",
+    "owner_organisation_id",
+    "country_id",
+    "action",
+    "object_type",
+    "object_id",
+    "before",
+    "after",
+    "request_id",
+    "hash",
+]
 
 
 class OrganisationIn(Schema):
@@ -262,7 +280,7 @@ def list_audit_events(
     since: datetime.datetime | None = None,
     until: datetime.datetime | None = None,
 ):
-    return selectors.audit_event_list(
+    events = selectors.audit_event_list(
         user=request.auth,
         action=action,
         object_type=object_type,
@@ -272,6 +290,9 @@ def list_audit_events(
         since=since,
         until=until,
     )
+    # Rows as dicts: the log is the longest list in the system, and skipping model
+    # instances halves the cost of a page.
+    return events.values(*AUDIT_EVENT_COLUMNS)
 
 
 @router.get("/audit-events/{event_id}", response={200: AuditEventOut, **ERRORS})

@@ -518,11 +518,10 @@ def token_authenticate(secret: str, now=None) -> User | None:
     if not secret or not secret.startswith(TOKEN_PREFIX):
         return None
     now = now or timezone.now()
-    token = (
-        ApiToken.objects.select_related("user__organisation__country")
-        .filter(digest=token_digest(secret))
-        .first()
-    )
+    tokens = ApiToken.objects.select_related("user__organisation").filter(
+        digest=token_digest(secret)
+    )[:1]
+    token = next(iter(tokens), None)
     if token is None or not token.is_usable(now):
         return None
     user = token.user

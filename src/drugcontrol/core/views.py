@@ -6,7 +6,7 @@ import datetime
 import pyotp
 import segno
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
@@ -179,8 +179,6 @@ def password_change(request):
                 for message in error.details["password"]:
                     form.add_error("new_password", message)
         else:
-            from django.contrib.auth import update_session_auth_hash
-
             update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password was changed."))
             return redirect("core:profile")
