@@ -113,3 +113,44 @@ def test_country_names_follow_the_language(chn_officer):
     assert "China (CHN)" in client.get("/").content.decode()
     client.cookies["django_language"] = "zh-hans"
     assert "中国 (CHN)" in client.get("/").content.decode()
+
+
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "gettext_lazy": None,
+    "ngettext": (1, 2),
+    "ngettext_lazy": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "pgettext_lazy": ((1, "c"), 2),
+}
+
+
+def source_messages() -> set[str]:
+    """Every msgid in the project's Python code and templates, as makemessages would find it."""
+    from babel.messages.extract import extract_python
+    from django.utils.translation.template import templatize
+
+    package = Path(drugcontrol.__file__).parent
+    found: set[str] = set()
+
+    def collect(code: bytes):
+        import io
+
+        for _line, _function, message, _comments in extract_python(
+            io.BytesIO(code), KEYWORDS.keys(), [], {}
+        ):
+            found.add(message if isinstance(message, str) else message[0])
+
+    for path in package.rglob("*.py"):
+        if "migrations" not in path.parts:
+            collect(path.read_bytes())
+    for path in package.rglob("*.html"):
+        collect(templatize(path.read_text(encoding="utf-8"), origin=str(path)).encode())
+    return {message for message in found if message}
+
+
+def test_every_interface_string_is_in_the_chinese_catalogue():
+    translated = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog() if m.id}
+    missing = sorted(source_messages() - translated)
+    assert missing == [], "run `make messages` and translate: " + ", ".join(missing[:20])

@@ -234,6 +234,9 @@ def test_audit_pages_filter_and_show_detail(intl_viewer, chn_officer):
     client = signed_in(intl_viewer)
     page = client.get(f"/audit/?action=user.profile&actor={chn_officer.username}").content.decode()
     assert f'href="/audit/{event.pk}/"' in page and "1 event" in page
+    assert "Profile changed" in page and ">user " in page  # labels, not codes
+    by_type = client.get("/audit/?object_type=core.organisation").content.decode()
+    assert f'href="/audit/{event.pk}/"' not in by_type
     page = client.get("/audit/?since=2000-01-01&until=2000-01-02").content.decode()
     assert "No events match." in page
     detail = client.get(f"/audit/{event.pk}/").content.decode()

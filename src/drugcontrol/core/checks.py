@@ -3,9 +3,13 @@ from django.core.checks import Error, register
 from django.core.exceptions import ImproperlyConfigured
 
 
-@register("security")
+@register("security", deploy=True)
 def secret_key_check(app_configs=None, **kwargs):
-    """Refuse to run without a real secret key whenever DEBUG is off."""
+    """Refuse to serve without a real secret key whenever DEBUG is off.
+
+    A deployment check: `drugcontrol check` runs it whenever DEBUG is off, and the WSGI entry
+    point refuses to start on it; administrative commands still work on a bare checkout.
+    """
     if settings.DEBUG:
         return []
     try:

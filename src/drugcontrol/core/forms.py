@@ -3,7 +3,14 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from drugcontrol.core.errors import ServiceError
+from drugcontrol.core.labels import record_type_choices
 from drugcontrol.core.models import OrganisationKind, Role
+
+
+class Form(forms.Form):
+    """Labels stand above their fields, so they need no colon (in either language)."""
+
+    label_suffix = ""
 
 
 def add_service_error(form: forms.Form, error: ServiceError) -> None:
@@ -19,12 +26,20 @@ def add_service_error(form: forms.Form, error: ServiceError) -> None:
         form.add_error(None, str(error.message))
 
 
-class SignInForm(forms.Form):
-    username = forms.CharField(label=_("User name"), max_length=150)
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+class SignInForm(Form):
+    username = forms.CharField(
+        label=_("User name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        strip=False,
+    )
 
 
-class CodeForm(forms.Form):
+class CodeForm(Form):
     code = forms.CharField(
         label=_("Six-digit code"),
         max_length=10,
@@ -32,7 +47,7 @@ class CodeForm(forms.Form):
     )
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(Form):
     first_name = forms.CharField(label=_("Given name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Family name"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
@@ -43,13 +58,21 @@ class ProfileForm(forms.Form):
     )
 
 
-class PasswordChangeForm(forms.Form):
+class PasswordChangeForm(Form):
     current_password = forms.CharField(
-        label=_("Current password"), widget=forms.PasswordInput, strip=False
+        label=_("Current password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        strip=False,
     )
-    new_password = forms.CharField(label=_("New password"), widget=forms.PasswordInput, strip=False)
+    new_password = forms.CharField(
+        label=_("New password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+    )
     new_password_again = forms.CharField(
-        label=_("New password again"), widget=forms.PasswordInput, strip=False
+        label=_("New password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
     )
 
     def clean(self):
@@ -59,29 +82,33 @@ class PasswordChangeForm(forms.Form):
         return data
 
 
-class TokenForm(forms.Form):
+class TokenForm(Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     expires_in_days = forms.IntegerField(
         label=_("Valid for (days)"), min_value=1, max_value=732, initial=90
     )
 
 
-class UserCreateForm(forms.Form):
+class UserCreateForm(Form):
     username = forms.CharField(label=_("User name"), max_length=150)
     first_name = forms.CharField(label=_("Given name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Family name"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput, strip=False)
+    password = forms.CharField(
+        label=_("Initial password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+    )
 
 
-class UserEditForm(forms.Form):
+class UserEditForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     is_active = forms.BooleanField(label=_("Active"), required=False)
 
 
-class OrganisationCreateForm(forms.Form):
+class OrganisationCreateForm(Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=OrganisationKind.choices)
     country = forms.CharField(
@@ -93,17 +120,21 @@ class OrganisationCreateForm(forms.Form):
     require_second_factor = forms.BooleanField(label=_("Require a second factor"), required=False)
 
 
-class SecondFactorPolicyForm(forms.Form):
+class SecondFactorPolicyForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     require_second_factor = forms.BooleanField(
         label=_("Members must use a second factor"), required=False
     )
 
 
-class AuditFilterForm(forms.Form):
+def _record_types():
+    return [("", _("All")), *record_type_choices()]
+
+
+class AuditFilterForm(Form):
     action = forms.CharField(label=_("Action"), required=False)
     actor = forms.CharField(label=_("User"), required=False)
-    object_type = forms.CharField(label=_("Record type"), required=False)
+    object_type = forms.ChoiceField(label=_("Record type"), required=False, choices=_record_types)
     since = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

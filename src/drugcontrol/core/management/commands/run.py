@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from drugcontrol.core.demo import DEMO_PASSWORD
+from drugcontrol.core.checks import refuse_to_start_if_insecure
 
 
 class Command(BaseCommand):
@@ -17,15 +17,12 @@ class Command(BaseCommand):
         parser.add_argument("--no-demo", action="store_true", help="do not load demo data")
 
     def handle(self, *args, port, host, no_demo, **options):
+        refuse_to_start_if_insecure()
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("load_reference", stdout=self.stdout)
         if not no_demo:
-            accounts = call_command("load_demo", stdout=self.stdout, quiet=True)
-            self.stdout.write(
-                self.style.MIGRATE_HEADING(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
-            )
-            self.stdout.write(accounts or "")
+            call_command("load_demo", stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(f"\nServing on http://{host}:{port}/  (Ctrl+C stops)\n")
         )
