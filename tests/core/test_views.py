@@ -179,10 +179,24 @@ def test_organisation_page_admin_adds_user_and_sets_policy(chn_admin, chn_office
     )
     assert response.status_code == 302
     assert User.objects.get(username="zhao.lei").organisation_id == chn_admin.organisation_id
-    response = client.post(url, {"action": "policy", "version": 1, "require_second_factor": "on"})
+    response = client.post(
+        url, {"action": "settings", "version": 1, "require_second_factor": "on", "name": "Hacked"}
+    )
     assert response.status_code == 302
     chn_admin.organisation.refresh_from_db()
     assert chn_admin.organisation.require_second_factor
+    assert chn_admin.organisation.name != "Hacked", "own admins may not rename"
+
+
+def test_international_admin_edits_any_organisation(intl_admin, chn_officer):
+    url = f"/organisations/{chn_officer.organisation_id}/"
+    client = signed_in(intl_admin)
+    data = {"action": "settings", "version": 1, "name": "Renamed authority", "is_active": "on"}
+    assert client.post(url, data).status_code == 302
+    chn_officer.organisation.refresh_from_db()
+    assert chn_officer.organisation.name == "Renamed authority"
+    stale = client.post(url, {**data, "name": "Stale edit"})
+    assert stale.status_code == 409 and "changed by someone else" in stale.content.decode()
 
 
 def test_officer_posts_to_organisation_page_change_nothing(chn_officer):

@@ -127,6 +127,15 @@ class SecondFactorPolicyForm(Form):
     )
 
 
+class OrganisationSettingsForm(Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    require_second_factor = forms.BooleanField(
+        label=_("Members must use a second factor"), required=False
+    )
+    is_active = forms.BooleanField(label=_("Active"), required=False)
+
+
 def _record_types():
     return [("", _("All")), *record_type_choices()]
 

@@ -26,6 +26,7 @@ from drugcontrol.core.forms import (
     AuditFilterForm,
     CodeForm,
     OrganisationCreateForm,
+    OrganisationSettingsForm,
     PasswordChangeForm,
     ProfileForm,
     SecondFactorPolicyForm,
@@ -294,46 +295,53 @@ def organisation_list(request):
 def organisation_detail(request, organisation_id: int):
     organisation = selectors.organisation_get(user=request.user, organisation_id=organisation_id)
     actor = request.user
+    international_admin = actor.is_international and actor.is_org_admin
     can_manage = actor.is_org_admin and (
-        actor.is_international or actor.organisation_id == organisation.pk
+        international_admin or actor.organisation_id == organisation.pk
     )
-    user_form = UserCreateForm(request.POST if request.POST.get("action") == "add_user" else None)
-    policy_form = SecondFactorPolicyForm(
-        request.POST if request.POST.get("action") == "policy" else None,
-        initial={
-            "version": organisation.version,
-            "require_second_factor": organisation.require_second_factor,
-        },
+    action = request.POST.get("action") if request.method == "POST" else None
+    current = {
+        "version": organisation.version,
+        "name": organisation.name,
+        "require_second_factor": organisation.require_second_factor,
+        "is_active": organisation.is_active,
+    }
+    user_form = UserCreateForm(request.POST if action == "add_user" else None)
+    # International administrators edit every setting; an organisation's own administrators
+    # decide only whether their members need a second factor.
+    settings_form = (OrganisationSettingsForm if international_admin else SecondFactorPolicyForm)(
+        request.POST if action == "settings" else None, initial=current
     )
-    if request.method == "POST" and can_manage:
+    status = 200
+    if action and can_manage:
+        form = user_form if action == "add_user" else settings_form
         try:
-            if request.POST.get("action") == "add_user" and user_form.is_valid():
+            if action == "add_user" and user_form.is_valid():
                 services.user_create(
                     actor=actor, organisation=organisation, **user_form.cleaned_data
                 )
                 messages.success(request, _("The user was added."))
                 return redirect("core:organisation_detail", organisation.pk)
-            if request.POST.get("action") == "policy" and policy_form.is_valid():
+            if action == "settings" and settings_form.is_valid():
+                changes = dict(settings_form.cleaned_data)
+                version = changes.pop("version")
                 services.organisation_update(
-                    actor=actor,
-                    organisation=organisation,
-                    expected_version=policy_form.cleaned_data["version"],
-                    require_second_factor=policy_form.cleaned_data["require_second_factor"],
+                    actor=actor, organisation=organisation, expected_version=version, **changes
                 )
-                messages.success(request, _("The policy was saved."))
+                messages.success(request, _("The organisation was saved."))
                 return redirect("core:organisation_detail", organisation.pk)
         except ServiceError as error:
-            target = user_form if request.POST.get("action") == "add_user" else policy_form
-            add_service_error(target, error)
+            add_service_error(form, error)
+            status = 409 if isinstance(error, Conflict) else 200
     members = selectors.user_list(user=actor, organisation_id=organisation.pk)
     context = {
         "organisation": organisation,
         "members": paginate(request, members),
         "can_manage": can_manage,
         "user_form": user_form,
-        "policy_form": policy_form,
+        "settings_form": settings_form,
     }
-    return render(request, "core/organisation_detail.html", context)
+    return render(request, "core/organisation_detail.html", context, status=status)
 
 
 @login_required
