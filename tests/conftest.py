@@ -135,3 +135,22 @@ def signed_in(user) -> Client:
 @pytest.fixture
 def client_for():
     return signed_in
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the controlled-substance lists once for the whole run (they take a few seconds).
+    Transactional tests empty the database; the `registry` fixture loads them again there."""
+    from drugcontrol.substances.services import reference_lists_load
+
+    with django_db_blocker.unblock():
+        reference_lists_load()
+
+
+@pytest.fixture
+def registry(db):
+    from drugcontrol.substances.models import Substance
+    from drugcontrol.substances.services import reference_lists_load
+
+    if not Substance.objects.exists():
+        reference_lists_load()

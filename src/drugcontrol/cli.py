@@ -6,10 +6,15 @@ import sys
 COMMANDS = {
     "run": ("run", "migrate, load reference and demo data, print demo accounts, serve"),
     "migrate": ("migrate", "create or upgrade the database tables"),
-    "load-reference": ("load_reference", "load or update reference data (countries)"),
+    "load-reference": (
+        "load_reference",
+        "load or update reference data (countries, controlled-substance lists)",
+    ),
     "load-demo": ("load_demo", "load the demo organisations and accounts (idempotent)"),
     "createuser": ("createuser", "create a user in a country's or the international organisation"),
     "token": ("token", "create, list or revoke API tokens"),
+    "identify": ("identify", "international control status of a structure or name"),
+    "load-national-list": ("load_national_list", "load a country's national control list (CSV)"),
     "worker": ("db_worker", "run background tasks from the database queue"),
     "audit": ("audit", "verify the audit log's hash chain"),
     "check": ("healthcheck", "check the configuration and that the database is reachable"),

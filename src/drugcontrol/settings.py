@@ -33,6 +33,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "drugcontrol.core",
+    "drugcontrol.substances",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

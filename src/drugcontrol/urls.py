@@ -11,5 +11,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     re_path(r"^api/", core_views.not_found),  # the API's own 404 shape, in DEBUG too
     path("i18n/", include("django.conf.urls.i18n")),
+    path("substances/", include("drugcontrol.substances.urls")),
     path("", include("drugcontrol.core.urls")),
 ]

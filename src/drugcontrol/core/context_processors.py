@@ -15,6 +15,7 @@ def navigation(request):
             reverse("core:organisation_detail", args=[user.organisation_id]),
         ),
     ]
+    items.append(("substances", _("Substances"), reverse("substances:list")))
     if user.is_international:
         items.append(("organisations", _("Organisations"), reverse("core:organisation_list")))
     if user.is_international or user.is_org_admin:

@@ -1,0 +1,124 @@
+"""Substance registry and identification endpoints."""
+
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
+
+from drugcontrol.api import ErrorResponse, OutSchema, PagePagination
+from drugcontrol.core.errors import ValidationFailed
+from drugcontrol.substances import selectors
+
+router = Router(tags=["substances"])
+ERRORS = {401: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse}
+
+
+class ListingOut(OutSchema):
+    instrument: str
+    country: str | None = Field(None, validation_alias="country_id")
+    schedule: str
+    in_force: str
+    decision: str
+    removed: str
+    notes: str
+
+
+class SubstanceOut(OutSchema):
+    id: int
+    name: str = Field(validation_alias="name_en")
+    name_zh: str
+    inn: str
+    cas: str
+    kind: str
+    structure_kind: str
+    smiles: str
+    inchikey: str
+    formula: str
+    families: list[str]
+    listings: list[ListingOut] = Field(validation_alias="current_listings")
+
+
+class SynonymOut(OutSchema):
+    name: str
+
+
+class SubstanceDetailOut(SubstanceOut):
+    inchi: str
+    notes: str
+    synonyms: list[SynonymOut] = Field(validation_alias="synonym_list")
+    listings: list[ListingOut] = Field(validation_alias="listing_history")
+
+
+class IdentifyIn(Schema):
+    smiles: str | None = None
+    inchi: str | None = None
+    molblock: str | None = None
+    name: str | None = None
+
+
+class MatchOut(OutSchema):
+    substance: str
+    instrument: str
+    schedules: list[str]
+    basis: str
+    country: str | None = None
+
+
+class AnalogueOut(OutSchema):
+    substance: str
+    similarity: float
+    family: str | None
+
+
+class IdentifyOut(OutSchema):
+    query: dict
+    status: str
+    matches: list[MatchOut]
+    families: list[str]
+    analogues: list[AnalogueOut]
+    errors: list[str]
+    national: list[MatchOut] | None = None
+
+
+@router.get("/substances", response={200: list[SubstanceOut], **ERRORS})
+@paginate(PagePagination)
+def list_substances(
+    request,
+    search: str | None = None,
+    instrument: str | None = None,
+    schedule: str | None = None,
+    family: str | None = None,
+    kind: str | None = None,
+):
+    return selectors.substance_list(
+        user=request.auth,
+        search=search,
+        instrument=instrument,
+        schedule=schedule,
+        family=family,
+        kind=kind,
+    )
+
+
+@router.post(
+    "/substances/identify",
+    response={200: IdentifyOut, **ERRORS},
+    summary="International control status of a structure or name",
+)
+def identify(request, payload: IdentifyIn):
+    given = {key: value for key, value in payload.dict().items() if value}
+    if len(given) != 1:
+        raise ValidationFailed(
+            {"__all__": ["Give exactly one of smiles, inchi, molblock or name."]}
+        )
+    result = selectors.identify(**given)
+    if result["errors"] and "inchikey" not in result["query"]:
+        raise ValidationFailed({next(iter(given)): result["errors"]})
+    return result
+
+
+@router.get("/substances/{substance_id}", response={200: SubstanceDetailOut, **ERRORS})
+def get_substance(request, substance_id: int):
+    substance = selectors.substance_get(user=request.auth, substance_id=substance_id)
+    substance.current_listings = [listing for listing in substance.listings.all()]
+    substance.listing_history = substance.current_listings
+    substance.synonym_list = list(substance.synonyms.all())
+    return substance

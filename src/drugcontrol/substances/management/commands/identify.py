@@ -1,0 +1,102 @@
+import csv
+import io
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from rdkit import Chem
+
+from drugcontrol.substances import selectors
+from drugcontrol.substances.identification import public
+
+
+class Command(BaseCommand):
+    help = (
+        "International control status of a structure: --smiles, --inchi, --name (name, synonym "
+        "or CAS number) or --file (CSV with a smiles or name column, or SDF; one JSON object "
+        "per line)."
+    )
+
+    def add_arguments(self, parser):
+        source = parser.add_mutually_exclusive_group(required=True)
+        source.add_argument("--smiles")
+        source.add_argument("--inchi")
+        source.add_argument("--name")
+        source.add_argument("--file", type=Path)
+        parser.add_argument("--format", choices=["json", "text"], default="json")
+
+    def handle(self, *args, smiles, inchi, name, file, format, **options):
+        index = selectors.identification_index()
+        if file is None:
+            result = public(selectors.identify(smiles=smiles, inchi=inchi, name=name, index=index))
+            self._write(result, format)
+            if result["errors"] and "inchikey" not in result["query"]:
+                raise CommandError("; ".join(result["errors"]))
+            return
+        if not file.exists():
+            raise CommandError(f"no such file: {file}")
+        failures = 0
+        for label, query in self._queries(file):
+            if isinstance(query, str):  # a row that could not be read at all
+                result = {
+                    "query": {"row": label},
+                    "status": "not_controlled",
+                    "matches": [],
+                    "families": [],
+                    "analogues": [],
+                    "errors": [query],
+                }
+            else:
+                result = public(selectors.identify(index=index, **query))
+                result["query"]["row"] = label
+            failures += bool(result["errors"])
+            self._write(result, format)
+        if failures:
+            self.stderr.write(f"{failures} row(s) had errors (see their 'errors' key)")
+
+    def _write(self, result: dict, format: str) -> None:
+        if format == "json":
+            self.stdout.write(json.dumps(result, ensure_ascii=False))
+            return
+        query = result["query"]
+        label = query.get("name") or query.get("smiles") or query.get("inchi") or query.get("row")
+        self.stdout.write(f"{label}: {result['status']}")
+        for match in result["matches"]:
+            self.stdout.write(
+                f"  {match['substance']}: {match['instrument']} "
+                f"{', '.join(match['schedules'])} ({match['basis']})"
+            )
+        if result["families"]:
+            self.stdout.write(f"  families: {', '.join(result['families'])}")
+        for analogue in result["analogues"]:
+            self.stdout.write(
+                f"  similar to {analogue['substance']} ({analogue['similarity']:.2f})"
+            )
+        for error in result["errors"]:
+            self.stdout.write(f"  error: {error}")
+
+    def _queries(self, path: Path):
+        """(row label, query dict or an error message) for each record of a CSV or SDF file."""
+        if path.suffix.lower() in {".sdf", ".sd", ".mol"}:
+            supplier = Chem.ForwardSDMolSupplier(str(path), sanitize=True)
+            for number, molecule in enumerate(supplier, start=1):
+                label = f"record {number}"
+                if molecule is None:
+                    yield label, "could not read this record"
+                else:
+                    yield label, {"smiles": Chem.MolToSmiles(molecule)}
+            return
+        text = path.read_text(encoding="utf-8-sig")
+        reader = csv.DictReader(io.StringIO(text))
+        columns = {c.strip().lower(): c for c in reader.fieldnames or []}
+        if "smiles" not in columns and "name" not in columns:
+            raise CommandError("the CSV needs a 'smiles' or a 'name' column")
+        for line, row in enumerate(reader, start=2):
+            smiles = (row.get(columns.get("smiles", ""), "") or "").strip()
+            name = (row.get(columns.get("name", ""), "") or "").strip()
+            if smiles:
+                yield f"line {line}", {"smiles": smiles}
+            elif name:
+                yield f"line {line}", {"name": name}
+            else:
+                yield f"line {line}", "empty row: no smiles and no name"

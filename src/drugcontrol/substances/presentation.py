@@ -1,0 +1,98 @@
+"""How substances and identification results are shown: family names, drawings, reasons."""
+
+import base64
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from drugcontrol.substances import chemistry
+from drugcontrol.substances.identification import load_families
+
+_families = {}
+
+
+def families_by_code() -> dict:
+    if not _families:
+        _families.update({family.code: family for family in load_families()})
+    return _families
+
+
+def family_label(code: str) -> str:
+    family = families_by_code().get(code)
+    if family is None:
+        return code
+    return family.name_zh if (get_language() or "").startswith("zh") else family.name_en
+
+
+def family_explanation(code: str) -> str:
+    family = families_by_code().get(code)
+    if family is None:
+        return ""
+    zh = (get_language() or "").startswith("zh")
+    return family.explanation_zh if zh else family.explanation_en
+
+
+def drawing(smiles: str, *, width=300, height=220, highlight=None) -> str:
+    """A structure drawing as a data URI (images are not subject to the page's style policy)."""
+    svg = chemistry.draw_svg(smiles, width=width, height=height, highlight_smarts=highlight)
+    if not svg:
+        return ""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+INSTRUMENT_NAMES = {
+    "1961": lambda: _("the Single Convention on Narcotic Drugs, 1961"),
+    "1971": lambda: _("the Convention on Psychotropic Substances, 1971"),
+    "1988": lambda: _("the 1988 Convention against Illicit Traffic"),
+}
+
+
+def explain(match: dict) -> str:
+    """One sentence saying why a match makes the query controlled."""
+    values = {
+        "substance": display_name(match),
+        "schedules": ", ".join(schedule_label(s) for s in match["schedules"]),
+        "instrument": INSTRUMENT_NAMES.get(match["instrument"], lambda: match["instrument"])(),
+    }
+    sentences = {
+        "exact": _("It is %(substance)s, listed in %(schedules)s of %(instrument)s."),
+        "salt": _(
+            "It is a salt of %(substance)s (listed in %(schedules)s of %(instrument)s); "
+            "the convention covers the salts of listed substances."
+        ),
+        "stereoisomer": _(
+            "It is a stereoisomer of %(substance)s (listed in %(schedules)s of %(instrument)s), "
+            "and the listing extends to its stereoisomers."
+        ),
+        "racemate": _(
+            "It is %(substance)s without defined stereochemistry (a racemate or an unspecified "
+            "isomer), covered by the listing in %(schedules)s of %(instrument)s."
+        ),
+        "ester_or_ether": _(
+            "It is an ester or ether of %(substance)s; Schedule I of %(instrument)s covers the "
+            "esters and ethers of its substances unless they are listed elsewhere."
+        ),
+    }
+    return sentences.get(match["basis"], "%(substance)s") % values
+
+
+def display_name(item: dict) -> str:
+    """The substance's name in the page's language (the JSON always carries the English)."""
+    if (get_language() or "").startswith("zh") and item.get("substance_zh"):
+        return item["substance_zh"]
+    return item["substance"]
+
+
+_CHINESE_NUMERALS = {"I": "一", "II": "二", "III": "三", "IV": "四"}
+
+
+def schedule_label(schedule: str) -> str:
+    """`I` -> "Schedule I" / "附表一"; `Table II` -> "Table II" / "表二"; others unchanged."""
+    zh = (get_language() or "").startswith("zh")
+    if schedule in _CHINESE_NUMERALS:
+        number = _CHINESE_NUMERALS[schedule] if zh else schedule
+        return _("Schedule %(number)s") % {"number": number}
+    if schedule.startswith("Table ") and schedule[6:] in _CHINESE_NUMERALS:
+        number = _CHINESE_NUMERALS[schedule[6:]] if zh else schedule[6:]
+        return _("Table %(number)s") % {"number": number}
+    return schedule

@@ -1,0 +1,282 @@
+"""Every read of the substances app, and the identification entry point."""
+
+import threading
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from drugcontrol.core.visibility import get_visible_or_404, visibility_rule, visible
+from drugcontrol.substances import chemistry
+from drugcontrol.substances.chemistry import StructureError
+from drugcontrol.substances.identification import (
+    INTERNATIONAL,
+    MIN_ANALOGUE_ATOMS,
+    Index,
+    ReferenceListing,
+    ReferenceSubstance,
+    identify_structure,
+    load_families,
+    load_rules,
+)
+from drugcontrol.substances.models import Listing, RegistryState, Substance, Synonym
+from drugcontrol.substances.services import normalize_name
+
+
+@visibility_rule(Substance)
+def substances_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """The registry is reference data: every signed-in user sees all of it."""
+    return queryset
+
+
+@visibility_rule(Listing)
+def listings_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """International and national listings are public law: visible to every signed-in user."""
+    return queryset
+
+
+def substance_list(
+    *,
+    user,
+    search: str | None = None,
+    instrument: str | None = None,
+    schedule: str | None = None,
+    family: str | None = None,
+    kind: str | None = None,
+) -> QuerySet:
+    queryset = visible(Substance, user)
+    if search:
+        key = normalize_name(search)
+        queryset = queryset.filter(
+            Q(synonyms__normalized__contains=key)
+            | Q(cas=search.strip())
+            | Q(inchikey=search.strip().upper())
+        )
+    if instrument or schedule:
+        listing = Q(listings__removed="")
+        if instrument:
+            listing &= Q(listings__instrument=instrument)
+        if schedule:
+            listing &= Q(listings__schedule__iexact=schedule)
+        queryset = queryset.filter(listing)
+    if family:
+        ids = [
+            s.pk for s in visible(Substance, user).only("id", "families") if family in s.families
+        ]
+        queryset = queryset.filter(pk__in=ids)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    current = Listing.objects.filter(removed="").select_related("country")
+    return (
+        queryset.distinct()
+        .prefetch_related(Prefetch("listings", queryset=current, to_attr="current_listings"))
+        .order_by("name_en", "pk")
+    )
+
+
+def substance_get(*, user, substance_id: int) -> Substance:
+    return get_visible_or_404(
+        Substance.objects.prefetch_related(
+            Prefetch("listings", queryset=Listing.objects.select_related("country")),
+            "synonyms",
+        ),
+        user,
+        pk=substance_id,
+    )
+
+
+def related_substances(*, user, substance: Substance, limit: int = 6) -> list[dict]:
+    """Listed substances structurally closest to this one (from the identification index)."""
+    if not substance.smiles:
+        return []
+    result = identify(smiles=substance.smiles)
+    return [a for a in result["analogues"] if a["substance_id"] != substance.pk][:limit]
+
+
+# --- identification ---------------------------------------------------------------------------
+
+_index_lock = threading.Lock()
+_index_cache: dict[str, Index] = {}
+
+
+def registry_version() -> str:
+    return RegistryState.objects.filter(pk=1).values_list("stamp", flat=True).first() or ""
+
+
+def identification_index(*, version: str | None = None) -> Index:
+    """The in-memory index, rebuilt when the registry has changed since it was built."""
+    version = registry_version() if version is None else version
+    cached = _index_cache.get("index")
+    if cached is not None and cached.version == version:
+        return cached
+    with _index_lock:
+        cached = _index_cache.get("index")
+        if cached is not None and cached.version == version:
+            return cached
+        index = build_index(version)
+        _index_cache["index"] = index
+        return index
+
+
+def build_index(version: str) -> Index:
+    rules, exceptions = load_rules()
+    index = Index(families=load_families(), rules=rules, exceptions=exceptions, version=version)
+    listings: dict[int, dict[tuple, list[str]]] = {}
+    for substance_id, instrument, country, schedule in Listing.objects.filter(
+        removed=""
+    ).values_list("substance_id", "instrument", "country_id", "schedule"):
+        listings.setdefault(substance_id, {}).setdefault((instrument, country), []).append(schedule)
+    for substance in Substance.objects.filter(pk__in=listings.keys()).only(
+        "id", "name_en", "name_zh", "smiles", "structure_kind", "families"
+    ):
+        if not substance.smiles:
+            continue
+        try:
+            standard = chemistry.standardise(chemistry.parse(substance.smiles))
+        except StructureError:
+            continue
+        for (instrument, country), schedules in listings[substance.pk].items():
+            covered = set(rules.get(instrument, {}).get("ester_ether_schedules", []))
+            if covered & set(schedules):
+                index.add_ester_ether_parent(standard.parent)
+            index.add_listing(
+                ReferenceListing(
+                    substance_id=substance.pk,
+                    name=substance.name_en,
+                    instrument=instrument,
+                    country=country,
+                    schedules=sorted(schedules, key=_schedule_order),
+                    structure_kind=substance.structure_kind,
+                    inchikey=standard.inchikey,
+                    skeleton_key=standard.skeleton_key,
+                    has_stereo=standard.has_stereo,
+                    full_inchikey=standard.full_inchikey,
+                    name_zh=substance.name_zh,
+                )
+            )
+        international = any(
+            instrument in INTERNATIONAL for instrument, _c in listings[substance.pk]
+        )
+        if international and standard.parent.GetNumHeavyAtoms() >= MIN_ANALOGUE_ATOMS:
+            index.add_substance(
+                ReferenceSubstance(
+                    substance_id=substance.pk,
+                    name=substance.name_en,
+                    smiles=substance.smiles,
+                    families=substance.families,
+                    fingerprint=standard.fingerprint,
+                    name_zh=substance.name_zh,
+                )
+            )
+    return index
+
+
+def _schedule_order(schedule: str) -> tuple:
+    roman = {"I": 1, "II": 2, "III": 3, "IV": 4}
+    return (roman.get(schedule.replace("Table ", ""), 9), schedule)
+
+
+def find_by_name(name: str) -> Substance | None:
+    """A registry substance by name or synonym (either language) or CAS number."""
+    text = (name or "").strip()
+    if not text:
+        return None
+    by_cas = Substance.objects.filter(cas=text).first()
+    if by_cas is not None:
+        return by_cas
+    synonym = (
+        Synonym.objects.select_related("substance")
+        .filter(normalized=normalize_name(text))
+        .order_by("substance_id")
+        .first()
+    )
+    return synonym.substance if synonym else None
+
+
+def identify(
+    *,
+    smiles: str | None = None,
+    inchi: str | None = None,
+    molblock: str | None = None,
+    name: str | None = None,
+    index: Index | None = None,
+) -> dict:
+    """Identify one query; the answer always has every key, with `errors` saying what failed."""
+    smiles, inchi, name = (v.strip() if v else None for v in (smiles, inchi, name))
+    molblock = molblock if molblock and molblock.strip() else None
+    query = {
+        key: value
+        for key, value in (
+            ("smiles", smiles),
+            ("inchi", inchi),
+            ("molblock", molblock),
+            ("name", name),
+        )
+        if value
+    }
+    empty = {
+        "query": query,
+        "status": "not_controlled",
+        "matches": [],
+        "families": [],
+        "analogues": [],
+    }
+    if len(query) != 1:
+        return {**empty, "errors": ["give exactly one of smiles, inchi, molblock or name"]}
+    index = index or identification_index()
+    if name:
+        substance = find_by_name(name)
+        if substance is None:
+            return {**empty, "errors": [f"no substance in the registry is called {name!r}"]}
+        query["substance"] = substance.name_en
+        if not substance.smiles:
+            return {**_listed_without_structure(substance), "query": query}
+        text, kind = substance.smiles, "smiles"
+    elif inchi:
+        text, kind = inchi, "inchi"
+    elif molblock:
+        text, kind = molblock, "molblock"
+    else:
+        text, kind = smiles, "smiles"
+    try:
+        standard = chemistry.standardise(chemistry.parse(text, kind=kind))
+    except StructureError as error:
+        return {**empty, "errors": [str(error)]}
+    query.update(
+        parent_smiles=standard.smiles,
+        inchikey=standard.inchikey,
+        formula=standard.formula,
+        removed_fragments=standard.removed_fragments,
+    )
+    return {"query": query, **identify_structure(index, standard)}
+
+
+def _listed_without_structure(substance: Substance) -> dict:
+    """Plants and mixtures (opium, coca leaf ...) are identified by name only."""
+    by_instrument: dict[tuple, list[str]] = {}
+    for listing in substance.listings.filter(removed=""):
+        by_instrument.setdefault((listing.instrument, listing.country_id), []).append(
+            listing.schedule
+        )
+    matches, national = [], []
+    for (instrument, country), schedules in sorted(by_instrument.items(), key=str):
+        item = {
+            "substance": substance.name_en,
+            "instrument": instrument,
+            "schedules": sorted(schedules, key=_schedule_order),
+            "basis": "exact",
+            "substance_id": substance.pk,
+            "substance_zh": substance.name_zh,
+        }
+        if instrument in INTERNATIONAL:
+            matches.append(item)
+        else:
+            national.append({**item, "country": country})
+    result = {
+        "status": "controlled" if matches else "not_controlled",
+        "matches": matches,
+        "families": [],
+        "analogues": [],
+        "errors": [],
+    }
+    if national:
+        result["national"] = national
+    return result

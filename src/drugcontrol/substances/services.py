@@ -1,0 +1,303 @@
+"""Every write of the substances app: loading the conventions' lists and national lists."""
+
+import csv
+import io
+import re
+import unicodedata
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from drugcontrol.core.audit import record_event
+from drugcontrol.core.errors import ValidationFailed
+from drugcontrol.core.models import Country
+from drugcontrol.substances import chemistry
+from drugcontrol.substances.chemistry import StructureError
+from drugcontrol.substances.identification import DATA_DIR, families_of, load_families
+from drugcontrol.substances.models import (
+    Listing,
+    RegistryState,
+    Substance,
+    SubstanceKind,
+    Synonym,
+)
+
+REFERENCE_FILES = ("1961.csv", "1971.csv", "1988.csv")
+SCHEDULES = {
+    "1961": {"I", "II", "III", "IV"},
+    "1971": {"I", "II", "III", "IV"},
+    "1988": {"Table I", "Table II"},
+}
+_CAS = re.compile(r"^\d{2,7}-\d{2}-\d$")
+
+
+def normalize_name(text: str) -> str:
+    """What name searches compare: NFKC, case-folded, without spaces, hyphens or commas."""
+    text = unicodedata.normalize("NFKC", text or "").casefold()
+    return re.sub(r"[\s\-,'’()\[\]]+", "", text)
+
+
+def cas_is_valid(cas: str) -> bool:
+    if not _CAS.match(cas or ""):
+        return False
+    digits = cas.replace("-", "")[:-1][::-1]
+    return sum((i + 1) * int(d) for i, d in enumerate(digits)) % 10 == int(cas[-1])
+
+
+@dataclass
+class StructureFields:
+    smiles: str = ""
+    inchi: str = ""
+    inchikey: str = ""
+    skeleton_key: str = ""
+    formula: str = ""
+    families: list = field(default_factory=list)
+
+
+def structure_fields(smiles: str, families) -> StructureFields:
+    if not smiles:
+        return StructureFields()
+    standard = chemistry.standardise(chemistry.parse(smiles), with_fingerprint=False)
+    return StructureFields(
+        smiles=smiles,
+        inchi=chemistry.Chem.MolToInchi(standard.parent),
+        inchikey=standard.inchikey,
+        skeleton_key=standard.skeleton_key,
+        formula=standard.formula,
+        families=families_of(standard.parent, families),
+    )
+
+
+@dataclass
+class ListRow:
+    line: int
+    name: str
+    name_zh: str
+    inn: str
+    synonyms: list[str]
+    cas: str
+    smiles: str
+    structure: str
+    schedules: list[str]
+    in_force: str
+    decision: str
+    kind: str
+    notes: str
+
+
+def parse_list(text: str, *, instrument: str) -> tuple[list[ListRow], dict[int, list[str]]]:
+    """Read a list file; returns the rows and the errors by line (all rows are checked)."""
+    reader = csv.DictReader(io.StringIO(text))
+    rows, errors = [], {}
+    allowed = SCHEDULES.get(instrument)
+    for line, raw in enumerate(reader, start=2):
+        problems = []
+        name = (raw.get("name") or "").strip()
+        if not name:
+            problems.append(_("name is empty"))
+        schedules = [s.strip() for s in (raw.get("schedules") or "").split(";") if s.strip()]
+        if not schedules:
+            problems.append(_("no schedule"))
+        if allowed is not None:
+            problems += [
+                _("unknown schedule %(s)s") % {"s": s} for s in schedules if s not in allowed
+            ]
+        cas = (raw.get("cas") or "").strip()
+        if cas and not cas_is_valid(cas):
+            problems.append(_("CAS number %(cas)s fails its check digit") % {"cas": cas})
+        smiles = (raw.get("smiles") or "").strip()
+        if smiles:
+            try:
+                chemistry.parse(smiles)
+            except StructureError as error:
+                problems.append(_("SMILES: %(error)s") % {"error": error})
+        kind = (raw.get("kind") or "").strip() or SubstanceKind.OTHER
+        if kind not in SubstanceKind.values:
+            problems.append(_("unknown kind %(kind)s") % {"kind": kind})
+        if problems:
+            errors[line] = problems
+            continue
+        rows.append(
+            ListRow(
+                line=line,
+                name=name,
+                name_zh=(raw.get("name_zh") or "").strip(),
+                inn=(raw.get("inn") or "").strip(),
+                synonyms=[s.strip() for s in (raw.get("synonyms") or "").split(";") if s.strip()],
+                cas=cas,
+                smiles=smiles,
+                structure=(raw.get("structure") or "").strip() or ("defined" if smiles else "none"),
+                schedules=schedules,
+                in_force=(raw.get("in_force") or "").strip(),
+                decision=(raw.get("decision") or "").strip(),
+                kind=kind,
+                notes=(raw.get("notes") or "").strip(),
+            )
+        )
+    return rows, errors
+
+
+def _bump_registry() -> None:
+    RegistryState.objects.update_or_create(pk=1, defaults={"stamp": uuid.uuid4().hex})
+
+
+def _upsert_substance(row: ListRow, families, source: str) -> tuple[Substance, bool]:
+    """Create or update one substance from a list row; returns (substance, changed)."""
+    structure = structure_fields(row.smiles, families)
+    values = {
+        "name_zh": row.name_zh,
+        "inn": row.inn,
+        "cas": row.cas,
+        "kind": row.kind,
+        "structure_kind": row.structure,
+        "smiles": structure.smiles,
+        "inchi": structure.inchi,
+        "inchikey": structure.inchikey,
+        "skeleton_key": structure.skeleton_key,
+        "formula": structure.formula,
+        "families": structure.families,
+        "source": source,
+    }
+    substance = Substance.objects.filter(name_en__iexact=row.name).first()
+    changed = False
+    if substance is None:
+        substance = Substance.objects.create(name_en=row.name, **values)
+        changed = True
+    else:
+        differing = {k: v for k, v in values.items() if v and getattr(substance, k) != v}
+        if differing:
+            for key, value in differing.items():
+                setattr(substance, key, value)
+            substance.version += 1
+            substance.save()
+            changed = True
+    names = {normalize_name(n): n for n in [row.name, row.name_zh, row.inn, *row.synonyms] if n}
+    existing = set(substance.synonyms.values_list("normalized", flat=True))
+    new = [
+        Synonym(substance=substance, name=n, normalized=k)
+        for k, n in names.items()
+        if k not in existing
+    ]
+    if new:
+        Synonym.objects.bulk_create(new)
+        changed = True
+    return substance, changed
+
+
+def reference_lists_load(*, directory: Path = DATA_DIR, actor=None) -> dict:
+    """Load the three conventions' lists (all-or-nothing; a second load changes nothing)."""
+    families = load_families()
+    parsed, problems = {}, {}
+    for file_name in REFERENCE_FILES:
+        path = directory / file_name
+        if not path.exists():
+            continue
+        instrument = file_name.split(".")[0]
+        rows, errors = parse_list(path.read_text(encoding="utf-8"), instrument=instrument)
+        parsed[instrument] = rows
+        problems.update({f"{file_name}:{line}": messages for line, messages in errors.items()})
+    if problems:
+        raise ValidationFailed(
+            problems, message=_("The list files have errors; nothing was loaded.")
+        )
+    summary = {"substances_changed": 0, "listings_changed": 0, "rows": 0}
+    with transaction.atomic():
+        for instrument, rows in parsed.items():
+            for row in rows:
+                summary["rows"] += 1
+                substance, changed = _upsert_substance(row, families, f"{instrument} list")
+                summary["substances_changed"] += int(changed)
+                summary["listings_changed"] += _sync_listings(substance, instrument, None, row)
+        if summary["substances_changed"] or summary["listings_changed"]:
+            _bump_registry()
+            record_event(
+                actor=actor,
+                action="substances.reference_loaded",
+                object_type="substances.substance",
+                after=summary,
+            )
+    return summary
+
+
+def _sync_listings(substance: Substance, instrument: str, country, row: ListRow) -> int:
+    changed = 0
+    for schedule in row.schedules:
+        values = {
+            "in_force": row.in_force[:10],
+            "decision": row.decision[:200],
+            "notes": row.notes,
+            "removed": "",
+        }
+        listing, created = Listing.objects.get_or_create(
+            substance=substance,
+            instrument=instrument,
+            country=country,
+            schedule=schedule,
+            defaults=values,
+        )
+        if created:
+            changed += 1
+        elif any(getattr(listing, k) != v for k, v in values.items()):
+            for key, value in values.items():
+                setattr(listing, key, value)
+            listing.save()
+            changed += 1
+    # Schedules no longer in the file: kept as history with a removal mark.
+    stale = Listing.objects.filter(
+        substance=substance, instrument=instrument, country=country, removed=""
+    ).exclude(schedule__in=row.schedules)
+    changed += stale.update(removed="removed")
+    return changed
+
+
+def national_list_load(*, actor, country_code: str, text: str, source: str) -> dict:
+    """Load a country's national control list (CSV: name, cas, smiles, schedules, ...).
+
+    All-or-nothing: any bad row stops the load and every bad row is reported by line.
+    """
+    country = Country.objects.filter(iso3=(country_code or "").upper()).first()
+    if country is None:
+        raise ValidationFailed({"country": [_("Unknown country code.")]})
+    rows, errors = parse_list(text, instrument="national")
+    if errors:
+        raise ValidationFailed(
+            {f"line {line}": messages for line, messages in errors.items()},
+            message=_("The file has errors; nothing was loaded."),
+        )
+    if not rows:
+        raise ValidationFailed({"file": [_("The file has no rows.")]})
+    families = load_families()
+    summary = {"country": country.iso3, "rows": len(rows), "listings_changed": 0, "source": source}
+    with transaction.atomic():
+        for row in rows:
+            substance = _find_existing(row)
+            if substance is None:
+                substance, _changed = _upsert_substance(
+                    row, families, f"national list {country.iso3}"
+                )
+            summary["listings_changed"] += _sync_listings(substance, "national", country, row)
+        _bump_registry()
+        record_event(
+            actor=actor,
+            action="substances.national_list_loaded",
+            object_type="substances.listing",
+            after=summary,
+        )
+    return summary
+
+
+def _find_existing(row: ListRow) -> Substance | None:
+    """A national entry joins the substance it names, by structure, CAS or name."""
+    if row.smiles:
+        key = structure_fields(row.smiles, []).inchikey
+        found = Substance.objects.filter(inchikey=key).first()
+        if found:
+            return found
+    if row.cas:
+        found = Substance.objects.filter(cas=row.cas).first()
+        if found:
+            return found
+    return Substance.objects.filter(synonyms__normalized=normalize_name(row.name)).first()

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from drugcontrol.substances import views
+
+app_name = "substances"
+
+urlpatterns = [
+    path("", views.substance_list, name="list"),
+    path("identify/", views.identify, name="identify"),
+    path("<int:substance_id>/", views.substance_detail, name="detail"),
+]

@@ -1,0 +1,65 @@
+import pytest
+
+from drugcontrol.substances.models import Substance
+
+from ..conftest import signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_search_page_draws_structures(chn_officer):
+    page = signed_in(chn_officer).get("/substances/?q=ephedrine").content.decode()
+    assert 'src="data:image/svg+xml;base64,' in page and "Ephedrine" in page
+
+
+def test_search_page_filters(chn_officer):
+    page = (
+        signed_in(chn_officer)
+        .get("/substances/?instrument=1988&schedule=Table+II")
+        .content.decode()
+    )
+    assert "Acetone" in page and "Ephedrine" not in page
+
+
+def test_substance_page(chn_officer):
+    ephedrine = Substance.objects.get(name_en="Ephedrine")
+    page = signed_in(chn_officer).get(f"/substances/{ephedrine.pk}/").content.decode()
+    assert "299-42-3" in page and 'data-testid="structure"' in page
+    assert 'data-testid="listing-row"' in page and "Table I" in page
+    assert "Structurally related controlled substances" in page  # pseudoephedrine, norephedrine
+
+
+def test_identify_page_explains_the_answer(chn_officer):
+    client = signed_in(chn_officer)
+    assert client.get("/substances/identify/").status_code == 200
+    response = client.post("/substances/identify/", {"structure": "CN[C@@H](C)[C@H](O)c1ccccc1.Cl"})
+    page = response.content.decode()
+    assert "Under international control" in page
+    assert "It is a salt of Ephedrine" in page
+    assert "Set aside as counter-ions or solvents" in page
+    assert 'data-testid="analogue"' in page
+
+
+def test_identify_page_errors(chn_officer):
+    client = signed_in(chn_officer)
+    page = client.post("/substances/identify/", {"structure": "C1CC"}).content.decode()
+    assert "could not read the SMILES" in page and 'data-testid="identify-result"' not in page
+    page = client.post("/substances/identify/", {"structure": "", "name": ""}).content.decode()
+    assert "Give a structure or a name" in page
+
+
+def test_identify_page_in_chinese(chn_officer):
+    client = signed_in(chn_officer)
+    client.cookies["django_language"] = "zh-hans"
+    page = client.post("/substances/identify/", {"name": "麻黄素"}).content.decode()
+    assert '<html lang="zh-hans">' in page
+    assert "Under international control" not in page
+
+
+def test_identify_page_accepts_a_pasted_mol_block(chn_officer):
+    from rdkit import Chem
+
+    molblock = Chem.MolToMolBlock(Chem.MolFromSmiles("CN[C@@H](C)[C@H](O)c1ccccc1"))
+    assert molblock.startswith("\n")
+    page = signed_in(chn_officer).post("/substances/identify/", {"structure": molblock})
+    assert "It is Ephedrine" in page.content.decode()
