@@ -1,5 +1,6 @@
 """Structure handling with RDKit: parsing, standardisation, keys, fingerprints, drawings."""
 
+import re
 from dataclasses import dataclass, field
 
 from rdkit import Chem, DataStructs, RDLogger
@@ -15,6 +16,7 @@ FINGERPRINT_BITS = 2048
 _fingerprinter = rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=FINGERPRINT_BITS)
 _uncharger = rdMolStandardize.Uncharger()
 _chooser = rdMolStandardize.LargestFragmentChooser(preferOrganic=True)
+_CHARGED = re.compile(r"[+-]\d*\]")
 
 
 class StructureError(ValueError):
@@ -72,12 +74,15 @@ def standardise(molecule: Chem.Mol, *, with_fingerprint: bool = True) -> Standar
     Tautomers are compared through the standard InChI, whose mobile-hydrogen layer gives
     the same key to the usual tautomeric forms.
     """
-    fragments = Chem.GetMolFrags(molecule, asMols=True, sanitizeFrags=True)
-    parent = _chooser.choose(molecule) if len(fragments) > 1 else molecule
-    parent = _uncharger.uncharge(parent)
+    several = len(Chem.GetMolFrags(molecule)) > 1
+    fragments = Chem.GetMolFrags(molecule, asMols=True, sanitizeFrags=True) if several else ()
+    parent = _chooser.choose(molecule) if several else molecule
     parent_smiles = Chem.MolToSmiles(parent)
+    if _CHARGED.search(parent_smiles):  # cheaper than visiting every atom from Python
+        parent = _uncharger.uncharge(parent)
+        parent_smiles = Chem.MolToSmiles(parent)
     removed = []
-    if len(fragments) > 1:
+    if several:
         kept = False
         for fragment in fragments:
             smiles = Chem.MolToSmiles(_uncharger.uncharge(fragment))

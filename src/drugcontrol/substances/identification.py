@@ -10,10 +10,13 @@ The steps follow the conventions' own rules (data/substances/rules.json):
 """
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdkit import Chem
+import numpy
+from rdkit import Chem, DataStructs
+from rdkit.Chem.rdMolDescriptors import CalcMolFormula, CalcNumAromaticRings, CalcNumRings
 
 from drugcontrol.substances import chemistry
 from drugcontrol.substances.chemistry import Standardised, StructureError
@@ -83,6 +86,13 @@ class Index:
     # Stereo-free canonical SMILES of the substances whose esters and ethers are covered:
     # a cheap first test before a split piece is given a full InChI.
     ester_ether_parents: set[str] = field(default_factory=set)
+    # Substructure screens of those substances: a query that contains none of them cannot be
+    # one of their esters or ethers, and is spared the splitting.
+    ester_ether_screens: list = field(default_factory=list)
+    ester_ether_molecules: list = field(default_factory=list)
+    ester_ether_counts: list = field(default_factory=list)
+    _screen_matrix: object = None
+    _count_matrix: object = None
     version: str = ""
 
     def add_listing(self, listing: ReferenceListing) -> None:
@@ -93,7 +103,26 @@ class Index:
             self.by_skeleton.setdefault(listing.skeleton_key, []).append(listing)
 
     def add_ester_ether_parent(self, molecule) -> None:
-        self.ester_ether_parents.add(Chem.MolToSmiles(chemistry.without_stereo(molecule)))
+        if not _hydroxyl_oxygens(molecule):
+            return  # without a free OH there is no ester or ether to make
+        flat = chemistry.without_stereo(molecule)
+        key = Chem.MolToSmiles(flat)
+        if key not in self.ester_ether_parents:
+            self.ester_ether_parents.add(key)
+            self.ester_ether_screens.append(Chem.PatternFingerprint(molecule))
+            self.ester_ether_molecules.append(flat)
+            self.ester_ether_counts.append(_element_counts(CalcMolFormula(molecule), molecule))
+
+    def count_matrix(self):
+        if self._count_matrix is None and self.ester_ether_counts:
+            self._count_matrix = numpy.vstack(self.ester_ether_counts)
+        return self._count_matrix
+
+    def screen_matrix(self):
+        """The screens as one bit matrix, so a query is tested against all in one step."""
+        if self._screen_matrix is None and self.ester_ether_screens:
+            self._screen_matrix = numpy.vstack([_bits(fp) for fp in self.ester_ether_screens])
+        return self._screen_matrix
 
     def add_substance(self, substance: ReferenceSubstance) -> None:
         self.substances.append(substance)
@@ -191,69 +220,114 @@ def _structure_matches(index: Index, query: Standardised) -> list[Match]:
     return matches
 
 
-def _hydrolysed_parts(molecule) -> list:
-    """The pieces an ester or an open-chain ether falls into when split, with -OH restored."""
-    parts = []
-    for carbonyl_carbon, _carbonyl_oxygen, oxygen, _carbon in molecule.GetSubstructMatches(_ESTER):
-        parts.extend(_split(molecule, carbonyl_carbon, oxygen, hydroxylate_carbon=True))
-    for carbon_a, oxygen, carbon_b in molecule.GetSubstructMatches(_ETHER):
-        for carbon in (carbon_a, carbon_b):
-            parts.extend(_split(molecule, carbon, oxygen, hydroxylate_carbon=False))
-    return parts
+def _bits(fingerprint):
+    array = numpy.zeros((fingerprint.GetNumBits(),), dtype=numpy.uint8)
+    DataStructs.ConvertToNumpyArray(fingerprint, array)
+    return numpy.packbits(array)
 
 
-def _split(molecule, carbon: int, oxygen: int, *, hydroxylate_carbon: bool) -> list:
-    editable = Chem.RWMol(molecule)
-    editable.RemoveBond(carbon, oxygen)
-    if hydroxylate_carbon:
-        new_oxygen = editable.AddAtom(Chem.Atom(8))
-        editable.AddBond(carbon, new_oxygen, Chem.BondType.SINGLE)
-    pieces = []
+_COUNTED_ELEMENTS = ("C", "N", "O", "F", "P", "S", "Cl", "Br", "I")
+_FORMULA_PART = re.compile(r"([A-Z][a-z]?)(\d*)")
+
+
+def _element_counts(formula: str, molecule=None):
+    """Heavy atoms per element (C, N, O, F, P, S, Cl, Br, I) and in all, from a formula, and
+    the rings and aromatic rings: none of these can be fewer in an ester or ether."""
+    counts: dict[str, int] = {}
+    for element, number in _FORMULA_PART.findall(formula):
+        counts[element] = counts.get(element, 0) + (int(number) if number else 1)
+    heavy = sum(n for element, n in counts.items() if element != "H")
+    rings = (CalcNumRings(molecule), CalcNumAromaticRings(molecule))
+    return numpy.array(
+        [*(counts.get(e, 0) for e in _COUNTED_ELEMENTS), heavy, *rings], dtype=numpy.int16
+    )
+
+
+def _hydroxyl_oxygens(molecule) -> set[int]:
+    """Oxygens carrying a hydrogen (alcohols, phenols, acids): where esters and ethers form."""
+    return {
+        atom.GetIdx()
+        for atom in molecule.GetAtoms()
+        if atom.GetAtomicNum() == 8 and atom.GetTotalNumHs() > 0
+    }
+
+
+def _as_parent_part(query, parent, match: tuple) -> object | None:
+    """If the query is `parent` with only its hydroxyl oxygens alkylated or acylated, the
+    query cut back to the parent's atoms (keeping the query's stereochemistry); else None."""
+    matched = set(match)
+    hydroxyls = {match[i] for i in _hydroxyl_oxygens(parent)}
+    crossing = [
+        (bond.GetBeginAtomIdx(), bond.GetEndAtomIdx())
+        for bond in query.GetBonds()
+        if (bond.GetBeginAtomIdx() in matched) != (bond.GetEndAtomIdx() in matched)
+    ]
+    if not crossing:
+        return None
+    for begin, end in crossing:
+        inner = begin if begin in matched else end
+        if inner not in hydroxyls:
+            return None
+    editable = Chem.RWMol(query)
+    for index in sorted(
+        (a.GetIdx() for a in query.GetAtoms() if a.GetIdx() not in matched), reverse=True
+    ):
+        editable.RemoveAtom(index)
+    part = editable.GetMol()
+    for atom in part.GetAtoms():
+        atom.SetNoImplicit(False)
+        atom.SetNumExplicitHs(0)
     try:
-        split = editable.GetMol()
-        Chem.SanitizeMol(split)
-        for fragment in Chem.GetMolFrags(split, asMols=True):
-            if fragment.GetNumHeavyAtoms() >= 6:
-                pieces.append(fragment)
+        Chem.SanitizeMol(part)
     except (ValueError, RuntimeError):
-        return []
-    return pieces
-
-
-def _all_hydrolysed_parts(molecule, *, depth: int = 3, limit: int = 60) -> list:
-    """Split esters and ethers repeatedly (a diester such as heroin needs two steps)."""
-    seen: dict[str, object] = {}
-    frontier = [molecule]
-    for _step in range(depth):
-        following = []
-        for current in frontier:
-            for part in _hydrolysed_parts(current):
-                key = Chem.MolToSmiles(part)
-                if key not in seen and len(seen) < limit:
-                    seen[key] = part
-                    following.append(part)
-        frontier = following
-    return list(seen.values())
+        return None
+    return part
 
 
 def _ester_ether_matches(index: Index, query: Standardised) -> list[Match]:
-    found: dict[tuple, Match] = {}
-    if not index.ester_ether_parents:
+    """Is the query an ester or ether of a substance whose esters and ethers are covered?
+
+    Screens first (an ester or ether contains its parent's atoms), then checks that the query
+    differs from a parent only by groups on the parent's hydroxyl oxygens, and finally runs
+    the cut-back parent through the ordinary matching, so isomer rules and exceptions apply.
+    """
+    parent = query.parent
+    if not index.ester_ether_molecules or not (
+        parent.HasSubstructMatch(_ESTER) or parent.HasSubstructMatch(_ETHER)
+    ):
         return []
-    for part in _all_hydrolysed_parts(query.parent):
-        if Chem.MolToSmiles(chemistry.without_stereo(part)) not in index.ester_ether_parents:
+    # A parent has fewer atoms of every element than its esters and ethers: a cheap first
+    # cut before the (costlier) substructure fingerprint.
+    counts = _element_counts(query.formula, parent)
+    possible = (index.count_matrix() <= counts).all(axis=1)
+    if not possible.any():
+        return []
+    screens = index.screen_matrix()
+    query_bits = _bits(Chem.PatternFingerprint(parent))
+    candidates = numpy.flatnonzero(possible & ((screens & query_bits) == screens).all(axis=1))
+    found: dict[tuple, Match] = {}
+    for position in candidates:
+        listed = index.ester_ether_molecules[position]
+        if listed.GetNumHeavyAtoms() >= parent.GetNumHeavyAtoms():
             continue
-        try:
-            standard = chemistry.standardise(part, with_fingerprint=False)
-        except StructureError:
-            continue
-        for match in _structure_matches(index, standard):
-            listing = match.listing
-            eligible = set(index.rules.get(listing.instrument, {}).get("ester_ether_schedules", []))
-            if eligible & set(listing.schedules) and match.basis != "salt":
-                found.setdefault(
-                    (listing.substance_id, listing.instrument), Match(listing, "ester_or_ether")
+        for match in parent.GetSubstructMatches(listed, useChirality=False, maxMatches=8):
+            part = _as_parent_part(parent, listed, match)
+            if part is None:
+                continue
+            try:
+                standard = chemistry.standardise(part, with_fingerprint=False)
+            except StructureError:
+                continue
+            for hit in _structure_matches(index, standard):
+                listing = hit.listing
+                covered = set(
+                    index.rules.get(listing.instrument, {}).get("ester_ether_schedules", [])
                 )
+                if covered & set(listing.schedules) and hit.basis != "salt":
+                    found.setdefault(
+                        (listing.substance_id, listing.instrument),
+                        Match(listing, "ester_or_ether"),
+                    )
     return list(found.values())
 
 
@@ -281,6 +355,7 @@ def identify_structure(index: Index, query: Standardised) -> dict:
     international = [m for m in matches if m.listing.instrument in INTERNATIONAL]
     national = [m for m in matches if m.listing.instrument not in INTERNATIONAL]
     matched_ids = {m.listing.substance_id for m in matches}
+    query_families = families_of(query.parent, index.families)
     analogues = []
     if (
         index.fingerprints
@@ -297,7 +372,6 @@ def identify_structure(index: Index, query: Standardised) -> dict:
             ),
             reverse=True,
         )[:ANALOGUE_LIMIT]
-        query_families = families_of(query.parent, index.families)
         for score, position in ranked:
             reference = index.substances[position]
             shared = [code for code in reference.families if code in query_families]
@@ -317,7 +391,7 @@ def identify_structure(index: Index, query: Standardised) -> dict:
             (_match_json(m) for m in international),
             key=lambda item: (item["instrument"], item["substance"]),
         ),
-        "families": families_of(query.parent, index.families),
+        "families": query_families,
         "analogues": analogues,
         "errors": [],
     }
