@@ -15,6 +15,7 @@ COMMANDS = {
     "token": ("token", "create, list or revoke API tokens"),
     "identify": ("identify", "international control status of a structure or name"),
     "load-national-list": ("load_national_list", "load a country's national control list (CSV)"),
+    "entities": ("entities", "parties: import a CSV file, or match a name"),
     "worker": ("db_worker", "run background tasks from the database queue"),
     "audit": ("audit", "verify the audit log's hash chain"),
     "check": ("healthcheck", "check the configuration and that the database is reachable"),

@@ -34,6 +34,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "drugcontrol.core",
     "drugcontrol.substances",
+    "drugcontrol.entities",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

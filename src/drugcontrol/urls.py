@@ -12,5 +12,6 @@ urlpatterns = [
     re_path(r"^api/", core_views.not_found),  # the API's own 404 shape, in DEBUG too
     path("i18n/", include("django.conf.urls.i18n")),
     path("substances/", include("drugcontrol.substances.urls")),
+    path("parties/", include("drugcontrol.entities.urls")),
     path("", include("drugcontrol.core.urls")),
 ]

@@ -16,6 +16,7 @@ def navigation(request):
         ),
     ]
     items.append(("substances", _("Substances"), reverse("substances:list")))
+    items.append(("parties", _("Parties"), reverse("entities:list")))
     if user.is_international:
         items.append(("organisations", _("Organisations"), reverse("core:organisation_list")))
     if user.is_international or user.is_org_admin:

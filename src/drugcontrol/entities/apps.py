@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EntitiesConfig(AppConfig):
+    name = "drugcontrol.entities"
+    label = "entities"
+    verbose_name = _("Parties")
+
+    def ready(self) -> None:
+        from drugcontrol.core.labels import ACTION_LABELS
+
+        ACTION_LABELS.update(
+            {
+                "entities.party_created": _("Party created"),
+                "entities.parties_imported": _("Parties imported"),
+                "entities.correlation_confirmed": _("Correlation confirmed"),
+                "entities.correlation_rejected": _("Correlation rejected"),
+                "entities.parties_merged": _("Parties merged"),
+                "entities.merge_undone": _("Merge undone"),
+                "entities.warning_value_added": _("Value added to the warning list"),
+                "entities.warning_value_removed": _("Value removed from the warning list"),
+            }
+        )

@@ -1,0 +1,80 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from drugcontrol.core.errors import ServiceError
+from drugcontrol.entities import selectors, services
+from drugcontrol.entities.matching import DEFAULT_THRESHOLD
+from drugcontrol.entities.models import PartyKind
+from drugcontrol.entities.reasons import reason_label
+
+
+def _fail(error: ServiceError) -> CommandError:
+    lines = [str(error.message)]
+    for where, problems in (error.details or {}).items():
+        if isinstance(problems, dict):
+            problems = [
+                f"{field}: {'; '.join(map(str, messages))}" for field, messages in problems.items()
+            ]
+        lines.append(f"{where}: {'; '.join(map(str, problems))}")
+    return CommandError("\n".join(lines))
+
+
+class Command(BaseCommand):
+    help = "Parties: import a CSV file, or match a name against every party on file."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        load = sub.add_parser(
+            "import",
+            help="import parties from CSV (id,kind,name,country + address,phone,email,identifier)",
+        )
+        load.add_argument("file", type=Path)
+        find = sub.add_parser("match", help="parties like this one, best first")
+        find.add_argument("--kind", required=True, choices=PartyKind.values)
+        find.add_argument("--name", required=True)
+        find.add_argument("--country", metavar="ISO3")
+        find.add_argument("--phone")
+        find.add_argument("--email")
+        find.add_argument("--threshold", type=int, default=DEFAULT_THRESHOLD)
+        find.add_argument("--limit", type=int, default=10)
+        find.add_argument("--format", choices=["json", "text"], default="json")
+
+    def handle(self, *args, action, **options):
+        try:
+            if action == "import":
+                if not options["file"].exists():
+                    raise CommandError(f"no such file: {options['file']}")
+                summary = services.parties_import(
+                    actor=None, text=options["file"].read_text(encoding="utf-8-sig")
+                )
+                self.stdout.write(
+                    f"imported {summary['imported']} parties, "
+                    f"{summary['correlations']} correlations proposed"
+                )
+                return
+            identifiers = [
+                (kind, options[kind]) for kind in ("phone", "email") if options.get(kind)
+            ]
+            results = selectors.match(
+                user=None,
+                kind=options["kind"],
+                name=options["name"],
+                country=options["country"],
+                identifiers=identifiers,
+                threshold=options["threshold"],
+                limit=options["limit"],
+            )
+        except ServiceError as error:
+            raise _fail(error) from None
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(results, ensure_ascii=False))
+            return
+        for result in results:
+            reasons = "; ".join(reason_label(code) for code in result["reasons"])
+            self.stdout.write(
+                f"{result['score']:>3}  {result['name']}  (#{result['id']}: {reasons})"
+            )
+        if not results:
+            self.stdout.write("no match")

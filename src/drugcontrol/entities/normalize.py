@@ -1,0 +1,355 @@
+"""Normalisation of party names and identifiers across languages and scripts.
+
+Names become tokens that the same party shares however it was written: Unicode NFKC and case
+folding; legal-form words of many languages set aside; traditional Chinese converted to
+simplified (OpenCC) and Chinese rendered in pinyin (pypinyin); pinyin written in Latin letters
+split into its syllables, so that 广州天河化工有限公司 and "Guangzhou Tianhe Huagong Youxian
+Gongsi" give the same tokens; a few common business words mapped between pinyin and English.
+Identifiers: phone numbers to E.164 (phonenumbers), e-mail and web addresses canonicalised,
+IBAN check digits verified (python-stdnum).
+"""
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import opencc
+import phonenumbers
+from pypinyin import Style, lazy_pinyin
+from pypinyin.constants import PINYIN_DICT
+from pypinyin.style import convert
+from stdnum import iban as iban_number
+from stdnum.exceptions import ValidationError as NumberError
+
+_to_simplified = opencc.OpenCC("t2s")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_ABBREVIATION = re.compile(r"(?<=\b\w)[./](?=\w\b)")
+
+# Legal forms and generic business words, as they appear after case folding. Chinese forms
+# are removed before conversion to pinyin; their pinyin is removed from Latin renderings.
+LEGAL_FORMS_LATIN = {
+    "co",
+    "company",
+    "companies",
+    "ltd",
+    "limited",
+    "llc",
+    "llp",
+    "lp",
+    "inc",
+    "incorporated",
+    "corp",
+    "corporation",
+    "plc",
+    "pte",
+    "pty",
+    "pvt",
+    "private",
+    "public",
+    "gmbh",
+    "mbh",
+    "ag",
+    "kg",
+    "ohg",
+    "ug",
+    "ev",
+    "sa",
+    "sas",
+    "sarl",
+    "sarlu",
+    "sl",
+    "srl",
+    "spa",
+    "sapa",
+    "snc",
+    "bv",
+    "nv",
+    "vof",
+    "cv",
+    "oy",
+    "oyj",
+    "ab",
+    "as",
+    "asa",
+    "aps",
+    "a/s",
+    "kft",
+    "zrt",
+    "rt",
+    "sro",
+    "doo",
+    "dd",
+    "ooo",
+    "zao",
+    "oao",
+    "pao",
+    "tov",
+    "kk",
+    "yk",
+    "kabushiki",
+    "kaisha",
+    "ltda",
+    "cia",
+    "sac",
+    "eireli",
+    "me",
+    "sp",
+    "zoo",
+    "sdn",
+    "bhd",
+    "tbk",
+    "pt",
+    "jsc",
+    "ojsc",
+    "cjsc",
+    "group",
+    "holding",
+    "holdings",
+    "trading",
+    "trade",
+    "enterprise",
+    "enterprises",
+    "international",
+    "intl",
+    "and",
+    "the",
+    "of",
+    "&",
+    "youxian",
+    "gongsi",
+    "gufen",
+    "zeren",
+    "jituan",
+    "maoyi",
+}
+LEGAL_FORMS_HAN = [
+    "股份有限公司",
+    "有限责任公司",
+    "有限公司",
+    "分公司",
+    "总公司",
+    "集团",
+    "公司",
+    "贸易",
+    "进出口",
+    "商行",
+    "企业",
+    "工厂",
+    "厂",
+]
+# Pinyin syllable sequences that are legal forms (removed from syllable lists).
+LEGAL_FORM_SYLLABLES = [
+    ("gu", "fen", "you", "xian", "gong", "si"),
+    ("you", "xian", "ze", "ren", "gong", "si"),
+    ("you", "xian", "gong", "si"),
+    ("fen", "gong", "si"),
+    ("zong", "gong", "si"),
+    ("ji", "tuan"),
+    ("gong", "si"),
+    ("mao", "yi"),
+    ("jin", "chu", "kou"),
+]
+# Common business words: pinyin and English to one canonical token.
+BUSINESS_WORDS = {
+    "huagong": "chemical",
+    "chemicals": "chemical",
+    "chemistry": "chemical",
+    "keji": "technology",
+    "tech": "technology",
+    "technologies": "technology",
+    "shengwu": "biotech",
+    "bio": "biotech",
+    "biological": "biotech",
+    "biotechnology": "biotech",
+    "yiyao": "pharmaceutical",
+    "pharma": "pharmaceutical",
+    "pharmaceuticals": "pharmaceutical",
+    "wuliu": "logistics",
+    "guoji": "international",
+    "shiye": "industrial",
+    "industries": "industrial",
+    "industry": "industrial",
+}
+PERSON_KINDS = {"person"}
+
+
+@functools.cache
+def pinyin_syllables() -> frozenset[str]:
+    syllables = set()
+    for readings in PINYIN_DICT.values():
+        for reading in readings.split(","):
+            plain = convert(reading, Style.NORMAL, strict=False)
+            if plain.isascii() and plain.isalpha() and re.search(r"[aeiouv]", plain):
+                syllables.add(plain)
+    return frozenset(syllables)
+
+
+@functools.lru_cache(maxsize=65536)
+def split_pinyin(word: str) -> tuple[str, ...] | None:
+    """`guangzhou` -> ("guang", "zhou"); None when the word is not pinyin."""
+    syllables = pinyin_syllables()
+    best: list[tuple[str, ...] | None] = [None] * (len(word) + 1)
+    best[0] = ()
+    for end in range(1, len(word) + 1):
+        for start in range(max(0, end - 6), end):
+            head = best[start]
+            piece = word[start:end]
+            if head is not None and piece in syllables:
+                candidate = (*head, piece)
+                if best[end] is None or len(candidate) < len(best[end]):
+                    best[end] = candidate
+    return best[len(word)]
+
+
+def fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "").casefold().strip()
+
+
+def _strip_han_legal_forms(text: str) -> str:
+    for form in LEGAL_FORMS_HAN:
+        text = text.replace(form, " ")
+    return text
+
+
+def _remove_sequences(tokens: list[str], sequences) -> list[str]:
+    result = list(tokens)
+    for sequence in sequences:
+        size = len(sequence)
+        index = 0
+        while index <= len(result) - size:
+            if tuple(result[index : index + size]) == sequence:
+                del result[index : index + size]
+            else:
+                index += 1
+    return result
+
+
+@dataclass(frozen=True)
+class NormalizedName:
+    original: str
+    words: tuple[str, ...]  # Latin words, legal forms removed, business words mapped
+    syllables: tuple[str, ...]  # the same with pinyin split into syllables
+    script: str  # "han", "latin", "mixed"
+    legal_forms: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+    @property
+    def syllable_text(self) -> str:
+        return " ".join(self.syllables)
+
+    @property
+    def compact(self) -> str:
+        return "".join(self.syllables)
+
+
+def normalize_name(name: str, *, kind: str = "company") -> NormalizedName:
+    text = fold(name)
+    has_han = bool(_HAN.search(text))
+    legal_found: list[str] = []
+    if has_han:
+        text = _to_simplified.convert(text)
+        stripped = _strip_han_legal_forms(text) if kind not in PERSON_KINDS else text
+        if stripped != text:
+            legal_found.append("han")
+        # Each Han character becomes its pinyin syllable; other characters stay as written.
+        pieces = lazy_pinyin(stripped, style=Style.NORMAL, errors=lambda chars: [chars])
+        text = " ".join(pieces)
+    # Dotted and slashed abbreviations become one word: S.A. -> sa, A/S -> as, B.V. -> bv.
+    text = _ABBREVIATION.sub("", text)
+    words = list(_WORD.findall(text))
+    if kind not in PERSON_KINDS:
+        kept = [w for w in words if w not in LEGAL_FORMS_LATIN]
+        legal_found += [w for w in words if w in LEGAL_FORMS_LATIN]
+        words = kept or words
+        words = [BUSINESS_WORDS.get(w, w) for w in words]
+    syllables: list[str] = []
+    for word in words:
+        split = split_pinyin(word) if word.isascii() else None
+        syllables.extend(split if split else (word,))
+    if kind not in PERSON_KINDS:
+        syllables = _remove_sequences(syllables, LEGAL_FORM_SYLLABLES) or syllables
+        # Business words written in pinyin syllables ("hua gong") map like the words do.
+        merged: list[str] = []
+        index = 0
+        while index < len(syllables):
+            pair = "".join(syllables[index : index + 2])
+            if index + 1 < len(syllables) and pair in BUSINESS_WORDS:
+                merged.append(BUSINESS_WORDS[pair])
+                index += 2
+            else:
+                merged.append(syllables[index])
+                index += 1
+        syllables = merged
+    script = (
+        "han"
+        if has_han and not re.search(r"[a-z]", fold(name))
+        else ("mixed" if has_han else "latin")
+    )
+    return NormalizedName(
+        original=name,
+        words=tuple(words),
+        syllables=tuple(syllables),
+        script=script,
+        legal_forms=tuple(legal_found),
+    )
+
+
+# --- identifiers ----------------------------------------------------------------------------
+
+
+class IdentifierError(ValueError):
+    """An identifier that cannot be right (bad phone number, IBAN check digits ...)."""
+
+
+def normalize_phone(value: str, country_iso2: str | None = None) -> str:
+    try:
+        number = phonenumbers.parse(value, (country_iso2 or "").upper() or None)
+    except phonenumbers.NumberParseException as error:
+        raise IdentifierError(f"not a phone number: {value!r}") from error
+    if not phonenumbers.is_possible_number(number):
+        raise IdentifierError(f"not a possible phone number: {value!r}")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalize_email(value: str) -> str:
+    value = fold(value)
+    if value.startswith("mailto:"):
+        value = value[7:]
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+        raise IdentifierError(f"not an e-mail address: {value!r}")
+    return value
+
+
+def normalize_website(value: str) -> str:
+    value = fold(value)
+    value = re.sub(r"^[a-z]+://", "", value)
+    value = re.sub(r"^www\d?\.", "", value)
+    value = value.split("#")[0].split("?")[0].rstrip("/")
+    if "." not in value or " " in value:
+        raise IdentifierError(f"not a web address: {value!r}")
+    return value
+
+
+def normalize_iban(value: str) -> str:
+    try:
+        return iban_number.validate(value)
+    except NumberError as error:
+        raise IdentifierError(f"IBAN {value!r} fails its check digits") from error
+
+
+def normalize_identifier(kind: str, value: str, country_iso2: str | None = None) -> str:
+    """Canonical form of an identifier; raises IdentifierError when it cannot be right."""
+    if kind == "phone":
+        return normalize_phone(value, country_iso2)
+    if kind == "email":
+        return normalize_email(value)
+    if kind == "website":
+        return normalize_website(value)
+    if kind == "bank_account" and re.match(r"^\s*[A-Za-z]{2}\d{2}", value or ""):
+        return normalize_iban(value)
+    return re.sub(r"[\s\-./]+", "", fold(value))

@@ -1,0 +1,175 @@
+"""Every read of the entities app, scoped to the acting user."""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from drugcontrol.core.visibility import get_visible_or_404, visibility_rule, visible
+from drugcontrol.entities import services
+from drugcontrol.entities.matching import DEFAULT_THRESHOLD, Query
+from drugcontrol.entities.models import (
+    Audience,
+    Correlation,
+    CorrelationStatus,
+    Party,
+    PartyLink,
+    PartyLinkCountry,
+    PartyMerge,
+    WarningValue,
+)
+
+
+@visibility_rule(PartyLink)
+def party_links_visible_to(queryset: QuerySet, user) -> QuerySet:
+    if user.is_international:
+        return queryset
+    involved = PartyLinkCountry.objects.filter(link=OuterRef("pk"), country_id=user.country_id)
+    return queryset.filter(
+        Q(audience=Audience.ALL)
+        | Q(organisation_id=user.organisation_id)
+        | Q(audience=Audience.COUNTRY, country_id=user.country_id)
+        | Q(audience=Audience.COUNTRIES_INVOLVED, country_id=user.country_id)
+        | Q(Exists(involved), audience=Audience.COUNTRIES_INVOLVED)
+    )
+
+
+@visibility_rule(Party)
+def parties_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """A party is seen by its owner's country, by `international`, and by whoever may see a
+    record it appears in."""
+    if user.is_international:
+        return queryset
+    links = visible(PartyLink, user).filter(party=OuterRef("pk"))
+    return queryset.filter(Q(owner_country_id=user.country_id) | Exists(links))
+
+
+@visibility_rule(Correlation)
+def correlations_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """A correlation is seen by whoever sees either of its parties: it is how one country
+    learns that another holds a record on the same party."""
+    parties = visible(Party, user)
+    return queryset.filter(
+        Exists(parties.filter(pk=OuterRef("party_a_id")))
+        | Exists(parties.filter(pk=OuterRef("party_b_id")))
+    )
+
+
+@visibility_rule(PartyMerge)
+def merges_visible_to(queryset: QuerySet, user) -> QuerySet:
+    parties = visible(Party, user)
+    return queryset.filter(Exists(parties.filter(pk=OuterRef("survivor_id"))))
+
+
+@visibility_rule(WarningValue)
+def warning_values_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """The warning list is shared by all participants (it only suppresses correlations)."""
+    return queryset
+
+
+def party_list(*, user, kind: str | None = None, search: str | None = None, country=None):
+    queryset = visible(Party, user).filter(merged_into__isnull=True).select_related("country")
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if country:
+        queryset = queryset.filter(country_id=country.upper())
+    if search:
+        queryset = queryset.filter(names__name__icontains=search).distinct()
+    return queryset.order_by("name", "pk")
+
+
+def party_get(*, user, party_id: int) -> Party:
+    return get_visible_or_404(
+        Party.objects.select_related("country", "merged_into").prefetch_related(
+            "names", "identifiers"
+        ),
+        user,
+        pk=party_id,
+    )
+
+
+def party_links(*, user, party: Party) -> QuerySet:
+    return visible(PartyLink, user).filter(party=party).select_related("organisation", "country")
+
+
+def party_correlations(*, user, party: Party) -> list[dict]:
+    """The correlations of a party, each with the other party if the user may see it."""
+    correlations = (
+        visible(Correlation, user)
+        .filter(Q(party_a=party) | Q(party_b=party))
+        .exclude(status=CorrelationStatus.REJECTED)
+        .select_related("party_a__country", "party_b__country")
+    )
+    visible_ids = set(
+        visible(Party, user)
+        .filter(pk__in=[c.party_a_id for c in correlations] + [c.party_b_id for c in correlations])
+        .values_list("pk", flat=True)
+    )
+    rows = []
+    for correlation in correlations:
+        other = correlation.party_b if correlation.party_a_id == party.pk else correlation.party_a
+        rows.append(
+            {
+                "correlation": correlation,
+                "other": other if other.pk in visible_ids else None,
+                "other_country": other.country_id,
+            }
+        )
+    return rows
+
+
+def correlation_list(*, user, status: str | None = None) -> QuerySet:
+    queryset = visible(Correlation, user).select_related("party_a", "party_b")
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("-created_at", "-pk")
+
+
+def correlation_get(*, user, correlation_id: int) -> Correlation:
+    return get_visible_or_404(
+        Correlation.objects.select_related("party_a", "party_b"), user, pk=correlation_id
+    )
+
+
+def merge_get(*, user, merge_id: int) -> PartyMerge:
+    return get_visible_or_404(PartyMerge, user, pk=merge_id)
+
+
+def warning_value_list(*, user) -> QuerySet:
+    return visible(WarningValue, user).select_related("created_by")
+
+
+def warning_value_get(*, user, warning_id: int) -> WarningValue:
+    return get_visible_or_404(WarningValue, user, pk=warning_id)
+
+
+def match(
+    *,
+    user,
+    kind: str,
+    name: str,
+    country: str | None = None,
+    identifiers=(),
+    threshold: int = DEFAULT_THRESHOLD,
+    limit: int = 10,
+) -> list[dict]:
+    """Parties like the one described, best first, among those the user may see
+    (`user=None`: the command line, which sees every party)."""
+    data = services.validate_party(
+        kind=kind, name=name, country_code=country, identifiers=identifiers
+    )
+    query = Query.build(
+        kind=data.kind,
+        names=[data.name],
+        identifiers=[(k, n) for k, _v, n in data.identifiers],
+        country=data.country.iso3 if data.country else None,
+    )
+    candidates = services.find_candidates(query, threshold=threshold, limit=limit * 5)
+    if user is not None:
+        allowed = set(
+            visible(Party, user)
+            .filter(pk__in=[c.party_id for c in candidates])
+            .values_list("pk", flat=True)
+        )
+        candidates = [c for c in candidates if c.party_id in allowed]
+    return [
+        {"id": c.party_id, "name": c.name, "score": c.score, "reasons": c.reasons}
+        for c in candidates[:limit]
+    ]

@@ -1,0 +1,520 @@
+"""Every write of the entities app: parties, the matching index, correlations, merges and
+the warning list. One transaction and one audit event each."""
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from drugcontrol.core.audit import record_event, snapshot
+from drugcontrol.core.errors import Conflict, PermissionDenied, ValidationFailed
+from drugcontrol.core.models import Country
+from drugcontrol.entities import matching
+from drugcontrol.entities.matching import DEFAULT_THRESHOLD, Query, key_hash
+from drugcontrol.entities.models import (
+    Audience,
+    BlockingKey,
+    Correlation,
+    CorrelationStatus,
+    IdentifierKind,
+    Party,
+    PartyIdentifier,
+    PartyKind,
+    PartyLink,
+    PartyLinkCountry,
+    PartyMerge,
+    PartyName,
+    WarningValue,
+)
+from drugcontrol.entities.normalize import IdentifierError, normalize_identifier, normalize_name
+
+PARTY_FIELDS = ["kind", "name", "country", "address", "owner_organisation", "external_id"]
+IMPORT_COLUMNS = {"id", "kind", "name", "country"}
+IMPORT_OPTIONAL = {"address", "phone", "email", "identifier"}
+
+
+@dataclass
+class PartyInput:
+    kind: str
+    name: str
+    country: Country | None
+    address: str
+    identifiers: list[tuple[str, str, str]]  # (kind, value as given, normalised)
+    external_id: str = ""
+
+
+def validate_party(
+    *, kind: str, name: str, country_code: str | None, address: str = "", identifiers=()
+) -> PartyInput:
+    """Check one party's fields; raises ValidationFailed naming each bad field."""
+    errors: dict[str, list[str]] = {}
+    if kind not in PartyKind.values:
+        errors["kind"] = [_("Unknown party kind.")]
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = [_("A name is required.")]
+    elif len(name) > 300:
+        errors["name"] = [_("The name is longer than 300 characters.")]
+    country = None
+    if country_code:
+        country = Country.objects.filter(iso3=country_code.strip().upper()).first()
+        if country is None:
+            errors["country"] = [_("Unknown country code.")]
+    normalized = []
+    for identifier_kind, value in identifiers:
+        if not (value or "").strip():
+            continue
+        if identifier_kind not in IdentifierKind.values:
+            errors.setdefault(identifier_kind, []).append(_("Unknown identifier kind."))
+            continue
+        try:
+            normal = normalize_identifier(identifier_kind, value, country.iso2 if country else None)
+        except IdentifierError as error:
+            errors.setdefault(identifier_kind, []).append(str(error))
+            continue
+        normalized.append((identifier_kind, value.strip(), normal))
+    if errors:
+        raise ValidationFailed(errors)
+    return PartyInput(kind, name, country, (address or "").strip(), normalized)
+
+
+def _write_keys(party: Party, texts: set[str]) -> None:
+    hashes = sorted({key_hash(text) for text in texts})
+    existing = set(
+        BlockingKey.objects.filter(party=party, key__in=hashes).values_list("key", flat=True)
+    )
+    new = [key for key in hashes if key not in existing]
+    if not new:
+        return
+    BlockingKey.objects.bulk_create([BlockingKey(key=key, party=party) for key in new])
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO entities_keycount (key, count) VALUES (%s, 1) "
+            "ON CONFLICT (key) DO UPDATE SET count = entities_keycount.count + 1",
+            [(key,) for key in new],
+        )
+
+
+def _add_names_and_identifiers(party: Party, names: list[str], identifiers) -> None:
+    texts: set[str] = set()
+    known = set(party.names.values_list("name", flat=True))
+    for name in names:
+        if not name or name in known:
+            continue
+        normalized = normalize_name(name, kind=party.kind)
+        PartyName.objects.create(
+            party=party,
+            name=name,
+            syllables=normalized.syllable_text[:600],
+            compact=normalized.compact[:600],
+            script=normalized.script,
+        )
+        texts |= matching.name_keys(party.kind, normalized)
+    for identifier_kind, value, normal in identifiers:
+        PartyIdentifier.objects.get_or_create(
+            party=party, kind=identifier_kind, normalized=normal, defaults={"value": value}
+        )
+        texts.add(matching.identifier_key(identifier_kind, normal))
+    _write_keys(party, texts)
+
+
+def party_create(*, actor, data: PartyInput, owner_organisation=None, correlate=True) -> Party:
+    """Register a party (or add to it when the caller already knows which one it is)."""
+    organisation = owner_organisation or (actor.organisation if actor else None)
+    with transaction.atomic():
+        party = Party.objects.create(
+            kind=data.kind,
+            name=data.name,
+            country=data.country,
+            address=data.address,
+            owner_organisation=organisation,
+            owner_country=organisation.country if organisation else data.country,
+            external_id=data.external_id,
+        )
+        _add_names_and_identifiers(party, [data.name], data.identifiers)
+        created = correlate_party(party) if correlate else []
+        record_event(
+            actor=actor,
+            action="entities.party_created",
+            obj=party,
+            after={
+                **snapshot(party, PARTY_FIELDS),
+                "identifiers": [f"{k}:{n}" for k, _v, n in data.identifiers],
+                "correlations": len(created),
+            },
+            owner_organisation=organisation,
+        )
+    return party
+
+
+def party_link(
+    *,
+    party: Party,
+    record_type: str,
+    record_id,
+    organisation,
+    audience: str,
+    countries=(),
+    role: str = "",
+    reported_name: str = "",
+) -> PartyLink:
+    """Record a party's appearance in another module's record. Called by that module's
+    service inside its own transaction (which writes the audit event)."""
+    if audience not in Audience.values:
+        raise ValidationFailed({"audience": [_("Unknown distribution level.")]})
+    link = PartyLink.objects.create(
+        party=party,
+        record_type=record_type,
+        record_id=str(record_id),
+        organisation=organisation,
+        country=organisation.country,
+        audience=audience,
+        role=role,
+        reported_name=reported_name,
+    )
+    PartyLinkCountry.objects.bulk_create(
+        [PartyLinkCountry(link=link, country_id=code) for code in sorted(set(countries))]
+    )
+    return link
+
+
+def _warning_values() -> dict[str, set[str]]:
+    values: dict[str, set[str]] = {}
+    for kind, normalized in WarningValue.objects.values_list("kind", "normalized"):
+        values.setdefault(kind, set()).add(normalized)
+    return values
+
+
+def find_candidates(
+    query: Query,
+    *,
+    exclude: set[int] = frozenset(),
+    threshold: int = DEFAULT_THRESHOLD,
+    limit: int = 10,
+) -> list[matching.Candidate]:
+    """Score the parties that share keys with the query (merged parties count as their
+    survivor); values on the warning list give no evidence."""
+    warnings = _warning_values()
+    shared, _evidence = matching.candidate_ids(query, exclude=exclude)
+    if not shared:
+        return []
+    top = [party_id for party_id, _count in shared.most_common(matching.CANDIDATE_LIMIT)]
+    parties = {
+        p.pk: p
+        for p in Party.objects.filter(pk__in=top, kind=query.kind).only(
+            "id", "name", "kind", "country_id", "merged_into_id"
+        )
+    }
+    names: dict[int, list[PartyName]] = {}
+    for name in PartyName.objects.filter(party_id__in=parties).only(
+        "party_id", "name", "syllables", "compact", "script"
+    ):
+        names.setdefault(name.party_id, []).append(name)
+    identifiers: dict[int, set[tuple[str, str]]] = {}
+    for identifier in PartyIdentifier.objects.filter(party_id__in=parties).values_list(
+        "party_id", "kind", "normalized"
+    ):
+        identifiers.setdefault(identifier[0], set()).add(identifier[1:])
+    query_names = [n for n in query.names if n.text not in warnings.get(query.kind, set())]
+    results: dict[int, matching.Candidate] = {}
+    for party_id, party in parties.items():
+        target = party.merged_into_id or party_id
+        if target in exclude:
+            continue
+        best, reasons = 0, []
+        for kind, value in query.identifiers:
+            if (kind, value) in identifiers.get(party_id, set()) and value not in warnings.get(
+                kind, set()
+            ):
+                best, reasons = 100, [f"same_{kind}"]
+                break
+        for query_name in query_names:
+            for stored in names.get(party_id, []):
+                if stored.syllables in warnings.get(query.kind, set()):
+                    continue
+                other = matching.NormalizedName(
+                    original=stored.name,
+                    words=tuple(stored.syllables.split()),
+                    syllables=tuple(stored.syllables.split()),
+                    script=stored.script,
+                )
+                score, how = matching.score_names(query_name, other)
+                if score > best or (score == best and not reasons):
+                    best = score
+                    reasons = [how, *matching.name_reasons(query_name, other)]
+        if best < threshold:
+            continue
+        if query.country and party.country_id == query.country:
+            reasons.append("same_country")
+        previous = results.get(target)
+        if previous is None or best > previous.score:
+            results[target] = matching.Candidate(target, best, reasons, party.name)
+    ranked = sorted(results.values(), key=lambda c: (-c.score, c.party_id))
+    return ranked[:limit]
+
+
+def correlate_party(party: Party) -> list[Correlation]:
+    """Propose correlations between a party and the parties it matches; pairs an analyst
+    rejected are never proposed again."""
+    query = Query(
+        kind=party.kind,
+        names=[
+            matching.NormalizedName(
+                n.name, tuple(n.syllables.split()), tuple(n.syllables.split()), n.script
+            )
+            for n in party.names.all()
+        ],
+        identifiers=list(party.identifiers.values_list("kind", "normalized")),
+        country=party.country_id,
+    )
+    created = []
+    for candidate in find_candidates(query, exclude={party.pk}, limit=25):
+        first, second = sorted((party.pk, candidate.party_id))
+        correlation, is_new = Correlation.objects.get_or_create(
+            party_a_id=first,
+            party_b_id=second,
+            defaults={"score": candidate.score, "reasons": candidate.reasons},
+        )
+        if is_new:
+            created.append(correlation)
+        elif (
+            correlation.status == CorrelationStatus.PROPOSED and candidate.score > correlation.score
+        ):
+            Correlation.objects.filter(pk=correlation.pk).update(
+                score=candidate.score, reasons=candidate.reasons
+            )
+    return created
+
+
+# --- import -----------------------------------------------------------------------------------
+
+
+def parties_import(*, actor, text: str, owner_organisation=None) -> dict:
+    """Import parties from CSV (id, kind, name, country; optional address, phone, email,
+    identifier). All-or-nothing: every bad row is reported by line and nothing is saved."""
+    reader = csv.DictReader(io.StringIO(text))
+    columns = {c.strip().lower() for c in reader.fieldnames or []}
+    missing = IMPORT_COLUMNS - columns
+    if missing:
+        raise ValidationFailed(
+            {"file": [_("Missing columns: %(c)s") % {"c": ", ".join(sorted(missing))}]}
+        )
+    rows, errors = [], {}
+    seen_ids: dict[str, int] = {}
+    for line, raw in enumerate(reader, start=2):
+        row = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
+        identifiers = [("phone", row.get("phone", "")), ("email", row.get("email", ""))]
+        if row.get("identifier"):
+            # "imo:9074729" names its kind; anything else ("passport:G123") is kept whole.
+            kind, _sep, value = row["identifier"].partition(":")
+            known = kind.strip().lower() in IdentifierKind.values and value.strip()
+            identifiers.append(
+                (kind.strip().lower(), value.strip()) if known else ("other", row["identifier"])
+            )
+        try:
+            data = validate_party(
+                kind=row.get("kind", ""),
+                name=row.get("name", ""),
+                country_code=row.get("country") or None,
+                address=row.get("address", ""),
+                identifiers=identifiers,
+            )
+        except ValidationFailed as error:
+            errors[line] = {
+                field: [str(m) for m in messages] for field, messages in error.details.items()
+            }
+            continue
+        external = row.get("id", "")
+        if external and external in seen_ids:
+            errors[line] = {
+                "id": [
+                    _("The id %(id)s repeats line %(line)s.")
+                    % {"id": external, "line": seen_ids[external]}
+                ]
+            }
+            continue
+        seen_ids[external] = line
+        data.external_id = external
+        rows.append(data)
+    if errors:
+        raise ValidationFailed(
+            {f"line {line}": problems for line, problems in errors.items()},
+            message=_("The file has errors; nothing was imported."),
+        )
+    if not rows:
+        raise ValidationFailed({"file": [_("The file has no rows.")]})
+    organisation = owner_organisation or (actor.organisation if actor else None)
+    with transaction.atomic():
+        parties = []
+        for data in rows:
+            party = Party.objects.create(
+                kind=data.kind,
+                name=data.name,
+                country=data.country,
+                address=data.address,
+                owner_organisation=organisation,
+                owner_country=organisation.country if organisation else data.country,
+                external_id=data.external_id,
+            )
+            _add_names_and_identifiers(party, [data.name], data.identifiers)
+            parties.append(party)
+        correlations = sum(len(correlate_party(party)) for party in parties)
+        record_event(
+            actor=actor,
+            action="entities.parties_imported",
+            object_type="entities.party",
+            after={"rows": len(parties), "correlations": correlations},
+            owner_organisation=organisation,
+        )
+    return {"imported": len(parties), "correlations": correlations}
+
+
+# --- analysts' decisions ----------------------------------------------------------------------
+
+
+def _require_analyst(actor) -> None:
+    if actor.role not in ("officer", "focal_point", "admin"):
+        raise PermissionDenied(_("Viewers cannot decide on correlations."))
+
+
+def correlation_decide(*, actor, correlation: Correlation, decision: str, expected_version=None):
+    """Confirm or reject a proposed correlation (optimistic concurrency on `version`)."""
+    _require_analyst(actor)
+    if decision not in (CorrelationStatus.CONFIRMED, CorrelationStatus.REJECTED):
+        raise ValidationFailed({"decision": [_("Choose confirmed or rejected.")]})
+    with transaction.atomic():
+        current = Correlation.objects.select_for_update().get(pk=correlation.pk)
+        if expected_version is not None and current.version != expected_version:
+            raise Conflict(
+                _("This record was changed by someone else. Reload it and try again."),
+                details={"current_version": current.version},
+            )
+        before = {"status": current.status}
+        current.status = decision
+        current.decided_by = actor
+        current.decided_at = timezone.now()
+        current.version = F("version") + 1
+        current.save()
+        current.refresh_from_db()
+        record_event(
+            actor=actor,
+            action=f"entities.correlation_{decision}",
+            obj=current,
+            before=before,
+            after={"status": current.status, "parties": [current.party_a_id, current.party_b_id]},
+        )
+    return current
+
+
+def parties_merge(*, actor, correlation: Correlation) -> PartyMerge:
+    """Merge the two parties of a confirmed correlation into the older one (reversible)."""
+    _require_analyst(actor)
+    with transaction.atomic():
+        correlation = Correlation.objects.select_for_update().get(pk=correlation.pk)
+        if correlation.status != CorrelationStatus.CONFIRMED:
+            raise ValidationFailed({"status": [_("Only a confirmed correlation can be merged.")]})
+        survivor, merged = (
+            Party.objects.select_for_update()
+            .filter(pk__in=[correlation.party_a_id, correlation.party_b_id])
+            .order_by("pk")
+        )
+        if merged.merged_into_id or survivor.merged_into_id:
+            raise ValidationFailed({"status": [_("One of the parties is already merged.")]})
+        moved = list(PartyLink.objects.filter(party=merged).values_list("pk", flat=True))
+        PartyLink.objects.filter(pk__in=moved).update(party=survivor)
+        merged.merged_into = survivor
+        merged.version = F("version") + 1
+        merged.save(update_fields=["merged_into", "version"])
+        merge = PartyMerge.objects.create(
+            survivor=survivor, merged=merged, moved_links=moved, merged_by=actor
+        )
+        record_event(
+            actor=actor,
+            action="entities.parties_merged",
+            obj=merge,
+            after={"survivor": survivor.pk, "merged": merged.pk, "moved_links": moved},
+        )
+    return merge
+
+
+def merge_undo(*, actor, merge: PartyMerge) -> PartyMerge:
+    _require_analyst(actor)
+    if merge.undone_at is not None:
+        raise ValidationFailed({"merge": [_("This merge was already undone.")]})
+    with transaction.atomic():
+        PartyLink.objects.filter(pk__in=merge.moved_links).update(party_id=merge.merged_id)
+        Party.objects.filter(pk=merge.merged_id).update(merged_into=None, version=F("version") + 1)
+        merge.undone_at = timezone.now()
+        merge.save(update_fields=["undone_at"])
+        record_event(
+            actor=actor,
+            action="entities.merge_undone",
+            obj=merge,
+            after={"survivor": merge.survivor_id, "merged": merge.merged_id},
+        )
+    return merge
+
+
+# --- the warning list -------------------------------------------------------------------------
+
+
+def warning_value_add(*, actor, kind: str, value: str, reason: str = "") -> WarningValue:
+    if not actor.is_international:
+        raise PermissionDenied(_("Only the international secretariat edits the warning list."))
+    value = (value or "").strip()
+    if not value:
+        raise ValidationFailed({"value": [_("A value is required.")]})
+    # Phone numbers, e-mail and web addresses and bank accounts are identifiers even where
+    # a party kind has the same name; companies, persons, addresses ... are names.
+    if kind in IdentifierKind.values:
+        try:
+            normalized = normalize_identifier(kind, value)
+        except IdentifierError as error:
+            raise ValidationFailed({"value": [str(error)]}) from None
+    elif kind in PartyKind.values:
+        normalized = normalize_name(value, kind=kind).syllable_text
+    else:
+        raise ValidationFailed({"kind": [_("Unknown kind.")]})
+    if WarningValue.objects.filter(kind=kind, normalized=normalized).exists():
+        raise ValidationFailed({"value": [_("This value is already on the warning list.")]})
+    with transaction.atomic():
+        warning = WarningValue.objects.create(
+            kind=kind, value=value, normalized=normalized, reason=reason.strip(), created_by=actor
+        )
+        # Proposals that rest on nothing but this value are withdrawn.
+        _withdraw_proposals(kind, normalized)
+        record_event(
+            actor=actor,
+            action="entities.warning_value_added",
+            obj=warning,
+            after=snapshot(warning, ["kind", "value", "normalized", "reason"]),
+        )
+    return warning
+
+
+def _withdraw_proposals(kind: str, normalized: str) -> None:
+    if kind in IdentifierKind.values:
+        parties = PartyIdentifier.objects.filter(kind=kind, normalized=normalized).values_list(
+            "party_id", flat=True
+        )
+    else:
+        parties = PartyName.objects.filter(syllables=normalized).values_list("party_id", flat=True)
+    ids = set(parties)
+    Correlation.objects.filter(
+        Q(party_a_id__in=ids) & Q(party_b_id__in=ids), status=CorrelationStatus.PROPOSED
+    ).delete()
+
+
+def warning_value_remove(*, actor, warning: WarningValue) -> None:
+    if not actor.is_international:
+        raise PermissionDenied(_("Only the international secretariat edits the warning list."))
+    with transaction.atomic():
+        before = snapshot(warning, ["kind", "value", "normalized", "reason"])
+        record_event(
+            actor=actor, action="entities.warning_value_removed", obj=warning, before=before
+        )
+        warning.delete()

@@ -1,0 +1,162 @@
+"""Pages for parties: search and matching, a party with its related records, the analysts'
+queue of proposed correlations, and the warning list."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from drugcontrol.core.errors import Conflict, ServiceError
+from drugcontrol.core.forms import add_service_error
+from drugcontrol.entities import selectors, services
+from drugcontrol.entities.forms import MatchForm, PartySearchForm, WarningValueForm
+from drugcontrol.entities.models import CorrelationStatus, PartyMerge
+from drugcontrol.entities.reasons import reason_label
+
+
+@login_required
+def party_list(request):
+    form = PartySearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = selectors.party_list(
+        user=request.user,
+        kind=filters.get("kind") or None,
+        search=filters.get("q") or None,
+        country=filters.get("country") or None,
+    )
+    match_form = MatchForm(request.POST or None)
+    matches = None
+    if request.method == "POST" and match_form.is_valid():
+        try:
+            matches = selectors.match(
+                user=request.user,
+                kind=match_form.cleaned_data["kind"],
+                name=match_form.cleaned_data["name"],
+                country=match_form.cleaned_data["country"] or None,
+            )
+        except ServiceError as error:
+            add_service_error(match_form, error)
+        else:
+            for item in matches:
+                item["reason_labels"] = [reason_label(code) for code in item["reasons"]]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "match_form": match_form,
+        "matches": matches,
+        "page": Paginator(queryset, 50).get_page(request.GET.get("page")),
+        "query": query.urlencode(),
+        "active_nav": "parties",
+    }
+    return render(request, "entities/party_list.html", context)
+
+
+@login_required
+def party_detail(request, party_id: int):
+    party = selectors.party_get(user=request.user, party_id=party_id)
+    correlations = selectors.party_correlations(user=request.user, party=party)
+    for row in correlations:
+        row["reason_labels"] = [reason_label(code) for code in row["correlation"].reasons]
+    merges = PartyMerge.objects.filter(survivor=party, undone_at__isnull=True)
+    context = {
+        "party": party,
+        "links": selectors.party_links(user=request.user, party=party),
+        "correlations": correlations,
+        "merges": merges,
+        "can_decide": request.user.role != "viewer",
+        "active_nav": "parties",
+    }
+    return render(request, "entities/party_detail.html", context)
+
+
+@require_POST
+@login_required
+def correlation_decide(request, correlation_id: int):
+    correlation = selectors.correlation_get(user=request.user, correlation_id=correlation_id)
+    action = request.POST.get("action")
+    back = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = "entities:correlations"
+    try:
+        if action in ("confirm", "reject"):
+            services.correlation_decide(
+                actor=request.user,
+                correlation=correlation,
+                decision="confirmed" if action == "confirm" else "rejected",
+                expected_version=int(request.POST.get("version") or 0) or None,
+            )
+            messages.success(request, _("Your decision was recorded."))
+        elif action == "merge":
+            services.parties_merge(actor=request.user, correlation=correlation)
+            messages.success(request, _("The two parties were merged."))
+        else:
+            messages.error(request, _("Unknown action."))
+    except Conflict:
+        messages.error(request, _("Someone decided on this correlation first. Review it again."))
+    except ServiceError as error:
+        messages.error(request, str(error.message))
+    return redirect(back)
+
+
+@require_POST
+@login_required
+def merge_undo(request, merge_id: int):
+    merge = selectors.merge_get(user=request.user, merge_id=merge_id)
+    try:
+        services.merge_undo(actor=request.user, merge=merge)
+        messages.success(request, _("The merge was undone."))
+    except ServiceError as error:
+        messages.error(request, str(error.message))
+    return redirect("entities:detail", merge.survivor_id)
+
+
+@login_required
+def correlation_queue(request):
+    status = request.GET.get("status") or CorrelationStatus.PROPOSED
+    queryset = selectors.correlation_list(user=request.user, status=status)
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    for correlation in page:
+        correlation.reason_labels = [reason_label(code) for code in correlation.reasons]
+    context = {
+        "page": page,
+        "status": status,
+        "statuses": CorrelationStatus.choices,
+        "query": f"status={status}",
+        "can_decide": request.user.role != "viewer",
+        "active_nav": "parties",
+    }
+    return render(request, "entities/correlation_queue.html", context)
+
+
+@login_required
+def warning_list(request):
+    form = WarningValueForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("action") == "remove":
+        warning = selectors.warning_value_get(
+            user=request.user, warning_id=int(request.POST.get("id") or 0)
+        )
+        try:
+            services.warning_value_remove(actor=request.user, warning=warning)
+            messages.success(request, _("The value was removed from the warning list."))
+        except ServiceError as error:
+            messages.error(request, str(error.message))
+        return redirect("entities:warning_list")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.warning_value_add(actor=request.user, **form.cleaned_data)
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The value was added to the warning list."))
+            return redirect("entities:warning_list")
+    context = {
+        "form": form,
+        "values": selectors.warning_value_list(user=request.user),
+        "can_edit": request.user.is_international,
+        "active_nav": "parties",
+    }
+    return render(request, "entities/warning_list.html", context)

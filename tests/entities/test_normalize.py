@@ -1,0 +1,59 @@
+import pytest
+
+from drugcontrol.entities.normalize import (
+    IdentifierError,
+    normalize_identifier,
+    normalize_name,
+    split_pinyin,
+)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "广州天河化工有限公司",
+        "廣州天河化工有限公司",
+        "Guangzhou Tianhe Huagong Youxian Gongsi",
+        "GUANGZHOU TIANHE CHEMICAL CO., LTD.",
+        "Guangzhou Tianhe Hua Gong Limited",
+    ],
+)
+def test_one_company_in_many_scripts_and_spellings(name):
+    assert normalize_name(name).syllables == ("guang", "zhou", "tian", "he", "chemical")
+
+
+def test_legal_forms_of_many_countries_are_set_aside():
+    for name in ("Acme GmbH", "ACME S.A.", "Acme LLC", "Acme B.V.", "Acme S.r.l.", "Acme Ltda"):
+        assert normalize_name(name).words == ("acme",), name
+    assert normalize_name("Acme GmbH").legal_forms == ("gmbh",)
+
+
+def test_persons_keep_every_word_and_chinese_becomes_pinyin():
+    assert normalize_name("王伟", kind="person").syllables == ("wang", "wei")
+    assert normalize_name("Co Ltd", kind="person").words == ("co", "ltd")
+
+
+def test_pinyin_splitting():
+    assert split_pinyin("guangzhou") == ("guang", "zhou")
+    assert split_pinyin("xian") == ("xian",)
+    assert split_pinyin("chemical") is None
+
+
+def test_identifiers():
+    assert normalize_identifier("phone", "020 8888 1234", "CN") == "+862088881234"
+    assert normalize_identifier("phone", "+49 (30) 1234567") == "+49301234567"
+    assert normalize_identifier("email", "Mailto:Sales@Example.COM") == "sales@example.com"
+    assert (
+        normalize_identifier("website", "HTTPS://www.Example.com/shop/?a=1") == "example.com/shop"
+    )
+    assert (
+        normalize_identifier("bank_account", "DE89 3704 0044 0532 0130 00")
+        == "DE89370400440532013000"
+    )
+    with pytest.raises(IdentifierError):
+        normalize_identifier("bank_account", "DE89 3704 0044 0532 0130 01")
+    with pytest.raises(IdentifierError):
+        normalize_identifier("phone", "12")
+    with pytest.raises(IdentifierError):
+        normalize_identifier("email", "not-an-address")
+    assert normalize_identifier("imo", "IMO 9 074 729") == "imo9074729"
