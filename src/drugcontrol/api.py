@@ -190,11 +190,13 @@ class PagePagination(PaginationBase):
 def register_routers() -> None:
     from drugcontrol.core.api import router as core_router
     from drugcontrol.entities.api import router as entities_router
+    from drugcontrol.incidents.api import router as incidents_router
     from drugcontrol.substances.api import router as substances_router
 
     api.add_router("/", core_router)
     api.add_router("/", substances_router)
     api.add_router("/", entities_router)
+    api.add_router("/", incidents_router)
 
 
 register_routers()

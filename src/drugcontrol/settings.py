@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "drugcontrol.core",
     "drugcontrol.substances",
     "drugcontrol.entities",
+    "drugcontrol.incidents",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -163,6 +164,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "drugcontrol@localhost")
+# Absolute links in e-mails (alerts) start with this address.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # Security headers. Cookies and HSTS are strict whenever DEBUG is off.
 SESSION_COOKIE_HTTPONLY = True

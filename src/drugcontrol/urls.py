@@ -13,5 +13,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("substances/", include("drugcontrol.substances.urls")),
     path("parties/", include("drugcontrol.entities.urls")),
+    path("incidents/", include("drugcontrol.incidents.urls")),
     path("", include("drugcontrol.core.urls")),
 ]

@@ -6,7 +6,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from drugcontrol.api import ErrorResponse, OutSchema, PagePagination
-from drugcontrol.core import selectors, services
+from drugcontrol.core import alerts, selectors, services
 
 router = Router(tags=["core"])
 ERRORS = {
@@ -298,3 +298,51 @@ def list_audit_events(
 @router.get("/audit-events/{event_id}", response={200: AuditEventOut, **ERRORS})
 def get_audit_event(request, event_id: int):
     return selectors.audit_event_get(user=request.auth, event_id=event_id)
+
+
+class AlertOut(OutSchema):
+    id: int
+    kind: str
+    title: str
+    body: str
+    record_type: str
+    record_id: str
+    url: str
+    created_at: datetime.datetime
+    read_at: datetime.datetime | None
+    acknowledged_at: datetime.datetime | None
+
+
+class BroadcastIn(Schema):
+    title: str
+    body: str = ""
+    countries: list[str] = []
+
+
+class MarkIn(Schema):
+    acknowledge: bool = False
+
+
+@router.post("/alerts/broadcast", response={201: dict, **ERRORS})
+def broadcast_alert(request, payload: BroadcastIn):
+    sent = alerts.alert_broadcast(
+        actor=request.auth, title=payload.title, body=payload.body, country_codes=payload.countries
+    )
+    return Status(201, {"recipients": len(sent)})
+
+
+@router.get("/alerts", response={200: list[AlertOut], **ERRORS}, summary="My alerts")
+@paginate(PagePagination)
+def list_alerts(request, unread: bool | None = None):
+    return selectors.alert_list(user=request.auth, unread=unread)
+
+
+@router.get("/alerts/{alert_id}", response={200: AlertOut, **ERRORS})
+def get_alert(request, alert_id: int):
+    return selectors.alert_get(user=request.auth, alert_id=alert_id)
+
+
+@router.post("/alerts/{alert_id}/read", response={200: AlertOut, **ERRORS})
+def mark_alert(request, alert_id: int, payload: MarkIn):
+    alert = selectors.alert_get(user=request.auth, alert_id=alert_id)
+    return alerts.alert_mark(actor=request.auth, alert=alert, acknowledge=payload.acknowledge)

@@ -10,7 +10,10 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
-        from drugcontrol.core import checks  # noqa: F401  (registers system checks)
+        from drugcontrol.core import (
+            checks,  # noqa: F401  (registers system checks)
+            selectors,  # noqa: F401  (registers the visibility rules)
+        )
         from drugcontrol.core.audit import register_sqlite_functions
 
         connection_created.connect(register_sqlite_functions, dispatch_uid="audit_sqlite_fns")

@@ -1,6 +1,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from drugcontrol.core.alerts import unread_count
+
 
 def navigation(request):
     """The main navigation: only modules that exist and that the user may open."""
@@ -15,6 +17,7 @@ def navigation(request):
             reverse("core:organisation_detail", args=[user.organisation_id]),
         ),
     ]
+    items.append(("incidents", _("Incidents"), reverse("incidents:list")))
     items.append(("substances", _("Substances"), reverse("substances:list")))
     items.append(("parties", _("Parties"), reverse("entities:list")))
     if user.is_international:
@@ -22,4 +25,4 @@ def navigation(request):
     if user.is_international or user.is_org_admin:
         items.append(("audit", _("Audit log"), reverse("core:audit_list")))
     items.append(("api", _("API"), reverse("api:openapi-view")))
-    return {"nav_items": items}
+    return {"nav_items": items, "unread_alerts": unread_count(user)}

@@ -3,7 +3,10 @@
 Idempotent: records that exist are left alone, so a second run writes nothing.
 """
 
+import importlib
 from dataclasses import dataclass, field
+
+from django.apps import apps
 
 from drugcontrol.core import services
 from drugcontrol.core.models import Organisation, OrganisationKind, User
@@ -70,4 +73,18 @@ def load_demo() -> DemoResult:
             )
             result.created += 1
         result.accounts.append(user)
+    _load_module_demos(result)
     return result
+
+
+def _load_module_demos(result: DemoResult) -> None:
+    """Each app may ship a `demo` module with a `load(result)`; core knows none of them."""
+    for config in apps.get_app_configs():
+        if config.name.startswith("drugcontrol.") and config.label != "core":
+            try:
+                module = importlib.import_module(f"{config.name}.demo")
+            except ModuleNotFoundError as error:
+                if error.name != f"{config.name}.demo":
+                    raise
+                continue
+            module.load(result)

@@ -227,3 +227,36 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit chain head at #{self.sequence}"
+
+
+class AlertKind(models.TextChoices):
+    COUNTRY_NAMED = "country_named", _("Your country is named in a record")
+    PARTY_CORRELATED = "party_correlated", _("A party on your file appears in a record")
+    BROADCAST = "broadcast", _("Special alert from the international secretariat")
+
+
+class Alert(models.Model):
+    """One message in a user's inbox, pointing at the record that raised it."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(_("kind"), max_length=24, choices=AlertKind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("message"), blank=True)
+    record_type = models.CharField(max_length=100, blank=True)
+    record_id = models.CharField(max_length=64, blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    sender_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+
+    def __str__(self) -> str:
+        return self.title

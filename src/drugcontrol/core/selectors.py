@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q, QuerySet
 
-from drugcontrol.core.models import ApiToken, AuditEvent, Country, Organisation, User
+from drugcontrol.core.models import Alert, ApiToken, AuditEvent, Country, Organisation, User
 from drugcontrol.core.visibility import get_visible_or_404, visibility_rule, visible
 
 # --- visibility rules (the only place these decisions are made) ---------------------------
@@ -177,3 +177,20 @@ def home_summary(*, user) -> dict:
         "recent_events": list(audit_event_list(user=user)[:8]),
         "token_count": api_token_list(user=user, include_revoked=False).count(),
     }
+
+
+@visibility_rule(Alert)
+def alerts_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """An alert is seen by its recipient only."""
+    return queryset.filter(recipient_id=user.pk)
+
+
+def alert_list(*, user, unread: bool | None = None) -> QuerySet:
+    queryset = visible(Alert, user).select_related("sender_organisation")
+    if unread is True:
+        queryset = queryset.filter(read_at__isnull=True)
+    return queryset.order_by("-created_at", "-pk")
+
+
+def alert_get(*, user, alert_id: int) -> Alert:
+    return get_visible_or_404(Alert, user, pk=alert_id)

@@ -9,6 +9,7 @@ class EntitiesConfig(AppConfig):
 
     def ready(self) -> None:
         from drugcontrol.core.labels import ACTION_LABELS
+        from drugcontrol.entities import selectors  # noqa: F401  (registers the visibility rules)
 
         ACTION_LABELS.update(
             {

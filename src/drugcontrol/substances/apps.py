@@ -9,6 +9,7 @@ class SubstancesConfig(AppConfig):
 
     def ready(self) -> None:
         from drugcontrol.core.labels import ACTION_LABELS
+        from drugcontrol.substances import selectors  # noqa: F401  (registers the visibility rules)
 
         ACTION_LABELS.update(
             {

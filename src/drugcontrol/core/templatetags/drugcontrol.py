@@ -6,3 +6,16 @@ register = template.Library()
 
 register.filter("action_label", action_label)
 register.filter("record_type_label", record_type_label)
+
+
+@register.inclusion_tag("_field_errors.html")
+def field_errors(errors, *parts):
+    """The messages for one field of a nested form: {% field_errors errors "parties" 2 "name" %}."""
+    key = ".".join(str(part) for part in parts)
+    return {"messages": (errors or {}).get(key, []), "field": key}
+
+
+@register.simple_tag
+def posted(data, prefix, index):
+    """What the user typed in a numbered field, to show it again after an error."""
+    return (data or {}).get(f"{prefix}{index}", "")

@@ -1,0 +1,209 @@
+"""Incidents: list, report, detail, update by the reporter, add a party."""
+
+import datetime
+import decimal
+
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+
+from drugcontrol.api import ErrorResponse, OutSchema, PagePagination
+from drugcontrol.core.visibility import visible
+from drugcontrol.entities.models import Party
+from drugcontrol.incidents import selectors, services
+
+router = Router(tags=["incidents"])
+ERRORS = {
+    401: ErrorResponse,
+    403: ErrorResponse,
+    404: ErrorResponse,
+    409: ErrorResponse,
+    422: ErrorResponse,
+}
+
+
+class CountryRoleOut(OutSchema):
+    country: str = Field(validation_alias="country_id")
+    role: str
+
+
+class SubstanceLineOut(OutSchema):
+    substance_id: int | None
+    substance: str | None = None
+    description: str
+    quantity: decimal.Decimal | None
+    unit: str
+    purity: decimal.Decimal | None
+
+
+class PartyRoleOut(OutSchema):
+    party_id: int
+    role: str
+    reported_name: str
+
+
+class IncidentOut(OutSchema):
+    id: int
+    reference: str
+    kind: str
+    occurred_on: datetime.date
+    reporting_country: str = Field(validation_alias="reporting_country_id")
+    reporting_organisation_id: int
+    distribution: str
+    transport_mode: str
+    countries: list[CountryRoleOut] = Field(validation_alias="country_list")
+    substances: list[SubstanceLineOut] = Field(validation_alias="substance_list")
+    version: int
+
+
+class IncidentDetailOut(IncidentOut):
+    form: str
+    concealment: str
+    modus_operandi: str
+    description: str
+    notification_reference: str
+    parties: list[PartyRoleOut] = Field(validation_alias="party_list")
+
+
+class CountryIn(Schema):
+    country: str
+    role: str
+
+
+class SubstanceIn(Schema):
+    substance_id: int | None = None
+    description: str = ""
+    quantity: str | None = None
+    unit: str = ""
+    purity: str | None = None
+
+
+class PartyIn(Schema):
+    role: str
+    party_id: int | None = None
+    kind: str = "company"
+    name: str = ""
+    country: str | None = None
+    address: str = ""
+    phone: str | None = None
+    email: str | None = None
+
+
+class IncidentIn(Schema):
+    kind: str
+    occurred_on: str
+    distribution: str = "countries_involved"
+    form: str = ""
+    concealment: str = ""
+    modus_operandi: str = ""
+    transport_mode: str = "unknown"
+    description: str = ""
+    notification_reference: str = ""
+    countries: list[CountryIn] = []
+    substances: list[SubstanceIn] = []
+    parties: list[PartyIn] = []
+
+
+class IncidentPatch(Schema):
+    version: int | None = None
+    kind: str | None = None
+    occurred_on: datetime.date | None = None
+    form: str | None = None
+    concealment: str | None = None
+    modus_operandi: str | None = None
+    transport_mode: str | None = None
+    description: str | None = None
+    notification_reference: str | None = None
+
+
+def shaped(incident, *, with_parties=True):
+    """Attach the nested lists the response schemas read."""
+    incident.country_list = list(incident.countries.all())
+    incident.substance_list = [
+        {
+            "substance_id": line.substance_id,
+            "substance": line.substance.name_en if line.substance else None,
+            "description": line.description,
+            "quantity": line.quantity,
+            "unit": line.unit,
+            "purity": line.purity,
+        }
+        for line in incident.substances.all()
+    ]
+    incident.party_list = list(incident.parties.all()) if with_parties else []
+    return incident
+
+
+@router.get("/incidents", response={200: list[IncidentOut], **ERRORS})
+@paginate(PagePagination)
+def list_incidents(
+    request,
+    kind: str | None = None,
+    substance_id: int | None = None,
+    country: str | None = None,
+    role: str | None = None,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+    party: str | None = None,
+):
+    queryset = selectors.incident_list(
+        user=request.auth,
+        kind=kind,
+        substance_id=substance_id,
+        country=country,
+        role=role,
+        since=since,
+        until=until,
+        party=party,
+    )
+    return _Shaped(queryset)
+
+
+class _Shaped:
+    """A queryset that shapes each incident of the page it is sliced to (two queries a page
+    plus the prefetches, whatever the page size)."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def count(self):
+        return self.queryset.count()
+
+    def __getitem__(self, item):
+        return [shaped(incident, with_parties=False) for incident in self.queryset[item]]
+
+
+@router.post("/incidents", response={201: IncidentDetailOut, **ERRORS})
+def create_incident(request, payload: IncidentIn):
+    data = services.validate_incident(payload.dict(), visible_parties=visible(Party, request.auth))
+    incident = services.incident_create(actor=request.auth, data=data)
+    return Status(201, shaped(selectors.incident_get(user=request.auth, incident_id=incident.pk)))
+
+
+@router.get("/incidents/{incident_id}", response={200: IncidentDetailOut, **ERRORS})
+def get_incident(request, incident_id: int):
+    return shaped(selectors.incident_get(user=request.auth, incident_id=incident_id))
+
+
+@router.patch("/incidents/{incident_id}", response={200: IncidentDetailOut, **ERRORS})
+def update_incident(request, incident_id: int, payload: IncidentPatch):
+    incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version", None)
+    services.incident_update(
+        actor=request.auth,
+        incident=incident,
+        expected_version=version,
+        **{k: v for k, v in changes.items() if v is not None},
+    )
+    return shaped(selectors.incident_get(user=request.auth, incident_id=incident_id))
+
+
+@router.post("/incidents/{incident_id}/parties", response={201: IncidentDetailOut, **ERRORS})
+def add_party(request, incident_id: int, payload: PartyIn):
+    incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
+    data = services.validate_incident(
+        {"kind": incident.kind, "occurred_on": incident.occurred_on, "parties": [payload.dict()]},
+        visible_parties=visible(Party, request.auth),
+    )
+    services.incident_add_party(actor=request.auth, incident=incident, entry=data.parties[0])
+    return Status(201, shaped(selectors.incident_get(user=request.auth, incident_id=incident_id)))

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IncidentsConfig(AppConfig):
+    name = "drugcontrol.incidents"
+    label = "incidents"
+    verbose_name = _("Incidents")
+
+    def ready(self) -> None:
+        from drugcontrol.core.labels import ACTION_LABELS
+        from drugcontrol.incidents import selectors  # noqa: F401  (registers the visibility rules)
+
+        ACTION_LABELS.update(
+            {
+                "incidents.incident_created": _("Incident reported"),
+                "incidents.incident_updated": _("Incident changed"),
+                "incidents.party_added": _("Party added to an incident"),
+                "incidents.incidents_imported": _("Incidents imported"),
+                "alert.broadcast": _("Special alert broadcast"),
+                "alert.read": _("Alert read"),
+                "alert.acknowledged": _("Alert acknowledged"),
+            }
+        )

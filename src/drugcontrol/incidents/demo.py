@@ -1,0 +1,230 @@
+"""Demo incidents: a year of seizures and stopped shipments across about forty countries,
+with the same companies and people written in different scripts and spellings, so that the
+correlation shows. Deterministic and idempotent (each demo incident carries its key)."""
+
+import datetime
+import random
+
+from django.utils import timezone
+
+from drugcontrol.core import services as core_services
+from drugcontrol.core.demo import DEMO_PASSWORD
+from drugcontrol.core.models import User
+from drugcontrol.core.visibility import visible
+from drugcontrol.entities.models import Party
+from drugcontrol.incidents import services
+from drugcontrol.incidents.models import Incident
+
+REPORTERS = [
+    "CHN",
+    "IND",
+    "NLD",
+    "DEU",
+    "MEX",
+    "USA",
+    "CAN",
+    "AUS",
+    "GBR",
+    "FRA",
+    "BEL",
+    "ESP",
+    "BRA",
+    "COL",
+    "NGA",
+    "ZAF",
+    "THA",
+    "MYS",
+    "PHL",
+    "ARE",
+    "TUR",
+    "KAZ",
+]
+ROUTE_COUNTRIES = [
+    *REPORTERS,
+    "PAK",
+    "AFG",
+    "IRN",
+    "MMR",
+    "LAO",
+    "VNM",
+    "IDN",
+    "SGP",
+    "KOR",
+    "JPN",
+    "ARG",
+    "PER",
+    "BOL",
+    "ECU",
+    "GTM",
+    "PAN",
+    "GHA",
+    "ETH",
+    "KEN",
+    "EGY",
+    "SAU",
+    "RUS",
+    "POL",
+    "ITA",
+]
+# The same company as different countries wrote it down.
+COMPANIES = [
+    [
+        "广州天河化工有限公司",
+        "Guangzhou Tianhe Huagong Youxian Gongsi",
+        "Guangzhou Tianhe Chemical Co., Ltd.",
+        "GUANGZOU TIANHE CHEMICAL",
+    ],
+    [
+        "上海恒泰医药科技有限公司",
+        "Shanghai Hengtai Yiyao Keji",
+        "Shanghai Hengtai Pharmaceutical Technology Co Ltd",
+        "上海恆泰醫藥科技有限公司",
+    ],
+    ["Mumbai Fine Chem Pvt Ltd", "Mumbai Fine Chemicals Private Limited", "Mumbay Fine Chem"],
+    [
+        "Rotterdam Global Forwarding B.V.",
+        "Global Forwarding Rotterdam BV",
+        "Rotterdam Globel Forwarding",
+    ],
+    [
+        "Química Industrial del Pacífico S.A. de C.V.",
+        "Quimica Industrial del Pacifico SA de CV",
+        "Quimica Industrial Pacifico",
+    ],
+    ["Lagos Pharma Trading Ltd", "Lagos Pharmaceutical Trading Limited", "Lagos Pharma Tradin"],
+    ["深圳宝安物流有限公司", "Shenzhen Baoan Wuliu", "Shenzhen Baoan Logistics Co., Ltd."],
+    [
+        "Bangkok Siam Chemical Co., Ltd.",
+        "Siam Chemical Bangkok Company Limited",
+        "Bangkok Siam Chemicals",
+    ],
+    [
+        "Dubai Horizon General Trading LLC",
+        "Horizon General Trading Dubai L.L.C.",
+        "Dubai Horison General Trading",
+    ],
+    ["Anadolu Kimya Sanayi A.Ş.", "Anadolu Kimya Sanayi AS", "Anadolu Kimya"],
+    ["Vancouver Pacific Imports Inc.", "Pacific Imports Vancouver Incorporated"],
+    ["Almaty Steppe Reagents LLP", "Steppe Reagents Almaty", "Almaty Step Reagents"],
+]
+PERSONS = [
+    ["王伟", "Wang Wei", "Wei Wang"],
+    ["李娜", "Li Na", "Na Li"],
+    ["Maria Gonzalez Lopez", "Gonzalez Lopez Maria", "Maria Gonzales Lopez"],
+    ["Chinedu Okafor", "Okafor Chinedu", "Chinedu Okafoor"],
+    ["Rahul Sharma", "Sharma Rahul"],
+]
+SUBSTANCES = [
+    ("Ephedrine", "kg"),
+    ("Pseudoephedrine", "kg"),
+    ("1-Phenyl-2-propanone", "l"),
+    ("3,4-MDP-2-P methyl glycidate", "kg"),
+    ("4-AP", "kg"),
+    ("4-Anilino-N-phenethylpiperidine", "kg"),
+    ("Acetic anhydride", "l"),
+    ("Potassium permanganate", "kg"),
+    ("Fentanyl", "g"),
+    ("Carfentanil", "g"),
+    ("Isotonitazene", "g"),
+    ("MDMB-4en-PINACA", "g"),
+    ("Mephedrone", "kg"),
+    ("Methamphetamine", "kg"),
+    ("Heroin", "kg"),
+    ("Cocaine", "kg"),
+    ("Ketamine", "kg"),
+]
+KINDS = (
+    ["seizure"] * 6
+    + ["stopped_shipment"] * 3
+    + [
+        "suspended_shipment",
+        "diversion_attempt",
+        "illicit_laboratory",
+        "nps_shipment",
+    ]
+)
+COUNT = 240
+
+
+def _reporter(country: str) -> User:
+    username = f"demo_{country.lower()}_police"
+    user = User.objects.select_related("organisation").filter(username=username).first()
+    if user is None:
+        organisation = core_services.organisation_for(
+            kind="law_enforcement",
+            country_code=country,
+            name=f"{country} Drug Law Enforcement (demo)",
+        )
+        user = core_services.user_create(
+            actor=None,
+            organisation=organisation,
+            username=username,
+            role="focal_point",
+            password=DEMO_PASSWORD,
+            email=f"{username}@example.org",
+        )
+    return user
+
+
+def load(result) -> None:
+    from drugcontrol.substances.selectors import find_by_name
+
+    rng = random.Random(2014)
+    today = timezone.localdate()
+    known = set(
+        Incident.objects.filter(description__startswith="demo-").values_list(
+            "description", flat=True
+        )
+    )
+    substances = [(find_by_name(name), name, unit) for name, unit in SUBSTANCES]
+    for number in range(COUNT):
+        key = f"demo-{number:04d}"
+        reporter_country = rng.choice(REPORTERS)
+        day = today - datetime.timedelta(days=rng.randint(1, 365))
+        kind = rng.choice(KINDS)
+        route = rng.sample([c for c in ROUTE_COUNTRIES if c != reporter_country], 3)
+        substance, name, unit = rng.choice(substances)
+        parties = []
+        for role in rng.sample(["exporter", "consignee", "forwarder"], rng.choice([1, 2, 2])):
+            variants = rng.choice(COMPANIES)
+            parties.append({"role": role, "kind": "company", "name": rng.choice(variants)})
+        if rng.random() < 0.3:
+            parties.append(
+                {
+                    "role": "person_involved",
+                    "kind": "person",
+                    "name": rng.choice(rng.choice(PERSONS)),
+                }
+            )
+        quantity = round(rng.uniform(0.5, 900), 1) if unit != "g" else round(rng.uniform(5, 2000))
+        raw = {
+            "kind": kind,
+            "occurred_on": day,
+            "distribution": rng.choice(["countries_involved"] * 4 + ["all", "country"]),
+            "transport_mode": rng.choice(["sea", "air", "road", "post", "rail"]),
+            "concealment": rng.choice(
+                ["", "mislabelled drums", "machinery", "food products", "personal luggage"]
+            ),
+            "description": key,
+            "countries": [
+                {"country": route[0], "role": "origin"},
+                {"country": route[1], "role": "transit"},
+                {"country": route[2], "role": "destination"},
+                {"country": reporter_country, "role": "seizure"},
+            ],
+            "substances": [
+                {
+                    "substance_id": substance.pk if substance else None,
+                    "description": "" if substance else name,
+                    "quantity": str(quantity),
+                    "unit": unit,
+                }
+            ],
+            "parties": parties,
+        }
+        if key in known:
+            continue
+        actor = _reporter(reporter_country)
+        data = services.validate_incident(raw, visible_parties=visible(Party, actor))
+        services.incident_create(actor=actor, data=data)
+        result.created += 1

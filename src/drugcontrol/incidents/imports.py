@@ -1,0 +1,175 @@
+"""Bulk import of incidents from CSV or XLSX: every row checked, every problem reported with
+its row and column, nothing saved unless every row is good."""
+
+import csv
+import io
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from drugcontrol.core.audit import record_event
+from drugcontrol.core.errors import ValidationFailed
+from drugcontrol.core.visibility import visible
+from drugcontrol.entities.models import Party
+from drugcontrol.incidents import services
+from drugcontrol.substances.selectors import find_by_name
+
+COLUMNS = [
+    "kind",
+    "date",
+    "distribution",
+    "transport_mode",
+    "substance",
+    "quantity",
+    "unit",
+    "purity",
+    "origin",
+    "departure",
+    "transit",
+    "destination",
+    "seizure_country",
+    "exporter",
+    "exporter_country",
+    "consignee",
+    "consignee_country",
+    "concealment",
+    "description",
+]
+REQUIRED = {"kind", "date"}
+MAX_ROWS = 5000
+
+
+def read_rows(name: str, content: bytes) -> list[dict]:
+    """Rows of a CSV (UTF-8) or XLSX file as dicts keyed by lower-case column names."""
+    if name.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+        except Exception as error:  # openpyxl raises several kinds for a broken file
+            raise ValidationFailed({"file": [_("Not a readable XLSX file.")]}) from error
+        rows = list(sheet.iter_rows(values_only=True))
+        if not rows:
+            return []
+        header = [str(c or "").strip().lower() for c in rows[0]]
+        return [
+            {
+                header[i]: ("" if v is None else str(v).strip())
+                for i, v in enumerate(r)
+                if i < len(header)
+            }
+            for r in rows[1:]
+            if any(v not in (None, "") for v in r)
+        ]
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationFailed({"file": [_("The CSV file is not UTF-8 text.")]}) from error
+    reader = csv.DictReader(io.StringIO(text))
+    return [
+        {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+        for row in reader
+        if any((v or "").strip() for v in row.values())
+    ]
+
+
+def _row_to_raw(row: dict) -> tuple[dict, dict]:
+    errors = {}
+    countries = []
+    for column, role in (
+        ("origin", "origin"),
+        ("departure", "departure"),
+        ("destination", "destination"),
+        ("seizure_country", "seizure"),
+    ):
+        if row.get(column):
+            countries.append({"country": row[column], "role": role})
+    for code in filter(None, (c.strip() for c in (row.get("transit") or "").split(";"))):
+        countries.append({"country": code, "role": "transit"})
+    substances = []
+    if row.get("substance"):
+        substance = find_by_name(row["substance"])
+        substances.append(
+            {
+                "substance_id": substance.pk if substance else None,
+                "description": "" if substance else row["substance"],
+                "quantity": row.get("quantity") or None,
+                "unit": row.get("unit") or "",
+                "purity": row.get("purity") or None,
+            }
+        )
+    parties = []
+    for column, role in (("exporter", "exporter"), ("consignee", "consignee")):
+        if row.get(column):
+            parties.append(
+                {
+                    "role": role,
+                    "kind": "company",
+                    "name": row[column],
+                    "country": row.get(f"{column}_country") or None,
+                }
+            )
+    raw = {
+        "kind": row.get("kind", ""),
+        "occurred_on": row.get("date", ""),
+        "distribution": row.get("distribution") or "countries_involved",
+        "transport_mode": row.get("transport_mode") or "unknown",
+        "concealment": row.get("concealment", ""),
+        "description": row.get("description", ""),
+        "countries": countries,
+        "substances": substances,
+        "parties": parties,
+    }
+    return raw, errors
+
+
+def _column_of(field: str) -> str:
+    """Name the file's column for a validation error on a nested field."""
+    if field.startswith("countries."):
+        return "origin/departure/transit/destination/seizure_country"
+    if field.startswith("substances."):
+        return {"quantity": "quantity", "unit": "unit", "purity": "purity"}.get(
+            field.rsplit(".", 1)[1], "substance"
+        )
+    if field.startswith("parties."):
+        return "exporter/consignee"
+    return {"occurred_on": "date"}.get(field, field)
+
+
+def incidents_import(*, actor, name: str, content: bytes) -> dict:
+    rows = read_rows(name, content)
+    if not rows:
+        raise ValidationFailed({"file": [_("The file has no rows.")]})
+    if len(rows) > MAX_ROWS:
+        raise ValidationFailed({"file": [_("At most %(n)s rows per file.") % {"n": MAX_ROWS}]})
+    missing = REQUIRED - set(rows[0])
+    if missing:
+        raise ValidationFailed(
+            {"file": [_("Missing columns: %(c)s") % {"c": ", ".join(sorted(missing))}]}
+        )
+    parties = visible(Party, actor)
+    checked, report = [], {}
+    for number, row in enumerate(rows, start=2):
+        raw, _errors = _row_to_raw(row)
+        try:
+            checked.append(services.validate_incident(raw, visible_parties=parties))
+        except ValidationFailed as error:
+            report[f"row {number}"] = {
+                _column_of(field): [str(m) for m in messages]
+                for field, messages in error.details.items()
+            }
+    if report:
+        raise ValidationFailed(report, message=_("The file has errors; nothing was imported."))
+    with transaction.atomic():
+        created = [services.incident_create(actor=actor, data=data) for data in checked]
+        record_event(
+            actor=actor,
+            action="incidents.incidents_imported",
+            object_type="incidents.incident",
+            after={
+                "file": name,
+                "rows": len(created),
+                "references": [i.reference for i in created],
+            },
+        )
+    return {"imported": len(created), "references": [i.reference for i in created]}

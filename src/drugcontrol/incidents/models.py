@@ -1,0 +1,185 @@
+"""Incident communication: seizures, stopped shipments, diversion attempts and the like."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from drugcontrol.entities.models import Audience
+
+
+class IncidentKind(models.TextChoices):
+    SEIZURE = "seizure", _("Seizure")
+    STOPPED_SHIPMENT = "stopped_shipment", _("Stopped shipment")
+    SUSPENDED_SHIPMENT = "suspended_shipment", _("Suspended shipment")
+    DIVERSION_ATTEMPT = "diversion_attempt", _("Diversion attempt")
+    ILLICIT_LABORATORY = "illicit_laboratory", _("Illicit laboratory")
+    SUSPICIOUS_ORDER = "suspicious_order", _("Suspicious order")
+    NPS_SHIPMENT = "nps_shipment", _("NPS shipment")
+    OTHER = "other", _("Other")
+
+
+class TransportMode(models.TextChoices):
+    AIR = "air", _("Air")
+    SEA = "sea", _("Sea")
+    ROAD = "road", _("Road")
+    RAIL = "rail", _("Rail")
+    POST = "post", _("Post or courier")
+    OTHER = "other", _("Other")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class CountryRole(models.TextChoices):
+    ORIGIN = "origin", _("Origin")
+    DEPARTURE = "departure", _("Departure")
+    TRANSIT = "transit", _("Transit")
+    DESTINATION = "destination", _("Destination")
+    SEIZURE = "seizure", _("Place of seizure")
+
+
+class PartyRole(models.TextChoices):
+    EXPORTER = "exporter", _("Exporter or consignor")
+    CONSIGNEE = "consignee", _("Consignee or importer")
+    BROKER = "broker", _("Broker")
+    FORWARDER = "forwarder", _("Freight forwarder")
+    CARRIER = "carrier", _("Carrier")
+    PERSON = "person_involved", _("Person involved")
+    OTHER = "other", _("Other")
+
+
+class Unit(models.TextChoices):
+    G = "g", _("g")
+    KG = "kg", _("kg")
+    ML = "ml", _("ml")
+    L = "l", _("l")
+    TABLETS = "tablets", _("tablets")
+    UNITS = "units", _("units")
+
+
+class Incident(models.Model):
+    reference = models.CharField(_("reference"), max_length=32, unique=True)
+    kind = models.CharField(_("kind"), max_length=24, choices=IncidentKind.choices)
+    occurred_on = models.DateField(_("date"))
+    reporting_organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    reporting_country = models.ForeignKey(
+        "core.Country", on_delete=models.PROTECT, related_name="+"
+    )
+    distribution = models.CharField(
+        _("distribution"),
+        max_length=24,
+        choices=Audience.choices,
+        default=Audience.COUNTRIES_INVOLVED,
+    )
+    form = models.CharField(_("form"), max_length=100, blank=True)
+    concealment = models.CharField(_("concealment method"), max_length=200, blank=True)
+    modus_operandi = models.TextField(_("modus operandi"), blank=True)
+    transport_mode = models.CharField(
+        _("transport mode"),
+        max_length=16,
+        choices=TransportMode.choices,
+        default=TransportMode.UNKNOWN,
+    )
+    description = models.TextField(_("description"), blank=True)
+    notification_reference = models.CharField(
+        _("pre-export notification"), max_length=64, blank=True
+    )
+    created_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-occurred_on", "-pk"]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        indexes = [
+            models.Index(fields=["reporting_country", "-occurred_on"]),
+            models.Index(fields=["distribution", "-occurred_on"]),
+            models.Index(fields=["kind", "-occurred_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class IncidentAudience(models.Model):
+    """Countries that see an incident distributed to the countries involved: the reporter,
+    every country named in a role, and countries holding a correlated party."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="audience")
+    country = models.ForeignKey("core.Country", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=16)  # reporter, role, correlation
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "country"], name="incident_audience_unique")
+        ]
+        indexes = [models.Index(fields=["country", "incident"])]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id}: {self.country_id}"
+
+
+class IncidentCountry(models.Model):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="countries")
+    country = models.ForeignKey("core.Country", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=16, choices=CountryRole.choices)
+    sequence = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sequence", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "country", "role"], name="incident_country_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country_id} ({self.role})"
+
+
+class IncidentSubstance(models.Model):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="substances")
+    substance = models.ForeignKey(
+        "substances.Substance", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    description = models.CharField(_("description as reported"), max_length=300, blank=True)
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=14, decimal_places=3, null=True, blank=True
+    )
+    unit = models.CharField(_("unit"), max_length=8, choices=Unit.choices, blank=True)
+    purity = models.DecimalField(
+        _("purity (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.description or str(self.substance_id)
+
+
+class IncidentParty(models.Model):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="parties")
+    party = models.ForeignKey("entities.Party", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=24, choices=PartyRole.choices)
+    reported_name = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.reported_name} ({self.role})"
+
+
+class IncidentAttachment(models.Model):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="incidents/%Y/%m/")
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name

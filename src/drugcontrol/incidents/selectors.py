@@ -1,0 +1,178 @@
+"""Every read of the incidents app, through the incident's distribution rule."""
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from drugcontrol.core.visibility import get_visible_or_404, visibility_rule, visible
+from drugcontrol.entities.models import Audience, Correlation, CorrelationStatus, Party, PartyLink
+from drugcontrol.incidents.models import (
+    Incident,
+    IncidentAudience,
+    IncidentCountry,
+    IncidentParty,
+    IncidentSubstance,
+)
+from drugcontrol.incidents.services import RECORD_TYPE
+
+
+@visibility_rule(Incident)
+def incidents_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """By distribution level: `organisation` - the reporting organisation; `country` - its
+    country; `countries_involved` - also every country named in a role or holding a
+    correlated party; `all` - every participant. The secretariat sees what is shared
+    beyond one country."""
+    shared = (Audience.COUNTRIES_INVOLVED, Audience.ALL)
+    if user.is_international:
+        return queryset.filter(distribution__in=shared)
+    involved = IncidentAudience.objects.filter(incident=OuterRef("pk"), country_id=user.country_id)
+    return queryset.filter(
+        Q(reporting_organisation_id=user.organisation_id)
+        | Q(reporting_country_id=user.country_id, distribution__in=(Audience.COUNTRY, *shared))
+        | Q(Exists(involved), distribution=Audience.COUNTRIES_INVOLVED)
+        | Q(distribution=Audience.ALL)
+    )
+
+
+def incident_list(
+    *,
+    user,
+    kind: str | None = None,
+    substance_id: int | None = None,
+    country: str | None = None,
+    role: str | None = None,
+    since=None,
+    until=None,
+    party: str | None = None,
+) -> QuerySet:
+    queryset = visible(Incident, user).select_related("reporting_country", "reporting_organisation")
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if substance_id:
+        queryset = queryset.filter(
+            Exists(
+                IncidentSubstance.objects.filter(incident=OuterRef("pk"), substance_id=substance_id)
+            )
+        )
+    if country:
+        involved = IncidentCountry.objects.filter(
+            incident=OuterRef("pk"), country_id=country.upper()
+        )
+        if role:
+            involved = involved.filter(role=role)
+        queryset = queryset.filter(Exists(involved) | Q(reporting_country_id=country.upper()))
+    if since:
+        queryset = queryset.filter(occurred_on__gte=since)
+    if until:
+        queryset = queryset.filter(occurred_on__lte=until)
+    if party:
+        queryset = queryset.filter(
+            Exists(
+                IncidentParty.objects.filter(
+                    incident=OuterRef("pk"), reported_name__icontains=party
+                )
+            )
+        )
+    return queryset.prefetch_related(
+        Prefetch("countries", queryset=IncidentCountry.objects.select_related("country")),
+        Prefetch("substances", queryset=IncidentSubstance.objects.select_related("substance")),
+    ).order_by("-occurred_on", "-pk")
+
+
+def incident_get(*, user, incident_id: int) -> Incident:
+    return get_visible_or_404(
+        Incident.objects.select_related(
+            "reporting_country", "reporting_organisation", "created_by"
+        ).prefetch_related(
+            Prefetch("countries", queryset=IncidentCountry.objects.select_related("country")),
+            Prefetch("substances", queryset=IncidentSubstance.objects.select_related("substance")),
+            Prefetch("parties", queryset=IncidentParty.objects.select_related("party__country")),
+            "attachments",
+        ),
+        user,
+        pk=incident_id,
+    )
+
+
+def related_records(*, user, incident: Incident) -> list[dict]:
+    """For each party of the incident: the correlated parties and the other records they
+    appear in, as far as the user may see them (and a note where they may not)."""
+    rows = []
+    parties = {ip.party_id: ip for ip in incident.parties.all()}
+    if not parties:
+        return rows
+    correlations = (
+        Correlation.objects.filter(Q(party_a_id__in=parties) | Q(party_b_id__in=parties))
+        .exclude(status=CorrelationStatus.REJECTED)
+        .order_by("-score")
+    )
+    others = {}
+    for correlation in correlations:
+        mine = (
+            correlation.party_a_id if correlation.party_a_id in parties else correlation.party_b_id
+        )
+        other = correlation.party_b_id if mine == correlation.party_a_id else correlation.party_a_id
+        others.setdefault(other, (parties[mine], correlation))
+    visible_parties = set(visible(Party, user).filter(pk__in=others).values_list("pk", flat=True))
+    owners = dict(Party.objects.filter(pk__in=others).values_list("pk", "owner_country_id"))
+    links = (
+        visible(PartyLink, user)
+        .filter(party_id__in=others)
+        .exclude(record_type=RECORD_TYPE, record_id=str(incident.pk))
+        .select_related("organisation")
+    )
+    links_by_party: dict[int, list] = {}
+    for link in links:
+        links_by_party.setdefault(link.party_id, []).append(link)
+    visible_incidents = set(
+        visible(Incident, user)
+        .filter(pk__in=[int(link.record_id) for link in links if link.record_type == RECORD_TYPE])
+        .values_list("pk", "reference")
+    )
+    references = dict(visible_incidents)
+    for other, (incident_party, correlation) in others.items():
+        rows.append(
+            {
+                "incident_party": incident_party,
+                "correlation": correlation,
+                "party": Party.objects.filter(pk=other).first()
+                if other in visible_parties
+                else None,
+                "owner_country": owners.get(other),
+                "records": [
+                    {
+                        "link": link,
+                        "incident_id": int(link.record_id)
+                        if link.record_type == RECORD_TYPE
+                        else None,
+                        "reference": references.get(int(link.record_id))
+                        if link.record_type == RECORD_TYPE
+                        else None,
+                    }
+                    for link in links_by_party.get(other, [])
+                ],
+            }
+        )
+    return rows
+
+
+def route_points(*, user, since=None, limit: int = 2000) -> list[dict]:
+    """Routes (origin -> departure -> transit -> destination) of the incidents a user may
+    see, for the map: each a list of country codes in order."""
+    order = {"origin": 0, "departure": 1, "transit": 2, "destination": 3, "seizure": 4}
+    incidents = visible(Incident, user)
+    if since:
+        incidents = incidents.filter(occurred_on__gte=since)
+    ids = list(incidents.order_by("-occurred_on").values_list("pk", flat=True)[:limit])
+    legs: dict[int, list] = {}
+    for incident_id, country, role in IncidentCountry.objects.filter(
+        incident_id__in=ids
+    ).values_list("incident_id", "country_id", "role"):
+        legs.setdefault(incident_id, []).append((order.get(role, 9), country))
+    routes = []
+    for incident_id, points in legs.items():
+        path = []
+        for _rank, country in sorted(points):
+            if not path or path[-1] != country:
+                path.append(country)
+        if len(path) >= 2:
+            routes.append({"incident": incident_id, "path": path})
+    return routes

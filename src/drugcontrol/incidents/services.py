@@ -1,0 +1,506 @@
+"""Every write of the incidents app. Reporting an incident also registers its parties,
+correlates them with every party on file, widens the audience to the countries whose
+parties correlate, and raises the alerts, all in one transaction with one audit event."""
+
+import datetime
+import decimal
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from drugcontrol.core.alerts import alerts_raise, focal_points
+from drugcontrol.core.audit import record_event, snapshot
+from drugcontrol.core.errors import Conflict, PermissionDenied, ValidationFailed
+from drugcontrol.core.models import Country
+from drugcontrol.entities import services as entity_services
+from drugcontrol.entities.models import (
+    Audience,
+    Correlation,
+    CorrelationStatus,
+    Party,
+    PartyKind,
+    PartyLink,
+    PartyLinkCountry,
+)
+from drugcontrol.incidents.models import (
+    CountryRole,
+    Incident,
+    IncidentAudience,
+    IncidentCountry,
+    IncidentKind,
+    IncidentParty,
+    IncidentSubstance,
+    PartyRole,
+    TransportMode,
+    Unit,
+)
+from drugcontrol.substances.models import Substance
+
+RECORD_TYPE = "incidents.incident"
+INCIDENT_FIELDS = [
+    "reference",
+    "kind",
+    "occurred_on",
+    "distribution",
+    "form",
+    "concealment",
+    "modus_operandi",
+    "transport_mode",
+    "description",
+    "notification_reference",
+]
+EDITABLE = {
+    "kind",
+    "occurred_on",
+    "form",
+    "concealment",
+    "modus_operandi",
+    "transport_mode",
+    "description",
+    "notification_reference",
+}
+
+
+@dataclass
+class SubstanceLine:
+    substance: Substance | None
+    description: str
+    quantity: decimal.Decimal | None
+    unit: str
+    purity: decimal.Decimal | None
+
+
+@dataclass
+class PartyEntry:
+    role: str
+    party: Party | None  # an existing party the reporter chose
+    data: entity_services.PartyInput | None  # or a new one
+
+
+@dataclass
+class IncidentInput:
+    kind: str
+    occurred_on: datetime.date
+    distribution: str
+    form: str = ""
+    concealment: str = ""
+    modus_operandi: str = ""
+    transport_mode: str = TransportMode.UNKNOWN
+    description: str = ""
+    notification_reference: str = ""
+    countries: list[tuple[Country, str]] = field(default_factory=list)
+    substances: list[SubstanceLine] = field(default_factory=list)
+    parties: list[PartyEntry] = field(default_factory=list)
+
+
+def _decimal(value, field_name, errors, *, low=None, high=None):
+    if value in (None, ""):
+        return None
+    try:
+        number = decimal.Decimal(str(value).replace(",", "."))
+    except decimal.InvalidOperation:
+        errors[field_name] = [_("Not a number.")]
+        return None
+    if (low is not None and number <= low) or (high is not None and number > high):
+        errors[field_name] = [_("Out of range.")]
+        return None
+    return number
+
+
+def validate_incident(raw: dict, *, visible_parties=None) -> IncidentInput:
+    """Check a report (from the form, the API or an import row). Every bad field is named,
+    nested ones as `countries.0.role`, `substances.1.quantity`, `parties.2.name`."""
+    errors: dict[str, list[str]] = {}
+    kind = raw.get("kind") or ""
+    if kind not in IncidentKind.values:
+        errors["kind"] = [_("Unknown incident kind.")]
+    occurred = raw.get("occurred_on")
+    if isinstance(occurred, str):
+        try:
+            occurred = datetime.date.fromisoformat(occurred.strip())
+        except ValueError:
+            errors["occurred_on"] = [_("Give the date as YYYY-MM-DD.")]
+            occurred = None
+    if occurred is None and "occurred_on" not in errors:
+        errors["occurred_on"] = [_("A date is required.")]
+    elif occurred and occurred > timezone.localdate():
+        errors["occurred_on"] = [_("The date is in the future.")]
+    distribution = raw.get("distribution") or Audience.COUNTRIES_INVOLVED
+    if distribution not in Audience.values:
+        errors["distribution"] = [_("Unknown distribution level.")]
+    transport = raw.get("transport_mode") or TransportMode.UNKNOWN
+    if transport not in TransportMode.values:
+        errors["transport_mode"] = [_("Unknown transport mode.")]
+    countries = []
+    for index, item in enumerate(raw.get("countries") or []):
+        code, role = (item.get("country") or "").strip().upper(), item.get("role") or ""
+        country = Country.objects.filter(iso3=code).first()
+        if country is None:
+            errors[f"countries.{index}.country"] = [_("Unknown country code.")]
+        if role not in CountryRole.values:
+            errors[f"countries.{index}.role"] = [_("Unknown role.")]
+        if country and role in CountryRole.values:
+            countries.append((country, role))
+    substances = []
+    for index, item in enumerate(raw.get("substances") or []):
+        prefix = f"substances.{index}"
+        substance = None
+        if item.get("substance_id"):
+            substance = Substance.objects.filter(pk=item["substance_id"]).first()
+            if substance is None:
+                errors[f"{prefix}.substance_id"] = [_("Unknown substance.")]
+        description = (item.get("description") or "").strip()
+        if substance is None and not description and f"{prefix}.substance_id" not in errors:
+            errors[f"{prefix}.substance_id"] = [_("Choose a substance or describe it.")]
+        quantity = _decimal(item.get("quantity"), f"{prefix}.quantity", errors, low=0)
+        unit = item.get("unit") or ""
+        if quantity is not None and unit not in Unit.values:
+            errors[f"{prefix}.unit"] = [_("Choose a unit for the quantity.")]
+        purity = _decimal(item.get("purity"), f"{prefix}.purity", errors, low=0, high=100)
+        substances.append(SubstanceLine(substance, description[:300], quantity, unit, purity))
+    parties = []
+    for index, item in enumerate(raw.get("parties") or []):
+        prefix = f"parties.{index}"
+        role = item.get("role") or ""
+        if role not in PartyRole.values:
+            errors[f"{prefix}.role"] = [_("Unknown role.")]
+        if item.get("party_id"):
+            party = (visible_parties or Party.objects.none()).filter(pk=item["party_id"]).first()
+            if party is None:
+                errors[f"{prefix}.party_id"] = [_("Unknown party.")]
+            parties.append(PartyEntry(role, party, None))
+            continue
+        identifiers = [(k, item.get(k) or "") for k in ("phone", "email")]
+        try:
+            data = entity_services.validate_party(
+                kind=item.get("kind") or PartyKind.COMPANY,
+                name=item.get("name") or "",
+                country_code=item.get("country") or None,
+                address=item.get("address") or "",
+                identifiers=identifiers,
+            )
+        except ValidationFailed as error:
+            for name, messages in error.details.items():
+                errors[f"{prefix}.{name}"] = [str(m) for m in messages]
+            continue
+        parties.append(PartyEntry(role, None, data))
+    if errors:
+        raise ValidationFailed(errors)
+    return IncidentInput(
+        kind=kind,
+        occurred_on=occurred,
+        distribution=distribution,
+        form=(raw.get("form") or "").strip()[:100],
+        concealment=(raw.get("concealment") or "").strip()[:200],
+        modus_operandi=(raw.get("modus_operandi") or "").strip(),
+        transport_mode=transport,
+        description=(raw.get("description") or "").strip(),
+        notification_reference=(raw.get("notification_reference") or "").strip()[:64],
+        countries=countries,
+        substances=substances,
+        parties=parties,
+    )
+
+
+def _next_reference(country_code: str, year: int) -> str:
+    prefix = f"{country_code}-{year}-"
+    last = (
+        Incident.objects.filter(reference__startswith=prefix)
+        .order_by("-reference")
+        .values_list("reference", flat=True)
+        .first()
+    )
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{number:06d}"
+
+
+def _require_reporter(actor) -> None:
+    if actor.organisation is None or actor.organisation.country_id is None:
+        raise PermissionDenied(_("Incidents are reported by national organisations."))
+    if actor.role == "viewer":
+        raise PermissionDenied(_("Viewers cannot report incidents."))
+
+
+def incident_create(*, actor, data: IncidentInput) -> Incident:
+    _require_reporter(actor)
+    organisation = actor.organisation
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                return _create(actor, organisation, data)
+        except IntegrityError:  # two reporters took the same reference at once
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _create(actor, organisation, data: IncidentInput) -> Incident:
+    now = timezone.now()
+    incident = Incident.objects.create(
+        reference=_next_reference(organisation.country_id, data.occurred_on.year),
+        kind=data.kind,
+        occurred_on=data.occurred_on,
+        reporting_organisation=organisation,
+        reporting_country_id=organisation.country_id,
+        distribution=data.distribution,
+        form=data.form,
+        concealment=data.concealment,
+        modus_operandi=data.modus_operandi,
+        transport_mode=data.transport_mode,
+        description=data.description,
+        notification_reference=data.notification_reference,
+        created_by=actor,
+        created_at=now,
+        updated_at=now,
+    )
+    IncidentCountry.objects.bulk_create(
+        [
+            IncidentCountry(incident=incident, country=country, role=role, sequence=index)
+            for index, (country, role) in enumerate(dict.fromkeys(data.countries))
+        ]
+    )
+    IncidentSubstance.objects.bulk_create(
+        [
+            IncidentSubstance(
+                incident=incident,
+                substance=line.substance,
+                description=line.description,
+                quantity=line.quantity,
+                unit=line.unit,
+                purity=line.purity,
+            )
+            for line in data.substances
+        ]
+    )
+    audience = {organisation.country_id: "reporter"}
+    for country, _role in data.countries:
+        audience.setdefault(country.iso3, "role")
+    _set_audience(incident, audience)
+    parties = [_attach_party(incident, actor, entry) for entry in data.parties]
+    correlated = _correlated_countries(incident, parties)
+    if data.distribution == Audience.COUNTRIES_INVOLVED:
+        _set_audience(incident, {code: "correlation" for code in correlated})
+    _sync_link_countries(incident)
+    _raise_alerts(incident, data, correlated)
+    record_event(
+        actor=actor,
+        action="incidents.incident_created",
+        obj=incident,
+        after={
+            **snapshot(incident, INCIDENT_FIELDS),
+            "countries": [f"{c.iso3}:{r}" for c, r in data.countries],
+            "parties": [p.pk for p in parties],
+            "correlated_countries": sorted(correlated),
+        },
+    )
+    return incident
+
+
+def _set_audience(incident: Incident, countries: dict[str, str]) -> None:
+    existing = set(incident.audience.values_list("country_id", flat=True))
+    IncidentAudience.objects.bulk_create(
+        [
+            IncidentAudience(incident=incident, country_id=code, reason=reason)
+            for code, reason in countries.items()
+            if code not in existing
+        ]
+    )
+
+
+def _attach_party(incident: Incident, actor, entry: PartyEntry) -> Party:
+    party = entry.party
+    reported = party.name if party else entry.data.name
+    if party is None:
+        party = _same_party_on_file(actor, entry.data)
+    if party is None:
+        party = entity_services.party_create(actor=actor, data=entry.data, correlate=True)
+    IncidentParty.objects.create(
+        incident=incident, party=party, role=entry.role, reported_name=reported
+    )
+    entity_services.party_link(
+        party=party,
+        record_type=RECORD_TYPE,
+        record_id=incident.pk,
+        organisation=incident.reporting_organisation,
+        audience=incident.distribution,
+        role=entry.role,
+        reported_name=reported,
+    )
+    return party
+
+
+def _same_party_on_file(actor, data) -> Party | None:
+    """A party the reporter's country already holds under the very same name (legal forms,
+    case and script aside): reused, so that one company is not registered twice."""
+    from drugcontrol.core.visibility import visible
+    from drugcontrol.entities.matching import Query
+
+    query = Query.build(
+        kind=data.kind,
+        names=[data.name],
+        identifiers=[(kind, normal) for kind, _value, normal in data.identifiers],
+    )
+    for candidate in entity_services.find_candidates(query, threshold=100, limit=3):
+        party = (
+            visible(Party, actor)
+            .filter(pk=candidate.party_id, owner_country_id=actor.organisation.country_id)
+            .first()
+        )
+        if party is not None and (
+            data.country is None or party.country_id in (None, data.country.iso3)
+        ):
+            return party
+    return None
+
+
+def _correlated_countries(incident: Incident, parties: list[Party]) -> set[str]:
+    """Countries (other than the reporter's) that hold a party correlated with these."""
+    ids = {p.pk for p in parties}
+    if not ids:
+        return set()
+    correlations = Correlation.objects.filter(
+        Q(party_a_id__in=ids) | Q(party_b_id__in=ids)
+    ).exclude(status=CorrelationStatus.REJECTED)
+    others = {c.party_b_id if c.party_a_id in ids else c.party_a_id for c in correlations}
+    countries = set(
+        Party.objects.filter(pk__in=others)
+        .exclude(owner_country__isnull=True)
+        .values_list("owner_country_id", flat=True)
+    )
+    # Countries that see a record the correlated party appears in hold it on file too.
+    countries |= set(
+        PartyLink.objects.filter(party_id__in=others).values_list("country_id", flat=True)
+    )
+    countries.discard(None)
+    countries.discard(incident.reporting_country_id)
+    return countries
+
+
+def _sync_link_countries(incident: Incident) -> None:
+    """The incident's party links carry the incident's audience, so the parties are seen by
+    exactly those who see the incident."""
+    links = list(PartyLink.objects.filter(record_type=RECORD_TYPE, record_id=str(incident.pk)))
+    audience = list(incident.audience.values_list("country_id", flat=True))
+    PartyLinkCountry.objects.bulk_create(
+        [PartyLinkCountry(link=link, country_id=code) for link in links for code in audience],
+        ignore_conflicts=True,
+    )
+
+
+def _raise_alerts(incident: Incident, data: IncidentInput, correlated: set[str]) -> None:
+    if incident.distribution not in (Audience.COUNTRIES_INVOLVED, Audience.ALL):
+        return  # a record kept at home raises no alert abroad
+    url = settings.SITE_URL.rstrip("/") + reverse("incidents:detail", args=[incident.pk])
+    named = {country.iso3 for country, _role in data.countries} - {incident.reporting_country_id}
+    reporter = incident.reporting_organisation
+    kind_label = IncidentKind(incident.kind).label
+    if named:
+        alerts_raise(
+            recipients=focal_points(named),
+            kind="country_named",
+            title=_("%(kind)s %(reference)s names your country")
+            % {"kind": kind_label, "reference": incident.reference},
+            body=_("%(organisation)s reported %(reference)s on %(date)s.")
+            % {
+                "organisation": reporter.name,
+                "reference": incident.reference,
+                "date": incident.occurred_on.isoformat(),
+            },
+            record_type=RECORD_TYPE,
+            record_id=incident.pk,
+            url=url,
+            sender_organisation=reporter,
+        )
+    correlated = correlated - named
+    if correlated:
+        alerts_raise(
+            recipients=focal_points(correlated),
+            kind="party_correlated",
+            title=_("%(kind)s %(reference)s names a party that resembles one on your file")
+            % {"kind": kind_label, "reference": incident.reference},
+            body=_(
+                "%(organisation)s reported %(reference)s on %(date)s. Review the related "
+                "parties on the incident page."
+            )
+            % {
+                "organisation": reporter.name,
+                "reference": incident.reference,
+                "date": incident.occurred_on.isoformat(),
+            },
+            record_type=RECORD_TYPE,
+            record_id=incident.pk,
+            url=url,
+            sender_organisation=reporter,
+        )
+
+
+def incident_update(
+    *, actor, incident: Incident, expected_version: int | None, **changes
+) -> Incident:
+    """The reporting organisation changes descriptive fields (version-checked)."""
+    unknown = set(changes) - EDITABLE
+    if unknown:
+        raise ValidationFailed({name: [_("This field cannot be changed.")] for name in unknown})
+    if actor.organisation_id != incident.reporting_organisation_id or actor.role == "viewer":
+        raise PermissionDenied(_("Only the reporting organisation changes an incident."))
+    raw = {**snapshot(incident, INCIDENT_FIELDS), **changes}
+    raw["occurred_on"] = changes.get("occurred_on", incident.occurred_on)
+    checked = validate_incident({k: raw.get(k) for k in (*EDITABLE, "distribution")})
+    with transaction.atomic():
+        current = Incident.objects.select_for_update().get(pk=incident.pk)
+        if expected_version is not None and current.version != expected_version:
+            raise Conflict(
+                _("This record was changed by someone else. Reload it and try again."),
+                details={"current_version": current.version},
+            )
+        before = snapshot(current, INCIDENT_FIELDS)
+        for name in changes:
+            setattr(current, name, getattr(checked, name))
+        current.updated_at = timezone.now()
+        current.version = F("version") + 1
+        current.save()
+        current.refresh_from_db()
+        record_event(
+            actor=actor,
+            action="incidents.incident_updated",
+            obj=current,
+            before=before,
+            after=snapshot(current, INCIDENT_FIELDS),
+        )
+    return current
+
+
+def incident_add_party(*, actor, incident: Incident, entry: PartyEntry) -> Incident:
+    """Add a party to an incident already reported (the reporting organisation only)."""
+    if actor.organisation_id != incident.reporting_organisation_id or actor.role == "viewer":
+        raise PermissionDenied(_("Only the reporting organisation changes an incident."))
+    with transaction.atomic():
+        party = _attach_party(incident, actor, entry)
+        correlated = _correlated_countries(incident, [party])
+        if incident.distribution == Audience.COUNTRIES_INVOLVED:
+            _set_audience(incident, {code: "correlation" for code in correlated})
+        _sync_link_countries(incident)
+        known = IncidentInput(
+            kind=incident.kind, occurred_on=incident.occurred_on, distribution=incident.distribution
+        )
+        _raise_alerts(incident, known, correlated)
+        Incident.objects.filter(pk=incident.pk).update(
+            version=F("version") + 1, updated_at=timezone.now()
+        )
+        record_event(
+            actor=actor,
+            action="incidents.party_added",
+            obj=incident,
+            after={
+                "party": party.pk,
+                "role": entry.role,
+                "correlated_countries": sorted(correlated),
+            },
+        )
+    incident.refresh_from_db()
+    return incident

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from drugcontrol.incidents import views
+
+app_name = "incidents"
+
+urlpatterns = [
+    path("", views.incident_list, name="list"),
+    path("new/", views.incident_create, name="create"),
+    path("import/", views.incident_import, name="import"),
+    path("map/", views.route_map, name="map"),
+    path("suggest/substances/", views.suggest_substances, name="suggest_substances"),
+    path("suggest/parties/", views.suggest_parties, name="suggest_parties"),
+    path("<int:incident_id>/", views.incident_detail, name="detail"),
+    path("<int:incident_id>/parties/", views.incident_add_party, name="add_party"),
+    path("alerts/", views.alert_inbox, name="alerts"),
+    path("alerts/broadcast/", views.alert_broadcast, name="broadcast"),
+]

@@ -1,0 +1,348 @@
+"""Pages: the incident list with filters, the report form, the incident page with related
+records and timeline, the route map, bulk import, and the alerts inbox."""
+
+import datetime
+import re
+from urllib.parse import urlsplit
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from drugcontrol.core import alerts as alert_services
+from drugcontrol.core import selectors as core_selectors
+from drugcontrol.core.errors import ServiceError
+from drugcontrol.core.models import AuditEvent
+from drugcontrol.core.visibility import visible
+from drugcontrol.entities.models import Audience, Party
+from drugcontrol.incidents import imports, maps, selectors, services
+from drugcontrol.incidents.models import CountryRole, IncidentKind, PartyRole, TransportMode, Unit
+from drugcontrol.substances.selectors import find_by_name, substance_list
+
+COUNTRY_ROWS, SUBSTANCE_ROWS, PARTY_ROWS = 5, 3, 4
+_PARTY_ID = re.compile(r"\[#(\d+)\]\s*$")
+
+
+def _date(value):
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@login_required
+def incident_list(request):
+    params = request.GET
+    substance = find_by_name(params.get("substance", "")) if params.get("substance") else None
+    queryset = selectors.incident_list(
+        user=request.user,
+        kind=params.get("kind") or None,
+        substance_id=substance.pk if substance else None,
+        country=params.get("country") or None,
+        role=params.get("role") or None,
+        since=_date(params.get("since")),
+        until=_date(params.get("until")),
+        party=params.get("party") or None,
+    )
+    if params.get("substance") and substance is None:
+        queryset = queryset.none()
+    query = params.copy()
+    query.pop("page", None)
+    context = {
+        "page": Paginator(queryset, 50).get_page(params.get("page")),
+        "query": query.urlencode(),
+        "kinds": IncidentKind.choices,
+        "roles": CountryRole.choices,
+        "params": params,
+        "active_nav": "incidents",
+    }
+    return render(request, "incidents/incident_list.html", context)
+
+
+def _raw_from_post(post) -> dict:
+    countries = [
+        {"country": post.get(f"country-{i}", ""), "role": post.get(f"country-role-{i}", "")}
+        for i in range(COUNTRY_ROWS)
+        if post.get(f"country-{i}", "").strip()
+    ]
+    substances = []
+    for i in range(SUBSTANCE_ROWS):
+        text = post.get(f"substance-{i}", "").strip()
+        if not text and not post.get(f"quantity-{i}", "").strip():
+            continue
+        found = find_by_name(text) if text else None
+        substances.append(
+            {
+                "substance_id": found.pk if found else None,
+                "description": "" if found else text,
+                "quantity": post.get(f"quantity-{i}") or None,
+                "unit": post.get(f"unit-{i}", ""),
+                "purity": post.get(f"purity-{i}") or None,
+            }
+        )
+    parties = []
+    for i in range(PARTY_ROWS):
+        name = post.get(f"party-{i}", "").strip()
+        if not name:
+            continue
+        chosen = _PARTY_ID.search(name)
+        entry = {
+            "role": post.get(f"party-role-{i}", ""),
+            "kind": post.get(f"party-kind-{i}", "company"),
+        }
+        if chosen:
+            entry["party_id"] = int(chosen.group(1))
+        else:
+            entry.update(
+                name=name,
+                country=post.get(f"party-country-{i}") or None,
+                phone=post.get(f"party-phone-{i}") or None,
+            )
+        parties.append(entry)
+    return {
+        "kind": post.get("kind", ""),
+        "occurred_on": post.get("occurred_on", ""),
+        "distribution": post.get("distribution", ""),
+        "transport_mode": post.get("transport_mode", ""),
+        "form": post.get("form", ""),
+        "concealment": post.get("concealment", ""),
+        "modus_operandi": post.get("modus_operandi", ""),
+        "description": post.get("description", ""),
+        "notification_reference": post.get("notification_reference", ""),
+        "countries": countries,
+        "substances": substances,
+        "parties": parties,
+    }
+
+
+@login_required
+def incident_create(request):
+    errors = {}
+    if request.method == "POST":
+        try:
+            data = services.validate_incident(
+                _raw_from_post(request.POST), visible_parties=visible(Party, request.user)
+            )
+            incident = services.incident_create(actor=request.user, data=data)
+        except ServiceError as error:
+            errors = {field: [str(m) for m in msgs] for field, msgs in error.details.items()} or {
+                "__all__": [str(error.message)]
+            }
+        else:
+            messages.success(
+                request,
+                _("Incident %(reference)s was reported.") % {"reference": incident.reference},
+            )
+            return redirect("incidents:detail", incident.pk)
+    context = {
+        "errors": errors,
+        "post": request.POST,
+        "kinds": IncidentKind.choices,
+        "roles": CountryRole.choices,
+        "party_roles": PartyRole.choices,
+        "transport_modes": TransportMode.choices,
+        "units": Unit.choices,
+        "distributions": Audience.choices,
+        "country_rows": range(COUNTRY_ROWS),
+        "substance_rows": range(SUBSTANCE_ROWS),
+        "party_rows": range(PARTY_ROWS),
+        "active_nav": "incidents",
+    }
+    return render(request, "incidents/incident_form.html", context, status=422 if errors else 200)
+
+
+def _typed(request) -> str:
+    """The text of the field that asked (htmx sends it under the field's own name)."""
+    for key, value in request.GET.items():
+        if key == "q" or key.startswith(("substance-", "party-")):
+            return value.strip()
+    return ""
+
+
+@require_GET
+@login_required
+def suggest_substances(request):
+    """<option>s for the substance field's datalist, as the reporter types."""
+    text = _typed(request)
+    names = []
+    if len(text) >= 2:
+        for substance in substance_list(user=request.user, search=text)[:12]:
+            names.append(substance.name_en)
+            if substance.name_zh:
+                names.append(substance.name_zh)
+    return render(request, "incidents/_options.html", {"options": names})
+
+
+@require_GET
+@login_required
+def suggest_parties(request):
+    """Existing parties like the typed name (any script), offered as `Name [#id]`."""
+    from drugcontrol.entities import selectors as entity_selectors
+
+    text = _typed(request)
+    kind = request.GET.get("kind", "company")
+    options = []
+    if len(text) >= 3:
+        try:
+            found = entity_selectors.match(
+                user=request.user, kind=kind, name=text, threshold=70, limit=8
+            )
+        except ServiceError:
+            found = []
+        options = [f"{item['name']} [#{item['id']}]" for item in found]
+    return render(request, "incidents/_options.html", {"options": options})
+
+
+@login_required
+def incident_detail(request, incident_id: int):
+    incident = selectors.incident_get(user=request.user, incident_id=incident_id)
+    timeline = AuditEvent.objects.filter(
+        object_type="incidents.incident", object_id=str(incident.pk)
+    )
+    if (
+        not request.user.is_international
+        and request.user.organisation_id != incident.reporting_organisation_id
+    ):
+        timeline = timeline.filter(organisation_id=request.user.organisation_id) | timeline.filter(
+            action="incidents.incident_created"
+        )
+    route = [c.country_id for c in incident.countries.all()]
+    context = {
+        "incident": incident,
+        "related": selectors.related_records(user=request.user, incident=incident),
+        "timeline": timeline.order_by("sequence")[:50],
+        "is_reporter": request.user.organisation_id == incident.reporting_organisation_id,
+        "party_roles": PartyRole.choices,
+        "map_svg": maps.route_map([{"incident": incident.pk, "path": _ordered_route(incident)}])
+        if len(set(route)) > 1
+        else "",
+        "active_nav": "incidents",
+    }
+    return render(request, "incidents/incident_detail.html", context)
+
+
+def _ordered_route(incident) -> list[str]:
+    order = {"origin": 0, "departure": 1, "transit": 2, "destination": 3, "seizure": 4}
+    path = []
+    for country in sorted(incident.countries.all(), key=lambda c: (order[c.role], c.sequence)):
+        if not path or path[-1] != country.country_id:
+            path.append(country.country_id)
+    return path
+
+
+@require_POST
+@login_required
+def incident_add_party(request, incident_id: int):
+    incident = selectors.incident_get(user=request.user, incident_id=incident_id)
+    raw = _raw_from_post(
+        {
+            "party-0": request.POST.get("party", ""),
+            "party-role-0": request.POST.get("role", ""),
+            "party-kind-0": request.POST.get("party_kind", "company"),
+            "party-country-0": request.POST.get("country", ""),
+        }
+    )
+    try:
+        data = services.validate_incident(
+            {"kind": incident.kind, "occurred_on": incident.occurred_on, "parties": raw["parties"]},
+            visible_parties=visible(Party, request.user),
+        )
+        if not data.parties:
+            raise services.ValidationFailed({"party": [_("A name is required.")]})
+        services.incident_add_party(actor=request.user, incident=incident, entry=data.parties[0])
+        messages.success(request, _("The party was added."))
+    except ServiceError as error:
+        details = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in error.details.items())
+        messages.error(request, f"{error.message} {details}")
+    return redirect("incidents:detail", incident.pk)
+
+
+@login_required
+def route_map(request):
+    since = _date(request.GET.get("since")) or (
+        datetime.date.today() - datetime.timedelta(days=365)
+    )
+    routes = selectors.route_points(user=request.user, since=since)
+    context = {
+        "svg": maps.route_map(routes),
+        "route_count": len(routes),
+        "since": since,
+        "busiest": maps.busiest_legs(routes)[:10],
+        "active_nav": "incidents",
+    }
+    return render(request, "incidents/route_map.html", context)
+
+
+@login_required
+def incident_import(request):
+    report, result = None, None
+    if request.method == "POST" and request.FILES.get("file"):
+        upload = request.FILES["file"]
+        if upload.size > 5 * 1024 * 1024:
+            report = {"file": {"file": [_("The file is larger than 5 MB.")]}}
+        else:
+            try:
+                result = imports.incidents_import(
+                    actor=request.user, name=upload.name, content=upload.read()
+                )
+            except ServiceError as error:
+                report = {
+                    where: problems if isinstance(problems, dict) else {"": problems}
+                    for where, problems in error.details.items()
+                }
+    context = {
+        "report": report,
+        "result": result,
+        "columns": imports.COLUMNS,
+        "active_nav": "incidents",
+    }
+    return render(request, "incidents/incident_import.html", context, status=422 if report else 200)
+
+
+@login_required
+def alert_inbox(request):
+    if request.method == "POST":
+        alert = core_selectors.alert_get(
+            user=request.user, alert_id=int(request.POST.get("id") or 0)
+        )
+        alert_services.alert_mark(
+            actor=request.user, alert=alert, acknowledge=request.POST.get("action") == "acknowledge"
+        )
+        if alert.url and request.POST.get("action") == "open":
+            return redirect(urlsplit(alert.url).path)  # the record, on this site
+        return redirect("incidents:alerts")
+    page = Paginator(core_selectors.alert_list(user=request.user), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "incidents/alerts.html", {"page": page, "active_nav": "alerts"})
+
+
+@login_required
+def alert_broadcast(request):
+    errors = {}
+    if request.method == "POST":
+        try:
+            sent = alert_services.alert_broadcast(
+                actor=request.user,
+                title=request.POST.get("title", ""),
+                body=request.POST.get("body", ""),
+                country_codes=re.split(r"[\s,;]+", request.POST.get("countries", "")),
+            )
+        except ServiceError as error:
+            errors = {k: [str(m) for m in v] for k, v in error.details.items()} or {
+                "__all__": [str(error.message)]
+            }
+        else:
+            messages.success(
+                request, _("The alert was sent to %(n)s focal points.") % {"n": len(sent)}
+            )
+            return redirect("incidents:alerts")
+    return render(
+        request,
+        "incidents/broadcast.html",
+        {"errors": errors, "post": request.POST, "active_nav": "alerts"},
+        status=422 if errors else 200,
+    )

@@ -1,0 +1,156 @@
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
+
+from drugcontrol.core.errors import Conflict, PermissionDenied, ValidationFailed
+from drugcontrol.core.models import Alert, AuditEvent
+from drugcontrol.incidents import selectors, services
+from drugcontrol.incidents.models import Incident
+
+from .conftest import report
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seizure_naming_a_party_on_file_abroad_alerts_that_country(scenario, make_user):
+    nld_focal = make_user(country="NLD", role="focal_point")
+    incident = report(scenario["a_officer"])
+    assert incident.reference.startswith("CHN-") and incident.reference.endswith("000001")
+    # B holds the consignee under its pinyin name: B is told and now sees the incident.
+    b_alerts = Alert.objects.filter(recipient=scenario["b_focal"])
+    assert b_alerts.count() == 1 and b_alerts.get().kind == "party_correlated"
+    assert b_alerts.get().record_id == str(incident.pk)
+    assert set(incident.audience.values_list("country_id", "reason")) >= {
+        ("CHN", "reporter"),
+        ("NLD", "role"),
+        ("AUS", "role"),
+        ("DEU", "correlation"),
+    }
+    # A transit country is named, so its focal point is told too; C is not.
+    assert Alert.objects.filter(recipient=nld_focal, kind="country_named").exists()
+    assert not Alert.objects.filter(recipient=scenario["c_focal"]).exists()
+    for user in (scenario["a_officer"], scenario["b_focal"]):
+        assert selectors.incident_list(user=user).filter(pk=incident.pk).exists()
+    assert not selectors.incident_list(user=scenario["c_focal"]).filter(pk=incident.pk).exists()
+    event = AuditEvent.objects.filter(action="incidents.incident_created").get()
+    assert event.after["correlated_countries"] == ["DEU"]
+
+
+def test_related_records_are_shown_to_both_sides(scenario):
+    incident = report(scenario["a_officer"])
+    for_b = selectors.related_records(user=scenario["b_focal"], incident=incident)
+    assert for_b[0]["party"] == scenario["b_party"]
+    for_a = selectors.related_records(user=scenario["a_officer"], incident=incident)
+    assert for_a and for_a[0]["party"] is None and for_a[0]["owner_country"] == "DEU"
+
+
+def test_a_misspelt_latin_name_correlates_too(scenario):
+    report(scenario["a_officer"], consignee="Guangzou Tianhe Chemical Co., Ltd.")
+    assert Alert.objects.filter(recipient=scenario["b_focal"], kind="party_correlated").exists()
+
+
+def test_alert_mail_is_queued_after_commit(scenario, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        report(scenario["a_officer"])
+    queued = DBTaskResult.objects.filter(queue_name="email")
+    assert queued.count() == 1  # b@example.org only: the others are not focal points abroad
+
+
+@pytest.mark.django_db(transaction=True)
+def test_alert_mail_is_delivered_by_the_worker(scenario):
+    report(scenario["a_officer"])
+    call_command(
+        "db_worker", batch=True, queue_name="*", startup_delay=False, reload=False, verbosity=0
+    )
+    recipients = {address for message in mail.outbox for address in message.to}
+    assert "b@example.org" in recipients and "c@example.org" not in recipients
+
+
+def test_home_only_distribution_raises_no_alert_abroad(scenario):
+    incident = report(scenario["a_officer"], distribution="country")
+    assert not Alert.objects.exists()
+    assert not selectors.incident_list(user=scenario["b_focal"]).filter(pk=incident.pk).exists()
+
+
+def test_field_errors_name_the_nested_field(scenario):
+    raw = {
+        "kind": "smuggling",
+        "occurred_on": (datetime.date.today() + datetime.timedelta(days=2)).isoformat(),
+        "countries": [{"country": "QQQ", "role": "origin"}, {"country": "CHN", "role": "moon"}],
+        "substances": [{"substance_id": 999999, "quantity": "-3", "unit": "kg"}, {"quantity": "2"}],
+        "parties": [{"role": "consignee", "name": "", "phone": "12"}],
+    }
+    with pytest.raises(ValidationFailed) as error:
+        services.validate_incident(raw)
+    assert set(error.value.details) == {
+        "kind",
+        "occurred_on",
+        "countries.0.country",
+        "countries.1.role",
+        "substances.0.substance_id",
+        "substances.0.quantity",
+        "substances.1.substance_id",
+        "substances.1.unit",
+        "parties.0.name",
+        "parties.0.phone",
+    }
+
+
+def test_viewers_and_the_secretariat_do_not_report(scenario, make_user, intl_admin):
+    viewer = make_user(country="CHN", role="viewer")
+    for actor in (viewer, intl_admin):
+        with pytest.raises(PermissionDenied):
+            report(actor)
+
+
+def test_reporter_updates_with_version_check(scenario):
+    incident = report(scenario["a_officer"])
+    updated = services.incident_update(
+        actor=scenario["a_officer"], incident=incident, expected_version=1, concealment="machinery"
+    )
+    assert updated.version == 2 and updated.concealment == "machinery"
+    with pytest.raises(Conflict):
+        services.incident_update(
+            actor=scenario["a_officer"], incident=incident, expected_version=1, form="liquid"
+        )
+    with pytest.raises(PermissionDenied):
+        services.incident_update(
+            actor=scenario["b_focal"], incident=incident, expected_version=2, form="liquid"
+        )
+    with pytest.raises(ValidationFailed):
+        services.incident_update(
+            actor=scenario["a_officer"], incident=incident, expected_version=2, distribution="all"
+        )
+
+
+def test_adding_a_correlated_party_later_widens_the_audience(scenario):
+    incident = report(scenario["a_officer"], consignee="Shenzhen Baoan Logistics")
+    assert not Alert.objects.filter(recipient=scenario["b_focal"]).exists()
+    data = services.validate_incident(
+        {
+            "kind": "seizure",
+            "occurred_on": incident.occurred_on,
+            "parties": [{"role": "exporter", "name": "廣州天河化工有限公司", "country": "CHN"}],
+        }
+    )
+    services.incident_add_party(
+        actor=scenario["a_officer"], incident=incident, entry=data.parties[0]
+    )
+    assert Alert.objects.filter(recipient=scenario["b_focal"]).exists()
+    assert selectors.incident_list(user=scenario["b_focal"]).filter(pk=incident.pk).exists()
+    assert Incident.objects.get(pk=incident.pk).version == 2
+
+
+def test_references_count_up_per_country_and_year(scenario):
+    first = report(scenario["a_officer"], consignee="Alpha")
+    second = report(scenario["a_officer"], consignee="Beta")
+    assert int(second.reference[-6:]) == int(first.reference[-6:]) + 1
+
+
+def test_route_points(scenario):
+    report(scenario["a_officer"])
+    routes = selectors.route_points(user=scenario["a_officer"])
+    assert routes[0]["path"] == ["CHN", "NLD", "AUS"]
