@@ -151,6 +151,7 @@ def related_records(*, user, incident: Incident) -> list[dict]:
                 ],
             }
         )
+    rows.sort(key=lambda row: -row["correlation"].score)
     return rows
 
 
