@@ -303,3 +303,10 @@ def test_alert_inbox_page(scenario):
     response = client.post("/incidents/alerts/", {"id": alert.pk, "action": "open"})
     assert response["Location"] == f"/incidents/{alert.record_id}/"
     assert 'data-testid="unread-count"' not in client.get("/").content.decode()
+
+
+def test_route_map_shows_only_routes_the_user_may_see(scenario):
+    report(scenario["a_officer"], distribution="country")
+    assert "CHN → NLD" in signed_in(scenario["a_officer"]).get("/incidents/map/").content.decode()
+    for outsider in (scenario["b_focal"], scenario["c_focal"]):
+        assert "CHN → NLD" not in signed_in(outsider).get("/incidents/map/").content.decode()
