@@ -9,18 +9,56 @@ score carries its reasons.
 """
 
 import hashlib
+import itertools
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import connection
 from rapidfuzz import fuzz
 
-from drugcontrol.entities.normalize import NormalizedName, normalize_name
+from drugcontrol.entities.normalize import (
+    _HAN,
+    NormalizedName,
+    _strip_han_legal_forms,
+    _to_simplified,
+    normalize_name,
+)
 
 KEY_LIMIT = 5000  # parties sharing one key beyond which the key is skipped
-CANDIDATE_LIMIT = 200  # candidates scored per query
+CANDIDATE_LIMIT = 300  # candidates scored per query
 DEFAULT_THRESHOLD = 85
-SHORT_NAME = 4  # names of at most this many tokens also get every sorted pair
+SHORT_NAME = 4
+GENERIC_WORDS = frozenset(
+    {
+        "chemical",
+        "pharmaceutical",
+        "technology",
+        "biotech",
+        "logistics",
+        "international",
+        "industrial",
+        "fine",
+        "laboratories",
+        "laboratory",
+        "labs",
+        "import",
+        "export",
+        "materials",
+        "material",
+        "solutions",
+        "distribution",
+        "healthcare",
+        "medical",
+        "sciences",
+        "science",
+        "life",
+        "supply",
+        "supplies",
+        "products",
+        "services",
+        "global",
+    }
+)  # names of at most this many tokens also get every sorted pair
 
 
 def key_hash(text: str) -> int:
@@ -49,6 +87,15 @@ def name_keys(kind: str, normalized: NormalizedName) -> set[str]:
         keys.add(f"{family}u:{tokens[0]}")
     if normalized.compact and len(normalized.compact) >= 4:
         keys.add(f"{family}c:{normalized.compact}")
+    # Typing errors: a mistyped word usually keeps its first or its last letters, and its
+    # neighbour intact, so these keys survive where the exact ones break.
+    words = [w for w in normalized.words if len(w) >= 3]
+    for first, second in itertools.pairwise(words):
+        keys.add(f"{family}f:{first[:3]} {second[:3]}")
+        keys.add(f"{family}l:{first[-3:]} {second[-3:]}")
+    for word in words:
+        if len(word) >= 7:
+            keys.add(f"{family}x:{word[:3]}~{word[-3:]}")
     return keys
 
 
@@ -123,17 +170,52 @@ def candidate_ids(query: Query, *, exclude: set[int] = frozenset()) -> tuple[Cou
     return shared, evidence
 
 
-def score_names(query: NormalizedName, other: NormalizedName) -> tuple[int, str]:
+def score_names(
+    query: NormalizedName, other: NormalizedName, *, kind: str = "company"
+) -> tuple[int, str]:
     """Best agreement of two names (0-100) and the reason code of how it was reached."""
     if not query.syllables or not other.syllables:
         return 0, ""
-    scores = [
-        (fuzz.token_sort_ratio(query.syllable_text, other.syllable_text), "name_reordered"),
-        (fuzz.ratio(query.compact, other.compact), "name_spelling"),
-        (fuzz.token_set_ratio(query.syllable_text, other.syllable_text) * 0.9, "name_words"),
-    ]
+    if kind == "person":
+        # Family and given names swap between conventions; the syllables of a given name
+        # do not (Han Huixin is not Han Xinhui).
+        words = other.words or other.syllables
+        first_last = "".join((*words[1:], words[0]))
+        last_first = "".join((words[-1], *words[:-1]))
+        scores = [
+            (fuzz.ratio(query.compact, other.compact), "name_spelling"),
+            (fuzz.ratio(query.compact, first_last), "name_reordered"),
+            (fuzz.ratio(query.compact, last_first), "name_reordered"),
+        ]
+    else:
+        scores = [
+            (fuzz.token_sort_ratio(query.syllable_text, other.syllable_text), "name_reordered"),
+            (fuzz.ratio(query.compact, other.compact), "name_spelling"),
+            (fuzz.token_set_ratio(query.syllable_text, other.syllable_text) * 0.9, "name_words"),
+        ]
     value, how = max(scores)
+    if kind != "person":
+        # Generic words (Chemical, Pharma, Technology ...) make unrelated companies look
+        # alike; what is left must agree too, within a small margin.
+        mine = [t for t in query.syllables if t not in GENERIC_WORDS]
+        theirs = [t for t in other.syllables if t not in GENERIC_WORDS]
+        reduced = mine != list(query.syllables) or theirs != list(other.syllables)
+        if mine and theirs and reduced and len(mine) == len(theirs):
+            value = min(value, fuzz.token_sort_ratio(" ".join(mine), " ".join(theirs)) + 10)
+    # Two names written in Chinese characters differ as their characters do: one different
+    # character is another company or person, however close the pinyin.
+    query_han, other_han = han_core(query.original), han_core(other.original)
+    if query_han and other_han:
+        value = min(value, fuzz.ratio(query_han, other_han))
     return round(value), how
+
+
+def han_core(text: str) -> str:
+    """The Chinese characters of a name, simplified, legal forms set aside."""
+    if not text or not _HAN.search(text):
+        return ""
+    simplified = _strip_han_legal_forms(_to_simplified.convert(text))
+    return "".join(_HAN.findall(simplified))
 
 
 def name_reasons(query: NormalizedName, other: NormalizedName) -> list[str]:

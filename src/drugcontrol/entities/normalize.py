@@ -139,6 +139,21 @@ LEGAL_FORMS_HAN = [
     "工厂",
     "厂",
 ]
+# Legal forms written in several words (after dotted abbreviations were joined).
+LEGAL_FORM_WORD_SEQUENCES = [
+    ("s", "de", "rl", "de", "cv"),
+    ("s", "de", "rl"),
+    ("sa", "de", "cv"),
+    ("sab", "de", "cv"),
+    ("sp", "z", "oo"),
+    ("z", "oo"),
+    ("s", "r", "o"),
+    ("a", "s"),
+    ("s", "a"),
+    ("co", "ltd"),
+    ("pty", "ltd"),
+    ("pvt", "ltd"),
+]
 # Pinyin syllable sequences that are legal forms (removed from syllable lists).
 LEGAL_FORM_SYLLABLES = [
     ("gu", "fen", "you", "xian", "gong", "si"),
@@ -248,6 +263,11 @@ class NormalizedName:
 
 
 def normalize_name(name: str, *, kind: str = "company") -> NormalizedName:
+    return _normalize_name(name, "person" if kind in PERSON_KINDS else "company")
+
+
+@functools.lru_cache(maxsize=200_000)
+def _normalize_name(name: str, kind: str) -> NormalizedName:
     text = fold(name)
     has_han = bool(_HAN.search(text))
     legal_found: list[str] = []
@@ -263,6 +283,10 @@ def normalize_name(name: str, *, kind: str = "company") -> NormalizedName:
     text = _ABBREVIATION.sub("", text)
     words = list(_WORD.findall(text))
     if kind not in PERSON_KINDS:
+        before = len(words)
+        words = _remove_sequences(words, LEGAL_FORM_WORD_SEQUENCES) or words
+        if len(words) < before:
+            legal_found.append("multiword")
         kept = [w for w in words if w not in LEGAL_FORMS_LATIN]
         legal_found += [w for w in words if w in LEGAL_FORMS_LATIN]
         words = kept or words

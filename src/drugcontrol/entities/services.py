@@ -236,13 +236,8 @@ def find_candidates(
             for stored in names.get(party_id, []):
                 if stored.syllables in warnings.get(query.kind, set()):
                     continue
-                other = matching.NormalizedName(
-                    original=stored.name,
-                    words=tuple(stored.syllables.split()),
-                    syllables=tuple(stored.syllables.split()),
-                    script=stored.script,
-                )
-                score, how = matching.score_names(query_name, other)
+                other = normalize_name(stored.name, kind=query.kind)
+                score, how = matching.score_names(query_name, other, kind=query.kind)
                 if score > best or (score == best and not reasons):
                     best = score
                     reasons = [how, *matching.name_reasons(query_name, other)]
@@ -262,12 +257,7 @@ def correlate_party(party: Party) -> list[Correlation]:
     rejected are never proposed again."""
     query = Query(
         kind=party.kind,
-        names=[
-            matching.NormalizedName(
-                n.name, tuple(n.syllables.split()), tuple(n.syllables.split()), n.script
-            )
-            for n in party.names.all()
-        ],
+        names=[normalize_name(n.name, kind=party.kind) for n in party.names.all()],
         identifiers=list(party.identifiers.values_list("kind", "normalized")),
         country=party.country_id,
     )

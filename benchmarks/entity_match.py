@@ -1,0 +1,1076 @@
+"""Benchmark: party matching across languages and scripts (in-process, one core).
+
+Builds an index of generated parties (companies and persons; Latin, Chinese and pinyin names;
+legal forms of many countries) in a temporary SQLite database, in bulk but with the same rows
+and blocking keys as `services._add_names_and_identifiers` (checked on a sample), then runs a
+labelled query set of perturbed names (typos, reordered words, legal forms dropped or swapped,
+business words translated, Chinese in pinyin or traditional characters, case) plus negative
+queries (names not in the index) through `services.find_candidates`, and, side by side in the
+same run, a brute-force rapidfuzz scan of all parties of the kind on a subset of the queries.
+
+Targets (issue): p50 <= 20 ms, p99 <= 100 ms; recall >= 0.95 and precision >= 0.95 at the
+default threshold; >= 50x faster than the brute-force scan. Also reported: index build time
+and memory. Exit status 0 only when every target is met.
+
+    .venv/bin/python benchmarks/entity_match.py [--parties 1000000] [--queries 1000] [--seed N]
+"""
+
+import argparse
+import gc
+import os
+import platform
+import random
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from importlib import metadata
+from pathlib import Path
+from typing import NamedTuple
+
+BATCH = 5000
+WARM_UP = 50
+
+
+# --- the machine ----------------------------------------------------------------------------
+
+
+def proc_status(field: str) -> int:
+    """A /proc/self/status field in KiB (VmRSS, VmHWM)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def machine() -> dict[str, str]:
+    model = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    memory = 0
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            memory = int(line.split()[1])
+    versions = {}
+    for package in ("Django", "rapidfuzz", "pypinyin", "OpenCC"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "?"
+    return {
+        "CPUs (nproc)": str(os.cpu_count()),
+        "CPU model": model,
+        "memory": f"{memory / 1024 / 1024:.1f} GiB",
+        "kernel": f"{platform.system()} {platform.release()}",
+        "Python": platform.python_version(),
+        "SQLite": sqlite3.sqlite_version,
+        **versions,
+    }
+
+
+def source_digests() -> str:
+    """The matching code measured (short SHA-256 of each file), for the record."""
+    import hashlib
+
+    import drugcontrol.entities
+
+    folder = Path(drugcontrol.entities.__file__).parent
+    return ", ".join(
+        f"{name} {hashlib.sha256((folder / name).read_bytes()).hexdigest()[:12]}"
+        for name in ("normalize.py", "matching.py", "services.py")
+    )
+
+
+def setup_django(workdir: Path) -> None:
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="drugcontrol.settings",
+        DEBUG="0",
+        SECRET_KEY="benchmark-" + "x" * 40,
+        DATABASE_URL=f"sqlite:///{workdir / 'entities.sqlite3'}",
+        DRUGCONTROL_VAR_DIR=str(workdir),
+    )
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from drugcontrol.core.reference import load_countries
+
+    load_countries()
+
+
+# --- generated names ------------------------------------------------------------------------
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+PLACES = _words(
+    "Hamburg Rotterdam Antwerp Milano Lyon Madrid Mumbai Hyderabad Lagos Houston Newark Toronto "
+    "Santos Monterrey Osaka Busan Singapore Dubai Istanbul Warsaw Prague Vienna Zurich Basel "
+    "Nordic Atlantic Pacific Global Euro Asia Continental United Royal Golden Silver Blue Green "
+    "Delta Alpha Omega Prime Nova Meridian Coastal Northern Southern Eastern Western Central "
+    "Rhine Danube Baltic Andes Sahara Alpine Valley Harbor Summit Crown Phoenix Orion"
+)
+BUSINESS = [
+    "Chemical",
+    "Chemicals",
+    "Pharma",
+    "Pharmaceuticals",
+    "Logistics",
+    "Trading",
+    "Technology",
+    "Biotech",
+    "Industries",
+    "Laboratories",
+    "Materials",
+    "Supplies",
+    "Distribution",
+    "Medical",
+    "Import Export",
+    "Fine Chemicals",
+    "Life Sciences",
+    "Solutions",
+    "Healthcare",
+    "Agro",
+]
+# The same business word in other languages and in pinyin (the "translated" perturbation).
+TRANSLATIONS = {
+    "Chemical": ["Chemicals", "Chemie", "Chimie", "Química", "Chimica", "Huagong"],
+    "Chemicals": ["Chemical", "Chemie", "Chimie", "Huagong"],
+    "Pharma": ["Pharmaceuticals", "Pharmaceutical", "Farma", "Pharmazie", "Yiyao"],
+    "Pharmaceuticals": ["Pharma", "Pharmaceutical", "Farmacéutica", "Yiyao"],
+    "Pharmaceutical": ["Pharma", "Pharmaceuticals", "Yiyao", "Zhiyao"],
+    "Logistics": ["Logistik", "Logistique", "Logística", "Wuliu"],
+    "Trading": ["Trade", "Handel", "Commerce", "Maoyi"],
+    "Technology": ["Technologies", "Tech", "Technologie", "Tecnología", "Keji"],
+    "Biotech": ["Biotechnology", "Bio", "Biotechnologie", "Shengwu"],
+    "Biotechnology": ["Biotech", "Bio", "Shengwu Keji"],
+    "Industries": ["Industrial", "Industrie", "Industrias", "Shiye"],
+    "Industrial": ["Industries", "Shiye"],
+    "Laboratories": ["Labs", "Laboratorios", "Laboratoires"],
+    "Materials": ["Materialien", "Materiales"],
+    "Distribution": ["Distributors", "Vertrieb", "Distribución"],
+    "Medical": ["Médical", "Medizin"],
+    "Import Export": ["Import & Export", "Imp. & Exp.", "Jinchukou"],
+    "Import and Export": ["Import Export", "Jinchukou"],
+    "Fine Chemicals": ["Fine Chemical", "Feinchemie", "Jingxi Huagong"],
+    "Fine Chemical": ["Fine Chemicals", "Jingxi Huagong"],
+    "New Material": ["New Materials", "Xin Cailiao"],
+    "Huagong": ["Chemical"],
+    "Yiyao": ["Pharmaceutical", "Pharma"],
+    "Zhiyao": ["Pharmaceutical"],
+    "Maoyi": ["Trading"],
+    "Keji": ["Technology"],
+    "Wuliu": ["Logistics"],
+    "Shengwu Keji": ["Biotechnology", "Biotech"],
+    "Shiye": ["Industrial", "Industries"],
+    "Jingxi Huagong": ["Fine Chemical"],
+    "Jinchukou": ["Import and Export"],
+    "Xin Cailiao": ["New Material"],
+}
+LEGAL = {
+    "DEU": ["GmbH", "AG", "GmbH & Co. KG", "KG", "UG"],
+    "AUT": ["GmbH", "AG"],
+    "CHE": ["AG", "SA", "GmbH", "Sàrl"],
+    "NLD": ["B.V.", "N.V.", "BV"],
+    "BEL": ["NV", "BV", "SA", "SRL"],
+    "FRA": ["S.A.", "SAS", "SARL", "S.A.S."],
+    "ITA": ["S.r.l.", "S.p.A.", "SRL", "SpA"],
+    "ESP": ["S.L.", "S.A.", "SL"],
+    "GBR": ["Ltd", "Limited", "Ltd.", "PLC", "LLP"],
+    "USA": ["Inc.", "LLC", "Corp.", "Corporation", "Co.", "Inc"],
+    "CAN": ["Inc.", "Ltd.", "Corp."],
+    "IND": ["Pvt. Ltd.", "Private Limited", "Ltd.", "Limited"],
+    "BRA": ["Ltda.", "S.A.", "LTDA"],
+    "MEX": ["S.A. de C.V.", "S. de R.L. de C.V."],
+    "POL": ["Sp. z o.o.", "S.A."],
+    "SGP": ["Pte. Ltd.", "Pte Ltd"],
+    "NGA": ["Ltd", "Limited"],
+    "JPN": ["Co., Ltd.", "K.K.", "Corporation"],
+    "KOR": ["Co., Ltd.", "Corp."],
+    "TUR": ["A.Ş.", "Ltd. Şti."],
+    "RUS": ["OOO", "LLC", "JSC", "AO"],
+    "ZAF": ["(Pty) Ltd", "Pty Ltd"],
+    "AUS": ["Pty Ltd", "Pty. Ltd."],
+    "SWE": ["AB"],
+    "DNK": ["A/S", "ApS"],
+    "NOR": ["AS", "ASA"],
+    "FIN": ["Oy", "Oyj"],
+    "CZE": ["s.r.o.", "a.s."],
+    "ARE": ["LLC", "FZE", "FZCO", "L.L.C."],
+    "HKG": ["Limited", "Co., Limited", "Company Limited"],
+}
+LATIN_COUNTRIES = list(LEGAL)
+ONSETS = _words("b c d f g h k l m n p r s t v z br tr st gr pl kr dr fl sk ch")
+VOWELS = _words("a e i o u a e o")
+CODAS = _words("n r l s x m t")
+GIVEN = _words(
+    "Anna Maria John James Michael David Peter Thomas Paul Mark Laura Sarah Emma Julia Elena "
+    "Sofia Lucas Mateo Hugo Louis Jean Pierre Marie Claire Hans Klaus Jürgen Stefan Andreas "
+    "Katrin Ingrid Lars Nils Erik Olga Ivan Dmitri Sergei Natalia Tatiana Ahmed Mohamed Omar "
+    "Fatima Aisha Hassan Ali Yusuf Mehmet Emre Ayşe Raj Amit Priya Sunil Anil Deepa Kwame Kofi "
+    "Chinedu Ngozi Amara Tunde Carlos Jose Juan Luis Miguel Ana Carmen Pedro Rafael Diego Paulo "
+    "Joao Marco Giulia Luca Francesco Alessandro Chiara Piotr Tomasz Agnieszka Jan Pavel Tomas "
+    "Kenji Hiroshi Yuki Akira Min Seo Ji Hye Daniel Samuel Joseph George Robert William Richard"
+)
+FAMILY = _words(
+    "Smith Johnson Brown Miller Wilson Taylor Anderson Martin Garcia Rodriguez Martinez Lopez "
+    "Gonzalez Hernandez Perez Sanchez Ramirez Torres Flores Rivera Muller Schmidt Schneider "
+    "Fischer Weber Meyer Wagner Becker Hoffmann Schulz Dubois Durand Lefebvre Moreau Laurent "
+    "Rossi Russo Ferrari Esposito Bianchi Romano Colombo Ricci Ivanov Smirnov Kuznetsov Popov "
+    "Petrov Nowak Kowalski Wisniewski Novak Svoboda Jansen DeVries Bakker Visser Singh Kumar "
+    "Sharma Patel Gupta Shah Okafor Okeke Adeyemi Mensah Owusu Yilmaz Kaya Demir Sahin Celik "
+    "Tanaka Suzuki Takahashi Watanabe Yamamoto Kim Lee Park Choi Jung Nguyen Tran Pham Santos "
+    "Oliveira Silva Souza Costa Pereira Almeida Hansen Nielsen Andersson Johansson Karlsson"
+)
+FAMILY_SUFFIXES = _words(
+    "son sen ez es ov ova enko ini elli mann er ić oglu escu ski ska idis ou ard ier berg"
+)
+
+CITIES = _words(
+    "广州 深圳 上海 北京 天津 杭州 南京 武汉 成都 苏州 无锡 宁波 青岛 济南 郑州 合肥 石家庄 "
+    "东莞 佛山 温州 台州 泉州 福州 昆明 西安 沈阳 大连 常州 南通 绍兴 嘉兴 盐城 连云港 潍坊 淄博 "
+    "珠海 中山 惠州 江门 烟台"
+)
+HAN_NAME_CHARS = (
+    "天华海恒盛鑫瑞泰康宏达祥隆兴源丰德信诚金银东南西北中新宇航博远鹏腾飞明光辉耀星晨阳春秋江"
+    "湖山峰林森青蓝红紫绿安平合正润泽永昌福利嘉美佳富贵豪杰英雄龙凤虎鹰麒绣云霞雪雨露晶玉宝石"
+    "川田园松柏竹梅兰菊荣旭升晟昊泓沣浩淼鸿鼎铭骏驰通联创科智慧思维尚品优卓越冠群超凡久卫健益"
+    "寿仁义礼勇毅力文武彬雅致精实亿万千百开元凯胜顺发展鸣谷邦泉港湾桥城乐欣悦怡彩虹波涛"
+)
+# (Han, pinyin as usually written, English)
+INDUSTRIES = [
+    ("化工", "Huagong", "Chemical"),
+    ("医药", "Yiyao", "Pharmaceutical"),
+    ("贸易", "Maoyi", "Trading"),
+    ("科技", "Keji", "Technology"),
+    ("物流", "Wuliu", "Logistics"),
+    ("生物科技", "Shengwu Keji", "Biotechnology"),
+    ("实业", "Shiye", "Industrial"),
+    ("精细化工", "Jingxi Huagong", "Fine Chemical"),
+    ("制药", "Zhiyao", "Pharmaceutical"),
+    ("进出口", "Jinchukou", "Import and Export"),
+    ("新材料", "Xin Cailiao", "New Material"),
+]
+INDUSTRY_BY_HAN = {han: (pinyin, english) for han, pinyin, english in INDUSTRIES}
+# (Han, weight, pinyin, English)
+HAN_LEGAL = [
+    ("有限公司", 6, "Youxian Gongsi", "Co., Ltd."),
+    ("股份有限公司", 2, "Gufen Youxian Gongsi", "Co., Ltd."),
+    ("有限责任公司", 1, "Youxian Zeren Gongsi", "Co., Ltd."),
+    ("集团有限公司", 1, "Jituan Youxian Gongsi", "Group Co., Ltd."),
+]
+HAN_LEGAL_INFO = {han: (pinyin, english) for han, _w, pinyin, english in HAN_LEGAL}
+LATIN_LEGAL_OF_CHINA = ["Co., Ltd.", "Co., Limited", "Company Limited", "Group Co., Ltd."]
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
+    "龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN_CHARS = (
+    "伟明华强军平杰磊勇涛斌超鹏辉刚健峰波宇浩凯俊帆洋毅飞敏静丽娟燕芳霞婷雪琳晶颖莉玲倩慧秀英"
+    "兰红梅玉珍凤桂香月秋云志国建文海东晓小春亮林荣新宏立永海德佳嘉欣怡子梓涵晨昊天博睿思雨轩"
+    "子萱一诺可馨沐泽锦程宁远嘉豪鸿运天佑家乐"
+)
+
+
+class Spec(NamedTuple):
+    kind: str  # "company" or "person"
+    shape: str  # latin, pinyin (a Chinese party written in Latin letters), han
+    country: str
+    parts: tuple[tuple[str, str], ...]  # (role, text)
+
+    @property
+    def name(self) -> str:
+        separator = "" if self.shape == "han" else " "
+        return separator.join(text for _role, text in self.parts)
+
+
+def _pinyin_words(han: str) -> list[str]:
+    """Pinyin of a Han string, one syllable per character, as the normaliser reads it."""
+    from pypinyin import Style, lazy_pinyin
+
+    return lazy_pinyin(han, style=Style.NORMAL, errors=lambda chars: [chars])
+
+
+class Generator:
+    def __init__(self, seed: int):
+        self.rng = random.Random(seed)
+        self.name_chars = list(dict.fromkeys(HAN_NAME_CHARS))
+        self.given_chars = list(dict.fromkeys(GIVEN_CHARS))
+        self.surnames = list(dict.fromkeys(SURNAMES))
+
+    def stem(self) -> str:
+        rng = self.rng
+        syllables = rng.choice([2, 2, 3, 3, 3])
+        word = ""
+        for index in range(syllables):
+            word += rng.choice(ONSETS) + rng.choice(VOWELS)
+            if rng.random() < (0.3 if index < syllables - 1 else 0.45):
+                word += rng.choice(CODAS)
+        return word.capitalize()
+
+    def han_distinct(self) -> str:
+        count = 2 if self.rng.random() < 0.8 else 3
+        return "".join(self.rng.choice(self.name_chars) for _ in range(count))
+
+    def company_latin(self) -> Spec:
+        rng = self.rng
+        country = rng.choice(LATIN_COUNTRIES)
+        legal = ("legal", rng.choice(LEGAL[country]))
+        stem = ("stem", self.stem())
+        business = ("business", rng.choice(BUSINESS))
+        place = ("place", rng.choice(PLACES))
+        shape = rng.random()
+        if shape < 0.35:
+            parts = (place, stem, business, legal)
+        elif shape < 0.70:
+            parts = (stem, business, legal)
+        elif shape < 0.85:
+            parts = (stem, place, business, legal)
+        elif shape < 0.95:
+            parts = (stem, legal)
+        else:
+            parts = (stem, ("stem", self.stem()), business, legal)
+        return Spec("company", "latin", country, parts)
+
+    def company_han(self) -> Spec:
+        rng = self.rng
+        legal = rng.choices([h for h, *_ in HAN_LEGAL], [w for _h, w, *_ in HAN_LEGAL])[0]
+        parts = (
+            ("city", rng.choice(CITIES)),
+            ("distinct", self.han_distinct()),
+            ("industry", rng.choice(INDUSTRIES)[0]),
+            ("legal", legal),
+        )
+        return Spec("company", "han", "CHN", parts)
+
+    def company_pinyin(self) -> Spec:
+        """A Chinese company known by its Latin name (Guangzhou Tianhe Chemical Co., Ltd.)."""
+        han = self.company_han()
+        city, distinct = (text for _role, text in han.parts[:2])
+        _han, pinyin, english = next(i for i in INDUSTRIES if i[0] == han.parts[2][1])
+        parts = (
+            ("city", "".join(_pinyin_words(city)).capitalize()),
+            ("distinct", "".join(_pinyin_words(distinct)).capitalize()),
+            ("business", english if self.rng.random() < 0.7 else pinyin),
+            ("legal", self.rng.choice(LATIN_LEGAL_OF_CHINA)),
+        )
+        return Spec("company", "pinyin", self.rng.choice(["CHN", "CHN", "HKG"]), parts)
+
+    def person_latin(self) -> Spec:
+        rng = self.rng
+        if rng.random() < 0.25:
+            family = rng.choice(FAMILY)
+        else:
+            family = self.stem() + rng.choice(FAMILY_SUFFIXES)
+        parts = [("given", rng.choice(GIVEN))]
+        middle = rng.random()
+        if middle < 0.3:
+            parts.append(("middle", rng.choice(GIVEN)))
+        elif middle < 0.4:
+            parts.append(("middle", rng.choice("ABCDEFGHJKLMNPRSTW") + "."))
+        parts.append(("family", family))
+        return Spec("person", "latin", rng.choice(LATIN_COUNTRIES), tuple(parts))
+
+    def _han_person_parts(self) -> tuple[str, str]:
+        count = 2 if self.rng.random() < 0.85 else 1
+        given = "".join(self.rng.choice(self.given_chars) for _ in range(count))
+        return self.rng.choice(self.surnames), given
+
+    def person_han(self) -> Spec:
+        family, given = self._han_person_parts()
+        country = self.rng.choice(["CHN", "CHN", "CHN", "HKG", "TWN", "SGP"])
+        return Spec("person", "han", country, (("family", family), ("given", given)))
+
+    def person_pinyin(self) -> Spec:
+        family, given = self._han_person_parts()
+        parts = (
+            ("family", "".join(_pinyin_words(family)).capitalize()),
+            ("given", "".join(_pinyin_words(given)).capitalize()),
+        )
+        return Spec("person", "pinyin", self.rng.choice(["CHN", "HKG", "SGP"]), parts)
+
+    def party(self) -> Spec:
+        draw = self.rng.random()
+        if draw < 0.60:  # companies: 65 % Latin, 35 % Chinese (a fifth of them in pinyin)
+            sub = self.rng.random()
+            if sub < 0.65:
+                return self.company_latin()
+            return self.company_pinyin() if sub < 0.72 else self.company_han()
+        sub = self.rng.random()  # persons: 65 % Latin, 35 % Chinese (a sixth in pinyin)
+        if sub < 0.65:
+            return self.person_latin()
+        return self.person_pinyin() if sub < 0.71 else self.person_han()
+
+
+# --- perturbations --------------------------------------------------------------------------
+
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def typo(text: str, edits: int, rng: random.Random, protect_from: int) -> str:
+    """`edits` keyboard slips (insert, delete, substitute, transpose) in text[1:protect_from]."""
+    for _ in range(edits):
+        positions = [i for i in range(1, min(protect_from, len(text))) if text[i].isalpha()]
+        if not positions:
+            break
+        i = rng.choice(positions)
+        operation = rng.choice(["insert", "delete", "substitute", "transpose"])
+        letter = rng.choice(LETTERS)
+        if operation == "substitute" and text[i].isupper():
+            letter = letter.upper()
+        if operation == "transpose" and i + 1 < protect_from and text[i + 1].isalpha():
+            if text[i] == text[i + 1]:
+                operation = "delete"
+            else:
+                text = text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+                continue
+        if operation in ("insert", "transpose"):
+            text = text[:i] + letter + text[i:]
+            protect_from += 1
+        elif operation == "delete":
+            text = text[:i] + text[i + 1 :]
+            protect_from -= 1
+        else:
+            if letter.lower() == text[i].lower():
+                letter = "z" if letter.lower() != "z" else "q"
+            text = text[:i] + letter + text[i + 1 :]
+    return text
+
+
+def applicable(spec: Spec) -> list[str]:
+    roles = [role for role, _text in spec.parts]
+    if spec.shape == "han":
+        types = ["pinyin", "traditional"]
+        if spec.kind == "company":
+            types += ["legal-drop", "legal-swap"]
+        return types
+    types = ["typo-1", "typo-2", "case"]
+    if len([r for r in roles if r != "legal"]) >= 2:
+        types.append("reorder")
+    if "legal" in roles:
+        types += ["legal-drop", "legal-swap"]
+    if any(role == "business" and text in TRANSLATIONS for role, text in spec.parts):
+        types.append("translate")
+    return types
+
+
+def _latin_name(parts) -> str:
+    return " ".join(text for _role, text in parts)
+
+
+def render_pinyin(spec: Spec, rng: random.Random) -> str:
+    """A Han party as it is often written abroad."""
+    if spec.kind == "person":
+        family, given = ("".join(_pinyin_words(text)) for _role, text in spec.parts)
+        syllables = _pinyin_words(spec.parts[1][1])
+        style = rng.random()
+        if style < 0.4:
+            return f"{family.capitalize()} {given.capitalize()}"
+        if style < 0.65:
+            return f"{given.capitalize()} {family.capitalize()}"
+        if style < 0.8:
+            return f"{family.upper()} {given.capitalize()}"
+        if style < 0.9:
+            return f"{family.capitalize()} {' '.join(s.capitalize() for s in syllables)}"
+        return f"{family.capitalize()} {'-'.join(syllables).capitalize()}"
+    by_syllable = rng.random() < 0.25
+    words = []
+    for role, text in spec.parts:
+        if role == "legal":
+            pinyin, english = HAN_LEGAL_INFO[text]
+            draw = rng.random()
+            if draw < 0.5:
+                words.append(english)
+            elif draw < 0.8:
+                words.append(pinyin)
+            continue
+        if role == "industry" and rng.random() < 0.5:
+            words.append(INDUSTRY_BY_HAN[text][1])
+            continue
+        syllables = _pinyin_words(text)
+        if by_syllable:
+            words += [s.capitalize() for s in syllables]
+        else:
+            words.append("".join(syllables).capitalize())
+    return " ".join(words)
+
+
+def perturb(spec: Spec, kind_of_change: str, rng: random.Random, s2t) -> str:
+    parts = list(spec.parts)
+    name = spec.name
+    if kind_of_change in ("typo-1", "typo-2"):
+        legal = [text for role, text in parts if role == "legal"]
+        protect_from = len(name) - len(legal[0]) - 1 if legal else len(name)
+        return typo(name, int(kind_of_change[-1]), rng, protect_from)
+    if kind_of_change == "case":
+        return rng.choice([name.upper(), name.lower()])
+    if kind_of_change == "reorder":
+        if spec.kind == "person":
+            given = [text for role, text in parts if role != "family"]
+            family = next(text for role, text in parts if role == "family")
+            if rng.random() < 0.5:
+                return f"{family} {' '.join(given)}"
+            return f"{family.upper()}, {' '.join(given)}"
+        words = [p for p in parts if p[0] != "legal"]
+        legal = [p for p in parts if p[0] == "legal"]
+        original = list(words)
+        while words == original:
+            rng.shuffle(words)
+        return _latin_name(words + legal)
+    if kind_of_change == "legal-drop":
+        kept = [p for p in parts if p[0] != "legal"]
+        return "".join(t for _r, t in kept) if spec.shape == "han" else _latin_name(kept)
+    if kind_of_change == "legal-swap":
+        current = next(text for role, text in parts if role == "legal")
+        if spec.shape == "han":
+            other = rng.choice([h for h, *_ in HAN_LEGAL if h != current])
+        else:
+            country = rng.choice([c for c in LATIN_COUNTRIES if current not in LEGAL[c]])
+            other = rng.choice(LEGAL[country])
+        swapped = [(role, other if role == "legal" else text) for role, text in parts]
+        return "".join(t for _r, t in swapped) if spec.shape == "han" else _latin_name(swapped)
+    if kind_of_change == "translate":
+        swapped = [
+            (role, rng.choice(TRANSLATIONS[text]) if role == "business" else text)
+            for role, text in parts
+        ]
+        return _latin_name(swapped)
+    if kind_of_change == "pinyin":
+        return render_pinyin(spec, rng)
+    if kind_of_change == "traditional":
+        return s2t.convert(name)
+    raise ValueError(kind_of_change)
+
+
+class Labelled(NamedTuple):
+    text: str
+    kind: str
+    change: str
+    expected: int | None  # party id; None for a negative query
+    source: str  # the indexed (or, for negatives, generated) name
+
+
+def choose_change(spec: Spec, rng: random.Random, s2t) -> str:
+    types = applicable(spec)
+    if "traditional" in types and s2t.convert(spec.name) == spec.name:
+        types.remove("traditional")
+    return rng.choice(types)
+
+
+# --- the index ------------------------------------------------------------------------------
+
+
+class Index(NamedTuple):
+    specs: list[Spec]
+    ids: list[int]
+    syllables: list[str]
+    seen: set[tuple[str, str]]  # (kind, syllable text) of every indexed name
+    stats: dict
+
+
+def generate(count: int, seed: int) -> tuple[list[Spec], list, set, int]:
+    """Distinct parties with their normalised names (`normalize_name`, as the service has them).
+    A name whose normalised form repeats one already drawn (for its kind) is dropped: no
+    matcher working on names alone could tell the two apart."""
+    from drugcontrol.entities.normalize import normalize_name
+
+    generator = Generator(seed)
+    specs, forms, seen = [], [], set()
+    dropped = 0
+    while len(specs) < count:
+        spec = generator.party()
+        normalized = normalize_name(spec.name, kind=spec.kind)
+        marker = (spec.kind, normalized.syllable_text)
+        if marker in seen or not normalized.syllables:
+            dropped += 1
+            continue
+        seen.add(marker)
+        specs.append(spec)
+        forms.append(normalized)
+    return specs, forms, seen, dropped
+
+
+def build_index(count: int, seed: int) -> Index:
+    from django.db import connection, transaction
+
+    from drugcontrol.entities import matching
+    from drugcontrol.entities.models import BlockingKey, KeyCount, Party, PartyName
+
+    started = time.perf_counter()
+    specs, forms, seen, dropped = generate(count, seed)
+    generate_seconds = time.perf_counter() - started
+    rss_generated = proc_status("VmRSS")
+
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size=-1048576")  # 1 GiB page cache for the bulk load
+    counts: Counter = Counter()
+    ids: list[int] = []
+    key_seconds = 0.0
+    key_rows = 0
+    started = time.perf_counter()
+    for start in range(0, len(specs), BATCH):
+        batch = specs[start : start + BATCH]
+        with transaction.atomic():
+            parties = Party.objects.bulk_create(
+                [
+                    Party(
+                        kind=s.kind,
+                        name=s.name,
+                        country_id=s.country,
+                        owner_country_id=s.country,
+                    )
+                    for s in batch
+                ]
+            )
+            names = []
+            keys = []
+            tick = time.perf_counter()
+            for offset, party in enumerate(parties):
+                # The service's own normalisation of the name (computed once, in generate).
+                normalized = forms[start + offset]
+                names.append(
+                    PartyName(
+                        party_id=party.pk,
+                        name=party.name,
+                        syllables=normalized.syllable_text[:600],
+                        compact=normalized.compact[:600],
+                        script=normalized.script,
+                    )
+                )
+                hashes = {
+                    matching.key_hash(text) for text in matching.name_keys(party.kind, normalized)
+                }
+                counts.update(hashes)
+                keys += [BlockingKey(key=key, party_id=party.pk) for key in sorted(hashes)]
+                ids.append(party.pk)
+            key_seconds += time.perf_counter() - tick
+            PartyName.objects.bulk_create(names)
+            BlockingKey.objects.bulk_create(keys, ignore_conflicts=True)
+            key_rows += len(keys)
+        if (start // BATCH) % 20 == 0:
+            print(
+                f"  indexed {start + len(batch):,} parties ({time.perf_counter() - started:.0f} s)",
+                flush=True,
+            )
+    insert_seconds = time.perf_counter() - started - key_seconds
+    started = time.perf_counter()
+    ordered = sorted(counts.items())
+    for start in range(0, len(ordered), 50_000):
+        with transaction.atomic():
+            KeyCount.objects.bulk_create(
+                [KeyCount(key=key, count=n) for key, n in ordered[start : start + 50_000]]
+            )
+    count_seconds = time.perf_counter() - started
+    skipped = sum(1 for n in counts.values() if n > matching.KEY_LIMIT)
+    largest = max(counts.values())
+    distinct_keys = len(counts)
+    del ordered, counts
+    gc.collect()
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()  # queries run on a fresh connection with the default page cache
+    kinds = Counter((s.kind, s.shape) for s in specs)
+    syllables = [normalized.syllable_text for normalized in forms]
+    del forms
+    gc.collect()
+    return Index(
+        specs=specs,
+        ids=ids,
+        syllables=syllables,
+        seen=seen,
+        stats={
+            "generate_s": generate_seconds,
+            "keys_s": key_seconds,
+            "insert_s": insert_seconds,
+            "keycount_s": count_seconds,
+            "dropped": dropped,
+            "kinds": kinds,
+            "key_rows": key_rows,
+            "distinct_keys": distinct_keys,
+            "skipped_keys": skipped,
+            "largest_key": largest,
+            "rss_generated_kib": rss_generated,
+        },
+    )
+
+
+def check_against_service(index: Index, rng: random.Random, sample: int = 200) -> list[str]:
+    """The bulk rows equal what `services._add_names_and_identifiers` writes for the same party
+    (run in a transaction that is rolled back), and KeyCount equals the rows per key."""
+    from django.db import transaction
+    from django.db.models import Count
+
+    from drugcontrol.entities import services
+    from drugcontrol.entities.models import BlockingKey, KeyCount, Party, PartyName
+
+    problems = []
+    for position in rng.sample(range(len(index.specs)), min(sample, len(index.specs))):
+        spec, party_id = index.specs[position], index.ids[position]
+        bulk_keys = set(BlockingKey.objects.filter(party_id=party_id).values_list("key", flat=True))
+        fields = ("name", "syllables", "compact", "script")
+        bulk_names = list(PartyName.objects.filter(party_id=party_id).values_list(*fields))
+        stored = dict(KeyCount.objects.filter(key__in=bulk_keys).values_list("key", "count"))
+        rows = dict(
+            BlockingKey.objects.filter(key__in=bulk_keys)
+            .values("key")
+            .annotate(n=Count("id"))
+            .values_list("key", "n")
+        )
+        if stored != rows:
+            problems.append(f"{spec.name}: KeyCount differs from the BlockingKey rows per key")
+        with transaction.atomic():
+            party = Party.objects.create(
+                kind=spec.kind,
+                name=spec.name,
+                country_id=spec.country,
+                owner_country_id=spec.country,
+            )
+            services._add_names_and_identifiers(party, [spec.name], [])
+            service_keys = set(
+                BlockingKey.objects.filter(party=party).values_list("key", flat=True)
+            )
+            service_names = list(PartyName.objects.filter(party=party).values_list(*fields))
+            after = dict(KeyCount.objects.filter(key__in=service_keys).values_list("key", "count"))
+            transaction.set_rollback(True)
+        if service_keys != bulk_keys:
+            problems.append(f"{spec.name}: keys differ from the service's")
+        if service_names != bulk_names:
+            problems.append(f"{spec.name}: PartyName differs: {service_names} != {bulk_names}")
+        if after != {key: stored.get(key, 0) + 1 for key in service_keys}:
+            problems.append(f"{spec.name}: KeyCount after the service's insert is not +1")
+    return problems
+
+
+# --- queries --------------------------------------------------------------------------------
+
+
+def labelled_queries(index: Index, queries: int, seed: int) -> list[Labelled]:
+    import opencc
+
+    from drugcontrol.entities.normalize import normalize_name
+
+    s2t = opencc.OpenCC("s2t")
+    rng = random.Random(seed + 7)
+    negatives = round(queries * 0.2)
+    labelled = []
+    for position in rng.sample(range(len(index.specs)), queries - negatives):
+        spec = index.specs[position]
+        change = choose_change(spec, rng, s2t)
+        text = perturb(spec, change, rng, s2t)
+        labelled.append(Labelled(text, spec.kind, change, index.ids[position], spec.name))
+    other = Generator(seed + 1_000_003)
+    while len(labelled) < queries:
+        spec = other.party()
+        if (spec.kind, normalize_name(spec.name, kind=spec.kind).syllable_text) in index.seen:
+            continue
+        change = choose_change(spec, rng, s2t)
+        text = perturb(spec, change, rng, s2t)
+        if (spec.kind, normalize_name(text, kind=spec.kind).syllable_text) in index.seen:
+            continue
+        labelled.append(Labelled(text, spec.kind, change, None, spec.name))
+    rng.shuffle(labelled)
+    return labelled
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def run_queries(labelled: list[Labelled]) -> tuple[list[float], list[list]]:
+    from drugcontrol.entities import matching, services
+
+    def match(query: Labelled):
+        built = matching.Query.build(kind=query.kind, names=[query.text])
+        return services.find_candidates(built, threshold=matching.DEFAULT_THRESHOLD, limit=5)
+
+    for query in labelled[:WARM_UP]:
+        match(query)
+    latencies, results = [], []
+    for query in labelled:
+        started = time.perf_counter()
+        candidates = match(query)
+        latencies.append((time.perf_counter() - started) * 1000)
+        results.append(candidates)
+    return latencies, results
+
+
+def brute_force(index: Index, labelled: list[Labelled], count: int):
+    """rapidfuzz extractOne over every party of the kind (same normalised representation)."""
+    from rapidfuzz import fuzz, process
+
+    from drugcontrol.entities import matching
+    from drugcontrol.entities.normalize import normalize_name
+
+    choices: dict[str, list[str]] = defaultdict(list)
+    owners: dict[str, list[int]] = defaultdict(list)
+    for spec, party_id, syllables in zip(index.specs, index.ids, index.syllables, strict=True):
+        choices[spec.kind].append(syllables)
+        owners[spec.kind].append(party_id)
+    latencies, predictions = [], []
+    for query in labelled[:count]:
+        started = time.perf_counter()
+        text = normalize_name(query.text, kind=query.kind).syllable_text
+        best = process.extractOne(
+            text,
+            choices[query.kind],
+            scorer=fuzz.token_sort_ratio,
+            processor=None,
+            score_cutoff=matching.DEFAULT_THRESHOLD,
+        )
+        latencies.append((time.perf_counter() - started) * 1000)
+        predictions.append(owners[query.kind][best[2]] if best else None)
+    return latencies, predictions
+
+
+# --- diagnosis of the misses ----------------------------------------------------------------
+
+
+def diagnose(
+    query: Labelled, candidates, names_by_id: dict[int, str], seen: set
+) -> tuple[str, str]:
+    """Why a positive query missed: key retrieval, the candidate cut, the threshold, or a
+    better-scoring party (or one whose normalised name is the query's)."""
+    from drugcontrol.entities import matching, services
+    from drugcontrol.entities.models import PartyName
+
+    built = matching.Query.build(kind=query.kind, names=[query.text])
+    shared, _evidence = matching.candidate_ids(built)
+    stored = PartyName.objects.filter(party_id=query.expected).first()
+    # The right party's score as the service computes it (no threshold, every candidate).
+    everyone = services.find_candidates(built, threshold=0, limit=matching.CANDIDATE_LIMIT)
+    right = next((c for c in everyone if c.party_id == query.expected), None)
+    score, how = (right.score, ",".join(right.reasons)) if right else (None, "not scored")
+    query_form = built.names[0].syllable_text if built.names else ""
+    detail = f"query [{query_form}] vs right [{stored.syllables}]: {score} ({how})"
+    if candidates:
+        top = candidates[0]
+        detail += f"; top {top.party_id} [{names_by_id.get(top.party_id, '?')}] {top.score}"
+    if query.expected not in shared:
+        return "no shared key", detail
+    top_ids = [pid for pid, _n in shared.most_common(matching.CANDIDATE_LIMIT)]
+    if query.expected not in top_ids:
+        rank = sorted(shared.values(), reverse=True).index(shared[query.expected])
+        return "cut by CANDIDATE_LIMIT", detail + f"; shared keys rank {rank}"
+    if score is None or score < matching.DEFAULT_THRESHOLD:
+        return "score below threshold", detail
+    if query_form != stored.syllables and (query.kind, query_form) in seen:
+        return "query is another party's normalised name", detail
+    return "outscored by another party", detail
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="entity matching benchmark")
+    parser.add_argument("--parties", type=int, default=1_000_000)
+    parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=20261128)
+    parser.add_argument("--brute", type=int, default=30, help="queries for the brute-force scan")
+    parser.add_argument("--examples", type=int, default=4, help="failing examples per type")
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
+    workdir = Path(tempfile.mkdtemp(prefix="entity-match-bench-"))
+    try:
+        return run(args, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run(args, workdir: Path) -> int:
+    setup_django(workdir)
+    from drugcontrol.entities import matching
+    from drugcontrol.entities.models import PartyName
+
+    info = machine()
+    print("machine: " + "; ".join(f"{k} {v}" for k, v in info.items()), flush=True)
+    print(f"building the index of {args.parties:,} parties ...", flush=True)
+    started = time.perf_counter()
+    index = build_index(args.parties, args.seed)
+    build_seconds = time.perf_counter() - started
+    stats = index.stats
+    database = workdir / "entities.sqlite3"
+    db_bytes = sum(p.stat().st_size for p in workdir.glob("entities.sqlite3*"))
+    peak_kib = proc_status("VmHWM")
+    rss_kib = proc_status("VmRSS")
+
+    problems = check_against_service(index, random.Random(args.seed + 3))
+    labelled = labelled_queries(index, args.queries, args.seed)
+    print(f"running {len(labelled)} queries ...", flush=True)
+    latencies, results = run_queries(labelled)
+    brute_latencies, brute_predictions = brute_force(index, labelled, args.brute)
+
+    # --- figures ---
+    positives = [i for i, q in enumerate(labelled) if q.expected is not None]
+    negatives = [i for i, q in enumerate(labelled) if q.expected is None]
+    top = [r[0].party_id if r else None for r in results]
+    hits = [i for i in positives if top[i] == labelled[i].expected]
+    hits5 = [i for i in positives if labelled[i].expected in {c.party_id for c in results[i]}]
+    predicted = [i for i in range(len(labelled)) if top[i] is not None]
+    recall = len(hits) / len(positives)
+    recall5 = len(hits5) / len(positives)
+    precision = len(hits) / len(predicted) if predicted else 0.0
+    false_positive_rate = sum(1 for i in negatives if top[i] is not None) / max(1, len(negatives))
+    p50, p99 = percentile(latencies, 0.5), percentile(latencies, 0.99)
+    brute_p50 = percentile(brute_latencies, 0.5)
+    subset_p50 = percentile(latencies[: args.brute], 0.5)
+    speedup = brute_p50 / p50
+    brute_positives = [i for i in range(len(brute_predictions)) if labelled[i].expected]
+    brute_hits = sum(1 for i in brute_positives if brute_predictions[i] == labelled[i].expected)
+    index_hits = sum(1 for i in brute_positives if top[i] == labelled[i].expected)
+    brute_false = sum(
+        1
+        for i in range(len(brute_predictions))
+        if not labelled[i].expected and brute_predictions[i]
+    )
+    index_false = sum(
+        1 for i in range(len(brute_predictions)) if not labelled[i].expected and top[i]
+    )
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "MISSED"
+
+    print()
+    print("== entity matching benchmark ==")
+    for key, value in info.items():
+        print(f"  {key}: {value}")
+    print(f"  pinned to one core; seed {args.seed}")
+    print(f"  code: {source_digests()}")
+    print()
+    print(f"index: {len(index.specs):,} parties")
+    for (kind, shape), n in sorted(stats["kinds"].items()):
+        print(f"  {kind:8} {shape:7} {n:>9,}")
+    print(
+        f"  generated names dropped because their normalised form repeated one already drawn: "
+        f"{stats['dropped']:,}"
+    )
+    print(
+        f"  blocking keys: {stats['key_rows']:,} rows ({stats['key_rows'] / len(index.specs):.1f} "
+        f"per party), {stats['distinct_keys']:,} distinct; {stats['skipped_keys']:,} shared by "
+        f"more than KEY_LIMIT={matching.KEY_LIMIT} parties (largest {stats['largest_key']:,})"
+    )
+    print(
+        f"  build {build_seconds:.1f} s: generation + normalisation {stats['generate_s']:.1f} s, "
+        f"keys {stats['keys_s']:.1f} s, DB insert of parties, names and keys "
+        f"{stats['insert_s']:.1f} s, KeyCount {stats['keycount_s']:.1f} s"
+    )
+    print(
+        f"  memory: database {db_bytes / 2**20:,.0f} MiB ({database.name}); process peak RSS "
+        f"(VmHWM) {peak_kib / 1024:,.0f} MiB, RSS after build {rss_kib / 1024:,.0f} MiB, "
+        f"after generation {stats['rss_generated_kib'] / 1024:,.0f} MiB"
+    )
+    print(
+        f"  sample of 200 parties against services._add_names_and_identifiers: "
+        f"{'identical' if not problems else f'{len(problems)} DIFFERENCES'}"
+    )
+    for problem in problems[:10]:
+        print(f"    {problem}")
+    print()
+    print(
+        f"queries: {len(labelled)} ({len(positives)} perturbed names of indexed parties, "
+        f"{len(negatives)} names not in the index); threshold {matching.DEFAULT_THRESHOLD}, "
+        f"limit 5; after a {WARM_UP}-query warm-up"
+    )
+    print(f"  latency p50 {p50:.2f} ms (target <= 20: {verdict(p50 <= 20)})")
+    print(f"  latency p99 {p99:.2f} ms (target <= 100: {verdict(p99 <= 100)})")
+    print(f"  recall (top candidate) {recall:.3f} (target >= 0.95: {verdict(recall >= 0.95)})")
+    print(f"  precision {precision:.3f} (target >= 0.95: {verdict(precision >= 0.95)})")
+    print(
+        f"  recall at top 5 {recall5:.3f}; "
+        f"false-positive rate on negatives {false_positive_rate:.3f}"
+    )
+    print(
+        f"  brute force (rapidfuzz extractOne, token_sort_ratio, over all parties of the kind), "
+        f"{len(brute_latencies)} queries: p50 {brute_p50:.1f} ms (index on the same queries "
+        f"p50 {subset_p50:.2f} ms); speed-up {speedup:.1f}x "
+        f"(target >= 50: {verdict(speedup >= 50)})"
+    )
+    print(
+        f"  on that subset: recall brute force {brute_hits}/{len(brute_positives)}, index "
+        f"{index_hits}/{len(brute_positives)}; false positives brute force {brute_false}, index "
+        f"{index_false} of {len(brute_predictions) - len(brute_positives)} negatives"
+    )
+    print()
+    print("by perturbation   n   recall  recall@5  |  negatives  n  false positives")
+    changes = sorted({q.change for q in labelled})
+    for change in changes:
+        pos = [i for i in positives if labelled[i].change == change]
+        neg = [i for i in negatives if labelled[i].change == change]
+        line = f"  {change:13} {len(pos):4}"
+        if pos:
+            line += f"   {sum(1 for i in pos if i in set(hits)) / len(pos):.3f}"
+            line += f"    {sum(1 for i in pos if i in set(hits5)) / len(pos):.3f}"
+        line += f"    |  {len(neg):11}  {sum(1 for i in neg if top[i] is not None):3}"
+        print(line)
+    by_shape = defaultdict(list)
+    spec_by_id = dict(zip(index.ids, index.specs, strict=True))
+    for i in positives:
+        spec = spec_by_id[labelled[i].expected]
+        by_shape[f"{spec.kind} {spec.shape}"].append(top[i] == labelled[i].expected)
+    print("by indexed name: " + ", ".join(f"{k} {sum(v)}/{len(v)}" for k, v in by_shape.items()))
+
+    # --- why the misses ---
+    wanted = set()
+    for i in range(len(labelled)):
+        if labelled[i].expected is not None and top[i] != labelled[i].expected:
+            wanted.add(labelled[i].expected)
+        if top[i] is not None:
+            wanted.add(top[i])
+    names_by_id = dict(
+        PartyName.objects.filter(party_id__in=wanted).values_list("party_id", "syllables")
+    )
+    causes: dict[str, Counter] = defaultdict(Counter)
+    examples: dict[str, list[str]] = defaultdict(list)
+    for i in positives:
+        query = labelled[i]
+        if top[i] == query.expected:
+            continue
+        cause, detail = diagnose(query, results[i], names_by_id, index.seen)
+        causes[query.change][cause] += 1
+        if len(examples[query.change]) < args.examples:
+            examples[query.change].append(f"{query.source!r} -> {query.text!r}: {cause}; {detail}")
+    for i in negatives:
+        query = labelled[i]
+        if top[i] is None:
+            continue
+        causes["negative " + query.change]["false positive"] += 1
+        if len(examples["negative " + query.change]) < args.examples:
+            best = results[i][0]
+            form = matching.Query.build(kind=query.kind, names=[query.text]).names[0]
+            examples["negative " + query.change].append(
+                f"{query.text!r} [{form.syllable_text}]"
+                f" -> {best.party_id} [{names_by_id.get(best.party_id, '?')}] {best.score} "
+                f"{best.reasons}"
+            )
+    print()
+    print("misses by cause:")
+    for change in sorted(causes):
+        print(f"  {change}: " + ", ".join(f"{c} {n}" for c, n in causes[change].most_common()))
+        for example in examples[change]:
+            print(f"      {example}")
+
+    met = (
+        p50 <= 20
+        and p99 <= 100
+        and recall >= 0.95
+        and precision >= 0.95
+        and speedup >= 50
+        and not problems
+    )
+    print()
+    print("all targets met" if met else "targets MISSED")
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
