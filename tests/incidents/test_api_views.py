@@ -310,3 +310,32 @@ def test_route_map_shows_only_routes_the_user_may_see(scenario):
     assert "CHN → NLD" in signed_in(scenario["a_officer"]).get("/incidents/map/").content.decode()
     for outsider in (scenario["b_focal"], scenario["c_focal"]):
         assert "CHN → NLD" not in signed_in(outsider).get("/incidents/map/").content.decode()
+
+
+def test_attachments_are_checked_and_served_only_to_the_audience(scenario, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    incident = report(scenario["a_officer"])
+    client = signed_in(scenario["a_officer"])
+    url = f"/incidents/{incident.pk}/attachments/"
+    client.post(url, {"file": SimpleUploadedFile("lab report.pdf", b"%PDF-1.7 test")})
+    attachment = incident.attachments.get()
+    assert attachment.content_type == "application/pdf" and attachment.size == 13
+    download = f"{url}{attachment.pk}/"
+    response = signed_in(scenario["b_focal"]).get(download)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert b"".join(response.streaming_content) == b"%PDF-1.7 test"
+    assert signed_in(scenario["c_focal"]).get(download).status_code == 404
+    for name, content in (
+        ("tool.exe", b"MZ..."),
+        ("photo.png", b"not a png"),
+        ("notes.txt", b"\xff\xfe\x00"),
+        ("empty.pdf", b""),
+        ("big.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024)),
+    ):
+        client.post(url, {"file": SimpleUploadedFile(name, content)})
+    assert incident.attachments.count() == 1
+    signed_in(scenario["b_focal"]).post(url, {"file": SimpleUploadedFile("x.pdf", b"%PDF-")})
+    assert incident.attachments.count() == 1, "only the reporting organisation attaches"

@@ -16,6 +16,7 @@ class IncidentsConfig(AppConfig):
                 "incidents.incident_created": _("Incident reported"),
                 "incidents.incident_updated": _("Incident changed"),
                 "incidents.party_added": _("Party added to an incident"),
+                "incidents.attachment_added": _("File attached to an incident"),
                 "incidents.incidents_imported": _("Incidents imported"),
                 "alert.broadcast": _("Special alert broadcast"),
                 "alert.read": _("Alert read"),

@@ -504,3 +504,69 @@ def incident_add_party(*, actor, incident: Incident, entry: PartyEntry) -> Incid
         )
     incident.refresh_from_db()
     return incident
+
+
+# --- attachments ------------------------------------------------------------------------------
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+# What a file must start with to be what it says it is (extension -> magic bytes).
+ATTACHMENT_TYPES = {
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        (b"PK\x03\x04",),
+    ),
+    ".docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        (b"PK\x03\x04",),
+    ),
+    ".csv": ("text/csv", ()),
+    ".txt": ("text/plain", ()),
+}
+
+
+def incident_attach(*, actor, incident: Incident, name: str, content: bytes):
+    """Attach a file to an incident (the reporting organisation): at most 10 MB, and only
+    documents and images whose content matches their extension."""
+    from pathlib import PurePath
+
+    from django.core.files.base import ContentFile
+
+    from drugcontrol.incidents.models import IncidentAttachment
+
+    if actor.organisation_id != incident.reporting_organisation_id or actor.role == "viewer":
+        raise PermissionDenied(_("Only the reporting organisation changes an incident."))
+    safe_name = PurePath(name or "").name[:200]
+    extension = PurePath(safe_name).suffix.lower()
+    if extension not in ATTACHMENT_TYPES:
+        raise ValidationFailed(
+            {"file": [_("Allowed: PDF, PNG, JPEG, XLSX, DOCX, CSV and text files.")]}
+        )
+    if not content:
+        raise ValidationFailed({"file": [_("The file is empty.")]})
+    if len(content) > MAX_ATTACHMENT_BYTES:
+        raise ValidationFailed({"file": [_("The file is larger than 10 MB.")]})
+    content_type, signatures = ATTACHMENT_TYPES[extension]
+    if signatures and not content.startswith(signatures):
+        raise ValidationFailed({"file": [_("The file's content does not match its extension.")]})
+    if not signatures:
+        try:
+            content.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValidationFailed({"file": [_("A text file must be UTF-8.")]}) from None
+    with transaction.atomic():
+        attachment = IncidentAttachment(
+            incident=incident, name=safe_name, content_type=content_type, size=len(content)
+        )
+        attachment.file.save(safe_name, ContentFile(content), save=False)
+        attachment.save()
+        record_event(
+            actor=actor,
+            action="incidents.attachment_added",
+            obj=incident,
+            after={"attachment": attachment.pk, "name": safe_name, "size": len(content)},
+        )
+    return attachment

@@ -13,6 +13,12 @@ urlpatterns = [
     path("suggest/parties/", views.suggest_parties, name="suggest_parties"),
     path("<int:incident_id>/", views.incident_detail, name="detail"),
     path("<int:incident_id>/parties/", views.incident_add_party, name="add_party"),
+    path("<int:incident_id>/attachments/", views.incident_attach, name="attach"),
+    path(
+        "<int:incident_id>/attachments/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment",
+    ),
     path("alerts/", views.alert_inbox, name="alerts"),
     path("alerts/broadcast/", views.alert_broadcast, name="broadcast"),
 ]

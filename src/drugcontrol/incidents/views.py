@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -345,4 +346,40 @@ def alert_broadcast(request):
         "incidents/broadcast.html",
         {"errors": errors, "post": request.POST, "active_nav": "alerts"},
         status=422 if errors else 200,
+    )
+
+
+@require_POST
+@login_required
+def incident_attach(request, incident_id: int):
+    incident = selectors.incident_get(user=request.user, incident_id=incident_id)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise services.ValidationFailed({"file": [_("Choose a file.")]})
+        if upload.size > services.MAX_ATTACHMENT_BYTES:
+            raise services.ValidationFailed({"file": [_("The file is larger than 10 MB.")]})
+        services.incident_attach(
+            actor=request.user, incident=incident, name=upload.name, content=upload.read()
+        )
+        messages.success(request, _("The file was attached."))
+    except ServiceError as error:
+        details = "; ".join(" ".join(map(str, v)) for v in error.details.values())
+        messages.error(request, details or str(error.message))
+    return redirect("incidents:detail", incident.pk)
+
+
+@require_GET
+@login_required
+def attachment_download(request, incident_id: int, attachment_id: int):
+    """Served only to whoever may see the incident, always as a download."""
+    incident = selectors.incident_get(user=request.user, incident_id=incident_id)
+    attachment = incident.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
     )
