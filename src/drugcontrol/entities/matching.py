@@ -8,6 +8,7 @@ share the most keys are scored with rapidfuzz on several renderings of the name,
 score carries its reasons.
 """
 
+import functools
 import hashlib
 import itertools
 from collections import Counter
@@ -210,6 +211,7 @@ def score_names(
     return round(value), how
 
 
+@functools.lru_cache(maxsize=100_000)
 def han_core(text: str) -> str:
     """The Chinese characters of a name, simplified, legal forms set aside."""
     if not text or not _HAN.search(text):
