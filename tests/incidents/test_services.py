@@ -154,3 +154,18 @@ def test_route_points(scenario):
     report(scenario["a_officer"])
     routes = selectors.route_points(user=scenario["a_officer"])
     assert routes[0]["path"] == ["CHN", "NLD", "AUS"]
+
+
+def test_audit_log_does_not_leak_a_record_kept_at_home(scenario, intl_viewer, make_user):
+    from drugcontrol.core.selectors import audit_event_list
+
+    home = report(scenario["a_officer"], distribution="country")
+    shared = report(scenario["a_officer"], consignee="Some Other Company")
+    kind = "incidents.incident"
+    ids = set(
+        audit_event_list(user=intl_viewer, object_type=kind).values_list("object_id", flat=True)
+    )
+    assert str(shared.pk) in ids and str(home.pk) not in ids
+    a_admin = make_user(role="admin", organisation=scenario["a_officer"].organisation)
+    ids = set(audit_event_list(user=a_admin, object_type=kind).values_list("object_id", flat=True))
+    assert {str(home.pk), str(shared.pk)} <= ids

@@ -1,9 +1,15 @@
 """Every read of the core app, scoped to the acting user through one rule per record kind."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import CharField, Count, Q, QuerySet
+from django.db.models.functions import Cast
 
 from drugcontrol.core.models import Alert, ApiToken, AuditEvent, Country, Organisation, User
-from drugcontrol.core.visibility import get_visible_or_404, visibility_rule, visible
+from drugcontrol.core.visibility import (
+    audited_kinds,
+    get_visible_or_404,
+    visibility_rule,
+    visible,
+)
 
 # --- visibility rules (the only place these decisions are made) ---------------------------
 
@@ -42,16 +48,22 @@ def api_tokens_visible_to(queryset: QuerySet, user) -> QuerySet:
 @visibility_rule(AuditEvent)
 def audit_events_visible_to(queryset: QuerySet, user) -> QuerySet:
     """International users see the whole log; an organisation's administrators see what its
-    members did and what was done to its records; everyone sees their own actions."""
-    if user.is_international:
-        return queryset
-    if user.is_org_admin:
-        return queryset.filter(
-            Q(organisation_id=user.organisation_id)
-            | Q(owner_organisation_id=user.organisation_id)
-            | Q(actor_id=user.pk)
-        )
-    return queryset.filter(actor_id=user.pk)
+    members did and what was done to its records; everyone sees their own actions. Events
+    about a record kind with a restrictive rule (incidents) are shown only to those who may
+    see that record."""
+    if not user.is_international:
+        if user.is_org_admin:
+            queryset = queryset.filter(
+                Q(organisation_id=user.organisation_id)
+                | Q(owner_organisation_id=user.organisation_id)
+                | Q(actor_id=user.pk)
+            )
+        else:
+            queryset = queryset.filter(actor_id=user.pk)
+    for object_type, model in audited_kinds().items():
+        allowed = visible(model, user).annotate(key=Cast("pk", CharField())).values("key")
+        queryset = queryset.exclude(Q(object_type=object_type) & ~Q(object_id__in=allowed))
+    return queryset
 
 
 # --- list and detail selectors --------------------------------------------------------------

@@ -61,3 +61,17 @@ def get_visible_or_404(source: type[Model] | QuerySet, user, **lookup) -> Model:
         return queryset.get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404(f"No {queryset.model._meta.verbose_name} matches the given query.") from None
+
+
+# Record kinds whose audit events are shown only to those who may see the record itself
+# (a record kept within one country must not leak through the audit log).
+_audited_kinds: dict[str, type[Model]] = {}
+
+
+def audit_follows_record(object_type: str, model: type[Model]) -> None:
+    """Called by an app (in ready()) for each record kind with a restrictive rule."""
+    _audited_kinds[object_type] = model
+
+
+def audited_kinds() -> dict[str, type[Model]]:
+    return dict(_audited_kinds)

@@ -9,6 +9,10 @@ class IncidentsConfig(AppConfig):
 
     def ready(self) -> None:
         from drugcontrol.core.labels import ACTION_LABELS
+        from drugcontrol.core.visibility import audit_follows_record
+        from drugcontrol.incidents.models import Incident
+
+        audit_follows_record("incidents.incident", Incident)
         from drugcontrol.incidents import selectors  # noqa: F401  (registers the visibility rules)
 
         ACTION_LABELS.update(
