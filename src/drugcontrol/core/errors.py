@@ -14,6 +14,28 @@ class ServiceError(Exception):
         self.message = message
         self.details = details or {}
 
+    def field_errors(self) -> dict[str, list[str]]:
+        """Messages by field (nested report rows flattened to `row: field`); the message
+        itself under `__all__` when no field is named."""
+        errors: dict[str, list[str]] = {}
+        for where, problems in self.details.items():
+            if isinstance(problems, dict):
+                for field, messages in problems.items():
+                    errors[f"{where}: {field}"] = [str(m) for m in messages]
+            elif isinstance(problems, list | tuple):
+                errors[where] = [str(m) for m in problems]
+        return errors or {"__all__": [str(self.message)]}
+
+    def describe(self) -> str:
+        """One line per field, for the command line and page messages."""
+        lines = [str(self.message)]
+        lines += [
+            f"{where}: {'; '.join(messages)}"
+            for where, messages in self.field_errors().items()
+            if where != "__all__"
+        ]
+        return "\n".join(lines)
+
 
 class ValidationFailed(ServiceError):
     """Bad input; `details` maps each field to its messages."""
@@ -35,3 +57,12 @@ class Conflict(ServiceError):
 
     code = "conflict"
     status = 409
+
+
+def check_version(instance, expected_version: int | None) -> None:
+    """Optimistic concurrency: the caller's `expected_version` must still be current."""
+    if expected_version is not None and instance.version != expected_version:
+        raise Conflict(
+            _("This record was changed by someone else. Reload it and try again."),
+            details={"current_version": instance.version},
+        )

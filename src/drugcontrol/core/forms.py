@@ -13,11 +13,13 @@ class Form(forms.Form):
     label_suffix = ""
 
 
-def add_service_error(form: forms.Form, error: ServiceError) -> None:
-    """Show a service's field errors on the fields they name, anything else above the form."""
+def add_service_error(form: forms.Form, error: ServiceError, *, fields=None) -> None:
+    """Show a service's field errors on the fields they name (`fields` maps a service's
+    field name to the form's where they differ), anything else above the form."""
     shown = False
     for field, messages in (error.details or {}).items():
         if isinstance(messages, list | tuple):
+            field = (fields or {}).get(field, field)
             target = field if field in form.fields else None
             for message in messages:
                 form.add_error(target, str(message))

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from drugcontrol.core.audit import record_event, snapshot
-from drugcontrol.core.errors import Conflict, PermissionDenied, ValidationFailed
+from drugcontrol.core.errors import PermissionDenied, ValidationFailed, check_version
 from drugcontrol.core.models import (
     ApiToken,
     Country,
@@ -37,14 +37,6 @@ def _require_international_admin(actor) -> None:
     if not (actor.is_international and actor.is_org_admin):
         raise PermissionDenied(
             _("Only administrators of the international secretariat may do this.")
-        )
-
-
-def _check_version(instance, expected_version: int | None) -> None:
-    if expected_version is not None and instance.version != expected_version:
-        raise Conflict(
-            _("This record was changed by someone else. Reload it and try again."),
-            details={"current_version": instance.version},
         )
 
 
@@ -121,7 +113,7 @@ def organisation_update(
             raise ValidationFailed({"name": [_("A name is required.")]})
     with transaction.atomic():
         current = Organisation.objects.select_for_update().get(pk=organisation.pk)
-        _check_version(current, expected_version)
+        check_version(current, expected_version)
         before = snapshot(current, ORGANISATION_FIELDS)
         for field, value in changes.items():
             setattr(current, field, value)
@@ -221,7 +213,7 @@ def user_update(*, actor, user: User, expected_version: int | None = None, **cha
         raise ValidationFailed({"role": [_("You cannot demote or deactivate yourself.")]})
     with transaction.atomic():
         current = User.objects.select_for_update().get(pk=user.pk)
-        _check_version(current, expected_version)
+        check_version(current, expected_version)
         before = snapshot(current, USER_FIELDS)
         for field, value in changes.items():
             setattr(current, field, value)

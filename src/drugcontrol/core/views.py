@@ -175,10 +175,7 @@ def password_change(request):
                 new_password=form.cleaned_data["new_password"],
             )
         except ServiceError as error:
-            add_service_error(form, error)
-            if "password" in error.details:
-                for message in error.details["password"]:
-                    form.add_error("new_password", message)
+            add_service_error(form, error, fields={"password": "new_password"})
         else:
             update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password was changed."))

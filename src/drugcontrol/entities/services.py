@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from drugcontrol.core.audit import record_event, snapshot
-from drugcontrol.core.errors import Conflict, PermissionDenied, ValidationFailed
+from drugcontrol.core.errors import PermissionDenied, ValidationFailed, check_version
 from drugcontrol.core.models import Country
 from drugcontrol.entities import matching
 from drugcontrol.entities.matching import DEFAULT_THRESHOLD, Query, key_hash
@@ -378,11 +378,7 @@ def correlation_decide(*, actor, correlation: Correlation, decision: str, expect
         raise ValidationFailed({"decision": [_("Choose confirmed or rejected.")]})
     with transaction.atomic():
         current = Correlation.objects.select_for_update().get(pk=correlation.pk)
-        if expected_version is not None and current.version != expected_version:
-            raise Conflict(
-                _("This record was changed by someone else. Reload it and try again."),
-                details={"current_version": current.version},
-            )
+        check_version(current, expected_version)
         before = {"status": current.status}
         current.status = decision
         current.decided_by = actor

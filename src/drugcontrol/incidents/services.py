@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from drugcontrol.core.alerts import alerts_raise, focal_points
 from drugcontrol.core.audit import record_event, snapshot
-from drugcontrol.core.errors import Conflict, PermissionDenied, ValidationFailed
+from drugcontrol.core.errors import PermissionDenied, ValidationFailed, check_version
 from drugcontrol.core.models import Country
 from drugcontrol.entities import services as entity_services
 from drugcontrol.entities.models import (
@@ -453,11 +453,7 @@ def incident_update(
     checked = validate_incident({k: raw.get(k) for k in (*EDITABLE, "distribution")})
     with transaction.atomic():
         current = Incident.objects.select_for_update().get(pk=incident.pk)
-        if expected_version is not None and current.version != expected_version:
-            raise Conflict(
-                _("This record was changed by someone else. Reload it and try again."),
-                details={"current_version": current.version},
-            )
+        check_version(current, expected_version)
         before = snapshot(current, INCIDENT_FIELDS)
         for name in changes:
             setattr(current, name, getattr(checked, name))

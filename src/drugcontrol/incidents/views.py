@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from drugcontrol.core import alerts as alert_services
 from drugcontrol.core import selectors as core_selectors
-from drugcontrol.core.errors import ServiceError
+from drugcontrol.core.errors import ServiceError, ValidationFailed
 from drugcontrol.core.models import AuditEvent
 from drugcontrol.core.visibility import visible
 from drugcontrol.entities.models import Audience, Party
@@ -129,9 +129,7 @@ def incident_create(request):
             )
             incident = services.incident_create(actor=request.user, data=data)
         except ServiceError as error:
-            errors = {field: [str(m) for m in msgs] for field, msgs in error.details.items()} or {
-                "__all__": [str(error.message)]
-            }
+            errors = error.field_errors()
         else:
             messages.success(
                 request,
@@ -252,12 +250,11 @@ def incident_add_party(request, incident_id: int):
             visible_parties=visible(Party, request.user),
         )
         if not data.parties:
-            raise services.ValidationFailed({"party": [_("A name is required.")]})
+            raise ValidationFailed({"party": [_("A name is required.")]})
         services.incident_add_party(actor=request.user, incident=incident, entry=data.parties[0])
         messages.success(request, _("The party was added."))
     except ServiceError as error:
-        details = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in error.details.items())
-        messages.error(request, f"{error.message} {details}")
+        messages.error(request, error.describe())
     return redirect("incidents:detail", incident.pk)
 
 
@@ -333,9 +330,7 @@ def alert_broadcast(request):
                 country_codes=re.split(r"[\s,;]+", request.POST.get("countries", "")),
             )
         except ServiceError as error:
-            errors = {k: [str(m) for m in v] for k, v in error.details.items()} or {
-                "__all__": [str(error.message)]
-            }
+            errors = error.field_errors()
         else:
             messages.success(
                 request, _("The alert was sent to %(n)s focal points.") % {"n": len(sent)}
@@ -356,16 +351,15 @@ def incident_attach(request, incident_id: int):
     upload = request.FILES.get("file")
     try:
         if upload is None:
-            raise services.ValidationFailed({"file": [_("Choose a file.")]})
+            raise ValidationFailed({"file": [_("Choose a file.")]})
         if upload.size > services.MAX_ATTACHMENT_BYTES:
-            raise services.ValidationFailed({"file": [_("The file is larger than 10 MB.")]})
+            raise ValidationFailed({"file": [_("The file is larger than 10 MB.")]})
         services.incident_attach(
             actor=request.user, incident=incident, name=upload.name, content=upload.read()
         )
         messages.success(request, _("The file was attached."))
     except ServiceError as error:
-        details = "; ".join(" ".join(map(str, v)) for v in error.details.values())
-        messages.error(request, details or str(error.message))
+        messages.error(request, error.describe())
     return redirect("incidents:detail", incident.pk)
 
 

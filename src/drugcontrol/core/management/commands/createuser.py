@@ -52,9 +52,5 @@ class Command(BaseCommand):
                 email=email,
             )
         except ServiceError as error:
-            details = "; ".join(
-                f"{field}: {' '.join(str(m) for m in messages)}"
-                for field, messages in (error.details or {}).items()
-            )
-            raise CommandError(f"{error.message} {details}".strip()) from None
+            raise CommandError(error.describe()) from None
         self.stdout.write(f"created user {user.username} ({role}) in {organisation.name}")

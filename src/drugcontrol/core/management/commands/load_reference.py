@@ -20,7 +20,7 @@ class Command(BaseCommand):
         try:
             summary = reference_lists_load()
         except ServiceError as error:
-            raise CommandError(f"{error.message} {error.details}") from None
+            raise CommandError(error.describe()) from None
         self.stdout.write(
             f"controlled-substance lists: {summary['rows']} rows, "
             f"{summary['substances_changed']} substances and "

@@ -34,7 +34,7 @@ class Command(BaseCommand):
                     actor=None, user=user, name=options["name"], expires_in_days=options["expires"]
                 )
             except ServiceError as error:
-                raise CommandError(f"{error.message} {error.details}") from None
+                raise CommandError(error.describe()) from None
             self.stdout.write(secret)
         elif action == "list":
             user = self._user(options["username"])

@@ -10,17 +10,6 @@ from drugcontrol.entities.models import PartyKind
 from drugcontrol.entities.reasons import reason_label
 
 
-def _fail(error: ServiceError) -> CommandError:
-    lines = [str(error.message)]
-    for where, problems in (error.details or {}).items():
-        if isinstance(problems, dict):
-            problems = [
-                f"{field}: {'; '.join(map(str, messages))}" for field, messages in problems.items()
-            ]
-        lines.append(f"{where}: {'; '.join(map(str, problems))}")
-    return CommandError("\n".join(lines))
-
-
 class Command(BaseCommand):
     help = "Parties: import a CSV file, or match a name against every party on file."
 
@@ -67,7 +56,7 @@ class Command(BaseCommand):
                 limit=options["limit"],
             )
         except ServiceError as error:
-            raise _fail(error) from None
+            raise CommandError(error.describe()) from None
         if options["format"] == "json":
             self.stdout.write(json.dumps(results, ensure_ascii=False))
             return

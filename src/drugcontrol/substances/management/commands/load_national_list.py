@@ -28,11 +28,7 @@ class Command(BaseCommand):
                 source=file.name,
             )
         except ServiceError as error:
-            lines = [
-                f"{where}: {'; '.join(map(str, messages))}"
-                for where, messages in error.details.items()
-            ]
-            raise CommandError("\n".join([str(error.message), *lines])) from None
+            raise CommandError(error.describe()) from None
         self.stdout.write(
             f"national list {summary['country']}: {summary['rows']} rows, "
             f"{summary['listings_changed']} listings added or changed"
