@@ -73,8 +73,7 @@ def read_rows(name: str, content: bytes) -> list[dict]:
     ]
 
 
-def _row_to_raw(row: dict) -> tuple[dict, dict]:
-    errors = {}
+def _row_to_raw(row: dict) -> dict:
     countries = []
     for column, role in (
         ("origin", "origin"),
@@ -109,7 +108,7 @@ def _row_to_raw(row: dict) -> tuple[dict, dict]:
                     "country": row.get(f"{column}_country") or None,
                 }
             )
-    raw = {
+    return {
         "kind": row.get("kind", ""),
         "occurred_on": row.get("date", ""),
         "distribution": row.get("distribution") or "countries_involved",
@@ -120,7 +119,6 @@ def _row_to_raw(row: dict) -> tuple[dict, dict]:
         "substances": substances,
         "parties": parties,
     }
-    return raw, errors
 
 
 def _column_of(field: str) -> str:
@@ -150,7 +148,7 @@ def incidents_import(*, actor, name: str, content: bytes) -> dict:
     parties = visible(Party, actor)
     checked, report = [], {}
     for number, row in enumerate(rows, start=2):
-        raw, _errors = _row_to_raw(row)
+        raw = _row_to_raw(row)
         try:
             checked.append(services.validate_incident(raw, visible_parties=parties))
         except ValidationFailed as error:

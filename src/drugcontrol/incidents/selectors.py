@@ -2,6 +2,7 @@
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from drugcontrol.core.models import AuditEvent
 from drugcontrol.core.visibility import get_visible_or_404, visibility_rule, visible
 from drugcontrol.entities.models import Audience, Correlation, CorrelationStatus, Party, PartyLink
 from drugcontrol.incidents.models import (
@@ -100,7 +101,8 @@ def related_records(*, user, incident: Incident) -> list[dict]:
     if not parties:
         return rows
     correlations = (
-        Correlation.objects.filter(Q(party_a_id__in=parties) | Q(party_b_id__in=parties))
+        visible(Correlation, user)
+        .filter(Q(party_a_id__in=parties) | Q(party_b_id__in=parties))
         .exclude(status=CorrelationStatus.REJECTED)
         .order_by("-score")
     )
@@ -111,7 +113,8 @@ def related_records(*, user, incident: Incident) -> list[dict]:
         )
         other = correlation.party_b_id if mine == correlation.party_a_id else correlation.party_a_id
         others.setdefault(other, (parties[mine], correlation))
-    visible_parties = set(visible(Party, user).filter(pk__in=others).values_list("pk", flat=True))
+    shown = {party.pk: party for party in visible(Party, user).filter(pk__in=others)}
+    # Whose file a hidden party is on may be said, not what it is.
     owners = dict(Party.objects.filter(pk__in=others).values_list("pk", "owner_country_id"))
     links = (
         visible(PartyLink, user)
@@ -133,9 +136,7 @@ def related_records(*, user, incident: Incident) -> list[dict]:
             {
                 "incident_party": incident_party,
                 "correlation": correlation,
-                "party": Party.objects.filter(pk=other).first()
-                if other in visible_parties
-                else None,
+                "party": shown.get(other),
                 "owner_country": owners.get(other),
                 "records": [
                     {
@@ -155,25 +156,45 @@ def related_records(*, user, incident: Incident) -> list[dict]:
     return rows
 
 
+ROUTE_ORDER = {"origin": 0, "departure": 1, "transit": 2, "destination": 3, "seizure": 4}
+
+
+def _route(stops) -> list[str]:
+    """(role, sequence, country) stops as the path of countries, in travel order."""
+    path: list[str] = []
+    for _role, _sequence, country in sorted(stops, key=lambda s: (ROUTE_ORDER.get(s[0], 9), s[1])):
+        if not path or path[-1] != country:
+            path.append(country)
+    return path
+
+
+def incident_route(*, incident: Incident) -> list[str]:
+    return _route((c.role, c.sequence, c.country_id) for c in incident.countries.all())
+
+
 def route_points(*, user, since=None, limit: int = 2000) -> list[dict]:
     """Routes (origin -> departure -> transit -> destination) of the incidents a user may
     see, for the map: each a list of country codes in order."""
-    order = {"origin": 0, "departure": 1, "transit": 2, "destination": 3, "seizure": 4}
     incidents = visible(Incident, user)
     if since:
         incidents = incidents.filter(occurred_on__gte=since)
     ids = list(incidents.order_by("-occurred_on").values_list("pk", flat=True)[:limit])
-    legs: dict[int, list] = {}
-    for incident_id, country, role in IncidentCountry.objects.filter(
+    stops: dict[int, list] = {}
+    for incident_id, role, sequence, country in IncidentCountry.objects.filter(
         incident_id__in=ids
-    ).values_list("incident_id", "country_id", "role"):
-        legs.setdefault(incident_id, []).append((order.get(role, 9), country))
-    routes = []
-    for incident_id, points in legs.items():
-        path = []
-        for _rank, country in sorted(points):
-            if not path or path[-1] != country:
-                path.append(country)
-        if len(path) >= 2:
-            routes.append({"incident": incident_id, "path": path})
-    return routes
+    ).values_list("incident_id", "role", "sequence", "country_id"):
+        stops.setdefault(incident_id, []).append((role, sequence, country))
+    routes = [{"incident": key, "path": _route(value)} for key, value in stops.items()]
+    return [route for route in routes if len(route["path"]) >= 2]
+
+
+def incident_timeline(*, user, incident: Incident, limit: int = 50) -> list[AuditEvent]:
+    """What happened to an incident the user may see: everything for the reporting
+    organisation and the secretariat; for other readers their own organisation's actions
+    and the report itself."""
+    events = AuditEvent.objects.filter(object_type=RECORD_TYPE, object_id=str(incident.pk))
+    if not user.is_international and user.organisation_id != incident.reporting_organisation_id:
+        events = events.filter(
+            Q(organisation_id=user.organisation_id) | Q(action="incidents.incident_created")
+        )
+    return list(events.order_by("sequence")[:limit])

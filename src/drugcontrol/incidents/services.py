@@ -17,7 +17,9 @@ from drugcontrol.core.alerts import alerts_raise, focal_points
 from drugcontrol.core.audit import record_event, snapshot
 from drugcontrol.core.errors import PermissionDenied, ValidationFailed, check_version
 from drugcontrol.core.models import Country
+from drugcontrol.core.visibility import visible
 from drugcontrol.entities import services as entity_services
+from drugcontrol.entities.matching import Query
 from drugcontrol.entities.models import (
     Audience,
     Correlation,
@@ -337,9 +339,6 @@ def _attach_party(incident: Incident, actor, entry: PartyEntry) -> Party:
 def _same_party_on_file(actor, data) -> Party | None:
     """A party the reporter's country already holds under the very same name (legal forms,
     case and script aside): reused, so that one company is not registered twice."""
-    from drugcontrol.core.visibility import visible
-    from drugcontrol.entities.matching import Query
-
     query = Query.build(
         kind=data.kind,
         names=[data.name],

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_POST
 from drugcontrol.core import alerts as alert_services
 from drugcontrol.core import selectors as core_selectors
 from drugcontrol.core.errors import ServiceError, ValidationFailed
-from drugcontrol.core.models import AuditEvent
 from drugcontrol.core.visibility import visible
 from drugcontrol.entities.models import Audience, Party
 from drugcontrol.incidents import imports, maps, selectors, services
@@ -198,38 +197,19 @@ def suggest_parties(request):
 @login_required
 def incident_detail(request, incident_id: int):
     incident = selectors.incident_get(user=request.user, incident_id=incident_id)
-    timeline = AuditEvent.objects.filter(
-        object_type="incidents.incident", object_id=str(incident.pk)
-    )
-    if (
-        not request.user.is_international
-        and request.user.organisation_id != incident.reporting_organisation_id
-    ):
-        timeline = timeline.filter(organisation_id=request.user.organisation_id) | timeline.filter(
-            action="incidents.incident_created"
-        )
-    route = [c.country_id for c in incident.countries.all()]
+    route = selectors.incident_route(incident=incident)
     context = {
         "incident": incident,
         "related": selectors.related_records(user=request.user, incident=incident),
-        "timeline": timeline.order_by("sequence")[:50],
+        "timeline": selectors.incident_timeline(user=request.user, incident=incident),
         "is_reporter": request.user.organisation_id == incident.reporting_organisation_id,
         "party_roles": PartyRole.choices,
-        "map_svg": maps.route_map([{"incident": incident.pk, "path": _ordered_route(incident)}])
-        if len(set(route)) > 1
+        "map_svg": maps.route_map([{"incident": incident.pk, "path": route}])
+        if len(route) > 1
         else "",
         "active_nav": "incidents",
     }
     return render(request, "incidents/incident_detail.html", context)
-
-
-def _ordered_route(incident) -> list[str]:
-    order = {"origin": 0, "departure": 1, "transit": 2, "destination": 3, "seizure": 4}
-    path = []
-    for country in sorted(incident.countries.all(), key=lambda c: (order[c.role], c.sequence)):
-        if not path or path[-1] != country.country_id:
-            path.append(country.country_id)
-    return path
 
 
 @require_POST
