@@ -128,6 +128,15 @@ def correlation_get(*, user, correlation_id: int) -> Correlation:
     )
 
 
+def party_merges(*, user, party: Party) -> QuerySet:
+    """The merges into this party that still stand (so that they can be undone)."""
+    return (
+        visible(PartyMerge, user)
+        .filter(survivor=party, undone_at__isnull=True)
+        .select_related("merged")
+    )
+
+
 def merge_get(*, user, merge_id: int) -> PartyMerge:
     return get_visible_or_404(PartyMerge, user, pk=merge_id)
 

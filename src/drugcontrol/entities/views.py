@@ -13,7 +13,7 @@ from drugcontrol.core.errors import Conflict, ServiceError
 from drugcontrol.core.forms import add_service_error
 from drugcontrol.entities import selectors, services
 from drugcontrol.entities.forms import MatchForm, PartySearchForm, WarningValueForm
-from drugcontrol.entities.models import CorrelationStatus, PartyMerge
+from drugcontrol.entities.models import CorrelationStatus
 from drugcontrol.entities.reasons import reason_label
 
 
@@ -61,7 +61,7 @@ def party_detail(request, party_id: int):
     correlations = selectors.party_correlations(user=request.user, party=party)
     for row in correlations:
         row["reason_labels"] = [reason_label(code) for code in row["correlation"].reasons]
-    merges = PartyMerge.objects.filter(survivor=party, undone_at__isnull=True)
+    merges = selectors.party_merges(user=request.user, party=party)
     context = {
         "party": party,
         "links": selectors.party_links(user=request.user, party=party),

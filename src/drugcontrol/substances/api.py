@@ -118,7 +118,6 @@ def identify(request, payload: IdentifyIn):
 @router.get("/substances/{substance_id}", response={200: SubstanceDetailOut, **ERRORS})
 def get_substance(request, substance_id: int):
     substance = selectors.substance_get(user=request.auth, substance_id=substance_id)
-    substance.current_listings = [listing for listing in substance.listings.all()]
-    substance.listing_history = substance.current_listings
+    substance.listing_history = list(substance.listings.all())
     substance.synonym_list = list(substance.synonyms.all())
     return substance
