@@ -186,3 +186,14 @@ def test_import_is_all_or_nothing_with_errors_by_line(countries):
     with pytest.raises(ValidationFailed) as error:
         services.parties_import(actor=None, text=duplicate)
     assert "line 5" in error.value.details
+
+
+def test_register_reuses_the_same_party_of_the_same_country(countries, chn_officer, deu_officer):
+    def register(actor, name):
+        data = services.validate_party(kind="company", name=name, country_code="CHN")
+        return services.party_register(actor=actor, data=data)
+
+    first = register(chn_officer, "Guangzhou Tianhe Chemical Co., Ltd.")
+    assert register(chn_officer, "GUANGZHOU TIANHE CHEMICAL LIMITED") == first
+    assert register(deu_officer, "Guangzhou Tianhe Chemical Co., Ltd.") != first
+    assert register(chn_officer, "Guangzhou Tianhe Chemicals Trading") != first

@@ -151,6 +151,23 @@ def party_create(*, actor, data: PartyInput, owner_organisation=None, correlate=
     return party
 
 
+def party_register(*, actor, data: PartyInput) -> Party:
+    """The party the actor's country already holds under the very same name (legal forms,
+    case and script aside, same country), or a new one: one company is not registered twice
+    by the same country, while other spellings become parties of their own, correlated."""
+    query = Query.build(
+        kind=data.kind,
+        names=[data.name],
+        identifiers=[(kind, normal) for kind, _value, normal in data.identifiers],
+    )
+    candidates = [c.party_id for c in find_candidates(query, threshold=100, limit=3)]
+    same = Party.objects.filter(pk__in=candidates, owner_country_id=actor.organisation.country_id)
+    for party in sorted(same, key=lambda p: candidates.index(p.pk)):
+        if data.country is None or party.country_id in (None, data.country.iso3):
+            return party
+    return party_create(actor=actor, data=data, correlate=True)
+
+
 def party_link(
     *,
     party: Party,

@@ -17,9 +17,7 @@ from drugcontrol.core.alerts import alerts_raise, focal_points
 from drugcontrol.core.audit import record_event, snapshot
 from drugcontrol.core.errors import PermissionDenied, ValidationFailed, check_version
 from drugcontrol.core.models import Country
-from drugcontrol.core.visibility import visible
 from drugcontrol.entities import services as entity_services
-from drugcontrol.entities.matching import Query
 from drugcontrol.entities.models import (
     Audience,
     Correlation,
@@ -318,9 +316,7 @@ def _attach_party(incident: Incident, actor, entry: PartyEntry) -> Party:
     party = entry.party
     reported = party.name if party else entry.data.name
     if party is None:
-        party = _same_party_on_file(actor, entry.data)
-    if party is None:
-        party = entity_services.party_create(actor=actor, data=entry.data, correlate=True)
+        party = entity_services.party_register(actor=actor, data=entry.data)
     IncidentParty.objects.create(
         incident=incident, party=party, role=entry.role, reported_name=reported
     )
@@ -334,27 +330,6 @@ def _attach_party(incident: Incident, actor, entry: PartyEntry) -> Party:
         reported_name=reported,
     )
     return party
-
-
-def _same_party_on_file(actor, data) -> Party | None:
-    """A party the reporter's country already holds under the very same name (legal forms,
-    case and script aside): reused, so that one company is not registered twice."""
-    query = Query.build(
-        kind=data.kind,
-        names=[data.name],
-        identifiers=[(kind, normal) for kind, _value, normal in data.identifiers],
-    )
-    for candidate in entity_services.find_candidates(query, threshold=100, limit=3):
-        party = (
-            visible(Party, actor)
-            .filter(pk=candidate.party_id, owner_country_id=actor.organisation.country_id)
-            .first()
-        )
-        if party is not None and (
-            data.country is None or party.country_id in (None, data.country.iso3)
-        ):
-            return party
-    return None
 
 
 def _correlated_countries(incident: Incident, parties: list[Party]) -> set[str]:
