@@ -196,4 +196,4 @@ def test_register_reuses_the_same_party_of_the_same_country(countries, chn_offic
     first = register(chn_officer, "Guangzhou Tianhe Chemical Co., Ltd.")
     assert register(chn_officer, "GUANGZHOU TIANHE CHEMICAL LIMITED") == first
     assert register(deu_officer, "Guangzhou Tianhe Chemical Co., Ltd.") != first
-    assert register(chn_officer, "Guangzhou Tianhe Chemicals Trading") != first
+    assert register(chn_officer, "Guangzhou Tianhe Pharmaceutical Co., Ltd.") != first
