@@ -187,16 +187,33 @@ class PagePagination(PaginationBase):
         }
 
 
+class ShapedPage:
+    """A queryset whose items are shaped (nested lists attached) only for the page it is
+    sliced to: a constant number of queries a page, whatever the page size."""
+
+    def __init__(self, queryset, shape):
+        self.queryset = queryset
+        self.shape = shape
+
+    def count(self):
+        return self.queryset.count()
+
+    def __getitem__(self, item):
+        return [self.shape(record) for record in self.queryset[item]]
+
+
 def register_routers() -> None:
     from drugcontrol.core.api import router as core_router
     from drugcontrol.entities.api import router as entities_router
     from drugcontrol.incidents.api import router as incidents_router
+    from drugcontrol.precursors.api import router as precursors_router
     from drugcontrol.substances.api import router as substances_router
 
     api.add_router("/", core_router)
     api.add_router("/", substances_router)
     api.add_router("/", entities_router)
     api.add_router("/", incidents_router)
+    api.add_router("/", precursors_router)
 
 
 register_routers()

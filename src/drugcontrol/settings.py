@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "drugcontrol.substances",
     "drugcontrol.entities",
     "drugcontrol.incidents",
+    "drugcontrol.precursors",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -14,5 +14,6 @@ urlpatterns = [
     path("substances/", include("drugcontrol.substances.urls")),
     path("parties/", include("drugcontrol.entities.urls")),
     path("incidents/", include("drugcontrol.incidents.urls")),
+    path("precursors/", include("drugcontrol.precursors.urls")),
     path("", include("drugcontrol.core.urls")),
 ]

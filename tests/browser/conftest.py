@@ -40,10 +40,8 @@ def browser():
         instance.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
-    page = context.new_page()
+def watched(page):
+    """Collect the page's script errors and missing files in `page.console_errors`."""
     page.console_errors = []
     page.on(
         "console",
@@ -59,5 +57,12 @@ def page(browser, live_server):
             else None
         ),
     )
+    return page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    page = watched(context.new_page())
     yield page
     context.close()

@@ -18,6 +18,13 @@ def navigation(request):
         ),
     ]
     items.append(("incidents", _("Incidents"), reverse("incidents:list")))
+    if user.is_international or user.organisation.kind in (
+        "competent_authority",
+        "law_enforcement",
+    ):
+        items.append(("precursors", _("Precursors"), reverse("precursors:list")))
+    elif user.organisation.kind == "operator":
+        items.append(("precursors", _("Suspicious orders"), reverse("precursors:orders")))
     items.append(("substances", _("Substances"), reverse("substances:list")))
     items.append(("parties", _("Parties"), reverse("entities:list")))
     if user.is_international:

@@ -77,6 +77,25 @@ def load_demo() -> DemoResult:
     return result
 
 
+def demo_account(*, username: str, kind: str, country: str, organisation_name: str, role: str):
+    """A demo user of a national organisation, created on first use (module demos call it
+    for the countries they need beyond the core accounts)."""
+    user = User.objects.select_related("organisation").filter(username=username).first()
+    if user is None:
+        organisation = services.organisation_for(
+            kind=kind, country_code=country, name=organisation_name
+        )
+        user = services.user_create(
+            actor=None,
+            organisation=organisation,
+            username=username,
+            role=role,
+            password=DEMO_PASSWORD,
+            email=f"{username}@example.org",
+        )
+    return user
+
+
 def _load_module_demos(result: DemoResult) -> None:
     """Each app may ship a `demo` module with a `load(result)`; core knows none of them."""
     for config in apps.get_app_configs():

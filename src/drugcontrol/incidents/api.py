@@ -6,7 +6,7 @@ import decimal
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from drugcontrol.api import ErrorResponse, OutSchema, PagePagination
+from drugcontrol.api import ErrorResponse, OutSchema, PagePagination, ShapedPage
 from drugcontrol.core.visibility import visible
 from drugcontrol.entities.models import Party
 from drugcontrol.incidents import selectors, services
@@ -155,21 +155,7 @@ def list_incidents(
         until=until,
         party=party,
     )
-    return _Shaped(queryset)
-
-
-class _Shaped:
-    """A queryset that shapes each incident of the page it is sliced to (two queries a page
-    plus the prefetches, whatever the page size)."""
-
-    def __init__(self, queryset):
-        self.queryset = queryset
-
-    def count(self):
-        return self.queryset.count()
-
-    def __getitem__(self, item):
-        return [shaped(incident, with_parties=False) for incident in self.queryset[item]]
+    return ShapedPage(queryset, lambda incident: shaped(incident, with_parties=False))
 
 
 @router.post("/incidents", response={201: IncidentDetailOut, **ERRORS})

@@ -7,8 +7,7 @@ import random
 
 from django.utils import timezone
 
-from drugcontrol.core import services as core_services
-from drugcontrol.core.demo import DEMO_PASSWORD
+from drugcontrol.core.demo import demo_account
 from drugcontrol.core.models import User
 from drugcontrol.core.visibility import visible
 from drugcontrol.entities.models import Party
@@ -147,23 +146,13 @@ COUNT = 240
 
 
 def _reporter(country: str) -> User:
-    username = f"demo_{country.lower()}_police"
-    user = User.objects.select_related("organisation").filter(username=username).first()
-    if user is None:
-        organisation = core_services.organisation_for(
-            kind="law_enforcement",
-            country_code=country,
-            name=f"{country} Drug Law Enforcement (demo)",
-        )
-        user = core_services.user_create(
-            actor=None,
-            organisation=organisation,
-            username=username,
-            role="focal_point",
-            password=DEMO_PASSWORD,
-            email=f"{username}@example.org",
-        )
-    return user
+    return demo_account(
+        username=f"demo_{country.lower()}_police",
+        kind="law_enforcement",
+        country=country,
+        organisation_name=f"{country} Drug Law Enforcement (demo)",
+        role="focal_point",
+    )
 
 
 def load(result) -> None:

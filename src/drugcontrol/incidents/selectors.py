@@ -198,3 +198,23 @@ def incident_timeline(*, user, incident: Incident, limit: int = 50) -> list[Audi
             Q(organisation_id=user.organisation_id) | Q(action="incidents.incident_created")
         )
     return list(events.order_by("sequence")[:limit])
+
+
+def shared_incident_counts(*, country_codes, substance_ids, since) -> dict[str, int]:
+    """For other modules' risk rules: how many incidents shared beyond their own country
+    (so seen by every participant involved and by the secretariat) since a date involve
+    each of these countries and any of these substances. Counts only, no records."""
+    rows = (
+        IncidentCountry.objects.filter(
+            country_id__in=list(country_codes),
+            incident__occurred_on__gte=since,
+            incident__distribution__in=(Audience.COUNTRIES_INVOLVED, Audience.ALL),
+            incident__substances__substance_id__in=list(substance_ids),
+        )
+        .values_list("country_id", "incident_id")
+        .distinct()
+    )
+    counts: dict[str, int] = {}
+    for country, _incident in rows:
+        counts[country] = counts.get(country, 0) + 1
+    return counts

@@ -7,7 +7,7 @@ import decimal
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from drugcontrol.core.alerts import alerts_raise, focal_points
 from drugcontrol.core.audit import record_event, snapshot
 from drugcontrol.core.errors import PermissionDenied, ValidationFailed, check_version
 from drugcontrol.core.models import Country
+from drugcontrol.core.sequences import create_numbered, next_reference
 from drugcontrol.entities import services as entity_services
 from drugcontrol.entities.models import (
     Audience,
@@ -207,18 +208,6 @@ def validate_incident(raw: dict, *, visible_parties=None) -> IncidentInput:
     )
 
 
-def _next_reference(country_code: str, year: int) -> str:
-    prefix = f"{country_code}-{year}-"
-    last = (
-        Incident.objects.filter(reference__startswith=prefix)
-        .order_by("-reference")
-        .values_list("reference", flat=True)
-        .first()
-    )
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{number:06d}"
-
-
 def _require_reporter(actor) -> None:
     if actor.organisation is None or actor.organisation.country_id is None:
         raise PermissionDenied(_("Incidents are reported by national organisations."))
@@ -229,20 +218,13 @@ def _require_reporter(actor) -> None:
 def incident_create(*, actor, data: IncidentInput) -> Incident:
     _require_reporter(actor)
     organisation = actor.organisation
-    for attempt in range(3):
-        try:
-            with transaction.atomic():
-                return _create(actor, organisation, data)
-        except IntegrityError:  # two reporters took the same reference at once
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+    return create_numbered(lambda: _create(actor, organisation, data))
 
 
 def _create(actor, organisation, data: IncidentInput) -> Incident:
     now = timezone.now()
     incident = Incident.objects.create(
-        reference=_next_reference(organisation.country_id, data.occurred_on.year),
+        reference=next_reference(Incident, f"{organisation.country_id}-{data.occurred_on.year}-"),
         kind=data.kind,
         occurred_on=data.occurred_on,
         reporting_organisation=organisation,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from drugcontrol.core import alerts as alert_services
 from drugcontrol.core import selectors as core_selectors
 from drugcontrol.core.errors import ServiceError, ValidationFailed
+from drugcontrol.core.tabular import import_report
 from drugcontrol.core.visibility import visible
 from drugcontrol.entities.models import Audience, Party
 from drugcontrol.incidents import imports, maps, selectors, services
@@ -267,10 +268,7 @@ def incident_import(request):
                     actor=request.user, name=upload.name, content=upload.read()
                 )
             except ServiceError as error:
-                report = {
-                    where: problems if isinstance(problems, dict) else {"": problems}
-                    for where, problems in error.details.items()
-                }
+                report = import_report(error)
     context = {
         "report": report,
         "result": result,

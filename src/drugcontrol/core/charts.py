@@ -1,0 +1,46 @@
+"""Small server-drawn SVG charts: no script, no external library, readable without colour
+(every bar carries its value as text) and translated with the page."""
+
+from django.utils.formats import number_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+ROW_HEIGHT = 22
+LABEL_WIDTH = 120
+BAR_WIDTH = 360
+VALUE_WIDTH = 90
+
+
+def bar_chart(
+    items: list[tuple[str, float]],
+    *,
+    unit: str = "",
+    maximum: float | None = None,
+    title: str = "",
+    decimals: int = 1,
+) -> SafeString:
+    """Horizontal bars, one per (label, value), in the order given."""
+    if not items:
+        return mark_safe("")
+    top = maximum or max((value for _label, value in items), default=0) or 1
+    height = ROW_HEIGHT * len(items) + 8
+    width = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH
+    parts = [
+        f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" '
+        f'width="100%" preserveAspectRatio="xMinYMin meet" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for index, (label, value) in enumerate(items):
+        y = 4 + index * ROW_HEIGHT
+        length = max(0.0, min(1.0, float(value) / float(top))) * BAR_WIDTH
+        shown = number_format(round(float(value), decimals), decimal_pos=None, use_l10n=True)
+        parts.append(
+            f'<text x="{LABEL_WIDTH - 6}" y="{y + 15}" text-anchor="end" '
+            f'class="chart-label">{escape(label)}</text>'
+            f'<rect x="{LABEL_WIDTH}" y="{y + 3}" width="{length:.1f}" height="{ROW_HEIGHT - 6}" '
+            f'class="chart-bar"><title>{escape(label)}: {shown} {escape(unit)}</title></rect>'
+            f'<text x="{LABEL_WIDTH + length + 6:.1f}" y="{y + 15}" class="chart-value">'
+            f"{shown} {escape(unit)}</text>"
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 (every piece of text above is escaped)

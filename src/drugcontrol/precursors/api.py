@@ -1,0 +1,537 @@
+"""Pre-export notifications and their workflow, invocations, legitimate requirements,
+response statistics and suspicious orders. Country codes are ISO 3166 alpha-3."""
+
+import datetime
+import decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+
+from drugcontrol.api import ErrorResponse, OutSchema, PagePagination, ShapedPage
+from drugcontrol.core.errors import ValidationFailed
+from drugcontrol.core.models import Country
+from drugcontrol.core.visibility import visible
+from drugcontrol.entities.models import Party
+from drugcontrol.precursors import selectors, services
+from drugcontrol.substances.models import Substance
+
+router = Router(tags=["precursors"])
+ERRORS = {
+    401: ErrorResponse,
+    403: ErrorResponse,
+    404: ErrorResponse,
+    409: ErrorResponse,
+    422: ErrorResponse,
+}
+
+
+class LineOut(OutSchema):
+    substance_id: int | None
+    substance: str | None = None
+    surveillance_chemical: str | None = None
+    is_preparation: bool
+    concentration: decimal.Decimal
+    quantity: decimal.Decimal
+    unit: str
+    density: decimal.Decimal | None
+    quantity_kg: decimal.Decimal
+    hs_code: str
+
+
+class PartyOut(OutSchema):
+    party_id: int
+    role: str
+    reported_name: str
+    address: str
+
+
+class FindingOut(OutSchema):
+    rule: str
+    severity: int
+    text: str
+
+
+class MessageOut(OutSchema):
+    organisation: str
+    author: str
+    body: str
+    created_at: datetime.datetime
+
+
+class NotificationOut(OutSchema):
+    id: int
+    reference: str
+    kind: str
+    status: str = Field(validation_alias="effective_status")
+    exporting_country: str = Field(validation_alias="exporting_country_id")
+    importing_country: str = Field(validation_alias="importing_country_id")
+    transit_countries: list[str] = Field(validation_alias="transit_codes")
+    submitted_at: datetime.datetime | None
+    reply_deadline: datetime.date | None
+    answered_at: datetime.datetime | None
+    highest_severity: int
+    lines: list[LineOut] = Field(validation_alias="line_list")
+    version: int
+
+
+class NotificationDetailOut(NotificationOut):
+    exporting_authority: str = Field(validation_alias="exporting_authority_name")
+    invoice_number: str
+    transport_mode: str
+    point_of_exit: str
+    point_of_entry: str
+    expected_dispatch: datetime.date | None
+    remarks: str
+    explicit_clearance: bool
+    objection_ground: str
+    objection_detail: str
+    outcome: str
+    parties: list[PartyOut] = Field(validation_alias="party_list")
+    findings: list[FindingOut] = Field(validation_alias="finding_list")
+    messages: list[MessageOut] = Field(validation_alias="message_list")
+    actions: list[str] = Field(validation_alias="action_list")
+
+
+class LineIn(Schema):
+    substance_id: int | None = None
+    surveillance_chemical_id: int | None = None
+    substance: str = ""
+    is_preparation: bool = False
+    concentration: str | None = None
+    quantity: str | None = None
+    unit: str = ""
+    density: str | None = None
+    hs_code: str = ""
+    description: str = ""
+
+
+class PartyIn(Schema):
+    role: str
+    party_id: int | None = None
+    kind: str = "company"
+    name: str = ""
+    country: str | None = None
+    address: str = ""
+    phone: str | None = None
+    email: str | None = None
+
+
+class NotificationIn(Schema):
+    kind: str = "scheduled"
+    importing_country: str
+    transit_countries: list[str] = []
+    invoice_number: str = ""
+    transport_mode: str = ""
+    point_of_exit: str = ""
+    point_of_entry: str = ""
+    expected_dispatch: str | None = None
+    remarks: str = ""
+    lines: list[LineIn] = []
+    parties: list[PartyIn] = []
+    submit: bool = False
+
+
+class VersionIn(Schema):
+    version: int | None = None
+
+
+class AnswerIn(VersionIn):
+    ground: str = ""
+    detail: str = ""
+
+
+class OutcomeIn(VersionIn):
+    outcome: str
+
+
+class MessageIn(Schema):
+    body: str
+
+
+def shaped(notification, *, user=None, detail=False):
+    """Attach the nested lists the response schemas read."""
+    notification.transit_codes = [t.country_id for t in notification.transits.all()]
+    notification.line_list = [
+        {
+            "substance_id": line.substance_id,
+            "substance": line.substance.name_en if line.substance else None,
+            "surveillance_chemical": line.surveillance_chemical.name
+            if line.surveillance_chemical
+            else None,
+            "is_preparation": line.is_preparation,
+            "concentration": line.concentration,
+            "quantity": line.quantity,
+            "unit": line.unit,
+            "density": line.density,
+            "quantity_kg": line.quantity_kg,
+            "hs_code": line.hs_code,
+        }
+        for line in notification.lines.all()
+    ]
+    if detail:
+        notification.exporting_authority_name = notification.exporting_authority.name
+        notification.party_list = list(notification.parties.all())
+        notification.finding_list = selectors.findings(user=user, notification=notification)
+        notification.message_list = [
+            {
+                "organisation": m.organisation.name,
+                "author": m.author.get_username(),
+                "body": m.body,
+                "created_at": m.created_at,
+            }
+            for m in notification.messages.all()
+        ]
+        notification.action_list = sorted(
+            selectors.allowed_actions(user=user, notification=notification)
+        )
+    return notification
+
+
+def _detail(request, notification_id: int):
+    notification = selectors.notification_get(user=request.auth, notification_id=notification_id)
+    return shaped(notification, user=request.auth, detail=True)
+
+
+@router.get("/precursors/notifications", response={200: list[NotificationOut], **ERRORS})
+@paginate(PagePagination)
+def list_notifications(
+    request,
+    direction: str | None = None,
+    status: str | None = None,
+    country: str | None = None,
+    substance_id: int | None = None,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+    q: str | None = None,
+):
+    """Notifications the caller may see; `direction` is outgoing, incoming or transit;
+    `status` includes the derived `overdue`."""
+    return ShapedPage(
+        selectors.notification_list(
+            user=request.auth,
+            direction=direction,
+            status=status,
+            country=country,
+            substance_id=substance_id,
+            since=since,
+            until=until,
+            search=q,
+        ),
+        shaped,
+    )
+
+
+@router.get("/precursors/inbox", response={200: list[NotificationOut], **ERRORS})
+@paginate(PagePagination)
+def list_inbox(request):
+    """Notifications awaiting the caller's country's answer, the nearest deadline first."""
+    return ShapedPage(selectors.inbox(user=request.auth), shaped)
+
+
+@router.post("/precursors/notifications", response={201: NotificationDetailOut, **ERRORS})
+def create_notification(request, payload: NotificationIn):
+    """Save a draft; with `"submit": true` submit it at once (all or nothing)."""
+    from django.db import transaction
+
+    raw = payload.dict()
+    data = services.validate_notification(
+        raw,
+        exporting_country_id=request.auth.country_id,
+        visible_parties=visible(Party, request.auth),
+    )
+    with transaction.atomic():
+        notification = services.notification_create(actor=request.auth, data=data)
+        if raw["submit"]:
+            services.notification_submit(actor=request.auth, notification=notification)
+    return Status(201, _detail(request, notification.pk))
+
+
+@router.get(
+    "/precursors/notifications/{notification_id}", response={200: NotificationDetailOut, **ERRORS}
+)
+def get_notification(request, notification_id: int):
+    return _detail(request, notification_id)
+
+
+@router.put(
+    "/precursors/notifications/{notification_id}", response={200: NotificationDetailOut, **ERRORS}
+)
+def update_notification(request, notification_id: int, payload: NotificationIn, version: int):
+    """Replace a draft's contents (`?version=` the version read)."""
+    notification = selectors.notification_get(user=request.auth, notification_id=notification_id)
+    data = services.validate_notification(
+        payload.dict(),
+        exporting_country_id=request.auth.country_id,
+        visible_parties=visible(Party, request.auth),
+    )
+    services.notification_update(
+        actor=request.auth, notification=notification, data=data, expected_version=version
+    )
+    return _detail(request, notification_id)
+
+
+def _step(request, notification_id: int, service, **arguments):
+    notification = selectors.notification_get(user=request.auth, notification_id=notification_id)
+    service(actor=request.auth, notification=notification, **arguments)
+    return _detail(request, notification_id)
+
+
+STEP = {200: NotificationDetailOut, **ERRORS}
+BASE = "/precursors/notifications/{notification_id}"
+
+
+@router.post(f"{BASE}/submit", response=STEP)
+def submit(request, notification_id: int, payload: VersionIn):
+    return _step(
+        request, notification_id, services.notification_submit, expected_version=payload.version
+    )
+
+
+@router.post(f"{BASE}/acknowledge", response=STEP)
+def acknowledge(request, notification_id: int, payload: VersionIn):
+    return _step(
+        request,
+        notification_id,
+        services.notification_acknowledge,
+        expected_version=payload.version,
+    )
+
+
+@router.post(f"{BASE}/clear", response=STEP)
+def clear(request, notification_id: int, payload: VersionIn):
+    """The importing authority clears the shipment; a second answer is a 409."""
+    return _step(
+        request,
+        notification_id,
+        services.notification_answer,
+        decision="clear",
+        expected_version=payload.version,
+    )
+
+
+@router.post(f"{BASE}/object", response=STEP)
+def object_to(request, notification_id: int, payload: AnswerIn):
+    """The importing authority objects, with a ground; a second answer is a 409."""
+    return _step(
+        request,
+        notification_id,
+        services.notification_answer,
+        decision="object",
+        ground=payload.ground,
+        detail=payload.detail,
+        expected_version=payload.version,
+    )
+
+
+@router.post(f"{BASE}/ship", response=STEP)
+def ship(request, notification_id: int, payload: VersionIn):
+    return _step(
+        request, notification_id, services.notification_ship, expected_version=payload.version
+    )
+
+
+@router.post(f"{BASE}/withdraw", response=STEP)
+def withdraw(request, notification_id: int, payload: VersionIn):
+    return _step(
+        request,
+        notification_id,
+        services.notification_close,
+        action="withdraw",
+        expected_version=payload.version,
+    )
+
+
+@router.post(f"{BASE}/cancel", response=STEP)
+def cancel(request, notification_id: int, payload: VersionIn):
+    return _step(
+        request,
+        notification_id,
+        services.notification_close,
+        action="cancel",
+        expected_version=payload.version,
+    )
+
+
+@router.post(f"{BASE}/outcome", response=STEP)
+def outcome(request, notification_id: int, payload: OutcomeIn):
+    return _step(
+        request,
+        notification_id,
+        services.notification_record_outcome,
+        outcome=payload.outcome,
+        expected_version=payload.version,
+    )
+
+
+@router.post(f"{BASE}/messages", response={201: NotificationDetailOut, **ERRORS})
+def post_message(request, notification_id: int, payload: MessageIn):
+    notification = selectors.notification_get(user=request.auth, notification_id=notification_id)
+    services.message_post(actor=request.auth, notification=notification, body=payload.body)
+    return Status(201, _detail(request, notification_id))
+
+
+# --- reference --------------------------------------------------------------------------------
+
+
+class InvocationOut(OutSchema):
+    id: int
+    country: str = Field(validation_alias="country_id")
+    scope: str
+    substance_id: int | None
+    since: datetime.date
+    notes: str
+
+
+class InvocationIn(Schema):
+    country: str
+    scope: str
+    substance_id: int | None = None
+    since: datetime.date
+    notes: str = ""
+
+
+class PolicyOut(OutSchema):
+    country: str = Field(validation_alias="country_id")
+    reply_days: int
+    explicit_clearance: bool
+    version: int
+
+
+class PolicyIn(Schema):
+    reply_days: int
+    explicit_clearance: bool = False
+    version: int | None = None
+
+
+class RequirementOut(OutSchema):
+    id: int
+    country: str = Field(validation_alias="country_id")
+    substance_id: int
+    form: str
+    year: int
+    quantity_kg: decimal.Decimal
+    updated_on: datetime.date
+    version: int
+
+
+class RequirementIn(Schema):
+    country: str
+    substance_id: int
+    form: str = "substance"
+    year: int
+    quantity_kg: str
+    updated_on: datetime.date | None = None
+    version: int | None = None
+
+
+def _country(code: str, field: str = "country") -> Country:
+    country = Country.objects.filter(iso3=(code or "").upper()).first()
+    if country is None:
+        raise ValidationFailed({field: [_("Unknown country code.")]})
+    return country
+
+
+def _substance(substance_id: int | None) -> Substance | None:
+    if substance_id is None:
+        return None
+    substance = Substance.objects.filter(pk=substance_id).first()
+    if substance is None:
+        raise ValidationFailed({"substance_id": [_("Unknown substance.")]})
+    return substance
+
+
+@router.get("/precursors/invocations", response={200: list[InvocationOut], **ERRORS})
+@paginate(PagePagination)
+def list_invocations(request, country: str | None = None):
+    return selectors.invocation_list(user=request.auth, country=country)
+
+
+@router.post("/precursors/invocations", response={201: InvocationOut, **ERRORS})
+def add_invocation(request, payload: InvocationIn):
+    invocation = services.invocation_add(
+        actor=request.auth,
+        country=_country(payload.country),
+        scope=payload.scope,
+        substance=_substance(payload.substance_id),
+        since=payload.since,
+        notes=payload.notes,
+    )
+    return Status(201, invocation)
+
+
+@router.get("/precursors/reply-terms", response={200: list[PolicyOut], **ERRORS})
+@paginate(PagePagination)
+def list_policies(request):
+    """Reply deadlines and clearance rules set by importing countries (others: 15 days)."""
+    return selectors.policy_list(user=request.auth)
+
+
+@router.put("/precursors/reply-terms/{country}", response={200: PolicyOut, **ERRORS})
+def set_policy(request, country: str, payload: PolicyIn):
+    return services.policy_set(
+        actor=request.auth,
+        country=_country(country),
+        reply_days=payload.reply_days,
+        explicit_clearance=payload.explicit_clearance,
+        expected_version=payload.version,
+    )
+
+
+@router.get("/precursors/legitimate-requirements", response={200: list[RequirementOut], **ERRORS})
+@paginate(PagePagination)
+def list_requirements(
+    request, country: str | None = None, substance_id: int | None = None, year: int | None = None
+):
+    return selectors.requirement_list(
+        user=request.auth, country=country, substance_id=substance_id, year=year
+    )
+
+
+@router.post("/precursors/legitimate-requirements", response={200: RequirementOut, **ERRORS})
+def set_requirement(request, payload: RequirementIn):
+    """Record or revise a requirement (the revision history is kept)."""
+    substance = _substance(payload.substance_id)
+    return services.requirement_set(
+        actor=request.auth,
+        country=_country(payload.country),
+        substance=substance,
+        form=payload.form,
+        year=payload.year,
+        quantity_kg=payload.quantity_kg,
+        updated_on=payload.updated_on,
+        expected_version=payload.version,
+    )
+
+
+class StatisticsOut(Schema):
+    country: str
+    received: int
+    answered: int
+    answered_share: float
+    median_days: float | None
+    objected: int
+    objected_share: float
+    answered_late: int
+    overdue: int
+
+
+@router.get("/precursors/statistics", response={200: list[StatisticsOut], **ERRORS})
+def statistics(
+    request,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+    country: str | None = None,
+):
+    """Response behaviour per importing country for notifications submitted in the period
+    (default: the last 365 days)."""
+    until = until or timezone.localdate()
+    since = since or until - datetime.timedelta(days=365)
+    if not selectors.may_see_statistics(request.auth):
+        from drugcontrol.core.errors import PermissionDenied
+
+        raise PermissionDenied(_("Response statistics are for national authorities."))
+    return selectors.response_statistics(
+        user=request.auth, since=since, until=until, importing_country=country
+    )

@@ -1,0 +1,40 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PrecursorsConfig(AppConfig):
+    name = "drugcontrol.precursors"
+    label = "precursors"
+    verbose_name = _("Precursors")
+
+    def ready(self) -> None:
+        from drugcontrol.core.labels import ACTION_LABELS
+        from drugcontrol.core.visibility import audit_follows_record
+        from drugcontrol.precursors import selectors  # noqa: F401  (registers the visibility rules)
+        from drugcontrol.precursors.models import Notification, SuspiciousOrder
+
+        audit_follows_record("precursors.notification", Notification)
+        audit_follows_record("precursors.suspiciousorder", SuspiciousOrder)
+        ACTION_LABELS.update(
+            {
+                "precursors.notification_created": _("Notification drafted"),
+                "precursors.notification_updated": _("Notification draft changed"),
+                "precursors.notification_submitted": _("Notification submitted"),
+                "precursors.notification_acknowledged": _("Notification acknowledged"),
+                "precursors.notification_cleared": _("Notification cleared"),
+                "precursors.notification_objected": _("Objection to a notification"),
+                "precursors.notification_shipped": _("Shipment dispatched"),
+                "precursors.notification_cancelled": _("Shipment cancelled"),
+                "precursors.notification_withdrawn": _("Notification withdrawn"),
+                "precursors.outcome_recorded": _("Shipment outcome recorded"),
+                "precursors.message_posted": _("Message on a notification"),
+                "precursors.notifications_imported": _("Notifications imported"),
+                "precursors.policy_set": _("Reply deadline and clearance rule set"),
+                "precursors.invocation_added": _("Article 12(10) invoked"),
+                "precursors.invocation_removed": _("Article 12(10) invocation withdrawn"),
+                "precursors.requirement_set": _("Legitimate requirement recorded"),
+                "precursors.surveillance_loaded": _("Special surveillance list loaded"),
+                "precursors.suspicious_order_reported": _("Suspicious order reported"),
+                "precursors.suspicious_order_reviewed": _("Suspicious order reviewed"),
+            }
+        )

@@ -1,0 +1,234 @@
+"""Demo pre-export notifications: two years of exports among about forty countries. Most are
+cleared within days, some importers answer late or never, a few object, some exports exceed
+the importer's legitimate requirement, and a few operators are companies from the demo
+incidents. Deterministic and idempotent (each demo notification carries its key)."""
+
+import datetime
+import random
+
+from django.utils import timezone
+
+from drugcontrol.core.demo import demo_account
+from drugcontrol.core.models import Country, User
+from drugcontrol.core.visibility import visible
+from drugcontrol.entities.models import Party
+from drugcontrol.incidents.demo import COMPANIES
+from drugcontrol.precursors import services
+from drugcontrol.precursors.models import Invocation, LegitimateRequirement, Notification
+
+COUNT = 400
+# Existing demo accounts stand for their countries; others get one officer each.
+DEMO_OFFICERS = {"CHN": "chn_officer", "DEU": "deu_officer", "MEX": "mex_officer"}
+EXPORTERS = ["CHN", "IND", "DEU", "NLD", "BEL", "USA", "GBR", "FRA", "CHE", "JPN", "KOR", "SGP"]
+IMPORTERS = [
+    "MEX", "COL", "BRA", "ARG", "PER", "CHL", "ECU", "GTM", "NGA", "GHA", "KEN", "ZAF",
+    "EGY", "TUR", "ARE", "SAU", "IRN", "PAK", "BGD", "THA", "VNM", "MYS", "IDN", "PHL",
+    "AUS", "NZL", "CAN", "RUS", "KAZ", "UKR", "POL", "ITA", "ESP", "MMR", "LKA", "ETH",
+]  # fmt: skip
+# How each importing country answers: (share answered, typical days, share objected).
+SLOW = {"NGA": (0.7, 12, 0.05), "GTM": (0.6, 18, 0.02), "MMR": (0.4, 20, 0.0)}
+SILENT = {"IRN": (0.2, 25, 0.1)}
+EXPLICIT = {"AUS": 21, "CAN": 15, "TUR": 10}
+SUBSTANCES = [
+    ("Ephedrine", "kg", 5, 800),
+    ("Pseudoephedrine", "kg", 5, 1500),
+    ("Acetic anhydride", "l", 500, 40000),
+    ("Potassium permanganate", "kg", 200, 20000),
+    ("Anthranilic acid", "kg", 25, 2000),
+    ("Piperidine", "l", 20, 1000),
+    ("Toluene", "l", 1000, 60000),
+    ("Acetone", "l", 1000, 80000),
+    ("Sulphuric acid", "l", 500, 30000),
+]
+EXPORTER_COMPANIES = {
+    "CHN": ["Jiangsu Hengrui Fine Chemical Co., Ltd.", "浙江新和成药业有限公司"],
+    "IND": ["Vapi Organics Pvt Ltd", "Hyderabad Bulk Drugs Ltd"],
+    "DEU": ["Rheinland Feinchemie GmbH", "Mannheim Pharma Rohstoffe GmbH"],
+    "NLD": ["Delfzijl Chemie B.V.", "Zeeland Solvents B.V."],
+    "BEL": ["Antwerp Specialty Chemicals NV", "Gent Reagents BV"],
+    "USA": ["Ohio Valley Chemical Corp.", "Gulf Coast Solvents Inc."],
+    "GBR": ["Teesside Fine Chemicals Ltd", "Mersey Pharma Materials plc"],
+    "FRA": ["Lyon Chimie Fine SAS", "Normandie Solvants SA"],
+    "CHE": ["Basel Wirkstoffe AG", "Valais Chimie SA"],
+    "JPN": ["Osaka Yakuhin Kogyo K.K.", "Kanto Reagent Co., Ltd."],
+    "KOR": ["Ulsan Petrochemical Co., Ltd.", "Incheon Pharm Chem Co."],
+    "SGP": ["Jurong Chemical Trading Pte. Ltd.", "Tuas Solvents Pte Ltd"],
+}  # invented names
+TRADE = ["Pharma", "Chemicals", "Laboratories", "Industrial Supply", "Healthcare", "Trading"]
+FORMS = ["Ltd", "S.A.", "LLC", "Pvt Ltd", "S.A. de C.V.", "Sdn Bhd", "Pty Ltd", "GmbH"]
+
+
+def _officer(country: str) -> User:
+    if country in DEMO_OFFICERS:
+        return User.objects.select_related("organisation").get(username=DEMO_OFFICERS[country])
+    return demo_account(
+        username=f"demo_{country.lower()}_pen",
+        kind="competent_authority",
+        country=country,
+        organisation_name=f"{country} Precursor Control Authority (demo)",
+        role="focal_point",
+    )
+
+
+def _moment(day: datetime.date, rng: random.Random) -> datetime.datetime:
+    return timezone.make_aware(
+        datetime.datetime.combine(day, datetime.time(rng.randint(7, 17), rng.randint(0, 59)))
+    )
+
+
+def _reference_data(rng: random.Random, substances: dict) -> None:
+    """Invocations, reply terms and legitimate requirements of the importing countries."""
+    if Invocation.objects.exists() or LegitimateRequirement.objects.exists():
+        return
+    today = timezone.localdate()
+    for code in IMPORTERS:
+        officer = _officer(code)
+        country = officer.organisation.country
+        if rng.random() < 0.7:
+            services.invocation_add(
+                actor=officer, country=country, scope="all", since=datetime.date(2000, 1, 1)
+            )
+        elif rng.random() < 0.5:
+            services.invocation_add(
+                actor=officer, country=country, scope="table_i", since=datetime.date(2010, 6, 1)
+            )
+        if code in EXPLICIT:
+            services.policy_set(
+                actor=officer, country=country, reply_days=EXPLICIT[code], explicit_clearance=True
+            )
+        for name in ("Ephedrine", "Pseudoephedrine"):
+            if rng.random() < 0.15:
+                continue  # no requirement on file: a finding of its own
+            base = rng.choice([50, 120, 300, 800, 2500])
+            for year in (today.year - 2, today.year - 1, today.year, today.year + 1):
+                services.requirement_set(
+                    actor=officer,
+                    country=country,
+                    substance=substances[name],
+                    year=year,
+                    quantity_kg=str(round(base * rng.uniform(0.8, 1.2))),
+                    updated_on=datetime.date(year - 1, 11, rng.randint(1, 28)),
+                    source="demo",
+                )
+
+
+def load(result) -> None:
+    from drugcontrol.substances.selectors import find_by_name
+
+    rng = random.Random(1988)
+    substances = {name: find_by_name(name) for name, *_rest in SUBSTANCES}
+    if any(s is None for s in substances.values()):
+        return  # the substance lists are not loaded
+    _reference_data(rng, substances)
+    known = set(
+        Notification.objects.filter(remarks__startswith="demo-").values_list("remarks", flat=True)
+    )
+    today = timezone.localdate()
+    importers_by_country = {
+        code: [
+            f"{Country.objects.get(iso3=code).name_en.split(' (')[0]} {rng.choice(TRADE)} "
+            f"{rng.choice(FORMS)}",
+            f"{rng.choice(['New', 'United', 'Royal', 'National', 'First'])} "
+            f"{Country.objects.get(iso3=code).name_en.split(' (')[0]} {rng.choice(TRADE)} "
+            f"{rng.choice(FORMS)}",
+        ]
+        for code in IMPORTERS
+    }
+    for number in range(COUNT):
+        key = f"demo-pen-{number:04d}"
+        exporter = rng.choice(EXPORTERS)
+        importer = rng.choice(IMPORTERS)
+        name, unit, low, high = rng.choice(SUBSTANCES)
+        submitted_on = today - datetime.timedelta(days=rng.randint(2, 730))
+        quantity = round(rng.uniform(low, high) * (8 if rng.random() < 0.03 else 1))
+        shared = rng.random() < 0.06  # an operator also named in demo incidents
+        importer_name = (
+            rng.choice(rng.choice(COMPANIES))
+            if shared
+            else rng.choice(importers_by_country[importer])
+        )
+        raw = {
+            "importing_country": importer,
+            "transit_countries": rng.sample(
+                [c for c in ("SGP", "NLD", "ARE", "PAN", "BEL") if c not in (exporter, importer)],
+                rng.choice([0, 0, 1]),
+            ),
+            "invoice_number": f"INV-{submitted_on.year}-{rng.randint(1000, 99999)}",
+            "transport_mode": rng.choice(["sea", "sea", "air", "road"]),
+            "point_of_exit": rng.choice(["main seaport", "international airport", "land border"]),
+            "point_of_entry": rng.choice(["main seaport", "international airport", "free zone"]),
+            "expected_dispatch": (submitted_on + datetime.timedelta(days=rng.randint(20, 60))),
+            "remarks": key,
+            "lines": [
+                {"substance_id": substances[name].pk, "quantity": str(quantity), "unit": unit}
+            ],
+            "parties": [
+                {
+                    "role": "exporter",
+                    "name": rng.choice(EXPORTER_COMPANIES[exporter]),
+                    "country": exporter,
+                    "address": "Industrial park, building 4",
+                },
+                {
+                    "role": "importer",
+                    "name": importer_name,
+                    "country": importer,
+                    "address": "Commercial district, warehouse 12",
+                },
+            ],
+        }
+        if key in known:
+            continue
+        actor = _officer(exporter)
+        at = _moment(submitted_on, rng)
+        data = services.validate_notification(
+            raw, exporting_country_id=exporter, visible_parties=visible(Party, actor)
+        )
+        notification = services.notification_create(actor=actor, data=data, at=at)
+        notification = services.notification_submit(actor=actor, notification=notification, at=at)
+        result.created += 1
+        _answer(rng, notification, importer, at, today)
+
+
+def _answer(rng, notification, importer: str, submitted_at, today) -> None:
+    answered_share, typical_days, objected_share = SLOW.get(
+        importer, SILENT.get(importer, (0.96, 3, 0.03))
+    )
+    if rng.random() > answered_share:
+        return  # never answered: overdue
+    delay = datetime.timedelta(days=rng.expovariate(1 / typical_days), hours=rng.randint(1, 8))
+    answered_at = submitted_at + delay
+    if answered_at.date() >= today:
+        return  # still pending
+    officer = _officer(importer)
+    if rng.random() < 0.5:
+        notification = services.notification_acknowledge(
+            actor=officer, notification=notification, at=submitted_at + delay / 3
+        )
+    high_risk = notification.highest_severity >= 4
+    if rng.random() < objected_share or (high_risk and rng.random() < 0.25):
+        services.notification_answer(
+            actor=officer,
+            notification=notification,
+            decision="object",
+            ground=rng.choice(["no_requirement", "unknown_importer", "no_licence"]),
+            at=answered_at,
+        )
+        return
+    notification = services.notification_answer(
+        actor=officer, notification=notification, decision="clear", at=answered_at
+    )
+    shipped_at = answered_at + datetime.timedelta(days=rng.randint(3, 20))
+    if shipped_at.date() < today:
+        exporter = _officer(notification.exporting_country_id)
+        notification = services.notification_ship(
+            actor=exporter, notification=notification, at=shipped_at
+        )
+        arrived_at = shipped_at + datetime.timedelta(days=rng.randint(5, 30))
+        if arrived_at.date() < today:
+            services.notification_record_outcome(
+                actor=officer,
+                notification=notification,
+                outcome="arrived" if rng.random() < 0.97 else rng.choice(["seized", "stopped"]),
+                at=arrived_at,
+            )

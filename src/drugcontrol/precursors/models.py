@@ -1,0 +1,460 @@
+"""Pre-export notifications of precursor chemicals (article 12(10) of the 1988 Convention),
+the importing countries' invocations and legitimate requirements, the special
+surveillance list, and suspicious order reports from industry."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class InvocationScope(models.TextChoices):
+    ALL = "all", _("All substances in Tables I and II")
+    TABLE_I = "table_i", _("Substances in Table I")
+    TABLE_II = "table_ii", _("Substances in Table II")
+    SUBSTANCE = "substance", _("One substance")
+
+
+class ImportingCountryPolicy(models.Model):
+    """What an importing country asks of exporters: the reply deadline and whether it must
+    clear every shipment explicitly (silence is then not consent)."""
+
+    country = models.OneToOneField(
+        "core.Country", on_delete=models.PROTECT, primary_key=True, related_name="+"
+    )
+    reply_days = models.PositiveSmallIntegerField(_("reply deadline (days)"), default=15)
+    explicit_clearance = models.BooleanField(_("explicit clearance required"), default=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("reply terms")
+        verbose_name_plural = _("reply terms")
+
+    def __str__(self) -> str:
+        return self.country_id
+
+
+class Invocation(models.Model):
+    """An importing country's request, under article 12(10)(a), to be notified before
+    exports of the substances in scope."""
+
+    country = models.ForeignKey("core.Country", on_delete=models.PROTECT, related_name="+")
+    scope = models.CharField(_("scope"), max_length=16, choices=InvocationScope.choices)
+    substance = models.ForeignKey(
+        "substances.Substance", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    since = models.DateField(_("in force since"))
+    notes = models.CharField(_("notes"), max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("invocation of article 12(10)")
+        verbose_name_plural = _("invocations of article 12(10)")
+        ordering = ["country_id", "scope", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "scope", "substance"], name="invocation_unique"
+            ),
+            models.CheckConstraint(
+                name="invocation_substance_only_for_substance_scope",
+                condition=(models.Q(scope="substance") & models.Q(substance__isnull=False))
+                | (~models.Q(scope="substance") & models.Q(substance__isnull=True)),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country_id}: {self.scope}"
+
+
+class RequirementForm(models.TextChoices):
+    SUBSTANCE = "substance", _("Substance")
+    PREPARATIONS = "preparations", _("Preparations")
+
+
+class LegitimateRequirement(models.Model):
+    """A country's annual legitimate requirement for a substance (or its preparations), in
+    kilograms of the pure substance."""
+
+    country = models.ForeignKey("core.Country", on_delete=models.PROTECT, related_name="+")
+    substance = models.ForeignKey(
+        "substances.Substance", on_delete=models.PROTECT, related_name="+"
+    )
+    form = models.CharField(
+        _("form"), max_length=16, choices=RequirementForm.choices, default=RequirementForm.SUBSTANCE
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quantity_kg = models.DecimalField(_("quantity (kg)"), max_digits=14, decimal_places=3)
+    updated_on = models.DateField(_("last updated"))
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("legitimate requirement")
+        verbose_name_plural = _("legitimate requirements")
+        ordering = ["country_id", "substance__name_en", "form", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "substance", "form", "year"], name="requirement_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country_id} {self.substance_id} {self.year}"
+
+
+class LegitimateRequirementRevision(models.Model):
+    """Every figure a requirement has had, newest last."""
+
+    requirement = models.ForeignKey(
+        LegitimateRequirement, on_delete=models.CASCADE, related_name="revisions"
+    )
+    quantity_kg = models.DecimalField(max_digits=14, decimal_places=3)
+    updated_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        "core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("revision of a legitimate requirement")
+        verbose_name_plural = _("revisions of legitimate requirements")
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.requirement_id}: {self.quantity_kg} kg"
+
+
+class SurveillanceChemical(models.Model):
+    """An entry of the limited international special surveillance list of non-scheduled
+    chemicals, loaded from the file the secretariat distributes (not shipped here)."""
+
+    name = models.CharField(_("name"), max_length=300)
+    cas = models.CharField(_("CAS number"), max_length=12, blank=True, db_index=True)
+    hs_code = models.CharField(_("HS code"), max_length=12, blank=True)
+    substance = models.ForeignKey(
+        "substances.Substance", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    notes = models.CharField(_("notes"), max_length=500, blank=True)
+    edition = models.CharField(_("list edition"), max_length=40)
+
+    class Meta:
+        verbose_name = _("chemical under special surveillance")
+        verbose_name_plural = _("chemicals under special surveillance")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["name"], name="surveillance_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NotificationKind(models.TextChoices):
+    SCHEDULED = "scheduled", _("Pre-export notification (article 12(10))")
+    LIGHT = "light", _("Voluntary notification (special surveillance list)")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    CLEARED = "cleared", _("Cleared")
+    OBJECTED = "objected", _("Objected")
+    OVERDUE = "overdue", _("Overdue")  # derived: never stored
+    SHIPPED = "shipped", _("Shipped")
+    CANCELLED = "cancelled", _("Cancelled")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+AWAITING_ANSWER = (Status.SUBMITTED, Status.ACKNOWLEDGED)
+# Notifications whose quantities count against the importing country's requirement.
+COUNTING = (Status.SUBMITTED, Status.ACKNOWLEDGED, Status.CLEARED, Status.SHIPPED)
+
+
+class Outcome(models.TextChoices):
+    ARRIVED = "arrived", _("Arrived")
+    SEIZED = "seized", _("Seized")
+    STOPPED = "stopped", _("Stopped")
+
+
+class ObjectionGround(models.TextChoices):
+    NO_REQUIREMENT = "no_requirement", _("Exceeds or has no legitimate requirement")
+    UNKNOWN_IMPORTER = "unknown_importer", _("Importer not authorised or unknown")
+    NO_LICENCE = "no_licence", _("No import licence or permit")
+    SUSPECTED_DIVERSION = "suspected_diversion", _("Suspected diversion")
+    INCOMPLETE = "incomplete", _("Information incomplete or inconsistent")
+    OTHER = "other", _("Other ground")
+
+
+class TransportMode(models.TextChoices):
+    AIR = "air", _("Air")
+    SEA = "sea", _("Sea")
+    ROAD = "road", _("Road")
+    RAIL = "rail", _("Rail")
+    POST = "post", _("Post or courier")
+    MULTIMODAL = "multimodal", _("Multimodal")
+
+
+class Notification(models.Model):
+    reference = models.CharField(_("reference"), max_length=32, unique=True)
+    kind = models.CharField(
+        _("kind"),
+        max_length=12,
+        choices=NotificationKind.choices,
+        default=NotificationKind.SCHEDULED,
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    exporting_country = models.ForeignKey(
+        "core.Country", on_delete=models.PROTECT, related_name="+"
+    )
+    exporting_authority = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    importing_country = models.ForeignKey(
+        "core.Country", on_delete=models.PROTECT, related_name="+"
+    )
+    importing_authority = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    invoice_number = models.CharField(_("invoice number"), max_length=64, blank=True)
+    transport_mode = models.CharField(
+        _("transport mode"), max_length=12, choices=TransportMode.choices, blank=True
+    )
+    point_of_exit = models.CharField(_("point of exit"), max_length=120, blank=True)
+    point_of_entry = models.CharField(_("expected point of entry"), max_length=120, blank=True)
+    expected_dispatch = models.DateField(_("expected dispatch date"), null=True, blank=True)
+    remarks = models.TextField(_("remarks"), blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reply_deadline = models.DateField(_("reply deadline"), null=True, blank=True)
+    explicit_clearance = models.BooleanField(default=False)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    # Hours from submission to answer: kept so that statistics need no date arithmetic.
+    response_hours = models.PositiveIntegerField(null=True, blank=True)
+    answered_late = models.BooleanField(null=True)
+    objection_ground = models.CharField(
+        _("ground for objection"), max_length=24, choices=ObjectionGround.choices, blank=True
+    )
+    objection_detail = models.TextField(_("details of the objection"), blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)  # shipped, cancelled, withdrawn
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
+    outcome_at = models.DateTimeField(null=True, blank=True)
+    highest_severity = models.PositiveSmallIntegerField(default=0)
+    created_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("pre-export notification")
+        verbose_name_plural = _("pre-export notifications")
+        indexes = [
+            models.Index(fields=["importing_country", "status", "reply_deadline"]),
+            models.Index(fields=["exporting_country", "-created_at"]),
+            models.Index(fields=["importing_country", "submitted_at"]),
+            models.Index(fields=["status", "reply_deadline"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def effective_status(self) -> str:
+        """`overdue` when an answer is awaited past the deadline; otherwise the status."""
+        if (
+            self.status in AWAITING_ANSWER
+            and self.reply_deadline is not None
+            and self.reply_deadline < timezone.localdate()
+        ):
+            return Status.OVERDUE
+        return self.status
+
+    def get_effective_status_display(self) -> str:
+        return Status(self.effective_status).label
+
+
+class NotificationTransit(models.Model):
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="transits"
+    )
+    country = models.ForeignKey("core.Country", on_delete=models.PROTECT, related_name="+")
+    sequence = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("transit country")
+        verbose_name_plural = _("transit countries")
+        ordering = ["sequence", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["notification", "country"], name="transit_unique")
+        ]
+        indexes = [models.Index(fields=["country", "notification"])]
+
+    def __str__(self) -> str:
+        return f"{self.notification_id} via {self.country_id}"
+
+
+class Unit(models.TextChoices):
+    KG = "kg", _("kg")
+    G = "g", _("g")
+    T = "t", _("t")
+    L = "l", _("l")
+    ML = "ml", _("ml")
+
+
+class NotificationLine(models.Model):
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="lines")
+    substance = models.ForeignKey(
+        "substances.Substance", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    surveillance_chemical = models.ForeignKey(
+        SurveillanceChemical, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    is_preparation = models.BooleanField(_("preparation or mixture"), default=False)
+    concentration = models.DecimalField(
+        _("concentration (%)"), max_digits=6, decimal_places=3, default=100
+    )
+    quantity = models.DecimalField(_("quantity"), max_digits=16, decimal_places=3)
+    unit = models.CharField(_("unit"), max_length=4, choices=Unit.choices)
+    density = models.DecimalField(
+        _("density (kg/l)"), max_digits=7, decimal_places=4, null=True, blank=True
+    )
+    quantity_kg = models.DecimalField(_("pure substance (kg)"), max_digits=16, decimal_places=3)
+    hs_code = models.CharField(_("HS code"), max_length=12, blank=True)
+    description = models.CharField(_("trade name or description"), max_length=300, blank=True)
+    # Copied from the notification, fixed once submitted, so that a country's yearly total
+    # is one indexed range.
+    importing_country = models.ForeignKey(
+        "core.Country", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = _("notification line")
+        verbose_name_plural = _("notification lines")
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["importing_country", "substance", "year"])]
+
+    def __str__(self) -> str:
+        return f"{self.notification_id}: {self.quantity} {self.unit}"
+
+
+class PartyRole(models.TextChoices):
+    EXPORTER = "exporter", _("Exporter")
+    IMPORTER = "importer", _("Importer")
+    CONSIGNEE = "consignee", _("Consignee")
+    BROKER = "broker", _("Broker")
+    FORWARDER = "forwarder", _("Freight forwarder")
+    OTHER = "other", _("Other operator")
+
+
+class NotificationParty(models.Model):
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="parties")
+    party = models.ForeignKey("entities.Party", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=12, choices=PartyRole.choices)
+    reported_name = models.CharField(max_length=300)
+    address = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("operator on a notification")
+        verbose_name_plural = _("operators on notifications")
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["party", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.reported_name} ({self.role})"
+
+
+class NotificationMessage(models.Model):
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("message on a notification")
+        verbose_name_plural = _("messages on notifications")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.notification_id}: {self.author_id}"
+
+
+class Severity(models.IntegerChoices):
+    INFO = 1, _("Information")
+    LOW = 2, _("Low")
+    MEDIUM = 3, _("Medium")
+    HIGH = 4, _("High")
+
+
+class Finding(models.Model):
+    """The result of one risk rule on submission; the sentence is rendered from `rule` and
+    `facts` in the reader's language."""
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="findings"
+    )
+    rule = models.CharField(max_length=40)
+    severity = models.PositiveSmallIntegerField(choices=Severity.choices)
+    facts = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("risk finding")
+        verbose_name_plural = _("risk findings")
+        ordering = ["-severity", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.notification_id}: {self.rule}"
+
+
+class SuspiciousOrderStatus(models.TextChoices):
+    NEW = "new", _("New")
+    REVIEWED = "reviewed", _("Reviewed, no action")
+    INCIDENT = "incident", _("Turned into an incident")
+
+
+class SuspiciousOrder(models.Model):
+    """A suspicious order or inquiry an operator reports to its national authority."""
+
+    reference = models.CharField(_("reference"), max_length=32, unique=True)
+    reporting_organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    country = models.ForeignKey("core.Country", on_delete=models.PROTECT, related_name="+")
+    received_on = models.DateField(_("date received"))
+    substance = models.ForeignKey(
+        "substances.Substance", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    chemical_description = models.CharField(_("chemical as asked for"), max_length=300)
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=16, decimal_places=3, null=True, blank=True
+    )
+    unit = models.CharField(_("unit"), max_length=4, choices=Unit.choices, blank=True)
+    customer_name = models.CharField(_("customer"), max_length=300)
+    customer_country = models.ForeignKey(
+        "core.Country", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    customer_party = models.ForeignKey(
+        "entities.Party", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reasons = models.TextField(_("why it is suspicious"))
+    status = models.CharField(
+        max_length=12, choices=SuspiciousOrderStatus.choices, default=SuspiciousOrderStatus.NEW
+    )
+    incident_id = models.PositiveIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("suspicious order report")
+        verbose_name_plural = _("suspicious order reports")
+        ordering = ["-received_on", "-pk"]
+        indexes = [models.Index(fields=["country", "-received_on"])]
+
+    def __str__(self) -> str:
+        return self.reference

@@ -1,0 +1,411 @@
+"""Every read of the precursors app, through one visibility rule per record kind."""
+
+import datetime
+import statistics
+
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from drugcontrol.core.models import AuditEvent
+from drugcontrol.core.visibility import get_visible_or_404, visibility_rule, visible
+from drugcontrol.precursors import risk, services
+from drugcontrol.precursors.models import (
+    AWAITING_ANSWER,
+    ImportingCountryPolicy,
+    Invocation,
+    LegitimateRequirement,
+    Notification,
+    NotificationLine,
+    NotificationParty,
+    NotificationTransit,
+    Status,
+    SurveillanceChemical,
+    SuspiciousOrder,
+)
+
+READERS = ("competent_authority", "law_enforcement")
+
+
+def _national_reader(user) -> bool:
+    organisation = user.organisation
+    return (
+        organisation is not None
+        and organisation.kind in READERS
+        and organisation.country_id is not None
+    )
+
+
+@visibility_rule(Notification)
+def notifications_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """The exporting country's authorities (drafts included); once submitted, also the
+    importing and transit countries' authorities and the secretariat. Transit countries
+    and the secretariat read only (the services decide who may act)."""
+    if user.is_international:
+        return queryset.exclude(status=Status.DRAFT)
+    if not _national_reader(user):
+        return queryset.none()
+    country = user.country_id
+    transit = NotificationTransit.objects.filter(notification=OuterRef("pk"), country_id=country)
+    return queryset.filter(
+        Q(exporting_country_id=country)
+        | (~Q(status=Status.DRAFT) & (Q(importing_country_id=country) | Exists(transit)))
+    )
+
+
+@visibility_rule(SuspiciousOrder)
+def suspicious_orders_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """The reporting operator and its country's authorities: a national matter until the
+    authority turns it into an incident, which then follows the incident's own rule."""
+    if user.is_international or user.organisation is None:
+        return queryset.none()
+    own = Q(reporting_organisation_id=user.organisation_id)
+    if _national_reader(user):
+        own |= Q(country_id=user.country_id)
+    return queryset.filter(own)
+
+
+@visibility_rule(SurveillanceChemical)
+def surveillance_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """The list has a limited distribution: authorities and the secretariat only."""
+    if user.is_international or _national_reader(user):
+        return queryset
+    return queryset.none()
+
+
+@visibility_rule(Invocation)
+def invocations_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """Invocations, requirements and reply rules are published for every exporter."""
+    return queryset
+
+
+@visibility_rule(LegitimateRequirement)
+def requirements_visible_to(queryset: QuerySet, user) -> QuerySet:
+    return queryset
+
+
+@visibility_rule(ImportingCountryPolicy)
+def policies_visible_to(queryset: QuerySet, user) -> QuerySet:
+    return queryset
+
+
+# --- notifications ----------------------------------------------------------------------------
+
+
+def _with_contents(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related(
+        "exporting_country", "importing_country", "exporting_authority"
+    ).prefetch_related(
+        Prefetch("transits", queryset=NotificationTransit.objects.order_by("sequence")),
+        Prefetch(
+            "lines",
+            queryset=NotificationLine.objects.select_related("substance", "surveillance_chemical"),
+        ),
+    )
+
+
+def _status_filter(queryset: QuerySet, status: str) -> QuerySet:
+    today = timezone.localdate()
+    if status == Status.OVERDUE:
+        return queryset.filter(status__in=AWAITING_ANSWER, reply_deadline__lt=today)
+    if status in AWAITING_ANSWER:
+        return queryset.filter(status=status).exclude(reply_deadline__lt=today)
+    return queryset.filter(status=status)
+
+
+def notification_list(
+    *,
+    user,
+    direction: str | None = None,
+    status: str | None = None,
+    country: str | None = None,
+    substance_id: int | None = None,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+    search: str | None = None,
+) -> QuerySet:
+    """`direction`: outgoing (exported by the user's country), incoming, transit."""
+    queryset = visible(Notification, user)
+    code = user.country_id
+    if direction == "outgoing":
+        queryset = queryset.filter(exporting_country_id=code)
+    elif direction == "incoming":
+        queryset = queryset.filter(importing_country_id=code)
+    elif direction == "transit":
+        queryset = queryset.filter(
+            Exists(NotificationTransit.objects.filter(notification=OuterRef("pk"), country_id=code))
+        )
+    if status:
+        queryset = _status_filter(queryset, status)
+    if country:
+        country = country.upper()
+        queryset = queryset.filter(
+            Q(exporting_country_id=country) | Q(importing_country_id=country)
+        )
+    if substance_id:
+        queryset = queryset.filter(
+            Exists(
+                NotificationLine.objects.filter(
+                    notification=OuterRef("pk"), substance_id=substance_id
+                )
+            )
+        )
+    if since:
+        queryset = queryset.filter(created_at__date__gte=since)
+    if until:
+        queryset = queryset.filter(created_at__date__lte=until)
+    if search:
+        named = NotificationParty.objects.filter(
+            notification=OuterRef("pk"), reported_name__icontains=search
+        )
+        queryset = queryset.filter(
+            Q(reference__icontains=search) | Q(invoice_number=search) | Exists(named)
+        )
+    return _with_contents(queryset).order_by("-created_at", "-pk")
+
+
+def inbox(*, user) -> QuerySet:
+    """Notifications awaiting the user's country's answer, the nearest deadline first."""
+    if user.country_id is None:
+        return Notification.objects.none()
+    return _with_contents(
+        visible(Notification, user).filter(
+            importing_country_id=user.country_id, status__in=AWAITING_ANSWER
+        )
+    ).order_by("reply_deadline", "pk")
+
+
+def notification_get(*, user, notification_id: int) -> Notification:
+    return get_visible_or_404(
+        _with_contents(Notification.objects.all()).prefetch_related(
+            Prefetch(
+                "parties", queryset=NotificationParty.objects.select_related("party__country")
+            ),
+            "messages__organisation",
+            "messages__author",
+            "findings",
+        ),
+        user,
+        pk=notification_id,
+    )
+
+
+def allowed_actions(*, user, notification: Notification) -> set[str]:
+    """What the user may do now, for the page's buttons (the services check again)."""
+    organisation = user.organisation
+    if (
+        organisation is None
+        or organisation.kind not in services.AUTHORITY_KINDS
+        or user.role == "viewer"
+    ):
+        return set()
+    actions = set()
+    status = notification.status
+    if organisation.country_id == notification.exporting_country_id:
+        if status == Status.DRAFT:
+            actions |= {"edit", "submit"}
+        if services.may_ship(notification):
+            actions.add("ship")
+        if status in AWAITING_ANSWER:
+            actions.add("withdraw")
+        if status in (Status.CLEARED, Status.OBJECTED):
+            actions.add("cancel")
+    if organisation.country_id == notification.importing_country_id:
+        if status == Status.SUBMITTED:
+            actions.add("acknowledge")
+        if status in AWAITING_ANSWER:
+            actions.add("answer")
+    if organisation.country_id in (
+        notification.exporting_country_id,
+        notification.importing_country_id,
+    ):
+        if status != Status.DRAFT:
+            actions.add("message")
+        if status == Status.SHIPPED:
+            actions.add("outcome")
+    return actions
+
+
+def findings(*, user, notification: Notification) -> list[dict]:
+    """The findings as sentences, with links to the records behind them that the user may
+    see (the others are counted, not named)."""
+    from drugcontrol.incidents.models import Incident
+
+    rows = []
+    items = list(notification.findings.all())
+    incident_ids = {i for f in items for i in f.facts.get("incidents", [])}
+    notification_ids = {i for f in items for i in f.facts.get("notifications", [])}
+    incidents = dict(
+        visible(Incident, user).filter(pk__in=incident_ids).values_list("pk", "reference")
+    )
+    notifications = dict(
+        visible(Notification, user).filter(pk__in=notification_ids).values_list("pk", "reference")
+    )
+    for finding in items:
+        rows.append(
+            {
+                "rule": finding.rule,
+                "severity": finding.severity,
+                "severity_label": finding.get_severity_display(),
+                "text": risk.describe(finding.rule, finding.facts),
+                "incidents": [
+                    (pk, incidents[pk])
+                    for pk in finding.facts.get("incidents", [])
+                    if pk in incidents
+                ],
+                "notifications": [
+                    (pk, notifications[pk])
+                    for pk in finding.facts.get("notifications", [])
+                    if pk in notifications
+                ],
+            }
+        )
+    return rows
+
+
+def notification_timeline(*, user, notification: Notification, limit: int = 100):
+    """The notification's history: every step of the exchange is seen by whoever sees the
+    notification (it is the shared record of who did what when)."""
+    return list(
+        AuditEvent.objects.filter(
+            object_type=services.RECORD_TYPE, object_id=str(notification.pk)
+        ).order_by("sequence")[:limit]
+    )
+
+
+# --- reference ------------------------------------------------------------------------------
+
+
+def invocation_list(*, user, country: str | None = None) -> QuerySet:
+    queryset = visible(Invocation, user).select_related("country", "substance")
+    if country:
+        queryset = queryset.filter(country_id=country.upper())
+    return queryset.order_by("country_id", "scope", "pk")
+
+
+def policy_list(*, user) -> QuerySet:
+    return visible(ImportingCountryPolicy, user).select_related("country").order_by("country_id")
+
+
+def requirement_list(
+    *, user, country: str | None = None, substance_id: int | None = None, year: int | None = None
+) -> QuerySet:
+    queryset = visible(LegitimateRequirement, user).select_related("country", "substance")
+    if country:
+        queryset = queryset.filter(country_id=country.upper())
+    if substance_id:
+        queryset = queryset.filter(substance_id=substance_id)
+    if year:
+        queryset = queryset.filter(year=year)
+    return queryset.order_by("country_id", "substance__name_en", "form", "-year")
+
+
+def requirement_get(*, user, requirement_id: int) -> LegitimateRequirement:
+    return get_visible_or_404(
+        LegitimateRequirement.objects.select_related("country", "substance").prefetch_related(
+            "revisions"
+        ),
+        user,
+        pk=requirement_id,
+    )
+
+
+def surveillance_list(*, user) -> QuerySet:
+    return visible(SurveillanceChemical, user).select_related("substance").order_by("name")
+
+
+def suspicious_order_list(*, user) -> QuerySet:
+    return (
+        visible(SuspiciousOrder, user)
+        .select_related("reporting_organisation", "substance", "customer_country")
+        .order_by("-received_on", "-pk")
+    )
+
+
+def suspicious_order_get(*, user, order_id: int) -> SuspiciousOrder:
+    return get_visible_or_404(
+        SuspiciousOrder.objects.select_related(
+            "reporting_organisation", "substance", "customer_country", "customer_party"
+        ),
+        user,
+        pk=order_id,
+    )
+
+
+# --- response statistics ----------------------------------------------------------------------
+
+
+def may_see_statistics(user) -> bool:
+    return user.is_international or _national_reader(user)
+
+
+def _median_hours(queryset: QuerySet) -> dict[str, float]:
+    """Median response time per importing country: in the database on PostgreSQL, over the
+    sorted values elsewhere."""
+    answered = queryset.filter(response_hours__isnull=False)
+    if connection.vendor == "postgresql":
+        inner = answered.values("importing_country_id", "response_hours").query
+        inner_sql, inner_params = inner.sql_with_params()
+        # The subquery is the ORM's own SQL; its parameters stay bound.
+        sql = (
+            "SELECT importing_country_id, "  # noqa: S608
+            "percentile_cont(0.5) WITHIN GROUP (ORDER BY response_hours) "
+            f"FROM ({inner_sql}) AS answered GROUP BY importing_country_id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, inner_params)
+            return {country: float(value) for country, value in cursor.fetchall()}
+    values: dict[str, list[int]] = {}
+    for country, hours in answered.values_list("importing_country_id", "response_hours"):
+        values.setdefault(country, []).append(hours)
+    return {country: float(statistics.median(hours)) for country, hours in values.items()}
+
+
+def response_statistics(
+    *,
+    user,
+    since: datetime.date,
+    until: datetime.date,
+    importing_country: str | None = None,
+    today: datetime.date | None = None,
+) -> list[dict]:
+    """Per importing country, of the notifications submitted in [since, until]: how many
+    were received, the share answered, the median days to answer, the share objected, how
+    many were answered late and how many are overdue now. Figures about behaviour, not
+    contents: every authority sees them for every country."""
+    if not may_see_statistics(user):
+        return []
+    today = today or timezone.localdate()
+    start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
+    end = timezone.make_aware(datetime.datetime.combine(until, datetime.time.max))
+    queryset = Notification.objects.filter(submitted_at__range=(start, end))
+    if importing_country:
+        queryset = queryset.filter(importing_country_id=importing_country.upper())
+    rows = queryset.values("importing_country_id").annotate(
+        received=Count("pk"),
+        answered=Count("pk", filter=Q(answered_at__isnull=False)),
+        objected=Count("pk", filter=Q(status=Status.OBJECTED) | Q(objection_ground__gt="")),
+        late=Count("pk", filter=Q(answered_late=True)),
+        overdue=Count("pk", filter=Q(status__in=AWAITING_ANSWER, reply_deadline__lt=today)),
+    )
+    medians = _median_hours(queryset)
+    result = []
+    for row in rows:
+        code = row["importing_country_id"]
+        received, answered = row["received"], row["answered"]
+        median = medians.get(code)
+        result.append(
+            {
+                "country": code,
+                "received": received,
+                "answered": answered,
+                "answered_share": answered / received if received else 0.0,
+                "median_days": round(median / 24, 1) if median is not None else None,
+                "objected": row["objected"],
+                "objected_share": row["objected"] / answered if answered else 0.0,
+                "answered_late": row["late"],
+                "overdue": row["overdue"],
+            }
+        )
+    result.sort(key=lambda r: (-r["received"], r["country"]))
+    return result

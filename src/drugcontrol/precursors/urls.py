@@ -1,0 +1,23 @@
+from django.urls import path
+
+from drugcontrol.precursors import views
+
+app_name = "precursors"
+
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("new/", views.notification_form, name="create"),
+    path("import/", views.notification_import, name="import"),
+    path("statistics/", views.statistics, name="statistics"),
+    path("invocations/", views.invocations, name="invocations"),
+    path("requirements/", views.requirements, name="requirements"),
+    path("surveillance/", views.surveillance, name="surveillance"),
+    path("orders/", views.order_list, name="orders"),
+    path("orders/new/", views.order_create, name="order_create"),
+    path("orders/<int:order_id>/", views.order_detail, name="order"),
+    path("<int:notification_id>/", views.notification_detail, name="detail"),
+    path("<int:notification_id>/edit/", views.notification_form, name="edit"),
+    path("<int:notification_id>/action/", views.notification_action, name="action"),
+    path("<int:notification_id>/messages/", views.message_post, name="message"),
+]

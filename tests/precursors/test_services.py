@@ -1,0 +1,706 @@
+import datetime
+import decimal
+from unittest import mock
+
+import pytest
+from django.utils import timezone
+
+from drugcontrol.core.errors import Conflict, PermissionDenied, ValidationFailed
+from drugcontrol.core.models import Alert, AuditEvent, Country
+from drugcontrol.core.visibility import visible
+from drugcontrol.entities import services as entity_services
+from drugcontrol.entities.models import Party
+from drugcontrol.incidents import services as incident_services
+from drugcontrol.precursors import selectors, services
+from drugcontrol.precursors.models import Notification, Status
+from drugcontrol.substances.selectors import find_by_name
+
+from .conftest import draft, future, notification_raw, submitted
+
+pytestmark = pytest.mark.django_db
+
+
+def actions(notification):
+    return list(
+        AuditEvent.objects.filter(object_id=str(notification.pk), object_type=services.RECORD_TYPE)
+        .order_by("sequence")
+        .values_list("action", flat=True)
+    )
+
+
+def test_a_full_exchange_ends_in_an_objection_the_exporter_sees(people):
+    notification = draft(people["exporter"])
+    assert notification.status == Status.DRAFT
+    assert notification.reference.startswith(f"PEN-CHN-{timezone.localdate().year}-")
+    # A draft stays in the exporting country.
+    assert not visible(Notification, people["importer"]).filter(pk=notification.pk).exists()
+
+    notification = services.notification_submit(
+        actor=people["exporter"], notification=notification, expected_version=1
+    )
+    assert notification.status == Status.SUBMITTED
+    assert notification.reply_deadline == timezone.localdate() + datetime.timedelta(days=15)
+    assert notification.importing_authority == people["importer"].organisation
+    assert Alert.objects.filter(
+        recipient=people["importer_focal"], kind="notification_received"
+    ).exists()
+    assert Alert.objects.filter(recipient=people["transit"], kind="notification_transit").exists()
+    assert not Alert.objects.filter(recipient=people["third"]).exists()
+
+    notification = services.notification_acknowledge(
+        actor=people["importer"], notification=notification
+    )
+    notification = services.notification_answer(
+        actor=people["importer"],
+        notification=notification,
+        decision="object",
+        ground="unknown_importer",
+        detail="No licence on file for this importer.",
+    )
+    assert notification.status == Status.OBJECTED
+    assert notification.response_hours == 0
+    assert notification.answered_late is False
+
+    seen_by_exporter = selectors.notification_get(
+        user=people["exporter"], notification_id=notification.pk
+    )
+    assert seen_by_exporter.get_effective_status_display() == "Objected"
+    assert seen_by_exporter.objection_detail == "No licence on file for this importer."
+    assert Alert.objects.filter(
+        recipient=people["exporter_focal"], kind="notification_answered"
+    ).exists()
+    assert actions(notification) == [
+        "precursors.notification_created",
+        "precursors.notification_submitted",
+        "precursors.notification_acknowledged",
+        "precursors.notification_objected",
+    ]
+    # Transit reads, cannot act; a third country sees nothing.
+    transit_view = selectors.notification_get(
+        user=people["transit"], notification_id=notification.pk
+    )
+    assert selectors.allowed_actions(user=people["transit"], notification=transit_view) == set()
+    assert not visible(Notification, people["third"]).filter(pk=notification.pk).exists()
+    assert not visible(Notification, people["operator"]).exists()
+
+
+def test_two_officers_answering_at_once_give_one_answer_and_one_conflict(people):
+    notification = submitted(people["exporter"])
+    version = notification.version
+    first = services.notification_answer(
+        actor=people["importer"],
+        notification=notification,
+        decision="clear",
+        expected_version=version,
+    )
+    with pytest.raises(Conflict):
+        services.notification_answer(
+            actor=people["importer_2"],
+            notification=notification,
+            decision="object",
+            ground="other",
+            detail="late doubts",
+            expected_version=version,
+        )
+    with pytest.raises(Conflict):  # without a version, the answered status still refuses
+        services.notification_answer(
+            actor=people["importer_2"],
+            notification=notification,
+            decision="object",
+            ground="no_licence",
+        )
+    first.refresh_from_db()
+    assert first.status == Status.CLEARED
+    assert actions(first).count("precursors.notification_cleared") == 1
+    assert "precursors.notification_objected" not in actions(first)
+
+
+def test_transit_and_exporter_cannot_answer_and_the_importer_cannot_submit(people):
+    notification = submitted(people["exporter"])
+    for actor in (people["transit"], people["exporter"], people["third"]):
+        with pytest.raises(PermissionDenied):
+            services.notification_answer(actor=actor, notification=notification, decision="clear")
+    with pytest.raises(PermissionDenied):
+        services.message_post(actor=people["transit"], notification=notification, body="hello")
+    other = draft(people["exporter"])
+    with pytest.raises(PermissionDenied):
+        services.notification_submit(actor=people["importer"], notification=other)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        (
+            {"lines": [{"substance": "unobtainium", "quantity": "1", "unit": "kg"}]},
+            "lines.0.substance",
+        ),
+        (
+            {"lines": [{"substance": "Ephedrine", "quantity": "0", "unit": "kg"}]},
+            "lines.0.quantity",
+        ),
+        (
+            {"lines": [{"substance": "Ephedrine", "quantity": "-4", "unit": "kg"}]},
+            "lines.0.quantity",
+        ),
+        (
+            {"lines": [{"substance": "Caffeine", "quantity": "4", "unit": "kg"}]},
+            "lines.0.substance",
+        ),
+        (
+            {"lines": [{"substance": "Hydrochloric acid", "quantity": "4", "unit": "l"}]},
+            "lines.0.density",
+        ),
+        ({"importing_country": "CHN"}, "importing_country"),
+        ({"importing_country": "XYZ"}, "importing_country"),
+        ({"transit_countries": ["AUS"]}, "transit_countries.0"),
+        ({"expected_dispatch": "31/12/2026"}, "expected_dispatch"),
+        ({"parties": [{"role": "importer", "name": ""}]}, "parties.0.name"),
+    ],
+)
+def test_bad_input_names_the_field(people, overrides, field):
+    with pytest.raises(ValidationFailed) as caught:
+        draft(people["exporter"], **overrides)
+    assert field in caught.value.details
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        (
+            {"expected_dispatch": (datetime.date.today() - datetime.timedelta(days=1)).isoformat()},
+            "expected_dispatch",
+        ),
+        ({"point_of_entry": ""}, "point_of_entry"),
+        ({"lines": []}, "lines"),
+        ({"parties": "exporter only"}, "parties.importer"),
+    ],
+)
+def test_submission_requires_what_article_12_10_a_asks_for(people, overrides, field):
+    if overrides.get("parties") == "exporter only":
+        overrides = {"parties": notification_raw()["parties"][:1]}
+    notification = draft(people["exporter"], **overrides)
+    with pytest.raises(ValidationFailed) as caught:
+        services.notification_submit(actor=people["exporter"], notification=notification)
+    assert field in caught.value.details
+    notification.refresh_from_db()
+    assert notification.status == Status.DRAFT
+
+
+def test_an_importer_without_address_cannot_be_submitted(people):
+    parties = notification_raw()["parties"]
+    parties[1] = {**parties[1], "address": ""}
+    notification = draft(people["exporter"], parties=parties)
+    with pytest.raises(ValidationFailed) as caught:
+        services.notification_submit(actor=people["exporter"], notification=notification)
+    assert "parties.importer.address" in caught.value.details
+
+
+def test_quantities_are_converted_to_kilograms_of_the_pure_substance(people):
+    notification = draft(
+        people["exporter"],
+        lines=[
+            {"substance": "Acetic anhydride", "quantity": "1000", "unit": "l"},
+            {
+                "substance": "Pseudoephedrine",
+                "quantity": "200",
+                "unit": "kg",
+                "is_preparation": True,
+                "concentration": "12.5",
+            },
+            {"substance": "Ephedrine", "quantity": "500", "unit": "g"},
+            {"substance": "Toluene", "quantity": "2", "unit": "l", "density": "0.9"},
+        ],
+    )
+    kilograms = [line.quantity_kg for line in notification.lines.all()]
+    assert kilograms == [
+        decimal.Decimal("1080.000"),
+        decimal.Decimal("25.000"),
+        decimal.Decimal("0.500"),
+        decimal.Decimal("1.800"),
+    ]
+
+
+def test_going_over_the_legitimate_requirement_is_a_finding(people, intl_admin):
+    ephedrine = find_by_name("Ephedrine")
+    year = datetime.date.fromisoformat(future()).year
+    services.requirement_set(
+        actor=people["importer"],
+        country=Country.objects.get(iso3="AUS"),
+        substance=ephedrine,
+        year=year,
+        quantity_kg="100",
+    )
+    first = submitted(
+        people["exporter"],
+        lines=[{"substance_id": ephedrine.pk, "quantity": "85", "unit": "kg"}],
+    )
+    assert "requirement_exceeded" not in {f.rule for f in first.findings.all()}
+    assert "requirement_nearly_used" in {f.rule for f in first.findings.all()}
+    second = submitted(
+        people["exporter"],
+        lines=[
+            {"substance_id": ephedrine.pk, "quantity": "30", "unit": "kg"},
+            {"substance": "Pseudoephedrine", "quantity": "5", "unit": "kg"},
+        ],
+    )
+    found = {f.rule: f for f in second.findings.all()}
+    exceeded = found["requirement_exceeded"]
+    assert exceeded.severity == 4
+    assert exceeded.facts["earlier_kg"] == "85.000"
+    assert exceeded.facts["total_kg"] == "115.000"
+    assert "requirement_missing" in found  # none on file for pseudoephedrine
+    assert second.highest_severity == 4
+    text = selectors.findings(user=people["importer"], notification=second)[0]["text"]
+    assert "115" in text and "100" in text
+    # An objected notification no longer counts against the requirement.
+    services.notification_answer(
+        actor=people["importer"], notification=first, decision="object", ground="no_requirement"
+    )
+    third = submitted(
+        people["exporter"], lines=[{"substance_id": ephedrine.pk, "quantity": "80", "unit": "kg"}]
+    )
+    facts = {f.rule: f.facts for f in third.findings.all()}
+    assert facts["requirement_exceeded"]["earlier_kg"] == "30.000"
+
+
+def test_a_consignee_named_in_another_countrys_seizure_is_a_finding(people, make_user):
+    police = make_user(country="DEU", kind="law_enforcement", role="officer")
+    data = incident_services.validate_incident(
+        {
+            "kind": "seizure",
+            "occurred_on": (datetime.date.today() - datetime.timedelta(days=20)).isoformat(),
+            "countries": [{"country": "DEU", "role": "seizure"}],
+            "substances": [
+                {"substance_id": find_by_name("Ephedrine").pk, "quantity": "3", "unit": "kg"}
+            ],
+            "parties": [
+                {
+                    "role": "consignee",
+                    "name": "Guangzhou Tianhe Huagong Youxian Gongsi",
+                    "country": "AUS",
+                }
+            ],
+        },
+        visible_parties=visible(Party, police),
+    )
+    seizure = incident_services.incident_create(actor=police, data=data)
+    parties = notification_raw()["parties"] + [
+        {
+            "role": "consignee",
+            "name": "广州天河化工有限公司",
+            "country": "AUS",
+            "address": "Unit 4, 88 Dock Road, Melbourne",
+        }
+    ]
+    notification = submitted(people["exporter"], parties=parties)
+    found = {f.rule: f for f in notification.findings.all()}
+    flagged = found["party_flagged"]
+    assert flagged.facts["role"] == "consignee"
+    assert flagged.facts["incidents"] == [seizure.pk]
+    assert "consignee_differs" in found
+    rows = selectors.findings(user=people["importer"], notification=notification)
+    flagged_row = next(row for row in rows if row["rule"] == "party_flagged")
+    assert "广州天河化工有限公司" in flagged_row["text"]
+    # Neither the exporter nor the importer was involved in the seizure: it is counted for
+    # them, not named.
+    assert flagged_row["incidents"] == []
+
+
+def test_transit_through_a_country_with_recent_incidents_is_a_finding(people, make_user):
+    police = make_user(country="SGP", kind="law_enforcement", role="officer")
+    data = incident_services.validate_incident(
+        {
+            "kind": "seizure",
+            "occurred_on": (datetime.date.today() - datetime.timedelta(days=40)).isoformat(),
+            "countries": [{"country": "SGP", "role": "transit"}],
+            "substances": [{"substance_id": find_by_name("Ephedrine").pk}],
+        },
+        visible_parties=visible(Party, police),
+    )
+    incident_services.incident_create(actor=police, data=data)
+    notification = submitted(people["exporter"])
+    facts = {f.rule: f.facts for f in notification.findings.all()}
+    assert facts["transit_incidents"] == {"country": "SGP", "count": 1}
+    quiet = submitted(people["exporter"], transit_countries=["JPN"])
+    assert "transit_incidents" not in {f.rule for f in quiet.findings.all()}
+
+
+def test_first_notification_and_unusual_quantity_for_an_importer(people):
+    first = submitted(people["exporter"])
+    assert "first_for_importer" in {f.rule for f in first.findings.all()}
+    for _ in range(3):
+        submitted(people["exporter"])
+    big = submitted(
+        people["exporter"],
+        lines=[{"substance": "Ephedrine", "quantity": "500", "unit": "kg"}],
+    )
+    facts = {f.rule: f.facts for f in big.findings.all()}
+    assert facts["quantity_unusual"]["basis"] == "importer"
+    assert facts["quantity_unusual"]["median_kg"] == "25.000"
+    assert "first_for_importer" not in facts
+
+
+def test_no_answer_last_time_is_a_finding_where_the_importer_invoked(people):
+    aus = Country.objects.get(iso3="AUS")
+    services.invocation_add(
+        actor=people["importer"], country=aus, scope="table_i", since=datetime.date(2010, 1, 1)
+    )
+    earlier = submitted(people["exporter"])
+    Notification.objects.filter(pk=earlier.pk).update(
+        reply_deadline=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    later = submitted(people["exporter"])
+    facts = {f.rule: f.facts for f in later.findings.all()}
+    assert facts["unanswered_last_time"]["reference"] == earlier.reference
+
+
+def at(moment: datetime.datetime):
+    return mock.patch("django.utils.timezone.now", return_value=moment)
+
+
+def moment(day: str, hour: int = 9) -> datetime.datetime:
+    return timezone.make_aware(
+        datetime.datetime.combine(datetime.date.fromisoformat(day), datetime.time(hour))
+    )
+
+
+def test_overdue_and_response_statistics_on_a_hand_checked_fixture(people, make_user):
+    """Australia (15 days) receives four notifications on 2 March 2026 (deadline 17 March):
+    one cleared after 2 days, one objected after 10, one cleared after 20 (late), one never
+    answered. New Zealand (30 days) receives one on 20 March, unanswered. On 1 April:
+    Australia received 4, answered 3 (0.75), median 10 days, objected 1 of 3 answered, one
+    answered late, one overdue; New Zealand received 1, answered none, none overdue yet."""
+    nzl_officer = make_user(country="NZL", role="officer")
+    services.policy_set(
+        actor=nzl_officer,
+        country=Country.objects.get(iso3="NZL"),
+        reply_days=30,
+        explicit_clearance=True,
+    )
+    exporter, importer = people["exporter"], people["importer"]
+    with at(moment("2026-03-02")):
+        to_aus = [
+            submitted(exporter, expected_dispatch="2026-04-30", transit_countries=[])
+            for _ in range(4)
+        ]
+    with at(moment("2026-03-04")):
+        services.notification_answer(actor=importer, notification=to_aus[0], decision="clear")
+    with at(moment("2026-03-12")):
+        services.notification_answer(
+            actor=importer, notification=to_aus[1], decision="object", ground="no_licence"
+        )
+    with at(moment("2026-03-22")):
+        services.notification_answer(actor=importer, notification=to_aus[2], decision="clear")
+    with at(moment("2026-03-20")):
+        to_nzl = submitted(
+            exporter,
+            importing_country="NZL",
+            expected_dispatch="2026-05-30",
+            transit_countries=[],
+        )
+    with at(moment("2026-04-01")):
+        for item in (*to_aus, to_nzl):
+            item.refresh_from_db()
+        assert [n.effective_status for n in to_aus] == [
+            "cleared",
+            "objected",
+            "cleared",
+            "overdue",
+        ]
+        assert to_aus[3].reply_deadline == datetime.date(2026, 3, 17)
+        assert to_nzl.reply_deadline == datetime.date(2026, 4, 19)
+        assert to_nzl.effective_status == "submitted"
+        overdue = selectors.notification_list(user=importer, status="overdue")
+        assert [n.pk for n in overdue] == [to_aus[3].pk]
+        # Silence past the deadline lets the exporter ship where clearance is not required,
+        # never where it is.
+        assert services.may_ship(to_aus[3]) is True
+        assert services.may_ship(to_nzl, today=datetime.date(2026, 4, 20)) is False
+        rows = selectors.response_statistics(
+            user=people["third"], since=datetime.date(2026, 3, 1), until=datetime.date(2026, 3, 31)
+        )
+    assert rows == [
+        {
+            "country": "AUS",
+            "received": 4,
+            "answered": 3,
+            "answered_share": 0.75,
+            "median_days": 10.0,
+            "objected": 1,
+            "objected_share": 1 / 3,
+            "answered_late": 1,
+            "overdue": 1,
+        },
+        {
+            "country": "NZL",
+            "received": 1,
+            "answered": 0,
+            "answered_share": 0.0,
+            "median_days": None,
+            "objected": 0,
+            "objected_share": 0.0,
+            "answered_late": 0,
+            "overdue": 0,
+        },
+    ]
+    assert (
+        selectors.response_statistics(
+            user=people["operator"],
+            since=datetime.date(2026, 3, 1),
+            until=datetime.date(2026, 3, 31),
+        )
+        == []
+    )
+
+
+def test_ship_withdraw_cancel_and_outcome(people):
+    cleared = submitted(people["exporter"])
+    services.notification_answer(actor=people["importer"], notification=cleared, decision="clear")
+    with pytest.raises(Conflict):
+        services.notification_close(
+            actor=people["exporter"], notification=cleared, action="withdraw"
+        )
+    shipped = services.notification_ship(actor=people["exporter"], notification=cleared)
+    assert shipped.status == Status.SHIPPED
+    with pytest.raises(PermissionDenied):
+        services.notification_record_outcome(
+            actor=people["transit"], notification=shipped, outcome="arrived"
+        )
+    done = services.notification_record_outcome(
+        actor=people["importer"], notification=shipped, outcome="stopped"
+    )
+    assert done.outcome == "stopped"
+    waiting = submitted(people["exporter"])
+    with pytest.raises(Conflict):  # not cleared and the deadline has not passed
+        services.notification_ship(actor=people["exporter"], notification=waiting)
+    withdrawn = services.notification_close(
+        actor=people["exporter"], notification=waiting, action="withdraw"
+    )
+    assert withdrawn.status == Status.WITHDRAWN
+    objected = submitted(people["exporter"])
+    services.notification_answer(
+        actor=people["importer"],
+        notification=objected,
+        decision="object",
+        ground="other",
+        detail="see message",
+    )
+    cancelled = services.notification_close(
+        actor=people["exporter"], notification=objected, action="cancel"
+    )
+    assert cancelled.status == Status.CANCELLED
+
+
+def test_an_objection_needs_a_ground(people):
+    notification = submitted(people["exporter"])
+    with pytest.raises(ValidationFailed) as caught:
+        services.notification_answer(
+            actor=people["importer"], notification=notification, decision="object"
+        )
+    assert "ground" in caught.value.details
+    with pytest.raises(ValidationFailed) as caught:
+        services.notification_answer(
+            actor=people["importer"],
+            notification=notification,
+            decision="object",
+            ground="other",
+        )
+    assert "detail" in caught.value.details
+
+
+def test_messages_between_the_two_authorities(people):
+    notification = submitted(people["exporter"])
+    services.message_post(
+        actor=people["importer"],
+        notification=notification,
+        body="Please send the import licence number.",
+    )
+    assert Alert.objects.filter(
+        recipient=people["exporter_focal"], kind="notification_message"
+    ).exists()
+    with pytest.raises(ValidationFailed):
+        services.message_post(actor=people["exporter"], notification=notification, body=" ")
+    with pytest.raises(Conflict):
+        services.message_post(
+            actor=people["exporter"], notification=draft(people["exporter"]), body="too early"
+        )
+
+
+def test_a_draft_can_be_changed_until_it_is_submitted(people):
+    notification = draft(people["exporter"])
+    data = services.validate_notification(
+        notification_raw(importing_country="NZL", transit_countries=[]),
+        exporting_country_id="CHN",
+    )
+    changed = services.notification_update(
+        actor=people["exporter"], notification=notification, data=data, expected_version=1
+    )
+    assert changed.importing_country_id == "NZL" and changed.version == 2
+    assert changed.lines.get().importing_country_id == "NZL"
+    with pytest.raises(Conflict):
+        services.notification_update(
+            actor=people["exporter"], notification=changed, data=data, expected_version=1
+        )
+    services.notification_submit(actor=people["exporter"], notification=changed)
+    with pytest.raises(Conflict):
+        services.notification_update(
+            actor=people["exporter"], notification=changed, data=data, expected_version=None
+        )
+
+
+def test_requirements_keep_their_history_and_belong_to_their_country(people, intl_admin):
+    aus = Country.objects.get(iso3="AUS")
+    ephedrine = find_by_name("Ephedrine")
+    first = services.requirement_set(
+        actor=people["importer"],
+        country=aus,
+        substance=ephedrine,
+        year=2027,
+        quantity_kg="100",
+        updated_on=datetime.date(2026, 10, 1),
+    )
+    second = services.requirement_set(
+        actor=intl_admin,
+        country=aus,
+        substance=ephedrine,
+        year=2027,
+        quantity_kg="120.5",
+        updated_on=datetime.date(2026, 11, 1),
+        expected_version=first.version,
+    )
+    assert second.pk == first.pk and second.quantity_kg == decimal.Decimal("120.5")
+    assert [r.quantity_kg for r in second.revisions.all()] == [
+        decimal.Decimal("100"),
+        decimal.Decimal("120.5"),
+    ]
+    with pytest.raises(PermissionDenied):
+        services.requirement_set(
+            actor=people["exporter"],
+            country=aus,
+            substance=ephedrine,
+            year=2027,
+            quantity_kg="1",
+        )
+    with pytest.raises(ValidationFailed) as caught:
+        services.requirement_set(
+            actor=people["importer"],
+            country=aus,
+            substance=ephedrine,
+            year=2027,
+            quantity_kg="-1",
+        )
+    assert "quantity_kg" in caught.value.details
+
+
+def test_invocations_and_reply_terms(people):
+    aus = Country.objects.get(iso3="AUS")
+    services.invocation_add(
+        actor=people["importer"],
+        country=aus,
+        scope="substance",
+        substance=find_by_name("Acetic anhydride"),
+        since=datetime.date(2001, 6, 1),
+    )
+    with pytest.raises(Conflict):
+        services.invocation_add(
+            actor=people["importer"],
+            country=aus,
+            scope="substance",
+            substance=find_by_name("Acetic anhydride"),
+            since=datetime.date(2001, 6, 1),
+        )
+    with pytest.raises(ValidationFailed):
+        services.invocation_add(
+            actor=people["importer"],
+            country=aus,
+            scope="substance",
+            substance=find_by_name("Caffeine"),
+            since=datetime.date(2001, 6, 1),
+        )
+    services.policy_set(
+        actor=people["importer"], country=aus, reply_days=21, explicit_clearance=True
+    )
+    assert services.reply_terms("AUS") == (21, True)
+    notification = submitted(people["exporter"])
+    assert notification.reply_deadline == timezone.localdate() + datetime.timedelta(days=21)
+    assert notification.explicit_clearance is True
+
+
+def test_surveillance_list_loads_all_or_nothing_and_serves_light_notifications(people, intl_admin):
+    bad = "name,cas,hs_code,notes\nSodium cyanide,143-33-9,,\n,64-19-7,,\nX,123-45-6,,\n"
+    with pytest.raises(ValidationFailed) as caught:
+        services.surveillance_load(actor=intl_admin, text=bad, edition="2026")
+    assert set(caught.value.details) == {"line 3", "line 4"}
+    assert selectors.surveillance_list(user=intl_admin).count() == 0
+    good = "name,cas,hs_code,notes\nBenzaldehyde,100-52-7,2912.21,\nNitroethane,79-24-3,,\n"
+    assert services.surveillance_load(actor=intl_admin, text=good, edition="2026")["loaded"] == 2
+    with pytest.raises(PermissionDenied):
+        services.surveillance_load(actor=people["importer"], text=good, edition="2026")
+    assert selectors.surveillance_list(user=people["operator"]).count() == 0
+    light = draft(
+        people["exporter"],
+        kind="light",
+        lines=[{"substance": "Nitroethane", "quantity": "200", "unit": "kg"}],
+    )
+    assert light.reference.startswith("VN-CHN-")
+    assert light.lines.get().surveillance_chemical.name == "Nitroethane"
+    with pytest.raises(ValidationFailed):  # a Table I substance is not a light notification
+        draft(
+            people["exporter"],
+            kind="light",
+            lines=[{"substance": "Ephedrine", "quantity": "1", "unit": "kg"}],
+        )
+
+
+def test_a_suspicious_order_becomes_an_incident(people):
+    order = services.suspicious_order_report(
+        actor=people["operator"],
+        raw={
+            "received_on": datetime.date.today().isoformat(),
+            "chemical": "Pseudoephedrine",
+            "quantity": "300",
+            "unit": "kg",
+            "customer_name": "Pacific Rim Trading Ltd",
+            "customer_country": "MEX",
+            "reasons": "Paid in cash, no end-use statement, asked for unlabelled drums.",
+        },
+    )
+    assert order.substance == find_by_name("Pseudoephedrine")
+    assert Alert.objects.filter(
+        recipient=people["exporter_focal"], kind="suspicious_order"
+    ).exists()
+    assert [o.pk for o in selectors.suspicious_order_list(user=people["exporter"])] == [order.pk]
+    assert not selectors.suspicious_order_list(user=people["importer"]).exists()
+    with pytest.raises(PermissionDenied):
+        services.suspicious_order_review(actor=people["operator"], order=order, decision="incident")
+    reviewed = services.suspicious_order_review(
+        actor=people["exporter"], order=order, decision="incident", expected_version=1
+    )
+    assert reviewed.status == "incident"
+    from drugcontrol.incidents.models import Incident
+
+    incident = Incident.objects.get(pk=reviewed.incident_id)
+    assert incident.kind == "suspicious_order"
+    assert incident.parties.get().party_id == order.customer_party_id
+    with pytest.raises(Conflict):
+        services.suspicious_order_review(
+            actor=people["exporter"], order=reviewed, decision="dismiss"
+        )
+    with pytest.raises(ValidationFailed) as caught:
+        services.suspicious_order_report(actor=people["operator"], raw={"quantity": "-1"})
+    assert {"received_on", "chemical", "quantity", "customer_name", "reasons"} <= set(
+        caught.value.details
+    )
+
+
+def test_parties_are_correlated_with_other_records_once_submitted(people):
+    entity_services.party_create(
+        actor=people["third"],
+        data=entity_services.validate_party(
+            kind="company", name="Southern Cross Pharma Pty. Ltd.", country_code="AUS"
+        ),
+    )
+    notification = submitted(people["exporter"])
+    importer = notification.parties.get(role="importer").party
+    assert visible(Party, people["importer"]).filter(pk=importer.pk).exists()
+    assert visible(Party, people["transit"]).filter(pk=importer.pk).exists()
