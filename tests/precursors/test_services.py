@@ -704,3 +704,19 @@ def test_parties_are_correlated_with_other_records_once_submitted(people):
     importer = notification.parties.get(role="importer").party
     assert visible(Party, people["importer"]).filter(pk=importer.pk).exists()
     assert visible(Party, people["transit"]).filter(pk=importer.pk).exists()
+
+
+def test_steps_dated_from_history_show_their_own_time_on_the_timeline(people):
+    then = moment("2025-06-02", hour=10)
+    data = services.validate_notification(
+        notification_raw(expected_dispatch="2025-07-01"), exporting_country_id="CHN"
+    )
+    notification = services.notification_create(actor=people["exporter"], data=data, at=then)
+    notification = services.notification_submit(
+        actor=people["exporter"], notification=notification, at=then
+    )
+    assert notification.submitted_at == then
+    assert notification.reply_deadline == datetime.date(2025, 6, 17)
+    timeline = selectors.notification_timeline(user=people["importer"], notification=notification)
+    assert [event.when for event in timeline] == [then, then]
+    assert all(event.occurred_at > then for event in timeline)  # recorded now

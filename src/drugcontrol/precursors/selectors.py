@@ -266,11 +266,17 @@ def findings(*, user, notification: Notification) -> list[dict]:
 def notification_timeline(*, user, notification: Notification, limit: int = 100):
     """The notification's history: every step of the exchange is seen by whoever sees the
     notification (it is the shared record of who did what when)."""
-    return list(
+    events = list(
         AuditEvent.objects.filter(
             object_type=services.RECORD_TYPE, object_id=str(notification.pk)
         ).order_by("sequence")[:limit]
     )
+    for event in events:
+        # When the step happened; for records imported from history that is not when the
+        # event was recorded.
+        stated = (event.after or {}).get("at")
+        event.when = datetime.datetime.fromisoformat(stated) if stated else event.occurred_at
+    return events
 
 
 # --- reference ------------------------------------------------------------------------------

@@ -401,6 +401,12 @@ def _save(notification: Notification, *, now=None, **changes) -> Notification:
     return notification
 
 
+def _dated(after: dict, at) -> dict:
+    """An event's record of when the step happened, where that is not when it was recorded
+    (a notification imported from history)."""
+    return {**after, "at": at.isoformat()} if at else after
+
+
 def _url(notification: Notification) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("precursors:detail", args=[notification.pk])
 
@@ -505,7 +511,9 @@ def notification_create(*, actor, data: NotificationInput, at=None) -> Notificat
             actor=actor,
             action="precursors.notification_created",
             obj=notification,
-            after={**snapshot(notification, NOTIFICATION_FIELDS), **_contents_snapshot(data)},
+            after=_dated(
+                {**snapshot(notification, NOTIFICATION_FIELDS), **_contents_snapshot(data)}, at
+            ),
         )
         return notification
 
@@ -630,12 +638,15 @@ def notification_submit(
             actor=actor,
             action="precursors.notification_submitted",
             obj=current,
-            after={
-                "status": current.status,
-                "reply_deadline": current.reply_deadline.isoformat(),
-                "explicit_clearance": explicit,
-                "findings": [f"{f.rule}:{f.severity}" for f in findings],
-            },
+            after=_dated(
+                {
+                    "status": current.status,
+                    "reply_deadline": current.reply_deadline.isoformat(),
+                    "explicit_clearance": explicit,
+                    "findings": [f"{f.rule}:{f.severity}" for f in findings],
+                },
+                at,
+            ),
         )
     return current
 
@@ -686,7 +697,7 @@ def notification_acknowledge(
             actor=actor,
             action="precursors.notification_acknowledged",
             obj=current,
-            after={"status": current.status},
+            after=_dated({"status": current.status}, at),
         )
     return current
 
@@ -748,11 +759,14 @@ def notification_answer(
             if decision == "clear"
             else "precursors.notification_objected",
             obj=current,
-            after={
-                "status": current.status,
-                "objection_ground": current.objection_ground,
-                "response_hours": current.response_hours,
-            },
+            after=_dated(
+                {
+                    "status": current.status,
+                    "objection_ground": current.objection_ground,
+                    "response_hours": current.response_hours,
+                },
+                at,
+            ),
         )
     return current
 
@@ -791,7 +805,7 @@ def notification_ship(
             actor=actor,
             action="precursors.notification_shipped",
             obj=current,
-            after={"status": current.status},
+            after=_dated({"status": current.status}, at),
         )
     return current
 
@@ -828,7 +842,7 @@ def notification_close(
             actor=actor,
             action=f"precursors.notification_{target}",
             obj=current,
-            after={"status": current.status},
+            after=_dated({"status": current.status}, at),
         )
     return current
 
@@ -861,7 +875,7 @@ def notification_record_outcome(
             action="precursors.outcome_recorded",
             obj=current,
             before={"outcome": before},
-            after={"outcome": outcome},
+            after=_dated({"outcome": outcome}, at),
         )
     return current
 

@@ -194,6 +194,7 @@ def _initial(notification) -> dict:
         data |= {
             f"party-{role}": f"{item.party.name} [#{item.party_id}]",
             f"party-{role}-address": item.address,
+            f"party-{role}-country": item.party.country_id or "",
         }
         if role == "other":
             data["party-other-role"] = item.role
