@@ -179,135 +179,127 @@ def seed_incidents(world: World, rng: random.Random) -> None:
 
 
 def seed_history(world: World, rng: random.Random, count: int) -> None:
-    """Historical notifications in bulk, with the rows the services would have written
-    (lines, operators, transit countries, party links), statuses and answer times."""
+    """Historical notifications written with COPY, with the rows the services would have
+    written (lines, operators, transit countries, party links), statuses and answer times."""
     from django.db import connection
     from django.utils import timezone
 
     from drugcontrol.core.models import Organisation
-    from drugcontrol.entities.models import PartyLink
-    from drugcontrol.precursors.models import (
-        Notification,
-        NotificationLine,
-        NotificationParty,
-        NotificationTransit,
-    )
+    from drugcontrol.precursors.models import Notification
 
-    authorities = {
-        o.country_id: o for o in Organisation.objects.filter(country_id__in=world.countries)
-    }
+    authorities = dict(
+        Organisation.objects.filter(country_id__in=world.countries).values_list("country_id", "pk")
+    )
+    officers = {code: user.pk for code, user in world.officers.items()}
     now = timezone.now()
     exporter_countries = list(world.exporters)
     importer_countries = list(world.importers)
     # A few big importing countries receive most notifications, as in real trade.
     weights = [1 / (rank + 1) ** 0.9 for rank in range(len(importer_countries))]
-    substances = list(world.substances.values())
+    substance_ids = [s.pk for s in world.substances.values()]
     statuses = (
         ["shipped"] * 80 + ["cleared"] * 5 + ["objected"] * 3 + ["withdrawn"] * 2
         + ["cancelled"] * 1 + ["submitted"] * 3 + ["acknowledged"] * 2 + ["overdue"] * 4
     )  # fmt: skip
+    outcomes = ["arrived"] * 97 + ["seized", "stopped", "stopped"]
+    first_id = (Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    notification_columns = (
+        "id, reference, kind, status, invoice_number, transport_mode, point_of_exit, "
+        "point_of_entry, expected_dispatch, remarks, submitted_at, reply_deadline, "
+        "explicit_clearance, acknowledged_at, answered_at, response_hours, answered_late, "
+        "objection_ground, objection_detail, closed_at, outcome, outcome_at, highest_severity, "
+        "created_at, updated_at, version, created_by_id, exporting_authority_id, "
+        "exporting_country_id, importing_authority_id, importing_country_id"
+    )
+    line_columns = (
+        "is_preparation, concentration, quantity, unit, density, quantity_kg, hs_code, "
+        "description, year, importing_country_id, notification_id, substance_id"
+    )
+    party_columns = "role, reported_name, address, notification_id, party_id"
+    link_columns = (
+        "record_type, record_id, role, reported_name, audience, created_at, country_id, "
+        "organisation_id, party_id"
+    )
+    raw = connection.connection
+    with connection.cursor():
+        pass  # opens the connection
     made = 0
     while made < count:
-        size = min(BATCH, count - made)
-        notifications, details = [], []
+        size = min(BATCH * 20, count - made)
+        notifications, lines, parties, transits, links = [], [], [], [], []
         for number in range(made, made + size):
+            pk = first_id + number
             importing = rng.choices(importer_countries, weights)[0]
-            exporting = rng.choice([c for c in exporter_countries if c != importing])
+            exporting = rng.choice(exporter_countries)
+            if exporting == importing:
+                exporting = exporter_countries[(exporter_countries.index(exporting) + 1) % 30]
             status = rng.choice(statuses)
             recent = status in ("submitted", "acknowledged")
             age = rng.uniform(0, 14) if recent else rng.uniform(20, 365 * YEARS)
             submitted = now - datetime.timedelta(days=age)
             deadline = timezone.localdate(submitted) + datetime.timedelta(days=15)
-            answered = None
+            dispatch = timezone.localdate(submitted) + datetime.timedelta(days=30)
+            answered = hours = late = None
             if status not in ("submitted", "acknowledged", "overdue", "withdrawn"):
                 answered = submitted + datetime.timedelta(hours=rng.expovariate(1 / 72))
+                hours = int((answered - submitted).total_seconds() // 3600)
+                late = timezone.localdate(answered) > deadline
+            outcome = rng.choice(outcomes) if status == "shipped" else ""
             notifications.append(
-                Notification(
-                    reference=f"PEN-{exporting}-H-{number:08d}",
-                    status="submitted" if status == "overdue" else status,
-                    exporting_country_id=exporting,
-                    exporting_authority=authorities[exporting],
-                    importing_country_id=importing,
-                    importing_authority=authorities[importing],
-                    point_of_entry="main seaport",
-                    expected_dispatch=timezone.localdate(submitted) + datetime.timedelta(days=30),
-                    submitted_at=submitted,
-                    reply_deadline=deadline,
-                    answered_at=answered,
-                    response_hours=int((answered - submitted).total_seconds() // 3600)
-                    if answered
-                    else None,
-                    answered_late=(timezone.localdate(answered) > deadline) if answered else None,
-                    objection_ground="no_licence" if status == "objected" else "",
-                    outcome=rng.choice(["arrived"] * 97 + ["seized", "stopped", "stopped"])
-                    if status == "shipped"
-                    else "",
-                    created_by=world.officers[exporting],
-                    created_at=submitted,
-                    updated_at=answered or submitted,
-                )
-            )
-            details.append(
                 (
-                    rng.choice(substances),
-                    rng.choice(world.importers[importing]),
-                    rng.choice(world.exporters[exporting]),
-                    rng.choice(world.countries) if rng.random() < 0.2 else None,
+                    pk, f"PEN-{exporting}-H-{number:08d}", "scheduled",
+                    "submitted" if status == "overdue" else status, "", "", "",
+                    "main seaport", dispatch, "", submitted, deadline, False, None, answered,
+                    hours, late, "no_licence" if status == "objected" else "", "", None,
+                    outcome, None, 0, submitted, answered or submitted, 1, officers[exporting],
+                    authorities[exporting], exporting, authorities[importing], importing,
                 )
-            )
-        Notification.objects.bulk_create(notifications, batch_size=BATCH)
-        lines, parties, transits, links = [], [], [], []
-        for notification, (substance, importer, exporter, transit) in zip(
-            notifications, details, strict=True
-        ):
+            )  # fmt: skip
             quantity = round(rng.lognormvariate(4, 1.2), 3)
             lines.append(
-                NotificationLine(
-                    notification=notification,
-                    substance=substance,
-                    quantity=quantity,
-                    unit="kg",
-                    quantity_kg=quantity,
-                    importing_country_id=notification.importing_country_id,
-                    year=notification.expected_dispatch.year,
+                (
+                    False, 100, quantity, "kg", None, quantity, "", "", dispatch.year,
+                    importing, pk, rng.choice(substance_ids),
                 )
-            )
-            for role, (party_id, name) in (("importer", importer), ("exporter", exporter)):
-                parties.append(
-                    NotificationParty(
-                        notification=notification,
-                        party_id=party_id,
-                        role=role,
-                        reported_name=name,
-                        address="on file",
-                    )
-                )
-                links.append(
-                    PartyLink(
-                        party_id=party_id,
-                        record_type="precursors.notification",
-                        record_id=str(notification.pk),
-                        role=role,
-                        reported_name=name,
-                        organisation=notification.exporting_authority,
-                        country_id=notification.exporting_country_id,
-                        audience="countries_involved",
-                        created_at=notification.created_at,
-                    )
-                )
-            if transit and transit not in (
-                notification.exporting_country_id,
-                notification.importing_country_id,
+            )  # fmt: skip
+            for role, (party_id, name) in (
+                ("importer", rng.choice(world.importers[importing])),
+                ("exporter", rng.choice(world.exporters[exporting])),
             ):
-                transits.append(NotificationTransit(notification=notification, country_id=transit))
-        NotificationLine.objects.bulk_create(lines, batch_size=BATCH)
-        NotificationParty.objects.bulk_create(parties, batch_size=BATCH)
-        NotificationTransit.objects.bulk_create(transits, batch_size=BATCH)
-        PartyLink.objects.bulk_create(links, batch_size=BATCH)
+                parties.append((role, name, "on file", pk, party_id))
+                links.append(
+                    (
+                        "precursors.notification", str(pk), role, name, "countries_involved",
+                        submitted, exporting, authorities[exporting], party_id,
+                    )
+                )  # fmt: skip
+            if rng.random() < 0.2:
+                transit = rng.choice(world.countries)
+                if transit not in (exporting, importing):
+                    transits.append((0, transit, pk))
+        with raw.cursor() as cursor:
+            for table, columns, rows in (
+                ("precursors_notification", notification_columns, notifications),
+                ("precursors_notificationline", line_columns, lines),
+                ("precursors_notificationparty", party_columns, parties),
+                (
+                    "precursors_notificationtransit",
+                    "sequence, country_id, notification_id",
+                    transits,
+                ),
+                ("entities_partylink", link_columns, links),
+            ):
+                with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+        raw.commit()
         made += size
-        if made % 100_000 == 0 or made == count:
-            print(f"  {made:,} notifications", flush=True)
+        print(f"  {made:,} notifications", flush=True)
     with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('precursors_notification', 'id'), "
+            "(SELECT max(id) FROM precursors_notification))"
+        )
         cursor.execute("ANALYZE")
 
 

@@ -24,6 +24,7 @@ ACTION_LABELS = {
     "token.created": _("API token created"),
     "token.revoked": _("API token revoked"),
     "reference.countries_loaded": _("Country reference data loaded"),
+    "import.queued": _("File queued for import"),
 }
 
 PROJECT_APP_PREFIX = "drugcontrol."

@@ -260,3 +260,40 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ImportState(models.TextChoices):
+    QUEUED = "queued", _("Waiting for the background worker")
+    CHECKING = "checking", _("Checking the rows")
+    SAVING = "saving", _("Saving")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Nothing was imported")
+
+
+class ImportJob(models.Model):
+    """A file being imported in the background: its progress for the page that watches
+    it, then the result or the row-by-row report. The file is dropped once finished."""
+
+    kind = models.CharField(max_length=50)
+    file_name = models.CharField(max_length=200)
+    content = models.BinaryField()
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=12, choices=ImportState.choices, default="queued")
+    total = models.PositiveIntegerField(default=0)
+    checked = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict)
+    result = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.file_name}"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.checked / self.total) if self.total else 0

@@ -3,7 +3,15 @@
 from django.db.models import CharField, Count, Q, QuerySet
 from django.db.models.functions import Cast
 
-from drugcontrol.core.models import Alert, ApiToken, AuditEvent, Country, Organisation, User
+from drugcontrol.core.models import (
+    Alert,
+    ApiToken,
+    AuditEvent,
+    Country,
+    ImportJob,
+    Organisation,
+    User,
+)
 from drugcontrol.core.visibility import (
     audited_kinds,
     get_visible_or_404,
@@ -206,3 +214,13 @@ def alert_list(*, user, unread: bool | None = None) -> QuerySet:
 
 def alert_get(*, user, alert_id: int) -> Alert:
     return get_visible_or_404(Alert, user, pk=alert_id)
+
+
+@visibility_rule(ImportJob)
+def import_jobs_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """An import is followed by whoever uploaded the file."""
+    return queryset.filter(actor_id=user.pk)
+
+
+def import_job_get(*, user, job_id: int, kind: str) -> ImportJob:
+    return get_visible_or_404(ImportJob.objects.defer("content"), user, pk=job_id, kind=kind)

@@ -144,7 +144,10 @@ def _column(field: str) -> str:
     return field
 
 
-def notifications_import(*, actor, name: str, content: bytes) -> dict:
+def notifications_import(*, actor, name: str, content: bytes, progress=None) -> dict:
+    """Check every row, then save everything in one transaction, or nothing. `progress`
+    (checked, total, state) is told how far the check has come."""
+    progress = progress or (lambda checked, total, state="checking": None)
     is_json = name.lower().endswith(".json")
     entries = _from_json(content) if is_json else _from_table(name, content)
     if len(entries) > MAX_NOTIFICATIONS:
@@ -153,20 +156,34 @@ def notifications_import(*, actor, name: str, content: bytes) -> dict:
         )
     parties = visible(Party, actor)
     report: dict[str, dict] = {}
+    checked = []
+    progress(0, len(entries))
+    for index, (numbers, raw) in enumerate(entries, start=1):
+        where = (
+            _("item %(number)s") % {"number": numbers[0]}
+            if is_json
+            else ", ".join(_where(n) for n in numbers)
+        )
+        try:
+            data = services.validate_notification(
+                raw, exporting_country_id=actor.country_id, visible_parties=parties
+            )
+            checked.append((where, data, bool(raw.get("submit"))))
+        except ValidationFailed as error:
+            report[where] = {
+                _column(field): [str(m) for m in messages]
+                for field, messages in error.details.items()
+            }
+        progress(index, len(entries))
+    if report:
+        raise ValidationFailed(report, message=_("The file has errors; nothing was imported."))
+    progress(len(entries), len(entries), "saving")
     created = []
     with transaction.atomic():
-        for numbers, raw in entries:
-            where = (
-                _("item %(number)s") % {"number": numbers[0]}
-                if is_json
-                else ", ".join(_where(n) for n in numbers)
-            )
+        for where, data, submit in checked:
             try:
-                data = services.validate_notification(
-                    raw, exporting_country_id=actor.country_id, visible_parties=parties
-                )
                 notification = services.notification_create(actor=actor, data=data)
-                if raw.get("submit"):
+                if submit:
                     notification = services.notification_submit(
                         actor=actor, notification=notification
                     )
@@ -178,7 +195,7 @@ def notifications_import(*, actor, name: str, content: bytes) -> dict:
                 }
             except ServiceError as error:
                 report[where] = {"": [str(error.message)]}
-                if not isinstance(error, ValidationFailed) and error.status == 403:
+                if error.status == 403:
                     break  # the same refusal would repeat on every row
         if report:
             transaction.set_rollback(True)
@@ -198,7 +215,7 @@ def notifications_import(*, actor, name: str, content: bytes) -> dict:
     return {
         "imported": len(created),
         "submitted": sum(1 for n in created if n.status != "draft"),
-        "references": [n.reference for n in created],
+        "references": [n.reference for n in created][:200],
     }
 
 

@@ -341,6 +341,16 @@ def suspicious_order_get(*, user, order_id: int) -> SuspiciousOrder:
 # --- response statistics ----------------------------------------------------------------------
 
 
+def may_import(user) -> bool:
+    organisation = user.organisation
+    return (
+        organisation is not None
+        and organisation.kind in services.AUTHORITY_KINDS
+        and organisation.country_id is not None
+        and user.role != "viewer"
+    )
+
+
 def may_see_statistics(user) -> bool:
     return user.is_international or _national_reader(user)
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("new/", views.notification_form, name="create"),
     path("import/", views.notification_import, name="import"),
+    path("import/<int:job_id>/", views.import_job, name="import_job"),
     path("statistics/", views.statistics, name="statistics"),
     path("invocations/", views.invocations, name="invocations"),
     path("requirements/", views.requirements, name="requirements"),

@@ -15,10 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from drugcontrol.core import imports as core_imports
+from drugcontrol.core import selectors as core_selectors
 from drugcontrol.core.charts import bar_chart
-from drugcontrol.core.errors import ServiceError, ValidationFailed
+from drugcontrol.core.errors import PermissionDenied, ServiceError, ValidationFailed
 from drugcontrol.core.models import Country
-from drugcontrol.core.tabular import import_report
 from drugcontrol.core.visibility import visible
 from drugcontrol.entities.models import Party
 from drugcontrol.precursors import imports, selectors, services
@@ -36,6 +37,7 @@ from drugcontrol.precursors.models import (
 from drugcontrol.substances.selectors import find_by_name
 
 LINE_ROWS = 3
+IMPORT_KIND = "precursors.notifications"
 PARTY_ROLES_ON_FORM = ("exporter", "importer", "consignee", "other")
 _PARTY_ID = re.compile(r"\[#(\d+)\]\s*$")
 
@@ -687,22 +689,36 @@ def order_detail(request, order_id: int):
 
 @login_required
 def notification_import(request):
-    report, result = None, None
-    if request.method == "POST" and request.FILES.get("file"):
-        upload = request.FILES["file"]
-        if upload.size > 10 * 1024 * 1024:
-            report = {"file": {"file": [_("The file is larger than 10 MB.")]}}
-        else:
-            try:
-                result = imports.notifications_import(
-                    actor=request.user, name=upload.name, content=upload.read()
+    """Upload: the file is imported in the background and its page shows the progress."""
+    errors = {}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ValidationFailed({"file": [_("Choose a file.")]})
+            if upload.size > core_imports.MAX_BYTES:
+                raise ValidationFailed({"file": [_("The file is larger than 10 MB.")]})
+            if not selectors.may_import(request.user):
+                raise PermissionDenied(
+                    _("Only officers of a competent national authority handle notifications.")
                 )
-            except ServiceError as error:
-                report = import_report(error)
-    context = {
-        "report": report,
-        "result": result,
-        "columns": imports.COLUMNS,
-        "active_nav": "precursors",
-    }
-    return render(request, "precursors/import.html", context, status=422 if report else 200)
+            job = core_imports.import_start(
+                actor=request.user,
+                kind=IMPORT_KIND,
+                name=upload.name,
+                content=upload.read(),
+            )
+        except ServiceError as error:
+            errors = error.field_errors()
+        else:
+            return redirect("precursors:import_job", job.pk)
+    context = {"errors": errors, "columns": imports.COLUMNS, "active_nav": "precursors"}
+    return render(request, "precursors/import.html", context, status=422 if errors else 200)
+
+
+@login_required
+def import_job(request, job_id: int):
+    job = core_selectors.import_job_get(user=request.user, job_id=job_id, kind=IMPORT_KIND)
+    if request.GET.get("fragment"):
+        return render(request, "_import_progress.html", {"job": job})
+    return render(request, "precursors/import_job.html", {"job": job, "active_nav": "precursors"})

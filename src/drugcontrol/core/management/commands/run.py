@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -15,15 +18,30 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--no-demo", action="store_true", help="do not load demo data")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not start the background worker (e-mailed alerts wait in the queue)",
+        )
 
-    def handle(self, *args, port, host, no_demo, **options):
+    def handle(self, *args, port, host, no_demo, no_worker, **options):
         refuse_to_start_if_insecure()
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("load_reference", stdout=self.stdout)
         if not no_demo:
             call_command("load_demo", stdout=self.stdout)
+        # The background worker (e-mailed alerts) runs beside the server on this machine.
+        worker = None
+        if not no_worker:
+            worker = subprocess.Popen([sys.executable, "-m", "drugcontrol.cli", "worker"])
+            self.stdout.write(f"Background worker started (pid {worker.pid}).")
         self.stdout.write(
             self.style.SUCCESS(f"\nServing on http://{host}:{port}/  (Ctrl+C stops)\n")
         )
-        call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+        try:
+            call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=10)

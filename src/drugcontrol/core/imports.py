@@ -1,0 +1,94 @@
+"""Imports that run in the background: the page uploads the file and watches the job; the
+worker checks every row (showing its progress), then saves everything in one transaction
+or nothing, with a report naming each bad row and column."""
+
+import logging
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from drugcontrol.core.audit import record_event
+from drugcontrol.core.errors import ValidationFailed
+from drugcontrol.core.models import ImportJob, ImportState
+from drugcontrol.core.tabular import import_report
+
+logger = logging.getLogger(__name__)
+MAX_BYTES = 10 * 1024 * 1024
+# kind -> function(actor=, name=, content=, progress=) returning a result dict, raising
+# ValidationFailed with the report; apps register theirs in AppConfig.ready().
+IMPORTERS: dict[str, Callable] = {}
+PROGRESS_EVERY = 10  # rows between two progress writes
+
+
+def register_importer(kind: str, function: Callable) -> None:
+    IMPORTERS[kind] = function
+
+
+def import_start(*, actor, kind: str, name: str, content: bytes) -> ImportJob:
+    """Queue a file for import; the background worker runs it."""
+    from drugcontrol.core.tasks import run_import
+
+    if kind not in IMPORTERS:
+        raise ValidationFailed({"kind": [_("Unknown import.")]})
+    if not content:
+        raise ValidationFailed({"file": [_("The file is empty.")]})
+    if len(content) > MAX_BYTES:
+        raise ValidationFailed({"file": [_("The file is larger than 10 MB.")]})
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            kind=kind, file_name=(name or "")[:200], content=content, actor=actor
+        )
+        record_event(
+            actor=actor,
+            action="import.queued",
+            obj=job,
+            after={"kind": kind, "file": job.file_name, "bytes": len(content)},
+        )
+        transaction.on_commit(lambda: run_import.enqueue(job_id=job.pk))
+    return job
+
+
+def _progress(job_id: int):
+    def report(checked: int, total: int, state: str = ImportState.CHECKING) -> None:
+        if state != ImportState.CHECKING or checked in (0, total) or checked % PROGRESS_EVERY == 0:
+            ImportJob.objects.filter(pk=job_id).update(state=state, checked=checked, total=total)
+
+    return report
+
+
+def import_run(job_id: int) -> ImportJob:
+    """Run one queued import (called by the worker), in the uploader's language."""
+    job = ImportJob.objects.select_related("actor__organisation").get(pk=job_id)
+    if job.state not in (ImportState.QUEUED, ImportState.CHECKING):
+        return job  # already run
+    language = job.actor.preferred_language or translation.get_language()
+    with translation.override(language):
+        try:
+            result = IMPORTERS[job.kind](
+                actor=job.actor,
+                name=job.file_name,
+                content=bytes(job.content),
+                progress=_progress(job.pk),
+            )
+        except ValidationFailed as error:
+            state, report, result = ImportState.FAILED, _plain(import_report(error)), {}
+        except Exception:  # the report must say something whatever went wrong
+            logger.exception("import %s failed", job.pk)
+            state, result = ImportState.FAILED, {}
+            report = {_("file"): {"": [_("The import stopped on an unexpected error.")]}}
+        else:
+            state, report = ImportState.DONE, {}
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=state, report=report, result=result, content=b"", finished_at=timezone.now()
+    )
+    job.refresh_from_db()
+    return job
+
+
+def _plain(report: dict) -> dict:
+    return {
+        str(where): {str(column): [str(m) for m in messages] for column, messages in rows.items()}
+        for where, rows in report.items()
+    }

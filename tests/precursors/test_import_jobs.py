@@ -1,0 +1,90 @@
+"""The notification import page queues the file; the background worker checks every row
+(the page shows how far it has come) and saves all or nothing."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+
+from drugcontrol.core.models import ImportJob
+from drugcontrol.precursors.models import Notification
+
+from ..conftest import signed_in
+from .conftest import future
+
+pytestmark = pytest.mark.django_db(transaction=True)
+HEADER = (
+    "importing_country,point_of_entry,expected_dispatch,substance,quantity,unit,exporter,"
+    "exporter_address,importer,importer_address,submit\n"
+)
+
+
+def run_worker():
+    call_command(
+        "db_worker", batch=True, queue_name="*", startup_delay=False, reload=False, verbosity=0
+    )
+
+
+def upload(client, text: str):
+    return client.post(
+        "/precursors/import/", {"file": SimpleUploadedFile("batch.csv", text.encode())}
+    )
+
+
+def test_a_good_file_is_imported_by_the_worker(people, registry):
+    client = signed_in(people["exporter"])
+    rows = "".join(
+        f"AUS,Melbourne,{future()},Ephedrine,{n},kg,Hengrui,Lianyungang,Southern Cross,"
+        f"Melbourne,yes\n"
+        for n in range(1, 13)
+    )
+    response = upload(client, HEADER + rows)
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/precursors/import/{job.pk}/"
+    waiting = client.get(f"/precursors/import/{job.pk}/")
+    assert b'data-state="queued"' in waiting.content and b"hx-trigger" in waiting.content
+    run_worker()
+    job.refresh_from_db()
+    assert job.state == "done" and job.checked == job.total == 12
+    assert job.result["imported"] == 12 and job.result["submitted"] == 12
+    assert bytes(job.content) == b""  # the file is not kept
+    assert Notification.objects.filter(status="submitted").count() == 12
+    fragment = client.get(f"/precursors/import/{job.pk}/?fragment=1")
+    assert b"12 notifications imported, 12 submitted." in fragment.content
+    assert b"hx-trigger" not in fragment.content  # finished: the page stops asking
+    # Another user does not see the job.
+    assert signed_in(people["importer"]).get(f"/precursors/import/{job.pk}/").status_code == 404
+
+
+def test_a_bad_file_imports_nothing_and_the_page_names_rows(people, registry):
+    client = signed_in(people["exporter"])
+    rows = (
+        f"AUS,Melbourne,{future()},Ephedrine,5,kg,Hengrui,Lianyungang,Southern Cross,Melb,no\n"
+        f"AUS,Melbourne,{future()},Unobtainium,5,kg,Hengrui,Lianyungang,Southern Cross,Melb,no\n"
+        f"CHN,Melbourne,{future()},Ephedrine,-1,kg,Hengrui,Lianyungang,Southern Cross,Melb,no\n"
+    )
+    upload(client, HEADER + rows)
+    run_worker()
+    job = ImportJob.objects.get()
+    assert job.state == "failed"
+    assert set(job.report) == {"row 3", "row 4"}
+    assert job.report["row 4"] == {
+        "importing_country": ["The importing country is the exporting country."],
+        "quantity": ["Must be greater than zero."],
+    }
+    assert Notification.objects.count() == 0
+    page = client.get(f"/precursors/import/{job.pk}/")
+    assert b'data-testid="import-report"' in page.content and b"row 3" in page.content
+
+
+def test_the_report_is_written_in_the_uploaders_language(people, make_user, registry):
+    officer = make_user(organisation=people["exporter"].organisation, preferred_language="zh-hans")
+    upload(signed_in(officer), HEADER + "AUS,,,Unobtainium,5,kg,,,,,\n")
+    run_worker()
+    job = ImportJob.objects.get()
+    assert list(job.report) == ["第2行"]
+
+
+def test_who_may_import(people, registry):
+    response = upload(signed_in(people["operator"]), HEADER)
+    assert response.status_code == 422 and not ImportJob.objects.exists()
+    assert upload(signed_in(people["exporter"]), "").status_code == 422
