@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from openpyxl import Workbook
 
 from drugcontrol.core.models import Alert
 from drugcontrol.core.testing import ScopeTarget, check_scope
@@ -231,67 +230,6 @@ def test_list_filters_and_map(scenario):
     assert 'data-testid="route-map"' in page
     assert '<td>CHN</td><td>NLD</td><td class="num">1</td>' in page.replace("\n", "")
     assert "CHN → NLD: 1" in page, "the leg is drawn on the map"
-
-
-CSV = (
-    "kind,date,distribution,transport_mode,substance,quantity,unit,purity,origin,departure,transit,"
-    "destination,seizure_country,exporter,exporter_country,consignee,consignee_country,concealment,description\n"
-    "seizure,2026-01-05,countries_involved,sea,Ephedrine,25,kg,,IND,IND,ARE;NLD,MEX,NLD,"
-    "Mumbai Fine Chem,IND,Guadalajara Quimica,MEX,drums,\n"
-    "stopped_shipment,2026-02-11,all,air,Acetone,100,l,,,CHN,,AUS,,,,,,,\n"
-)
-
-
-def test_import_csv_and_xlsx(scenario):
-    client = signed_in(scenario["a_officer"])
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    response = client.post(
-        "/incidents/import/", {"file": SimpleUploadedFile("batch.csv", CSV.encode())}
-    )
-    assert (
-        response.status_code == 200 and 'data-testid="import-result"' in response.content.decode()
-    )
-    assert Incident.objects.count() == 2
-    book = Workbook()
-    sheet = book.active
-    for line in CSV.splitlines():
-        sheet.append(line.split(","))
-    import io
-
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = client.post(
-        "/incidents/import/", {"file": SimpleUploadedFile("batch.xlsx", buffer.getvalue())}
-    )
-    assert response.status_code == 200 and Incident.objects.count() == 4
-
-
-def test_import_reports_every_bad_row_and_imports_nothing(scenario):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    bad = CSV + "explosion,2026-13-01,,,Nothingine,-4,kg,,QQQ,,,,,,,,,,\n"
-    client = signed_in(scenario["a_officer"])
-    response = client.post(
-        "/incidents/import/", {"file": SimpleUploadedFile("bad.csv", bad.encode())}
-    )
-    html = response.content.decode()
-    assert response.status_code == 422 and 'data-testid="import-report"' in html
-    assert "row 4" in html
-    for column in (
-        "kind",
-        "date",
-        "quantity",
-        "origin/departure/transit/destination/seizure_country",
-    ):
-        assert f"<td>{column}</td>" in html, column
-    assert not Incident.objects.exists()
-    empty = client.post("/incidents/import/", {"file": SimpleUploadedFile("e.csv", b"kind,date\n")})
-    assert empty.status_code == 422
-    broken = client.post(
-        "/incidents/import/", {"file": SimpleUploadedFile("x.xlsx", b"not a workbook")}
-    )
-    assert broken.status_code == 422
 
 
 def test_alert_inbox_page(scenario):

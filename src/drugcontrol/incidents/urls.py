@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.incident_list, name="list"),
     path("new/", views.incident_create, name="create"),
     path("import/", views.incident_import, name="import"),
+    path("import/<int:job_id>/", views.import_job, name="import_job"),
     path("map/", views.route_map, name="map"),
     path("suggest/substances/", views.suggest_substances, name="suggest_substances"),
     path("suggest/parties/", views.suggest_parties, name="suggest_parties"),

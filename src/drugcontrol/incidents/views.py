@@ -11,12 +11,13 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from drugcontrol.core import alerts as alert_services
+from drugcontrol.core import imports as core_imports
 from drugcontrol.core import selectors as core_selectors
 from drugcontrol.core.errors import ServiceError, ValidationFailed
-from drugcontrol.core.tabular import import_report
 from drugcontrol.core.visibility import visible
 from drugcontrol.entities.models import Audience, Party
 from drugcontrol.incidents import imports, maps, selectors, services
@@ -24,6 +25,7 @@ from drugcontrol.incidents.models import CountryRole, IncidentKind, PartyRole, T
 from drugcontrol.substances.selectors import find_by_name, substance_list
 
 COUNTRY_ROWS, SUBSTANCE_ROWS, PARTY_ROWS = 5, 3, 4
+IMPORT_KIND = "incidents.incidents"
 _PARTY_ID = re.compile(r"\[#(\d+)\]\s*$")
 
 
@@ -257,25 +259,39 @@ def route_map(request):
 
 @login_required
 def incident_import(request):
-    report, result = None, None
-    if request.method == "POST" and request.FILES.get("file"):
-        upload = request.FILES["file"]
-        if upload.size > 5 * 1024 * 1024:
-            report = {"file": {"file": [_("The file is larger than 5 MB.")]}}
+    """Upload: the file is imported in the background and its page shows the progress."""
+    errors = {}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise ValidationFailed({"file": [_("Choose a file.")]})
+            if upload.size > core_imports.MAX_BYTES:
+                raise ValidationFailed({"file": [_("The file is larger than 10 MB.")]})
+            job = core_imports.import_start(
+                actor=request.user, kind=IMPORT_KIND, name=upload.name, content=upload.read()
+            )
+        except ServiceError as error:
+            errors = error.field_errors()
         else:
-            try:
-                result = imports.incidents_import(
-                    actor=request.user, name=upload.name, content=upload.read()
-                )
-            except ServiceError as error:
-                report = import_report(error)
-    context = {
-        "report": report,
-        "result": result,
-        "columns": imports.COLUMNS,
-        "active_nav": "incidents",
-    }
-    return render(request, "incidents/incident_import.html", context, status=422 if report else 200)
+            return redirect("incidents:import_job", job.pk)
+    context = {"errors": errors, "columns": imports.COLUMNS, "active_nav": "incidents"}
+    return render(request, "incidents/incident_import.html", context, status=422 if errors else 200)
+
+
+@login_required
+def import_job(request, job_id: int):
+    job = core_selectors.import_job_get(user=request.user, job_id=job_id, kind=IMPORT_KIND)
+    context = {"job": job, "active_nav": "incidents"}
+    if job.state == "done":
+        count = job.result.get("imported", 0)
+        context["done_message"] = ngettext(
+            "%(count)s incident imported.", "%(count)s incidents imported.", count
+        ) % {"count": count}
+    fragment = request.GET.get("fragment")
+    return render(
+        request, "_import_progress.html" if fragment else "incidents/import_job.html", context
+    )
 
 
 @login_required

@@ -719,6 +719,12 @@ def notification_import(request):
 @login_required
 def import_job(request, job_id: int):
     job = core_selectors.import_job_get(user=request.user, job_id=job_id, kind=IMPORT_KIND)
-    if request.GET.get("fragment"):
-        return render(request, "_import_progress.html", {"job": job})
-    return render(request, "precursors/import_job.html", {"job": job, "active_nav": "precursors"})
+    context = {"job": job, "active_nav": "precursors"}
+    if job.state == "done":
+        context["done_message"] = _(
+            "%(imported)s notifications imported, %(submitted)s submitted."
+        ) % {"imported": job.result.get("imported", 0), "submitted": job.result.get("submitted", 0)}
+    fragment = request.GET.get("fragment")
+    return render(
+        request, "_import_progress.html" if fragment else "precursors/import_job.html", context
+    )
