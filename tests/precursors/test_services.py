@@ -15,6 +15,7 @@ from drugcontrol.precursors import selectors, services
 from drugcontrol.precursors.models import Notification, Status
 from drugcontrol.substances.selectors import find_by_name
 
+from ..conftest import signed_in
 from .conftest import draft, future, notification_raw, submitted
 
 pytestmark = pytest.mark.django_db
@@ -573,6 +574,8 @@ def test_requirements_keep_their_history_and_belong_to_their_country(people, int
         decimal.Decimal("100"),
         decimal.Decimal("120.5"),
     ]
+    page = signed_in(people["exporter"]).get(f"/precursors/requirements/{first.pk}/")
+    assert page.content.decode().count('data-testid="revision"') == 2
     with pytest.raises(PermissionDenied):
         services.requirement_set(
             actor=people["exporter"],

@@ -13,6 +13,7 @@ urlpatterns = [
     path("statistics/", views.statistics, name="statistics"),
     path("invocations/", views.invocations, name="invocations"),
     path("requirements/", views.requirements, name="requirements"),
+    path("requirements/<int:requirement_id>/", views.requirement_detail, name="requirement"),
     path("surveillance/", views.surveillance, name="surveillance"),
     path("orders/", views.order_list, name="orders"),
     path("orders/new/", views.order_create, name="order_create"),

@@ -591,6 +591,17 @@ def requirements(request):
 
 
 @login_required
+def requirement_detail(request, requirement_id: int):
+    """One requirement with every figure it has had."""
+    requirement = selectors.requirement_get(user=request.user, requirement_id=requirement_id)
+    return render(
+        request,
+        "precursors/requirement_detail.html",
+        {"requirement": requirement, "active_nav": "precursors"},
+    )
+
+
+@login_required
 def surveillance(request):
     errors = {}
     if not (request.user.is_international or selectors._national_reader(request.user)):
