@@ -215,7 +215,7 @@ def seed_history(world: World, rng: random.Random, count: int) -> None:
         "is_preparation, concentration, quantity, unit, density, quantity_kg, hs_code, "
         "description, year, importing_country_id, notification_id, substance_id"
     )
-    party_columns = "role, reported_name, address, notification_id, party_id"
+    party_columns = "role, reported_name, address, outcome, notification_id, party_id"
     link_columns = (
         "record_type, record_id, role, reported_name, audience, created_at, country_id, "
         "organisation_id, party_id"
@@ -266,7 +266,7 @@ def seed_history(world: World, rng: random.Random, count: int) -> None:
                 ("importer", rng.choice(world.importers[importing])),
                 ("exporter", rng.choice(world.exporters[exporting])),
             ):
-                parties.append((role, name, "on file", pk, party_id))
+                parties.append((role, name, "on file", outcome, pk, party_id))
                 links.append(
                     (
                         "precursors.notification", str(pk), role, name, "countries_involved",

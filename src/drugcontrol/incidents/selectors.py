@@ -218,3 +218,13 @@ def shared_incident_counts(*, country_codes, substance_ids, since) -> dict[str, 
     for country, _incident in rows:
         counts[country] = counts.get(country, 0) + 1
     return counts
+
+
+def incidents_naming_parties(*, party_ids) -> list[tuple[int, int]]:
+    """For other modules' risk rules: (party, incident) pairs for incidents that name any of
+    these parties. Identifiers only; showing an incident still goes through its rule."""
+    return list(
+        IncidentParty.objects.filter(party_id__in=list(party_ids)).values_list(
+            "party_id", "incident_id"
+        )
+    )

@@ -252,6 +252,14 @@ class Notification(models.Model):
             models.Index(fields=["exporting_country", "-created_at"]),
             models.Index(fields=["importing_country", "submitted_at"]),
             models.Index(fields=["status", "reply_deadline"]),
+            # The importing authority's inbox: walked in deadline order, counted from the
+            # index alone.
+            models.Index(
+                fields=["importing_country", "reply_deadline", "id"],
+                include=["exporting_country", "status"],
+                condition=models.Q(status__in=["submitted", "acknowledged"]),
+                name="notification_inbox",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -352,12 +360,22 @@ class NotificationParty(models.Model):
     role = models.CharField(max_length=12, choices=PartyRole.choices)
     reported_name = models.CharField(max_length=300)
     address = models.TextField(blank=True)
+    # The shipment's outcome, copied here so that "was this party in a stopped or seized
+    # shipment" is one small index.
+    outcome = models.CharField(max_length=12, blank=True)
 
     class Meta:
         verbose_name = _("operator on a notification")
         verbose_name_plural = _("operators on notifications")
         ordering = ["pk"]
-        indexes = [models.Index(fields=["party", "role"])]
+        indexes = [
+            models.Index(fields=["party", "role"]),
+            models.Index(
+                fields=["party"],
+                condition=models.Q(outcome__in=["seized", "stopped"]),
+                name="notification_party_stopped",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reported_name} ({self.role})"

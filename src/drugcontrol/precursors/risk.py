@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from drugcontrol.entities.models import Correlation, CorrelationStatus, PartyLink
+from drugcontrol.entities.models import Correlation, CorrelationStatus
 from drugcontrol.precursors.models import (
     COUNTING,
     Invocation,
@@ -30,13 +30,13 @@ from drugcontrol.precursors.models import (
 from drugcontrol.substances.models import Listing
 
 RECORD_TYPE = "precursors.notification"
-INCIDENT_RECORD = "incidents.incident"
 # Ephedrine, pseudoephedrine, P-2-P and 3,4-MDP-2-P: the substances whose annual legitimate
 # requirements governments are asked to publish (Commission resolution 49/3).
 REQUIREMENT_CAS = frozenset({"299-42-3", "90-82-4", "103-79-7", "4676-39-5"})
 NEARLY_USED = decimal.Decimal("0.8")
 UNUSUAL_FACTOR = 5
 INCIDENT_WINDOW_DAYS = 365
+LISTED = 20  # records a finding names (it counts them all)
 SAME_PARTY_SCORE = 95  # correlation score above which two parties are taken for one
 
 
@@ -202,15 +202,15 @@ def correlated_party(notification: Notification, today) -> list[Result]:
     items = list(notification.parties.all())
     alike = _alike({item.party_id for item in items})
     everyone = {other for scores in alike.values() for other in scores}
+    from drugcontrol.incidents.selectors import incidents_naming_parties
+
     incident_links: dict[int, set[int]] = {}
-    for party_id, record_id in PartyLink.objects.filter(
-        party_id__in=everyone, record_type=INCIDENT_RECORD
-    ).values_list("party_id", "record_id"):
-        incident_links.setdefault(party_id, set()).add(int(record_id))
+    for party_id, incident_id in incidents_naming_parties(party_ids=everyone):
+        incident_links.setdefault(party_id, set()).add(incident_id)
     stopped_links: dict[int, set[int]] = {}
     for party_id, notification_id in (
         NotificationParty.objects.filter(
-            party_id__in=everyone, notification__outcome__in=(Outcome.SEIZED, Outcome.STOPPED)
+            party_id__in=everyone, outcome__in=(Outcome.SEIZED, Outcome.STOPPED)
         )
         .exclude(notification=notification)
         .values_list("party_id", "notification_id")
@@ -235,8 +235,11 @@ def correlated_party(notification: Notification, today) -> list[Result]:
                     "role": item.role,
                     "name": item.reported_name,
                     "party": item.party_id,
-                    "incidents": sorted(incidents),
-                    "notifications": sorted(stopped),
+                    # The most recent records are named; all are counted.
+                    "incidents": sorted(incidents)[-LISTED:],
+                    "notifications": sorted(stopped)[-LISTED:],
+                    "incident_count": len(incidents),
+                    "notification_count": len(stopped),
                     "score": max([*incidents.values(), *stopped.values()]),
                 },
             )
@@ -442,7 +445,9 @@ def describe(rule: str, facts: dict) -> str:
         )
     if rule == "party_flagged":
         values["role_text"] = PartyRole(facts["role"]).label.lower()
-        values["incident_count"] = len(facts.get("incidents", []))
-        values["notification_count"] = len(facts.get("notifications", []))
+        values["incident_count"] = facts.get("incident_count", len(facts.get("incidents", [])))
+        values["notification_count"] = facts.get(
+            "notification_count", len(facts.get("notifications", []))
+        )
     template = sentences.get(rule)
     return template % values if template else rule

@@ -870,6 +870,7 @@ def notification_record_outcome(
         before = current.outcome
         now = at or timezone.now()
         current = _save(current, now=now, outcome=outcome, outcome_at=now)
+        current.parties.update(outcome=outcome)
         record_event(
             actor=actor,
             action="precursors.outcome_recorded",
