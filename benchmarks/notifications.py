@@ -305,6 +305,28 @@ def seed_history(world: World, rng: random.Random, count: int) -> None:
         cursor.execute("VACUUM ANALYZE")
 
 
+def reuse(world: World) -> None:
+    """The world a previous run seeded: its officers, and its parties in seeding order
+    (importers first, then exporters)."""
+    from drugcontrol.core.models import User
+    from drugcontrol.entities.models import Party
+    from drugcontrol.substances.selectors import find_by_name
+
+    officers = User.objects.filter(username__startswith="bench_").select_related("organisation")
+    world.officers = {user.organisation.country_id: user for user in officers}
+    world.countries = list(world.officers)
+    seeded = list(
+        Party.objects.order_by("pk").values_list("pk", "name", "country_id")[
+            : IMPORTER_PARTIES + EXPORTER_PARTIES
+        ]
+    )
+    world.importers, world.exporters = {}, {}
+    for index, (pk, name, country) in enumerate(seeded):
+        target = world.importers if index < IMPORTER_PARTIES else world.exporters
+        target.setdefault(country, []).append((pk, name))
+    world.substances = {name: find_by_name(name) for name in SUBSTANCES}
+
+
 def draft_input(world: World, rng: random.Random, exporting: str) -> dict:
     importing = rng.choice([c for c in world.importers if c != exporting])
     _pk, importer = rng.choice(world.importers[importing])
@@ -362,7 +384,7 @@ def measure_submits(world: World, rng: random.Random, count: int) -> dict:
         started = time.perf_counter()
         with transaction.atomic():
             plain = Notification.objects.create(
-                reference=f"PLAIN-{number:08d}",
+                reference=f"PLAIN-{os.getpid()}-{number:06d}",
                 status="submitted",
                 exporting_country_id=exporting,
                 exporting_authority=actor.organisation,
@@ -476,9 +498,17 @@ def main() -> int:
     parser.add_argument("--submits", type=int, default=300)
     parser.add_argument("--postgres-url", default=ADMIN_URL)
     parser.add_argument("--seed", type=int, default=2014)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure again on the database a previous run built (no seeding)",
+    )
     args = parser.parse_args()
 
-    os.environ["DATABASE_URL"] = fresh_database(args.postgres_url)
+    if args.reuse:
+        os.environ["DATABASE_URL"] = args.postgres_url.rsplit("/", 1)[0] + f"/{DATABASE}"
+    else:
+        os.environ["DATABASE_URL"] = fresh_database(args.postgres_url)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "drugcontrol.settings")
     os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
     sys.path.insert(0, str(PROJECT_DIR / "src"))
@@ -490,7 +520,7 @@ def main() -> int:
     rng = random.Random(args.seed)
     world = World()
     timings = {}
-    for label, step in (
+    steps = (
         ("reference data and authorities", lambda: seed_reference(world, rng)),
         ("parties (entities service)", lambda: seed_parties(world, rng)),
         ("legitimate requirements", lambda: seed_requirements(world, rng)),
@@ -499,13 +529,20 @@ def main() -> int:
             f"{args.notifications:,} historical notifications (bulk)",
             lambda: seed_history(world, rng, args.notifications),
         ),
-    ):
+    )
+    if args.reuse:
+        steps = (("nothing (reusing the database)", lambda: reuse(world)),)
+    for label, step in steps:
         print(f"seeding {label} ...", flush=True)
         started = time.perf_counter()
         step()
         timings[label] = time.perf_counter() - started
         print(f"  {timings[label]:.1f} s", flush=True)
 
+    # As the project's WSGI entry point does in every server process.
+    from drugcontrol.core.process import warm_and_freeze
+
+    warm_and_freeze()
     print("measuring ...", flush=True)
     figures = {}
     figures |= measure_submits(world, rng, args.submits)

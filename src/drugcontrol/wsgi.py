@@ -10,3 +10,7 @@ application = get_wsgi_application()
 from drugcontrol.core.checks import refuse_to_start_if_insecure  # noqa: E402
 
 refuse_to_start_if_insecure()
+
+from drugcontrol.core.process import warm_and_freeze  # noqa: E402
+
+warm_and_freeze()

@@ -179,14 +179,13 @@ def unusual_quantity(notification: Notification, today) -> list[Result]:
     return results
 
 
-def _alike(party_ids, minimum: int = 0) -> dict[int, dict[int, int]]:
+def _alike(party_ids) -> dict[int, dict[int, int]]:
     """For each party: itself and the parties the matching engine correlates with it (not
-    rejected, score at least `minimum`), with the best score. One query for all."""
+    rejected), with the best score. One query for all."""
     alike = {party_id: {party_id: 100} for party_id in party_ids}
     correlations = (
         Correlation.objects.filter(Q(party_a_id__in=alike) | Q(party_b_id__in=alike))
         .exclude(status=CorrelationStatus.REJECTED)
-        .filter(score__gte=minimum)
         .values_list("party_a_id", "party_b_id", "score")
     )
     for a, b, score in correlations:
@@ -196,11 +195,18 @@ def _alike(party_ids, minimum: int = 0) -> dict[int, dict[int, int]]:
     return alike
 
 
+def _alike_of_parties(notification: Notification) -> dict[int, dict[int, int]]:
+    """`_alike` for the notification's parties, read once for all rules."""
+    if not hasattr(notification, "_alike_cache"):
+        notification._alike_cache = _alike({item.party_id for item in notification.parties.all()})
+    return notification._alike_cache
+
+
 def correlated_party(notification: Notification, today) -> list[Result]:
     """A party that is, or resembles, one named in an incident or in a notification whose
     shipment was stopped or seized."""
     items = list(notification.parties.all())
-    alike = _alike({item.party_id for item in items})
+    alike = _alike_of_parties(notification)
     everyone = {other for scores in alike.values() for other in scores}
     from drugcontrol.incidents.selectors import incidents_naming_parties
 
@@ -285,7 +291,11 @@ def first_for_importer(notification: Notification, today) -> list[Result]:
     importer = _importer(notification)
     if importer is None:
         return []
-    same = _alike([importer.party_id], minimum=SAME_PARTY_SCORE)[importer.party_id]
+    same = {
+        other
+        for other, score in _alike_of_parties(notification)[importer.party_id].items()
+        if score >= SAME_PARTY_SCORE
+    }
     earlier = (
         NotificationParty.objects.filter(party_id__in=same, role=PartyRole.IMPORTER)
         .exclude(notification=notification)
@@ -317,7 +327,7 @@ def unanswered_last_time(notification: Notification, today) -> list[Result]:
     """The importing country asked to be notified but left the exporter's previous
     notification unanswered past its deadline."""
     substances = [key[0] for key in _lines_by_substance(notification)]
-    if not substances or not invoked(notification.importing_country_id, substances):
+    if not substances:
         return []
     previous = (
         Notification.objects.filter(
@@ -335,7 +345,7 @@ def unanswered_last_time(notification: Notification, today) -> list[Result]:
     late = previous.answered_at is None or (
         timezone.localdate(previous.answered_at) > previous.reply_deadline
     )
-    if not late:
+    if not late or not invoked(notification.importing_country_id, substances):
         return []
     return [
         Result(
@@ -368,7 +378,7 @@ def evaluate(notification: Notification, today=None) -> list[Result]:
     prefetch_related_objects(
         [notification],
         Prefetch("lines", queryset=NotificationLine.objects.select_related("substance")),
-        "parties",
+        Prefetch("parties", queryset=NotificationParty.objects.select_related("party")),
         "transits",
     )
     results = []

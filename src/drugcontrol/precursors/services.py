@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -395,9 +394,8 @@ def _save(notification: Notification, *, now=None, **changes) -> Notification:
     for name, value in changes.items():
         setattr(notification, name, value)
     notification.updated_at = now or timezone.now()
-    notification.version = F("version") + 1
+    notification.version += 1  # the row is locked (select_for_update) by every caller
     notification.save()
-    notification.refresh_from_db()
     return notification
 
 
@@ -590,8 +588,8 @@ def notification_submit(
                 problems, message=_("The notification lacks what article 12(10)(a) requires.")
             )
         days, explicit = reply_terms(current.importing_country_id)
-        year = current.expected_dispatch.year
-        current.lines.update(importing_country=current.importing_country_id, year=year)
+        # The rules read what is on file besides this notification, so they may run first.
+        findings = risk.evaluate(current, today=timezone.localdate(now))
         current = _save(
             current,
             now=now,
@@ -600,24 +598,8 @@ def notification_submit(
             reply_deadline=timezone.localdate(now) + datetime.timedelta(days=days),
             explicit_clearance=explicit,
             importing_authority=_importing_authority(current.importing_country_id),
+            highest_severity=max((f.severity for f in findings), default=0),
         )
-        countries = [
-            current.exporting_country_id,
-            current.importing_country_id,
-            *current.transits.values_list("country_id", flat=True),
-        ]
-        for item in current.parties.select_related("party"):
-            entity_services.party_link(
-                party=item.party,
-                record_type=RECORD_TYPE,
-                record_id=current.pk,
-                organisation=current.exporting_authority,
-                audience=Audience.COUNTRIES_INVOLVED,
-                countries=countries,
-                role=item.role,
-                reported_name=item.reported_name,
-            )
-        findings = risk.evaluate(current, today=timezone.localdate(now))
         Finding.objects.bulk_create(
             [
                 Finding(
@@ -630,9 +612,22 @@ def notification_submit(
                 for f in findings
             ]
         )
-        highest = max((f.severity for f in findings), default=0)
-        Notification.objects.filter(pk=current.pk).update(highest_severity=highest)
-        current.highest_severity = highest
+        countries = [
+            current.exporting_country_id,
+            current.importing_country_id,
+            *(transit.country_id for transit in current.transits.all()),
+        ]
+        for item in current.parties.all():
+            entity_services.party_link(
+                party=item.party,
+                record_type=RECORD_TYPE,
+                record_id=current.pk,
+                organisation=current.exporting_authority,
+                audience=Audience.COUNTRIES_INVOLVED,
+                countries=countries,
+                role=item.role,
+                reported_name=item.reported_name,
+            )
         _alert_submitted(current, countries[2:])
         record_event(
             actor=actor,

@@ -39,6 +39,9 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"\nServing on http://{host}:{port}/  (Ctrl+C stops)\n")
         )
+        from drugcontrol.core.process import warm_and_freeze
+
+        warm_and_freeze()
         try:
             call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
         finally:
