@@ -11,6 +11,7 @@ score carries its reasons.
 import functools
 import hashlib
 import itertools
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -23,12 +24,16 @@ from drugcontrol.entities.normalize import (
     _strip_han_legal_forms,
     _to_simplified,
     normalize_name,
+    pinyin_syllables,
 )
 
 KEY_LIMIT = 5000  # parties sharing one key beyond which the key is skipped
 CANDIDATE_LIMIT = 300  # candidates scored per query
 DEFAULT_THRESHOLD = 85
 SHORT_NAME = 4
+DELETION_MIN = 4  # words of at least this many letters also get their one-deletion keys
+GATE_WEIGHT = 30  # points off per unit of rarity of the words two names do not share
+RARITY_FLOOR = 10_000  # below this many parties every known word counts as fairly rare
 GENERIC_WORDS = frozenset(
     {
         "chemical",
@@ -58,6 +63,7 @@ GENERIC_WORDS = frozenset(
         "products",
         "services",
         "global",
+        "new",
     }
 )  # names of at most this many tokens also get every sorted pair
 
@@ -97,7 +103,45 @@ def name_keys(kind: str, normalized: NormalizedName) -> set[str]:
     for word in words:
         if len(word) >= 7:
             keys.add(f"{family}x:{word[:3]}~{word[-3:]}")
+    # One typing error in a distinctive word (inserted, dropped, replaced or swapped letters):
+    # the word and its one-letter deletions meet the same deletions of the mistyped word.
+    for word in distinctive_words(normalized):
+        keys.add(f"{family}d:{word}")
+        keys.update(f"{family}d:{word[:i]}{word[i + 1 :]}" for i in range(len(word)))
     return keys
+
+
+def distinctive_words(normalized: NormalizedName) -> list[str]:
+    """Words long enough to carry a typing error, not generic, not one pinyin syllable."""
+    syllables = pinyin_syllables()
+    return [
+        word
+        for word in dict.fromkeys(normalized.words)
+        if len(word) >= DELETION_MIN
+        and word.isalpha()
+        and word not in GENERIC_WORDS
+        and word not in syllables
+    ]
+
+
+def name_units(normalized: NormalizedName) -> tuple[str, ...]:
+    """The tokens two names are compared by, word for word: the words of a name in Latin
+    letters (a Latin word that happens to read as pinyin stays whole), the syllables of a
+    name in Chinese characters."""
+    if normalized.script == "latin" and normalized.words:
+        return normalized.words
+    return normalized.syllables
+
+
+def token_keys(kind: str, normalized: NormalizedName) -> set[str]:
+    """Count-only keys (KeyCount, no BlockingKey rows): how many parties use each token."""
+    family = "p" if kind == "person" else "n"
+    return {f"t:{family}:{token}" for token in name_units(normalized)}
+
+
+def total_key(kind: str) -> str:
+    """Count-only key: how many parties of the kind family have a name."""
+    return f"t:{'p' if kind == 'person' else 'n'}:"
 
 
 def identifier_key(kind: str, normalized: str) -> str:
@@ -147,17 +191,23 @@ def candidate_ids(query: Query, *, exclude: set[int] = frozenset()) -> tuple[Cou
     if not keys:
         return Counter(), {}
     with connection.cursor() as cursor:
-        usable = []
+        # A key counts by its rarity: sharing a key with three parties says more than
+        # sharing one with three thousand.
+        weight: dict[int, float] = {}
         for chunk in _in_chunks(list(keys)):
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(
                 f"SELECT key, count FROM entities_keycount WHERE key IN ({marks})",  # noqa: S608
                 chunk,
             )
-            usable += [key for key, count in cursor.fetchall() if count <= KEY_LIMIT]
+            weight.update(
+                (key, 1 / math.log(2 + count))
+                for key, count in cursor.fetchall()
+                if count <= KEY_LIMIT
+            )
         shared: Counter = Counter()
         evidence: dict[int, list[str]] = {}
-        for chunk in _in_chunks(usable):
+        for chunk in _in_chunks(list(weight)):
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(
                 f"SELECT key, party_id FROM entities_blockingkey WHERE key IN ({marks})",  # noqa: S608
@@ -166,15 +216,68 @@ def candidate_ids(query: Query, *, exclude: set[int] = frozenset()) -> tuple[Cou
             for key, party_id in cursor.fetchall():
                 if party_id in exclude:
                     continue
-                shared[party_id] += 1
+                shared[party_id] += weight[key]
                 evidence.setdefault(party_id, []).append(keys[key])
     return shared, evidence
 
 
+def token_rarity(kind: str, tokens) -> dict[str, float]:
+    """How distinctive each token is in the index, 0 (every party) to 1 (no party): the
+    share of the information a party's name carries, log(N / count) / log(N)."""
+    texts = {f"t:{'p' if kind == 'person' else 'n'}:{token}": token for token in tokens}
+    texts[total_key(kind)] = ""
+    hashes = {key_hash(text): token for text, token in texts.items()}
+    counts: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for chunk in _in_chunks(list(hashes)):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT key, count FROM entities_keycount WHERE key IN ({marks})",  # noqa: S608
+                chunk,
+            )
+            counts.update((hashes[key], count) for key, count in cursor.fetchall())
+    total = max(counts.pop("", 0), RARITY_FLOOR)
+    scale = math.log(total + 1)
+    return {
+        token: max(0.0, min(1.0, math.log((total + 1) / (counts.get(token, 0) + 1)) / scale))
+        for token in tokens
+    }
+
+
+def _covered(token: str, other: NormalizedName, other_tokens: frozenset, latin: bool) -> bool:
+    """The token is in the other name, allowing a typing error (two in long words; in
+    three-letter words only between two names in Latin letters: one pinyin syllable for
+    another is another Chinese character)."""
+    if token in other_tokens or token in other.compact:
+        return True
+    size = len(token)
+    if size <= 2 or (size == 3 and not latin):
+        return False
+    edits = 1 if size <= 5 else 2
+    return fuzz.partial_ratio(token, other.compact) >= 100 * (1 - edits / size) - 0.01
+
+
+def disagreement(query: NormalizedName, other: NormalizedName, rarity: dict[str, float]) -> float:
+    """The rarity of the tokens one name has and the other lacks: generic words weigh
+    little, a distinctive word or character (another company's) close to 1; initials and
+    two-letter tokens carry less."""
+    mine, theirs = frozenset(name_units(query)), frozenset(name_units(other))
+    latin = query.script == other.script == "latin"
+    missing = [t for t in mine if not _covered(t, other, theirs, latin)]
+    missing += [t for t in theirs if not _covered(t, query, mine, latin)]
+    return sum(rarity.get(token, 1.0) * min(1.0, len(token) / 3) for token in missing)
+
+
 def score_names(
-    query: NormalizedName, other: NormalizedName, *, kind: str = "company"
+    query: NormalizedName,
+    other: NormalizedName,
+    *,
+    kind: str = "company",
+    rarity: dict[str, float] | None = None,
 ) -> tuple[int, str]:
-    """Best agreement of two names (0-100) and the reason code of how it was reached."""
+    """Best agreement of two names (0-100) and the reason code of how it was reached. With
+    `rarity` (token_rarity of both names' tokens) the words the names do not share take
+    points off by their rarity in the index."""
     if not query.syllables or not other.syllables:
         return 0, ""
     if kind == "person":
@@ -202,13 +305,19 @@ def score_names(
         theirs = [t for t in other.syllables if t not in GENERIC_WORDS]
         reduced = mine != list(query.syllables) or theirs != list(other.syllables)
         if mine and theirs and reduced and len(mine) == len(theirs):
-            value = min(value, fuzz.token_sort_ratio(" ".join(mine), " ".join(theirs)) + 10)
+            mine_text, theirs_text = " ".join(mine), " ".join(theirs)
+            rest = max(
+                fuzz.token_sort_ratio(mine_text, theirs_text), fuzz.ratio(mine_text, theirs_text)
+            )
+            value = min(value, rest + 10)
     # Two names written in Chinese characters differ as their characters do: one different
     # character is another company or person, however close the pinyin.
     query_han, other_han = han_core(query.original), han_core(other.original)
     if query_han and other_han:
         value = min(value, fuzz.ratio(query_han, other_han))
-    return round(value), how
+    if rarity is not None:
+        value -= GATE_WEIGHT * disagreement(query, other, rarity)
+    return max(0, round(value)), how
 
 
 @functools.lru_cache(maxsize=100_000)
