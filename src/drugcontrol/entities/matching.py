@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from drugcontrol.entities.normalize import (
     _HAN,
@@ -244,27 +245,73 @@ def token_rarity(kind: str, tokens) -> dict[str, float]:
     }
 
 
-def _covered(token: str, other: NormalizedName, other_tokens: frozenset, latin: bool) -> bool:
-    """The token is in the other name, allowing a typing error (two in long words; in
-    three-letter words only between two names in Latin letters: one pinyin syllable for
-    another is another Chinese character)."""
-    if token in other_tokens or token in other.compact:
-        return True
-    size = len(token)
-    if size <= 2 or (size == 3 and not latin):
-        return False
-    edits = 1 if size <= 5 else 2
-    return fuzz.partial_ratio(token, other.compact) >= 100 * (1 - edits / size) - 0.01
+def _allowed_edits(size: int) -> int:
+    """Typing errors tolerated in a word of this length."""
+    return 0 if size <= 2 else (1 if size <= 6 else 2)
+
+
+def _near(token: str, words, edits: int) -> bool:
+    return any(OSA.distance(token, word, score_cutoff=edits) <= edits for word in words)
+
+
+def _missing_latin(mine: tuple[str, ...], theirs: tuple[str, ...]) -> list[str]:
+    """Words of one name in Latin letters that the other lacks: not the same word, nor the
+    same within a typing error (two in long words), nor part of one of its words."""
+    theirs_set = set(theirs)
+    runs = [
+        "".join(theirs[i : i + size]) for size in (1, 2, 3) for i in range(len(theirs) - size + 1)
+    ]
+    missing = []
+    for token in dict.fromkeys(mine):
+        if token in theirs_set or any(token in word for word in theirs):
+            continue
+        edits = _allowed_edits(len(token))
+        if edits and _near(token, runs, edits):
+            continue
+        missing.append(token)
+    return missing
+
+
+def _missing_across_scripts(words: tuple[str, ...], syllables: tuple[str, ...]) -> list[str]:
+    """A name in Latin letters (its words) against one in Chinese characters (its pinyin
+    syllables): each word must spell a run of adjacent syllables, within one typing error
+    from five letters on (Guangzou for Guangzhou; one syllable for another is another
+    character); the syllables no word spells are missing too."""
+    covered = [False] * len(syllables)
+    missing = []
+    for word in dict.fromkeys(words):
+        edits = 0 if len(word) <= 4 else 1
+        found = False
+        for start in range(len(syllables)):
+            for end in range(start + 1, min(len(syllables), start + 4) + 1):
+                run = "".join(syllables[start:end])
+                if OSA.distance(word, run, score_cutoff=edits) <= edits:
+                    covered[start:end] = [True] * (end - start)
+                    found = True
+        if not found:
+            missing.append(word)
+    missing += [s for s, done in zip(syllables, covered, strict=True) if not done]
+    return missing
 
 
 def disagreement(query: NormalizedName, other: NormalizedName, rarity: dict[str, float]) -> float:
     """The rarity of the tokens one name has and the other lacks: generic words weigh
     little, a distinctive word or character (another company's) close to 1; initials and
-    two-letter tokens carry less."""
-    mine, theirs = frozenset(name_units(query)), frozenset(name_units(other))
-    latin = query.script == other.script == "latin"
-    missing = [t for t in mine if not _covered(t, other, theirs, latin)]
-    missing += [t for t in theirs if not _covered(t, query, mine, latin)]
+    two-letter tokens carry less. Names in Latin letters are compared word for word (a
+    Latin word that happens to read as pinyin stays whole), names in Chinese characters
+    syllable by syllable."""
+    query_latin = query.script == "latin" and bool(query.words)
+    other_latin = other.script == "latin" and bool(other.words)
+    if query_latin and other_latin:
+        missing = _missing_latin(query.words, other.words)
+        missing += _missing_latin(other.words, query.words)
+    elif query_latin:
+        missing = _missing_across_scripts(query.words, other.syllables)
+    elif other_latin:
+        missing = _missing_across_scripts(other.words, query.syllables)
+    else:
+        mine, theirs = set(query.syllables), set(other.syllables)
+        missing = sorted(mine - theirs) + sorted(theirs - mine)
     return sum(rarity.get(token, 1.0) * min(1.0, len(token) / 3) for token in missing)
 
 

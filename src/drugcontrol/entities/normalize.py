@@ -401,10 +401,11 @@ def is_legal_word(word: str) -> bool:
     return best is not None and best[1] <= (1 if len(plain) < 10 else 2)
 
 
-def _business_tokens(tokens: list[str]) -> list[str]:
+def _business_tokens(tokens: list[str], *, keep: bool = True) -> list[str]:
     """Legal forms and business words written in pinyin syllables (you xian gong si, hua
-    gong, jing xi ...) set aside or mapped like the words are."""
-    tokens = _remove_sequences(tokens, LEGAL_FORM_SYLLABLES) or tokens
+    gong, jing xi ...) set aside or mapped like the words are (all tokens set aside only
+    when not `keep`)."""
+    tokens = _remove_sequences(tokens, LEGAL_FORM_SYLLABLES) or ([] if not keep else tokens)
     merged: list[str] = []
     index = 0
     while index < len(tokens):
@@ -416,6 +417,16 @@ def _business_tokens(tokens: list[str]) -> list[str]:
             merged.append(tokens[index])
             index += 1
     return _map_sequences(merged, BUSINESS_SYLLABLES)
+
+
+def _pinyin_business_word(word: str) -> tuple[str, ...]:
+    """A word of several pinyin syllables that holds a business word or a legal form
+    (Xincailiao, Jinchukou, Shengwukeji): its syllables, mapped; any other word as is."""
+    split = split_pinyin(word) if word.isascii() and len(word) > 4 else None
+    if not split or len(split) < 2:
+        return (word,)
+    mapped = _business_tokens(list(split), keep=False)
+    return (word,) if mapped == list(split) else tuple(mapped)
 
 
 def _map_sequences(tokens: list[str], sequences) -> list[str]:
@@ -458,7 +469,9 @@ def _normalize_name(name: str, kind: str) -> NormalizedName:
         kept = [w for w in words if not is_legal_word(w)]
         legal_found += [w for w in words if is_legal_word(w)]
         words = kept or words
-        words = _business_tokens([token for w in words for token in business_word(w)])
+        words = [token for w in words for token in business_word(w)]
+        words = [token for w in words for token in _pinyin_business_word(w)] or words
+        words = _business_tokens(words)
     syllables: list[str] = []
     for word in words:
         split = split_pinyin(word) if word.isascii() else None

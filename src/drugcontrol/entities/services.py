@@ -315,7 +315,8 @@ def score_parties(
     if passing:
         tokens = set()
         for query_name, name in passing:
-            tokens.update(matching.name_units(query_name), matching.name_units(name.form))
+            tokens.update(query_name.words, query_name.syllables)
+            tokens.update(name.form.words, name.form.syllables)
         rarity = matching.token_rarity(query.kind, tokens)
         for query_name, name in passing:
             score, how = matching.score_names(query_name, name.form, kind=query.kind, rarity=rarity)
