@@ -905,7 +905,7 @@ def diagnose(
         detail += f"; top {top.party_id} [{names_by_id.get(top.party_id, '?')}] {top.score}"
     if query.expected not in shared:
         return "no shared key", detail
-    top_ids = [pid for pid, _n in shared.most_common(matching.CANDIDATE_LIMIT)]
+    top_ids = matching.top_candidates(built)
     if query.expected not in top_ids:
         rank = sorted(shared.values(), reverse=True).index(shared[query.expected])
         return "cut by CANDIDATE_LIMIT", detail + f"; shared keys rank {rank}"

@@ -84,3 +84,31 @@ def test_names_stored_without_words_are_still_scored(make_party):
     party = make_party("Hamburg Bristalfu Chemie GmbH", country="DEU")
     PartyName.objects.filter(party=party).update(words="")
     assert top("Hamburg Bristalfu Chemical") == party.pk
+
+
+@pytest.mark.parametrize("kind", ["company", "person"])
+def test_the_bulk_filter_keeps_every_name_that_can_reach_the_threshold(kind):
+    names = [
+        "Guangzhou Tianhe Chemical Co., Ltd.",
+        "广州天河化工有限公司",
+        "Tianhe Guangzhou Chemicals",
+        "Hamburg Bristalfu Chemie GmbH",
+        "Bristaluf Hamburg",
+        "Wang Wei",
+        "王伟",
+        "Wei Wang",
+        "Huixin Han",
+        "Han Huixin",
+        "Maria Gonzalez Lopez",
+        "Lopez Maria",
+        "Singapore Rucham Materials",
+        "Singapore Risam Materials",
+    ]
+    forms = [normalize_name(name, kind=kind) for name in names]
+    rows = [(form.syllable_text, " ".join(form.words)) for form in forms]
+    for query in forms:
+        for threshold in (60, 85, 100):
+            kept = matching.may_reach(query, kind, rows, threshold)
+            for position, other in enumerate(forms):
+                if matching.score_names(query, other, kind=kind)[0] >= threshold:
+                    assert position in kept, (query.original, other.original, threshold)

@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import connection
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from drugcontrol.entities.normalize import (
@@ -29,6 +29,7 @@ from drugcontrol.entities.normalize import (
 )
 
 KEY_LIMIT = 5000  # parties sharing one key beyond which the key is skipped
+ROW_LIMIT = 20_000  # key rows read per query, rarest keys first
 CANDIDATE_LIMIT = 300  # candidates scored per query
 DEFAULT_THRESHOLD = 85
 SHORT_NAME = 4
@@ -186,28 +187,41 @@ def _in_chunks(values: list, size: int = 500):
         yield values[start : start + size]
 
 
+def key_weights(query: Query, cursor) -> dict[int, float]:
+    """The query's usable keys and their weights. A key counts by its rarity: sharing a key
+    with three parties says more than sharing one with three thousand (1/log(2 + count)).
+    Keys shared by more than KEY_LIMIT parties are skipped, and the rarest keys are taken
+    first up to ROW_LIMIT rows in all: what the commonest would add weighs little and costs
+    the most."""
+    keys = query.keys()
+    counts: list[tuple[int, int]] = []
+    for chunk in _in_chunks(list(keys)):
+        marks = ", ".join(["%s"] * len(chunk))
+        cursor.execute(
+            f"SELECT key, count FROM entities_keycount WHERE key IN ({marks})",  # noqa: S608
+            chunk,
+        )
+        counts += [(count, key) for key, count in cursor.fetchall() if count <= KEY_LIMIT]
+    weight: dict[int, float] = {}
+    rows = 0
+    for count, key in sorted(counts):
+        rows += count
+        if rows > ROW_LIMIT and weight:
+            break
+        weight[key] = 1 / math.log(2 + count)
+    return weight
+
+
 def candidate_ids(query: Query, *, exclude: set[int] = frozenset()) -> tuple[Counter, dict]:
-    """Parties sharing keys with the query, counted; the keys each shares."""
+    """Every party sharing usable keys with the query, with the weight of the keys it
+    shares; the keys each shares."""
     keys = query.keys()
     if not keys:
         return Counter(), {}
+    shared: Counter = Counter()
+    evidence: dict[int, list[str]] = {}
     with connection.cursor() as cursor:
-        # A key counts by its rarity: sharing a key with three parties says more than
-        # sharing one with three thousand.
-        weight: dict[int, float] = {}
-        for chunk in _in_chunks(list(keys)):
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"SELECT key, count FROM entities_keycount WHERE key IN ({marks})",  # noqa: S608
-                chunk,
-            )
-            weight.update(
-                (key, 1 / math.log(2 + count))
-                for key, count in cursor.fetchall()
-                if count <= KEY_LIMIT
-            )
-        shared: Counter = Counter()
-        evidence: dict[int, list[str]] = {}
+        weight = key_weights(query, cursor)
         for chunk in _in_chunks(list(weight)):
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(
@@ -220,6 +234,33 @@ def candidate_ids(query: Query, *, exclude: set[int] = frozenset()) -> tuple[Cou
                 shared[party_id] += weight[key]
                 evidence.setdefault(party_id, []).append(keys[key])
     return shared, evidence
+
+
+def top_candidates(
+    query: Query, *, exclude: set[int] = frozenset(), limit: int = CANDIDATE_LIMIT
+) -> list[int]:
+    """The `limit` parties with the heaviest shared keys (candidate_ids' ranking), summed
+    by the database."""
+    with connection.cursor() as cursor:
+        weight = key_weights(query, cursor)
+        if not weight:
+            return []
+        keys = list(weight)
+        cases = " ".join(["WHEN %s THEN %s"] * len(keys))
+        marks = ", ".join(["%s"] * len(keys))
+        params: list = [value for key in keys for value in (key, weight[key])]
+        params += keys
+        excluded = ""
+        if exclude:
+            excluded = f" AND party_id NOT IN ({', '.join(['%s'] * len(exclude))})"
+            params += sorted(exclude)
+        cursor.execute(
+            f"SELECT party_id, SUM(CASE key {cases} ELSE 0 END) AS weight "  # noqa: S608
+            f"FROM entities_blockingkey WHERE key IN ({marks}){excluded} "
+            "GROUP BY party_id ORDER BY weight DESC, party_id LIMIT %s",
+            [*params, limit],
+        )
+        return [party_id for party_id, _weight in cursor.fetchall()]
 
 
 def token_rarity(kind: str, tokens) -> dict[str, float]:
@@ -365,6 +406,44 @@ def score_names(
     if rarity is not None:
         value -= GATE_WEIGHT * disagreement(query, other, rarity)
     return max(0, round(value)), how
+
+
+def may_reach(
+    query: NormalizedName, kind: str, rows: list[tuple[str, str]], threshold: float
+) -> set[int]:
+    """Positions of the stored names (syllable text, words) whose score_names can reach the
+    threshold: the rapidfuzz scores it takes the best of, computed in bulk, bound it from
+    above (what follows them only lowers it)."""
+    if not query.syllables:
+        return set()
+    cutoff = threshold - 0.5  # score_names rounds
+    compacts = [syllables.replace(" ", "") for syllables, _words in rows]
+    passes: set[int] = set()
+
+    def scan(text: str, choices: list[str], scorer, floor: float) -> None:
+        found = process.extract(
+            text, choices, scorer=scorer, processor=None, limit=None, score_cutoff=floor
+        )
+        passes.update(position for _choice, _score, position in found)
+
+    if kind == "person":
+        scan(query.compact, compacts, fuzz.ratio, cutoff)
+        for first in (True, False):
+            reordered = []
+            for syllables, words in rows:
+                parts = (words or syllables).split() or [""]
+                if first:
+                    reordered.append("".join((*parts[1:], parts[0])))
+                else:
+                    reordered.append("".join((parts[-1], *parts[:-1])))
+            scan(query.compact, reordered, fuzz.ratio, cutoff)
+    else:
+        texts = [syllables for syllables, _words in rows]
+        scan(query.syllable_text, texts, fuzz.token_sort_ratio, cutoff)
+        scan(query.compact, compacts, fuzz.ratio, cutoff)
+        if cutoff / 0.9 <= 100:
+            scan(query.syllable_text, texts, fuzz.token_set_ratio, cutoff / 0.9)
+    return passes
 
 
 @functools.lru_cache(maxsize=100_000)

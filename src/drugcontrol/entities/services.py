@@ -254,7 +254,7 @@ class StoredName:
             self.form = normalize_name(name, kind=kind)
 
 
-def _stored_names(kind: str, party_ids) -> list[StoredName]:
+def _stored_rows(kind: str, party_ids) -> list[tuple]:
     """The names of the given parties of the kind (every party of the kind when None)."""
     select = (
         "SELECT p.id, p.merged_into_id, p.country_id, p.name, n.name, n.syllables, n.words, "
@@ -270,7 +270,7 @@ def _stored_names(kind: str, party_ids) -> list[StoredName]:
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(f"{select} AND n.party_id IN ({marks})", [kind, *chunk])
             rows += cursor.fetchall()
-    return [StoredName(row, kind) for row in rows]
+    return rows
 
 
 def score_parties(
@@ -285,30 +285,41 @@ def score_parties(
     evidence."""
     warnings = _warning_values()
     names_warned = warnings.get(query.kind, set())
-    stored = _stored_names(query.kind, party_ids)
-    identifiers: dict[int, set[tuple[str, str]]] = {}
+    rows = [
+        row
+        for row in _stored_rows(query.kind, party_ids)
+        if (row[1] or row[0]) not in exclude and row[5] not in names_warned
+    ]
+    query_names = [n for n in query.names if n.text not in names_warned]
+    best: dict[int, tuple[int, float, list[str], StoredName]] = {}
     if query.identifiers:
+        identifiers: dict[int, set[tuple[str, str]]] = {}
         for party_id, kind, normal in PartyIdentifier.objects.filter(
-            party_id__in={s.party_id for s in stored}
+            party_id__in={row[0] for row in rows}
         ).values_list("party_id", "kind", "normalized"):
             identifiers.setdefault(party_id, set()).add((kind, normal))
-    query_names = [n for n in query.names if n.text not in names_warned]
-    # First the scores without the rarity of words (which only lowers them), then, for the
-    # names that pass, the same with it.
-    best: dict[int, tuple[int, float, list[str], StoredName]] = {}
+        for row in rows:
+            for kind, value in query.identifiers:
+                if (kind, value) in identifiers.get(row[0], ()) and value not in warnings.get(
+                    kind, ()
+                ):
+                    _keep(best, StoredName(row, query.kind), 100, 100.0, [f"same_{kind}"])
+                    break
+    # The names that may reach the threshold (rapidfuzz in bulk), then their scores without
+    # the rarity of words (which only lowers them), then, for those that pass, with it.
+    stored_names: dict[int, StoredName] = {}
     passing = []
-    for name in stored:
-        if name.target in exclude:
-            continue
-        for kind, value in query.identifiers:
-            if (kind, value) in identifiers.get(name.party_id, ()) and value not in warnings.get(
-                kind, ()
-            ):
-                _keep(best, name, 100, 100.0, [f"same_{kind}"])
-                break
-        if name.syllables in names_warned:
-            continue
-        for query_name in query_names:
+    for query_name in query_names:
+        if threshold > 0:
+            positions = matching.may_reach(
+                query_name, query.kind, [(row[5], row[6]) for row in rows], threshold
+            )
+        else:
+            positions = range(len(rows))
+        for position in sorted(positions):
+            name = stored_names.get(position)
+            if name is None:
+                name = stored_names[position] = StoredName(rows[position], query.kind)
             score, _how = matching.score_names(query_name, name.form, kind=query.kind)
             if score >= threshold:
                 passing.append((query_name, name))
@@ -356,10 +367,9 @@ def find_candidates(
     limit: int = 10,
 ) -> list[matching.Candidate]:
     """Score the parties that share the most (and the rarest) keys with the query."""
-    shared, _evidence = matching.candidate_ids(query, exclude=exclude)
-    if not shared:
+    top = matching.top_candidates(query, exclude=exclude)
+    if not top:
         return []
-    top = [party_id for party_id, _weight in shared.most_common(matching.CANDIDATE_LIMIT)]
     return score_parties(query, top, exclude=exclude, threshold=threshold)[:limit]
 
 
