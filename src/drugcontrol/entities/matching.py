@@ -295,9 +295,10 @@ def _near(token: str, words, edits: int) -> bool:
     return any(OSA.distance(token, word, score_cutoff=edits) <= edits for word in words)
 
 
-def _missing_latin(mine: tuple[str, ...], theirs: tuple[str, ...]) -> list[str]:
-    """Words of one name in Latin letters that the other lacks: not the same word, nor the
-    same within a typing error (two in long words), nor part of one of its words."""
+def _missing_latin(mine: tuple[str, ...], theirs: tuple[str, ...]) -> list[tuple[str, float]]:
+    """Words of one name in Latin letters that the other lacks, with the share missing: not
+    the same word, nor the same within a typing error (two in long words), nor part of one
+    of its words; a short word two typing errors away is half missing."""
     theirs_set = set(theirs)
     runs = [
         "".join(theirs[i : i + size]) for size in (1, 2, 3) for i in range(len(theirs) - size + 1)
@@ -309,11 +310,16 @@ def _missing_latin(mine: tuple[str, ...], theirs: tuple[str, ...]) -> list[str]:
         edits = _allowed_edits(len(token))
         if edits and _near(token, runs, edits):
             continue
-        missing.append(token)
+        if edits == 1 and len(token) >= 4 and _near(token, runs, 2):
+            missing.append((token, 0.5))
+            continue
+        missing.append((token, 1.0))
     return missing
 
 
-def _missing_across_scripts(words: tuple[str, ...], syllables: tuple[str, ...]) -> list[str]:
+def _missing_across_scripts(
+    words: tuple[str, ...], syllables: tuple[str, ...]
+) -> list[tuple[str, float]]:
     """A name in Latin letters (its words) against one in Chinese characters (its pinyin
     syllables): each word must spell a run of adjacent syllables, within one typing error
     from five letters on (Guangzou for Guangzhou; one syllable for another is another
@@ -330,8 +336,8 @@ def _missing_across_scripts(words: tuple[str, ...], syllables: tuple[str, ...]) 
                     covered[start:end] = [True] * (end - start)
                     found = True
         if not found:
-            missing.append(word)
-    missing += [s for s, done in zip(syllables, covered, strict=True) if not done]
+            missing.append((word, 1.0))
+    missing += [(s, 1.0) for s, done in zip(syllables, covered, strict=True) if not done]
     return missing
 
 
@@ -352,8 +358,10 @@ def disagreement(query: NormalizedName, other: NormalizedName, rarity: dict[str,
         missing = _missing_across_scripts(other.words, query.syllables)
     else:
         mine, theirs = set(query.syllables), set(other.syllables)
-        missing = sorted(mine - theirs) + sorted(theirs - mine)
-    return sum(rarity.get(token, 1.0) * min(1.0, len(token) / 3) for token in missing)
+        missing = [(token, 1.0) for token in sorted(mine - theirs) + sorted(theirs - mine)]
+    return sum(
+        share * rarity.get(token, 1.0) * min(1.0, len(token) / 3) for token, share in missing
+    )
 
 
 def score_names(
