@@ -949,6 +949,7 @@ def run(args, workdir: Path) -> int:
     from drugcontrol.entities import matching
     from drugcontrol.entities.models import PartyName
 
+    digests = source_digests()  # the files as the run imported them
     info = machine()
     print("machine: " + "; ".join(f"{k} {v}" for k, v in info.items()), flush=True)
     print(f"building the index of {args.parties:,} parties ...", flush=True)
@@ -1019,7 +1020,7 @@ def run(args, workdir: Path) -> int:
     for key, value in info.items():
         print(f"  {key}: {value}")
     print(f"  pinned to one core; seed {args.seed}")
-    print(f"  code: {source_digests()}")
+    print(f"  code: {digests}")
     print()
     print(f"index: {len(index.specs):,} parties")
     for (kind, shape), n in sorted(stats["kinds"].items()):

@@ -112,3 +112,29 @@ def test_the_bulk_filter_keeps_every_name_that_can_reach_the_threshold(kind):
             for position, other in enumerate(forms):
                 if matching.score_names(query, other, kind=kind)[0] >= threshold:
                     assert position in kept, (query.original, other.original, threshold)
+
+
+def test_the_index_can_be_rebuilt_as_the_service_builds_it(make_party):
+    from django.core.management import call_command
+
+    from drugcontrol.entities.models import BlockingKey
+
+    make_party("Hamburg Bristalfu Chemie GmbH", country="DEU", phone="+49 40 1234567")
+    make_party("广州天河化工有限公司")
+    make_party("Wang Wei", kind="person")
+
+    def index():
+        return (
+            sorted(BlockingKey.objects.values_list("party_id", "key")),
+            sorted(KeyCount.objects.values_list("key", "count")),
+            sorted(PartyName.objects.values_list("party_id", "syllables", "compact", "words")),
+        )
+
+    built = index()
+    # An index of an older version: other keys, names stored without their words.
+    BlockingKey.objects.all().delete()
+    KeyCount.objects.all().delete()
+    PartyName.objects.update(words="", syllables="x")
+    call_command("entities", "reindex")
+    assert index() == built
+    assert top("Hamburg Bristalfu Chemical") is not None

@@ -3,6 +3,7 @@ the warning list. One transaction and one audit event each."""
 
 import csv
 import io
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -22,6 +23,7 @@ from drugcontrol.entities.models import (
     Correlation,
     CorrelationStatus,
     IdentifierKind,
+    KeyCount,
     Party,
     PartyIdentifier,
     PartyKind,
@@ -141,6 +143,65 @@ def _add_names_and_identifiers(party: Party, names: list[str], identifiers) -> N
         )
         texts.add(matching.identifier_key(identifier_kind, normal))
     _write_keys(party, texts, counted)
+
+
+def index_rebuild(*, actor=None, batch: int = 2000) -> dict:
+    """Normalise every stored name again and rebuild the matching index (BlockingKey rows,
+    KeyCount with its token and total counts) with the current code: after a change to
+    normalisation or keys, parties indexed before it meet the new ones again."""
+    with transaction.atomic():
+        BlockingKey.objects.all().delete()
+        KeyCount.objects.all().delete()
+        party_ids = list(Party.objects.order_by("pk").values_list("pk", flat=True))
+        names = rows = 0
+        for start in range(0, len(party_ids), batch):
+            chunk = party_ids[start : start + batch]
+            kinds = dict(Party.objects.filter(pk__in=chunk).values_list("pk", "kind"))
+            texts: dict[int, set[str]] = {pk: set() for pk in chunk}
+            counted: dict[int, set[str]] = {pk: set() for pk in chunk}
+            updated = []
+            for stored in PartyName.objects.filter(party_id__in=chunk).order_by("pk"):
+                kind = kinds[stored.party_id]
+                normalized = normalize_name(stored.name, kind=kind)
+                stored.syllables = normalized.syllable_text[:600]
+                stored.compact = normalized.compact[:600]
+                stored.words = " ".join(normalized.words)[:600]
+                stored.script = normalized.script
+                updated.append(stored)
+                texts[stored.party_id] |= matching.name_keys(kind, normalized)
+                tokens = matching.token_keys(kind, normalized)
+                if tokens:
+                    counted[stored.party_id] |= {*tokens, matching.total_key(kind)}
+            PartyName.objects.bulk_update(updated, ["syllables", "compact", "words", "script"])
+            names += len(updated)
+            for party_id, kind, normal in PartyIdentifier.objects.filter(
+                party_id__in=chunk
+            ).values_list("party_id", "kind", "normalized"):
+                texts[party_id].add(matching.identifier_key(kind, normal))
+            keys = [
+                BlockingKey(key=key, party_id=party_id)
+                for party_id, party_texts in texts.items()
+                for key in sorted({key_hash(text) for text in party_texts})
+            ]
+            BlockingKey.objects.bulk_create(keys, batch_size=5000)
+            rows += len(keys)
+            counts = Counter(key.key for key in keys)
+            for party_texts in counted.values():
+                counts.update({key_hash(text) for text in party_texts})
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO entities_keycount (key, count) VALUES (%s, %s) "
+                    "ON CONFLICT (key) DO UPDATE SET count = entities_keycount.count + %s",
+                    [(key, count, count) for key, count in counts.items()],
+                )
+        summary = {"parties": len(party_ids), "names": names, "keys": rows}
+        record_event(
+            actor=actor,
+            action="entities.index_rebuilt",
+            object_type="entities.party",
+            after=summary,
+        )
+    return summary
 
 
 def party_create(*, actor, data: PartyInput, owner_organisation=None, correlate=True) -> Party:
