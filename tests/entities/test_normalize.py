@@ -57,3 +57,40 @@ def test_identifiers():
     with pytest.raises(IdentifierError):
         normalize_identifier("email", "not-an-address")
     assert normalize_identifier("imo", "IMO 9 074 729") == "imo9074729"
+
+
+@pytest.mark.parametrize(
+    ("name", "syllables"),
+    [
+        ("Acme Chemie GmbH", ("acme", "chemical")),
+        ("Acme Química S.A.", ("acme", "chemical")),
+        ("Acme Labs Ltd", ("acme", "laboratories")),
+        ("Acme Vertrieb GmbH", ("acme", "distribution")),
+        ("Acme Inhustries LTDA", ("acme", "industrial")),  # one typing error
+        ("Acme Imp. & Exp. S.A.", ("acme",)),
+        ("Acme Import Expsrt Limited", ("acme",)),
+        ("Acme Trading AO", ("acme",)),
+        ("上海新联精细化工有限公司", ("shang", "hai", "xin", "lian", "fine", "chemical")),
+        (
+            "Shanghai Xinlian Fine Chemical Co., Ltd.",
+            ("shang", "hai", "xin", "lian", "fine", "chemical"),
+        ),
+        (
+            "Shang Hai Xin Lian Jing Xi Hua Gong",
+            ("shang", "hai", "xin", "lian", "fine", "chemical"),
+        ),
+        ("上海新联新材料有限公司", ("shang", "hai", "xin", "lian", "new", "material")),
+        ("Shanghai Xinlian Xin Cailiao", ("shang", "hai", "xin", "lian", "new", "material")),
+        ("珠海山兰生物科技有限公司", ("zhu", "hai", "shan", "lan", "biotech")),
+        ("Zhuhai Shanlan Biotechnology", ("zhu", "hai", "shan", "lan", "biotech")),
+        ("合肥联绿进出口股份有限公司", ("he", "fei", "lian", "lv")),
+        ("He Fei Lian Lv Import and Export", ("he", "fei", "lian", "lv")),
+    ],
+)
+def test_business_words_and_legal_forms_in_other_languages(name, syllables):
+    assert normalize_name(name).syllables == syllables
+
+
+def test_short_words_are_not_taken_for_business_words():
+    assert normalize_name("Farmo Ltd").syllables == ("farmo",)
+    assert normalize_name("Ao Xing Trading").syllables == ("ao", "xing")

@@ -11,11 +11,13 @@ score carries its reasons.
 import functools
 import hashlib
 import itertools
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import connection
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from drugcontrol.entities.normalize import (
     _HAN,
@@ -23,12 +25,17 @@ from drugcontrol.entities.normalize import (
     _strip_han_legal_forms,
     _to_simplified,
     normalize_name,
+    pinyin_syllables,
 )
 
 KEY_LIMIT = 5000  # parties sharing one key beyond which the key is skipped
+ROW_LIMIT = 20_000  # key rows read per query, rarest keys first
 CANDIDATE_LIMIT = 300  # candidates scored per query
 DEFAULT_THRESHOLD = 85
 SHORT_NAME = 4
+DELETION_MIN = 4  # words of at least this many letters also get their one-deletion keys
+GATE_WEIGHT = 30  # points off per unit of rarity of the words two names do not share
+RARITY_FLOOR = 10_000  # below this many parties every known word counts as fairly rare
 GENERIC_WORDS = frozenset(
     {
         "chemical",
@@ -58,6 +65,7 @@ GENERIC_WORDS = frozenset(
         "products",
         "services",
         "global",
+        "new",
     }
 )  # names of at most this many tokens also get every sorted pair
 
@@ -97,7 +105,45 @@ def name_keys(kind: str, normalized: NormalizedName) -> set[str]:
     for word in words:
         if len(word) >= 7:
             keys.add(f"{family}x:{word[:3]}~{word[-3:]}")
+    # One typing error in a distinctive word (inserted, dropped, replaced or swapped letters):
+    # the word and its one-letter deletions meet the same deletions of the mistyped word.
+    for word in distinctive_words(normalized):
+        keys.add(f"{family}d:{word}")
+        keys.update(f"{family}d:{word[:i]}{word[i + 1 :]}" for i in range(len(word)))
     return keys
+
+
+def distinctive_words(normalized: NormalizedName) -> list[str]:
+    """Words long enough to carry a typing error, not generic, not one pinyin syllable."""
+    syllables = pinyin_syllables()
+    return [
+        word
+        for word in dict.fromkeys(normalized.words)
+        if len(word) >= DELETION_MIN
+        and word.isalpha()
+        and word not in GENERIC_WORDS
+        and word not in syllables
+    ]
+
+
+def name_units(normalized: NormalizedName) -> tuple[str, ...]:
+    """The tokens two names are compared by, word for word: the words of a name in Latin
+    letters (a Latin word that happens to read as pinyin stays whole), the syllables of a
+    name in Chinese characters."""
+    if normalized.script == "latin" and normalized.words:
+        return normalized.words
+    return normalized.syllables
+
+
+def token_keys(kind: str, normalized: NormalizedName) -> set[str]:
+    """Count-only keys (KeyCount, no BlockingKey rows): how many parties use each token."""
+    family = "p" if kind == "person" else "n"
+    return {f"t:{family}:{token}" for token in name_units(normalized)}
+
+
+def total_key(kind: str) -> str:
+    """Count-only key: how many parties of the kind family have a name."""
+    return f"t:{'p' if kind == 'person' else 'n'}:"
 
 
 def identifier_key(kind: str, normalized: str) -> str:
@@ -141,23 +187,42 @@ def _in_chunks(values: list, size: int = 500):
         yield values[start : start + size]
 
 
+def key_weights(query: Query, cursor) -> dict[int, float]:
+    """The query's usable keys and their weights. A key counts by its rarity: sharing a key
+    with three parties says more than sharing one with three thousand (1/log(2 + count)).
+    Keys shared by more than KEY_LIMIT parties are skipped, and the rarest keys are taken
+    first up to ROW_LIMIT rows in all: what the commonest would add weighs little and costs
+    the most."""
+    keys = query.keys()
+    counts: list[tuple[int, int]] = []
+    for chunk in _in_chunks(list(keys)):
+        marks = ", ".join(["%s"] * len(chunk))
+        cursor.execute(
+            f"SELECT key, count FROM entities_keycount WHERE key IN ({marks})",  # noqa: S608
+            chunk,
+        )
+        counts += [(count, key) for key, count in cursor.fetchall() if count <= KEY_LIMIT]
+    weight: dict[int, float] = {}
+    rows = 0
+    for count, key in sorted(counts):
+        rows += count
+        if rows > ROW_LIMIT and weight:
+            break
+        weight[key] = 1 / math.log(2 + count)
+    return weight
+
+
 def candidate_ids(query: Query, *, exclude: set[int] = frozenset()) -> tuple[Counter, dict]:
-    """Parties sharing keys with the query, counted; the keys each shares."""
+    """Every party sharing usable keys with the query, with the weight of the keys it
+    shares; the keys each shares."""
     keys = query.keys()
     if not keys:
         return Counter(), {}
+    shared: Counter = Counter()
+    evidence: dict[int, list[str]] = {}
     with connection.cursor() as cursor:
-        usable = []
-        for chunk in _in_chunks(list(keys)):
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"SELECT key, count FROM entities_keycount WHERE key IN ({marks})",  # noqa: S608
-                chunk,
-            )
-            usable += [key for key, count in cursor.fetchall() if count <= KEY_LIMIT]
-        shared: Counter = Counter()
-        evidence: dict[int, list[str]] = {}
-        for chunk in _in_chunks(usable):
+        weight = key_weights(query, cursor)
+        for chunk in _in_chunks(list(weight)):
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(
                 f"SELECT key, party_id FROM entities_blockingkey WHERE key IN ({marks})",  # noqa: S608
@@ -166,15 +231,149 @@ def candidate_ids(query: Query, *, exclude: set[int] = frozenset()) -> tuple[Cou
             for key, party_id in cursor.fetchall():
                 if party_id in exclude:
                     continue
-                shared[party_id] += 1
+                shared[party_id] += weight[key]
                 evidence.setdefault(party_id, []).append(keys[key])
     return shared, evidence
 
 
+def top_candidates(
+    query: Query, *, exclude: set[int] = frozenset(), limit: int = CANDIDATE_LIMIT
+) -> list[int]:
+    """The `limit` parties with the heaviest shared keys (candidate_ids' ranking), summed
+    by the database."""
+    with connection.cursor() as cursor:
+        weight = key_weights(query, cursor)
+        if not weight:
+            return []
+        keys = list(weight)
+        cases = " ".join(["WHEN %s THEN %s"] * len(keys))
+        marks = ", ".join(["%s"] * len(keys))
+        params: list = [value for key in keys for value in (key, weight[key])]
+        params += keys
+        excluded = ""
+        if exclude:
+            excluded = f" AND party_id NOT IN ({', '.join(['%s'] * len(exclude))})"
+            params += sorted(exclude)
+        cursor.execute(
+            f"SELECT party_id, SUM(CASE key {cases} ELSE 0 END) AS weight "  # noqa: S608
+            f"FROM entities_blockingkey WHERE key IN ({marks}){excluded} "
+            "GROUP BY party_id ORDER BY weight DESC, party_id LIMIT %s",
+            [*params, limit],
+        )
+        return [party_id for party_id, _weight in cursor.fetchall()]
+
+
+def token_rarity(kind: str, tokens) -> dict[str, float]:
+    """How distinctive each token is in the index, 0 (every party) to 1 (no party): the
+    share of the information a party's name carries, log(N / count) / log(N)."""
+    texts = {f"t:{'p' if kind == 'person' else 'n'}:{token}": token for token in tokens}
+    texts[total_key(kind)] = ""
+    hashes = {key_hash(text): token for text, token in texts.items()}
+    counts: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for chunk in _in_chunks(list(hashes)):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT key, count FROM entities_keycount WHERE key IN ({marks})",  # noqa: S608
+                chunk,
+            )
+            counts.update((hashes[key], count) for key, count in cursor.fetchall())
+    total = max(counts.pop("", 0), RARITY_FLOOR)
+    scale = math.log(total + 1)
+    return {
+        token: max(0.0, min(1.0, math.log((total + 1) / (counts.get(token, 0) + 1)) / scale))
+        for token in tokens
+    }
+
+
+def _allowed_edits(size: int) -> int:
+    """Typing errors tolerated in a word of this length."""
+    return 0 if size <= 2 else (1 if size <= 6 else 2)
+
+
+def _near(token: str, words, edits: int) -> bool:
+    return any(OSA.distance(token, word, score_cutoff=edits) <= edits for word in words)
+
+
+def _missing_latin(mine: tuple[str, ...], theirs: tuple[str, ...]) -> list[tuple[str, float]]:
+    """Words of one name in Latin letters that the other lacks, with the share missing: not
+    the same word, nor the same within a typing error (two in long words), nor part of one
+    of its words; a short word two typing errors away is half missing."""
+    theirs_set = set(theirs)
+    runs = [
+        "".join(theirs[i : i + size]) for size in (1, 2, 3) for i in range(len(theirs) - size + 1)
+    ]
+    missing = []
+    for token in dict.fromkeys(mine):
+        if token in theirs_set or any(token in word for word in theirs):
+            continue
+        edits = _allowed_edits(len(token))
+        if edits and _near(token, runs, edits):
+            continue
+        if edits == 1 and len(token) >= 4 and _near(token, runs, 2):
+            missing.append((token, 0.5))
+            continue
+        missing.append((token, 1.0))
+    return missing
+
+
+def _missing_across_scripts(
+    words: tuple[str, ...], syllables: tuple[str, ...]
+) -> list[tuple[str, float]]:
+    """A name in Latin letters (its words) against one in Chinese characters (its pinyin
+    syllables): each word must spell a run of adjacent syllables, within one typing error
+    from five letters on (Guangzou for Guangzhou; one syllable for another is another
+    character); the syllables no word spells are missing too."""
+    covered = [False] * len(syllables)
+    missing = []
+    for word in dict.fromkeys(words):
+        edits = 0 if len(word) <= 4 else 1
+        found = False
+        for start in range(len(syllables)):
+            for end in range(start + 1, min(len(syllables), start + 4) + 1):
+                run = "".join(syllables[start:end])
+                if OSA.distance(word, run, score_cutoff=edits) <= edits:
+                    covered[start:end] = [True] * (end - start)
+                    found = True
+        if not found:
+            missing.append((word, 1.0))
+    missing += [(s, 1.0) for s, done in zip(syllables, covered, strict=True) if not done]
+    return missing
+
+
+def disagreement(query: NormalizedName, other: NormalizedName, rarity: dict[str, float]) -> float:
+    """The rarity of the tokens one name has and the other lacks: generic words weigh
+    little, a distinctive word or character (another company's) close to 1; initials and
+    two-letter tokens carry less. Names in Latin letters are compared word for word (a
+    Latin word that happens to read as pinyin stays whole), names in Chinese characters
+    syllable by syllable."""
+    query_latin = query.script == "latin" and bool(query.words)
+    other_latin = other.script == "latin" and bool(other.words)
+    if query_latin and other_latin:
+        missing = _missing_latin(query.words, other.words)
+        missing += _missing_latin(other.words, query.words)
+    elif query_latin:
+        missing = _missing_across_scripts(query.words, other.syllables)
+    elif other_latin:
+        missing = _missing_across_scripts(other.words, query.syllables)
+    else:
+        mine, theirs = set(query.syllables), set(other.syllables)
+        missing = [(token, 1.0) for token in sorted(mine - theirs) + sorted(theirs - mine)]
+    return sum(
+        share * rarity.get(token, 1.0) * min(1.0, len(token) / 3) for token, share in missing
+    )
+
+
 def score_names(
-    query: NormalizedName, other: NormalizedName, *, kind: str = "company"
+    query: NormalizedName,
+    other: NormalizedName,
+    *,
+    kind: str = "company",
+    rarity: dict[str, float] | None = None,
 ) -> tuple[int, str]:
-    """Best agreement of two names (0-100) and the reason code of how it was reached."""
+    """Best agreement of two names (0-100) and the reason code of how it was reached. With
+    `rarity` (token_rarity of both names' tokens) the words the names do not share take
+    points off by their rarity in the index."""
     if not query.syllables or not other.syllables:
         return 0, ""
     if kind == "person":
@@ -202,13 +401,57 @@ def score_names(
         theirs = [t for t in other.syllables if t not in GENERIC_WORDS]
         reduced = mine != list(query.syllables) or theirs != list(other.syllables)
         if mine and theirs and reduced and len(mine) == len(theirs):
-            value = min(value, fuzz.token_sort_ratio(" ".join(mine), " ".join(theirs)) + 10)
+            mine_text, theirs_text = " ".join(mine), " ".join(theirs)
+            rest = max(
+                fuzz.token_sort_ratio(mine_text, theirs_text), fuzz.ratio(mine_text, theirs_text)
+            )
+            value = min(value, rest + 10)
     # Two names written in Chinese characters differ as their characters do: one different
     # character is another company or person, however close the pinyin.
     query_han, other_han = han_core(query.original), han_core(other.original)
     if query_han and other_han:
         value = min(value, fuzz.ratio(query_han, other_han))
-    return round(value), how
+    if rarity is not None:
+        value -= GATE_WEIGHT * disagreement(query, other, rarity)
+    return max(0, round(value)), how
+
+
+def may_reach(
+    query: NormalizedName, kind: str, rows: list[tuple[str, str]], threshold: float
+) -> set[int]:
+    """Positions of the stored names (syllable text, words) whose score_names can reach the
+    threshold: the rapidfuzz scores it takes the best of, computed in bulk, bound it from
+    above (what follows them only lowers it)."""
+    if not query.syllables:
+        return set()
+    cutoff = threshold - 0.5  # score_names rounds
+    compacts = [syllables.replace(" ", "") for syllables, _words in rows]
+    passes: set[int] = set()
+
+    def scan(text: str, choices: list[str], scorer, floor: float) -> None:
+        found = process.extract(
+            text, choices, scorer=scorer, processor=None, limit=None, score_cutoff=floor
+        )
+        passes.update(position for _choice, _score, position in found)
+
+    if kind == "person":
+        scan(query.compact, compacts, fuzz.ratio, cutoff)
+        for first in (True, False):
+            reordered = []
+            for syllables, words in rows:
+                parts = (words or syllables).split() or [""]
+                if first:
+                    reordered.append("".join((*parts[1:], parts[0])))
+                else:
+                    reordered.append("".join((parts[-1], *parts[:-1])))
+            scan(query.compact, reordered, fuzz.ratio, cutoff)
+    else:
+        texts = [syllables for syllables, _words in rows]
+        scan(query.syllable_text, texts, fuzz.token_sort_ratio, cutoff)
+        scan(query.compact, compacts, fuzz.ratio, cutoff)
+        if cutoff / 0.9 <= 100:
+            scan(query.syllable_text, texts, fuzz.token_set_ratio, cutoff / 0.9)
+    return passes
 
 
 @functools.lru_cache(maxsize=100_000)

@@ -72,6 +72,7 @@ class PartyName(models.Model):
     name = models.CharField(max_length=300)
     syllables = models.CharField(max_length=600)
     compact = models.CharField(max_length=600)
+    words = models.CharField(max_length=600, blank=True, default="")
     script = models.CharField(max_length=8)
 
     class Meta:
@@ -114,7 +115,9 @@ class BlockingKey(models.Model):
 
 
 class KeyCount(models.Model):
-    """How many parties share a key: keys shared by too many are skipped when matching."""
+    """How many parties share a key: keys shared by too many are skipped when matching.
+    Also, without BlockingKey rows, how many parties use each name token (matching.token_keys)
+    and how many parties have a name (matching.total_key), for the rarity of words."""
 
     key = models.BigIntegerField(primary_key=True)
     count = models.PositiveIntegerField(default=0)

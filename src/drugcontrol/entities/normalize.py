@@ -19,6 +19,8 @@ import phonenumbers
 from pypinyin import Style, lazy_pinyin
 from pypinyin.constants import PINYIN_DICT
 from pypinyin.style import convert
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 from stdnum import iban as iban_number
 from stdnum.exceptions import ValidationError as NumberError
 
@@ -109,6 +111,26 @@ LEGAL_FORMS_LATIN = {
     "holdings",
     "trading",
     "trade",
+    "handel",
+    "handels",
+    "commerce",
+    "comercio",
+    "commercio",
+    "import",
+    "export",
+    "imp",
+    "exp",
+    "importexport",
+    "fze",
+    "fzco",
+    "fzc",
+    "fzllc",
+    "pjsc",
+    "sti",
+    "eurl",
+    "gbr",
+    "ek",
+    "ltdsti",
     "enterprise",
     "enterprises",
     "international",
@@ -139,6 +161,8 @@ LEGAL_FORMS_HAN = [
     "工厂",
     "厂",
 ]
+# Legal forms that are also pinyin syllables or common words: set aside at the end of a name.
+TRAILING_LEGAL_FORMS = {"ao", "ad"}
 # Legal forms written in several words (after dotted abbreviations were joined).
 LEGAL_FORM_WORD_SEQUENCES = [
     ("s", "de", "rl", "de", "cv"),
@@ -166,27 +190,100 @@ LEGAL_FORM_SYLLABLES = [
     ("mao", "yi"),
     ("jin", "chu", "kou"),
 ]
-# Common business words: pinyin and English to one canonical token.
+# Common business words: pinyin, English and other languages to one canonical token (looked
+# up without accents: Química, Médical). A value of several words replaces the word by all.
 BUSINESS_WORDS = {
     "huagong": "chemical",
     "chemicals": "chemical",
     "chemistry": "chemical",
+    "chemie": "chemical",
+    "chemikalien": "chemical",
+    "chimie": "chemical",
+    "chimique": "chemical",
+    "chimica": "chemical",
+    "quimica": "chemical",
+    "quimicos": "chemical",
+    "quimicas": "chemical",
+    "feinchemie": "fine chemical",
+    "feinchemikalien": "fine chemical",
+    "jingxi": "fine",
     "keji": "technology",
     "tech": "technology",
     "technologies": "technology",
+    "technologie": "technology",
+    "technologien": "technology",
+    "tecnologia": "technology",
+    "tecnologias": "technology",
+    "technik": "technology",
     "shengwu": "biotech",
     "bio": "biotech",
     "biological": "biotech",
     "biotechnology": "biotech",
+    "biotechnologie": "biotech",
+    "biotecnologia": "biotech",
+    "shengwukeji": "biotech",
     "yiyao": "pharmaceutical",
+    "zhiyao": "pharmaceutical",
     "pharma": "pharmaceutical",
     "pharmaceuticals": "pharmaceutical",
+    "pharmazie": "pharmaceutical",
+    "pharmazeutika": "pharmaceutical",
+    "pharmaceutique": "pharmaceutical",
+    "pharmaceutiques": "pharmaceutical",
+    "farma": "pharmaceutical",
+    "farmaceutica": "pharmaceutical",
+    "farmaceutico": "pharmaceutical",
+    "farmaceuticos": "pharmaceutical",
     "wuliu": "logistics",
+    "logistik": "logistics",
+    "logistique": "logistics",
+    "logistica": "logistics",
     "guoji": "international",
     "shiye": "industrial",
     "industries": "industrial",
     "industry": "industrial",
+    "industrie": "industrial",
+    "industrias": "industrial",
+    "industria": "industrial",
+    "industriel": "industrial",
+    "laboratory": "laboratories",
+    "labs": "laboratories",
+    "lab": "laboratories",
+    "laboratorios": "laboratories",
+    "laboratorio": "laboratories",
+    "laboratoires": "laboratories",
+    "laboratoire": "laboratories",
+    "labor": "laboratories",
+    "materials": "material",
+    "materialien": "material",
+    "materiales": "material",
+    "materiaux": "material",
+    "materiali": "material",
+    "cailiao": "material",
+    "distributors": "distribution",
+    "distributor": "distribution",
+    "distributing": "distribution",
+    "vertrieb": "distribution",
+    "distribucion": "distribution",
+    "distribuzione": "distribution",
+    "distributeur": "distribution",
+    "medizin": "medical",
+    "medizinisch": "medical",
+    "medico": "medical",
+    "medica": "medical",
+    "medicale": "medical",
+    "supplies": "supply",
+    "sciences": "science",
 }
+# Business words of several tokens (新材料 xin cai liao = New Material, 生物科技 = Biotech).
+BUSINESS_SYLLABLES = [
+    (("xin", "material"), ("new", "material")),
+    (("biotech", "technology"), ("biotech",)),
+]
+# Business words are recognised through one typing error (two in long words).
+BUSINESS_VOCABULARY = frozenset(
+    {*BUSINESS_WORDS, *BUSINESS_WORDS.values()} - {"bio", "lab", "labor", "tech", "fine"}
+)
 PERSON_KINDS = {"person"}
 
 
@@ -266,6 +363,86 @@ def normalize_name(name: str, *, kind: str = "company") -> NormalizedName:
     return _normalize_name(name, "person" if kind in PERSON_KINDS else "company")
 
 
+def unaccent(word: str) -> str:
+    """The word without its accents and cedillas (química -> quimica, ş -> s)."""
+    if word.isascii():
+        return word
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+@functools.lru_cache(maxsize=65536)
+def business_word(word: str) -> tuple[str, ...]:
+    """The canonical tokens of a business word (Labs -> laboratories, Chemie -> chemical,
+    Inhustries -> industrial); the word itself when it is none."""
+    plain = unaccent(word)
+    if plain in BUSINESS_WORDS:
+        return tuple(BUSINESS_WORDS[plain].split())
+    if plain in BUSINESS_VOCABULARY or len(plain) < 6 or not plain.isalpha():
+        return (word,)
+    best = process.extractOne(plain, BUSINESS_VOCABULARY, scorer=OSA.distance, score_cutoff=2)
+    if best is None or best[1] > (1 if len(plain) < 10 else 2):
+        return (word,)
+    return tuple(BUSINESS_WORDS.get(best[0], best[0]).split())
+
+
+LONG_LEGAL_WORDS = frozenset(w for w in LEGAL_FORMS_LATIN if len(w) >= 6)
+
+
+@functools.lru_cache(maxsize=65536)
+def is_legal_word(word: str) -> bool:
+    """A legal form or a word set aside with them (Limited, Import ...), allowing one typing
+    error in the long ones (two from ten letters)."""
+    plain = unaccent(word)
+    if plain in LEGAL_FORMS_LATIN:
+        return True
+    if len(plain) < 6 or not plain.isalpha():
+        return False
+    best = process.extractOne(plain, LONG_LEGAL_WORDS, scorer=OSA.distance, score_cutoff=2)
+    return best is not None and best[1] <= (1 if len(plain) < 10 else 2)
+
+
+def _business_tokens(tokens: list[str], *, keep: bool = True) -> list[str]:
+    """Legal forms and business words written in pinyin syllables (you xian gong si, hua
+    gong, jing xi ...) set aside or mapped like the words are (all tokens set aside only
+    when not `keep`)."""
+    tokens = _remove_sequences(tokens, LEGAL_FORM_SYLLABLES) or ([] if not keep else tokens)
+    merged: list[str] = []
+    index = 0
+    while index < len(tokens):
+        pair = "".join(tokens[index : index + 2])
+        if index + 1 < len(tokens) and pair in BUSINESS_WORDS:
+            merged.extend(BUSINESS_WORDS[pair].split())
+            index += 2
+        else:
+            merged.append(tokens[index])
+            index += 1
+    return _map_sequences(merged, BUSINESS_SYLLABLES)
+
+
+def _pinyin_business_word(word: str) -> tuple[str, ...]:
+    """A word of several pinyin syllables that holds a business word or a legal form
+    (Xincailiao, Jinchukou, Shengwukeji): its syllables, mapped; any other word as is."""
+    split = split_pinyin(word) if word.isascii() and len(word) > 4 else None
+    if not split or len(split) < 2:
+        return (word,)
+    mapped = _business_tokens(list(split), keep=False)
+    return (word,) if mapped == list(split) else tuple(mapped)
+
+
+def _map_sequences(tokens: list[str], sequences) -> list[str]:
+    result = list(tokens)
+    for sequence, replacement in sequences:
+        size = len(sequence)
+        index = 0
+        while index <= len(result) - size:
+            if tuple(result[index : index + size]) == sequence:
+                result[index : index + size] = replacement
+                index += len(replacement)
+            else:
+                index += 1
+    return result
+
+
 @functools.lru_cache(maxsize=200_000)
 def _normalize_name(name: str, kind: str) -> NormalizedName:
     text = fold(name)
@@ -287,28 +464,20 @@ def _normalize_name(name: str, kind: str) -> NormalizedName:
         words = _remove_sequences(words, LEGAL_FORM_WORD_SEQUENCES) or words
         if len(words) < before:
             legal_found.append("multiword")
-        kept = [w for w in words if w not in LEGAL_FORMS_LATIN]
-        legal_found += [w for w in words if w in LEGAL_FORMS_LATIN]
+        if len(words) > 1 and words[-1] in TRAILING_LEGAL_FORMS:
+            legal_found.append(words.pop())
+        kept = [w for w in words if not is_legal_word(w)]
+        legal_found += [w for w in words if is_legal_word(w)]
         words = kept or words
-        words = [BUSINESS_WORDS.get(w, w) for w in words]
+        words = [token for w in words for token in business_word(w)]
+        words = [token for w in words for token in _pinyin_business_word(w)] or words
+        words = _business_tokens(words)
     syllables: list[str] = []
     for word in words:
         split = split_pinyin(word) if word.isascii() else None
         syllables.extend(split if split else (word,))
     if kind not in PERSON_KINDS:
-        syllables = _remove_sequences(syllables, LEGAL_FORM_SYLLABLES) or syllables
-        # Business words written in pinyin syllables ("hua gong") map like the words do.
-        merged: list[str] = []
-        index = 0
-        while index < len(syllables):
-            pair = "".join(syllables[index : index + 2])
-            if index + 1 < len(syllables) and pair in BUSINESS_WORDS:
-                merged.append(BUSINESS_WORDS[pair])
-                index += 2
-            else:
-                merged.append(syllables[index])
-                index += 1
-        syllables = merged
+        syllables = _business_tokens(syllables)
     script = (
         "han"
         if has_han and not re.search(r"[a-z]", fold(name))

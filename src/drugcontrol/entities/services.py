@@ -3,12 +3,14 @@ the warning list. One transaction and one audit event each."""
 
 import csv
 import io
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from rapidfuzz import fuzz
 
 from drugcontrol.core.audit import record_event, snapshot
 from drugcontrol.core.errors import PermissionDenied, ValidationFailed, check_version
@@ -21,6 +23,7 @@ from drugcontrol.entities.models import (
     Correlation,
     CorrelationStatus,
     IdentifierKind,
+    KeyCount,
     Party,
     PartyIdentifier,
     PartyKind,
@@ -30,7 +33,12 @@ from drugcontrol.entities.models import (
     PartyName,
     WarningValue,
 )
-from drugcontrol.entities.normalize import IdentifierError, normalize_identifier, normalize_name
+from drugcontrol.entities.normalize import (
+    IdentifierError,
+    NormalizedName,
+    normalize_identifier,
+    normalize_name,
+)
 
 PARTY_FIELDS = ["kind", "name", "country", "address", "owner_organisation", "external_id"]
 IMPORT_COLUMNS = {"id", "kind", "name", "country"}
@@ -82,44 +90,118 @@ def validate_party(
     return PartyInput(kind, name, country, (address or "").strip(), normalized)
 
 
-def _write_keys(party: Party, texts: set[str]) -> None:
+def _write_keys(party: Party, texts: set[str], counted: set[str] = frozenset()) -> None:
+    """BlockingKey rows (and their counts) for `texts`; `counted` are count-only keys
+    (token_keys, total_key) the party is new to."""
     hashes = sorted({key_hash(text) for text in texts})
     existing = set(
         BlockingKey.objects.filter(party=party, key__in=hashes).values_list("key", flat=True)
     )
     new = [key for key in hashes if key not in existing]
-    if not new:
+    if new:
+        BlockingKey.objects.bulk_create([BlockingKey(key=key, party=party) for key in new])
+    increments = new + sorted({key_hash(text) for text in counted})
+    if not increments:
         return
-    BlockingKey.objects.bulk_create([BlockingKey(key=key, party=party) for key in new])
     with connection.cursor() as cursor:
         cursor.executemany(
             "INSERT INTO entities_keycount (key, count) VALUES (%s, 1) "
             "ON CONFLICT (key) DO UPDATE SET count = entities_keycount.count + 1",
-            [(key,) for key in new],
+            [(key,) for key in increments],
         )
 
 
 def _add_names_and_identifiers(party: Party, names: list[str], identifiers) -> None:
     texts: set[str] = set()
     known = set(party.names.values_list("name", flat=True))
+    # Token counts (count-only keys): a party counts once per token and once in the total.
+    counted_before: set[str] = set()
+    for name in known:
+        counted_before |= matching.token_keys(party.kind, normalize_name(name, kind=party.kind))
+    tokens: set[str] = set()
     for name in names:
         if not name or name in known:
             continue
+        known.add(name)
         normalized = normalize_name(name, kind=party.kind)
         PartyName.objects.create(
             party=party,
             name=name,
             syllables=normalized.syllable_text[:600],
             compact=normalized.compact[:600],
+            words=" ".join(normalized.words)[:600],
             script=normalized.script,
         )
         texts |= matching.name_keys(party.kind, normalized)
+        tokens |= matching.token_keys(party.kind, normalized)
+    counted = tokens - counted_before
+    if tokens and not counted_before:
+        counted.add(matching.total_key(party.kind))
     for identifier_kind, value, normal in identifiers:
         PartyIdentifier.objects.get_or_create(
             party=party, kind=identifier_kind, normalized=normal, defaults={"value": value}
         )
         texts.add(matching.identifier_key(identifier_kind, normal))
-    _write_keys(party, texts)
+    _write_keys(party, texts, counted)
+
+
+def index_rebuild(*, actor=None, batch: int = 2000) -> dict:
+    """Normalise every stored name again and rebuild the matching index (BlockingKey rows,
+    KeyCount with its token and total counts) with the current code: after a change to
+    normalisation or keys, parties indexed before it meet the new ones again."""
+    with transaction.atomic():
+        BlockingKey.objects.all().delete()
+        KeyCount.objects.all().delete()
+        party_ids = list(Party.objects.order_by("pk").values_list("pk", flat=True))
+        names = rows = 0
+        for start in range(0, len(party_ids), batch):
+            chunk = party_ids[start : start + batch]
+            kinds = dict(Party.objects.filter(pk__in=chunk).values_list("pk", "kind"))
+            texts: dict[int, set[str]] = {pk: set() for pk in chunk}
+            counted: dict[int, set[str]] = {pk: set() for pk in chunk}
+            updated = []
+            for stored in PartyName.objects.filter(party_id__in=chunk).order_by("pk"):
+                kind = kinds[stored.party_id]
+                normalized = normalize_name(stored.name, kind=kind)
+                stored.syllables = normalized.syllable_text[:600]
+                stored.compact = normalized.compact[:600]
+                stored.words = " ".join(normalized.words)[:600]
+                stored.script = normalized.script
+                updated.append(stored)
+                texts[stored.party_id] |= matching.name_keys(kind, normalized)
+                tokens = matching.token_keys(kind, normalized)
+                if tokens:
+                    counted[stored.party_id] |= {*tokens, matching.total_key(kind)}
+            PartyName.objects.bulk_update(updated, ["syllables", "compact", "words", "script"])
+            names += len(updated)
+            for party_id, kind, normal in PartyIdentifier.objects.filter(
+                party_id__in=chunk
+            ).values_list("party_id", "kind", "normalized"):
+                texts[party_id].add(matching.identifier_key(kind, normal))
+            keys = [
+                BlockingKey(key=key, party_id=party_id)
+                for party_id, party_texts in texts.items()
+                for key in sorted({key_hash(text) for text in party_texts})
+            ]
+            BlockingKey.objects.bulk_create(keys, batch_size=5000)
+            rows += len(keys)
+            counts = Counter(key.key for key in keys)
+            for party_texts in counted.values():
+                counts.update({key_hash(text) for text in party_texts})
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO entities_keycount (key, count) VALUES (%s, %s) "
+                    "ON CONFLICT (key) DO UPDATE SET count = entities_keycount.count + %s",
+                    [(key, count, count) for key, count in counts.items()],
+                )
+        summary = {"parties": len(party_ids), "names": names, "keys": rows}
+        record_event(
+            actor=actor,
+            action="entities.index_rebuilt",
+            object_type="entities.party",
+            after=summary,
+        )
+    return summary
 
 
 def party_create(*, actor, data: PartyInput, owner_organisation=None, correlate=True) -> Party:
@@ -200,10 +282,142 @@ def party_link(
 
 
 def _warning_values() -> dict[str, set[str]]:
+    """The warning list by kind (a small table, read whole with one plain query)."""
     values: dict[str, set[str]] = {}
-    for kind, normalized in WarningValue.objects.values_list("kind", "normalized"):
-        values.setdefault(kind, set()).add(normalized)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT kind, normalized FROM entities_warningvalue")
+        for kind, normalized in cursor.fetchall():
+            values.setdefault(kind, set()).add(normalized)
     return values
+
+
+class StoredName:
+    """A candidate's name as the index stores it (one joined query, no model instances)."""
+
+    __slots__ = ("country_id", "form", "name", "party_id", "party_name", "syllables", "target")
+
+    def __init__(self, row, kind: str):
+        party_id, merged_into, country_id, party_name, name, syllables, words, script = row
+        self.party_id = party_id
+        self.target = merged_into or party_id
+        self.country_id = country_id
+        self.party_name = party_name
+        self.name = name
+        self.syllables = syllables
+        if words or not syllables:
+            self.form = NormalizedName(
+                original=name,
+                words=tuple(words.split()),
+                syllables=tuple(syllables.split()),
+                script=script,
+            )
+        else:  # a name stored before the index kept its words
+            self.form = normalize_name(name, kind=kind)
+
+
+def _stored_rows(kind: str, party_ids) -> list[tuple]:
+    """The names of the given parties of the kind (every party of the kind when None)."""
+    select = (
+        "SELECT p.id, p.merged_into_id, p.country_id, p.name, n.name, n.syllables, n.words, "
+        "n.script FROM entities_partyname n JOIN entities_party p ON p.id = n.party_id "
+        "WHERE p.kind = %s"
+    )
+    rows = []
+    with connection.cursor() as cursor:
+        if party_ids is None:
+            cursor.execute(select, [kind])
+            rows = cursor.fetchall()
+        for chunk in matching._in_chunks([] if party_ids is None else list(party_ids)):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"{select} AND n.party_id IN ({marks})", [kind, *chunk])
+            rows += cursor.fetchall()
+    return rows
+
+
+def score_parties(
+    query: Query,
+    party_ids,
+    *,
+    exclude: set[int] = frozenset(),
+    threshold: int = DEFAULT_THRESHOLD,
+) -> list[matching.Candidate]:
+    """Score the given parties (all of the query's kind when None) against the query (merged
+    parties count as their survivor), best first; values on the warning list give no
+    evidence."""
+    warnings = _warning_values()
+    names_warned = warnings.get(query.kind, set())
+    rows = [
+        row
+        for row in _stored_rows(query.kind, party_ids)
+        if (row[1] or row[0]) not in exclude and row[5] not in names_warned
+    ]
+    query_names = [n for n in query.names if n.text not in names_warned]
+    best: dict[int, tuple[int, float, list[str], StoredName]] = {}
+    if query.identifiers:
+        identifiers: dict[int, set[tuple[str, str]]] = {}
+        for party_id, kind, normal in PartyIdentifier.objects.filter(
+            party_id__in={row[0] for row in rows}
+        ).values_list("party_id", "kind", "normalized"):
+            identifiers.setdefault(party_id, set()).add((kind, normal))
+        for row in rows:
+            for kind, value in query.identifiers:
+                if (kind, value) in identifiers.get(row[0], ()) and value not in warnings.get(
+                    kind, ()
+                ):
+                    _keep(best, StoredName(row, query.kind), 100, 100.0, [f"same_{kind}"])
+                    break
+    # The names that may reach the threshold (rapidfuzz in bulk), then their scores without
+    # the rarity of words (which only lowers them), then, for those that pass, with it.
+    stored_names: dict[int, StoredName] = {}
+    passing = []
+    for query_name in query_names:
+        if threshold > 0:
+            positions = matching.may_reach(
+                query_name, query.kind, [(row[5], row[6]) for row in rows], threshold
+            )
+        else:
+            positions = range(len(rows))
+        for position in sorted(positions):
+            name = stored_names.get(position)
+            if name is None:
+                name = stored_names[position] = StoredName(rows[position], query.kind)
+            score, _how = matching.score_names(query_name, name.form, kind=query.kind)
+            if score >= threshold:
+                passing.append((query_name, name))
+    if passing:
+        tokens = set()
+        for query_name, name in passing:
+            tokens.update(query_name.words, query_name.syllables)
+            tokens.update(name.form.words, name.form.syllables)
+        rarity = matching.token_rarity(query.kind, tokens)
+        for query_name, name in passing:
+            score, how = matching.score_names(query_name, name.form, kind=query.kind, rarity=rarity)
+            if score < threshold:
+                continue
+            # Equal scores: the name written in the same order first.
+            order = fuzz.ratio(query_name.syllable_text, name.form.syllable_text)
+            reasons = [how, *matching.name_reasons(query_name, _full_form(name, query.kind))]
+            _keep(best, name, score, order, reasons)
+    results = []
+    for target, (score, order, reasons, name) in best.items():
+        if query.country and name.country_id == query.country:
+            reasons = [*reasons, "same_country"]
+        results.append((score, order, target, name.party_name, reasons))
+    results.sort(key=lambda r: (-r[0], -r[1], r[2]))
+    return [
+        matching.Candidate(target, score, reasons, party_name)
+        for score, _order, target, party_name, reasons in results
+    ]
+
+
+def _full_form(name: StoredName, kind: str) -> NormalizedName:
+    return normalize_name(name.name, kind=kind)
+
+
+def _keep(best: dict, name: StoredName, score: int, order: float, reasons: list[str]) -> None:
+    previous = best.get(name.target)
+    if previous is None or (score, order) > previous[:2]:
+        best[name.target] = (score, order, reasons, name)
 
 
 def find_candidates(
@@ -213,60 +427,11 @@ def find_candidates(
     threshold: int = DEFAULT_THRESHOLD,
     limit: int = 10,
 ) -> list[matching.Candidate]:
-    """Score the parties that share keys with the query (merged parties count as their
-    survivor); values on the warning list give no evidence."""
-    warnings = _warning_values()
-    shared, _evidence = matching.candidate_ids(query, exclude=exclude)
-    if not shared:
+    """Score the parties that share the most (and the rarest) keys with the query."""
+    top = matching.top_candidates(query, exclude=exclude)
+    if not top:
         return []
-    top = [party_id for party_id, _count in shared.most_common(matching.CANDIDATE_LIMIT)]
-    parties = {
-        p.pk: p
-        for p in Party.objects.filter(pk__in=top, kind=query.kind).only(
-            "id", "name", "kind", "country_id", "merged_into_id"
-        )
-    }
-    names: dict[int, list[PartyName]] = {}
-    for name in PartyName.objects.filter(party_id__in=parties).only(
-        "party_id", "name", "syllables", "compact", "script"
-    ):
-        names.setdefault(name.party_id, []).append(name)
-    identifiers: dict[int, set[tuple[str, str]]] = {}
-    for identifier in PartyIdentifier.objects.filter(party_id__in=parties).values_list(
-        "party_id", "kind", "normalized"
-    ):
-        identifiers.setdefault(identifier[0], set()).add(identifier[1:])
-    query_names = [n for n in query.names if n.text not in warnings.get(query.kind, set())]
-    results: dict[int, matching.Candidate] = {}
-    for party_id, party in parties.items():
-        target = party.merged_into_id or party_id
-        if target in exclude:
-            continue
-        best, reasons = 0, []
-        for kind, value in query.identifiers:
-            if (kind, value) in identifiers.get(party_id, set()) and value not in warnings.get(
-                kind, set()
-            ):
-                best, reasons = 100, [f"same_{kind}"]
-                break
-        for query_name in query_names:
-            for stored in names.get(party_id, []):
-                if stored.syllables in warnings.get(query.kind, set()):
-                    continue
-                other = normalize_name(stored.name, kind=query.kind)
-                score, how = matching.score_names(query_name, other, kind=query.kind)
-                if score > best or (score == best and not reasons):
-                    best = score
-                    reasons = [how, *matching.name_reasons(query_name, other)]
-        if best < threshold:
-            continue
-        if query.country and party.country_id == query.country:
-            reasons.append("same_country")
-        previous = results.get(target)
-        if previous is None or best > previous.score:
-            results[target] = matching.Candidate(target, best, reasons, party.name)
-    ranked = sorted(results.values(), key=lambda c: (-c.score, c.party_id))
-    return ranked[:limit]
+    return score_parties(query, top, exclude=exclude, threshold=threshold)[:limit]
 
 
 def correlate_party(party: Party) -> list[Correlation]:
@@ -490,6 +655,7 @@ def warning_value_add(*, actor, kind: str, value: str, reason: str = "") -> Warn
         )
         # Proposals that rest on nothing but this value are withdrawn.
         _withdraw_proposals(kind, normalized)
+
         record_event(
             actor=actor,
             action="entities.warning_value_added",

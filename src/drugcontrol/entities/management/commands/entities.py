@@ -11,7 +11,10 @@ from drugcontrol.entities.reasons import reason_label
 
 
 class Command(BaseCommand):
-    help = "Parties: import a CSV file, or match a name against every party on file."
+    help = (
+        "Parties: import a CSV file, match a name against every party on file, or rebuild "
+        "the matching index."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -20,6 +23,10 @@ class Command(BaseCommand):
             help="import parties from CSV (id,kind,name,country + address,phone,email,identifier)",
         )
         load.add_argument("file", type=Path)
+        sub.add_parser(
+            "reindex",
+            help="normalise every stored name again and rebuild the matching index",
+        )
         find = sub.add_parser("match", help="parties like this one, best first")
         find.add_argument("--kind", required=True, choices=PartyKind.values)
         find.add_argument("--name", required=True)
@@ -41,6 +48,13 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"imported {summary['imported']} parties, "
                     f"{summary['correlations']} correlations proposed"
+                )
+                return
+            if action == "reindex":
+                summary = services.index_rebuild()
+                self.stdout.write(
+                    f"indexed {summary['parties']} parties, {summary['names']} names, "
+                    f"{summary['keys']} keys"
                 )
                 return
             identifiers = [
