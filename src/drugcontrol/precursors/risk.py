@@ -371,16 +371,22 @@ RULES = (
 )
 
 
-def evaluate(notification: Notification, today=None) -> list[Result]:
-    """Every rule's findings, as of `today` (the submission date). The notification's own
-    rows are read once for all rules."""
-    today = today or timezone.localdate()
+def load(notification: Notification) -> Notification:
+    """Read the notification's own rows once, for the submission checks and every rule."""
     prefetch_related_objects(
         [notification],
         Prefetch("lines", queryset=NotificationLine.objects.select_related("substance")),
         Prefetch("parties", queryset=NotificationParty.objects.select_related("party")),
         "transits",
     )
+    return notification
+
+
+def evaluate(notification: Notification, today=None) -> list[Result]:
+    """Every rule's findings, as of `today` (the submission date)."""
+    today = today or timezone.localdate()
+    if "lines" not in getattr(notification, "_prefetched_objects_cache", {}):
+        load(notification)
     results = []
     for rule in RULES:
         results.extend(rule(notification, today))

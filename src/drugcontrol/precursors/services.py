@@ -582,6 +582,7 @@ def notification_submit(
         current = _locked(notification, expected_version)
         _require_status(current, (Status.DRAFT,), _("This notification was already submitted."))
         now = at or timezone.now()
+        risk.load(current)
         problems = submission_problems(current, today=timezone.localdate(now))
         if problems:
             raise ValidationFailed(
@@ -653,8 +654,10 @@ def _alert_submitted(notification: Notification, transit_codes) -> None:
         "country": notification.exporting_country_id,
         "deadline": notification.reply_deadline.isoformat(),
     }
+    recipients = focal_points([notification.importing_country_id, *transit_codes])
+    importing = [u for u in recipients if u.country_id == notification.importing_country_id]
     alerts_raise(
-        recipients=focal_points([notification.importing_country_id]),
+        recipients=importing,
         kind="notification_received",
         title=_("Pre-export notification %(reference)s from %(country)s awaits your answer")
         % values,
@@ -666,7 +669,7 @@ def _alert_submitted(notification: Notification, transit_codes) -> None:
     )
     if transit_codes:
         alerts_raise(
-            recipients=focal_points(transit_codes),
+            recipients=[u for u in recipients if u.country_id in transit_codes],
             kind="notification_transit",
             title=_("Pre-export notification %(reference)s names your country for transit")
             % values,

@@ -1,3 +1,4 @@
+import os
 import subprocess
 import sys
 
@@ -26,15 +27,21 @@ class Command(BaseCommand):
 
     def handle(self, *args, port, host, no_demo, no_worker, **options):
         refuse_to_start_if_insecure()
+        # Links in e-mailed alerts point at this server unless SITE_URL says otherwise.
+        if not os.environ.get("SITE_URL"):
+            settings.SITE_URL = f"http://{host}:{port}"
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("load_reference", stdout=self.stdout)
         if not no_demo:
             call_command("load_demo", stdout=self.stdout)
-        # The background worker (e-mailed alerts) runs beside the server on this machine.
+        # The background worker (e-mailed alerts, imports) runs beside the server.
         worker = None
         if not no_worker:
-            worker = subprocess.Popen([sys.executable, "-m", "drugcontrol.cli", "worker"])
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "drugcontrol.cli", "worker"],
+                env={**os.environ, "SITE_URL": settings.SITE_URL},
+            )
             self.stdout.write(f"Background worker started (pid {worker.pid}).")
         self.stdout.write(
             self.style.SUCCESS(f"\nServing on http://{host}:{port}/  (Ctrl+C stops)\n")
