@@ -4,26 +4,46 @@ or nothing, with a report naming each bad row and column."""
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from drugcontrol.core.audit import record_event
-from drugcontrol.core.errors import ValidationFailed
+from drugcontrol.core.errors import PermissionDenied, ValidationFailed
 from drugcontrol.core.models import ImportJob, ImportState
 from drugcontrol.core.tabular import import_report
 
 logger = logging.getLogger(__name__)
 MAX_BYTES = 10 * 1024 * 1024
-# kind -> function(actor=, name=, content=, progress=) returning a result dict, raising
-# ValidationFailed with the report; apps register theirs in AppConfig.ready().
-IMPORTERS: dict[str, Callable] = {}
 PROGRESS_EVERY = 10  # rows between two progress writes
 
 
-def register_importer(kind: str, function: Callable) -> None:
-    IMPORTERS[kind] = function
+@dataclass(frozen=True)
+class Importer:
+    """What an app registers for a kind of file (in its AppConfig.ready())."""
+
+    run: Callable  # run(actor=, name=, content=, progress=) -> result; ValidationFailed = report
+    summary: Callable[[dict], str]  # the finished job's result in one sentence
+    may_start: Callable = bool  # who may upload such a file (default: anyone signed in)
+    refusal: str = ""  # said to the others
+
+
+IMPORTERS: dict[str, Importer] = {}
+
+
+def register_importer(kind: str, importer: Importer) -> None:
+    IMPORTERS[kind] = importer
+
+
+def import_upload(*, actor, kind: str, upload) -> ImportJob:
+    """A page's upload: refused before it is read when it is missing or too large."""
+    if upload is None:
+        raise ValidationFailed({"file": [_("Choose a file.")]})
+    if upload.size > MAX_BYTES:
+        raise ValidationFailed({"file": [_("The file is larger than 10 MB.")]})
+    return import_start(actor=actor, kind=kind, name=upload.name, content=upload.read())
 
 
 def import_start(*, actor, kind: str, name: str, content: bytes) -> ImportJob:
@@ -32,6 +52,8 @@ def import_start(*, actor, kind: str, name: str, content: bytes) -> ImportJob:
 
     if kind not in IMPORTERS:
         raise ValidationFailed({"kind": [_("Unknown import.")]})
+    if not IMPORTERS[kind].may_start(actor):
+        raise PermissionDenied(IMPORTERS[kind].refusal)
     if not content:
         raise ValidationFailed({"file": [_("The file is empty.")]})
     if len(content) > MAX_BYTES:
@@ -50,6 +72,13 @@ def import_start(*, actor, kind: str, name: str, content: bytes) -> ImportJob:
     return job
 
 
+def import_summary(job: ImportJob) -> str:
+    """A finished job's result in one sentence of the active language ("" before)."""
+    if job.state != ImportState.DONE:
+        return ""
+    return IMPORTERS[job.kind].summary(job.result)
+
+
 def _progress(job_id: int):
     def report(checked: int, total: int, state: str = ImportState.CHECKING) -> None:
         if state != ImportState.CHECKING or checked in (0, total) or checked % PROGRESS_EVERY == 0:
@@ -66,7 +95,7 @@ def import_run(job_id: int) -> ImportJob:
     language = job.actor.preferred_language or translation.get_language()
     with translation.override(language):
         try:
-            result = IMPORTERS[job.kind](
+            result = IMPORTERS[job.kind].run(
                 actor=job.actor,
                 name=job.file_name,
                 content=bytes(job.content),

@@ -52,6 +52,16 @@ def paginate(request, queryset, page_size=PAGE_SIZE):
 
 
 @require_GET
+def import_job_page(request, *, job_id: int, kind: str, template: str, active_nav: str):
+    """The page following a background import (or, for HTMX, its progress fragment)."""
+    from drugcontrol.core.imports import import_summary
+
+    job = selectors.import_job_get(user=request.user, job_id=job_id, kind=kind)
+    context = {"job": job, "done_message": import_summary(job), "active_nav": active_nav}
+    fragment = request.GET.get("fragment")
+    return render(request, "_import_progress.html" if fragment else template, context)
+
+
 def healthz(request):
     try:
         with connection.cursor() as cursor:

@@ -8,14 +8,16 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self) -> None:
-        from drugcontrol.core.imports import register_importer
+        from drugcontrol.core.imports import Importer, register_importer
         from drugcontrol.core.labels import ACTION_LABELS
         from drugcontrol.core.visibility import audit_follows_record
-        from drugcontrol.incidents.imports import incidents_import
+        from drugcontrol.incidents.imports import incidents_import, incidents_summary
         from drugcontrol.incidents.models import Incident
 
         audit_follows_record("incidents.incident", Incident)
-        register_importer("incidents.incidents", incidents_import)
+        register_importer(
+            "incidents.incidents", Importer(run=incidents_import, summary=incidents_summary)
+        )
         from drugcontrol.incidents import selectors  # noqa: F401  (registers the visibility rules)
 
         ACTION_LABELS.update(

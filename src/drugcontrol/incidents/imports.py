@@ -3,6 +3,7 @@ its row and column, nothing saved unless every row is good."""
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from drugcontrol.core.audit import record_event
 from drugcontrol.core.errors import ValidationFailed
@@ -141,3 +142,10 @@ def incidents_import(*, actor, name: str, content: bytes, progress=None) -> dict
             },
         )
     return {"imported": len(created), "references": [i.reference for i in created][:200]}
+
+
+def incidents_summary(result: dict) -> str:
+    count = result.get("imported", 0)
+    return ngettext("%(count)s incident imported.", "%(count)s incidents imported.", count) % {
+        "count": count
+    }

@@ -11,12 +11,12 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from drugcontrol.core import alerts as alert_services
 from drugcontrol.core import imports as core_imports
 from drugcontrol.core import selectors as core_selectors
+from drugcontrol.core import views as core_views
 from drugcontrol.core.errors import ServiceError, ValidationFailed
 from drugcontrol.core.visibility import visible
 from drugcontrol.entities.models import Audience, Party
@@ -262,14 +262,9 @@ def incident_import(request):
     """Upload: the file is imported in the background and its page shows the progress."""
     errors = {}
     if request.method == "POST":
-        upload = request.FILES.get("file")
         try:
-            if upload is None:
-                raise ValidationFailed({"file": [_("Choose a file.")]})
-            if upload.size > core_imports.MAX_BYTES:
-                raise ValidationFailed({"file": [_("The file is larger than 10 MB.")]})
-            job = core_imports.import_start(
-                actor=request.user, kind=IMPORT_KIND, name=upload.name, content=upload.read()
+            job = core_imports.import_upload(
+                actor=request.user, kind=IMPORT_KIND, upload=request.FILES.get("file")
             )
         except ServiceError as error:
             errors = error.field_errors()
@@ -281,16 +276,12 @@ def incident_import(request):
 
 @login_required
 def import_job(request, job_id: int):
-    job = core_selectors.import_job_get(user=request.user, job_id=job_id, kind=IMPORT_KIND)
-    context = {"job": job, "active_nav": "incidents"}
-    if job.state == "done":
-        count = job.result.get("imported", 0)
-        context["done_message"] = ngettext(
-            "%(count)s incident imported.", "%(count)s incidents imported.", count
-        ) % {"count": count}
-    fragment = request.GET.get("fragment")
-    return render(
-        request, "_import_progress.html" if fragment else "incidents/import_job.html", context
+    return core_views.import_job_page(
+        request,
+        job_id=job_id,
+        kind=IMPORT_KIND,
+        template="incidents/import_job.html",
+        active_nav="incidents",
     )
 
 

@@ -8,15 +8,23 @@ class PrecursorsConfig(AppConfig):
     verbose_name = _("Precursors")
 
     def ready(self) -> None:
-        from drugcontrol.core.imports import register_importer
+        from drugcontrol.core.imports import Importer, register_importer
         from drugcontrol.core.labels import ACTION_LABELS
         from drugcontrol.core.visibility import audit_follows_record
-        from drugcontrol.precursors import selectors  # noqa: F401  (registers the visibility rules)
-        from drugcontrol.precursors.imports import notifications_import
+        from drugcontrol.precursors.imports import notifications_import, notifications_summary
         from drugcontrol.precursors.models import Notification, SuspiciousOrder
+        from drugcontrol.precursors.selectors import may_import
 
         audit_follows_record("precursors.notification", Notification)
-        register_importer("precursors.notifications", notifications_import)
+        register_importer(
+            "precursors.notifications",
+            Importer(
+                run=notifications_import,
+                summary=notifications_summary,
+                may_start=may_import,
+                refusal=_("Only officers of a competent national authority handle notifications."),
+            ),
+        )
         audit_follows_record("precursors.suspiciousorder", SuspiciousOrder)
         ACTION_LABELS.update(
             {

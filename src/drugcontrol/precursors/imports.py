@@ -219,6 +219,13 @@ def notifications_import(*, actor, name: str, content: bytes, progress=None) -> 
     }
 
 
+def notifications_summary(result: dict) -> str:
+    return _("%(imported)s notifications imported, %(submitted)s submitted.") % {
+        "imported": result.get("imported", 0),
+        "submitted": result.get("submitted", 0),
+    }
+
+
 def requirements_import(*, actor, content: bytes) -> int:
     """Legitimate requirements from CSV (`country,substance,form,year,quantity_kg,updated_on`)."""
     import datetime

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from drugcontrol.core import imports as core_imports
-from drugcontrol.core import selectors as core_selectors
+from drugcontrol.core import views as core_views
 from drugcontrol.core.charts import bar_chart
-from drugcontrol.core.errors import PermissionDenied, ServiceError, ValidationFailed
+from drugcontrol.core.errors import ServiceError, ValidationFailed
 from drugcontrol.core.models import Country
 from drugcontrol.core.visibility import visible
 from drugcontrol.entities.models import Party
@@ -703,21 +703,9 @@ def notification_import(request):
     """Upload: the file is imported in the background and its page shows the progress."""
     errors = {}
     if request.method == "POST":
-        upload = request.FILES.get("file")
         try:
-            if upload is None:
-                raise ValidationFailed({"file": [_("Choose a file.")]})
-            if upload.size > core_imports.MAX_BYTES:
-                raise ValidationFailed({"file": [_("The file is larger than 10 MB.")]})
-            if not selectors.may_import(request.user):
-                raise PermissionDenied(
-                    _("Only officers of a competent national authority handle notifications.")
-                )
-            job = core_imports.import_start(
-                actor=request.user,
-                kind=IMPORT_KIND,
-                name=upload.name,
-                content=upload.read(),
+            job = core_imports.import_upload(
+                actor=request.user, kind=IMPORT_KIND, upload=request.FILES.get("file")
             )
         except ServiceError as error:
             errors = error.field_errors()
@@ -729,13 +717,10 @@ def notification_import(request):
 
 @login_required
 def import_job(request, job_id: int):
-    job = core_selectors.import_job_get(user=request.user, job_id=job_id, kind=IMPORT_KIND)
-    context = {"job": job, "active_nav": "precursors"}
-    if job.state == "done":
-        context["done_message"] = _(
-            "%(imported)s notifications imported, %(submitted)s submitted."
-        ) % {"imported": job.result.get("imported", 0), "submitted": job.result.get("submitted", 0)}
-    fragment = request.GET.get("fragment")
-    return render(
-        request, "_import_progress.html" if fragment else "precursors/import_job.html", context
+    return core_views.import_job_page(
+        request,
+        job_id=job_id,
+        kind=IMPORT_KIND,
+        template="precursors/import_job.html",
+        active_nav="precursors",
     )
