@@ -10,12 +10,9 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from drugcontrol.api import ErrorResponse, OutSchema, PagePagination, ShapedPage
-from drugcontrol.core.errors import ValidationFailed
-from drugcontrol.core.models import Country
 from drugcontrol.core.visibility import visible
 from drugcontrol.entities.models import Party
 from drugcontrol.precursors import selectors, services
-from drugcontrol.substances.models import Substance
 
 router = Router(tags=["precursors"])
 ERRORS = {
@@ -426,22 +423,6 @@ class RequirementIn(Schema):
     version: int | None = None
 
 
-def _country(code: str, field: str = "country") -> Country:
-    country = Country.objects.filter(iso3=(code or "").upper()).first()
-    if country is None:
-        raise ValidationFailed({field: [_("Unknown country code.")]})
-    return country
-
-
-def _substance(substance_id: int | None) -> Substance | None:
-    if substance_id is None:
-        return None
-    substance = Substance.objects.filter(pk=substance_id).first()
-    if substance is None:
-        raise ValidationFailed({"substance_id": [_("Unknown substance.")]})
-    return substance
-
-
 @router.get("/precursors/invocations", response={200: list[InvocationOut], **ERRORS})
 @paginate(PagePagination)
 def list_invocations(request, country: str | None = None):
@@ -452,9 +433,9 @@ def list_invocations(request, country: str | None = None):
 def add_invocation(request, payload: InvocationIn):
     invocation = services.invocation_add(
         actor=request.auth,
-        country=_country(payload.country),
+        country=services.country_for(payload.country),
         scope=payload.scope,
-        substance=_substance(payload.substance_id),
+        substance=services.substance_for(payload.substance_id),
         since=payload.since,
         notes=payload.notes,
     )
@@ -472,7 +453,7 @@ def list_policies(request):
 def set_policy(request, country: str, payload: PolicyIn):
     return services.policy_set(
         actor=request.auth,
-        country=_country(country),
+        country=services.country_for(country),
         reply_days=payload.reply_days,
         explicit_clearance=payload.explicit_clearance,
         expected_version=payload.version,
@@ -492,10 +473,10 @@ def list_requirements(
 @router.post("/precursors/legitimate-requirements", response={200: RequirementOut, **ERRORS})
 def set_requirement(request, payload: RequirementIn):
     """Record or revise a requirement (the revision history is kept)."""
-    substance = _substance(payload.substance_id)
+    substance = services.substance_for(payload.substance_id)
     return services.requirement_set(
         actor=request.auth,
-        country=_country(payload.country),
+        country=services.country_for(payload.country),
         substance=substance,
         form=payload.form,
         year=payload.year,

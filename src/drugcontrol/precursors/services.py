@@ -166,6 +166,25 @@ def _country(code, name, errors) -> Country | None:
     return country
 
 
+def country_for(code: str, field: str = "country") -> Country:
+    """The country with this ISO alpha-3 code, or a validation error naming the field."""
+    errors: dict = {}
+    country = _country(code, field, errors)
+    if country is None:
+        raise ValidationFailed(errors or {field: [_("Unknown country code.")]})
+    return country
+
+
+def substance_for(substance_id: int | None, field: str = "substance_id") -> Substance | None:
+    """The registry substance with this id (None for none), or a validation error."""
+    if substance_id is None:
+        return None
+    substance = Substance.objects.filter(pk=substance_id).first()
+    if substance is None:
+        raise ValidationFailed({field: [_("Unknown substance.")]})
+    return substance
+
+
 def _scheduled(substance: Substance) -> bool:
     return Listing.objects.filter(
         substance=substance, instrument="1988", removed="", schedule__in=["Table I", "Table II"]
@@ -397,6 +416,15 @@ def _save(notification: Notification, *, now=None, **changes) -> Notification:
     notification.version += 1  # the row is locked (select_for_update) by every caller
     notification.save()
     return notification
+
+
+def _moved(current: Notification, *, actor, action: str, at, now, **changes) -> Notification:
+    """Save a change of status and record it, in the caller's transaction."""
+    current = _save(current, now=now, **changes)
+    record_event(
+        actor=actor, action=action, obj=current, after=_dated({"status": current.status}, at)
+    )
+    return current
 
 
 def _dated(after: dict, at) -> dict:
@@ -690,14 +718,15 @@ def notification_acknowledge(
             current, (Status.SUBMITTED,), _("Only a newly submitted notification is acknowledged.")
         )
         now = at or timezone.now()
-        current = _save(current, now=now, status=Status.ACKNOWLEDGED, acknowledged_at=now)
-        record_event(
+        return _moved(
+            current,
             actor=actor,
             action="precursors.notification_acknowledged",
-            obj=current,
-            after=_dated({"status": current.status}, at),
+            at=at,
+            now=now,
+            status=Status.ACKNOWLEDGED,
+            acknowledged_at=now,
         )
-    return current
 
 
 def notification_answer(
@@ -798,14 +827,15 @@ def notification_ship(
                 ),
                 details={"status": current.status},
             )
-        current = _save(current, now=now, status=Status.SHIPPED, closed_at=now)
-        record_event(
+        return _moved(
+            current,
             actor=actor,
             action="precursors.notification_shipped",
-            obj=current,
-            after=_dated({"status": current.status}, at),
+            at=at,
+            now=now,
+            status=Status.SHIPPED,
+            closed_at=now,
         )
-    return current
 
 
 def notification_close(
@@ -835,14 +865,15 @@ def notification_close(
             else _("Only a cleared or objected notification is cancelled."),
         )
         now = at or timezone.now()
-        current = _save(current, now=now, status=target, closed_at=now)
-        record_event(
+        return _moved(
+            current,
             actor=actor,
             action=f"precursors.notification_{target}",
-            obj=current,
-            after=_dated({"status": current.status}, at),
+            at=at,
+            now=now,
+            status=target,
+            closed_at=now,
         )
-    return current
 
 
 def notification_record_outcome(

@@ -467,19 +467,12 @@ def _statistics_csv(rows, since, until) -> HttpResponse:
 # --- reference: invocations, requirements, surveillance list ----------------------------------
 
 
-def _country_or_error(code: str, field: str) -> Country:
-    country = Country.objects.filter(iso3=(code or "").strip().upper()).first()
-    if country is None:
-        raise ValidationFailed({field: [_("Unknown country code.")]})
-    return country
-
-
 @login_required
 def invocations(request):
     errors = {}
     if request.method == "POST":
         try:
-            country = _country_or_error(
+            country = services.country_for(
                 request.POST.get("country") or request.user.country_id or "", "country"
             )
             if request.POST.get("form") == "policy":
@@ -546,7 +539,7 @@ def requirements(request):
                     request, _("%(count)s requirements were imported.") % {"count": result}
                 )
                 return redirect("precursors:requirements")
-            country = _country_or_error(
+            country = services.country_for(
                 request.POST.get("country") or request.user.country_id or "", "country"
             )
             substance = find_by_name(request.POST.get("substance", ""))
