@@ -509,7 +509,7 @@ def statistics(
     (default: the last 365 days)."""
     until = until or timezone.localdate()
     since = since or until - datetime.timedelta(days=365)
-    if not selectors.may_see_statistics(request.auth):
+    if not selectors.is_reader(request.auth):
         from drugcontrol.core.errors import PermissionDenied
 
         raise PermissionDenied(_("Response statistics are for national authorities."))

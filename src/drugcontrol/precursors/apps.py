@@ -13,7 +13,7 @@ class PrecursorsConfig(AppConfig):
         from drugcontrol.core.visibility import audit_follows_record
         from drugcontrol.precursors.imports import notifications_import, notifications_summary
         from drugcontrol.precursors.models import Notification, SuspiciousOrder
-        from drugcontrol.precursors.selectors import may_import
+        from drugcontrol.precursors.services import is_authority_officer
 
         audit_follows_record("precursors.notification", Notification)
         register_importer(
@@ -21,7 +21,7 @@ class PrecursorsConfig(AppConfig):
             Importer(
                 run=notifications_import,
                 summary=notifications_summary,
-                may_start=may_import,
+                may_start=is_authority_officer,
                 refusal=_("Only officers of a competent national authority handle notifications."),
             ),
         )

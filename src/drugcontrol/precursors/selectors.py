@@ -68,9 +68,7 @@ def suspicious_orders_visible_to(queryset: QuerySet, user) -> QuerySet:
 @visibility_rule(SurveillanceChemical)
 def surveillance_visible_to(queryset: QuerySet, user) -> QuerySet:
     """The list has a limited distribution: authorities and the secretariat only."""
-    if user.is_international or _national_reader(user):
-        return queryset
-    return queryset.none()
+    return queryset if is_reader(user) else queryset.none()
 
 
 @visibility_rule(Invocation)
@@ -192,13 +190,9 @@ def notification_get(*, user, notification_id: int) -> Notification:
 
 def allowed_actions(*, user, notification: Notification) -> set[str]:
     """What the user may do now, for the page's buttons (the services check again)."""
-    organisation = user.organisation
-    if (
-        organisation is None
-        or organisation.kind not in services.AUTHORITY_KINDS
-        or user.role == "viewer"
-    ):
+    if not services.is_authority_officer(user):
         return set()
+    organisation = user.organisation
     actions = set()
     status = notification.status
     if organisation.country_id == notification.exporting_country_id:
@@ -341,17 +335,8 @@ def suspicious_order_get(*, user, order_id: int) -> SuspiciousOrder:
 # --- response statistics ----------------------------------------------------------------------
 
 
-def may_import(user) -> bool:
-    organisation = user.organisation
-    return (
-        organisation is not None
-        and organisation.kind in services.AUTHORITY_KINDS
-        and organisation.country_id is not None
-        and user.role != "viewer"
-    )
-
-
-def may_see_statistics(user) -> bool:
+def is_reader(user) -> bool:
+    """Authorities and the secretariat: who reads statistics and the surveillance list."""
     return user.is_international or _national_reader(user)
 
 
@@ -389,7 +374,7 @@ def response_statistics(
     were received, the share answered, the median days to answer, the share objected, how
     many were answered late and how many are overdue now. Figures about behaviour, not
     contents: every authority sees them for every country."""
-    if not may_see_statistics(user):
+    if not is_reader(user):
         return []
     today = today or timezone.localdate()
     start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))

@@ -373,14 +373,34 @@ def submission_problems(notification: Notification, today=None) -> dict[str, lis
 # --- permissions ------------------------------------------------------------------------------
 
 
+def is_authority_officer(user) -> bool:
+    """An officer (not a viewer) of a competent national authority: who handles
+    notifications, keeps its country's reference figures and reviews industry's reports."""
+    organisation = user.organisation
+    return (
+        organisation is not None
+        and organisation.kind in AUTHORITY_KINDS
+        and organisation.country_id is not None
+        and user.role != "viewer"
+    )
+
+
+def may_keep_reference(user) -> bool:
+    """Who records invocations, reply terms and requirements (each its own country's; the
+    secretariat any country's)."""
+    return (user.is_international and user.role != "viewer") or is_authority_officer(user)
+
+
+def may_review_order(user, order) -> bool:
+    return (
+        is_authority_officer(user)
+        and user.organisation.country_id == order.country_id
+        and order.status == "new"
+    )
+
+
 def _authority_officer(actor) -> None:
-    organisation = actor.organisation
-    if (
-        organisation is None
-        or organisation.kind not in AUTHORITY_KINDS
-        or organisation.country_id is None
-        or actor.role == "viewer"
-    ):
+    if not is_authority_officer(actor):
         raise PermissionDenied(
             _("Only officers of a competent national authority handle notifications.")
         )

@@ -387,7 +387,7 @@ def _period(params) -> tuple[datetime.date, datetime.date]:
 @login_required
 def statistics(request):
     since, until = _period(request.GET)
-    if not selectors.may_see_statistics(request.user):
+    if not selectors.is_reader(request.user):
         raise Http404
     rows = selectors.response_statistics(
         user=request.user,
@@ -517,10 +517,7 @@ def invocations(request):
         "errors": errors,
         "params": request.GET,
         "default_reply_days": services.DEFAULT_REPLY_DAYS,
-        "may_edit": request.user.role != "viewer"
-        and (
-            request.user.is_international or request.user.organisation.kind == "competent_authority"
-        ),
+        "may_edit": services.may_keep_reference(request.user),
         "active_nav": "precursors",
     }
     return render(request, "precursors/invocations.html", context, status=422 if errors else 200)
@@ -578,6 +575,7 @@ def requirements(request):
         "report": report,
         "forms": RequirementForm.choices,
         "columns": imports.REQUIREMENT_COLUMNS,
+        "may_edit": services.may_keep_reference(request.user),
         "active_nav": "precursors",
     }
     return render(request, "precursors/requirements.html", context, status=422 if errors else 200)
@@ -597,7 +595,7 @@ def requirement_detail(request, requirement_id: int):
 @login_required
 def surveillance(request):
     errors = {}
-    if not (request.user.is_international or selectors._national_reader(request.user)):
+    if not selectors.is_reader(request.user):
         raise Http404
     if request.method == "POST" and request.FILES.get("file"):
         try:
@@ -675,12 +673,7 @@ def order_detail(request, order_id: int):
         else:
             messages.success(request, _("The report was reviewed."))
         return redirect("precursors:order", order.pk)
-    may_review = (
-        request.user.organisation.kind == "competent_authority"
-        and request.user.role != "viewer"
-        and request.user.country_id == order.country_id
-        and order.status == "new"
-    )
+    may_review = services.may_review_order(request.user, order)
     return render(
         request,
         "precursors/order_detail.html",
