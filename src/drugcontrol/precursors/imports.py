@@ -144,6 +144,11 @@ def _column(field: str) -> str:
     return field
 
 
+def _problems(error: ValidationFailed) -> dict[str, list[str]]:
+    """A row's field errors under the file's column names."""
+    return {_column(field): [str(m) for m in messages] for field, messages in error.details.items()}
+
+
 def notifications_import(*, actor, name: str, content: bytes, progress=None) -> dict:
     """Check every row, then save everything in one transaction, or nothing. `progress`
     (checked, total, state) is told how far the check has come."""
@@ -170,10 +175,7 @@ def notifications_import(*, actor, name: str, content: bytes, progress=None) -> 
             )
             checked.append((where, data, bool(raw.get("submit"))))
         except ValidationFailed as error:
-            report[where] = {
-                _column(field): [str(m) for m in messages]
-                for field, messages in error.details.items()
-            }
+            report[where] = _problems(error)
         progress(index, len(entries))
     if report:
         raise ValidationFailed(report, message=_("The file has errors; nothing was imported."))
@@ -189,10 +191,7 @@ def notifications_import(*, actor, name: str, content: bytes, progress=None) -> 
                     )
                 created.append(notification)
             except ValidationFailed as error:
-                report[where] = {
-                    _column(field): [str(m) for m in messages]
-                    for field, messages in error.details.items()
-                }
+                report[where] = _problems(error)
             except ServiceError as error:
                 report[where] = {"": [str(error.message)]}
                 if error.status == 403:
