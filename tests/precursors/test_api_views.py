@@ -236,6 +236,13 @@ def test_the_form_saves_a_draft_and_submits_it(people):
     assert response.status_code == 302 and notification.status == Status.DRAFT
     edit = client.get(f"/precursors/{notification.pk}/edit/")
     assert b"Southern Cross Pharma" in edit.content
+    # A bad change to a draft keeps what was typed, with the field named.
+    bad_change = client.post(
+        f"/precursors/{notification.pk}/edit/",
+        {**form, "version": notification.version, "line-quantity-0": "-2", "invoice_number": "X-9"},
+    )
+    assert bad_change.status_code == 422 and b"X-9" in bad_change.content
+    assert b'data-field="lines.0.quantity"' in bad_change.content
     response = client.post(
         f"/precursors/{notification.pk}/edit/",
         {**form, "version": notification.version, "line-quantity-0": "15", "submit": "1"},

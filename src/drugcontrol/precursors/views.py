@@ -248,9 +248,12 @@ def notification_form(request, notification_id: int | None = None):
         )
         if "edit" not in selectors.allowed_actions(user=request.user, notification=notification):
             raise Http404
-    errors, post = {}, request.POST if request.method == "POST" else None
-    if post is None:
-        post = _initial(notification) if notification else {}
+    errors, saved = {}, False
+    post = (
+        request.POST
+        if request.method == "POST"
+        else (_initial(notification) if notification else {})
+    )
     if request.method == "POST":
         raw = _raw_from_post(request.POST)
         try:
@@ -268,13 +271,14 @@ def notification_form(request, notification_id: int | None = None):
                     data=data,
                     expected_version=int(request.POST.get("version") or 0) or None,
                 )
+            saved = True
             if request.POST.get("submit"):
                 notification = services.notification_submit(
                     actor=request.user, notification=notification
                 )
         except ServiceError as error:
             errors = _form_errors(error, raw)
-            if notification is not None and notification.status == Status.DRAFT:
+            if saved:
                 # The draft was saved; only the submission failed.
                 messages.error(request, error.describe())
                 return redirect("precursors:edit", notification.pk)
