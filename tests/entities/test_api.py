@@ -19,6 +19,8 @@ def post(client, url, data=None):
 
 
 def test_scope_parties(make_party, chn_officer, deu_officer, intl_viewer):
+    """A party registered on its own is its organisation's file: not its country's at large
+    nor the secretariat's until a shared record names it."""
     party = make_party("广州天河化工有限公司", actor=chn_officer)
     check_scope(
         ScopeTarget(
@@ -32,6 +34,7 @@ def test_scope_parties(make_party, chn_officer, deu_officer, intl_viewer):
         own_country_user=chn_officer,
         other_country_user=deu_officer,
         international_user=intl_viewer,
+        international_sees=False,
     )
 
 
@@ -50,6 +53,7 @@ def test_scope_correlations(make_party, chn_officer, deu_officer, intl_viewer):
         own_country_user=chn_officer,
         other_country_user=deu_officer,
         international_user=intl_viewer,
+        international_sees=False,
     )
 
 

@@ -66,8 +66,8 @@ def test_identifiers_correlate_and_are_validated(make_party):
 
 
 def test_rejected_pairs_never_come_back(make_party, chn_officer):
-    make_party("广州天河化工有限公司")
-    second = make_party("Guangzhou Tianhe Chemical Co Ltd")
+    make_party("广州天河化工有限公司", organisation=chn_officer.organisation)
+    second = make_party("Guangzhou Tianhe Chemical Co Ltd", organisation=chn_officer.organisation)
     correlation = Correlation.objects.get()
     services.correlation_decide(actor=chn_officer, correlation=correlation, decision="rejected")
     assert last_action() == "entities.correlation_rejected"
@@ -76,8 +76,8 @@ def test_rejected_pairs_never_come_back(make_party, chn_officer):
 
 
 def test_decisions_have_optimistic_concurrency(make_party, chn_officer, chn_admin):
-    make_party("广州天河化工有限公司")
-    make_party("Guangzhou Tianhe Chemical Co Ltd")
+    make_party("广州天河化工有限公司", organisation=chn_officer.organisation)
+    make_party("Guangzhou Tianhe Chemical Co Ltd", organisation=chn_officer.organisation)
     correlation = Correlation.objects.get()
     services.correlation_decide(
         actor=chn_officer, correlation=correlation, decision="confirmed", expected_version=1
@@ -100,8 +100,8 @@ def test_viewers_cannot_decide(make_party, make_user):
 
 
 def test_merge_and_undo_move_links_and_are_audited(make_party, chn_officer):
-    first = make_party("广州天河化工有限公司")
-    second = make_party("Guangzhou Tianhe Chemical Co Ltd")
+    first = make_party("广州天河化工有限公司", organisation=chn_officer.organisation)
+    second = make_party("Guangzhou Tianhe Chemical Co Ltd", organisation=chn_officer.organisation)
     link = services.party_link(
         party=second,
         record_type="incidents.incident",
@@ -148,14 +148,36 @@ def test_warning_list_suppresses_correlations(make_party, intl_admin, chn_admin)
         services.warning_value_add(actor=intl_admin, kind="phone", value="12")
 
 
-def test_adding_a_warning_value_withdraws_its_proposals(make_party, intl_admin):
+def test_a_warning_value_withdraws_its_proposals_and_its_removal_restores_them(
+    make_party, intl_admin
+):
     make_party("Alpha Chemicals", phone="+86 20 1111 2222")
     make_party("Beta Trading", phone="020 1111 2222")
-    assert Correlation.objects.count() == 1
+    make_party("Gamma Chemicals", phone="+86 21 5555 6666")
+    make_party("Gamma Chemical Co", phone="+86 21 5555 6666")
+    first, other = Correlation.objects.order_by("pk")
     warning = services.warning_value_add(actor=intl_admin, kind="phone", value="+862011112222")
-    assert not Correlation.objects.exists()
+    first.refresh_from_db()
+    assert first.status == CorrelationStatus.WITHDRAWN and first.withdrawn_by == warning
+    assert Correlation.objects.get(pk=other.pk).status == CorrelationStatus.PROPOSED
+    added = AuditEvent.objects.order_by("-sequence").first()
+    assert added.action == "entities.warning_value_added"
+    assert added.after["withdrawn_correlations"] == [first.pk]
     services.warning_value_remove(actor=intl_admin, warning=warning)
-    assert last_action() == "entities.warning_value_removed"
+    removed = AuditEvent.objects.order_by("-sequence").first()
+    assert removed.action == "entities.warning_value_removed"
+    assert removed.after["restored_correlations"] == [first.pk]
+    first.refresh_from_db()
+    assert first.status == CorrelationStatus.PROPOSED and first.withdrawn_by is None
+
+
+def test_only_secretariat_officers_edit_the_warning_list(make_party, intl_viewer, chn_admin):
+    make_party("Alpha Chemicals", phone="+86 20 1111 2222")
+    make_party("Beta Trading", phone="020 1111 2222")
+    for actor in (intl_viewer, chn_admin):
+        with pytest.raises(PermissionDenied):
+            services.warning_value_add(actor=actor, kind="phone", value="+862011112222")
+    assert Correlation.objects.get().status == CorrelationStatus.PROPOSED
 
 
 IMPORT = (

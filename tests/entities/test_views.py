@@ -36,14 +36,17 @@ def test_party_page_decides_and_merges(make_party, chn_officer):
     assert "Undo the merge" in page
 
 
-def test_other_country_sees_that_a_related_party_exists_but_not_what_it_is(
+def test_a_correlation_with_a_party_the_reader_may_not_see_is_not_shown(
     make_party, chn_officer, deu_officer
 ):
+    """China's party is on no shared record: Germany learns neither what it is nor that it
+    exists."""
     mine = make_party("Guangzhou Tianhe Chemical", actor=deu_officer, country="CHN")
     make_party("广州天河化工有限公司", actor=chn_officer)
+    assert Correlation.objects.count() == 1
     page = signed_in(deu_officer).get(f"/parties/{mine.pk}/").content.decode()
-    assert "A party on file in CHN that you may not see" in page
-    assert "广州天河化工有限公司" not in page
+    assert 'data-testid="correlation-row"' not in page
+    assert "广州天河化工有限公司" not in page and "CHN" not in page.split("Related parties")[1]
 
 
 def test_correlation_queue_and_warning_list_pages(make_party, chn_officer, intl_admin):

@@ -180,7 +180,7 @@ def test_report_form_page(scenario):
     incident = Incident.objects.get()
     assert incident.substances.get().substance.name_en == "Ephedrine"
     page = client.get(response["Location"]).content.decode()
-    assert incident.reference in page and 'data-testid="related-row"' in page
+    assert incident.reference in page and 'data-testid="related"' in page
     bad = client.post(
         "/incidents/new/",
         {"kind": "seizure", "occurred_on": "", "country-0": "QQQ", "country-role-0": "origin"},

@@ -86,5 +86,5 @@ def test_the_report_is_written_in_the_uploaders_language(people, make_user, regi
 
 def test_who_may_import(people, registry):
     response = upload(signed_in(people["operator"]), HEADER)
-    assert response.status_code == 422 and not ImportJob.objects.exists()
+    assert response.status_code == 403 and not ImportJob.objects.exists()
     assert upload(signed_in(people["exporter"]), "").status_code == 422

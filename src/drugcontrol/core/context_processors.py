@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from drugcontrol.core.alerts import unread_count
+from drugcontrol.core.permissions import can
 
 
 def navigation(request):
@@ -17,16 +18,15 @@ def navigation(request):
             reverse("core:organisation_detail", args=[user.organisation_id]),
         ),
     ]
-    items.append(("incidents", _("Incidents"), reverse("incidents:list")))
-    if user.is_international or user.organisation.kind in (
-        "competent_authority",
-        "law_enforcement",
-    ):
+    if can(user, "incidents.incident_read"):
+        items.append(("incidents", _("Incidents"), reverse("incidents:list")))
+    if can(user, "precursors.notification_read"):
         items.append(("precursors", _("Precursors"), reverse("precursors:list")))
-    elif user.organisation.kind == "operator":
+    elif can(user, "precursors.order_report"):
         items.append(("precursors", _("Suspicious orders"), reverse("precursors:orders")))
     items.append(("substances", _("Substances"), reverse("substances:list")))
-    items.append(("parties", _("Parties"), reverse("entities:list")))
+    if can(user, "entities.party_read"):
+        items.append(("parties", _("Parties"), reverse("entities:list")))
     if user.is_international:
         items.append(("organisations", _("Organisations"), reverse("core:organisation_list")))
     if user.is_international or user.is_org_admin:

@@ -11,8 +11,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from drugcontrol.core.audit import record_event
-from drugcontrol.core.errors import PermissionDenied, ValidationFailed
+from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.core.models import ImportJob, ImportState
+from drugcontrol.core.permissions import require
 from drugcontrol.core.tabular import import_report
 
 logger = logging.getLogger(__name__)
@@ -26,8 +27,7 @@ class Importer:
 
     run: Callable  # run(actor=, name=, content=, progress=) -> result; ValidationFailed = report
     summary: Callable[[dict], str]  # the finished job's result in one sentence
-    may_start: Callable = bool  # who may upload such a file (default: anyone signed in)
-    refusal: str = ""  # said to the others
+    action: str  # the permission rule that decides who may upload such a file
 
 
 IMPORTERS: dict[str, Importer] = {}
@@ -52,8 +52,7 @@ def import_start(*, actor, kind: str, name: str, content: bytes) -> ImportJob:
 
     if kind not in IMPORTERS:
         raise ValidationFailed({"kind": [_("Unknown import.")]})
-    if not IMPORTERS[kind].may_start(actor):
-        raise PermissionDenied(IMPORTERS[kind].refusal)
+    require(actor, IMPORTERS[kind].action)
     if not content:
         raise ValidationFailed({"file": [_("The file is empty.")]})
     if len(content) > MAX_BYTES:

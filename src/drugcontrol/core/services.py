@@ -24,6 +24,7 @@ from drugcontrol.core.models import (
     Role,
     User,
 )
+from drugcontrol.core.permissions import can, require
 
 ORGANISATION_FIELDS = ["name", "kind", "country", "require_second_factor", "is_active"]
 USER_FIELDS = ["username", "email", "first_name", "last_name", "organisation", "role", "is_active"]
@@ -34,10 +35,7 @@ TOKEN_PREFIX = "dct_"
 
 
 def _require_international_admin(actor) -> None:
-    if not (actor.is_international and actor.is_org_admin):
-        raise PermissionDenied(
-            _("Only administrators of the international secretariat may do this.")
-        )
+    require(actor, "core.organisation_manage")
 
 
 def _organisation_country(kind: str, country_code: str | None) -> Country | None:
@@ -103,10 +101,10 @@ def organisation_update(
     unknown = set(changes) - allowed
     if unknown:
         raise ValidationFailed({field: [_("This field cannot be changed.")] for field in unknown})
-    own_admin = actor.organisation_id == organisation.pk and actor.is_org_admin
-    international_admin = actor.is_international and actor.is_org_admin
-    if not international_admin and not (own_admin and set(changes) <= {"require_second_factor"}):
-        raise PermissionDenied(_("You may not change this organisation."))
+    if set(changes) <= {"require_second_factor"}:
+        require(actor, "core.organisation_security", organisation)
+    else:
+        require(actor, "core.organisation_manage")
     if "name" in changes:
         changes["name"] = (changes["name"] or "").strip()
         if not changes["name"]:
@@ -137,9 +135,7 @@ def organisation_update(
 def _may_manage_users_of(actor, organisation: Organisation) -> bool:
     if actor is None:  # command line, run by the operator of the installation
         return True
-    if not actor.is_org_admin:
-        return False
-    return actor.is_international or actor.organisation_id == organisation.pk
+    return can(actor, "core.user_manage", organisation)
 
 
 def _validated_password(password: str, user: User) -> str:

@@ -37,6 +37,7 @@ from drugcontrol.core.forms import (
     add_service_error,
 )
 from drugcontrol.core.models import User
+from drugcontrol.core.permissions import can
 
 PAGE_SIZE = 50
 PENDING_SESSION_KEY = "pending_second_factor_user"
@@ -293,7 +294,7 @@ def organisation_list(request):
     context = {
         "page": paginate(request, queryset),
         "form": form,
-        "can_create": request.user.is_international and request.user.is_org_admin,
+        "can_create": can(request.user, "core.organisation_manage"),
     }
     return render(request, "core/organisation_list.html", context)
 
@@ -302,10 +303,8 @@ def organisation_list(request):
 def organisation_detail(request, organisation_id: int):
     organisation = selectors.organisation_get(user=request.user, organisation_id=organisation_id)
     actor = request.user
-    international_admin = actor.is_international and actor.is_org_admin
-    can_manage = actor.is_org_admin and (
-        international_admin or actor.organisation_id == organisation.pk
-    )
+    international_admin = can(actor, "core.organisation_manage")
+    can_manage = can(actor, "core.user_manage", organisation)
     action = request.POST.get("action") if request.method == "POST" else None
     current = {
         "version": organisation.version,
@@ -355,9 +354,7 @@ def organisation_detail(request, organisation_id: int):
 def user_detail(request, user_id: int):
     subject = selectors.user_get(user=request.user, user_id=user_id)
     actor = request.user
-    can_manage = actor.is_org_admin and (
-        actor.is_international or actor.organisation_id == subject.organisation_id
-    )
+    can_manage = can(actor, "core.user_manage", subject.organisation)
     form = UserEditForm(
         request.POST or None,
         initial={"version": subject.version, "role": subject.role, "is_active": subject.is_active},

@@ -9,7 +9,10 @@ class EntitiesConfig(AppConfig):
 
     def ready(self) -> None:
         from drugcontrol.core.labels import ACTION_LABELS
-        from drugcontrol.entities import selectors  # noqa: F401  (registers the visibility rules)
+        from drugcontrol.entities import (
+            permissions,  # noqa: F401  (declares the actions)
+            selectors,  # noqa: F401  (registers the visibility rules)
+        )
 
         ACTION_LABELS.update(
             {

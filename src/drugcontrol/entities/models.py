@@ -177,6 +177,7 @@ class CorrelationStatus(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
     CONFIRMED = "confirmed", _("Confirmed")
     REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn (rests on a warning-list value)")
 
 
 class Correlation(models.Model):
@@ -193,6 +194,14 @@ class Correlation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The warning-list value that withdrew this proposal; removing the value restores it.
+    withdrawn_by = models.ForeignKey(
+        "WarningValue",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="withdrawn_correlations",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
 

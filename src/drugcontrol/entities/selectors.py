@@ -2,6 +2,7 @@
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from drugcontrol.core.permissions import can
 from drugcontrol.core.visibility import get_visible_or_404, visibility_rule, visible
 from drugcontrol.entities import services
 from drugcontrol.entities.matching import DEFAULT_THRESHOLD, Query
@@ -15,53 +16,78 @@ from drugcontrol.entities.models import (
     PartyMerge,
     WarningValue,
 )
+from drugcontrol.entities.permissions import READ_PARTIES
+
+# Record kinds that name parties, each with the action that lets a user read such records
+# beyond their own organisation (registered by the app that owns the record kind).
+_record_readers: dict[str, str] = {}
+
+
+def register_record_reader(record_type: str, read_action: str) -> None:
+    """Called by an app (in ready()) for each record kind it links parties to."""
+    _record_readers[record_type] = read_action
 
 
 @visibility_rule(PartyLink)
 def party_links_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """A party's appearance in a record is seen by exactly those who see the record: its own
+    organisation, and, by the record's distribution, readers whose organisation kind reads
+    that record kind at all (industry and laboratories: only their own records)."""
+    own = Q(organisation_id=user.organisation_id)
+    readable = [kind for kind, name in _record_readers.items() if can(user, name)]
+    if not readable:
+        return queryset.filter(own)
     if user.is_international:
-        return queryset
-    involved = PartyLinkCountry.objects.filter(link=OuterRef("pk"), country_id=user.country_id)
-    return queryset.filter(
-        Q(audience=Audience.ALL)
-        | Q(organisation_id=user.organisation_id)
-        | Q(audience=Audience.COUNTRY, country_id=user.country_id)
-        | Q(audience=Audience.COUNTRIES_INVOLVED, country_id=user.country_id)
-        | Q(Exists(involved), audience=Audience.COUNTRIES_INVOLVED)
-    )
+        shared = Q(audience__in=(Audience.COUNTRIES_INVOLVED, Audience.ALL))
+    else:
+        involved = PartyLinkCountry.objects.filter(link=OuterRef("pk"), country_id=user.country_id)
+        shared = (
+            Q(audience=Audience.ALL)
+            | Q(
+                audience__in=(Audience.COUNTRY, Audience.COUNTRIES_INVOLVED),
+                country_id=user.country_id,
+            )
+            | Q(Exists(involved), audience=Audience.COUNTRIES_INVOLVED)
+        )
+    return queryset.filter(own | (Q(record_type__in=readable) & shared))
 
 
 @visibility_rule(Party)
 def parties_visible_to(queryset: QuerySet, user) -> QuerySet:
-    """A party is seen by its owner's country, by `international`, and by whoever may see a
-    record it appears in."""
-    if user.is_international:
-        return queryset
+    """A party is seen by the organisation that registered it and by whoever may see a
+    record it appears in: never through its country alone, so a party named only in one
+    organisation's record stays in that organisation."""
     links = visible(PartyLink, user).filter(party=OuterRef("pk"))
-    return queryset.filter(Q(owner_country_id=user.country_id) | Exists(links))
+    return queryset.filter(Q(owner_organisation_id=user.organisation_id) | Exists(links))
 
 
 @visibility_rule(Correlation)
 def correlations_visible_to(queryset: QuerySet, user) -> QuerySet:
-    """A correlation is seen by whoever sees either of its parties: it is how one country
-    learns that another holds a record on the same party."""
+    """A correlation is seen by whoever sees both of its parties (and reads parties beyond
+    their own records): it never tells anyone of a party they may not see."""
+    if not can(user, READ_PARTIES.name):
+        return queryset.none()
     parties = visible(Party, user)
     return queryset.filter(
         Exists(parties.filter(pk=OuterRef("party_a_id")))
-        | Exists(parties.filter(pk=OuterRef("party_b_id")))
+        & Exists(parties.filter(pk=OuterRef("party_b_id")))
     )
 
 
 @visibility_rule(PartyMerge)
 def merges_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """A merge is seen by those who read parties and see the party that was kept."""
+    if not can(user, READ_PARTIES.name):
+        return queryset.none()
     parties = visible(Party, user)
     return queryset.filter(Exists(parties.filter(pk=OuterRef("survivor_id"))))
 
 
 @visibility_rule(WarningValue)
 def warning_values_visible_to(queryset: QuerySet, user) -> QuerySet:
-    """The warning list is shared by all participants (it only suppresses correlations)."""
-    return queryset
+    """The warning list is shared with everyone who reads parties (it only suppresses
+    correlations)."""
+    return queryset if can(user, READ_PARTIES.name) else queryset.none()
 
 
 def party_list(*, user, kind: str | None = None, search: str | None = None, country=None):
@@ -90,28 +116,18 @@ def party_links(*, user, party: Party) -> QuerySet:
 
 
 def party_correlations(*, user, party: Party) -> list[dict]:
-    """The correlations of a party, each with the other party if the user may see it."""
+    """The correlations of a party, each with the other party (the correlation rule shows
+    only correlations whose both parties the user may see)."""
     correlations = (
         visible(Correlation, user)
         .filter(Q(party_a=party) | Q(party_b=party))
         .exclude(status=CorrelationStatus.REJECTED)
         .select_related("party_a__country", "party_b__country")
     )
-    visible_ids = set(
-        visible(Party, user)
-        .filter(pk__in=[c.party_a_id for c in correlations] + [c.party_b_id for c in correlations])
-        .values_list("pk", flat=True)
-    )
     rows = []
     for correlation in correlations:
         other = correlation.party_b if correlation.party_a_id == party.pk else correlation.party_a
-        rows.append(
-            {
-                "correlation": correlation,
-                "other": other if other.pk in visible_ids else None,
-                "other_country": other.country_id,
-            }
-        )
+        rows.append({"correlation": correlation, "other": other, "other_country": other.country_id})
     return rows
 
 

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
 from drugcontrol.core.audit import record_event, snapshot
-from drugcontrol.core.errors import PermissionDenied, ValidationFailed, check_version
+from drugcontrol.core.errors import ValidationFailed, check_version
 from drugcontrol.core.models import Country
+from drugcontrol.core.permissions import require
 from drugcontrol.entities import matching
 from drugcontrol.entities.matching import DEFAULT_THRESHOLD, Query, key_hash
 from drugcontrol.entities.models import (
@@ -205,7 +206,15 @@ def index_rebuild(*, actor=None, batch: int = 2000) -> dict:
 
 
 def party_create(*, actor, data: PartyInput, owner_organisation=None, correlate=True) -> Party:
-    """Register a party (or add to it when the caller already knows which one it is)."""
+    """Register a party on its own (not named in a record). `actor=None`: the command line
+    or a loader, registering for `owner_organisation`."""
+    require(actor, "entities.party_create")
+    return _party_new(
+        actor=actor, data=data, owner_organisation=owner_organisation, correlate=correlate
+    )
+
+
+def _party_new(*, actor, data: PartyInput, owner_organisation=None, correlate=True) -> Party:
     organisation = owner_organisation or (actor.organisation if actor else None)
     with transaction.atomic():
         party = Party.objects.create(
@@ -234,20 +243,23 @@ def party_create(*, actor, data: PartyInput, owner_organisation=None, correlate=
 
 
 def party_register(*, actor, data: PartyInput) -> Party:
-    """The party the actor's country already holds under the very same name (legal forms,
-    case and script aside, same country), or a new one: one company is not registered twice
-    by the same country, while other spellings become parties of their own, correlated."""
+    """For another module's record (whose own service decided that the actor may write it):
+    the party the actor's organisation already holds under the very same name (legal forms,
+    case and script aside, same country), or a new one. One company is not registered twice
+    by the same organisation, while other organisations' parties and other spellings stay
+    parties of their own, correlated: a party never becomes readable through a record its
+    reader may not see."""
     query = Query.build(
         kind=data.kind,
         names=[data.name],
         identifiers=[(kind, normal) for kind, _value, normal in data.identifiers],
     )
     candidates = [c.party_id for c in find_candidates(query, threshold=100, limit=3)]
-    same = Party.objects.filter(pk__in=candidates, owner_country_id=actor.organisation.country_id)
+    same = Party.objects.filter(pk__in=candidates, owner_organisation_id=actor.organisation_id)
     for party in sorted(same, key=lambda p: candidates.index(p.pk)):
         if data.country is None or party.country_id in (None, data.country.iso3):
             return party
-    return party_create(actor=actor, data=data, correlate=True)
+    return _party_new(actor=actor, data=data, correlate=True)
 
 
 def party_link(
@@ -548,14 +560,9 @@ def parties_import(*, actor, text: str, owner_organisation=None) -> dict:
 # --- analysts' decisions ----------------------------------------------------------------------
 
 
-def _require_analyst(actor) -> None:
-    if actor.role not in ("officer", "focal_point", "admin"):
-        raise PermissionDenied(_("Viewers cannot decide on correlations."))
-
-
 def correlation_decide(*, actor, correlation: Correlation, decision: str, expected_version=None):
     """Confirm or reject a proposed correlation (optimistic concurrency on `version`)."""
-    _require_analyst(actor)
+    require(actor, "entities.correlation_decide", correlation)
     if decision not in (CorrelationStatus.CONFIRMED, CorrelationStatus.REJECTED):
         raise ValidationFailed({"decision": [_("Choose confirmed or rejected.")]})
     with transaction.atomic():
@@ -579,8 +586,9 @@ def correlation_decide(*, actor, correlation: Correlation, decision: str, expect
 
 
 def parties_merge(*, actor, correlation: Correlation) -> PartyMerge:
-    """Merge the two parties of a confirmed correlation into the older one (reversible)."""
-    _require_analyst(actor)
+    """Merge the two parties of a confirmed correlation into the older one (reversible). A
+    merge across countries is told to the other country's authorities."""
+    require(actor, "entities.parties_merge", correlation)
     with transaction.atomic():
         correlation = Correlation.objects.select_for_update().get(pk=correlation.pk)
         if correlation.status != CorrelationStatus.CONFIRMED:
@@ -610,7 +618,7 @@ def parties_merge(*, actor, correlation: Correlation) -> PartyMerge:
 
 
 def merge_undo(*, actor, merge: PartyMerge) -> PartyMerge:
-    _require_analyst(actor)
+    require(actor, "entities.merge_undo", merge)
     if merge.undone_at is not None:
         raise ValidationFailed({"merge": [_("This merge was already undone.")]})
     with transaction.atomic():
@@ -631,8 +639,9 @@ def merge_undo(*, actor, merge: PartyMerge) -> PartyMerge:
 
 
 def warning_value_add(*, actor, kind: str, value: str, reason: str = "") -> WarningValue:
-    if not actor.is_international:
-        raise PermissionDenied(_("Only the international secretariat edits the warning list."))
+    """Put a value on the warning list. Proposals that rest on it are withdrawn, and the
+    audit event names them, so that removing the value restores them."""
+    require(actor, "entities.warning_list_edit")
     value = (value or "").strip()
     if not value:
         raise ValidationFailed({"value": [_("A value is required.")]})
@@ -653,37 +662,57 @@ def warning_value_add(*, actor, kind: str, value: str, reason: str = "") -> Warn
         warning = WarningValue.objects.create(
             kind=kind, value=value, normalized=normalized, reason=reason.strip(), created_by=actor
         )
-        # Proposals that rest on nothing but this value are withdrawn.
-        _withdraw_proposals(kind, normalized)
-
+        withdrawn = _withdraw_proposals(warning)
         record_event(
             actor=actor,
             action="entities.warning_value_added",
             obj=warning,
-            after=snapshot(warning, ["kind", "value", "normalized", "reason"]),
+            after={
+                **snapshot(warning, ["kind", "value", "normalized", "reason"]),
+                "withdrawn_correlations": withdrawn,
+            },
         )
     return warning
 
 
-def _withdraw_proposals(kind: str, normalized: str) -> None:
-    if kind in IdentifierKind.values:
-        parties = PartyIdentifier.objects.filter(kind=kind, normalized=normalized).values_list(
+def _withdraw_proposals(warning: WarningValue) -> list[int]:
+    """Withdraw the proposals between parties that share the value; returns their ids."""
+    if warning.kind in IdentifierKind.values:
+        parties = PartyIdentifier.objects.filter(
+            kind=warning.kind, normalized=warning.normalized
+        ).values_list("party_id", flat=True)
+    else:
+        parties = PartyName.objects.filter(syllables=warning.normalized).values_list(
             "party_id", flat=True
         )
-    else:
-        parties = PartyName.objects.filter(syllables=normalized).values_list("party_id", flat=True)
     ids = set(parties)
-    Correlation.objects.filter(
+    proposals = Correlation.objects.filter(
         Q(party_a_id__in=ids) & Q(party_b_id__in=ids), status=CorrelationStatus.PROPOSED
-    ).delete()
+    )
+    withdrawn = sorted(proposals.values_list("pk", flat=True))
+    Correlation.objects.filter(pk__in=withdrawn).update(
+        status=CorrelationStatus.WITHDRAWN, withdrawn_by=warning, version=F("version") + 1
+    )
+    return withdrawn
 
 
 def warning_value_remove(*, actor, warning: WarningValue) -> None:
-    if not actor.is_international:
-        raise PermissionDenied(_("Only the international secretariat edits the warning list."))
+    """Take a value off the warning list and restore the proposals it withdrew."""
+    require(actor, "entities.warning_list_edit")
     with transaction.atomic():
+        restored_rows = Correlation.objects.filter(
+            withdrawn_by=warning, status=CorrelationStatus.WITHDRAWN
+        )
+        restored = sorted(restored_rows.values_list("pk", flat=True))
+        Correlation.objects.filter(pk__in=restored).update(
+            status=CorrelationStatus.PROPOSED, withdrawn_by=None, version=F("version") + 1
+        )
         before = snapshot(warning, ["kind", "value", "normalized", "reason"])
         record_event(
-            actor=actor, action="entities.warning_value_removed", obj=warning, before=before
+            actor=actor,
+            action="entities.warning_value_removed",
+            obj=warning,
+            before=before,
+            after={"restored_correlations": restored},
         )
         warning.delete()

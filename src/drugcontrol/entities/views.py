@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from drugcontrol.core.errors import Conflict, ServiceError
 from drugcontrol.core.forms import add_service_error
+from drugcontrol.core.permissions import can
 from drugcontrol.entities import selectors, services
 from drugcontrol.entities.forms import MatchForm, PartySearchForm, WarningValueForm
 from drugcontrol.entities.models import CorrelationStatus
@@ -67,7 +68,6 @@ def party_detail(request, party_id: int):
         "links": selectors.party_links(user=request.user, party=party),
         "correlations": correlations,
         "merges": merges,
-        "can_decide": request.user.role != "viewer",
         "active_nav": "parties",
     }
     return render(request, "entities/party_detail.html", context)
@@ -126,7 +126,6 @@ def correlation_queue(request):
         "status": status,
         "statuses": CorrelationStatus.choices,
         "query": f"status={status}",
-        "can_decide": request.user.role != "viewer",
         "active_nav": "parties",
     }
     return render(request, "entities/correlation_queue.html", context)
@@ -156,7 +155,7 @@ def warning_list(request):
     context = {
         "form": form,
         "values": selectors.warning_value_list(user=request.user),
-        "can_edit": request.user.is_international,
+        "can_edit": can(request.user, "entities.warning_list_edit"),
         "active_nav": "parties",
     }
     return render(request, "entities/warning_list.html", context)

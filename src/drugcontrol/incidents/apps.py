@@ -11,12 +11,20 @@ class IncidentsConfig(AppConfig):
         from drugcontrol.core.imports import Importer, register_importer
         from drugcontrol.core.labels import ACTION_LABELS
         from drugcontrol.core.visibility import audit_follows_record
+        from drugcontrol.entities.selectors import register_record_reader
+        from drugcontrol.incidents import permissions  # noqa: F401  (declares the actions)
         from drugcontrol.incidents.imports import incidents_import, incidents_summary
         from drugcontrol.incidents.models import Incident
 
         audit_follows_record("incidents.incident", Incident)
+        register_record_reader("incidents.incident", "incidents.incident_read")
         register_importer(
-            "incidents.incidents", Importer(run=incidents_import, summary=incidents_summary)
+            "incidents.incidents",
+            Importer(
+                run=incidents_import,
+                summary=incidents_summary,
+                action="incidents.incident_import",
+            ),
         )
         from drugcontrol.incidents import selectors  # noqa: F401  (registers the visibility rules)
 

@@ -3,6 +3,7 @@
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from drugcontrol.core.models import AuditEvent
+from drugcontrol.core.permissions import can
 from drugcontrol.core.visibility import get_visible_or_404, visibility_rule, visible
 from drugcontrol.entities.models import Audience, Correlation, CorrelationStatus, Party, PartyLink
 from drugcontrol.incidents.models import (
@@ -12,6 +13,7 @@ from drugcontrol.incidents.models import (
     IncidentParty,
     IncidentSubstance,
 )
+from drugcontrol.incidents.permissions import READ
 from drugcontrol.incidents.services import RECORD_TYPE
 
 
@@ -21,6 +23,9 @@ def incidents_visible_to(queryset: QuerySet, user) -> QuerySet:
     country; `countries_involved` - also every country named in a role or holding a
     correlated party; `all` - every participant. The secretariat sees what is shared
     beyond one country."""
+    if not can(user, READ.name):
+        # Industry and laboratories: only what their own organisation reported.
+        return queryset.filter(reporting_organisation_id=user.organisation_id)
     shared = (Audience.COUNTRIES_INVOLVED, Audience.ALL)
     if user.is_international:
         return queryset.filter(distribution__in=shared)

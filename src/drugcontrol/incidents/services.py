@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from drugcontrol.core.alerts import alerts_raise, focal_points
 from drugcontrol.core.audit import record_event, snapshot
-from drugcontrol.core.errors import PermissionDenied, ValidationFailed, check_version
+from drugcontrol.core.errors import ValidationFailed, check_version
 from drugcontrol.core.models import Country
+from drugcontrol.core.permissions import require
 from drugcontrol.core.sequences import create_numbered, next_reference
 from drugcontrol.entities import services as entity_services
 from drugcontrol.entities.models import (
@@ -208,15 +209,8 @@ def validate_incident(raw: dict, *, visible_parties=None) -> IncidentInput:
     )
 
 
-def _require_reporter(actor) -> None:
-    if actor.organisation is None or actor.organisation.country_id is None:
-        raise PermissionDenied(_("Incidents are reported by national organisations."))
-    if actor.role == "viewer":
-        raise PermissionDenied(_("Viewers cannot report incidents."))
-
-
 def incident_create(*, actor, data: IncidentInput) -> Incident:
-    _require_reporter(actor)
+    require(actor, "incidents.incident_report")
     organisation = actor.organisation
     return create_numbered(lambda: _create(actor, organisation, data))
 
@@ -402,8 +396,7 @@ def incident_update(
     unknown = set(changes) - EDITABLE
     if unknown:
         raise ValidationFailed({name: [_("This field cannot be changed.")] for name in unknown})
-    if actor.organisation_id != incident.reporting_organisation_id or actor.role == "viewer":
-        raise PermissionDenied(_("Only the reporting organisation changes an incident."))
+    require(actor, "incidents.incident_change", incident)
     raw = {**snapshot(incident, INCIDENT_FIELDS), **changes}
     raw["occurred_on"] = changes.get("occurred_on", incident.occurred_on)
     checked = validate_incident({k: raw.get(k) for k in (*EDITABLE, "distribution")})
@@ -429,8 +422,7 @@ def incident_update(
 
 def incident_add_party(*, actor, incident: Incident, entry: PartyEntry) -> Incident:
     """Add a party to an incident already reported (the reporting organisation only)."""
-    if actor.organisation_id != incident.reporting_organisation_id or actor.role == "viewer":
-        raise PermissionDenied(_("Only the reporting organisation changes an incident."))
+    require(actor, "incidents.incident_change", incident)
     with transaction.atomic():
         party = _attach_party(incident, actor, entry)
         correlated = _correlated_countries(incident, [party])
@@ -489,8 +481,7 @@ def incident_attach(*, actor, incident: Incident, name: str, content: bytes):
 
     from drugcontrol.incidents.models import IncidentAttachment
 
-    if actor.organisation_id != incident.reporting_organisation_id or actor.role == "viewer":
-        raise PermissionDenied(_("Only the reporting organisation changes an incident."))
+    require(actor, "incidents.incident_change", incident)
     safe_name = PurePath(name or "").name[:200]
     extension = PurePath(safe_name).suffix.lower()
     if extension not in ATTACHMENT_TYPES:

@@ -18,6 +18,7 @@ from drugcontrol.core import imports as core_imports
 from drugcontrol.core import selectors as core_selectors
 from drugcontrol.core import views as core_views
 from drugcontrol.core.errors import ServiceError, ValidationFailed
+from drugcontrol.core.permissions import can, require_page
 from drugcontrol.core.visibility import visible
 from drugcontrol.entities.models import Audience, Party
 from drugcontrol.incidents import imports, maps, selectors, services
@@ -123,6 +124,7 @@ def _raw_from_post(post) -> dict:
 
 @login_required
 def incident_create(request):
+    require_page(request.user, "incidents.incident_report")
     errors = {}
     if request.method == "POST":
         try:
@@ -205,7 +207,7 @@ def incident_detail(request, incident_id: int):
         "incident": incident,
         "related": selectors.related_records(user=request.user, incident=incident),
         "timeline": selectors.incident_timeline(user=request.user, incident=incident),
-        "is_reporter": request.user.organisation_id == incident.reporting_organisation_id,
+        "is_reporter": can(request.user, "incidents.incident_change", incident),
         "party_roles": PartyRole.choices,
         "map_svg": maps.route_map([{"incident": incident.pk, "path": route}])
         if len(route) > 1
@@ -260,6 +262,7 @@ def route_map(request):
 @login_required
 def incident_import(request):
     """Upload: the file is imported in the background and its page shows the progress."""
+    require_page(request.user, "incidents.incident_import")
     errors = {}
     if request.method == "POST":
         try:
@@ -305,6 +308,7 @@ def alert_inbox(request):
 
 @login_required
 def alert_broadcast(request):
+    require_page(request.user, "core.alert_broadcast")
     errors = {}
     if request.method == "POST":
         try:

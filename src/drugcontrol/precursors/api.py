@@ -5,11 +5,11 @@ import datetime
 import decimal
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from drugcontrol.api import ErrorResponse, OutSchema, PagePagination, ShapedPage
+from drugcontrol.core.permissions import require
 from drugcontrol.core.visibility import visible
 from drugcontrol.entities.models import Party
 from drugcontrol.precursors import selectors, services
@@ -509,10 +509,7 @@ def statistics(
     (default: the last 365 days)."""
     until = until or timezone.localdate()
     since = since or until - datetime.timedelta(days=365)
-    if not selectors.is_reader(request.auth):
-        from drugcontrol.core.errors import PermissionDenied
-
-        raise PermissionDenied(_("Response statistics are for national authorities."))
+    require(request.auth, "precursors.notification_read")
     return selectors.response_statistics(
         user=request.auth, since=since, until=until, importing_country=country
     )

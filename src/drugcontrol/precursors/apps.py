@@ -11,18 +11,20 @@ class PrecursorsConfig(AppConfig):
         from drugcontrol.core.imports import Importer, register_importer
         from drugcontrol.core.labels import ACTION_LABELS
         from drugcontrol.core.visibility import audit_follows_record
+        from drugcontrol.entities.selectors import register_record_reader
+        from drugcontrol.precursors import permissions  # noqa: F401  (declares the actions)
         from drugcontrol.precursors.imports import notifications_import, notifications_summary
         from drugcontrol.precursors.models import Notification, SuspiciousOrder
-        from drugcontrol.precursors.services import is_authority_officer
+        from drugcontrol.precursors.services import RECORD_TYPE
 
+        register_record_reader(RECORD_TYPE, "precursors.notification_read")
         audit_follows_record("precursors.notification", Notification)
         register_importer(
             "precursors.notifications",
             Importer(
                 run=notifications_import,
                 summary=notifications_summary,
-                may_start=is_authority_officer,
-                refusal=_("Only officers of a competent national authority handle notifications."),
+                action="precursors.notification_draft",
             ),
         )
         audit_follows_record("precursors.suspiciousorder", SuspiciousOrder)

@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from drugcontrol.core.models import AuditEvent
+from drugcontrol.core.permissions import can
 from drugcontrol.core.visibility import get_visible_or_404, visibility_rule, visible
 from drugcontrol.precursors import risk, services
 from drugcontrol.precursors.models import (
@@ -23,17 +24,7 @@ from drugcontrol.precursors.models import (
     SurveillanceChemical,
     SuspiciousOrder,
 )
-
-READERS = ("competent_authority", "law_enforcement")
-
-
-def _national_reader(user) -> bool:
-    organisation = user.organisation
-    return (
-        organisation is not None
-        and organisation.kind in READERS
-        and organisation.country_id is not None
-    )
+from drugcontrol.precursors.permissions import READ
 
 
 @visibility_rule(Notification)
@@ -41,10 +32,10 @@ def notifications_visible_to(queryset: QuerySet, user) -> QuerySet:
     """The exporting country's authorities (drafts included); once submitted, also the
     importing and transit countries' authorities and the secretariat. Transit countries
     and the secretariat read only (the services decide who may act)."""
+    if not can(user, READ.name):
+        return queryset.none()
     if user.is_international:
         return queryset.exclude(status=Status.DRAFT)
-    if not _national_reader(user):
-        return queryset.none()
     country = user.country_id
     transit = NotificationTransit.objects.filter(notification=OuterRef("pk"), country_id=country)
     return queryset.filter(
@@ -60,7 +51,7 @@ def suspicious_orders_visible_to(queryset: QuerySet, user) -> QuerySet:
     if user.is_international or user.organisation is None:
         return queryset.none()
     own = Q(reporting_organisation_id=user.organisation_id)
-    if _national_reader(user):
+    if can(user, READ.name):
         own |= Q(country_id=user.country_id)
     return queryset.filter(own)
 
@@ -189,13 +180,11 @@ def notification_get(*, user, notification_id: int) -> Notification:
 
 
 def allowed_actions(*, user, notification: Notification) -> set[str]:
-    """What the user may do now, for the page's buttons (the services check again)."""
-    if not services.is_authority_officer(user):
-        return set()
-    organisation = user.organisation
+    """What the user may do now, for the page's buttons: the permission rule of each step
+    and the status it needs (the services check both again)."""
     actions = set()
     status = notification.status
-    if organisation.country_id == notification.exporting_country_id:
+    if can(user, "precursors.notification_export_step", notification):
         if status == Status.DRAFT:
             actions |= {"edit", "submit"}
         if services.may_ship(notification):
@@ -204,15 +193,12 @@ def allowed_actions(*, user, notification: Notification) -> set[str]:
             actions.add("withdraw")
         if status in (Status.CLEARED, Status.OBJECTED):
             actions.add("cancel")
-    if organisation.country_id == notification.importing_country_id:
+    if can(user, "precursors.notification_answer", notification):
         if status == Status.SUBMITTED:
             actions.add("acknowledge")
         if status in AWAITING_ANSWER:
             actions.add("answer")
-    if organisation.country_id in (
-        notification.exporting_country_id,
-        notification.importing_country_id,
-    ):
+    if can(user, "precursors.notification_follow_up", notification):
         if status != Status.DRAFT:
             actions.add("message")
         if status == Status.SHIPPED:
@@ -337,7 +323,7 @@ def suspicious_order_get(*, user, order_id: int) -> SuspiciousOrder:
 
 def is_reader(user) -> bool:
     """Authorities and the secretariat: who reads statistics and the surveillance list."""
-    return user.is_international or _national_reader(user)
+    return can(user, READ.name)
 
 
 def _median_hours(queryset: QuerySet) -> dict[str, float]:

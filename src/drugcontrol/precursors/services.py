@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from drugcontrol.core.alerts import alerts_raise, focal_points
 from drugcontrol.core.audit import record_event, snapshot
-from drugcontrol.core.errors import Conflict, PermissionDenied, ValidationFailed, check_version
+from drugcontrol.core.errors import Conflict, ValidationFailed, check_version
 from drugcontrol.core.models import Country, Organisation, OrganisationKind
+from drugcontrol.core.permissions import require
 from drugcontrol.core.reference import DATA_DIR
 from drugcontrol.core.sequences import create_numbered, next_reference
 from drugcontrol.entities import services as entity_services
@@ -50,7 +51,6 @@ from drugcontrol.substances.models import Listing, Substance
 
 RECORD_TYPE = "precursors.notification"
 DEFAULT_REPLY_DAYS = 15
-AUTHORITY_KINDS = (OrganisationKind.COMPETENT_AUTHORITY,)
 NOTIFICATION_FIELDS = [
     "reference",
     "kind",
@@ -370,52 +370,7 @@ def submission_problems(notification: Notification, today=None) -> dict[str, lis
     return problems
 
 
-# --- permissions ------------------------------------------------------------------------------
-
-
-def is_authority_officer(user) -> bool:
-    """An officer (not a viewer) of a competent national authority: who handles
-    notifications, keeps its country's reference figures and reviews industry's reports."""
-    organisation = user.organisation
-    return (
-        organisation is not None
-        and organisation.kind in AUTHORITY_KINDS
-        and organisation.country_id is not None
-        and user.role != "viewer"
-    )
-
-
-def may_keep_reference(user) -> bool:
-    """Who records invocations, reply terms and requirements (each its own country's; the
-    secretariat any country's)."""
-    return (user.is_international and user.role != "viewer") or is_authority_officer(user)
-
-
-def may_review_order(user, order) -> bool:
-    return (
-        is_authority_officer(user)
-        and user.organisation.country_id == order.country_id
-        and order.status == "new"
-    )
-
-
-def _authority_officer(actor) -> None:
-    if not is_authority_officer(actor):
-        raise PermissionDenied(
-            _("Only officers of a competent national authority handle notifications.")
-        )
-
-
-def _exporter_side(actor, notification: Notification) -> None:
-    _authority_officer(actor)
-    if actor.organisation.country_id != notification.exporting_country_id:
-        raise PermissionDenied(_("Only the exporting country's authority does this."))
-
-
-def _importer_side(actor, notification: Notification) -> None:
-    _authority_officer(actor)
-    if actor.organisation.country_id != notification.importing_country_id:
-        raise PermissionDenied(_("Only the importing country's authority does this."))
+# --- permissions: the rules are in permissions.py ----------------------------------------------
 
 
 def _locked(notification: Notification, expected_version: int | None) -> Notification:
@@ -526,7 +481,7 @@ def _contents_snapshot(data: NotificationInput) -> dict:
 def notification_create(*, actor, data: NotificationInput, at=None) -> Notification:
     """Save a draft, seen only by the exporting country until it is submitted. `at` dates
     the step for records imported from history (default: now); so do the other steps'."""
-    _authority_officer(actor)
+    require(actor, "precursors.notification_draft")
     if data.importing_country is None:
         raise ValidationFailed({"importing_country": [_("Choose the importing country.")]})
     organisation = actor.organisation
@@ -570,7 +525,7 @@ def notification_update(
     *, actor, notification: Notification, data: NotificationInput, expected_version: int | None
 ) -> Notification:
     """Replace a draft's contents (the exporting authority, before submission)."""
-    _exporter_side(actor, notification)
+    require(actor, "precursors.notification_export_step", notification)
     if data.importing_country is None:
         raise ValidationFailed({"importing_country": [_("Choose the importing country.")]})
     with transaction.atomic():
@@ -625,7 +580,7 @@ def notification_submit(
     """Send the notification to the importing country: sets the reply deadline, computes the
     risk findings, links the parties for correlation and alerts the importing and transit
     countries."""
-    _exporter_side(actor, notification)
+    require(actor, "precursors.notification_export_step", notification)
     with transaction.atomic():
         current = _locked(notification, expected_version)
         _require_status(current, (Status.DRAFT,), _("This notification was already submitted."))
@@ -731,7 +686,7 @@ def _alert_submitted(notification: Notification, transit_codes) -> None:
 def notification_acknowledge(
     *, actor, notification: Notification, expected_version: int | None = None, at=None
 ) -> Notification:
-    _importer_side(actor, notification)
+    require(actor, "precursors.notification_answer", notification)
     with transaction.atomic():
         current = _locked(notification, expected_version)
         _require_status(
@@ -761,7 +716,7 @@ def notification_answer(
 ) -> Notification:
     """Clear or object (with a ground). The first answer wins: a second one, even from an
     officer who read the same version, is a conflict."""
-    _importer_side(actor, notification)
+    require(actor, "precursors.notification_answer", notification)
     if decision not in ("clear", "object"):
         raise ValidationFailed({"decision": [_("Answer with clear or object.")]})
     if decision == "object" and ground not in ObjectionGround.values:
@@ -835,7 +790,7 @@ def may_ship(notification: Notification, today=None) -> bool:
 def notification_ship(
     *, actor, notification: Notification, expected_version: int | None = None, at=None
 ) -> Notification:
-    _exporter_side(actor, notification)
+    require(actor, "precursors.notification_export_step", notification)
     with transaction.atomic():
         current = _locked(notification, expected_version)
         now = at or timezone.now()
@@ -867,7 +822,7 @@ def notification_close(
     at=None,
 ) -> Notification:
     """`withdraw` before the importing country answers; `cancel` the shipment after."""
-    _exporter_side(actor, notification)
+    require(actor, "precursors.notification_export_step", notification)
     allowed = {
         "withdraw": (AWAITING_ANSWER, Status.WITHDRAWN),
         "cancel": ((Status.CLEARED, Status.OBJECTED), Status.CANCELLED),
@@ -905,12 +860,7 @@ def notification_record_outcome(
     at=None,
 ) -> Notification:
     """After shipment, either authority records what became of it."""
-    _authority_officer(actor)
-    if actor.organisation.country_id not in (
-        notification.exporting_country_id,
-        notification.importing_country_id,
-    ):
-        raise PermissionDenied(_("Only the exporting or importing authority does this."))
+    require(actor, "precursors.notification_follow_up", notification)
     if outcome not in Outcome.values:
         raise ValidationFailed({"outcome": [_("Unknown outcome.")]})
     with transaction.atomic():
@@ -932,10 +882,8 @@ def notification_record_outcome(
 
 def message_post(*, actor, notification: Notification, body: str) -> NotificationMessage:
     """A message between the exporting and the importing authority."""
-    _authority_officer(actor)
+    require(actor, "precursors.notification_follow_up", notification)
     side = actor.organisation.country_id
-    if side not in (notification.exporting_country_id, notification.importing_country_id):
-        raise PermissionDenied(_("Only the exporting and importing authorities write here."))
     if notification.status == Status.DRAFT:
         raise Conflict(_("Submit the notification before writing to the importing country."))
     body = (body or "").strip()
@@ -975,16 +923,6 @@ def message_post(*, actor, notification: Notification, body: str) -> Notificatio
 # --- invocations and requirements -------------------------------------------------------------
 
 
-def _own_country_authority(actor, country_id: str) -> None:
-    """A country's competent authority keeps its own invocations and requirements; the
-    secretariat may record them for any country."""
-    if actor.is_international and actor.role != "viewer":
-        return
-    _authority_officer(actor)
-    if actor.organisation.country_id != country_id:
-        raise PermissionDenied(_("A country keeps only its own invocations and requirements."))
-
-
 def policy_set(
     *,
     actor,
@@ -993,7 +931,7 @@ def policy_set(
     explicit_clearance: bool,
     expected_version: int | None = None,
 ) -> ImportingCountryPolicy:
-    _own_country_authority(actor, country.iso3)
+    require(actor, "precursors.reference_keep", country.iso3)
     if not 1 <= int(reply_days) <= 90:
         raise ValidationFailed({"reply_days": [_("Between 1 and 90 days.")]})
     with transaction.atomic():
@@ -1028,7 +966,7 @@ def invocation_add(
     since: datetime.date,
     notes: str = "",
 ) -> Invocation:
-    _own_country_authority(actor, country.iso3)
+    require(actor, "precursors.reference_keep", country.iso3)
     errors = {}
     if scope not in InvocationScope.values:
         errors["scope"] = [_("Unknown scope.")]
@@ -1057,7 +995,7 @@ def invocation_add(
 
 
 def invocation_remove(*, actor, invocation: Invocation) -> None:
-    _own_country_authority(actor, invocation.country_id)
+    require(actor, "precursors.reference_keep", invocation.country_id)
     with transaction.atomic():
         record_event(
             actor=actor,
@@ -1081,7 +1019,7 @@ def requirement_set(
     expected_version: int | None = None,
 ) -> LegitimateRequirement:
     """Record (or revise) a country's annual requirement; every figure is kept."""
-    _own_country_authority(actor, country.iso3)
+    require(actor, "precursors.reference_keep", country.iso3)
     errors: dict = {}
     quantity = _number(quantity_kg, "quantity_kg", errors, positive=False)
     if quantity is not None and quantity < 0:
@@ -1142,9 +1080,8 @@ def suspicious_order_report(*, actor, raw: dict):
     from drugcontrol.precursors.models import SuspiciousOrder
     from drugcontrol.substances.selectors import find_by_name
 
+    require(actor, "precursors.order_report")
     organisation = actor.organisation
-    if organisation is None or organisation.country_id is None or actor.role == "viewer":
-        raise PermissionDenied(_("Suspicious orders are reported by national organisations."))
     errors: dict[str, list[str]] = {}
     received = raw.get("received_on") or ""
     try:
@@ -1226,9 +1163,7 @@ def suspicious_order_review(*, actor, order, decision: str, expected_version: in
     from drugcontrol.incidents import services as incident_services
     from drugcontrol.precursors.models import SuspiciousOrder, SuspiciousOrderStatus
 
-    _authority_officer(actor)
-    if actor.organisation.country_id != order.country_id:
-        raise PermissionDenied(_("Only the operator's national authority reviews the report."))
+    require(actor, "precursors.order_review", order)
     if decision not in ("dismiss", "incident"):
         raise ValidationFailed({"decision": [_("Unknown decision.")]})
     with transaction.atomic():
@@ -1287,8 +1222,7 @@ def surveillance_load(*, actor, text: str, edition: str) -> dict:
     changes nothing and names each bad line."""
     from drugcontrol.substances.models import Substance as SubstanceModel
 
-    if actor is not None and not (actor.is_international and actor.role != "viewer"):
-        raise PermissionDenied(_("The secretariat loads the special surveillance list."))
+    require(actor, "precursors.surveillance_load")
     if not edition.strip():
         raise ValidationFailed({"edition": [_("Name the edition of the list.")]})
     reader = csv.DictReader(text.splitlines())

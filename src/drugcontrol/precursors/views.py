@@ -20,6 +20,7 @@ from drugcontrol.core import views as core_views
 from drugcontrol.core.charts import bar_chart
 from drugcontrol.core.errors import ServiceError, ValidationFailed
 from drugcontrol.core.models import Country
+from drugcontrol.core.permissions import can, require_page
 from drugcontrol.core.visibility import visible
 from drugcontrol.entities.models import Party
 from drugcontrol.precursors import imports, selectors, services
@@ -241,6 +242,7 @@ def _form_context(*, errors, post, notification=None) -> dict:
 @login_required
 def notification_form(request, notification_id: int | None = None):
     """Draft a notification, or change a draft; `submit` sends it at once."""
+    require_page(request.user, "precursors.notification_draft")
     notification = None
     if notification_id is not None:
         notification = selectors.notification_get(
@@ -521,7 +523,7 @@ def invocations(request):
         "errors": errors,
         "params": request.GET,
         "default_reply_days": services.DEFAULT_REPLY_DAYS,
-        "may_edit": services.may_keep_reference(request.user),
+        "may_edit": can(request.user, "precursors.reference_keep", request.user.country_id),
         "active_nav": "precursors",
     }
     return render(request, "precursors/invocations.html", context, status=422 if errors else 200)
@@ -579,7 +581,7 @@ def requirements(request):
         "report": report,
         "forms": RequirementForm.choices,
         "columns": imports.REQUIREMENT_COLUMNS,
-        "may_edit": services.may_keep_reference(request.user),
+        "may_edit": can(request.user, "precursors.reference_keep", request.user.country_id),
         "active_nav": "precursors",
     }
     return render(request, "precursors/requirements.html", context, status=422 if errors else 200)
@@ -639,6 +641,7 @@ def order_list(request):
 
 @login_required
 def order_create(request):
+    require_page(request.user, "precursors.order_report")
     errors = {}
     if request.method == "POST":
         try:
@@ -677,7 +680,7 @@ def order_detail(request, order_id: int):
         else:
             messages.success(request, _("The report was reviewed."))
         return redirect("precursors:order", order.pk)
-    may_review = services.may_review_order(request.user, order)
+    may_review = order.status == "new" and can(request.user, "precursors.order_review", order)
     return render(
         request,
         "precursors/order_detail.html",
@@ -691,6 +694,7 @@ def order_detail(request, order_id: int):
 @login_required
 def notification_import(request):
     """Upload: the file is imported in the background and its page shows the progress."""
+    require_page(request.user, "precursors.notification_draft")
     errors = {}
     if request.method == "POST":
         try:

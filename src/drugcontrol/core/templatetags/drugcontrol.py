@@ -19,3 +19,13 @@ def field_errors(errors, *parts):
 def posted(data, prefix, index):
     """What the user typed in a numbered field, to show it again after an error."""
     return (data or {}).get(f"{prefix}{index}", "")
+
+
+@register.simple_tag(takes_context=True)
+def can(context, action, record=None):
+    """Whether the signed-in user may take an action, from the action's one rule:
+    {% can "entities.correlation_decide" correlation as may_decide %}."""
+    from drugcontrol.core.permissions import can as may
+
+    request = context.get("request")
+    return may(getattr(request, "user", None), action, record)

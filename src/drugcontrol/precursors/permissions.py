@@ -1,0 +1,104 @@
+"""Who may read beyond their own organisation and act in the pre-export notification
+exchange, on reference figures, the surveillance list and suspicious orders."""
+
+from django.utils.translation import gettext_lazy as _
+
+from drugcontrol.core.models import OrganisationKind as Kind
+from drugcontrol.core.models import Role
+from drugcontrol.core.permissions import action
+
+AUTHORITY_OFFICERS = {Kind.COMPETENT_AUTHORITY: Role.OFFICER}
+NOT_AN_AUTHORITY = _("Only officers of a competent national authority handle notifications.")
+
+
+def _exporting_country(user, notification) -> bool:
+    return notification is not None and user.country_id == notification.exporting_country_id
+
+
+def _importing_country(user, notification) -> bool:
+    return notification is not None and user.country_id == notification.importing_country_id
+
+
+def _either_side(user, notification) -> bool:
+    return _exporting_country(user, notification) or _importing_country(user, notification)
+
+
+def _own_country(user, country_id) -> bool:
+    """`record` is the country code concerned (the secretariat keeps any country's)."""
+    return user.is_international or (country_id is not None and user.country_id == country_id)
+
+
+def _operators_authority(user, order) -> bool:
+    return order is not None and user.country_id == order.country_id
+
+
+READ = action(
+    "precursors.notification_read",
+    _("Read pre-export notifications, response statistics and the surveillance list"),
+    grants={
+        Kind.COMPETENT_AUTHORITY: Role.VIEWER,
+        Kind.LAW_ENFORCEMENT: Role.VIEWER,
+        Kind.INTERNATIONAL: Role.VIEWER,
+    },
+    condition_text="notifications of the reader's country as exporter, importer or transit; "
+    "the secretariat all but drafts",
+    refusal=_("Response statistics are for national authorities."),
+)
+action(
+    "precursors.notification_draft",
+    _("Draft a pre-export notification or import them from a file"),
+    grants=AUTHORITY_OFFICERS,
+    refusal=NOT_AN_AUTHORITY,
+)
+action(
+    "precursors.notification_export_step",
+    _("Change, submit, ship, withdraw or cancel a notification"),
+    grants=AUTHORITY_OFFICERS,
+    condition=_exporting_country,
+    condition_text="the exporting country's authority",
+    refusal=_("Only the exporting country's authority does this."),
+)
+action(
+    "precursors.notification_answer",
+    _("Acknowledge, clear or object to a notification"),
+    grants=AUTHORITY_OFFICERS,
+    condition=_importing_country,
+    condition_text="the importing country's authority",
+    refusal=_("Only the importing country's authority does this."),
+)
+action(
+    "precursors.notification_follow_up",
+    _("Write on a notification's thread or record a shipment's outcome"),
+    grants=AUTHORITY_OFFICERS,
+    condition=_either_side,
+    condition_text="the exporting or importing country's authority",
+    refusal=_("Only the exporting and importing authorities do this."),
+)
+action(
+    "precursors.reference_keep",
+    _("Keep invocations, reply terms and legitimate requirements"),
+    grants={**AUTHORITY_OFFICERS, Kind.INTERNATIONAL: Role.OFFICER},
+    condition=_own_country,
+    condition_text="its own country's (the secretariat: any country's)",
+    refusal=_("A country keeps only its own invocations and requirements."),
+)
+action(
+    "precursors.surveillance_load",
+    _("Load the special surveillance list"),
+    grants={Kind.INTERNATIONAL: Role.OFFICER},
+    refusal=_("The secretariat loads the special surveillance list."),
+)
+action(
+    "precursors.order_report",
+    _("Report a suspicious order to the national authority"),
+    grants={Kind.OPERATOR: Role.OFFICER},
+    refusal=_("Suspicious orders are reported by industry to their national authority."),
+)
+action(
+    "precursors.order_review",
+    _("Review a suspicious order (dismiss it or turn it into an incident)"),
+    grants=AUTHORITY_OFFICERS,
+    condition=_operators_authority,
+    condition_text="the operator's national authority",
+    refusal=_("Only the operator's national authority reviews the report."),
+)
