@@ -160,7 +160,10 @@ def matrix_markdown() -> str:
         cells = [f"`{row['action']}`"]
         for kind in KINDS:
             role = row["grants"][kind.value]
-            cells.append(f"{ROLE_NAMES[role]}+" if role else "-")
+            if role is None:
+                cells.append("-")
+            else:
+                cells.append(ROLE_NAMES[role] + ("" if role == Role.ADMIN else "+"))
         cells.append(row["condition"])
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
