@@ -299,12 +299,22 @@ def test_a_consignee_named_in_another_countrys_seizure_is_a_finding(people, make
     assert flagged.facts["role"] == "consignee"
     assert flagged.facts["incidents"] == [seizure.pk]
     assert "consignee_differs" in found
-    rows = selectors.findings(user=people["importer"], notification=notification)
+    # Neither the exporter nor the importer may see the seizure: the finding is not shown to
+    # them at all (else submitting names would probe restricted incidents), nor does it
+    # raise the severity their lists show.
+    for side in ("importer", "exporter"):
+        rows = selectors.findings(user=people[side], notification=notification)
+        assert "party_flagged" not in {row["rule"] for row in rows}, side
+        (listed,) = selectors.with_reader_severity(user=people[side], notifications=[notification])
+        assert listed.reader_severity < flagged.severity
+    # The secretariat sees both records: the finding names the seizure.
+    secretariat = make_user(kind="international", role="viewer")
+    rows = selectors.findings(user=secretariat, notification=notification)
     flagged_row = next(row for row in rows if row["rule"] == "party_flagged")
-    assert "广州天河化工有限公司" in flagged_row["text"]
-    # Neither the exporter nor the importer was involved in the seizure: it is counted for
-    # them, not named.
-    assert flagged_row["incidents"] == []
+    assert "广州天河化工有限公司" in flagged_row["text"] and "1 incident(s)" in flagged_row["text"]
+    assert flagged_row["incidents"] == [(seizure.pk, seizure.reference)]
+    (listed,) = selectors.with_reader_severity(user=secretariat, notifications=[notification])
+    assert listed.reader_severity == flagged.severity
 
 
 def test_transit_through_a_country_with_recent_incidents_is_a_finding(people, make_user):
@@ -322,6 +332,13 @@ def test_transit_through_a_country_with_recent_incidents_is_a_finding(people, ma
     notification = submitted(people["exporter"])
     facts = {f.rule: f.facts for f in notification.findings.all()}
     assert facts["transit_incidents"] == {"country": "SGP", "count": 1}
+    # Counted for each reader among the incidents that reader may see: Singapore's own
+    # authority and the secretariat see the seizure, Australia does not.
+    shown = selectors.findings(user=people["importer"], notification=notification)
+    assert "transit_incidents" not in {row["rule"] for row in shown}
+    for reader in (people["transit"], make_user(kind="international", role="viewer")):
+        shown = selectors.findings(user=reader, notification=notification)
+        assert any(row["rule"] == "transit_incidents" for row in shown)
     quiet = submitted(people["exporter"], transit_countries=["JPN"])
     assert "transit_incidents" not in {f.rule for f in quiet.findings.all()}
 

@@ -225,6 +225,31 @@ def shared_incident_counts(*, country_codes, substance_ids, since) -> dict[str, 
     return counts
 
 
+def visible_incidents_naming(*, user, party_ids) -> list[tuple[int, int, str]]:
+    """For other modules' derived data: (party, incident, reference) for the incidents the
+    user may see that name any of these parties."""
+    return list(
+        IncidentParty.objects.filter(
+            party_id__in=list(party_ids), incident__in=visible(Incident, user)
+        ).values_list("party_id", "incident_id", "incident__reference")
+    )
+
+
+def visible_incident_count(*, user, country: str, substance_ids, since) -> int:
+    """For other modules' derived data: incidents the user may see since a date that
+    involve the country and any of the substances."""
+    return (
+        visible(Incident, user)
+        .filter(
+            occurred_on__gte=since,
+            countries__country_id=country,
+            substances__substance_id__in=list(substance_ids),
+        )
+        .distinct()
+        .count()
+    )
+
+
 def incidents_naming_parties(*, party_ids) -> list[tuple[int, int]]:
     """For other modules' risk rules: (party, incident) pairs for incidents that name any of
     these parties. Identifiers only; showing an incident still goes through its rule."""

@@ -37,6 +37,10 @@ NEARLY_USED = decimal.Decimal("0.8")
 UNUSUAL_FACTOR = 5
 INCIDENT_WINDOW_DAYS = 365
 LISTED = 20  # records a finding names (it counts them all)
+# Rules whose findings rest on other records (incidents, other countries' notifications):
+# each reader is shown them only as far as the records behind them are visible to that
+# reader, so they are re-counted when read and left out of the stored highest severity.
+READER_DEPENDENT = ("party_flagged", "transit_incidents")
 SAME_PARTY_SCORE = 95  # correlation score above which two parties are taken for one
 
 
@@ -179,13 +183,13 @@ def unusual_quantity(notification: Notification, today) -> list[Result]:
     return results
 
 
-def _alike(party_ids) -> dict[int, dict[int, int]]:
+def alike(party_ids) -> dict[int, dict[int, int]]:
     """For each party: itself and the parties the matching engine correlates with it (not
     rejected), with the best score. One query for all."""
     alike = {party_id: {party_id: 100} for party_id in party_ids}
     correlations = (
         Correlation.objects.filter(Q(party_a_id__in=alike) | Q(party_b_id__in=alike))
-        .exclude(status=CorrelationStatus.REJECTED)
+        .exclude(status__in=(CorrelationStatus.REJECTED, CorrelationStatus.WITHDRAWN))
         .values_list("party_a_id", "party_b_id", "score")
     )
     for a, b, score in correlations:
@@ -196,9 +200,9 @@ def _alike(party_ids) -> dict[int, dict[int, int]]:
 
 
 def _alike_of_parties(notification: Notification) -> dict[int, dict[int, int]]:
-    """`_alike` for the notification's parties, read once for all rules."""
+    """`alike` for the notification's parties, read once for all rules."""
     if not hasattr(notification, "_alike_cache"):
-        notification._alike_cache = _alike({item.party_id for item in notification.parties.all()})
+        notification._alike_cache = alike({item.party_id for item in notification.parties.all()})
     return notification._alike_cache
 
 

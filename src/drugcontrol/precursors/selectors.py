@@ -13,6 +13,7 @@ from drugcontrol.core.visibility import get_visible_or_404, visibility_rule, vis
 from drugcontrol.precursors import risk, services
 from drugcontrol.precursors.models import (
     AWAITING_ANSWER,
+    Finding,
     ImportingCountryPolicy,
     Invocation,
     LegitimateRequirement,
@@ -20,6 +21,7 @@ from drugcontrol.precursors.models import (
     NotificationLine,
     NotificationParty,
     NotificationTransit,
+    Outcome,
     Status,
     SurveillanceChemical,
     SuspiciousOrder,
@@ -206,41 +208,119 @@ def allowed_actions(*, user, notification: Notification) -> set[str]:
     return actions
 
 
-def findings(*, user, notification: Notification) -> list[dict]:
-    """The findings as sentences, with links to the records behind them that the user may
-    see (the others are counted, not named)."""
-    from drugcontrol.incidents.models import Incident
+def _records_behind(user, items) -> dict[int, dict]:
+    """For findings that rest on other records: what the user may see of those records,
+    read in a few queries for any number of findings. A finding whose records the user may
+    not see is not shown to them at all, so it cannot be used to probe a restricted record."""
+    from drugcontrol.incidents.selectors import visible_incident_count, visible_incidents_naming
 
-    rows = []
-    items = list(notification.findings.all())
-    incident_ids = {i for f in items for i in f.facts.get("incidents", [])}
-    notification_ids = {i for f in items for i in f.facts.get("notifications", [])}
-    incidents = dict(
-        visible(Incident, user).filter(pk__in=incident_ids).values_list("pk", "reference")
-    )
-    notifications = dict(
-        visible(Notification, user).filter(pk__in=notification_ids).values_list("pk", "reference")
-    )
+    flagged = [f for f in items if f.rule == "party_flagged" and "party" in f.facts]
+    alike = risk.alike({f.facts["party"] for f in flagged})
+    everyone = {other for scores in alike.values() for other in scores}
+    incidents_of: dict[int, list[tuple[int, str]]] = {}
+    for party_id, incident_id, reference in visible_incidents_naming(user=user, party_ids=everyone):
+        incidents_of.setdefault(party_id, []).append((incident_id, reference))
+    stopped_of: dict[int, list[tuple[int, int, str]]] = {}
+    for party_id, notification_id, reference in NotificationParty.objects.filter(
+        party_id__in=everyone,
+        outcome__in=(Outcome.SEIZED, Outcome.STOPPED),
+        notification__in=visible(Notification, user),
+    ).values_list("party_id", "notification_id", "notification__reference"):
+        stopped_of.setdefault(party_id, []).append((notification_id, reference))
+    behind: dict[int, dict] = {}
+    for finding in flagged:
+        incidents: dict[int, tuple[str, int]] = {}
+        stopped: dict[int, tuple[str, int]] = {}
+        for other, score in alike.get(finding.facts["party"], {}).items():
+            for pk, reference in incidents_of.get(other, ()):
+                incidents[pk] = (reference, max(score, incidents.get(pk, ("", 0))[1]))
+            for pk, reference in stopped_of.get(other, ()):
+                if pk != finding.notification_id:
+                    stopped[pk] = (reference, max(score, stopped.get(pk, ("", 0))[1]))
+        if incidents or stopped:
+            behind[finding.pk] = {
+                "facts": {
+                    **finding.facts,
+                    "incident_count": len(incidents),
+                    "notification_count": len(stopped),
+                    "score": max(score for _ref, score in [*incidents.values(), *stopped.values()]),
+                },
+                "incidents": [(pk, incidents[pk][0]) for pk in sorted(incidents)[-risk.LISTED :]],
+                "notifications": [(pk, stopped[pk][0]) for pk in sorted(stopped)[-risk.LISTED :]],
+            }
     for finding in items:
+        if finding.rule != "transit_incidents" or "country" not in finding.facts:
+            continue
+        notification = finding.notification
+        substances = {line.substance_id for line in notification.lines.all() if line.substance_id}
+        submitted = timezone.localdate(notification.submitted_at or finding.created_at)
+        count = visible_incident_count(
+            user=user,
+            country=finding.facts["country"],
+            substance_ids=substances,
+            since=submitted - datetime.timedelta(days=risk.INCIDENT_WINDOW_DAYS),
+        )
+        if count:
+            behind[finding.pk] = {
+                "facts": {**finding.facts, "count": count},
+                "incidents": [],
+                "notifications": [],
+            }
+    return behind
+
+
+def findings(*, user, notification: Notification) -> list[dict]:
+    """The findings as sentences in the reader's language. Findings that rest on other
+    records count and name only the records the reader may see."""
+    items = list(notification.findings.all())
+    for item in items:
+        item.notification = notification
+    behind = _records_behind(user, items)
+    rows = []
+    for finding in items:
+        if finding.rule in risk.READER_DEPENDENT:
+            if finding.pk not in behind:
+                continue
+            shown = behind[finding.pk]
+        else:
+            shown = {"facts": finding.facts, "incidents": [], "notifications": []}
         rows.append(
             {
                 "rule": finding.rule,
                 "severity": finding.severity,
                 "severity_label": finding.get_severity_display(),
-                "text": risk.describe(finding.rule, finding.facts),
-                "incidents": [
-                    (pk, incidents[pk])
-                    for pk in finding.facts.get("incidents", [])
-                    if pk in incidents
-                ],
-                "notifications": [
-                    (pk, notifications[pk])
-                    for pk in finding.facts.get("notifications", [])
-                    if pk in notifications
-                ],
+                "text": risk.describe(finding.rule, shown["facts"]),
+                "incidents": shown["incidents"],
+                "notifications": shown["notifications"],
             }
         )
     return rows
+
+
+def with_reader_severity(*, user, notifications) -> list[Notification]:
+    """Each notification with `reader_severity`: its highest finding as this reader may see
+    it (the stored severity leaves out findings that rest on other records)."""
+    notifications = list(notifications)
+    dependent = list(
+        Finding.objects.filter(
+            notification__in=[n.pk for n in notifications], rule__in=risk.READER_DEPENDENT
+        ).select_related("notification")
+    )
+    if dependent:
+        for finding in dependent:
+            finding.notification = next(n for n in notifications if n.pk == finding.notification_id)
+        behind = _records_behind(user, dependent)
+    else:
+        behind = {}
+    shown: dict[int, list[int]] = {}
+    for finding in dependent:
+        if finding.pk in behind:
+            shown.setdefault(finding.notification_id, []).append(finding.severity)
+    for notification in notifications:
+        notification.reader_severity = max(
+            [notification.highest_severity, *shown.get(notification.pk, [])]
+        )
+    return notifications
 
 
 def notification_timeline(*, user, notification: Notification, limit: int = 100):

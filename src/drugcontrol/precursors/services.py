@@ -602,7 +602,9 @@ def notification_submit(
             reply_deadline=timezone.localdate(now) + datetime.timedelta(days=days),
             explicit_clearance=explicit,
             importing_authority=_importing_authority(current.importing_country_id),
-            highest_severity=max((f.severity for f in findings), default=0),
+            highest_severity=max(
+                (f.severity for f in findings if f.rule not in risk.READER_DEPENDENT), default=0
+            ),
         )
         Finding.objects.bulk_create(
             [

@@ -73,8 +73,12 @@ def notification_list(request):
         queryset = queryset.none()
     query = params.copy()
     query.pop("page", None)
+    page = Paginator(queryset, 50).get_page(params.get("page"))
+    page.object_list = selectors.with_reader_severity(
+        user=request.user, notifications=page.object_list
+    )
     context = {
-        "page": Paginator(queryset, 50).get_page(params.get("page")),
+        "page": page,
         "query": query.urlencode(),
         "params": params,
         "statuses": Status.choices,
@@ -92,6 +96,9 @@ def notification_list(request):
 @login_required
 def inbox(request):
     page = Paginator(selectors.inbox(user=request.user), 50).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_reader_severity(
+        user=request.user, notifications=page.object_list
+    )
     return render(
         request,
         "precursors/inbox.html",
