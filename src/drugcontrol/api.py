@@ -17,7 +17,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from pydantic import BaseModel, ConfigDict
 
 from drugcontrol.core.errors import ServiceError
-from drugcontrol.core.services import token_authenticate
+from drugcontrol.core.services import api_access_check, token_authenticate
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +30,7 @@ class BearerTokenAuth(HttpBearer):
     )
 
     def authenticate(self, request: HttpRequest, token: str):
+        # Raises SecondFactorRequired (401) while the token's user must still enrol.
         user = token_authenticate(token)
         if user is None:
             return None
@@ -50,8 +51,7 @@ class BrowserSessionAuth(APIKeyCookie):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or user.organisation is None:
             return None
-        if user.organisation.require_second_factor and not user.has_second_factor:
-            return None
+        api_access_check(user)  # 401 while the user must still set up a second factor
         return user
 
 

@@ -6,10 +6,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from drugcontrol.core import services
-from drugcontrol.core.models import AuditEvent
+from drugcontrol.core.models import ApiToken, AuditEvent
 from drugcontrol.core.testing import ScopeTarget, check_scope
 
 from ..conftest import PASSWORD, signed_in
+from .second_factor import enrol, fresh, require_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -173,7 +174,62 @@ def test_session_of_user_who_must_enrol_second_factor_is_refused(chn_officer, ch
     services.organisation_update(
         actor=chn_admin, organisation=chn_admin.organisation, require_second_factor=True
     )
-    assert signed_in(chn_officer).get("/api/v1/me").status_code == 401
+    response = signed_in(chn_officer).get("/api/v1/me")
+    assert response.status_code == 401
+    assert_second_factor_required(response)
+
+
+def assert_second_factor_required(response):
+    assert response.status_code == 401
+    error = response.json()["error"]
+    assert error["code"] == "second_factor_required"
+    assert "second factor" in error["message"]
+
+
+def test_token_of_user_who_must_enrol_is_refused_until_enrolment(
+    chn_officer, chn_admin, deu_officer
+):
+    token, secret = services.token_create(actor=chn_officer, user=chn_officer, name="t")
+    _other_token, other_secret = services.token_create(
+        actor=deu_officer, user=deu_officer, name="t"
+    )
+    require_second_factor(chn_admin)
+    client = bearer(secret)
+    tokens = ApiToken.objects.count()
+    assert_second_factor_required(client.get("/api/v1/me"))
+    assert_second_factor_required(client.get("/api/v1/countries"))
+    assert_second_factor_required(client.get("/api/v1/tokens"))
+    assert_second_factor_required(client.get("/api/v1/incidents"))  # every app's endpoints
+    assert_second_factor_required(
+        client.post("/api/v1/tokens", {"name": "another"}, content_type="application/json")
+    )
+    assert_second_factor_required(client.post(f"/api/v1/tokens/{token.pk}/revoke"))
+    assert ApiToken.objects.count() == tokens, "no token was created"
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is None
+    # a member of an organisation that does not require it is not concerned
+    assert bearer(other_secret).get("/api/v1/me").status_code == 200
+    enrol(fresh(chn_officer))
+    # the same token works again, without being issued anew
+    assert client.get("/api/v1/me").json()["id"] == chn_officer.pk
+    assert client.get("/api/v1/countries").status_code == 200
+    assert client.get("/api/v1/incidents").status_code == 200
+    response = client.post("/api/v1/tokens", {"name": "another"}, content_type="application/json")
+    assert response.status_code == 201
+
+
+def test_api_creates_no_token_for_a_session_that_must_enrol(chn_officer, chn_admin):
+    require_second_factor(chn_admin)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(chn_officer)
+    client.get("/accounts/tokens/")  # sets the CSRF cookie
+    response = client.post(
+        "/api/v1/tokens",
+        {"name": "x"},
+        content_type="application/json",
+        headers={"X-CSRFToken": client.cookies["csrftoken"].value},
+    )
+    assert_second_factor_required(response)
+    assert not ApiToken.objects.filter(user=chn_officer).exists()
 
 
 # --- tokens through the API ---

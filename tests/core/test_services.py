@@ -5,11 +5,17 @@ import pytest
 from django.utils import timezone
 
 from drugcontrol.core import services
-from drugcontrol.core.errors import Conflict, PermissionDenied, ValidationFailed
+from drugcontrol.core.errors import (
+    Conflict,
+    PermissionDenied,
+    SecondFactorRequired,
+    ValidationFailed,
+)
 from drugcontrol.core.models import ApiToken, AuditEvent, Country, Organisation, User
 from drugcontrol.core.reference import load_countries
 
 from ..conftest import PASSWORD
+from .second_factor import enrol, fresh, require_second_factor, wrong_code
 
 pytestmark = pytest.mark.django_db
 
@@ -386,3 +392,93 @@ def test_token_rules(chn_officer, chn_admin):
     _token, secret = services.token_create(actor=chn_officer, user=chn_officer, name="x")
     services.user_update(actor=chn_admin, user=chn_officer, is_active=False)
     assert services.token_authenticate(secret) is None
+
+
+# --- the second factor, when required, cannot be side-stepped ---
+
+
+def test_second_factor_missing_only_where_required_and_not_enrolled(chn_admin, chn_officer):
+    assert not services.second_factor_missing(fresh(chn_officer))
+    require_second_factor(chn_admin)
+    assert services.second_factor_missing(fresh(chn_officer))
+    enrol(fresh(chn_officer))
+    assert not services.second_factor_missing(fresh(chn_officer))
+
+
+def test_no_token_is_created_while_the_required_second_factor_is_missing(
+    chn_admin, chn_officer, deu_officer
+):
+    require_second_factor(chn_admin)
+    tokens, events = ApiToken.objects.count(), AuditEvent.objects.count()
+    with pytest.raises(PermissionDenied) as refused:
+        services.token_create(actor=fresh(chn_officer), user=fresh(chn_officer), name="x")
+    assert "second factor" in str(refused.value.message)
+    with pytest.raises(PermissionDenied):  # nor by the command line
+        services.token_create(actor=None, user=fresh(chn_officer), name="x")
+    assert (ApiToken.objects.count(), AuditEvent.objects.count()) == (tokens, events)
+    # another organisation's member is not concerned
+    services.token_create(actor=deu_officer, user=deu_officer, name="x")
+    enrol(fresh(chn_officer))
+    services.token_create(actor=fresh(chn_officer), user=fresh(chn_officer), name="x")
+    assert last_event().action == "token.created"
+
+
+def test_existing_token_refused_until_enrolment_then_works_again(chn_admin, chn_officer):
+    token, secret = services.token_create(actor=chn_officer, user=chn_officer, name="x")
+    require_second_factor(chn_admin)
+    with pytest.raises(SecondFactorRequired) as refused:
+        services.token_authenticate(secret)
+    assert refused.value.status == 401 and "second factor" in str(refused.value.message)
+    assert ApiToken.objects.get(pk=token.pk).last_used_at is None, "a refused use is no use"
+    enrol(fresh(chn_officer))
+    assert services.token_authenticate(secret) == chn_officer
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is None
+
+
+def test_removing_ones_own_second_factor_needs_a_current_code(chn_officer):
+    now = timezone.now()
+    secret = enrol(chn_officer, now=now)
+    used = pyotp.TOTP(secret).at(now)
+    assert services.sign_in_verify_totp(user=chn_officer, code=used, now=now)
+    user = fresh(chn_officer)
+    before = (user.totp_secret, user.totp_confirmed_at, user.totp_last_counter)
+    events = AuditEvent.objects.count()
+    for code in ("", "  ", wrong_code(secret, now), used):  # missing, wrong, already used
+        with pytest.raises(ValidationFailed) as refused:
+            services.second_factor_disable(actor=user, user=user, code=code, now=now)
+        assert list(refused.value.details) == ["code"]
+        after = fresh(chn_officer)
+        assert (after.totp_secret, after.totp_confirmed_at, after.totp_last_counter) == before
+        assert AuditEvent.objects.count() == events
+        assert after.failed_sign_ins == 0
+    later = now + datetime.timedelta(seconds=30)
+    services.second_factor_disable(
+        actor=user, user=user, code=pyotp.TOTP(secret).at(later), now=later
+    )
+    after = fresh(chn_officer)
+    assert not after.has_second_factor and after.totp_secret == ""
+    assert AuditEvent.objects.count() == events + 1
+    event = last_event()
+    assert (event.action, event.actor_id, event.object_id) == (
+        "user.second_factor_disabled",
+        chn_officer.pk,
+        str(chn_officer.pk),
+    )
+    assert event.after == {"by_administrator": False}
+
+
+def test_administrator_removes_a_members_second_factor_without_a_code(chn_admin, chn_officer):
+    enrol(chn_officer)
+    require_second_factor(chn_admin)
+    events = AuditEvent.objects.count()
+    services.second_factor_disable(actor=chn_admin, user=fresh(chn_officer))  # lost phone
+    assert not fresh(chn_officer).has_second_factor
+    assert AuditEvent.objects.count() == events + 1
+    event = last_event()
+    assert (event.action, event.actor_id, event.after) == (
+        "user.second_factor_disabled",
+        chn_admin.pk,
+        {"by_administrator": True},
+    )
+    # the member must enrol again before any token can be used or made
+    assert services.second_factor_missing(fresh(chn_officer))

@@ -7,6 +7,7 @@ from drugcontrol.core import services
 from drugcontrol.core.models import ApiToken, AuditEvent, User
 
 from ..conftest import PASSWORD, signed_in
+from .second_factor import enrol, fresh, require_second_factor, wrong_code
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +85,9 @@ def test_second_factor_enrolment_pages(chn_officer):
     )
     assert response.status_code == 302
     assert User.objects.get(pk=chn_officer.pk).has_second_factor
-    client.post("/accounts/second-factor/", {"action": "disable"})
+    page = client.get("/accounts/second-factor/").content.decode()
+    assert 'value="disable"' in page and 'name="code"' in page
+    client.post("/accounts/second-factor/", {"action": "disable", "code": pyotp.TOTP(secret).now()})
     assert not User.objects.get(pk=chn_officer.pk).has_second_factor
 
 
@@ -155,6 +158,70 @@ def test_token_page_creates_and_revokes(chn_officer):
     assert ApiToken.objects.get(pk=token.pk).revoked_at is not None
     response = client.post(f"/accounts/tokens/{token.pk}/revoke/")
     assert response.status_code == 302
+
+
+def test_token_page_creates_no_token_while_the_required_second_factor_is_missing(
+    chn_admin, chn_officer
+):
+    _token, _secret = services.token_create(actor=chn_officer, user=chn_officer, name="old")
+    require_second_factor(chn_admin)
+    client = signed_in(chn_officer)
+    page = client.get("/accounts/tokens/").content.decode()
+    assert 'name="expires_in_days"' not in page and "Create token" not in page
+    assert 'href="/accounts/second-factor/"' in page and "Set up the second factor" in page
+    assert "old" in page, "the existing tokens are still listed"
+    response = client.post("/accounts/tokens/", {"name": "ERP link", "expires_in_days": 30})
+    page = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="new-token"' not in page
+    assert "Set it up before you create API tokens." in page
+    assert ApiToken.objects.filter(user=chn_officer).count() == 1
+    enrol(fresh(chn_officer))
+    assert 'name="expires_in_days"' in client.get("/accounts/tokens/").content.decode()
+
+
+def test_turning_off_the_second_factor_needs_a_current_code(chn_officer):
+    secret = enrol(chn_officer)
+    client = signed_in(chn_officer)
+    events = AuditEvent.objects.count()
+    for data in ({"action": "disable"}, {"action": "disable", "code": wrong_code(secret)}):
+        response = client.post("/accounts/second-factor/", data)
+        page = response.content.decode()
+        assert response.status_code == 200 and 'data-field="code"' in page
+        assert fresh(chn_officer).has_second_factor
+        assert AuditEvent.objects.count() == events
+    response = client.post(
+        "/accounts/second-factor/", {"action": "disable", "code": pyotp.TOTP(secret).now()}
+    )
+    assert response.status_code == 302
+    assert not fresh(chn_officer).has_second_factor
+    assert AuditEvent.objects.count() == events + 1
+    assert AuditEvent.objects.order_by("-sequence").first().action == (
+        "user.second_factor_disabled"
+    )
+
+
+def test_member_reset_by_an_administrator_must_enrol_again(chn_admin, chn_officer):
+    enrol(chn_officer)
+    enrol(chn_admin)
+    _token, secret = services.token_create(actor=chn_officer, user=chn_officer, name="x")
+    require_second_factor(chn_admin)
+    member = signed_in(chn_officer)
+    assert member.get("/").status_code == 200
+    response = signed_in(chn_admin).post(
+        f"/users/{chn_officer.pk}/", {"action": "reset_second_factor"}
+    )
+    assert response.status_code == 302
+    own_page = signed_in(chn_admin).get(f"/users/{chn_admin.pk}/").content.decode()
+    assert 'value="reset_second_factor"' not in own_page, "one's own needs a code"
+    event = AuditEvent.objects.order_by("-sequence").first()
+    assert (event.action, event.actor_id, event.after) == (
+        "user.second_factor_disabled",
+        chn_admin.pk,
+        {"by_administrator": True},
+    )
+    assert member.get("/")["Location"] == "/accounts/second-factor/"
+    response = Client(headers={"Authorization": f"Bearer {secret}"}).get("/api/v1/me")
+    assert response.status_code == 401
 
 
 def test_token_of_someone_else_cannot_be_revoked_from_the_page(chn_officer, deu_officer):

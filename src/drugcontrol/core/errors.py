@@ -52,6 +52,14 @@ class PermissionDenied(ServiceError):
     status = 403
 
 
+class SecondFactorRequired(ServiceError):
+    """The caller is who they say, but their organisation requires a second factor they
+    have not set up yet: the API answers 401 until they do."""
+
+    code = "second_factor_required"
+    status = 401
+
+
 class Conflict(ServiceError):
     """The record changed since the caller read it (optimistic concurrency)."""
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from drugcontrol.core.context import current_request_id
+from drugcontrol.core.services import second_factor_missing
 
 _REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -31,8 +32,10 @@ class RequestIdMiddleware:
 class SecondFactorRequiredMiddleware:
     """Signed-in users of an organisation that requires a second factor must enrol first.
 
-    Pages answer with a redirect to the set-up page; the API, which only token holders or
-    already-enrolled sessions can reach, is left to its own authentication.
+    Pages answer with a redirect to the set-up page (the account pages stay open: there the
+    user sets it up, and the tokens page explains why no token can be created); the API
+    refuses the same users' sessions and tokens in its own authentication. One rule decides
+    for all of them: `services.second_factor_missing`.
     """
 
     allowed_prefixes = ("/accounts/", "/i18n/", "/static/", "/healthz", "/api/")
@@ -46,12 +49,6 @@ class SecondFactorRequiredMiddleware:
             if user.preferred_language and not request.COOKIES.get("django_language"):
                 translation.activate(user.preferred_language)
                 request.LANGUAGE_CODE = translation.get_language()
-            organisation = user.organisation
-            if (
-                organisation is not None
-                and organisation.require_second_factor
-                and not user.has_second_factor
-                and not request.path.startswith(self.allowed_prefixes)
-            ):
+            if second_factor_missing(user) and not request.path.startswith(self.allowed_prefixes):
                 return redirect(reverse("core:second_factor"))
         return self.get_response(request)

@@ -202,6 +202,26 @@ action(
     condition_text="users of its own organisation (the secretariat: any)",
     refusal=_("You may not change this user."),
 )
+
+
+def _own_token_with_second_factor(user, owner) -> bool:
+    from drugcontrol.core.services import second_factor_missing
+
+    return owner is not None and owner.pk == user.pk and not second_factor_missing(user)
+
+
+action(
+    "core.token_create",
+    _("Create an API token"),
+    grants={kind: Role.VIEWER for kind in EVERY_KIND},
+    condition=_own_token_with_second_factor,
+    condition_text="for oneself, and not while a second factor the organisation requires is "
+    "missing",
+    refusal=_(
+        "You may only create tokens for yourself, with the second factor your "
+        "organisation requires."
+    ),
+)
 action(
     "core.alert_broadcast",
     _("Broadcast a special alert"),

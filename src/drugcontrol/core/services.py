@@ -15,7 +15,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from drugcontrol.core.audit import record_event, snapshot
-from drugcontrol.core.errors import PermissionDenied, ValidationFailed, check_version
+from drugcontrol.core.errors import (
+    PermissionDenied,
+    SecondFactorRequired,
+    ValidationFailed,
+    check_version,
+)
 from drugcontrol.core.models import (
     ApiToken,
     Country,
@@ -364,24 +369,58 @@ def sign_in_succeeded(*, user: User, second_factor: bool) -> None:
         )
 
 
+def _totp_code_accepted(current: User, code: str, now) -> bool:
+    """Whether `code` is a valid code of the (locked) user row's secret, within one time
+    step of `now`. Each time step is accepted once: the accepted one is stored, and a code of
+    that step or an earlier one is refused afterwards. Sign-in and removal share this rule."""
+    if not current.totp_secret:
+        return False
+    totp = pyotp.TOTP(current.totp_secret)
+    code = (code or "").strip().replace(" ", "")
+    for drift in (0, -1, 1):
+        moment = now + datetime.timedelta(seconds=drift * totp.interval)
+        counter = totp.timecode(moment)
+        if secrets.compare_digest(totp.at(moment).encode(), code.encode()):
+            if current.totp_last_counter is not None and counter <= current.totp_last_counter:
+                return False  # replayed code
+            current.totp_last_counter = counter
+            current.save(update_fields=["totp_last_counter"])
+            return True
+    return False
+
+
 def sign_in_verify_totp(*, user: User, code: str, now=None) -> bool:
     """Check a second-factor code; each code is accepted once."""
     now = now or timezone.now()
-    totp = pyotp.TOTP(user.totp_secret)
-    code = (code or "").strip().replace(" ", "")
     with transaction.atomic():
         current = User.objects.select_for_update().get(pk=user.pk)
-        for drift in (0, -1, 1):
-            moment = now + datetime.timedelta(seconds=drift * totp.interval)
-            counter = totp.timecode(moment)
-            if secrets.compare_digest(totp.at(moment), code):
-                if current.totp_last_counter is not None and counter <= current.totp_last_counter:
-                    break  # replayed code
-                current.totp_last_counter = counter
-                current.save(update_fields=["totp_last_counter"])
-                return True
+        if _totp_code_accepted(current, code, now):
+            return True
     sign_in_record_failure(user=user, now=now)
     return False
+
+
+def second_factor_missing(user) -> bool:
+    """The one rule for a mandatory second factor: the user's organisation requires it and
+    the user has not enrolled. Such a user is sent to the set-up page by every page, the API
+    refuses their session and their tokens, and no token can be created for them."""
+    organisation = getattr(user, "organisation", None)
+    return bool(
+        organisation is not None
+        and organisation.require_second_factor
+        and not user.has_second_factor
+    )
+
+
+def api_access_check(user) -> None:
+    """Refuse the API (bearer token or browser session) to a user who must still enrol."""
+    if second_factor_missing(user):
+        raise SecondFactorRequired(
+            _(
+                "Your organisation requires a second factor. Set it up on your account page "
+                "before using the API; your API tokens work again once it is on."
+            )
+        )
 
 
 def second_factor_begin(*, actor: User) -> str:
@@ -418,15 +457,34 @@ def second_factor_confirm(*, actor: User, code: str, now=None) -> None:
     actor.totp_confirmed_at = now
 
 
-def second_factor_disable(*, actor, user: User) -> None:
-    """The user, or an administrator of their organisation, removes the second factor."""
-    if actor.pk != user.pk and not _may_manage_users_of(actor, user.organisation):
+def second_factor_disable(*, actor, user: User, code: str = "", now=None) -> None:
+    """Remove a second factor.
+
+    Users removing their own confirm it with a current code from it (the sign-in rule: each
+    time step accepted once); a wrong or missing code changes nothing. An administrator of
+    the user's organisation (or the command line, `actor=None`) removes a member's without
+    one, for a lost device; the event says so. Where the organisation requires a second
+    factor, members cannot remove their own.
+    """
+    own = actor is not None and actor.pk == user.pk
+    if not own and not _may_manage_users_of(actor, user.organisation):
         raise PermissionDenied(_("You may not change this user."))
-    if actor.pk == user.pk and user.organisation and user.organisation.require_second_factor:
+    if own and user.organisation and user.organisation.require_second_factor:
         raise ValidationFailed(
             {"code": [_("Your organisation requires a second factor; it cannot be removed.")]}
         )
+    now = now or timezone.now()
     with transaction.atomic():
+        current = User.objects.select_for_update().get(pk=user.pk)
+        if own:
+            if not current.has_second_factor:
+                return  # nothing to remove
+            if not (code or "").strip():
+                raise ValidationFailed(
+                    {"code": [_("Enter the current code from your authenticator app.")]}
+                )
+            if not _totp_code_accepted(current, code, now):
+                raise ValidationFailed({"code": [_("The code is not valid.")]})
         User.objects.filter(pk=user.pk).update(
             totp_secret="", totp_confirmed_at=None, totp_last_counter=None
         )
@@ -435,8 +493,9 @@ def second_factor_disable(*, actor, user: User) -> None:
             action="user.second_factor_disabled",
             obj=user,
             owner_organisation=user.organisation,
+            after={"by_administrator": not own},
         )
-    user.totp_secret, user.totp_confirmed_at = "", None
+    user.totp_secret, user.totp_confirmed_at, user.totp_last_counter = "", None, None
 
 
 # --- API tokens -----------------------------------------------------------------------------
@@ -450,8 +509,11 @@ def token_create(
     *, actor, user: User, name: str, expires_in_days: int | None = None
 ) -> tuple[ApiToken, str]:
     """Create a token for `user`; returns the record and the secret, shown only once."""
-    if actor is not None and actor.pk != user.pk:
-        raise PermissionDenied(_("You may only create tokens for yourself."))
+    if second_factor_missing(user):  # said first, and from the command line too
+        raise PermissionDenied(
+            _("Your organisation requires a second factor. Set it up before you create API tokens.")
+        )
+    require(actor, "core.token_create", user)
     name = (name or "").strip() or _("API token")
     if expires_in_days is None:
         expires_in_days = settings.API_TOKEN_DEFAULT_DAYS
@@ -502,7 +564,8 @@ def token_revoke(*, actor, token: ApiToken) -> ApiToken:
 
 
 def token_authenticate(secret: str, now=None) -> User | None:
-    """The active user a bearer secret belongs to, or None. Read-mostly: no audit event."""
+    """The active user a bearer secret belongs to, or None. Raises SecondFactorRequired
+    while the user must still set up a second factor. Read-mostly: no audit event."""
     if not secret or not secret.startswith(TOKEN_PREFIX):
         return None
     now = now or timezone.now()
@@ -515,6 +578,7 @@ def token_authenticate(secret: str, now=None) -> User | None:
     user = token.user
     if not user.is_active or (user.organisation and not user.organisation.is_active):
         return None
+    api_access_check(user)  # the token is kept and works again once the user has enrolled
     # Record use at most once a minute to keep the hot path free of writes.
     if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -150,7 +150,9 @@ def sign_out(request):
 def home(request):
     if request.user.organisation is None:
         return render(request, "core/no_organisation.html", status=403)
-    return render(request, "core/home.html", selectors.home_summary(user=request.user))
+    context = selectors.home_summary(user=request.user)
+    context["second_factor_missing"] = services.second_factor_missing(request.user)
+    return render(request, "core/home.html", context)
 
 
 @login_required
@@ -214,8 +216,10 @@ def second_factor(request):
                 services.second_factor_confirm(actor=user, code=form.cleaned_data["code"])
                 messages.success(request, _("The second factor is on."))
                 return redirect("core:second_factor")
-            if action == "disable":
-                services.second_factor_disable(actor=user, user=user)
+            if action == "disable" and form.is_valid():
+                services.second_factor_disable(
+                    actor=user, user=user, code=form.cleaned_data["code"]
+                )
                 messages.success(request, _("The second factor is off."))
                 return redirect("core:second_factor")
         except ServiceError as error:
@@ -225,6 +229,7 @@ def second_factor(request):
         qr = _qr_data_uri(user, user.totp_secret)
         context.update(enrolling=True, qr=qr, secret=user.totp_secret)
     context["required"] = bool(user.organisation and user.organisation.require_second_factor)
+    context["second_factor_missing"] = services.second_factor_missing(user)
     return render(request, "core/second_factor.html", context)
 
 
@@ -246,6 +251,8 @@ def tokens(request):
             form = TokenForm(initial={"expires_in_days": 90})
     context = {
         "form": form,
+        # No form then, but a link to the set-up page (the service refuses anyway).
+        "second_factor_missing": services.second_factor_missing(request.user),
         "created_secret": created_secret,
         "page": paginate(request, selectors.api_token_list(user=request.user)),
         "section": "tokens",
