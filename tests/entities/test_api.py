@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 
 from drugcontrol.core.testing import ScopeTarget, check_scope
 from drugcontrol.entities import services
-from drugcontrol.entities.models import Correlation, WarningValue
+from drugcontrol.entities.models import Correlation, Party, WarningValue
 
 from ..conftest import signed_in
 
@@ -142,7 +142,8 @@ def test_warning_values_through_the_api(intl_admin, chn_admin):
     assert not WarningValue.objects.exists()
 
 
-def test_cli_import_and_match(tmp_path, countries):
+def test_cli_import_and_match(tmp_path, make_org):
+    organisation = make_org(country="CHN", kind="law_enforcement")
     path = tmp_path / "parties.csv"
     path.write_text(
         "id,kind,name,country,phone\n1,company,广州天河化工有限公司,CHN,020 8888 1234\n"
@@ -150,8 +151,11 @@ def test_cli_import_and_match(tmp_path, countries):
         encoding="utf-8",
     )
     out = io.StringIO()
-    call_command("entities", "import", str(path), stdout=out)
+    call_command(
+        "entities", "import", str(path), "--organisation", str(organisation.pk), stdout=out
+    )
     assert "imported 2 parties" in out.getvalue()
+    assert set(Party.objects.values_list("owner_organisation", flat=True)) == {organisation.pk}
     out = io.StringIO()
     call_command(
         "entities", "match", "--kind", "company", "--name", "Guangzhou Tianhe Huagong", stdout=out
@@ -174,4 +178,6 @@ def test_cli_import_and_match(tmp_path, countries):
     assert "Maria Gonzalez Lopez" in out.getvalue()
     path.write_text("id,kind,name,country\n1,spaceship,X,CHN\n", encoding="utf-8")
     with pytest.raises(CommandError, match="line 2"):
-        call_command("entities", "import", str(path))
+        call_command("entities", "import", str(path), "--organisation", str(organisation.pk))
+    with pytest.raises(CommandError, match="no organisation"):
+        call_command("entities", "import", str(path), "--organisation", "999999")

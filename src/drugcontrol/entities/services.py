@@ -479,7 +479,9 @@ def correlate_party(party: Party) -> list[Correlation]:
 
 def parties_import(*, actor, text: str, owner_organisation=None) -> dict:
     """Import parties from CSV (id, kind, name, country; optional address, phone, email,
-    identifier). All-or-nothing: every bad row is reported by line and nothing is saved."""
+    identifier) onto an organisation's file. All-or-nothing: every bad row is reported by
+    line and nothing is saved."""
+    require(actor, "entities.party_create")
     reader = csv.DictReader(io.StringIO(text))
     columns = {c.strip().lower() for c in reader.fieldnames or []}
     missing = IMPORT_COLUMNS - columns

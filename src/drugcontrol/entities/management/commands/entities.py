@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from drugcontrol.core.errors import ServiceError
+from drugcontrol.core.models import Organisation
 from drugcontrol.entities import selectors, services
 from drugcontrol.entities.matching import DEFAULT_THRESHOLD
 from drugcontrol.entities.models import PartyKind
@@ -23,6 +24,14 @@ class Command(BaseCommand):
             help="import parties from CSV (id,kind,name,country + address,phone,email,identifier)",
         )
         load.add_argument("file", type=Path)
+        load.add_argument(
+            "--organisation",
+            type=int,
+            required=True,
+            metavar="ID",
+            help="the organisation whose file the parties join (only it sees them until a "
+            "shared record names them)",
+        )
         sub.add_parser(
             "reindex",
             help="normalise every stored name again and rebuild the matching index",
@@ -42,8 +51,13 @@ class Command(BaseCommand):
             if action == "import":
                 if not options["file"].exists():
                     raise CommandError(f"no such file: {options['file']}")
+                organisation = Organisation.objects.filter(pk=options["organisation"]).first()
+                if organisation is None:
+                    raise CommandError(f"no organisation {options['organisation']}")
                 summary = services.parties_import(
-                    actor=None, text=options["file"].read_text(encoding="utf-8-sig")
+                    actor=None,
+                    text=options["file"].read_text(encoding="utf-8-sig"),
+                    owner_organisation=organisation,
                 )
                 self.stdout.write(
                     f"imported {summary['imported']} parties, "
