@@ -100,7 +100,8 @@ def incident_get(*, user, incident_id: int) -> Incident:
 
 def related_records(*, user, incident: Incident) -> list[dict]:
     """For each party of the incident: the correlated parties and the other records they
-    appear in, as far as the user may see them (and a note where they may not)."""
+    appear in, as far as the user may see them (a correlation is visible only with both of
+    its parties, so no row tells of a party the user may not see)."""
     rows = []
     parties = {ip.party_id: ip for ip in incident.parties.all()}
     if not parties:
@@ -119,8 +120,6 @@ def related_records(*, user, incident: Incident) -> list[dict]:
         other = correlation.party_b_id if mine == correlation.party_a_id else correlation.party_a_id
         others.setdefault(other, (parties[mine], correlation))
     shown = {party.pk: party for party in visible(Party, user).filter(pk__in=others)}
-    # Whose file a hidden party is on may be said, not what it is.
-    owners = dict(Party.objects.filter(pk__in=others).values_list("pk", "owner_country_id"))
     links = (
         visible(PartyLink, user)
         .filter(party_id__in=others)
@@ -142,7 +141,6 @@ def related_records(*, user, incident: Incident) -> list[dict]:
                 "incident_party": incident_party,
                 "correlation": correlation,
                 "party": shown.get(other),
-                "owner_country": owners.get(other),
                 "records": [
                     {
                         "link": link,
