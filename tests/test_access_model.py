@@ -196,3 +196,34 @@ def test_party_page_offers_decisions_only_to_those_who_may_take_them(germany, ma
     assert 'data-testid="correlation-row"' in viewer_page and 'value="confirm"' not in viewer_page
     rows = entity_selectors.party_correlations(user=viewer, party=party)
     assert len(rows) == 1 and rows[0]["other"] is not None
+
+
+def test_a_merge_across_countries_tells_the_other_countrys_authorities(germany, make_user):
+    """The secretariat may act on both parties; merging a Chinese and a German party alerts
+    Germany's (and China's) authorities about their own party, in their own language."""
+    from django.utils import translation
+
+    from drugcontrol.core.models import Alert
+
+    china_police = make_user(country="CHN", kind="law_enforcement", role="focal_point")
+    secretariat = make_user(kind="international", role="officer")
+    _report(china_police, distribution="all", country="CHN")
+    _report(germany["police"], distribution="all")
+    correlation = Correlation.objects.get()
+    entity_services.correlation_decide(
+        actor=secretariat, correlation=correlation, decision="confirmed"
+    )
+    entity_services.parties_merge(actor=secretariat, correlation=correlation)
+    german_alerts = Alert.objects.filter(recipient=germany["police"])
+    assert german_alerts.count() == 1
+    alert = german_alerts.get()
+    assert alert.message_key == "entities.merged_across_countries"
+    german_party = Party.objects.get(owner_organisation=germany["police"].organisation)
+    assert alert.record_id == str(german_party.pk)
+    with translation.override("zh-hans"):
+        assert "合并" in alert.title
+    with translation.override("en"):
+        assert "merged" in alert.title and german_party.name in alert.title
+    assert Alert.objects.filter(recipient=china_police, kind="merged_across_countries").exists()
+    # The company's officer hears nothing: alerts about parties go to authorities.
+    assert not Alert.objects.filter(recipient=germany["company"]).exists()

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from drugcontrol.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -69,6 +70,30 @@ def test_alert_mail_is_delivered_by_the_worker(scenario):
     )
     recipients = {address for message in mail.outbox for address in message.to}
     assert "b@example.org" in recipients and "c@example.org" not in recipients
+
+
+def test_incident_alerts_read_in_the_readers_language(scenario):
+    incident = report(scenario["a_officer"])
+    alert = Alert.objects.get(recipient=scenario["b_focal"])
+    reporter = incident.reporting_organisation.name
+    assert alert.message_key == "incidents.party_correlated"
+    assert alert.params == {
+        "reference": incident.reference,
+        "kind": "seizure",
+        "organisation": reporter,
+        "date": incident.occurred_on.isoformat(),
+    }
+    day = incident.occurred_on
+    with translation.override("zh-hans"):
+        assert alert.title == f"缉获 {incident.reference} 中的涉案方与贵方存档的涉案方相似"
+        assert alert.body.startswith(
+            f"{reporter} 于 {day.year}年{day.month}月{day.day}日 报告了 {incident.reference}。"
+        )
+    with translation.override("en"):
+        assert alert.title == (
+            f"Seizure {incident.reference} names a party that resembles one on your file"
+        )
+        assert alert.body.startswith(f"{reporter} reported {incident.reference} on ")
 
 
 def test_home_only_distribution_raises_no_alert_abroad(scenario):

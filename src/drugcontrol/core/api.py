@@ -303,14 +303,29 @@ def get_audit_event(request, event_id: int):
 class AlertOut(OutSchema):
     id: int
     kind: str
-    title: str
+    title: str  # rendered in the request's language
     body: str
+    message_key: str
+    params: dict
     record_type: str
     record_id: str
     url: str
     created_at: datetime.datetime
     read_at: datetime.datetime | None
     acknowledged_at: datetime.datetime | None
+
+
+class RenderedAlerts:
+    """The alert list, rendered a page at a time with one query for the countries named."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def count(self):
+        return self.queryset.count()
+
+    def __getitem__(self, item):
+        return alerts.alerts_render(self.queryset[item])
 
 
 class BroadcastIn(Schema):
@@ -334,7 +349,7 @@ def broadcast_alert(request, payload: BroadcastIn):
 @router.get("/alerts", response={200: list[AlertOut], **ERRORS}, summary="My alerts")
 @paginate(PagePagination)
 def list_alerts(request, unread: bool | None = None):
-    return selectors.alert_list(user=request.auth, unread=unread)
+    return RenderedAlerts(selectors.alert_list(user=request.auth, unread=unread))
 
 
 @router.get("/alerts/{alert_id}", response={200: AlertOut, **ERRORS})

@@ -229,19 +229,15 @@ class AuditChainHead(models.Model):
         return f"audit chain head at #{self.sequence}"
 
 
-class AlertKind(models.TextChoices):
-    COUNTRY_NAMED = "country_named", _("Your country is named in a record")
-    PARTY_CORRELATED = "party_correlated", _("A party on your file appears in a record")
-    BROADCAST = "broadcast", _("Special alert from the international secretariat")
-
-
 class Alert(models.Model):
-    """One message in a user's inbox, pointing at the record that raised it."""
+    """One message in a user's inbox, pointing at the record that raised it. It is stored as
+    a message key with raw parameters and rendered when read, in the reader's language
+    (`title` and `body`, see core.alerts)."""
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="alerts")
-    kind = models.CharField(_("kind"), max_length=24, choices=AlertKind.choices)
-    title = models.CharField(_("title"), max_length=300)
-    body = models.TextField(_("message"), blank=True)
+    kind = models.CharField(_("kind"), max_length=24)  # the event of the route that sent it
+    message_key = models.CharField(max_length=100)
+    params = models.JSONField(default=dict, blank=True)
     record_type = models.CharField(max_length=100, blank=True)
     record_id = models.CharField(max_length=64, blank=True)
     url = models.CharField(max_length=300, blank=True)
@@ -260,6 +256,18 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def title(self) -> str:
+        from drugcontrol.core.alerts import alert_text
+
+        return alert_text(self)[0]
+
+    @property
+    def body(self) -> str:
+        from drugcontrol.core.alerts import alert_text
+
+        return alert_text(self)[1]
 
 
 class ImportState(models.TextChoices):

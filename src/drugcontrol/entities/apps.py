@@ -8,7 +8,12 @@ class EntitiesConfig(AppConfig):
     verbose_name = _("Parties")
 
     def ready(self) -> None:
+        from drugcontrol.core.alerts import register_messages, register_routes
         from drugcontrol.core.labels import ACTION_LABELS
+        from drugcontrol.entities import alerts
+
+        register_routes(*alerts.ROUTES)
+        register_messages(alerts.MESSAGES)
         from drugcontrol.entities import (
             permissions,  # noqa: F401  (declares the actions)
             selectors,  # noqa: F401  (registers the visibility rules)

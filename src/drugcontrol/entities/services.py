@@ -6,17 +6,20 @@ import io
 from collections import Counter
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
+from drugcontrol.core.alerts import alerts_raise
 from drugcontrol.core.audit import record_event, snapshot
 from drugcontrol.core.errors import ValidationFailed, check_version
 from drugcontrol.core.models import Country
 from drugcontrol.core.permissions import require
-from drugcontrol.entities import matching
+from drugcontrol.entities import alerts, matching
 from drugcontrol.entities.matching import DEFAULT_THRESHOLD, Query, key_hash
 from drugcontrol.entities.models import (
     Audience,
@@ -610,6 +613,7 @@ def parties_merge(*, actor, correlation: Correlation) -> PartyMerge:
         merge = PartyMerge.objects.create(
             survivor=survivor, merged=merged, moved_links=moved, merged_by=actor
         )
+        _alert_merged_across_countries(actor, survivor, merged)
         record_event(
             actor=actor,
             action="entities.parties_merged",
@@ -617,6 +621,27 @@ def parties_merge(*, actor, correlation: Correlation) -> PartyMerge:
             after={"survivor": survivor.pk, "merged": merged.pk, "moved_links": moved},
         )
     return merge
+
+
+def _alert_merged_across_countries(actor, survivor: Party, merged: Party) -> None:
+    """Each other country whose party was merged is told, about its own party."""
+    own_country = actor.country_id if actor is not None else None
+    for party in (survivor, merged):
+        if party.owner_country_id is None or party.owner_country_id == own_country:
+            continue
+        alerts_raise(
+            record_kind=alerts.RECORD_KIND,
+            event=alerts.MERGED_ACROSS_COUNTRIES,
+            country_codes=[party.owner_country_id],
+            message_key="entities.merged_across_countries",
+            params={
+                "name": party.name,
+                "organisation": actor.organisation.name if actor is not None else "",
+            },
+            record_id=party.pk,
+            url=settings.SITE_URL.rstrip("/") + reverse("entities:detail", args=[party.pk]),
+            sender_organisation=actor.organisation if actor is not None else None,
+        )
 
 
 def merge_undo(*, actor, merge: PartyMerge) -> PartyMerge:

@@ -40,3 +40,9 @@ class IncidentsConfig(AppConfig):
                 "alert.acknowledged": _("Alert acknowledged"),
             }
         )
+        # Who hears of this app's records, and what the alerts say.
+        from drugcontrol.core.alerts import register_messages, register_routes
+        from drugcontrol.incidents import alerts
+
+        register_routes(*alerts.ROUTES)
+        register_messages(alerts.MESSAGES)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from drugcontrol.core.alerts import alerts_raise, focal_points
+from drugcontrol.core.alerts import alerts_raise
 from drugcontrol.core.audit import record_event, snapshot
 from drugcontrol.core.errors import ValidationFailed, check_version
 from drugcontrol.core.models import Country
@@ -29,6 +29,7 @@ from drugcontrol.entities.models import (
     PartyLink,
     PartyLinkCountry,
 )
+from drugcontrol.incidents import alerts as incident_alerts
 from drugcontrol.incidents.models import (
     CountryRole,
     Incident,
@@ -348,45 +349,28 @@ def _raise_alerts(incident: Incident, data: IncidentInput, correlated: set[str])
     url = settings.SITE_URL.rstrip("/") + reverse("incidents:detail", args=[incident.pk])
     named = {country.iso3 for country, _role in data.countries} - {incident.reporting_country_id}
     reporter = incident.reporting_organisation
-    kind_label = IncidentKind(incident.kind).label
-    if named:
-        alerts_raise(
-            recipients=focal_points(named),
-            kind="country_named",
-            title=_("%(kind)s %(reference)s names your country")
-            % {"kind": kind_label, "reference": incident.reference},
-            body=_("%(organisation)s reported %(reference)s on %(date)s.")
-            % {
-                "organisation": reporter.name,
-                "reference": incident.reference,
-                "date": incident.occurred_on.isoformat(),
-            },
-            record_type=RECORD_TYPE,
-            record_id=incident.pk,
-            url=url,
-            sender_organisation=reporter,
-        )
-    correlated = correlated - named
-    if correlated:
-        alerts_raise(
-            recipients=focal_points(correlated),
-            kind="party_correlated",
-            title=_("%(kind)s %(reference)s names a party that resembles one on your file")
-            % {"kind": kind_label, "reference": incident.reference},
-            body=_(
-                "%(organisation)s reported %(reference)s on %(date)s. Review the related "
-                "parties on the incident page."
+    # Raw values: the text is rendered in each reader's language (incidents/alerts.py).
+    params = {
+        "reference": incident.reference,
+        "kind": incident.kind,
+        "organisation": reporter.name,
+        "date": incident.occurred_on.isoformat(),
+    }
+    for event, message_key, countries in (
+        (incident_alerts.COUNTRY_NAMED, "incidents.country_named", named),
+        (incident_alerts.PARTY_CORRELATED, "incidents.party_correlated", correlated - named),
+    ):
+        if countries:
+            alerts_raise(
+                record_kind=RECORD_TYPE,
+                event=event,
+                country_codes=countries,
+                message_key=message_key,
+                params=params,
+                record_id=incident.pk,
+                url=url,
+                sender_organisation=reporter,
             )
-            % {
-                "organisation": reporter.name,
-                "reference": incident.reference,
-                "date": incident.occurred_on.isoformat(),
-            },
-            record_type=RECORD_TYPE,
-            record_id=incident.pk,
-            url=url,
-            sender_organisation=reporter,
-        )
 
 
 def incident_update(

@@ -303,6 +303,7 @@ def alert_inbox(request):
     page = Paginator(core_selectors.alert_list(user=request.user), 50).get_page(
         request.GET.get("page")
     )
+    page.object_list = alert_services.alerts_render(page.object_list)  # in the reader's language
     return render(request, "incidents/alerts.html", {"page": page, "active_nav": "alerts"})
 
 
@@ -322,7 +323,7 @@ def alert_broadcast(request):
             errors = error.field_errors()
         else:
             messages.success(
-                request, _("The alert was sent to %(n)s focal points.") % {"n": len(sent)}
+                request, _("The alert was sent to %(n)s recipients.") % {"n": len(sent)}
             )
             return redirect("incidents:alerts")
     return render(

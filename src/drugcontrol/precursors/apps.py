@@ -51,3 +51,9 @@ class PrecursorsConfig(AppConfig):
                 "precursors.suspicious_order_reviewed": _("Suspicious order reviewed"),
             }
         )
+        # Who hears of this app's records, and what the alerts say.
+        from drugcontrol.core.alerts import register_messages, register_routes
+        from drugcontrol.precursors import alerts
+
+        register_routes(*alerts.ROUTES)
+        register_messages(alerts.MESSAGES)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from drugcontrol.core.alerts import alerts_raise, focal_points
+from drugcontrol.core.alerts import alerts_raise
 from drugcontrol.core.audit import record_event, snapshot
 from drugcontrol.core.errors import Conflict, ValidationFailed, check_version
 from drugcontrol.core.models import Country, Organisation, OrganisationKind
@@ -653,36 +653,27 @@ def notification_submit(
 
 
 def _alert_submitted(notification: Notification, transit_codes) -> None:
-    sender = notification.exporting_authority
-    values = {
+    # Raw values: the text is rendered in each reader's language (precursors/alerts.py).
+    params = {
         "reference": notification.reference,
         "country": notification.exporting_country_id,
         "deadline": notification.reply_deadline.isoformat(),
     }
-    recipients = focal_points([notification.importing_country_id, *transit_codes])
-    importing = [u for u in recipients if u.country_id == notification.importing_country_id]
-    alerts_raise(
-        recipients=importing,
-        kind="notification_received",
-        title=_("Pre-export notification %(reference)s from %(country)s awaits your answer")
-        % values,
-        body=_("Answer by %(deadline)s.") % values,
-        record_type=RECORD_TYPE,
-        record_id=notification.pk,
-        url=_url(notification),
-        sender_organisation=sender,
-    )
-    if transit_codes:
-        alerts_raise(
-            recipients=[u for u in recipients if u.country_id in transit_codes],
-            kind="notification_transit",
-            title=_("Pre-export notification %(reference)s names your country for transit")
-            % values,
-            record_type=RECORD_TYPE,
-            record_id=notification.pk,
-            url=_url(notification),
-            sender_organisation=sender,
-        )
+    for event, countries in (
+        ("notification_received", [notification.importing_country_id]),
+        ("notification_transit", transit_codes),
+    ):
+        if countries:
+            alerts_raise(
+                record_kind=RECORD_TYPE,
+                event=event,
+                country_codes=countries,
+                message_key=f"precursors.{event}",
+                params=params,
+                record_id=notification.pk,
+                url=_url(notification),
+                sender_organisation=notification.exporting_authority,
+            )
 
 
 def notification_acknowledge(
@@ -741,18 +732,17 @@ def notification_answer(
             objection_ground=ground if decision == "object" else "",
             objection_detail=detail.strip() if decision == "object" else "",
         )
-        values = {"reference": current.reference, "country": current.importing_country_id}
+        params = {"reference": current.reference, "country": current.importing_country_id}
+        if decision == "object":
+            params["ground"] = ground
         alerts_raise(
-            recipients=focal_points([current.exporting_country_id]),
-            kind="notification_answered",
-            title=(
-                _("%(country)s cleared pre-export notification %(reference)s")
-                if decision == "clear"
-                else _("%(country)s objected to pre-export notification %(reference)s")
-            )
-            % values,
-            body=ObjectionGround(ground).label if decision == "object" else "",
-            record_type=RECORD_TYPE,
+            record_kind=RECORD_TYPE,
+            event="notification_answered",
+            country_codes=[current.exporting_country_id],
+            message_key="precursors.notification_cleared"
+            if decision == "clear"
+            else "precursors.notification_objected",
+            params=params,
             record_id=current.pk,
             url=_url(current),
             sender_organisation=actor.organisation,
@@ -903,12 +893,11 @@ def message_post(*, actor, notification: Notification, body: str) -> Notificatio
             notification=notification, author=actor, organisation=actor.organisation, body=body
         )
         alerts_raise(
-            recipients=focal_points([other]),
-            kind="notification_message",
-            title=_("New message on pre-export notification %(reference)s")
-            % {"reference": notification.reference},
-            body=body[:500],
-            record_type=RECORD_TYPE,
+            record_kind=RECORD_TYPE,
+            event="notification_message",
+            country_codes=[other],
+            message_key="precursors.notification_message",
+            params={"reference": notification.reference, "message": body[:500]},
             record_id=notification.pk,
             url=_url(notification),
             sender_organisation=actor.organisation,
@@ -1139,11 +1128,11 @@ def suspicious_order_report(*, actor, raw: dict):
             created_by=actor,
         )
         alerts_raise(
-            recipients=focal_points([organisation.country_id]),
-            kind="suspicious_order",
-            title=_("%(organisation)s reported suspicious order %(reference)s")
-            % {"organisation": organisation.name, "reference": order.reference},
-            record_type="precursors.suspiciousorder",
+            record_kind="precursors.suspiciousorder",
+            event="suspicious_order",
+            country_codes=[organisation.country_id],
+            message_key="precursors.suspicious_order",
+            params={"organisation": organisation.name, "reference": order.reference},
             record_id=order.pk,
             url=settings.SITE_URL.rstrip("/") + reverse("precursors:order", args=[order.pk]),
             sender_organisation=organisation,

@@ -23,6 +23,6 @@ def recompute(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("precursors", "0002_inbox_and_stopped_party_indexes")]
+    dependencies = [("precursors", "0003_alert_messages")]
 
     operations = [migrations.RunPython(recompute, migrations.RunPython.noop)]

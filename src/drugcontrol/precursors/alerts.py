@@ -1,0 +1,54 @@
+"""The precursors app's alert routes and messages (registered in PrecursorsConfig.ready())."""
+
+from django.utils.translation import gettext_lazy as _
+
+from drugcontrol.core.alerts import AlertMessage, AlertRoute, as_choice, as_country, as_date
+from drugcontrol.core.models import OrganisationKind, Role
+from drugcontrol.precursors.models import ObjectionGround
+
+NOTIFICATION = "precursors.notification"
+SUSPICIOUS_ORDER = "precursors.suspiciousorder"
+
+# Notifications are the competent authority's business: its officers act on them, its focal
+# points follow them; customs and police are not told.
+_AUTHORITY = (OrganisationKind.COMPETENT_AUTHORITY,)
+_HANDLERS = (Role.OFFICER, Role.FOCAL_POINT)
+ROUTES = [
+    AlertRoute(NOTIFICATION, "notification_received", _AUTHORITY, (*_HANDLERS, Role.ADMIN)),
+    AlertRoute(NOTIFICATION, "notification_transit", _AUTHORITY, _HANDLERS),
+    AlertRoute(NOTIFICATION, "notification_answered", _AUTHORITY, _HANDLERS),
+    AlertRoute(NOTIFICATION, "notification_message", _AUTHORITY, _HANDLERS),
+    AlertRoute(SUSPICIOUS_ORDER, "suspicious_order", _AUTHORITY, _HANDLERS),
+]
+
+# Parameters: reference; country (ISO3: the exporting country for the importer's and transit
+# alerts, the importing country for the answer); deadline (ISO date); ground (ObjectionGround
+# code); message (as typed); organisation (the reporting operator's name).
+MESSAGES = {
+    "precursors.notification_received": AlertMessage(
+        title=_("Pre-export notification %(reference)s from %(country)s awaits your answer"),
+        body=_("Answer by %(deadline)s."),
+        formats={"country": as_country, "deadline": as_date},
+    ),
+    "precursors.notification_transit": AlertMessage(
+        title=_("Pre-export notification %(reference)s names your country for transit"),
+        body=_("From %(country)s; the importing country answers by %(deadline)s."),
+        formats={"country": as_country, "deadline": as_date},
+    ),
+    "precursors.notification_cleared": AlertMessage(
+        title=_("%(country)s cleared pre-export notification %(reference)s"),
+        formats={"country": as_country},
+    ),
+    "precursors.notification_objected": AlertMessage(
+        title=_("%(country)s objected to pre-export notification %(reference)s"),
+        body=_("Ground: %(ground)s"),
+        formats={"country": as_country, "ground": as_choice(ObjectionGround)},
+    ),
+    "precursors.notification_message": AlertMessage(
+        title=_("New message on pre-export notification %(reference)s"),
+        body="%(message)s",  # as the other authority wrote it
+    ),
+    "precursors.suspicious_order": AlertMessage(
+        title=_("%(organisation)s reported suspicious order %(reference)s"),
+    ),
+}
