@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 
 from drugcontrol.core import services
-from drugcontrol.core.models import Organisation, OrganisationKind, User
+from drugcontrol.core.models import Organisation, OrganisationKind, Role, User
 
 DEMO_PASSWORD = "demo-Passw0rd-2026"
 
@@ -31,17 +31,17 @@ DEMO_ORGANISATIONS = [
 
 # username, organisation index, role
 DEMO_USERS = [
-    ("intl_admin", 0, "admin"),
-    ("intl_analyst", 0, "viewer"),
-    ("chn_admin", 1, "admin"),
-    ("chn_officer", 1, "officer"),
-    ("chn_customs", 2, "focal_point"),
-    ("chn_lab", 3, "officer"),
-    ("deu_officer", 4, "focal_point"),
-    ("nld_fiu", 5, "officer"),
-    ("mex_officer", 6, "officer"),
-    ("ind_police", 7, "focal_point"),
-    ("deu_company", 8, "officer"),
+    ("intl_admin", 0, Role.ADMIN),
+    ("intl_analyst", 0, Role.VIEWER),
+    ("chn_admin", 1, Role.ADMIN),
+    ("chn_officer", 1, Role.OFFICER),
+    ("chn_customs", 2, Role.FOCAL_POINT),
+    ("chn_lab", 3, Role.OFFICER),
+    ("deu_officer", 4, Role.FOCAL_POINT),
+    ("nld_fiu", 5, Role.OFFICER),
+    ("mex_officer", 6, Role.OFFICER),
+    ("ind_police", 7, Role.FOCAL_POINT),
+    ("deu_company", 8, Role.OFFICER),
 ]
 
 

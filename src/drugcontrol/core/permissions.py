@@ -128,14 +128,6 @@ def is_kind(user, *kinds) -> bool:
     return _signed_in(user) and user.organisation.kind in kinds
 
 
-ROLE_NAMES = {
-    Role.VIEWER: "viewer",
-    Role.OFFICER: "officer",
-    Role.FOCAL_POINT: "focal_point",
-    Role.ADMIN: "admin",
-}
-
-
 def matrix() -> list[dict]:
     """Every action as a row: for each organisation kind the lowest role that may take it
     (None: not that kind), and the condition in words."""
@@ -163,7 +155,7 @@ def matrix_markdown() -> str:
             if role is None:
                 cells.append("-")
             else:
-                cells.append(ROLE_NAMES[role] + ("" if role == Role.ADMIN else "+"))
+                cells.append(role.value + ("" if role == Role.ADMIN else "+"))
         cells.append(row["condition"])
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)

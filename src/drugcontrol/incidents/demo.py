@@ -8,7 +8,7 @@ import random
 from django.utils import timezone
 
 from drugcontrol.core.demo import demo_account
-from drugcontrol.core.models import User
+from drugcontrol.core.models import OrganisationKind, Role, User
 from drugcontrol.core.visibility import visible
 from drugcontrol.entities.models import Party
 from drugcontrol.incidents import services
@@ -148,10 +148,10 @@ COUNT = 240
 def _reporter(country: str) -> User:
     return demo_account(
         username=f"demo_{country.lower()}_police",
-        kind="law_enforcement",
+        kind=OrganisationKind.LAW_ENFORCEMENT,
         country=country,
         organisation_name=f"{country} Drug Law Enforcement (demo)",
-        role="focal_point",
+        role=Role.FOCAL_POINT,
     )
 
 

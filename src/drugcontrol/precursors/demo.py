@@ -9,7 +9,7 @@ import random
 from django.utils import timezone
 
 from drugcontrol.core.demo import demo_account
-from drugcontrol.core.models import Country, User
+from drugcontrol.core.models import Country, OrganisationKind, Role, User
 from drugcontrol.core.visibility import visible
 from drugcontrol.entities.models import Party
 from drugcontrol.incidents.demo import COMPANIES
@@ -63,10 +63,10 @@ def _officer(country: str) -> User:
         return User.objects.select_related("organisation").get(username=DEMO_OFFICERS[country])
     return demo_account(
         username=f"demo_{country.lower()}_pen",
-        kind="competent_authority",
+        kind=OrganisationKind.COMPETENT_AUTHORITY,
         country=country,
         organisation_name=f"{country} Precursor Control Authority (demo)",
-        role="focal_point",
+        role=Role.FOCAL_POINT,
     )
 
 
