@@ -227,3 +227,16 @@ def test_a_merge_across_countries_tells_the_other_countrys_authorities(germany, 
     assert Alert.objects.filter(recipient=china_police, kind="merged_across_countries").exists()
     # The company's officer hears nothing: alerts about parties go to authorities.
     assert not Alert.objects.filter(recipient=germany["company"]).exists()
+
+
+def test_a_partys_audit_events_follow_the_party(germany, intl_admin):
+    """The secretariat's administrator reads the whole audit log, except events about
+    records it may not see: a party named only in an organisation's own incident."""
+    from drugcontrol.core import selectors as core_selectors
+
+    incident = _report(germany["police"], distribution="organisation")
+    party = incident.parties.get().party
+    events = core_selectors.audit_event_list(user=intl_admin)
+    assert not events.filter(object_type="entities.party", object_id=str(party.pk)).exists()
+    police_admin = germany["police"]
+    assert visible(Party, police_admin).filter(pk=party.pk).exists()

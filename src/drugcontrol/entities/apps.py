@@ -12,6 +12,11 @@ class EntitiesConfig(AppConfig):
         from drugcontrol.core.labels import ACTION_LABELS
         from drugcontrol.entities import alerts
 
+        from drugcontrol.core.visibility import audit_follows_record
+        from drugcontrol.entities.models import Party
+
+        # A party's events carry its names and identifiers: shown only to its readers.
+        audit_follows_record("entities.party", Party)
         register_routes(*alerts.ROUTES)
         register_messages(alerts.MESSAGES)
         from drugcontrol.entities import (
