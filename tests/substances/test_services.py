@@ -1,6 +1,6 @@
 import pytest
 
-from drugcontrol.core.errors import ValidationFailed
+from drugcontrol.core.errors import PermissionDenied, ValidationFailed
 from drugcontrol.core.models import AuditEvent
 from drugcontrol.substances import selectors, services
 from drugcontrol.substances.identification import public
@@ -80,8 +80,11 @@ def test_national_list_is_all_or_nothing(countries, chn_admin):
         services.national_list_load(actor=chn_admin, country_code="CHN", text=bad, source="x")
     assert "line 4" in error.value.details
     assert not Listing.objects.filter(instrument="national").exists()
-    with pytest.raises(ValidationFailed):
-        services.national_list_load(actor=chn_admin, country_code="XXX", text=NATIONAL, source="x")
+    for other in ("XXX", "DEU"):  # a country loads only its own list
+        with pytest.raises(PermissionDenied):
+            services.national_list_load(
+                actor=chn_admin, country_code=other, text=NATIONAL, source="x"
+            )
     with pytest.raises(ValidationFailed):
         services.national_list_load(
             actor=chn_admin, country_code="CHN", text="name,schedules\n", source="x"

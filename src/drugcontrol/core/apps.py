@@ -12,6 +12,7 @@ class CoreConfig(AppConfig):
 
         from drugcontrol.core import (
             checks,  # noqa: F401  (registers system checks)
+            permissions,  # noqa: F401  (declares core's actions)
             selectors,  # noqa: F401  (registers the visibility rules)
         )
         from drugcontrol.core.audit import register_sqlite_functions

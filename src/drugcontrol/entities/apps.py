@@ -10,9 +10,8 @@ class EntitiesConfig(AppConfig):
     def ready(self) -> None:
         from drugcontrol.core.alerts import register_messages, register_routes
         from drugcontrol.core.labels import ACTION_LABELS
-        from drugcontrol.entities import alerts
-
         from drugcontrol.core.visibility import audit_follows_record
+        from drugcontrol.entities import alerts
         from drugcontrol.entities.models import Party
 
         # A party's events carry its names and identifiers: shown only to its readers.

@@ -9,7 +9,10 @@ class SubstancesConfig(AppConfig):
 
     def ready(self) -> None:
         from drugcontrol.core.labels import ACTION_LABELS
-        from drugcontrol.substances import selectors  # noqa: F401  (registers the visibility rules)
+        from drugcontrol.substances import (
+            permissions,  # noqa: F401  (declares the actions)
+            selectors,  # noqa: F401  (registers the visibility rules)
+        )
 
         ACTION_LABELS.update(
             {

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from drugcontrol.core.audit import record_event
 from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.core.models import Country
+from drugcontrol.core.permissions import require
 from drugcontrol.substances import chemistry
 from drugcontrol.substances.chemistry import StructureError
 from drugcontrol.substances.identification import DATA_DIR, families_of, load_families
@@ -258,6 +259,7 @@ def national_list_load(*, actor, country_code: str, text: str, source: str) -> d
 
     All-or-nothing: any bad row stops the load and every bad row is reported by line.
     """
+    require(actor, "substances.national_list_load", (country_code or "").strip().upper())
     country = Country.objects.filter(iso3=(country_code or "").upper()).first()
     if country is None:
         raise ValidationFailed({"country": [_("Unknown country code.")]})
