@@ -240,3 +240,15 @@ def test_a_partys_audit_events_follow_the_party(germany, intl_admin):
     assert not events.filter(object_type="entities.party", object_id=str(party.pk)).exists()
     police_admin = germany["police"]
     assert visible(Party, police_admin).filter(pk=party.pk).exists()
+
+
+def test_the_api_tells_a_client_which_actions_it_may_offer(germany, make_user):
+    company = signed_in(germany["company"]).get("/api/v1/me").json()
+    assert company["organisation_kind"] == "operator"
+    assert "precursors.order_report" in company["actions"]
+    assert "incidents.incident_report" not in company["actions"]
+    assert "entities.party_read" not in company["actions"]
+    viewer = make_user(country="DEU", kind="law_enforcement", role="viewer")
+    answer = signed_in(viewer).get("/api/v1/me").json()
+    assert "incidents.incident_read" in answer["actions"]
+    assert not {"incidents.incident_report", "entities.party_create"} & set(answer["actions"])

@@ -6,7 +6,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from drugcontrol.api import ErrorResponse, OutSchema, PagePagination
-from drugcontrol.core import alerts, selectors, services
+from drugcontrol.core import alerts, permissions, selectors, services
 
 router = Router(tags=["core"])
 ERRORS = {
@@ -149,9 +149,21 @@ def _changes(payload: Schema) -> tuple[int | None, dict]:
     }
 
 
-@router.get("/me", response={200: UserOut, **ERRORS}, summary="The signed-in user")
+class MeOut(UserOut):
+    organisation_kind: str = Field(validation_alias="organisation_kind")
+    actions: list[str] = Field(
+        validation_alias="granted_actions",
+        description="The actions the user's organisation kind and role allow (each may still "
+        "depend on the record: see the permission matrix in the architecture document).",
+    )
+
+
+@router.get("/me", response={200: MeOut, **ERRORS}, summary="The signed-in user")
 def me(request):
-    return request.auth
+    user = request.auth
+    user.organisation_kind = user.organisation.kind if user.organisation_id else ""
+    user.granted_actions = permissions.granted(user)
+    return user
 
 
 @router.get("/countries", response={200: list[CountryOut], **ERRORS})

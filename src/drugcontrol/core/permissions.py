@@ -114,6 +114,14 @@ def can(user, name: str, record=None) -> bool:
     return True
 
 
+def granted(user) -> list[str]:
+    """The actions the user's organisation kind and role allow, record conditions aside:
+    what a client may offer (the API's /me)."""
+    if not _signed_in(user):
+        return []
+    return [rule.name for rule in actions() if rule.allows_kind_and_role(user)]
+
+
 def require(user, name: str, record=None) -> None:
     """Raise PermissionDenied, with the action's own message, unless `can`. `user=None` is
     the command line, run by whoever operates the installation."""
