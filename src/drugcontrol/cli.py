@@ -29,6 +29,22 @@ def usage() -> str:
     return "\n".join(lines)
 
 
+def _keep_secret_key() -> None:
+    """`run` with no SECRET_KEY: generate one once into var/secret_key (readable by the
+    owner only), which the settings of every process of the installation read."""
+    import secrets
+    from pathlib import Path
+
+    var = Path(os.environ.get("DRUGCONTROL_VAR_DIR") or Path.cwd() / "var")
+    path = var / "secret_key"
+    if path.exists():
+        return
+    var.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as file:
+        file.write(secrets.token_urlsafe(50))
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "drugcontrol.settings")
@@ -39,9 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     if name not in COMMANDS:
         print(f"drugcontrol: unknown command {name!r}\n\n{usage()}", file=sys.stderr)
         return 2
-    if name == "run":
-        # `run` is the local, single-machine server; production uses gunicorn (operations.md).
-        os.environ.setdefault("DEBUG", "1")
+    if name == "run" and not os.environ.get("SECRET_KEY"):
+        _keep_secret_key()
     if name == "worker" and not any(arg.startswith("--queue-name") for arg in rest):
         rest = ["--queue-name", "*", *rest]  # every queue unless told otherwise
     from django.core.management import execute_from_command_line

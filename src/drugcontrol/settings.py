@@ -26,7 +26,19 @@ DEBUG = env_bool("DEBUG", False)
 
 # The development key is refused by the `drugcontrol.E001` check whenever DEBUG is off.
 INSECURE_DEFAULT_SECRET_KEY = "drugcontrol-insecure-development-key-do-not-use-in-production"
-SECRET_KEY = os.environ.get("SECRET_KEY") or INSECURE_DEFAULT_SECRET_KEY
+# `drugcontrol run` generates a key once into var/ when none is given; every process of the
+# installation (server, worker, commands) then reads the same one.
+SECRET_KEY_FILE = VAR_DIR / "secret_key"
+
+
+def _stored_secret_key() -> str:
+    try:
+        return SECRET_KEY_FILE.read_text(encoding="ascii").strip()
+    except OSError:
+        return ""
+
+
+SECRET_KEY = os.environ.get("SECRET_KEY") or _stored_secret_key() or INSECURE_DEFAULT_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -158,6 +170,7 @@ TASKS = {
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -168,12 +181,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "drugcontrol@localhost
 # Absolute links in e-mails (alerts) start with this address.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
-# Security headers. Cookies and HSTS are strict whenever DEBUG is off.
+# Security headers. Cookies and HSTS are strict whenever DEBUG is off (`drugcontrol run`,
+# serving plain HTTP on this machine only, relaxes the cookies with SECURE_COOKIES=0).
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
