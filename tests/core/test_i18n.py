@@ -39,6 +39,8 @@ def test_compiled_catalogue_matches_the_source():
             continue
         if isinstance(message.id, tuple):
             assert compiled.ngettext(message.id[0], message.id[1], 1) == message.string[0]
+        elif message.context:
+            assert compiled.pgettext(message.context, message.id) == message.string, message.id
         else:
             assert compiled.gettext(message.id) == message.string, message.id
 
@@ -137,10 +139,13 @@ def source_messages() -> set[str]:
     def collect(code: bytes):
         import io
 
-        for _line, _function, message, _comments in extract_python(
+        for _line, function, message, _comments in extract_python(
             io.BytesIO(code), KEYWORDS.keys(), [], {}
         ):
-            found.add(message if isinstance(message, str) else message[0])
+            if function.startswith("pgettext"):  # (context, message): kept apart by context
+                found.add(f"{message[0]}\x04{message[1]}")
+            else:
+                found.add(message if isinstance(message, str) else message[0])
 
     for path in package.rglob("*.py"):
         if "migrations" not in path.parts:
@@ -151,6 +156,10 @@ def source_messages() -> set[str]:
 
 
 def test_every_interface_string_is_in_the_chinese_catalogue():
-    translated = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog() if m.id}
+    translated = {
+        (f"{m.context}\x04{m.id}" if m.context else m.id) if isinstance(m.id, str) else m.id[0]
+        for m in catalog()
+        if m.id
+    }
     missing = sorted(source_messages() - translated)
     assert missing == [], "run `make messages` and translate: " + ", ".join(missing[:20])

@@ -43,11 +43,13 @@ def record_type_label(object_type: str) -> str:
 
 
 def record_type_choices() -> list[tuple[str, str]]:
-    """Every record kind of the project's own apps, for filters."""
+    """The record kinds of the project's own apps that people deal with (those named in
+    both languages), for filters; index and helper tables are left out."""
     choices = []
     for config in apps.get_app_configs():
         if not config.name.startswith(PROJECT_APP_PREFIX):
             continue
         for model in config.get_models():
-            choices.append((model._meta.label_lower, str(model._meta.verbose_name)))
+            if "verbose_name" in model._meta.original_attrs:
+                choices.append((model._meta.label_lower, str(model._meta.verbose_name)))
     return sorted(choices, key=lambda choice: choice[1])

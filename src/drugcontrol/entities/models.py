@@ -207,6 +207,8 @@ class Correlation(models.Model):
 
     class Meta:
         ordering = ["-score", "-pk"]
+        verbose_name = _("correlation")
+        verbose_name_plural = _("correlations")
         constraints = [
             models.UniqueConstraint(fields=["party_a", "party_b"], name="correlation_unique"),
             models.CheckConstraint(
@@ -234,6 +236,10 @@ class PartyMerge(models.Model):
     merged_at = models.DateTimeField(default=timezone.now)
     undone_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        verbose_name = _("party merge")
+        verbose_name_plural = _("party merges")
+
     def __str__(self) -> str:
         return f"{self.merged_id} -> {self.survivor_id}"
 
@@ -253,6 +259,8 @@ class WarningValue(models.Model):
 
     class Meta:
         ordering = ["kind", "value"]
+        verbose_name = _("warning-list value")
+        verbose_name_plural = _("warning-list values")
         constraints = [
             models.UniqueConstraint(fields=["kind", "normalized"], name="warning_value_unique")
         ]

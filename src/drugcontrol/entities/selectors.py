@@ -1,6 +1,7 @@
 """Every read of the entities app, scoped to the acting user."""
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 
 from drugcontrol.core.permissions import can
 from drugcontrol.core.visibility import get_visible_or_404, visibility_rule, visible
@@ -19,13 +20,17 @@ from drugcontrol.entities.models import (
 from drugcontrol.entities.permissions import READ_PARTIES
 
 # Record kinds that name parties, each with the action that lets a user read such records
-# beyond their own organisation (registered by the app that owns the record kind).
+# beyond their own organisation and the name of its page (registered by the owning app).
 _record_readers: dict[str, str] = {}
+_record_pages: dict[str, str] = {}
 
 
-def register_record_reader(record_type: str, read_action: str) -> None:
-    """Called by an app (in ready()) for each record kind it links parties to."""
+def register_record_reader(record_type: str, read_action: str, page: str = "") -> None:
+    """Called by an app (in ready()) for each record kind it links parties to; `page` is the
+    URL name of the record's page (one argument, the record's id)."""
     _record_readers[record_type] = read_action
+    if page:
+        _record_pages[record_type] = page
 
 
 @visibility_rule(PartyLink)
@@ -111,8 +116,15 @@ def party_get(*, user, party_id: int) -> Party:
     )
 
 
-def party_links(*, user, party: Party) -> QuerySet:
-    return visible(PartyLink, user).filter(party=party).select_related("organisation", "country")
+def party_links(*, user, party: Party) -> list[PartyLink]:
+    """The records naming the party that the user may see, each with its page's address."""
+    links = list(
+        visible(PartyLink, user).filter(party=party).select_related("organisation", "country")
+    )
+    for link in links:
+        page = _record_pages.get(link.record_type)
+        link.page_url = reverse(page, args=[link.record_id]) if page else ""
+    return links
 
 
 def party_correlations(*, user, party: Party) -> list[dict]:

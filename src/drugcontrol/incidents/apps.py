@@ -17,7 +17,9 @@ class IncidentsConfig(AppConfig):
         from drugcontrol.incidents.models import Incident
 
         audit_follows_record("incidents.incident", Incident)
-        register_record_reader("incidents.incident", "incidents.incident_read")
+        register_record_reader(
+            "incidents.incident", "incidents.incident_read", page="incidents:detail"
+        )
         register_importer(
             "incidents.incidents",
             Importer(

@@ -17,7 +17,9 @@ class PrecursorsConfig(AppConfig):
         from drugcontrol.precursors.models import Notification, SuspiciousOrder
         from drugcontrol.precursors.services import RECORD_TYPE
 
-        register_record_reader(RECORD_TYPE, "precursors.notification_read")
+        register_record_reader(
+            RECORD_TYPE, "precursors.notification_read", page="precursors:detail"
+        )
         audit_follows_record("precursors.notification", Notification)
         register_importer(
             "precursors.notifications",

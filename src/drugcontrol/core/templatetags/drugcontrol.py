@@ -29,3 +29,14 @@ def can(context, action, record=None):
 
     request = context.get("request")
     return may(getattr(request, "user", None), action, record)
+
+
+@register.simple_tag(takes_context=True)
+def granted(context, action):
+    """Whether the user's organisation kind and role allow an action on some record (for
+    links to lists and forms whose records decide the rest):
+    {% granted "precursors.order_review" as may_review %}."""
+    from drugcontrol.core.permissions import granted as allowed
+
+    request = context.get("request")
+    return action in allowed(getattr(request, "user", None))
