@@ -170,6 +170,12 @@ def test_load_demo_is_idempotent(countries):
     )
     for username, _index, _role in DEMO_USERS:
         assert username in second
+    # Each demo authority's inbox has notifications awaiting its answer.
+    from drugcontrol.precursors import selectors as precursor_selectors
+
+    for username in ("chn_officer", "deu_officer", "mex_officer"):
+        officer = User.objects.get(username=username)
+        assert precursor_selectors.inbox(user=officer).exists(), username
 
 
 @pytest.mark.django_db

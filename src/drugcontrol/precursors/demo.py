@@ -188,6 +188,63 @@ def load(result) -> None:
         notification = services.notification_submit(actor=actor, notification=notification, at=at)
         result.created += 1
         _answer(rng, notification, importer, at, today)
+    _awaiting_answer(result, substances, known, today)
+
+
+# Recent notifications to the demo accounts' own countries, still awaiting their answer, so
+# that their inbox has work in it from the first sign-in.
+AWAITING = [
+    ("IND", "CHN", "Ephedrine", 350, "kg"),
+    ("DEU", "CHN", "Acetic anhydride", 12000, "l"),
+    ("NLD", "CHN", "Piperidine", 400, "l"),
+    ("CHN", "DEU", "Pseudoephedrine", 600, "kg"),
+    ("IND", "DEU", "Anthranilic acid", 900, "kg"),
+    ("CHN", "MEX", "Potassium permanganate", 5000, "kg"),
+]
+
+
+def _awaiting_answer(result, substances, known, today) -> None:
+    for number, (exporter, importer, name, quantity, unit) in enumerate(AWAITING):
+        key = f"demo-pen-awaiting-{number}"
+        if key in known:
+            continue
+        submitted_on = today - datetime.timedelta(days=1 + number % 4)
+        raw = {
+            "importing_country": importer,
+            "invoice_number": f"INV-{submitted_on.year}-A{number:03d}",
+            "transport_mode": "sea",
+            "point_of_exit": "main seaport",
+            "point_of_entry": "main seaport",
+            "expected_dispatch": submitted_on + datetime.timedelta(days=30),
+            "remarks": key,
+            "lines": [
+                {"substance_id": substances[name].pk, "quantity": str(quantity), "unit": unit}
+            ],
+            "parties": [
+                {
+                    "role": "exporter",
+                    "name": EXPORTER_COMPANIES[exporter][number % 2],
+                    "country": exporter,
+                    "address": "Industrial park, building 4",
+                },
+                {
+                    "role": "importer",
+                    "name": EXPORTER_COMPANIES.get(importer, ["Importadora Química del Norte"])[
+                        (number + 1) % len(EXPORTER_COMPANIES.get(importer, [0]))
+                    ],
+                    "country": importer,
+                    "address": "Commercial district, warehouse 12",
+                },
+            ],
+        }
+        actor = _officer(exporter)
+        at = timezone.make_aware(datetime.datetime.combine(submitted_on, datetime.time(9, 30)))
+        data = services.validate_notification(
+            raw, exporting_country_id=exporter, visible_parties=visible(Party, actor)
+        )
+        notification = services.notification_create(actor=actor, data=data, at=at)
+        services.notification_submit(actor=actor, notification=notification, at=at)
+        result.created += 1
 
 
 def _answer(rng, notification, importer: str, submitted_at, today) -> None:
@@ -205,7 +262,7 @@ def _answer(rng, notification, importer: str, submitted_at, today) -> None:
         notification = services.notification_acknowledge(
             actor=officer, notification=notification, at=submitted_at + delay / 3
         )
-    high_risk = notification.highest_severity >= 4
+    high_risk = max((f.severity for f in notification.findings.all()), default=0) >= 4
     if rng.random() < objected_share or (high_risk and rng.random() < 0.25):
         services.notification_answer(
             actor=officer,
