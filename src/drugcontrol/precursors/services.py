@@ -18,7 +18,7 @@ from drugcontrol.core.alerts import alerts_raise, focal_points
 from drugcontrol.core.audit import record_event, snapshot
 from drugcontrol.core.errors import Conflict, ValidationFailed, check_version
 from drugcontrol.core.models import Country, Organisation, OrganisationKind
-from drugcontrol.core.permissions import require
+from drugcontrol.core.permissions import can, require
 from drugcontrol.core.reference import DATA_DIR
 from drugcontrol.core.sequences import create_numbered, next_reference
 from drugcontrol.entities import services as entity_services
@@ -1137,7 +1137,12 @@ def suspicious_order_report(*, actor, raw: dict):
             created_by=actor,
         )
         alerts_raise(
-            recipients=focal_points([organisation.country_id]),
+            # The focal points who may open the report: its country's competent authority.
+            recipients=[
+                user
+                for user in focal_points([organisation.country_id])
+                if can(user, "precursors.order_read")
+            ],
             kind="suspicious_order",
             title=_("%(organisation)s reported suspicious order %(reference)s")
             % {"organisation": organisation.name, "reference": order.reference},
