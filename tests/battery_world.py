@@ -17,15 +17,17 @@ Records, each under a short name (`world.ids[name]` is its primary key, and
 | I_org | incident of the CHN law-enforcement organisation, distribution `organisation` |
 | I_shared | CHN law-enforcement incident shared with the countries involved (DEU named) |
 | I_deu | DEU law-enforcement incident shared with the countries involved (CHN named) |
+| I_all | incident of the CHN competent authority, distribution `all`, naming no party |
 | P1, P_org, P_shared, P_deu | the consignee of each of those incidents |
 | P3 | a party the CHN authority registered on its own (correlates with P1) |
 | C1 | proposed correlation P1 - P3 |
 | C_x | proposed correlation P_shared - P_deu (across countries) |
 | Q1, Q2, C2 | two CHN authority parties and their confirmed correlation |
 | R1, R2, C3, M | two more, confirmed and merged (M: the merge) |
+| P_fiu | a party the CHN financial intelligence unit registered on its own |
 | ATT | a text file attached to I_country |
 | N_draft | a complete draft notification CHN -> AUS |
-| N_out | a submitted notification CHN -> AUS |
+| N_out | a submitted notification CHN -> AUS, in transit through DEU |
 | N_cleared, N_shipped | CHN -> AUS notifications cleared (and shipped) |
 | N_in | a submitted notification DEU -> CHN |
 | P_exp | the exporter named in the CHN notifications |
@@ -115,7 +117,7 @@ def _client(user) -> Client:
     return client
 
 
-def _incident(actor, *, distribution, countries, consignee, country_of_consignee):
+def _incident(actor, *, distribution, countries, consignee=None, country_of_consignee=None):
     raw = {
         "kind": "seizure",
         "occurred_on": (timezone.localdate() - datetime.timedelta(days=5)).isoformat(),
@@ -130,7 +132,9 @@ def _incident(actor, *, distribution, countries, consignee, country_of_consignee
                 "name": consignee,
                 "country": country_of_consignee,
             }
-        ],
+        ]
+        if consignee
+        else [],
     }
     data = incident_services.validate_incident(raw, visible_parties=visible(Party, actor))
     return incident_services.incident_create(actor=actor, data=data)
@@ -266,11 +270,13 @@ def build_world() -> World:
         consignee="Hamburg Chemie Handel GmbH",
         country_of_consignee="DEU",
     )
+    i_all = _incident(chn_authority, distribution="all", countries=[("CHN", "seizure")])
     for name, incident in (
         ("I_country", i_country),
         ("I_org", i_org),
         ("I_shared", i_shared),
         ("I_deu", i_deu),
+        ("I_all", i_all),
     ):
         ids[name] = incident.pk
         ids[f"{name}_ref"] = incident.reference
@@ -300,6 +306,12 @@ def build_world() -> World:
     entity_services.correlation_decide(actor=chn_authority, correlation=c3, decision="confirmed")
     merge = entity_services.parties_merge(actor=chn_authority, correlation=c3)
     party_of.update(Q1=q1, Q2=q2, R1=r1, R2=r2)
+    party_of["P_fiu"] = entity_services.party_create(
+        actor=u["chn.fiu.officer"],
+        data=entity_services.validate_party(
+            kind="company", name="Pudong Jinqiao Holdings", country_code="CHN"
+        ),
+    )
     ids.update({name: party.pk for name, party in party_of.items()})
     ids.update(C2=c2.pk, C3=c3.pk, M=merge.pk)
 
@@ -310,7 +322,7 @@ def build_world() -> World:
     # --- notifications --------------------------------------------------------------------------
     n_draft = _draft(chn_authority)
     n_out = precursor_services.notification_submit(
-        actor=chn_authority, notification=_draft(chn_authority)
+        actor=chn_authority, notification=_draft(chn_authority, transit_countries=["DEU"])
     )
     n_cleared = precursor_services.notification_submit(
         actor=chn_authority, notification=_draft(chn_authority)

@@ -161,16 +161,16 @@ def incident_audience(reporter: str, distribution: str, named=()) -> Callable[[P
     return sees
 
 
-def notification_audience(exporter: str, importer: str, *, draft=False):
+def notification_audience(exporter: str, importer: str, *, transit=(), draft=False):
     """Readers of notifications of the exporting country (drafts too) and, once submitted,
-    of the importing country, and the secretariat."""
+    of the importing and transit countries, and the secretariat."""
 
     def sees(person: Person) -> bool:
         if not read_notifications(person):
             return False
         if secretariat(person):
             return not draft
-        return person.country == exporter or (not draft and person.country == importer)
+        return person.country == exporter or (not draft and person.country in (importer, *transit))
 
     return sees
 
@@ -191,6 +191,8 @@ SEES["I_country"] = incident_audience(CHN_POLICE, "country")
 SEES["I_org"] = incident_audience(CHN_POLICE, "organisation")
 SEES["I_shared"] = incident_audience(CHN_POLICE, "countries_involved", named=("DEU",))
 SEES["I_deu"] = incident_audience("deu.law_enforcement", "countries_involved", named=("CHN",))
+SEES["I_all"] = incident_audience(CHN_AUTHORITY, "all")
+INCIDENTS = ("I_country", "I_org", "I_shared", "I_deu", "I_all")
 SEES["ATT"] = SEES["I_country"]
 SEES["P1"] = party_audience(CHN_POLICE, SEES["I_country"])
 SEES["P_org"] = party_audience(CHN_POLICE, SEES["I_org"])
@@ -198,11 +200,14 @@ SEES["P_shared"] = party_audience(CHN_POLICE, SEES["I_shared"])
 SEES["P_deu"] = party_audience("deu.law_enforcement", SEES["I_deu"])
 for _name in ("P3", "Q1", "Q2", "R1", "R2"):
     SEES[_name] = party_audience(CHN_AUTHORITY)  # registered on their own, named nowhere
+SEES["P_fiu"] = party_audience("chn.fiu")  # an intelligence unit's own party stays inside it
 SEES["N_draft"] = notification_audience("CHN", "AUS", draft=True)
-SEES["N_out"] = SEES["N_cleared"] = SEES["N_shipped"] = notification_audience("CHN", "AUS")
+SEES["N_out"] = notification_audience("CHN", "AUS", transit=("DEU",))
+SEES["N_cleared"] = SEES["N_shipped"] = notification_audience("CHN", "AUS")
 SEES["N_in"] = notification_audience("DEU", "CHN")
 SEES["P_exp"] = party_audience(CHN_AUTHORITY, SEES["N_out"])
 SEES["P_cust"] = party_audience(CHN_OPERATOR)  # a suspicious order links no party
+PARTIES = ("P1", "P_org", "P_shared", "P_deu", "P3", "P_exp", "P_cust")
 SEES["C1"] = both(SEES["P1"], SEES["P3"])
 SEES["C_x"] = both(SEES["P_shared"], SEES["P_deu"])
 SEES["C2"] = both(SEES["Q1"], SEES["Q2"])
@@ -450,10 +455,7 @@ API: dict[str, list[Case]] = {
     "GET /api/v1/entities/parties": [
         get(
             f"{A}/entities/parties",
-            listed=tuple(
-                (name, SEES[name])
-                for name in ("P1", "P_org", "P_shared", "P_deu", "P3", "P_exp", "P_cust")
-            ),
+            listed=tuple((name, SEES[name]) for name in (*PARTIES, "P_fiu")),
         )
     ],
     "POST /api/v1/entities/parties": [
@@ -465,8 +467,7 @@ API: dict[str, list[Case]] = {
         )
     ],
     "GET /api/v1/entities/parties/{party_id}": [
-        get(f"{A}/entities/parties/{{{name}}}", SEES[name])
-        for name in ("P1", "P_org", "P_shared", "P_deu", "P3", "P_exp", "P_cust")
+        get(f"{A}/entities/parties/{{{name}}}", SEES[name]) for name in PARTIES
     ],
     "GET /api/v1/entities/correlations": [
         get(
@@ -546,9 +547,7 @@ API: dict[str, list[Case]] = {
     "GET /api/v1/incidents": [
         get(
             f"{A}/incidents",
-            listed=tuple(
-                (name, SEES[name]) for name in ("I_country", "I_org", "I_shared", "I_deu")
-            ),
+            listed=tuple((name, SEES[name]) for name in INCIDENTS),
         )
     ],
     "POST /api/v1/incidents": [
@@ -560,8 +559,7 @@ API: dict[str, list[Case]] = {
         )
     ],
     "GET /api/v1/incidents/{incident_id}": [
-        get(f"{A}/incidents/{{{name}}}", SEES[name])
-        for name in ("I_country", "I_org", "I_shared", "I_deu")
+        get(f"{A}/incidents/{{{name}}}", SEES[name]) for name in INCIDENTS
     ],
     "PATCH /api/v1/incidents/{incident_id}": [
         write(
@@ -570,9 +568,14 @@ API: dict[str, list[Case]] = {
             "incidents.incident_change",
             {"description": "Changed by the battery"},
             sees=SEES[name],
-            condition=reporting_police,
+            condition=member(reporter),  # the reporting organisation
         )
-        for name in ("I_country", "I_org", "I_shared")
+        for name, reporter in (
+            ("I_country", CHN_POLICE),
+            ("I_org", CHN_POLICE),
+            ("I_shared", CHN_POLICE),
+            ("I_all", CHN_AUTHORITY),
+        )
     ],
     "POST /api/v1/incidents/{incident_id}/parties": [
         write(
@@ -918,8 +921,7 @@ PAGES: dict[str, list[Case]] = {
         get(
             "/parties/",
             marker=tuple(
-                (f'href="/parties/{{{name}}}/"', SEES[name])
-                for name in ("P1", "P_org", "P_shared", "P_deu", "P3", "P_exp", "P_cust")
+                (f'href="/parties/{{{name}}}/"', SEES[name]) for name in (*PARTIES, "P_fiu")
             ),
         ),
         page_write(
@@ -933,10 +935,7 @@ PAGES: dict[str, list[Case]] = {
             ),
         ),
     ],
-    "entities:detail": [
-        get(f"/parties/{{{name}}}/", SEES[name])
-        for name in ("P1", "P_org", "P_shared", "P_deu", "P3", "P_exp", "P_cust")
-    ],
+    "entities:detail": [get(f"/parties/{{{name}}}/", SEES[name]) for name in PARTIES],
     "entities:correlations": [
         get(
             "/parties/correlations/",
@@ -1014,10 +1013,7 @@ PAGES: dict[str, list[Case]] = {
     "incidents:list": [
         get(
             "/incidents/",
-            marker=tuple(
-                (f"{{{name}_ref}}", SEES[name])
-                for name in ("I_country", "I_org", "I_shared", "I_deu")
-            ),
+            marker=tuple((f"{{{name}_ref}}", SEES[name]) for name in INCIDENTS),
         )
     ],
     "incidents:create": [
@@ -1064,6 +1060,7 @@ PAGES: dict[str, list[Case]] = {
             ("I_org", CHN_POLICE),
             ("I_shared", CHN_POLICE),
             ("I_deu", "deu.law_enforcement"),
+            ("I_all", CHN_AUTHORITY),
         )
     ],
     "incidents:add_party": [
