@@ -206,7 +206,6 @@ SEES["N_out"] = notification_audience("CHN", "AUS", transit=("DEU",))
 SEES["N_cleared"] = SEES["N_shipped"] = notification_audience("CHN", "AUS")
 SEES["N_in"] = notification_audience("DEU", "CHN")
 SEES["P_exp"] = party_audience(CHN_AUTHORITY, SEES["N_out"])
-SEES["P_cust"] = party_audience(CHN_OPERATOR)  # a suspicious order links no party
 PARTIES = ("P1", "P_org", "P_shared", "P_deu", "P3", "P_exp", "P_cust")
 SEES["C1"] = both(SEES["P1"], SEES["P3"])
 SEES["C_x"] = both(SEES["P_shared"], SEES["P_deu"])
@@ -215,6 +214,7 @@ SEES["M"] = all_of(read_parties, SEES["R1"])  # a merge: readers who see the par
 SEES["W"] = read_parties  # the warning list: whoever reads parties
 # Suspicious orders: the reporting operator and readers of its country's reports.
 SEES["O"] = any_of(member(CHN_OPERATOR), all_of(may("precursors.order_read"), in_country("CHN")))
+SEES["P_cust"] = party_audience(CHN_OPERATOR, SEES["O"])  # the order's customer
 SEES["V"] = SEES["LR"] = SEES["SUB"] = anyone  # published reference data
 SEES["ORG_INTL"] = anyone
 SEES["ORG_CHN_CA"] = any_of(in_country("CHN"), secretariat)
@@ -1467,9 +1467,43 @@ def check_read(case: Case, world: World, person: Person, *, api: bool) -> tuple[
     return problems, expected == 200
 
 
+# Where each kind of record's page is, to check the links a page offers.
+RECORD_PAGES = {
+    "/incidents/{}/": ("I_",),
+    "/parties/{}/": ("P", "Q", "R"),
+    "/precursors/{}/": ("N_",),
+    "/precursors/orders/{}/": ("O",),
+    "/organisations/{}/": ("ORG_",),
+    "/users/{}/": ("U",),
+    "/audit/{}/": ("E_",),
+}
+
+
+def linked_records(world: World) -> dict[str, str]:
+    """{page URL: record name} for the world's records that have a page and a `SEES` rule."""
+    links = {}
+    for url, prefixes in RECORD_PAGES.items():
+        for name in SEES:
+            if name.startswith(prefixes) and isinstance(world.ids.get(name), int):
+                links[url.format(world.ids[name])] = name
+    return links
+
+
+def check_links(world: World, person: Person, text: str, said: str) -> list[str]:
+    """A page links only to records its reader may open."""
+    links = linked_records(world)
+    return [
+        f"{person}: {said} links to {href} ({links[href]}), which they may not see"
+        for href in sorted(set(re.findall(r'href="([^"?#]+)"', text)))
+        if href in links and not SEES[links[href]](person)
+    ]
+
+
 def check_contents(case: Case, world: World, person: Person, response, said: str) -> list[str]:
     """The world's records in a list, or a page's text, exactly for those who see them."""
     problems = []
+    if "text/html" in response.get("Content-Type", ""):
+        problems += check_links(world, person, response.content.decode(), said)
     if case.listed:
         data = response.json()
         listed = {item["id"] for item in (data["items"] if isinstance(data, dict) else data)}

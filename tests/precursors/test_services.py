@@ -696,6 +696,40 @@ def test_a_suspicious_order_becomes_an_incident(people):
     )
 
 
+def test_an_order_s_customer_is_seen_by_whoever_reads_the_order(people, make_user):
+    order = services.suspicious_order_report(
+        actor=people["operator"],
+        raw={
+            "received_on": datetime.date.today().isoformat(),
+            "chemical": "Ephedrine",
+            "customer_name": "Pacific Rim Trading Ltd",
+            "reasons": "Asked for unlabelled drums.",
+        },
+    )
+    police = make_user(country="CHN", kind="law_enforcement", role="focal_point")
+    customer = Party.objects.filter(pk=order.customer_party_id)
+    assert visible(customer, people["operator"]).exists()
+    assert visible(customer, people["exporter"]).exists()  # the operator's national authority
+    assert not visible(customer, police).exists()  # who may not read the order
+    assert not visible(customer, people["importer"]).exists()
+    # Orders reported before the link was written get it from the migration.
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from drugcontrol.entities.models import PartyLink
+
+    PartyLink.objects.filter(record_type="precursors.suspiciousorder").delete()
+    assert not visible(customer, people["exporter"]).exists()
+    migration = import_module(
+        "drugcontrol.precursors.migrations.0003_link_suspicious_order_customers"
+    )
+    migration.link_customers(apps, None)
+    migration.link_customers(apps, None)  # once only
+    assert PartyLink.objects.filter(record_type="precursors.suspiciousorder").count() == 1
+    assert visible(customer, people["exporter"]).exists()
+
+
 def test_parties_are_correlated_with_other_records_once_submitted(people):
     entity_services.party_create(
         actor=people["third"],

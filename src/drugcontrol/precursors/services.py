@@ -50,6 +50,7 @@ from drugcontrol.precursors.models import (
 from drugcontrol.substances.models import Listing, Substance
 
 RECORD_TYPE = "precursors.notification"
+ORDER_RECORD_TYPE = "precursors.suspiciousorder"
 DEFAULT_REPLY_DAYS = 15
 NOTIFICATION_FIELDS = [
     "reference",
@@ -1136,6 +1137,16 @@ def suspicious_order_report(*, actor, raw: dict):
             reasons=reasons,
             created_by=actor,
         )
+        # The customer is seen by whoever may read the report (its country's authority).
+        entity_services.party_link(
+            party=party,
+            record_type=ORDER_RECORD_TYPE,
+            record_id=order.pk,
+            organisation=organisation,
+            audience=Audience.COUNTRY,
+            role="customer",
+            reported_name=order.customer_name,
+        )
         alerts_raise(
             # The focal points who may open the report: its country's competent authority.
             recipients=[
@@ -1146,7 +1157,7 @@ def suspicious_order_report(*, actor, raw: dict):
             kind="suspicious_order",
             title=_("%(organisation)s reported suspicious order %(reference)s")
             % {"organisation": organisation.name, "reference": order.reference},
-            record_type="precursors.suspiciousorder",
+            record_type=ORDER_RECORD_TYPE,
             record_id=order.pk,
             url=settings.SITE_URL.rstrip("/") + reverse("precursors:order", args=[order.pk]),
             sender_organisation=organisation,
