@@ -31,6 +31,7 @@ Records, each under a short name (`world.ids[name]` is its primary key, and
 | N_cleared, N_shipped | CHN -> AUS notifications cleared (and shipped) |
 | N_in | a submitted notification DEU -> CHN |
 | P_exp | the exporter named in the CHN notifications |
+| P_draft | a consignee named only in N_draft |
 | O | a suspicious order reported by the CHN operator; P_cust its customer |
 | V, LR | a CHN invocation and legitimate requirement |
 | T | an API token of the CHN authority officer |
@@ -320,7 +321,13 @@ def build_world() -> World:
     ).pk
 
     # --- notifications --------------------------------------------------------------------------
-    n_draft = _draft(chn_authority)
+    n_draft = _draft(
+        chn_authority,
+        parties=[
+            *notification_raw()["parties"],
+            {"role": "consignee", "name": "Melbourne Drum Logistics Pty Ltd", "country": "AUS"},
+        ],
+    )
     n_out = precursor_services.notification_submit(
         actor=chn_authority, notification=_draft(chn_authority, transit_countries=["DEU"])
     )
@@ -378,6 +385,7 @@ def build_world() -> World:
     }
     ids.update({f"{name}_ref": n.reference for name, n in notifications.items()})
     ids["P_exp"] = n_out.parties.get(role="exporter").party_id
+    ids["P_draft"] = n_draft.parties.get(role="consignee").party_id
 
     # --- suspicious order, reference figures ----------------------------------------------------
     order = precursor_services.suspicious_order_report(
