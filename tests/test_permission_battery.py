@@ -9,28 +9,32 @@ How it works
   test keeps the table equal to `permissions.matrix_markdown()`, so the document cannot go
   stale; the expectations below read the document, never `can()`.
 - `API` maps every operation of the OpenAPI document (`"METHOD /api/v1/path/{param}"`) and
-  `PAGES` every named URL pattern to a list of cases: `get()` for a read, `write()` for a
-  change. A case gives the concrete URL (record names in braces are filled from the world),
-  who sees the record it names (`sees`, from `SEES`: the others must get a 404), and for a
-  write the matrix action it takes, the action's condition on that record written out as a
-  predicate over the world's people, the payload and how many audit events an allowed
-  attempt writes. Two tests fail when an endpoint is missing from the tables or a table
-  entry names an endpoint that no longer exists.
-- Reads: anonymous -> 401 in the API's error shape, or a redirect to the sign-in page; each
-  user -> `status(person)` where given, otherwise 200 when they see the record and 404 when
-  not; lists name the world's records exactly to those who see them.
+  `PAGES` every named URL pattern to a list of cases: `get()` for a read, `write()` (API)
+  or `page_write()` (a page's form) for a change. A case gives the concrete URL (record
+  names in braces are filled from the world), who sees the record it names (`sees`, from
+  `SEES`: the others must get a 404), and for a write the matrix action it takes, the
+  action's condition on that record written out as a predicate over the world's people,
+  the payload and how many audit events an allowed attempt writes. Two tests fail when an
+  endpoint is missing from the tables or a table entry names one that no longer exists.
+- Reads: anonymous -> 401 in the API's error shape, or a redirect to the sign-in page
+  (`PUBLIC` pages aside); each user -> `status(person)` where given, otherwise 200 when
+  they see the record and 404 when not; a read writes no row. Lists (`listed`) name the
+  world's records exactly to those who see them, pages show references and offer buttons
+  (`marker`) exactly to whom they should, and link to no record of the world their reader
+  may not open.
 - Writes: each user tries inside a transaction that is rolled back afterwards. Allowed (the
   documented matrix grants the user's kind and role, and the condition holds) -> a 2xx (a
   page: 2xx or a redirect) and exactly `events` new audit events; refused -> 403, or 404
   when the user may not see the record, no audit event and no row of any table inserted,
-  updated or deleted.
+  updated or deleted. No write alerts anyone about a record they may not see.
 - Every operation and every page must succeed for at least one user, so the world keeps
   every endpoint reachable.
 
 Adding an endpoint: add its operation to `API` (or its URL name to `PAGES`) with a `get()`
-for each record worth reading and a `write()` for each payload, naming the action of the
-documented matrix and writing its condition with the predicates below. A new kind of record
-goes into tests/battery_world.py and `SEES`.
+for each record worth reading and a `write()` / `page_write()` for each payload, naming the
+action of the documented matrix and writing its condition with the predicates below. A new
+kind of record goes into tests/battery_world.py and `SEES` (and `RECORD_PAGES` if it has a
+page, `ALERT_RECORDS` if alerts name it).
 """
 
 import copy
@@ -307,7 +311,7 @@ def allowed_or_forbidden(action: str, condition=anyone) -> Callable[[Person], in
     return lambda person: 200 if doc_allows(action, person) and condition(person) else 403
 
 
-A = "/api/v1"
+V1 = "/api/v1"
 TODAY, DRAFT_VERSION = "{TODAY}", "{N_draft_version}"
 own_org_or_secretariat = any_of(member(CHN_AUTHORITY), secretariat)  # for ORG_CHN_CA, U
 chn_or_secretariat = any_of(in_country("CHN"), secretariat)  # "its own country's"
@@ -322,35 +326,35 @@ acts_across_countries = secretariat  # P_shared (CHN police) - P_deu (DEU police
 reporting_police = member(CHN_POLICE)
 recipient = one_of("chn.competent_authority.focal_point")
 NOTIFICATION_BODY = {"importing_country": "AUS", "invoice_number": "INV-BATTERY-2"}
-STEP = f"{A}/precursors/notifications"
+STEP = f"{V1}/precursors/notifications"
 
 API: dict[str, list[Case]] = {
     # core
-    "GET /api/v1/me": [get(f"{A}/me")],
-    "GET /api/v1/countries": [get(f"{A}/countries")],
-    "GET /api/v1/countries/{code}": [get(f"{A}/countries/CHN")],
+    "GET /api/v1/me": [get(f"{V1}/me")],
+    "GET /api/v1/countries": [get(f"{V1}/countries")],
+    "GET /api/v1/countries/{code}": [get(f"{V1}/countries/CHN")],
     "GET /api/v1/organisations": [
         get(
-            f"{A}/organisations",
+            f"{V1}/organisations",
             listed=(("ORG_CHN_CA", SEES["ORG_CHN_CA"]), ("ORG_INTL", anyone)),
         )
     ],
     "POST /api/v1/organisations": [
         write(
             "POST",
-            f"{A}/organisations",
+            f"{V1}/organisations",
             "core.organisation_manage",
             {"name": "Battery new authority", "kind": "competent_authority", "country": "MEX"},
         )
     ],
     "GET /api/v1/organisations/{organisation_id}": [
-        get(f"{A}/organisations/{{ORG_CHN_CA}}", SEES["ORG_CHN_CA"]),
-        get(f"{A}/organisations/{{ORG_INTL}}", SEES["ORG_INTL"]),
+        get(f"{V1}/organisations/{{ORG_CHN_CA}}", SEES["ORG_CHN_CA"]),
+        get(f"{V1}/organisations/{{ORG_INTL}}", SEES["ORG_INTL"]),
     ],
     "PATCH /api/v1/organisations/{organisation_id}": [
         write(
             "PATCH",
-            f"{A}/organisations/{{ORG_CHN_CA}}",
+            f"{V1}/organisations/{{ORG_CHN_CA}}",
             "core.organisation_security",
             {"require_second_factor": True},
             sees=SEES["ORG_CHN_CA"],
@@ -358,24 +362,24 @@ API: dict[str, list[Case]] = {
         ),
         write(
             "PATCH",
-            f"{A}/organisations/{{ORG_INTL}}",
+            f"{V1}/organisations/{{ORG_INTL}}",
             "core.organisation_security",
             {"require_second_factor": True},
             condition=member("intl"),
         ),
         write(
             "PATCH",
-            f"{A}/organisations/{{ORG_CHN_CA}}",
+            f"{V1}/organisations/{{ORG_CHN_CA}}",
             "core.organisation_manage",
             {"name": "Battery renamed authority"},
             sees=SEES["ORG_CHN_CA"],
         ),
     ],
-    "GET /api/v1/users": [get(f"{A}/users", listed=(("U", SEES["U"]),))],
+    "GET /api/v1/users": [get(f"{V1}/users", listed=(("U", SEES["U"]),))],
     "POST /api/v1/users": [
         write(
             "POST",
-            f"{A}/users",
+            f"{V1}/users",
             "core.user_manage",
             {
                 "organisation_id": Ref("ORG_CHN_CA"),
@@ -387,49 +391,49 @@ API: dict[str, list[Case]] = {
             condition=own_org_or_secretariat,
         )
     ],
-    "GET /api/v1/users/{user_id}": [get(f"{A}/users/{{U}}", SEES["U"])],
+    "GET /api/v1/users/{user_id}": [get(f"{V1}/users/{{U}}", SEES["U"])],
     "PATCH /api/v1/users/{user_id}": [
         write(
             "PATCH",
-            f"{A}/users/{{U}}",
+            f"{V1}/users/{{U}}",
             "core.user_manage",
             {"first_name": "Renamed"},
             sees=SEES["U"],
             condition=own_org_or_secretariat,
         )
     ],
-    "GET /api/v1/tokens": [get(f"{A}/tokens", listed=(("T", one_of(TOKEN_OWNER)),))],
+    "GET /api/v1/tokens": [get(f"{V1}/tokens", listed=(("T", one_of(TOKEN_OWNER)),))],
     "POST /api/v1/tokens": [
-        write("POST", f"{A}/tokens", None, {"name": "battery"})  # anyone, for themselves
+        write("POST", f"{V1}/tokens", None, {"name": "battery"})  # anyone, for themselves
     ],
-    "GET /api/v1/tokens/{token_id}": [get(f"{A}/tokens/{{T}}", SEES["T"])],
+    "GET /api/v1/tokens/{token_id}": [get(f"{V1}/tokens/{{T}}", SEES["T"])],
     "POST /api/v1/tokens/{token_id}/revoke": [
-        write("POST", f"{A}/tokens/{{T}}/revoke", None, sees=SEES["T"], condition=owner_or_admin)
+        write("POST", f"{V1}/tokens/{{T}}/revoke", None, sees=SEES["T"], condition=owner_or_admin)
     ],
     "GET /api/v1/audit-events": [
         get(
-            f"{A}/audit-events",
+            f"{V1}/audit-events",
             listed=(("E_tok", SEES["E_tok"]), ("E_inc_org", SEES["E_inc_org"])),
         )
     ],
     "GET /api/v1/audit-events/{event_id}": [
-        get(f"{A}/audit-events/{{E_tok}}", SEES["E_tok"]),
-        get(f"{A}/audit-events/{{E_inc_org}}", SEES["E_inc_org"]),
+        get(f"{V1}/audit-events/{{E_tok}}", SEES["E_tok"]),
+        get(f"{V1}/audit-events/{{E_inc_org}}", SEES["E_inc_org"]),
     ],
     "POST /api/v1/alerts/broadcast": [
         write(
             "POST",
-            f"{A}/alerts/broadcast",
+            f"{V1}/alerts/broadcast",
             "core.alert_broadcast",
             {"title": "Battery alert", "countries": ["CHN"]},
         )
     ],
-    "GET /api/v1/alerts": [get(f"{A}/alerts", listed=(("A", SEES["A"]),))],
-    "GET /api/v1/alerts/{alert_id}": [get(f"{A}/alerts/{{A}}", SEES["A"])],
+    "GET /api/v1/alerts": [get(f"{V1}/alerts", listed=(("A", SEES["A"]),))],
+    "GET /api/v1/alerts/{alert_id}": [get(f"{V1}/alerts/{{A}}", SEES["A"])],
     "POST /api/v1/alerts/{alert_id}/read": [
         write(
             "POST",
-            f"{A}/alerts/{{A}}/read",
+            f"{V1}/alerts/{{A}}/read",
             None,
             {"acknowledge": True},
             sees=SEES["A"],
@@ -437,16 +441,16 @@ API: dict[str, list[Case]] = {
         )
     ],
     # substances
-    "GET /api/v1/substances": [get(f"{A}/substances?search=ephedrine")],
+    "GET /api/v1/substances": [get(f"{V1}/substances?search=ephedrine")],
     "POST /api/v1/substances/identify": [
-        write("POST", f"{A}/substances/identify", None, {"name": "Ephedrine"}, read=True)
+        write("POST", f"{V1}/substances/identify", None, {"name": "Ephedrine"}, read=True)
     ],
-    "GET /api/v1/substances/{substance_id}": [get(f"{A}/substances/{{SUB}}")],
+    "GET /api/v1/substances/{substance_id}": [get(f"{V1}/substances/{{SUB}}")],
     # entities
     "POST /api/v1/entities/match": [
         write(
             "POST",
-            f"{A}/entities/match",
+            f"{V1}/entities/match",
             None,
             {"kind": "company", "name": "Guangzhou Tianhe Chemical", "country": "CHN"},
             read=True,
@@ -455,34 +459,34 @@ API: dict[str, list[Case]] = {
     ],
     "GET /api/v1/entities/parties": [
         get(
-            f"{A}/entities/parties",
+            f"{V1}/entities/parties",
             listed=tuple((name, SEES[name]) for name in (*PARTIES, "P_fiu")),
         )
     ],
     "POST /api/v1/entities/parties": [
         write(
             "POST",
-            f"{A}/entities/parties",
+            f"{V1}/entities/parties",
             "entities.party_create",
             {"kind": "company", "name": "Battery Registered Trading Ltd", "country": "CHN"},
         )
     ],
     "GET /api/v1/entities/parties/{party_id}": [
-        get(f"{A}/entities/parties/{{{name}}}", SEES[name]) for name in PARTIES
+        get(f"{V1}/entities/parties/{{{name}}}", SEES[name]) for name in PARTIES
     ],
     "GET /api/v1/entities/correlations": [
         get(
-            f"{A}/entities/correlations?status=",
+            f"{V1}/entities/correlations?status=",
             listed=tuple((name, SEES[name]) for name in ("C1", "C_x", "C2")),
         )
     ],
     "GET /api/v1/entities/correlations/{correlation_id}": [
-        get(f"{A}/entities/correlations/{{{name}}}", SEES[name]) for name in ("C1", "C_x", "C2")
+        get(f"{V1}/entities/correlations/{{{name}}}", SEES[name]) for name in ("C1", "C_x", "C2")
     ],
     "POST /api/v1/entities/correlations/{correlation_id}/confirm": [
         write(
             "POST",
-            f"{A}/entities/correlations/{{C1}}/confirm",
+            f"{V1}/entities/correlations/{{C1}}/confirm",
             "entities.correlation_decide",
             {},
             sees=SEES["C1"],
@@ -490,7 +494,7 @@ API: dict[str, list[Case]] = {
         ),
         write(
             "POST",
-            f"{A}/entities/correlations/{{C_x}}/confirm",
+            f"{V1}/entities/correlations/{{C_x}}/confirm",
             "entities.correlation_decide",
             {},
             sees=SEES["C_x"],
@@ -500,7 +504,7 @@ API: dict[str, list[Case]] = {
     "POST /api/v1/entities/correlations/{correlation_id}/reject": [
         write(
             "POST",
-            f"{A}/entities/correlations/{{C1}}/reject",
+            f"{V1}/entities/correlations/{{C1}}/reject",
             "entities.correlation_decide",
             {},
             sees=SEES["C1"],
@@ -510,7 +514,7 @@ API: dict[str, list[Case]] = {
     "POST /api/v1/entities/correlations/{correlation_id}/merge": [
         write(
             "POST",
-            f"{A}/entities/correlations/{{C2}}/merge",
+            f"{V1}/entities/correlations/{{C2}}/merge",
             "entities.parties_merge",
             sees=SEES["C2"],
             condition=acts_on_chn_parties,
@@ -519,19 +523,19 @@ API: dict[str, list[Case]] = {
     "POST /api/v1/entities/merges/{merge_id}/undo": [
         write(
             "POST",
-            f"{A}/entities/merges/{{M}}/undo",
+            f"{V1}/entities/merges/{{M}}/undo",
             "entities.merge_undo",
             sees=SEES["M"],
             condition=acts_on_chn_parties,
         )
     ],
     "GET /api/v1/entities/warning-values": [
-        get(f"{A}/entities/warning-values", listed=(("W", SEES["W"]),))
+        get(f"{V1}/entities/warning-values", listed=(("W", SEES["W"]),))
     ],
     "POST /api/v1/entities/warning-values": [
         write(
             "POST",
-            f"{A}/entities/warning-values",
+            f"{V1}/entities/warning-values",
             "entities.warning_list_edit",
             {"kind": "phone", "value": "+86 21 5555 0000", "reason": "a switchboard"},
         )
@@ -539,7 +543,7 @@ API: dict[str, list[Case]] = {
     "DELETE /api/v1/entities/warning-values/{warning_id}": [
         write(
             "DELETE",
-            f"{A}/entities/warning-values/{{W}}",
+            f"{V1}/entities/warning-values/{{W}}",
             "entities.warning_list_edit",
             sees=SEES["W"],
         )
@@ -547,25 +551,25 @@ API: dict[str, list[Case]] = {
     # incidents
     "GET /api/v1/incidents": [
         get(
-            f"{A}/incidents",
+            f"{V1}/incidents",
             listed=tuple((name, SEES[name]) for name in INCIDENTS),
         )
     ],
     "POST /api/v1/incidents": [
         write(
             "POST",
-            f"{A}/incidents",
+            f"{V1}/incidents",
             "incidents.incident_report",
             {"kind": "seizure", "occurred_on": TODAY, "distribution": "organisation"},
         )
     ],
     "GET /api/v1/incidents/{incident_id}": [
-        get(f"{A}/incidents/{{{name}}}", SEES[name]) for name in INCIDENTS
+        get(f"{V1}/incidents/{{{name}}}", SEES[name]) for name in INCIDENTS
     ],
     "PATCH /api/v1/incidents/{incident_id}": [
         write(
             "PATCH",
-            f"{A}/incidents/{{{name}}}",
+            f"{V1}/incidents/{{{name}}}",
             "incidents.incident_change",
             {"description": "Changed by the battery"},
             sees=SEES[name],
@@ -581,7 +585,7 @@ API: dict[str, list[Case]] = {
     "POST /api/v1/incidents/{incident_id}/parties": [
         write(
             "POST",
-            f"{A}/incidents/{{I_country}}/parties",
+            f"{V1}/incidents/{{I_country}}/parties",
             "incidents.incident_change",
             {"role": "broker", "party_id": Ref("P1")},
             sees=SEES["I_country"],
@@ -600,7 +604,7 @@ API: dict[str, list[Case]] = {
     ],
     "GET /api/v1/precursors/inbox": [
         get(
-            f"{A}/precursors/inbox",
+            f"{V1}/precursors/inbox",
             listed=(("N_in", all_of(SEES["N_in"], in_country("CHN"))), ("N_out", lambda p: False)),
         )
     ],
@@ -715,33 +719,33 @@ API: dict[str, list[Case]] = {
             condition=in_country("DEU", "CHN"),
         ),
     ],
-    "GET /api/v1/precursors/invocations": [get(f"{A}/precursors/invocations")],
+    "GET /api/v1/precursors/invocations": [get(f"{V1}/precursors/invocations")],
     "POST /api/v1/precursors/invocations": [
         write(
             "POST",
-            f"{A}/precursors/invocations",
+            f"{V1}/precursors/invocations",
             "precursors.reference_keep",
             {"country": "CHN", "scope": "table_i", "since": TODAY},
             condition=chn_or_secretariat,
         )
     ],
-    "GET /api/v1/precursors/reply-terms": [get(f"{A}/precursors/reply-terms")],
+    "GET /api/v1/precursors/reply-terms": [get(f"{V1}/precursors/reply-terms")],
     "PUT /api/v1/precursors/reply-terms/{country}": [
         write(
             "PUT",
-            f"{A}/precursors/reply-terms/CHN",
+            f"{V1}/precursors/reply-terms/CHN",
             "precursors.reference_keep",
             {"reply_days": 20},
             condition=chn_or_secretariat,
         )
     ],
     "GET /api/v1/precursors/legitimate-requirements": [
-        get(f"{A}/precursors/legitimate-requirements", listed=(("LR", anyone),))
+        get(f"{V1}/precursors/legitimate-requirements", listed=(("LR", anyone),))
     ],
     "POST /api/v1/precursors/legitimate-requirements": [
         write(
             "POST",
-            f"{A}/precursors/legitimate-requirements",
+            f"{V1}/precursors/legitimate-requirements",
             "precursors.reference_keep",
             {
                 "country": "CHN",
@@ -754,7 +758,7 @@ API: dict[str, list[Case]] = {
     ],
     "GET /api/v1/precursors/statistics": [
         get(
-            f"{A}/precursors/statistics",
+            f"{V1}/precursors/statistics",
             status=lambda p: 200 if read_notifications(p) else 403,
         )
     ],
@@ -1299,8 +1303,8 @@ PUBLIC = {
     "robots.txt": "/robots.txt",
     "core:sign_in": "/accounts/sign-in/",
     "core:sign_in_second_factor": "/accounts/sign-in/code/",
-    "api:openapi-json": f"{A}/openapi.json",
-    "api:openapi-view": f"{A}/docs",
+    "api:openapi-json": f"{V1}/openapi.json",
+    "api:openapi-view": f"{V1}/docs",
 }
 # URL patterns the battery leaves out, and why.
 SKIPPED = {
