@@ -38,6 +38,7 @@ page, `ALERT_RECORDS` if alerts name it).
 """
 
 import copy
+import itertools
 import json
 import re
 from collections.abc import Callable
@@ -211,7 +212,10 @@ SEES["N_cleared"] = SEES["N_shipped"] = notification_audience("CHN", "AUS")
 SEES["N_in"] = notification_audience("DEU", "CHN")
 SEES["P_exp"] = party_audience(CHN_AUTHORITY, SEES["N_out"])
 SEES["P_draft"] = party_audience(CHN_AUTHORITY, SEES["N_draft"])
-PARTIES = ("P1", "P_org", "P_shared", "P_deu", "P3", "P_exp", "P_draft", "P_cust")
+# Parties whose page is tried by everyone (each a different way of being seen); lists and
+# pages are checked for these and for the others.
+PARTIES = ("P1", "P_org", "P_deu", "P_exp", "P_draft", "P_cust")
+LISTED_PARTIES = (*PARTIES, "P_shared", "P3", "P_fiu")
 SEES["C1"] = both(SEES["P1"], SEES["P3"])
 SEES["C_x"] = both(SEES["P_shared"], SEES["P_deu"])
 SEES["C2"] = both(SEES["Q1"], SEES["Q2"])
@@ -460,7 +464,7 @@ API: dict[str, list[Case]] = {
     "GET /api/v1/entities/parties": [
         get(
             f"{V1}/entities/parties",
-            listed=tuple((name, SEES[name]) for name in (*PARTIES, "P_fiu")),
+            listed=tuple((name, SEES[name]) for name in LISTED_PARTIES),
         )
     ],
     "POST /api/v1/entities/parties": [
@@ -925,9 +929,7 @@ PAGES: dict[str, list[Case]] = {
     "entities:list": [
         get(
             "/parties/",
-            marker=tuple(
-                (f'href="/parties/{{{name}}}/"', SEES[name]) for name in (*PARTIES, "P_fiu")
-            ),
+            marker=tuple((f'href="/parties/{{{name}}}/"', SEES[name]) for name in LISTED_PARTIES),
         ),
         page_write(
             "/parties/",
@@ -1346,15 +1348,15 @@ def resolve_payload(value, world: World):
     return value
 
 
-def send(client: Client, case: Case, world: World, *, api: bool):
+def send(client: Client, case: Case, world: World, *, api: bool, **headers):
     url = world.fill(case.url)
     if case.method == "GET":
-        return client.get(url)
+        return client.get(url, **headers)
     payload = resolve_payload(case.payload, world)
     if not api:
-        return client.post(url, data=payload or {})
+        return client.post(url, data=payload or {}, **headers)
     body = json.dumps(payload if payload is not None else {})
-    return client.generic(case.method, url, body, content_type="application/json")
+    return client.generic(case.method, url, body, content_type="application/json", **headers)
 
 
 def summary(response) -> str:
@@ -1531,6 +1533,7 @@ def check_contents(case: Case, world: World, person: Person, response, said: str
     return problems
 
 
+ATTEMPTS = itertools.count(1)
 SUCCESS_API = {200, 201, 204}
 SUCCESS_PAGE = {200, 302}
 
@@ -1547,13 +1550,15 @@ def check_write(case: Case, world: World, person: Person, *, api: bool) -> tuple
             if case.fresh_client:
                 client = Client(raise_request_exception=False)
                 client.force_login(world.users[person.key])
-            last = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-            last_alert = Alert.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+            request_id, started = f"battery-{next(ATTEMPTS)}", timezone.now()
             rows = rows_written()
-            response = send(client, case, world, api=api)
+            response = send(client, case, world, api=api, HTTP_X_REQUEST_ID=request_id)
             changed = tables_written(rows, rows_written())
-            written = list(AuditEvent.objects.filter(pk__gt=last).values_list("action", flat=True))
-            alerted = alerts_about_unseen_records(Alert.objects.filter(pk__gt=last_alert))
+            written, alerted = [], []
+            if changed:  # the audit events and alerts this attempt wrote
+                events = AuditEvent.objects.filter(request_id=request_id)
+                written = list(events.values_list("action", flat=True))
+                alerted = alerts_about_unseen_records(Alert.objects.filter(created_at__gte=started))
         finally:
             transaction.set_rollback(True)
             world.clients[person.key].cookies = cookies
