@@ -20,8 +20,8 @@ How it works
   (`PUBLIC` pages aside); each user -> `status(person)` where given, otherwise 200 when
   they see the record and 404 when not; a read writes no row. Lists (`listed`) name the
   world's records exactly to those who see them, pages show references and offer buttons
-  (`marker`) exactly to whom they should, and link to no record of the world their reader
-  may not open.
+  (`marker`) exactly to whom they should, and link to no record of the world, nor to any
+  page of the tables, that their reader may not open.
 - Writes: each user tries inside a transaction that is rolled back afterwards. Allowed (the
   documented matrix grants the user's kind and role, and the condition holds) -> a 2xx (a
   page: 2xx or a redirect) and exactly `events` new audit events; refused -> 403, or 404
@@ -1454,12 +1454,16 @@ def check_anonymous(case: Case, world: World, *, api: bool) -> list[str]:
     return problems
 
 
+def expected_read(case: Case, person: Person) -> int:
+    return case.status(person) if case.status else (200 if case.sees(person) else 404)
+
+
 def check_read(case: Case, world: World, person: Person, *, api: bool) -> tuple[list[str], bool]:
     url = world.fill(case.url)
     if case.listed:
         url += ("&" if "?" in url else "?") + "page_size=200"
     response = world.clients[person.key].get(url)
-    expected = case.status(person) if case.status else (200 if case.sees(person) else 404)
+    expected = expected_read(case, person)
     problems = []
     if response.status_code != expected:
         problems.append(
@@ -1496,14 +1500,29 @@ def linked_records(world: World) -> dict[str, str]:
     return links
 
 
+def plain_pages() -> dict[str, Case]:
+    """{path: the GET case} of the pages that name no record (lists, forms, the menu's)."""
+    return {
+        case.url.split("?")[0]: case
+        for cases in PAGES.values()
+        for case in cases
+        if case.method == "GET" and "{" not in case.url and case.must_succeed
+    }
+
+
 def check_links(world: World, person: Person, text: str, said: str) -> list[str]:
-    """A page links only to records its reader may open."""
-    links = linked_records(world)
-    return [
-        f"{person}: {said} links to {href} ({links[href]}), which they may not see"
-        for href in sorted(set(re.findall(r'href="([^"?#]+)"', text)))
-        if href in links and not SEES[links[href]](person)
-    ]
+    """A page links only to records its reader may open, and to pages that answer them."""
+    records, pages = linked_records(world), plain_pages()
+    problems = []
+    for href in sorted(set(re.findall(r'href="([^"?#]+)"', text))):
+        if href in records and not SEES[records[href]](person):
+            problems.append(
+                f"{person}: {said} links to {href} ({records[href]}), which they may not see"
+            )
+        page = pages.get(href)
+        if page is not None and (answer := expected_read(page, person)) != 200:
+            problems.append(f"{person}: {said} links to {href}, which answers them {answer}")
+    return problems
 
 
 def check_contents(case: Case, world: World, person: Person, response, said: str) -> list[str]:
