@@ -713,6 +713,75 @@ def test_a_suspicious_order_becomes_an_incident(people):
     )
 
 
+def test_an_order_s_customer_is_seen_by_whoever_reads_the_order(people, make_user):
+    order = services.suspicious_order_report(
+        actor=people["operator"],
+        raw={
+            "received_on": datetime.date.today().isoformat(),
+            "chemical": "Ephedrine",
+            "customer_name": "Pacific Rim Trading Ltd",
+            "reasons": "Asked for unlabelled drums.",
+        },
+    )
+    police = make_user(country="CHN", kind="law_enforcement", role="focal_point")
+    customer = Party.objects.filter(pk=order.customer_party_id)
+    assert visible(customer, people["operator"]).exists()
+    assert visible(customer, people["exporter"]).exists()  # the operator's national authority
+    assert not visible(customer, police).exists()  # who may not read the order
+    assert not visible(customer, people["importer"]).exists()
+    # Orders reported before the link was written get it from the migration.
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from drugcontrol.entities.models import PartyLink
+
+    PartyLink.objects.filter(record_type="precursors.suspiciousorder").delete()
+    assert not visible(customer, people["exporter"]).exists()
+    migration = import_module(
+        "drugcontrol.precursors.migrations.0005_link_suspicious_order_customers"
+    )
+    migration.link_customers(apps, None)
+    migration.link_customers(apps, None)  # once only
+    assert PartyLink.objects.filter(record_type="precursors.suspiciousorder").count() == 1
+    assert visible(customer, people["exporter"]).exists()
+
+
+def test_a_draft_s_parties_are_seen_by_whoever_sees_the_draft(people, make_user):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from drugcontrol.entities.models import PartyLink
+
+    notification = draft(people["exporter"])
+    police = make_user(country="CHN", kind="law_enforcement", role="viewer")
+    parties = Party.objects.filter(pk__in=notification.parties.values("party_id"))
+    assert visible(Notification, police).filter(pk=notification.pk).exists()
+    assert visible(parties, police).count() == 2
+    assert not visible(parties, people["importer"]).exists()  # not before submission
+    submitted_one = services.notification_submit(
+        actor=people["exporter"], notification=notification
+    )
+    links = PartyLink.objects.filter(
+        record_type=services.RECORD_TYPE, record_id=str(notification.pk)
+    )
+    assert sorted(links.values_list("audience", flat=True)) == ["countries_involved"] * 2
+    assert visible(parties, people["importer"]).count() == 2
+    assert submitted_one.status == Status.SUBMITTED
+    # Drafts saved before drafts were linked get their links from the migration.
+    older = draft(people["exporter"])
+    PartyLink.objects.filter(record_type=services.RECORD_TYPE, record_id=str(older.pk)).delete()
+    migration = import_module("drugcontrol.precursors.migrations.0006_link_draft_parties")
+    migration.link_draft_parties(apps, None)
+    migration.link_draft_parties(apps, None)  # once only
+    older_links = PartyLink.objects.filter(
+        record_type=services.RECORD_TYPE, record_id=str(older.pk)
+    )
+    assert sorted(older_links.values_list("audience", flat=True)) == ["country"] * 2
+    assert links.count() == 2
+
+
 def test_parties_are_correlated_with_other_records_once_submitted(people):
     entity_services.party_create(
         actor=people["third"],

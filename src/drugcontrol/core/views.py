@@ -37,7 +37,7 @@ from drugcontrol.core.forms import (
     add_service_error,
 )
 from drugcontrol.core.models import User
-from drugcontrol.core.permissions import can
+from drugcontrol.core.permissions import can, require_page
 
 PAGE_SIZE = 50
 PENDING_SESSION_KEY = "pending_second_factor_user"
@@ -277,6 +277,8 @@ def token_revoke(request, token_id: int):
 
 @login_required
 def organisation_list(request):
+    if request.method == "POST":
+        require_page(request.user, "core.organisation_manage")
     form = OrganisationCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -313,6 +315,10 @@ def organisation_detail(request, organisation_id: int):
     international_admin = can(actor, "core.organisation_manage")
     can_manage = can(actor, "core.user_manage", organisation)
     action = request.POST.get("action") if request.method == "POST" else None
+    if action == "settings":
+        require_page(actor, "core.organisation_security", organisation)
+    elif request.method == "POST":
+        require_page(actor, "core.user_manage", organisation)
     current = {
         "version": organisation.version,
         "name": organisation.name,
@@ -326,7 +332,7 @@ def organisation_detail(request, organisation_id: int):
         request.POST if action == "settings" else None, initial=current
     )
     status = 200
-    if action and can_manage:
+    if action:
         form = user_form if action == "add_user" else settings_form
         try:
             if action == "add_user" and user_form.is_valid():
@@ -367,7 +373,8 @@ def user_detail(request, user_id: int):
         initial={"version": subject.version, "role": subject.role, "is_active": subject.is_active},
     )
     status = 200
-    if request.method == "POST" and can_manage:
+    if request.method == "POST":
+        require_page(actor, "core.user_manage", subject.organisation)
         try:
             if request.POST.get("action") == "reset_second_factor":
                 services.second_factor_disable(actor=actor, user=subject)

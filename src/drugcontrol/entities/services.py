@@ -296,6 +296,15 @@ def party_link(
     return link
 
 
+def record_links_clear(*, record_type: str, record_id) -> int:
+    """Remove a record's party links, for its module's service to link the parties the
+    record names now (inside that service's transaction, which writes the audit event)."""
+    deleted, _by_model = PartyLink.objects.filter(
+        record_type=record_type, record_id=str(record_id)
+    ).delete()
+    return deleted
+
+
 def _warning_values() -> dict[str, set[str]]:
     """The warning list by kind (a small table, read whole with one plain query)."""
     values: dict[str, set[str]] = {}

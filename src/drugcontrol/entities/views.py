@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from drugcontrol.core.errors import Conflict, ServiceError
 from drugcontrol.core.forms import add_service_error
-from drugcontrol.core.permissions import can
+from drugcontrol.core.permissions import can, require_page
 from drugcontrol.entities import selectors, services
 from drugcontrol.entities.forms import MatchForm, PartySearchForm, WarningValueForm
 from drugcontrol.entities.models import CorrelationStatus
@@ -78,6 +78,11 @@ def party_detail(request, party_id: int):
 def correlation_decide(request, correlation_id: int):
     correlation = selectors.correlation_get(user=request.user, correlation_id=correlation_id)
     action = request.POST.get("action")
+    require_page(
+        request.user,
+        "entities.parties_merge" if action == "merge" else "entities.correlation_decide",
+        correlation,
+    )
     back = request.POST.get("next") or ""
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         back = "entities:correlations"
@@ -106,6 +111,7 @@ def correlation_decide(request, correlation_id: int):
 @login_required
 def merge_undo(request, merge_id: int):
     merge = selectors.merge_get(user=request.user, merge_id=merge_id)
+    require_page(request.user, "entities.merge_undo", merge)
     try:
         services.merge_undo(actor=request.user, merge=merge)
         messages.success(request, _("The merge was undone."))
@@ -138,12 +144,15 @@ def warning_list(request):
         warning = selectors.warning_value_get(
             user=request.user, warning_id=int(request.POST.get("id") or 0)
         )
+        require_page(request.user, "entities.warning_list_edit")
         try:
             services.warning_value_remove(actor=request.user, warning=warning)
             messages.success(request, _("The value was removed from the warning list."))
         except ServiceError as error:
             messages.error(request, str(error.message))
         return redirect("entities:warning_list")
+    if request.method == "POST":
+        require_page(request.user, "entities.warning_list_edit")
     if request.method == "POST" and form.is_valid():
         try:
             services.warning_value_add(actor=request.user, **form.cleaned_data)

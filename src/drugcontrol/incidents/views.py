@@ -221,6 +221,7 @@ def incident_detail(request, incident_id: int):
 @login_required
 def incident_add_party(request, incident_id: int):
     incident = selectors.incident_get(user=request.user, incident_id=incident_id)
+    require_page(request.user, "incidents.incident_change", incident)
     raw = _raw_from_post(
         {
             "party-0": request.POST.get("party", ""),
@@ -338,6 +339,7 @@ def alert_broadcast(request):
 @login_required
 def incident_attach(request, incident_id: int):
     incident = selectors.incident_get(user=request.user, incident_id=incident_id)
+    require_page(request.user, "incidents.incident_change", incident)
     upload = request.FILES.get("file")
     try:
         if upload is None:

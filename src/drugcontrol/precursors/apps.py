@@ -15,11 +15,12 @@ class PrecursorsConfig(AppConfig):
         from drugcontrol.precursors import permissions  # noqa: F401  (declares the actions)
         from drugcontrol.precursors.imports import notifications_import, notifications_summary
         from drugcontrol.precursors.models import Notification, SuspiciousOrder
-        from drugcontrol.precursors.services import RECORD_TYPE
+        from drugcontrol.precursors.services import ORDER_RECORD_TYPE, RECORD_TYPE
 
         register_record_reader(
             RECORD_TYPE, "precursors.notification_read", page="precursors:detail"
         )
+        register_record_reader(ORDER_RECORD_TYPE, "precursors.order_read", page="precursors:order")
         audit_follows_record("precursors.notification", Notification)
         register_importer(
             "precursors.notifications",
@@ -29,7 +30,7 @@ class PrecursorsConfig(AppConfig):
                 action="precursors.notification_draft",
             ),
         )
-        audit_follows_record("precursors.suspiciousorder", SuspiciousOrder)
+        audit_follows_record(ORDER_RECORD_TYPE, SuspiciousOrder)
         ACTION_LABELS.update(
             {
                 "precursors.notification_created": _("Notification drafted"),

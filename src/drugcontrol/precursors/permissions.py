@@ -94,6 +94,13 @@ action(
     grants={Kind.OPERATOR: Role.OFFICER},
     refusal=_("Suspicious orders are reported by industry to their national authority."),
 )
+ORDER_READ = action(
+    "precursors.order_read",
+    _("Read the suspicious order reports of one's country"),
+    grants={Kind.COMPETENT_AUTHORITY: Role.VIEWER},
+    condition_text="reports of operators of the reader's country; the reporting operator: "
+    "its own reports",
+)
 action(
     "precursors.order_review",
     _("Review a suspicious order (dismiss it or turn it into an incident)"),

@@ -26,7 +26,7 @@ from drugcontrol.precursors.models import (
     SurveillanceChemical,
     SuspiciousOrder,
 )
-from drugcontrol.precursors.permissions import READ
+from drugcontrol.precursors.permissions import ORDER_READ, READ
 
 
 @visibility_rule(Notification)
@@ -48,12 +48,11 @@ def notifications_visible_to(queryset: QuerySet, user) -> QuerySet:
 
 @visibility_rule(SuspiciousOrder)
 def suspicious_orders_visible_to(queryset: QuerySet, user) -> QuerySet:
-    """The reporting operator and its country's authorities: a national matter until the
-    authority turns it into an incident, which then follows the incident's own rule."""
-    if user.is_international or user.organisation is None:
-        return queryset.none()
+    """The reporting operator and its country's competent authority: a national matter
+    until the authority turns it into an incident, which then follows the incident's own
+    rule."""
     own = Q(reporting_organisation_id=user.organisation_id)
-    if can(user, READ.name):
+    if can(user, ORDER_READ.name):
         own |= Q(country_id=user.country_id)
     return queryset.filter(own)
 

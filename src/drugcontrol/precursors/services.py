@@ -50,6 +50,7 @@ from drugcontrol.precursors.models import (
 from drugcontrol.substances.models import Listing, Substance
 
 RECORD_TYPE = "precursors.notification"
+ORDER_RECORD_TYPE = "precursors.suspiciousorder"
 DEFAULT_REPLY_DAYS = 15
 NOTIFICATION_FIELDS = [
     "reference",
@@ -446,14 +447,26 @@ def _write_contents(notification: Notification, actor, data: NotificationInput) 
             for line in data.lines
         ]
     )
+    # A draft's parties are seen by whoever sees the draft: the exporting country's readers.
+    entity_services.record_links_clear(record_type=RECORD_TYPE, record_id=notification.pk)
     for entry in data.parties:
         party = entry.party or entity_services.party_register(actor=actor, data=entry.data)
+        reported_name = entry.data.name if entry.data else party.name
         NotificationParty.objects.create(
             notification=notification,
             party=party,
             role=entry.role,
-            reported_name=entry.data.name if entry.data else party.name,
+            reported_name=reported_name,
             address=entry.address,
+        )
+        entity_services.party_link(
+            party=party,
+            record_type=RECORD_TYPE,
+            record_id=notification.pk,
+            organisation=notification.exporting_authority,
+            audience=Audience.COUNTRY,
+            role=entry.role,
+            reported_name=reported_name,
         )
 
 
@@ -623,6 +636,8 @@ def notification_submit(
             current.importing_country_id,
             *(transit.country_id for transit in current.transits.all()),
         ]
+        # The draft's links give way to links for every country the notification involves.
+        entity_services.record_links_clear(record_type=RECORD_TYPE, record_id=current.pk)
         for item in current.parties.all():
             entity_services.party_link(
                 party=item.party,
@@ -1126,6 +1141,16 @@ def suspicious_order_report(*, actor, raw: dict):
             customer_party=party,
             reasons=reasons,
             created_by=actor,
+        )
+        # The customer is seen by whoever may read the report (its country's authority).
+        entity_services.party_link(
+            party=party,
+            record_type=ORDER_RECORD_TYPE,
+            record_id=order.pk,
+            organisation=organisation,
+            audience=Audience.COUNTRY,
+            role="customer",
+            reported_name=order.customer_name,
         )
         alerts_raise(
             record_kind="precursors.suspiciousorder",

@@ -249,14 +249,16 @@ def _form_context(*, errors, post, notification=None) -> dict:
 @login_required
 def notification_form(request, notification_id: int | None = None):
     """Draft a notification, or change a draft; `submit` sends it at once."""
-    require_page(request.user, "precursors.notification_draft")
     notification = None
-    if notification_id is not None:
+    if notification_id is None:
+        require_page(request.user, "precursors.notification_draft")
+    else:
         notification = selectors.notification_get(
             user=request.user, notification_id=notification_id
         )
+        require_page(request.user, "precursors.notification_export_step", notification)
         if "edit" not in selectors.allowed_actions(user=request.user, notification=notification):
-            raise Http404
+            raise Http404  # no longer a draft
     errors, saved = {}, False
     post = (
         request.POST
@@ -329,11 +331,26 @@ def notification_detail(request, notification_id: int):
     return render(request, "precursors/notification_detail.html", context)
 
 
+# The permission rule of each step of the notification page's buttons.
+STEP_ACTIONS = {
+    "submit": "precursors.notification_export_step",
+    "ship": "precursors.notification_export_step",
+    "withdraw": "precursors.notification_export_step",
+    "cancel": "precursors.notification_export_step",
+    "acknowledge": "precursors.notification_answer",
+    "clear": "precursors.notification_answer",
+    "object": "precursors.notification_answer",
+    "outcome": "precursors.notification_follow_up",
+}
+
+
 @require_POST
 @login_required
 def notification_action(request, notification_id: int):
     notification = selectors.notification_get(user=request.user, notification_id=notification_id)
     action = request.POST.get("action", "")
+    if action in STEP_ACTIONS:
+        require_page(request.user, STEP_ACTIONS[action], notification)
     version = int(request.POST.get("version") or 0) or None
     common = {"actor": request.user, "notification": notification, "expected_version": version}
     done = {
@@ -377,6 +394,7 @@ def notification_action(request, notification_id: int):
 @login_required
 def message_post(request, notification_id: int):
     notification = selectors.notification_get(user=request.user, notification_id=notification_id)
+    require_page(request.user, "precursors.notification_follow_up", notification)
     try:
         services.message_post(
             actor=request.user, notification=notification, body=request.POST.get("body", "")
@@ -488,6 +506,8 @@ def invocations(request):
             country = services.country_for(
                 request.POST.get("country") or request.user.country_id or "", "country"
             )
+            if request.POST.get("form") != "remove":
+                require_page(request.user, "precursors.reference_keep", country.iso3)
             if request.POST.get("form") == "policy":
                 services.policy_set(
                     actor=request.user,
@@ -503,6 +523,7 @@ def invocations(request):
                 )
                 if invocation is None:
                     raise Http404
+                require_page(request.user, "precursors.reference_keep", invocation.country_id)
                 services.invocation_remove(actor=request.user, invocation=invocation)
             else:
                 text = request.POST.get("substance", "").strip()
@@ -542,6 +563,7 @@ def requirements(request):
     if request.method == "POST":
         try:
             if request.FILES.get("file"):
+                require_page(request.user, "precursors.reference_keep", request.user.country_id)
                 result = imports.requirements_import(
                     actor=request.user, content=request.FILES["file"].read()
                 )
@@ -552,6 +574,7 @@ def requirements(request):
             country = services.country_for(
                 request.POST.get("country") or request.user.country_id or "", "country"
             )
+            require_page(request.user, "precursors.reference_keep", country.iso3)
             substance = find_by_name(request.POST.get("substance", ""))
             if substance is None:
                 raise ValidationFailed({"substance": [_("Unknown substance.")]})
@@ -610,6 +633,8 @@ def surveillance(request):
     errors = {}
     if not selectors.is_reader(request.user):
         raise Http404
+    if request.method == "POST":
+        require_page(request.user, "precursors.surveillance_load")
     if request.method == "POST" and request.FILES.get("file"):
         try:
             result = services.surveillance_load(
@@ -675,6 +700,7 @@ def order_create(request):
 def order_detail(request, order_id: int):
     order = selectors.suspicious_order_get(user=request.user, order_id=order_id)
     if request.method == "POST":
+        require_page(request.user, "precursors.order_review", order)
         try:
             order = services.suspicious_order_review(
                 actor=request.user,

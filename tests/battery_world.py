@@ -1,0 +1,456 @@
+"""The world the permission battery (tests/test_permission_battery.py) acts in.
+
+Two countries and the secretariat:
+
+- China (CHN): one organisation of each national kind (competent authority, law
+  enforcement, forensic laboratory, financial intelligence unit, industry operator), each
+  with one user per role (viewer, officer, focal point, administrator);
+- the international secretariat, with one user per role;
+- Germany (DEU): a competent authority officer and a law-enforcement officer.
+
+Records, each under a short name (`world.ids[name]` is its primary key, and
+`world.ids[name + "_ref"]` the reference an incident, notification or order shows):
+
+| name | what |
+|---|---|
+| I_country | incident of the CHN law-enforcement organisation, distribution `country` |
+| I_org | incident of the CHN law-enforcement organisation, distribution `organisation` |
+| I_shared | CHN law-enforcement incident shared with the countries involved (DEU named) |
+| I_deu | DEU law-enforcement incident shared with the countries involved (CHN named) |
+| I_all | incident of the CHN competent authority, distribution `all`, naming no party |
+| P1, P_org, P_shared, P_deu | the consignee of each of those incidents |
+| P3 | a party the CHN authority registered on its own (correlates with P1) |
+| C1 | proposed correlation P1 - P3 |
+| C_x | proposed correlation P_shared - P_deu (across countries) |
+| Q1, Q2, C2 | two CHN authority parties and their confirmed correlation |
+| R1, R2, C3, M | two more, confirmed and merged (M: the merge) |
+| P_fiu | a party the CHN financial intelligence unit registered on its own |
+| ATT | a text file attached to I_country |
+| N_draft | a complete draft notification CHN -> AUS |
+| N_out | a submitted notification CHN -> AUS, in transit through DEU |
+| N_cleared, N_shipped | CHN -> AUS notifications cleared (and shipped) |
+| N_in | a submitted notification DEU -> CHN |
+| P_exp | the exporter named in the CHN notifications |
+| P_draft | a consignee named only in N_draft |
+| O | a suspicious order reported by the CHN operator; P_cust its customer |
+| V, LR | a CHN invocation and legitimate requirement |
+| T | an API token of the CHN authority officer |
+| A | an alert to the CHN authority focal point (I_deu names China) |
+| J_inc, J_pre | import jobs of the CHN law-enforcement and authority officers |
+| W | a value on the warning list |
+| E_tok, E_inc_org | audit events: T created, I_org reported |
+| ORG_CHN_CA, ORG_INTL | the CHN authority and the secretariat |
+| U | the CHN authority viewer (a user record) |
+| SUB | Ephedrine in the substance registry |
+
+An AUS authority officer answers the CHN notifications while the world is built; it is not
+one of the users the battery tries.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+from drugcontrol.core import services as core_services
+from drugcontrol.core.imports import import_start
+from drugcontrol.core.models import Alert, AuditEvent, User
+from drugcontrol.core.reference import load_countries
+from drugcontrol.core.visibility import visible
+from drugcontrol.entities import services as entity_services
+from drugcontrol.entities.models import Correlation, Party
+from drugcontrol.incidents import services as incident_services
+from drugcontrol.precursors import services as precursor_services
+from drugcontrol.substances.selectors import find_by_name
+from tests.conftest import PASSWORD
+
+CA, LE, LAB, FIU, OP, INTL = (
+    "competent_authority",
+    "law_enforcement",
+    "forensic_lab",
+    "fiu",
+    "operator",
+    "international",
+)
+NATIONAL_KINDS = (CA, LE, LAB, FIU, OP)
+ROLES = ("viewer", "officer", "focal_point", "admin")
+
+
+@dataclass(frozen=True)
+class Person:
+    """One user of the world, as the battery's predicates see them."""
+
+    key: str  # "chn.law_enforcement.officer", "intl.admin", "deu.competent_authority.officer"
+    country: str | None
+    kind: str
+    role: str
+    org: str  # "chn.law_enforcement", "intl", ...
+    pk: int
+
+    def __str__(self) -> str:
+        return self.key
+
+
+@dataclass
+class World:
+    people: dict[str, Person] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+    orgs: dict = field(default_factory=dict)
+    ids: dict[str, object] = field(default_factory=dict)
+    clients: dict[str, Client] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return f"World({len(self.people)} people, {len(self.ids)} records)"
+
+    def person(self, key: str) -> Person:
+        return self.people[key]
+
+    def fill(self, template: str) -> str:
+        """A URL or value with `{name}` placeholders replaced by the records' ids."""
+        return template.format(**self.ids)
+
+
+def _client(user) -> Client:
+    client = Client(raise_request_exception=False)
+    client.force_login(user, backend=settings.AUTHENTICATION_BACKENDS[0])
+    return client
+
+
+def _incident(actor, *, distribution, countries, consignee=None, country_of_consignee=None):
+    raw = {
+        "kind": "seizure",
+        "occurred_on": (timezone.localdate() - datetime.timedelta(days=5)).isoformat(),
+        "distribution": distribution,
+        "transport_mode": "sea",
+        "countries": [{"country": code, "role": role} for code, role in countries],
+        "substances": [{"description": "white powder", "quantity": "12.5", "unit": "kg"}],
+        "parties": [
+            {
+                "role": "consignee",
+                "kind": "company",
+                "name": consignee,
+                "country": country_of_consignee,
+            }
+        ]
+        if consignee
+        else [],
+    }
+    data = incident_services.validate_incident(raw, visible_parties=visible(Party, actor))
+    return incident_services.incident_create(actor=actor, data=data)
+
+
+def notification_raw(importing="AUS", **overrides) -> dict:
+    raw = {
+        "kind": "scheduled",
+        "importing_country": importing,
+        "invoice_number": "INV-BATTERY-1",
+        "transport_mode": "sea",
+        "point_of_exit": "Shanghai",
+        "point_of_entry": "Port of Melbourne",
+        "expected_dispatch": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(),
+        "lines": [{"substance_id": find_by_name("Ephedrine").pk, "quantity": "25", "unit": "kg"}],
+        "parties": [
+            {
+                "role": "exporter",
+                "name": "Jiangsu Hengrui Pharmaceutical Co., Ltd.",
+                "country": "CHN",
+                "address": "7 Kunlunshan Road, Lianyungang",
+            },
+            {
+                "role": "importer",
+                "name": "Southern Cross Pharma Pty Ltd",
+                "country": "AUS",
+                "address": "12 Collins Street, Melbourne",
+            },
+        ],
+    }
+    raw.update(overrides)
+    return raw
+
+
+def _draft(actor, **overrides):
+    data = precursor_services.validate_notification(
+        notification_raw(**overrides),
+        exporting_country_id=actor.country_id,
+        visible_parties=visible(Party, actor),
+    )
+    return precursor_services.notification_create(actor=actor, data=data)
+
+
+def _pair(actor, first: str, second: str) -> tuple[Party, Party, Correlation]:
+    parties = []
+    for name in (first, second):
+        data = entity_services.validate_party(kind="company", name=name, country_code="CHN")
+        parties.append(entity_services.party_create(actor=actor, data=data))
+    correlation = Correlation.objects.get(
+        party_a_id=min(p.pk for p in parties), party_b_id=max(p.pk for p in parties)
+    )
+    return parties[0], parties[1], correlation
+
+
+def _correlation(a: Party, b: Party) -> Correlation:
+    return Correlation.objects.get(party_a_id=min(a.pk, b.pk), party_b_id=max(a.pk, b.pk))
+
+
+def build_world() -> World:
+    """Build the world (inside the caller's transaction) and sign every user in."""
+    load_countries()
+    world = World()
+
+    def organisation(country, kind, name):
+        return core_services.organisation_for(kind=kind, country_code=country, name=name)
+
+    def user(key, org_key, organisation, country, kind, role):
+        created = core_services.user_create(
+            actor=None,
+            organisation=organisation,
+            username=key.replace(".", "-"),
+            role=role,
+            password=PASSWORD,
+            email=f"{key}@example.org",
+        )
+        world.users[key] = created
+        world.people[key] = Person(key, country, kind, role, org_key, created.pk)
+        return created
+
+    for kind in NATIONAL_KINDS:
+        org_key = f"chn.{kind}"
+        world.orgs[org_key] = organisation("CHN", kind, f"Battery CHN {kind}")
+        for role in ROLES:
+            user(f"{org_key}.{role}", org_key, world.orgs[org_key], "CHN", kind, role)
+    world.orgs["intl"] = organisation(None, INTL, "Battery secretariat")
+    for role in ROLES:
+        user(f"intl.{role}", "intl", world.orgs["intl"], None, INTL, role)
+    for kind in (CA, LE):
+        org_key = f"deu.{kind}"
+        world.orgs[org_key] = organisation("DEU", kind, f"Battery DEU {kind}")
+        user(f"{org_key}.officer", org_key, world.orgs[org_key], "DEU", kind, "officer")
+    aus = core_services.user_create(
+        actor=None,
+        organisation=organisation("AUS", CA, "Battery AUS authority"),
+        username="aus-helper",
+        role="officer",
+        password=PASSWORD,
+    )
+
+    u = world.users
+    chn_police, chn_authority = (
+        u["chn.law_enforcement.officer"],
+        u["chn.competent_authority.officer"],
+    )
+    ids = world.ids
+
+    # --- incidents, their parties and correlations -------------------------------------------
+    i_country = _incident(
+        chn_police,
+        distribution="country",
+        countries=[("CHN", "departure"), ("AUS", "destination")],
+        consignee="广州天河化工有限公司",
+        country_of_consignee="CHN",
+    )
+    i_org = _incident(
+        chn_police,
+        distribution="organisation",
+        countries=[("CHN", "departure")],
+        consignee="Shenzhen Minghua Trading Co., Ltd.",
+        country_of_consignee="CHN",
+    )
+    i_shared = _incident(
+        chn_police,
+        distribution="countries_involved",
+        countries=[("CHN", "departure"), ("DEU", "destination")],
+        consignee="Hamburg Chemie Handel GmbH",
+        country_of_consignee="DEU",
+    )
+    i_deu = _incident(
+        u["deu.law_enforcement.officer"],
+        distribution="countries_involved",
+        countries=[("DEU", "departure"), ("CHN", "destination")],
+        consignee="Hamburg Chemie Handel GmbH",
+        country_of_consignee="DEU",
+    )
+    i_all = _incident(chn_authority, distribution="all", countries=[("CHN", "seizure")])
+    for name, incident in (
+        ("I_country", i_country),
+        ("I_org", i_org),
+        ("I_shared", i_shared),
+        ("I_deu", i_deu),
+        ("I_all", i_all),
+    ):
+        ids[name] = incident.pk
+        ids[f"{name}_ref"] = incident.reference
+    party_of = {
+        name: incident.parties.get().party
+        for name, incident in (
+            ("P1", i_country),
+            ("P_org", i_org),
+            ("P_shared", i_shared),
+            ("P_deu", i_deu),
+        )
+    }
+    p3 = entity_services.party_create(
+        actor=chn_authority,
+        data=entity_services.validate_party(
+            kind="company", name="Guangzhou Tianhe Huagong Youxian Gongsi", country_code="CHN"
+        ),
+    )
+    party_of["P3"] = p3
+    ids["C1"] = _correlation(party_of["P1"], p3).pk
+    ids["C_x"] = _correlation(party_of["P_shared"], party_of["P_deu"]).pk
+    q1, q2, c2 = _pair(
+        chn_authority, "Jiangsu Yongtai Chemical Co., Ltd.", "Jiangsu Yongtai Chemical"
+    )
+    entity_services.correlation_decide(actor=chn_authority, correlation=c2, decision="confirmed")
+    r1, r2, c3 = _pair(chn_authority, "Tianjin Haorui Biotech Co., Ltd.", "Tianjin Haorui Biotech")
+    entity_services.correlation_decide(actor=chn_authority, correlation=c3, decision="confirmed")
+    merge = entity_services.parties_merge(actor=chn_authority, correlation=c3)
+    party_of.update(Q1=q1, Q2=q2, R1=r1, R2=r2)
+    party_of["P_fiu"] = entity_services.party_create(
+        actor=u["chn.fiu.officer"],
+        data=entity_services.validate_party(
+            kind="company", name="Pudong Jinqiao Holdings", country_code="CHN"
+        ),
+    )
+    ids.update({name: party.pk for name, party in party_of.items()})
+    ids.update(C2=c2.pk, C3=c3.pk, M=merge.pk)
+
+    ids["ATT"] = incident_services.incident_attach(
+        actor=chn_police, incident=i_country, name="note.txt", content=b"seized at the port\n"
+    ).pk
+
+    # --- notifications --------------------------------------------------------------------------
+    n_draft = _draft(
+        chn_authority,
+        parties=[
+            *notification_raw()["parties"],
+            {"role": "consignee", "name": "Melbourne Drum Logistics Pty Ltd", "country": "AUS"},
+        ],
+    )
+    n_out = precursor_services.notification_submit(
+        actor=chn_authority, notification=_draft(chn_authority, transit_countries=["DEU"])
+    )
+    n_cleared = precursor_services.notification_submit(
+        actor=chn_authority, notification=_draft(chn_authority)
+    )
+    n_cleared = precursor_services.notification_answer(
+        actor=aus, notification=n_cleared, decision="clear"
+    )
+    n_shipped = precursor_services.notification_submit(
+        actor=chn_authority, notification=_draft(chn_authority)
+    )
+    n_shipped = precursor_services.notification_answer(
+        actor=aus, notification=n_shipped, decision="clear"
+    )
+    n_shipped = precursor_services.notification_ship(actor=chn_authority, notification=n_shipped)
+    deu_authority = u["deu.competent_authority.officer"]
+    n_in = precursor_services.notification_submit(
+        actor=deu_authority,
+        notification=_draft(
+            deu_authority,
+            importing="CHN",
+            point_of_exit="Hamburg",
+            point_of_entry="Shanghai",
+            parties=[
+                {
+                    "role": "exporter",
+                    "name": "Mueller Pharma GmbH",
+                    "country": "DEU",
+                    "address": "1 Hafenstrasse, Hamburg",
+                },
+                {
+                    "role": "importer",
+                    "name": "Shandong Xinhua Pharmaceutical Co., Ltd.",
+                    "country": "CHN",
+                    "address": "1 Lutai Road, Zibo",
+                },
+            ],
+        ),
+    )
+    ids.update(
+        N_draft=n_draft.pk,
+        N_out=n_out.pk,
+        N_cleared=n_cleared.pk,
+        N_shipped=n_shipped.pk,
+        N_in=n_in.pk,
+        N_draft_version=n_draft.version,
+    )
+    notifications = {
+        "N_draft": n_draft,
+        "N_out": n_out,
+        "N_cleared": n_cleared,
+        "N_shipped": n_shipped,
+        "N_in": n_in,
+    }
+    ids.update({f"{name}_ref": n.reference for name, n in notifications.items()})
+    ids["P_exp"] = n_out.parties.get(role="exporter").party_id
+    ids["P_draft"] = n_draft.parties.get(role="consignee").party_id
+
+    # --- suspicious order, reference figures ----------------------------------------------------
+    order = precursor_services.suspicious_order_report(
+        actor=u["chn.operator.officer"],
+        raw={
+            "received_on": (timezone.localdate() - datetime.timedelta(days=2)).isoformat(),
+            "chemical": "Ephedrine",
+            "quantity": "50",
+            "unit": "kg",
+            "customer_name": "Lagos Pharma Supplies Ltd",
+            "customer_country": "NGA",
+            "reasons": "Paid in cash, no end-use statement.",
+        },
+    )
+    ids.update(O=order.pk, P_cust=order.customer_party_id)
+    ids["O_ref"] = order.reference
+    chn = order.country
+    ephedrine = find_by_name("Ephedrine")
+    ids["SUB"] = ephedrine.pk
+    ids["V"] = precursor_services.invocation_add(
+        actor=chn_authority, country=chn, scope="all", since=timezone.localdate()
+    ).pk
+    ids["LR"] = precursor_services.requirement_set(
+        actor=chn_authority,
+        country=chn,
+        substance=ephedrine,
+        year=timezone.localdate().year,
+        quantity_kg="1000",
+    ).pk
+    ids["YEAR"] = timezone.localdate().year
+
+    # --- core: token, alert, import jobs, warning list ------------------------------------------
+    token, _secret = core_services.token_create(
+        actor=chn_authority, user=chn_authority, name="battery"
+    )
+    ids["T"] = token.pk
+    ids["A"] = (
+        Alert.objects.filter(recipient=u["chn.competent_authority.focal_point"])
+        .order_by("pk")
+        .first()
+        .pk
+    )
+    ids["J_inc"] = import_start(
+        actor=chn_police, kind="incidents.incidents", name="incidents.csv", content=b"kind\n"
+    ).pk
+    ids["J_pre"] = import_start(
+        actor=chn_authority,
+        kind="precursors.notifications",
+        name="notifications.csv",
+        content=b"importing_country\n",
+    ).pk
+    ids["W"] = entity_services.warning_value_add(
+        actor=u["intl.officer"], kind="phone", value="+86 20 8888 6666", reason="a hotel"
+    ).pk
+    ids["E_tok"] = AuditEvent.objects.get(action="token.created", object_id=str(token.pk)).pk
+    ids["E_inc_org"] = AuditEvent.objects.get(
+        action="incidents.incident_created", object_id=str(i_org.pk)
+    ).pk
+    ids["ORG_CHN_CA"] = world.orgs["chn.competent_authority"].pk
+    ids["ORG_INTL"] = world.orgs["intl"].pk
+    ids["U"] = u["chn.competent_authority.viewer"].pk
+    ids["USER_VERSION"] = u["chn.competent_authority.viewer"].version
+    ids["ORG_VERSION"] = world.orgs["chn.competent_authority"].version
+    ids["TODAY"] = timezone.localdate().isoformat()
+
+    for key, person_user in world.users.items():
+        world.clients[key] = _client(person_user)
+    return world

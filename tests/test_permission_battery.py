@@ -1,0 +1,1755 @@
+"""The permission and scope battery: every page and every API operation, tried by every user
+of one world (tests/battery_world.py), against the permission matrix of
+docs/architecture.md.
+
+How it works
+------------
+- `DOC_MATRIX` is the Markdown table between the permission-matrix markers of
+  docs/architecture.md, parsed into {action: {organisation kind: lowest role or None}}. One
+  test keeps the table equal to `permissions.matrix_markdown()`, so the document cannot go
+  stale; the expectations below read the document, never `can()`.
+- `API` maps every operation of the OpenAPI document (`"METHOD /api/v1/path/{param}"`) and
+  `PAGES` every named URL pattern to a list of cases: `get()` for a read, `write()` (API)
+  or `page_write()` (a page's form) for a change. A case gives the concrete URL (record
+  names in braces are filled from the world), who sees the record it names (`sees`, from
+  `SEES`: the others must get a 404), and for a write the matrix action it takes, the
+  action's condition on that record written out as a predicate over the world's people,
+  the payload and how many audit events an allowed attempt writes. Two tests fail when an
+  endpoint is missing from the tables or a table entry names one that no longer exists.
+- Reads: anonymous -> 401 in the API's error shape, or a redirect to the sign-in page
+  (`PUBLIC` pages aside); each user -> `status(person)` where given, otherwise 200 when
+  they see the record and 404 when not; a read writes no row. Lists (`listed`) name the
+  world's records exactly to those who see them, pages show references and offer buttons
+  (`marker`) exactly to whom they should, and link to no record of the world, nor to any
+  page of the tables, that their reader may not open.
+- Writes: each user tries inside a transaction that is rolled back afterwards. Allowed (the
+  documented matrix grants the user's kind and role, and the condition holds) -> a 2xx (a
+  page: 2xx or a redirect) and exactly `events` new audit events; refused -> 403, or 404
+  when the user may not see the record, no audit event and no row of any table inserted,
+  updated or deleted. No write alerts anyone about a record they may not see.
+- Every operation and every page must succeed for at least one user, so the world keeps
+  every endpoint reachable.
+
+Adding an endpoint: add its operation to `API` (or its URL name to `PAGES`) with a `get()`
+for each record worth reading and a `write()` / `page_write()` for each payload, naming the
+action of the documented matrix and writing its condition with the predicates below. A new
+kind of record goes into tests/battery_world.py and `SEES` (and `RECORD_PAGES` if it has a
+page, `ALERT_RECORDS` if alerts name it).
+"""
+
+import copy
+import itertools
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyotp
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.utils import timezone
+
+from drugcontrol.core.models import Alert, AuditEvent, User
+from drugcontrol.core.permissions import matrix_markdown
+from drugcontrol.core.visibility import visible
+from drugcontrol.incidents.models import Incident
+from drugcontrol.precursors.models import Notification, SuspiciousOrder
+from tests.battery_world import INTL, Person, World, build_world
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+# --- the documented matrix ---------------------------------------------------------------
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "architecture.md"
+START, END = "<!-- permission-matrix:start -->", "<!-- permission-matrix:end -->"
+RANK = {"viewer": 0, "officer": 1, "focal_point": 2, "admin": 3}
+
+
+def documented_table() -> str:
+    text = DOC.read_text(encoding="utf-8")
+    assert text.count(START) == 1 and text.count(END) == 1, f"{DOC}: the matrix markers"
+    return text.split(START)[1].split(END)[0].strip()
+
+
+def parse_matrix(table: str) -> dict[str, dict[str, str | None]]:
+    """{action: {organisation kind: lowest role, or None where the kind may not}}."""
+    lines = table.splitlines()
+    header = [cell.strip() for cell in lines[0].strip()[1:-1].split("|")]
+    assert header[0] == "action" and header[-1] == "condition", header
+    kinds = header[1:-1]
+    matrix = {}
+    for line in lines[2:]:
+        cells = [cell.strip() for cell in line.strip()[1:-1].split("|")]
+        grants = {}
+        for kind, cell in zip(kinds, cells[1:-1], strict=True):
+            role = None if cell == "-" else cell.removesuffix("+")
+            assert role is None or role in RANK, f"{cells[0]}: unknown role {cell!r}"
+            grants[kind] = role
+        matrix[cells[0].strip("`")] = grants
+    return matrix
+
+
+DOC_MATRIX = parse_matrix(documented_table())
+
+
+def doc_allows(action: str, person: Person) -> bool:
+    """Does the documented matrix let this person's kind and role take the action?"""
+    lowest = DOC_MATRIX[action][person.kind]
+    return lowest is not None and RANK[person.role] >= RANK[lowest]
+
+
+# --- predicates over the world's people ----------------------------------------------------
+
+
+def anyone(person: Person) -> bool:
+    return True
+
+
+def may(action: str) -> Callable[[Person], bool]:
+    return lambda person: doc_allows(action, person)
+
+
+def member(*orgs: str) -> Callable[[Person], bool]:
+    return lambda person: person.org in orgs
+
+
+def one_of(*keys: str) -> Callable[[Person], bool]:
+    return lambda person: person.key in keys
+
+
+def in_country(*codes: str) -> Callable[[Person], bool]:
+    return lambda person: person.country in codes
+
+
+def secretariat(person: Person) -> bool:
+    return person.kind == INTL
+
+
+def any_of(*predicates) -> Callable[[Person], bool]:
+    return lambda person: any(predicate(person) for predicate in predicates)
+
+
+def all_of(*predicates) -> Callable[[Person], bool]:
+    return lambda person: all(predicate(person) for predicate in predicates)
+
+
+CHN_POLICE = "chn.law_enforcement"
+CHN_AUTHORITY = "chn.competent_authority"
+CHN_OPERATOR = "chn.operator"
+read_incidents = may("incidents.incident_read")
+read_parties = may("entities.party_read")
+read_notifications = may("precursors.notification_read")
+
+
+def incident_audience(reporter: str, distribution: str, named=()) -> Callable[[Person], bool]:
+    """Who sees an incident: its reporting organisation, and readers of incidents by its
+    distribution - `country`: the reporting country; `countries_involved`: also the
+    countries named and the secretariat; `all`: every reader."""
+    country = reporter.split(".")[0].upper()
+
+    def sees(person: Person) -> bool:
+        if person.org == reporter:
+            return True
+        if not read_incidents(person) or distribution == "organisation":
+            return False
+        if distribution == "country":
+            return person.country == country
+        if distribution == "countries_involved":
+            return person.country in (country, *named) or secretariat(person)
+        return True
+
+    return sees
+
+
+def notification_audience(exporter: str, importer: str, *, transit=(), draft=False):
+    """Readers of notifications of the exporting country (drafts too) and, once submitted,
+    of the importing and transit countries, and the secretariat."""
+
+    def sees(person: Person) -> bool:
+        if not read_notifications(person):
+            return False
+        if secretariat(person):
+            return not draft
+        return person.country == exporter or (not draft and person.country in (importer, *transit))
+
+    return sees
+
+
+def party_audience(owner: str, *records) -> Callable[[Person], bool]:
+    """The organisation that registered a party, and readers of parties who see a record
+    naming it."""
+    return any_of(member(owner), all_of(read_parties, any_of(*records)))
+
+
+def both(first, second) -> Callable[[Person], bool]:
+    """A correlation: readers of parties who see both parties."""
+    return all_of(read_parties, first, second)
+
+
+SEES: dict[str, Callable[[Person], bool]] = {}
+SEES["I_country"] = incident_audience(CHN_POLICE, "country")
+SEES["I_org"] = incident_audience(CHN_POLICE, "organisation")
+SEES["I_shared"] = incident_audience(CHN_POLICE, "countries_involved", named=("DEU",))
+SEES["I_deu"] = incident_audience("deu.law_enforcement", "countries_involved", named=("CHN",))
+SEES["I_all"] = incident_audience(CHN_AUTHORITY, "all")
+INCIDENTS = ("I_country", "I_org", "I_shared", "I_deu", "I_all")
+SEES["ATT"] = SEES["I_country"]
+SEES["P1"] = party_audience(CHN_POLICE, SEES["I_country"])
+SEES["P_org"] = party_audience(CHN_POLICE, SEES["I_org"])
+SEES["P_shared"] = party_audience(CHN_POLICE, SEES["I_shared"])
+SEES["P_deu"] = party_audience("deu.law_enforcement", SEES["I_deu"])
+for _name in ("P3", "Q1", "Q2", "R1", "R2"):
+    SEES[_name] = party_audience(CHN_AUTHORITY)  # registered on their own, named nowhere
+SEES["P_fiu"] = party_audience("chn.fiu")  # an intelligence unit's own party stays inside it
+SEES["N_draft"] = notification_audience("CHN", "AUS", draft=True)
+SEES["N_out"] = notification_audience("CHN", "AUS", transit=("DEU",))
+SEES["N_cleared"] = SEES["N_shipped"] = notification_audience("CHN", "AUS")
+SEES["N_in"] = notification_audience("DEU", "CHN")
+SEES["P_exp"] = party_audience(CHN_AUTHORITY, SEES["N_out"])
+SEES["P_draft"] = party_audience(CHN_AUTHORITY, SEES["N_draft"])
+# Parties whose page is tried by everyone (each a different way of being seen); lists and
+# pages are checked for these and for the others.
+PARTIES = ("P1", "P_org", "P_deu", "P_exp", "P_draft", "P_cust")
+LISTED_PARTIES = (*PARTIES, "P_shared", "P3", "P_fiu")
+SEES["C1"] = both(SEES["P1"], SEES["P3"])
+SEES["C_x"] = both(SEES["P_shared"], SEES["P_deu"])
+SEES["C2"] = both(SEES["Q1"], SEES["Q2"])
+SEES["M"] = all_of(read_parties, SEES["R1"])  # a merge: readers who see the party kept
+SEES["W"] = read_parties  # the warning list: whoever reads parties
+# Suspicious orders: the reporting operator and readers of its country's reports.
+SEES["O"] = any_of(member(CHN_OPERATOR), all_of(may("precursors.order_read"), in_country("CHN")))
+SEES["P_cust"] = party_audience(CHN_OPERATOR, SEES["O"])  # the order's customer
+SEES["V"] = SEES["LR"] = SEES["SUB"] = anyone  # published reference data
+SEES["ORG_INTL"] = anyone
+SEES["ORG_CHN_CA"] = any_of(in_country("CHN"), secretariat)
+SEES["U"] = any_of(member(CHN_AUTHORITY), all_of(secretariat, may("core.user_manage")))
+TOKEN_OWNER = "chn.competent_authority.officer"
+SEES["T"] = one_of(TOKEN_OWNER, "chn.competent_authority.admin")
+SEES["A"] = one_of("chn.competent_authority.focal_point")
+SEES["J_inc"] = one_of("chn.law_enforcement.officer")
+SEES["J_pre"] = one_of("chn.competent_authority.officer")
+# Audit events: the secretariat, the actor, and the administrators of the actor's or the
+# record's organisation; an event about an incident only for those who see the incident.
+SEES["E_tok"] = any_of(secretariat, one_of(TOKEN_OWNER, "chn.competent_authority.admin"))
+SEES["E_inc_org"] = all_of(
+    any_of(secretariat, one_of("chn.law_enforcement.officer", "chn.law_enforcement.admin")),
+    SEES["I_org"],
+)
+
+# --- the tables ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A record's id in a payload."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file in a page form's payload (made afresh for each attempt)."""
+
+    name: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class Case:
+    method: str
+    url: str  # "{name}" placeholders are the world's record ids
+    sees: Callable[[Person], bool] = anyone  # who sees the record the URL names
+    action: str | None = None  # a write's row of the documented matrix (None: no row)
+    condition: Callable[[Person], bool] = anyone  # the action's condition, written out
+    payload: object = None
+    events: int = 1  # audit events of an allowed write
+    why: str = ""  # why `events` is not 1
+    read: bool = False  # a POST that only reads
+    status: Callable[[Person], int] | None = None  # a read's answer, where not 200/404
+    listed: tuple = ()  # (record, predicate): listed exactly to whom the predicate holds
+    marker: tuple = ()  # (text, predicate): a page shows the text exactly to those
+    anonymous: int | None = None  # a page's answer to anonymous users, where not sign-in
+    fresh_client: bool = False  # the attempt signs the client out
+    refused: Callable[[Person], int] | None = None  # a refused write's answer, where not 403
+    must_succeed: bool = True  # for someone in the world
+
+    @property
+    def is_write(self) -> bool:
+        return self.method != "GET"
+
+    def allowed(self, person: Person) -> bool:
+        granted = self.action is None or doc_allows(self.action, person)
+        return granted and self.condition(person)
+
+
+def get(url, sees=anyone, **extra) -> Case:
+    return Case("GET", url, sees=sees, **extra)
+
+
+def write(method, url, action, payload=None, **extra) -> Case:
+    return Case(method, url, action=action, payload=payload, **extra)
+
+
+def post_only(url: str) -> Case:
+    """A page that only answers POST: GET is 405 for everyone."""
+    return get(url, status=lambda person: 405, anonymous=405, must_succeed=False)
+
+
+def nobody_finds(url: str) -> Case:
+    """A URL that mixes two records (another's attachment, another kind's import)."""
+    return get(url, status=lambda person: 404, must_succeed=False)
+
+
+def offers(action: str, condition=anyone) -> Callable[[Person], bool]:
+    """Whom a page offers an action's form or button (the page asks the same rule)."""
+    return lambda person: doc_allows(action, person) and condition(person)
+
+
+def allowed_or_forbidden(action: str, condition=anyone) -> Callable[[Person], int]:
+    """A form page: 200 for whoever may take its action, 403 for the others."""
+    return lambda person: 200 if doc_allows(action, person) and condition(person) else 403
+
+
+V1 = "/api/v1"
+TODAY, DRAFT_VERSION = "{TODAY}", "{N_draft_version}"
+own_org_or_secretariat = any_of(member(CHN_AUTHORITY), secretariat)  # for ORG_CHN_CA, U
+chn_or_secretariat = any_of(in_country("CHN"), secretariat)  # "its own country's"
+exporting_chn = in_country("CHN")  # CHN -> AUS notifications: the exporting authority
+importing_chn = in_country("CHN")  # DEU -> CHN: the importing authority
+# The token's owner, or an administrator of the owner's organisation (core.user_manage).
+owner_or_admin = any_of(one_of(TOKEN_OWNER), all_of(member(CHN_AUTHORITY), may("core.user_manage")))
+# Correlation decisions need the right to act on both parties: the parties' own country's
+# file or a record of one's own naming them (the secretariat: any party it sees).
+acts_on_chn_parties = any_of(in_country("CHN"), secretariat)
+acts_across_countries = secretariat  # P_shared (CHN police) - P_deu (DEU police)
+reporting_police = member(CHN_POLICE)
+recipient = one_of("chn.competent_authority.focal_point")
+NOTIFICATION_BODY = {"importing_country": "AUS", "invoice_number": "INV-BATTERY-2"}
+STEP = f"{V1}/precursors/notifications"
+
+API: dict[str, list[Case]] = {
+    # core
+    "GET /api/v1/me": [get(f"{V1}/me")],
+    "GET /api/v1/countries": [get(f"{V1}/countries")],
+    "GET /api/v1/countries/{code}": [get(f"{V1}/countries/CHN")],
+    "GET /api/v1/organisations": [
+        get(
+            f"{V1}/organisations",
+            listed=(("ORG_CHN_CA", SEES["ORG_CHN_CA"]), ("ORG_INTL", anyone)),
+        )
+    ],
+    "POST /api/v1/organisations": [
+        write(
+            "POST",
+            f"{V1}/organisations",
+            "core.organisation_manage",
+            {"name": "Battery new authority", "kind": "competent_authority", "country": "MEX"},
+        )
+    ],
+    "GET /api/v1/organisations/{organisation_id}": [
+        get(f"{V1}/organisations/{{ORG_CHN_CA}}", SEES["ORG_CHN_CA"]),
+        get(f"{V1}/organisations/{{ORG_INTL}}", SEES["ORG_INTL"]),
+    ],
+    "PATCH /api/v1/organisations/{organisation_id}": [
+        write(
+            "PATCH",
+            f"{V1}/organisations/{{ORG_CHN_CA}}",
+            "core.organisation_security",
+            {"require_second_factor": True},
+            sees=SEES["ORG_CHN_CA"],
+            condition=own_org_or_secretariat,
+        ),
+        write(
+            "PATCH",
+            f"{V1}/organisations/{{ORG_INTL}}",
+            "core.organisation_security",
+            {"require_second_factor": True},
+            condition=member("intl"),
+        ),
+        write(
+            "PATCH",
+            f"{V1}/organisations/{{ORG_CHN_CA}}",
+            "core.organisation_manage",
+            {"name": "Battery renamed authority"},
+            sees=SEES["ORG_CHN_CA"],
+        ),
+    ],
+    "GET /api/v1/users": [get(f"{V1}/users", listed=(("U", SEES["U"]),))],
+    "POST /api/v1/users": [
+        write(
+            "POST",
+            f"{V1}/users",
+            "core.user_manage",
+            {
+                "organisation_id": Ref("ORG_CHN_CA"),
+                "username": "wu.lin",
+                "role": "viewer",
+                "password": "another-horse-battery-42",
+            },
+            sees=SEES["ORG_CHN_CA"],  # the organisation is looked up first
+            condition=own_org_or_secretariat,
+        )
+    ],
+    "GET /api/v1/users/{user_id}": [get(f"{V1}/users/{{U}}", SEES["U"])],
+    "PATCH /api/v1/users/{user_id}": [
+        write(
+            "PATCH",
+            f"{V1}/users/{{U}}",
+            "core.user_manage",
+            {"first_name": "Renamed"},
+            sees=SEES["U"],
+            condition=own_org_or_secretariat,
+        )
+    ],
+    "GET /api/v1/tokens": [get(f"{V1}/tokens", listed=(("T", one_of(TOKEN_OWNER)),))],
+    "POST /api/v1/tokens": [
+        write("POST", f"{V1}/tokens", "core.token_create", {"name": "battery"})  # for oneself
+    ],
+    "GET /api/v1/tokens/{token_id}": [get(f"{V1}/tokens/{{T}}", SEES["T"])],
+    "POST /api/v1/tokens/{token_id}/revoke": [
+        write("POST", f"{V1}/tokens/{{T}}/revoke", None, sees=SEES["T"], condition=owner_or_admin)
+    ],
+    "GET /api/v1/audit-events": [
+        get(
+            f"{V1}/audit-events",
+            listed=(("E_tok", SEES["E_tok"]), ("E_inc_org", SEES["E_inc_org"])),
+        )
+    ],
+    "GET /api/v1/audit-events/{event_id}": [
+        get(f"{V1}/audit-events/{{E_tok}}", SEES["E_tok"]),
+        get(f"{V1}/audit-events/{{E_inc_org}}", SEES["E_inc_org"]),
+    ],
+    "POST /api/v1/alerts/broadcast": [
+        write(
+            "POST",
+            f"{V1}/alerts/broadcast",
+            "core.alert_broadcast",
+            {"title": "Battery alert", "countries": ["CHN"]},
+        )
+    ],
+    "GET /api/v1/alerts": [get(f"{V1}/alerts", listed=(("A", SEES["A"]),))],
+    "GET /api/v1/alerts/{alert_id}": [get(f"{V1}/alerts/{{A}}", SEES["A"])],
+    "POST /api/v1/alerts/{alert_id}/read": [
+        write(
+            "POST",
+            f"{V1}/alerts/{{A}}/read",
+            None,
+            {"acknowledge": True},
+            sees=SEES["A"],
+            condition=recipient,
+        )
+    ],
+    # substances
+    "GET /api/v1/substances": [get(f"{V1}/substances?search=ephedrine")],
+    "POST /api/v1/substances/identify": [
+        write("POST", f"{V1}/substances/identify", None, {"name": "Ephedrine"}, read=True)
+    ],
+    "GET /api/v1/substances/{substance_id}": [get(f"{V1}/substances/{{SUB}}")],
+    # entities
+    "POST /api/v1/entities/match": [
+        write(
+            "POST",
+            f"{V1}/entities/match",
+            None,
+            {"kind": "company", "name": "Guangzhou Tianhe Chemical", "country": "CHN"},
+            read=True,
+            listed=(("P1", SEES["P1"]), ("P3", SEES["P3"])),
+        )
+    ],
+    "GET /api/v1/entities/parties": [
+        get(
+            f"{V1}/entities/parties",
+            listed=tuple((name, SEES[name]) for name in LISTED_PARTIES),
+        )
+    ],
+    "POST /api/v1/entities/parties": [
+        write(
+            "POST",
+            f"{V1}/entities/parties",
+            "entities.party_create",
+            {"kind": "company", "name": "Battery Registered Trading Ltd", "country": "CHN"},
+        )
+    ],
+    "GET /api/v1/entities/parties/{party_id}": [
+        get(f"{V1}/entities/parties/{{{name}}}", SEES[name]) for name in PARTIES
+    ],
+    "GET /api/v1/entities/correlations": [
+        get(
+            f"{V1}/entities/correlations?status=",
+            listed=tuple((name, SEES[name]) for name in ("C1", "C_x", "C2")),
+        )
+    ],
+    "GET /api/v1/entities/correlations/{correlation_id}": [
+        get(f"{V1}/entities/correlations/{{{name}}}", SEES[name]) for name in ("C1", "C_x", "C2")
+    ],
+    "POST /api/v1/entities/correlations/{correlation_id}/confirm": [
+        write(
+            "POST",
+            f"{V1}/entities/correlations/{{C1}}/confirm",
+            "entities.correlation_decide",
+            {},
+            sees=SEES["C1"],
+            condition=acts_on_chn_parties,
+        ),
+        write(
+            "POST",
+            f"{V1}/entities/correlations/{{C_x}}/confirm",
+            "entities.correlation_decide",
+            {},
+            sees=SEES["C_x"],
+            condition=acts_across_countries,
+        ),
+    ],
+    "POST /api/v1/entities/correlations/{correlation_id}/reject": [
+        write(
+            "POST",
+            f"{V1}/entities/correlations/{{C1}}/reject",
+            "entities.correlation_decide",
+            {},
+            sees=SEES["C1"],
+            condition=acts_on_chn_parties,
+        )
+    ],
+    "POST /api/v1/entities/correlations/{correlation_id}/merge": [
+        write(
+            "POST",
+            f"{V1}/entities/correlations/{{C2}}/merge",
+            "entities.parties_merge",
+            sees=SEES["C2"],
+            condition=acts_on_chn_parties,
+        )
+    ],
+    "POST /api/v1/entities/merges/{merge_id}/undo": [
+        write(
+            "POST",
+            f"{V1}/entities/merges/{{M}}/undo",
+            "entities.merge_undo",
+            sees=SEES["M"],
+            condition=acts_on_chn_parties,
+        )
+    ],
+    "GET /api/v1/entities/warning-values": [
+        get(f"{V1}/entities/warning-values", listed=(("W", SEES["W"]),))
+    ],
+    "POST /api/v1/entities/warning-values": [
+        write(
+            "POST",
+            f"{V1}/entities/warning-values",
+            "entities.warning_list_edit",
+            {"kind": "phone", "value": "+86 21 5555 0000", "reason": "a switchboard"},
+        )
+    ],
+    "DELETE /api/v1/entities/warning-values/{warning_id}": [
+        write(
+            "DELETE",
+            f"{V1}/entities/warning-values/{{W}}",
+            "entities.warning_list_edit",
+            sees=SEES["W"],
+        )
+    ],
+    # incidents
+    "GET /api/v1/incidents": [
+        get(
+            f"{V1}/incidents",
+            listed=tuple((name, SEES[name]) for name in INCIDENTS),
+        )
+    ],
+    "POST /api/v1/incidents": [
+        write(
+            "POST",
+            f"{V1}/incidents",
+            "incidents.incident_report",
+            {"kind": "seizure", "occurred_on": TODAY, "distribution": "organisation"},
+        )
+    ],
+    "GET /api/v1/incidents/{incident_id}": [
+        get(f"{V1}/incidents/{{{name}}}", SEES[name]) for name in INCIDENTS
+    ],
+    "PATCH /api/v1/incidents/{incident_id}": [
+        write(
+            "PATCH",
+            f"{V1}/incidents/{{{name}}}",
+            "incidents.incident_change",
+            {"description": "Changed by the battery"},
+            sees=SEES[name],
+            condition=member(reporter),  # the reporting organisation
+        )
+        for name, reporter in (
+            ("I_country", CHN_POLICE),
+            ("I_org", CHN_POLICE),
+            ("I_shared", CHN_POLICE),
+            ("I_all", CHN_AUTHORITY),
+        )
+    ],
+    "POST /api/v1/incidents/{incident_id}/parties": [
+        write(
+            "POST",
+            f"{V1}/incidents/{{I_country}}/parties",
+            "incidents.incident_change",
+            {"role": "broker", "party_id": Ref("P1")},
+            sees=SEES["I_country"],
+            condition=reporting_police,
+        )
+    ],
+    # precursors
+    "GET /api/v1/precursors/notifications": [
+        get(
+            f"{STEP}",
+            listed=tuple((name, SEES[name]) for name in ("N_draft", "N_out", "N_cleared", "N_in")),
+        )
+    ],
+    "POST /api/v1/precursors/notifications": [
+        write("POST", STEP, "precursors.notification_draft", NOTIFICATION_BODY)
+    ],
+    "GET /api/v1/precursors/inbox": [
+        get(
+            f"{V1}/precursors/inbox",
+            listed=(("N_in", all_of(SEES["N_in"], in_country("CHN"))), ("N_out", lambda p: False)),
+        )
+    ],
+    "GET /api/v1/precursors/notifications/{notification_id}": [
+        get(f"{STEP}/{{{name}}}", SEES[name]) for name in ("N_draft", "N_out", "N_in")
+    ],
+    "PUT /api/v1/precursors/notifications/{notification_id}": [
+        write(
+            "PUT",
+            f"{STEP}/{{N_draft}}?version={DRAFT_VERSION}",
+            "precursors.notification_export_step",
+            NOTIFICATION_BODY,
+            sees=SEES["N_draft"],
+            condition=exporting_chn,
+        )
+    ],
+    "POST /api/v1/precursors/notifications/{notification_id}/submit": [
+        write(
+            "POST",
+            f"{STEP}/{{N_draft}}/submit",
+            "precursors.notification_export_step",
+            {},
+            sees=SEES["N_draft"],
+            condition=exporting_chn,
+        )
+    ],
+    "POST /api/v1/precursors/notifications/{notification_id}/acknowledge": [
+        write(
+            "POST",
+            f"{STEP}/{{N_in}}/acknowledge",
+            "precursors.notification_answer",
+            {},
+            sees=SEES["N_in"],
+            condition=importing_chn,
+        )
+    ],
+    "POST /api/v1/precursors/notifications/{notification_id}/clear": [
+        write(
+            "POST",
+            f"{STEP}/{{N_in}}/clear",
+            "precursors.notification_answer",
+            {},
+            sees=SEES["N_in"],
+            condition=importing_chn,
+        )
+    ],
+    "POST /api/v1/precursors/notifications/{notification_id}/object": [
+        write(
+            "POST",
+            f"{STEP}/{{N_in}}/object",
+            "precursors.notification_answer",
+            {"ground": "incomplete"},
+            sees=SEES["N_in"],
+            condition=importing_chn,
+        )
+    ],
+    "POST /api/v1/precursors/notifications/{notification_id}/ship": [
+        write(
+            "POST",
+            f"{STEP}/{{N_cleared}}/ship",
+            "precursors.notification_export_step",
+            {},
+            sees=SEES["N_cleared"],
+            condition=exporting_chn,
+        )
+    ],
+    "POST /api/v1/precursors/notifications/{notification_id}/withdraw": [
+        write(
+            "POST",
+            f"{STEP}/{{N_out}}/withdraw",
+            "precursors.notification_export_step",
+            {},
+            sees=SEES["N_out"],
+            condition=exporting_chn,
+        )
+    ],
+    "POST /api/v1/precursors/notifications/{notification_id}/cancel": [
+        write(
+            "POST",
+            f"{STEP}/{{N_cleared}}/cancel",
+            "precursors.notification_export_step",
+            {},
+            sees=SEES["N_cleared"],
+            condition=exporting_chn,
+        )
+    ],
+    "POST /api/v1/precursors/notifications/{notification_id}/outcome": [
+        write(
+            "POST",
+            f"{STEP}/{{N_shipped}}/outcome",
+            "precursors.notification_follow_up",
+            {"outcome": "arrived"},
+            sees=SEES["N_shipped"],
+            condition=in_country("CHN", "AUS"),
+        )
+    ],
+    "POST /api/v1/precursors/notifications/{notification_id}/messages": [
+        write(
+            "POST",
+            f"{STEP}/{{N_out}}/messages",
+            "precursors.notification_follow_up",
+            {"body": "Battery message"},
+            sees=SEES["N_out"],
+            condition=in_country("CHN", "AUS"),
+        ),
+        write(
+            "POST",
+            f"{STEP}/{{N_in}}/messages",
+            "precursors.notification_follow_up",
+            {"body": "Battery message"},
+            sees=SEES["N_in"],
+            condition=in_country("DEU", "CHN"),
+        ),
+    ],
+    "GET /api/v1/precursors/invocations": [get(f"{V1}/precursors/invocations")],
+    "POST /api/v1/precursors/invocations": [
+        write(
+            "POST",
+            f"{V1}/precursors/invocations",
+            "precursors.reference_keep",
+            {"country": "CHN", "scope": "table_i", "since": TODAY},
+            condition=chn_or_secretariat,
+        )
+    ],
+    "GET /api/v1/precursors/reply-terms": [get(f"{V1}/precursors/reply-terms")],
+    "PUT /api/v1/precursors/reply-terms/{country}": [
+        write(
+            "PUT",
+            f"{V1}/precursors/reply-terms/CHN",
+            "precursors.reference_keep",
+            {"reply_days": 20},
+            condition=chn_or_secretariat,
+        )
+    ],
+    "GET /api/v1/precursors/legitimate-requirements": [
+        get(f"{V1}/precursors/legitimate-requirements", listed=(("LR", anyone),))
+    ],
+    "POST /api/v1/precursors/legitimate-requirements": [
+        write(
+            "POST",
+            f"{V1}/precursors/legitimate-requirements",
+            "precursors.reference_keep",
+            {
+                "country": "CHN",
+                "substance_id": Ref("SUB"),
+                "year": Ref("YEAR"),
+                "quantity_kg": "1200",
+            },
+            condition=chn_or_secretariat,
+        )
+    ],
+    "GET /api/v1/precursors/statistics": [
+        get(
+            f"{V1}/precursors/statistics",
+            status=lambda p: 200 if read_notifications(p) else 403,
+        )
+    ],
+}
+
+NEW_PASSWORD = "another-horse-battery-42"
+ORDER_FORM = {
+    "received_on": TODAY,
+    "chemical": "Ephedrine",
+    "quantity": "20",
+    "unit": "kg",
+    "customer_name": "Lagos Pharma Supplies Ltd",  # the operator's party on file: reused
+    "customer_country": "NGA",
+    "reasons": "Asked twice in a week.",
+}
+REQUIREMENTS_FILE = b"country,substance,year,quantity_kg\nCHN,Ephedrine,2030,900\n"
+STEPS = (  # the notification page's buttons: action, record, matrix action, condition, extra
+    ("submit", "N_draft", "precursors.notification_export_step", exporting_chn, {}),
+    ("acknowledge", "N_in", "precursors.notification_answer", importing_chn, {}),
+    ("clear", "N_in", "precursors.notification_answer", importing_chn, {}),
+    ("object", "N_in", "precursors.notification_answer", importing_chn, {"ground": "incomplete"}),
+    ("ship", "N_cleared", "precursors.notification_export_step", exporting_chn, {}),
+    ("withdraw", "N_out", "precursors.notification_export_step", exporting_chn, {}),
+    ("cancel", "N_cleared", "precursors.notification_export_step", exporting_chn, {}),
+    (
+        "outcome",
+        "N_shipped",
+        "precursors.notification_follow_up",
+        in_country("CHN", "AUS"),
+        {"outcome": "seized"},
+    ),
+)
+
+
+def page_write(url, action, payload=None, **extra) -> Case:
+    return Case("POST", url, action=action, payload=payload or {}, **extra)
+
+
+PAGES: dict[str, list[Case]] = {
+    # core
+    "core:home": [get("/")],
+    "core:sign_out": [
+        post_only("/accounts/sign-out/"),
+        page_write(
+            "/accounts/sign-out/",
+            None,
+            events=0,
+            why="signing out is not audited",
+            fresh_client=True,
+        ),
+    ],
+    "core:profile": [
+        get("/accounts/profile/"),
+        page_write("/accounts/profile/", None, {"first_name": "Battery", "email": ""}),
+    ],
+    "core:password": [
+        get("/accounts/password/"),
+        page_write(
+            "/accounts/password/",
+            None,
+            {
+                "current_password": PASSWORD,
+                "new_password": NEW_PASSWORD,
+                "new_password_again": NEW_PASSWORD,
+            },
+        ),
+    ],
+    "core:second_factor": [
+        get("/accounts/second-factor/"),
+        page_write("/accounts/second-factor/", None, {"action": "begin"}),
+    ],
+    "core:tokens": [
+        get("/accounts/tokens/"),
+        page_write(
+            "/accounts/tokens/",
+            "core.token_create",
+            {"name": "battery page", "expires_in_days": 30},
+        ),
+    ],
+    "core:token_revoke": [
+        post_only("/accounts/tokens/{T}/revoke/"),
+        page_write("/accounts/tokens/{T}/revoke/", None, sees=SEES["T"], condition=owner_or_admin),
+    ],
+    "core:organisation_list": [
+        get(
+            "/organisations/",
+            marker=(
+                ('href="/organisations/{ORG_CHN_CA}/"', SEES["ORG_CHN_CA"]),
+                ('href="/organisations/{ORG_INTL}/"', anyone),
+            ),
+        ),
+        page_write(
+            "/organisations/",
+            "core.organisation_manage",
+            {"name": "Battery page FIU", "kind": "fiu", "country": "MEX"},
+        ),
+    ],
+    "core:organisation_detail": [
+        get(
+            "/organisations/{ORG_CHN_CA}/",
+            SEES["ORG_CHN_CA"],
+            marker=(('value="add_user"', offers("core.user_manage", own_org_or_secretariat)),),
+        ),
+        get(
+            "/organisations/{ORG_INTL}/",
+            SEES["ORG_INTL"],
+            marker=(('value="add_user"', offers("core.user_manage", member("intl"))),),
+        ),
+        page_write(
+            "/organisations/{ORG_CHN_CA}/",
+            "core.user_manage",
+            {
+                "action": "add_user",
+                "username": "zhang.wei",
+                "role": "viewer",
+                "password": NEW_PASSWORD,
+            },
+            sees=SEES["ORG_CHN_CA"],
+            condition=own_org_or_secretariat,
+        ),
+        page_write(
+            "/organisations/{ORG_CHN_CA}/",
+            "core.organisation_security",
+            {
+                "action": "settings",
+                "version": "{ORG_VERSION}",
+                "name": "Battery CHN competent_authority",
+                "require_second_factor": "on",
+                "is_active": "on",
+            },
+            sees=SEES["ORG_CHN_CA"],
+            condition=own_org_or_secretariat,
+        ),
+    ],
+    "core:user_detail": [
+        get(
+            "/users/{U}/",
+            SEES["U"],
+            marker=(('name="role"', offers("core.user_manage", own_org_or_secretariat)),),
+        ),
+        page_write(
+            "/users/{U}/",
+            "core.user_manage",
+            {"version": "{USER_VERSION}", "role": "officer", "is_active": "on"},
+            sees=SEES["U"],
+            condition=own_org_or_secretariat,
+        ),
+    ],
+    "core:audit_list": [
+        get("/audit/?action=token.created", marker=(('href="/audit/{E_tok}/"', SEES["E_tok"]),)),
+        get(
+            "/audit/?action=incidents.incident_created",
+            marker=(('href="/audit/{E_inc_org}/"', SEES["E_inc_org"]),),
+        ),
+    ],
+    "core:audit_detail": [
+        get("/audit/{E_tok}/", SEES["E_tok"]),
+        get("/audit/{E_inc_org}/", SEES["E_inc_org"]),
+    ],
+    # substances
+    "substances:list": [get("/substances/?q=ephedrine")],
+    "substances:identify": [
+        get("/substances/identify/"),
+        page_write("/substances/identify/", None, {"name": "Ephedrine"}, read=True),
+    ],
+    "substances:detail": [get("/substances/{SUB}/")],
+    # entities
+    "entities:list": [
+        get(
+            "/parties/",
+            marker=tuple((f'href="/parties/{{{name}}}/"', SEES[name]) for name in LISTED_PARTIES),
+        ),
+        page_write(
+            "/parties/",
+            None,
+            {"kind": "company", "name": "Guangzhou Tianhe Chemical", "country": "CHN"},
+            read=True,
+            marker=(
+                ('href="/parties/{P1}/"', SEES["P1"]),
+                ('href="/parties/{P3}/"', SEES["P3"]),
+            ),
+        ),
+    ],
+    "entities:detail": [get(f"/parties/{{{name}}}/", SEES[name]) for name in PARTIES],
+    "entities:correlations": [
+        get(
+            "/parties/correlations/",
+            marker=(
+                ('data-correlation="{C1}"', SEES["C1"]),
+                ('data-correlation="{C_x}"', SEES["C_x"]),
+                (
+                    'action="/parties/correlations/{C1}/"',
+                    all_of(SEES["C1"], offers("entities.correlation_decide", acts_on_chn_parties)),
+                ),
+                (
+                    'action="/parties/correlations/{C_x}/"',
+                    all_of(
+                        SEES["C_x"], offers("entities.correlation_decide", acts_across_countries)
+                    ),
+                ),
+            ),
+        )
+    ],
+    "entities:decide": [
+        post_only("/parties/correlations/{C1}/"),
+        page_write(
+            "/parties/correlations/{C1}/",
+            "entities.correlation_decide",
+            {"action": "confirm"},
+            sees=SEES["C1"],
+            condition=acts_on_chn_parties,
+        ),
+        page_write(
+            "/parties/correlations/{C1}/",
+            "entities.correlation_decide",
+            {"action": "reject"},
+            sees=SEES["C1"],
+            condition=acts_on_chn_parties,
+        ),
+        page_write(
+            "/parties/correlations/{C_x}/",
+            "entities.correlation_decide",
+            {"action": "confirm"},
+            sees=SEES["C_x"],
+            condition=acts_across_countries,
+        ),
+        page_write(
+            "/parties/correlations/{C2}/",
+            "entities.parties_merge",
+            {"action": "merge"},
+            sees=SEES["C2"],
+            condition=acts_on_chn_parties,
+        ),
+    ],
+    "entities:merge_undo": [
+        post_only("/parties/merges/{M}/undo/"),
+        page_write(
+            "/parties/merges/{M}/undo/",
+            "entities.merge_undo",
+            sees=SEES["M"],
+            condition=acts_on_chn_parties,
+        ),
+    ],
+    "entities:warning_list": [
+        get("/parties/warning-list/"),
+        page_write(
+            "/parties/warning-list/",
+            "entities.warning_list_edit",
+            {"kind": "phone", "value": "+86 21 5555 0000", "reason": "a switchboard"},
+        ),
+        page_write(
+            "/parties/warning-list/",
+            "entities.warning_list_edit",
+            {"action": "remove", "id": Ref("W")},
+            sees=SEES["W"],
+        ),
+    ],
+    # incidents
+    "incidents:list": [
+        get(
+            "/incidents/",
+            marker=tuple((f"{{{name}_ref}}", SEES[name]) for name in INCIDENTS),
+        )
+    ],
+    "incidents:create": [
+        get("/incidents/new/", status=allowed_or_forbidden("incidents.incident_report")),
+        page_write(
+            "/incidents/new/",
+            "incidents.incident_report",
+            {"kind": "seizure", "occurred_on": TODAY, "distribution": "organisation"},
+        ),
+    ],
+    "incidents:import": [
+        get("/incidents/import/", status=allowed_or_forbidden("incidents.incident_import")),
+        page_write(
+            "/incidents/import/",
+            "incidents.incident_import",
+            {"file": Upload("incidents.csv", b"kind,occurred_on\nseizure,2024-01-01\n")},
+        ),
+    ],
+    "incidents:import_job": [
+        get("/incidents/import/{J_inc}/", SEES["J_inc"]),
+        nobody_finds("/incidents/import/{J_pre}/"),  # a notification import
+    ],
+    "incidents:map": [get("/incidents/map/")],
+    "incidents:suggest_substances": [get("/incidents/suggest/substances/?q=Ephed")],
+    "incidents:suggest_parties": [
+        get(
+            "/incidents/suggest/parties/?q=Guangzhou%20Tianhe%20Chemical",
+            marker=(("[#{P1}]", SEES["P1"]), ("[#{P3}]", SEES["P3"])),
+        )
+    ],
+    "incidents:detail": [
+        get(
+            f"/incidents/{{{name}}}/",
+            SEES[name],
+            marker=(
+                (
+                    f'action="/incidents/{{{name}}}/parties/"',
+                    offers("incidents.incident_change", member(reporter)),
+                ),
+            ),
+        )
+        for name, reporter in (
+            ("I_country", CHN_POLICE),
+            ("I_org", CHN_POLICE),
+            ("I_shared", CHN_POLICE),
+            ("I_deu", "deu.law_enforcement"),
+            ("I_all", CHN_AUTHORITY),
+        )
+    ],
+    "incidents:add_party": [
+        post_only("/incidents/{I_country}/parties/"),
+        page_write(
+            "/incidents/{I_country}/parties/",
+            "incidents.incident_change",
+            {"party": "The consignee [#{P1}]", "role": "broker"},
+            sees=SEES["I_country"],
+            condition=reporting_police,
+        ),
+    ],
+    "incidents:attach": [
+        post_only("/incidents/{I_country}/attachments/"),
+        page_write(
+            "/incidents/{I_country}/attachments/",
+            "incidents.incident_change",
+            {"file": Upload("statement.txt", b"a statement\n")},
+            sees=SEES["I_country"],
+            condition=reporting_police,
+        ),
+    ],
+    "incidents:attachment": [
+        get("/incidents/{I_country}/attachments/{ATT}/", SEES["ATT"]),
+        nobody_finds("/incidents/{I_org}/attachments/{ATT}/"),  # I_country's file
+    ],
+    "incidents:alerts": [
+        get("/incidents/alerts/"),
+        page_write(
+            "/incidents/alerts/",
+            None,
+            {"id": Ref("A"), "action": "acknowledge"},
+            sees=SEES["A"],
+            condition=recipient,
+        ),
+    ],
+    "incidents:broadcast": [
+        get("/incidents/alerts/broadcast/", status=allowed_or_forbidden("core.alert_broadcast")),
+        page_write(
+            "/incidents/alerts/broadcast/",
+            "core.alert_broadcast",
+            {"title": "Battery alert", "countries": "CHN"},
+        ),
+    ],
+    # precursors
+    "precursors:list": [
+        get(
+            "/precursors/",
+            marker=tuple((f"{{{name}_ref}}", SEES[name]) for name in ("N_draft", "N_out", "N_in")),
+        )
+    ],
+    "precursors:inbox": [
+        get(
+            "/precursors/inbox/",
+            marker=(
+                ("{N_in_ref}", all_of(SEES["N_in"], in_country("CHN"))),
+                ("{N_out_ref}", lambda p: False),
+            ),
+        )
+    ],
+    "precursors:create": [
+        get("/precursors/new/", status=allowed_or_forbidden("precursors.notification_draft")),
+        page_write("/precursors/new/", "precursors.notification_draft", NOTIFICATION_BODY),
+    ],
+    "precursors:import": [
+        get("/precursors/import/", status=allowed_or_forbidden("precursors.notification_draft")),
+        page_write(
+            "/precursors/import/",
+            "precursors.notification_draft",
+            {"file": Upload("notifications.csv", b"importing_country\nAUS\n")},
+        ),
+    ],
+    "precursors:import_job": [get("/precursors/import/{J_pre}/", SEES["J_pre"])],
+    "precursors:statistics": [get("/precursors/statistics/", read_notifications)],
+    "precursors:invocations": [
+        get("/precursors/invocations/"),
+        page_write(
+            "/precursors/invocations/",
+            "precursors.reference_keep",
+            {"country": "CHN", "scope": "table_i", "since": TODAY},
+            condition=chn_or_secretariat,
+        ),
+        page_write(
+            "/precursors/invocations/",
+            "precursors.reference_keep",
+            {"form": "policy", "country": "CHN", "reply_days": "20"},
+            condition=chn_or_secretariat,
+        ),
+        page_write(
+            "/precursors/invocations/",
+            "precursors.reference_keep",
+            {"form": "remove", "country": "CHN", "id": Ref("V")},
+            condition=chn_or_secretariat,
+        ),
+    ],
+    "precursors:requirements": [
+        get("/precursors/requirements/"),
+        page_write(
+            "/precursors/requirements/",
+            "precursors.reference_keep",
+            {"country": "CHN", "substance": "Ephedrine", "year": "{YEAR}", "quantity_kg": "1300"},
+            condition=chn_or_secretariat,
+        ),
+        page_write(
+            "/precursors/requirements/",
+            "precursors.reference_keep",
+            {"file": Upload("requirements.csv", REQUIREMENTS_FILE)},
+            condition=chn_or_secretariat,
+            why="one event per requirement in the file (one here)",
+            # Who keeps requirements at all gets the file's report naming the row refused.
+            refused=lambda p: 422 if doc_allows("precursors.reference_keep", p) else 403,
+        ),
+    ],
+    "precursors:requirement": [get("/precursors/requirements/{LR}/")],
+    "precursors:surveillance": [
+        get("/precursors/surveillance/", read_notifications),
+        page_write(
+            "/precursors/surveillance/",
+            "precursors.surveillance_load",
+            {"edition": "2026", "file": Upload("list.csv", b"name,cas\nBattery chemical,\n")},
+            sees=read_notifications,
+        ),
+    ],
+    "precursors:orders": [
+        get("/precursors/orders/", marker=(("{O_ref}", SEES["O"]),)),
+    ],
+    "precursors:order_create": [
+        get("/precursors/orders/new/", status=allowed_or_forbidden("precursors.order_report")),
+        page_write("/precursors/orders/new/", "precursors.order_report", ORDER_FORM),
+    ],
+    "precursors:order": [
+        get(
+            "/precursors/orders/{O}/",
+            SEES["O"],
+            marker=(('name="decision"', offers("precursors.order_review", in_country("CHN"))),),
+        ),
+        page_write(
+            "/precursors/orders/{O}/",
+            "precursors.order_review",
+            {"decision": "dismiss"},
+            sees=SEES["O"],
+            condition=in_country("CHN"),  # the operator's national authority
+        ),
+    ],
+    "precursors:detail": [
+        get(
+            "/precursors/{N_draft}/",
+            SEES["N_draft"],
+            marker=(
+                (
+                    'href="/precursors/{N_draft}/edit/"',
+                    offers("precursors.notification_export_step", exporting_chn),
+                ),
+            ),
+        ),
+        get(
+            "/precursors/{N_out}/",
+            SEES["N_out"],
+            marker=(
+                (
+                    'value="withdraw"',
+                    offers("precursors.notification_export_step", exporting_chn),
+                ),
+                (
+                    'action="/precursors/{N_out}/messages/"',
+                    offers("precursors.notification_follow_up", in_country("CHN", "AUS")),
+                ),
+            ),
+        ),
+        get(
+            "/precursors/{N_in}/",
+            SEES["N_in"],
+            marker=(
+                ('value="acknowledge"', offers("precursors.notification_answer", importing_chn)),
+                ('value="object"', offers("precursors.notification_answer", importing_chn)),
+                (
+                    'action="/precursors/{N_in}/messages/"',
+                    offers("precursors.notification_follow_up", in_country("DEU", "CHN")),
+                ),
+            ),
+        ),
+    ],
+    "precursors:edit": [
+        get(
+            "/precursors/{N_draft}/edit/",
+            status=lambda p: (
+                404
+                if not SEES["N_draft"](p)
+                else allowed_or_forbidden("precursors.notification_export_step", exporting_chn)(p)
+            ),
+        ),
+        page_write(
+            "/precursors/{N_draft}/edit/",
+            "precursors.notification_export_step",
+            {**NOTIFICATION_BODY, "version": DRAFT_VERSION},
+            sees=SEES["N_draft"],
+            condition=exporting_chn,
+        ),
+    ],
+    "precursors:action": [
+        post_only("/precursors/{N_out}/action/"),
+        *(
+            page_write(
+                f"/precursors/{{{record}}}/action/",
+                action,
+                {"action": step, **extra},
+                sees=SEES[record],
+                condition=condition,
+            )
+            for step, record, action, condition, extra in STEPS
+        ),
+    ],
+    "precursors:message": [
+        post_only("/precursors/{N_out}/messages/"),
+        page_write(
+            "/precursors/{N_out}/messages/",
+            "precursors.notification_follow_up",
+            {"body": "Battery message"},
+            sees=SEES["N_out"],
+            condition=in_country("CHN", "AUS"),
+        ),
+        page_write(
+            "/precursors/{N_in}/messages/",
+            "precursors.notification_follow_up",
+            {"body": "Battery message"},
+            sees=SEES["N_in"],
+            condition=in_country("DEU", "CHN"),
+        ),
+    ],
+}
+
+# Pages anyone may load, signed in or not (checked by `test_public_pages`).
+PUBLIC = {
+    "healthz": "/healthz",
+    "robots.txt": "/robots.txt",
+    "core:sign_in": "/accounts/sign-in/",
+    "core:sign_in_second_factor": "/accounts/sign-in/code/",
+    "api:openapi-json": f"{V1}/openapi.json",
+    "api:openapi-view": f"{V1}/docs",
+}
+# URL patterns the battery leaves out, and why.
+SKIPPED = {
+    "api:*": "the API's operations are walked from the OpenAPI document (table `API`)",
+    "^api/": "the API's own 404 for unknown paths",
+    "set_language": "Django's language switch: no record, nothing audited",
+}
+
+# --- the world ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Built once for the module inside a transaction that is rolled back at its end."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            MEDIA_ROOT=tmp_path_factory.mktemp("battery-media"),
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        ),
+        transaction.atomic(),
+    ):
+        built = build_world()
+        yield built
+        transaction.set_rollback(True)
+
+
+def resolve_payload(value, world: World):
+    if isinstance(value, Ref):
+        return world.ids[value.name]
+    if isinstance(value, Upload):
+        return SimpleUploadedFile(value.name, value.content)
+    if isinstance(value, str) and "{" in value:
+        return world.fill(value)
+    if isinstance(value, dict):
+        return {key: resolve_payload(item, world) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [resolve_payload(item, world) for item in value]
+    return value
+
+
+def send(client: Client, case: Case, world: World, *, api: bool, **headers):
+    url = world.fill(case.url)
+    if case.method == "GET":
+        return client.get(url, **headers)
+    payload = resolve_payload(case.payload, world)
+    if not api:
+        return client.post(url, data=payload or {}, **headers)
+    body = json.dumps(payload if payload is not None else {})
+    return client.generic(case.method, url, body, content_type="application/json", **headers)
+
+
+def summary(response) -> str:
+    """What an answer says, in a line: a redirect's target, a page's title and its messages
+    or field errors, or the start of a JSON body."""
+    if response.get("Location"):
+        return f"-> {response['Location']}"
+    if not response.content or "attachment" in response.get("Content-Disposition", ""):
+        return ""
+    text = response.content.decode("utf-8", "replace")
+    if "text/html" in response.get("Content-Type", ""):
+        said = re.findall(
+            r'<title>(.*?)</title>|class="(?:field-error|messages)"[^>]*>(.*?)</(?:p|ul)>'
+            r'|data-testid="forbidden">(.*?)</p>',
+            text,
+            re.S,
+        )
+        text = " | ".join(re.sub(r"<[^>]+>", " ", "".join(parts)) for parts in said)
+    return re.sub(r"\s+", " ", text)[:300]
+
+
+# --- what refused writes must leave alone ---------------------------------------------------
+
+
+def rows_written() -> dict[str, int]:
+    """Rows inserted, updated or deleted so far in this transaction: by table on PostgreSQL
+    (pg_stat_xact_user_tables), in all on SQLite (total_changes())."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables"
+            )
+            return {table: count for table, count in cursor.fetchall() if count}
+        cursor.execute("SELECT total_changes()")
+        return {"rows of any table": cursor.fetchone()[0]}
+
+
+def tables_written(before: dict, after: dict) -> list[str]:
+    return [
+        f"{table} (+{count - before.get(table, 0)})"
+        for table, count in sorted(after.items())
+        if count != before.get(table, 0)
+    ]
+
+
+# Alerts name a record; whoever receives one must be able to open it.
+ALERT_RECORDS = {
+    "incidents.incident": Incident,
+    "precursors.notification": Notification,
+    "precursors.suspiciousorder": SuspiciousOrder,
+}
+
+
+def alerts_about_unseen_records(alerts) -> list[str]:
+    problems = []
+    for alert in alerts.exclude(record_type="").select_related("recipient__organisation"):
+        model = ALERT_RECORDS[alert.record_type]
+        if not visible(model, alert.recipient).filter(pk=alert.record_id).exists():
+            problems.append(
+                f"alert {alert.kind!r} to {alert.recipient.username} about "
+                f"{alert.record_type} {alert.record_id}, which they may not see"
+            )
+    return problems
+
+
+# --- the checks -----------------------------------------------------------------------------
+
+
+def check_anonymous(case: Case, world: World, *, api: bool) -> list[str]:
+    client = Client(raise_request_exception=False)
+    url = world.fill(case.url)
+    with transaction.atomic():
+        rows = rows_written()
+        response = send(client, case, world, api=api)
+        changed = tables_written(rows, rows_written())
+        transaction.set_rollback(True)
+    problems = []
+    if changed:
+        problems.append(f"anonymous: {case.method} {url} wrote rows: {changed}")
+    if api:
+        if response.status_code != 401:
+            problems.append(f"anonymous: {case.method} {url} -> {response.status_code}, not 401")
+        elif response.json().get("error", {}).get("code") != "not_authenticated":
+            problems.append(f"anonymous: {case.method} {url} -> {summary(response)}")
+    elif case.anonymous is not None and not case.is_write:
+        if response.status_code != case.anonymous:
+            problems.append(
+                f"anonymous: {case.method} {url} -> {response.status_code}, not {case.anonymous}"
+            )
+    elif response.status_code != 302 or "/accounts/sign-in/" not in response.get("Location", ""):
+        problems.append(
+            f"anonymous: {case.method} {url} -> {response.status_code} {summary(response)}, "
+            "not a redirect to the sign-in page"
+        )
+    return problems
+
+
+def expected_read(case: Case, person: Person) -> int:
+    return case.status(person) if case.status else (200 if case.sees(person) else 404)
+
+
+def check_read(case: Case, world: World, person: Person, *, api: bool) -> tuple[list[str], bool]:
+    url = world.fill(case.url)
+    if case.listed:
+        url += ("&" if "?" in url else "?") + "page_size=200"
+    response = world.clients[person.key].get(url)
+    expected = expected_read(case, person)
+    problems = []
+    if response.status_code != expected:
+        problems.append(
+            f"{person}: GET {url} -> {response.status_code} (expected {expected}) "
+            f"{summary(response)}"
+        )
+        return problems, False
+    if api and expected == 404 and response.json().get("error", {}).get("code") != "not_found":
+        problems.append(f"{person}: GET {url} -> 404 without the error shape")
+    if expected == 200:
+        problems += check_contents(case, world, person, response, f"GET {url}")
+    return problems, expected == 200
+
+
+# Where each kind of record's page is, to check the links a page offers.
+RECORD_PAGES = {
+    "/incidents/{}/": ("I_",),
+    "/parties/{}/": ("P", "Q", "R"),
+    "/precursors/{}/": ("N_",),
+    "/precursors/orders/{}/": ("O",),
+    "/organisations/{}/": ("ORG_",),
+    "/users/{}/": ("U",),
+    "/audit/{}/": ("E_",),
+}
+
+
+def linked_records(world: World) -> dict[str, str]:
+    """{page URL: record name} for the world's records that have a page and a `SEES` rule."""
+    links = {}
+    for url, prefixes in RECORD_PAGES.items():
+        for name in SEES:
+            if name.startswith(prefixes) and isinstance(world.ids.get(name), int):
+                links[url.format(world.ids[name])] = name
+    return links
+
+
+def plain_pages() -> dict[str, Case]:
+    """{path: the GET case} of the pages that name no record (lists, forms, the menu's)."""
+    return {
+        case.url.split("?")[0]: case
+        for cases in PAGES.values()
+        for case in cases
+        if case.method == "GET" and "{" not in case.url and case.must_succeed
+    }
+
+
+def check_links(world: World, person: Person, text: str, said: str) -> list[str]:
+    """A page links only to records its reader may open, and to pages that answer them."""
+    records, pages = linked_records(world), plain_pages()
+    problems = []
+    for href in sorted(set(re.findall(r'href="([^"?#]+)"', text))):
+        if href in records and not SEES[records[href]](person):
+            problems.append(
+                f"{person}: {said} links to {href} ({records[href]}), which they may not see"
+            )
+        page = pages.get(href)
+        if page is not None and (answer := expected_read(page, person)) != 200:
+            problems.append(f"{person}: {said} links to {href}, which answers them {answer}")
+    return problems
+
+
+def check_contents(case: Case, world: World, person: Person, response, said: str) -> list[str]:
+    """The world's records in a list, or a page's text, exactly for those who see them."""
+    problems = []
+    if "text/html" in response.get("Content-Type", ""):
+        problems += check_links(world, person, response.content.decode(), said)
+    if case.listed:
+        data = response.json()
+        listed = {item["id"] for item in (data["items"] if isinstance(data, dict) else data)}
+        for name, predicate in case.listed:
+            should, does = predicate(person), world.ids[name] in listed
+            if should != does:
+                problems.append(
+                    f"{person}: {said} {'omits' if should else 'lists'} {name} "
+                    f"(id {world.ids[name]})"
+                )
+    if case.marker:
+        text = response.content.decode()
+        for template, predicate in case.marker:
+            marker = world.fill(template)
+            should, does = predicate(person), marker in text
+            if should != does:
+                problems.append(
+                    f"{person}: {said} {'does not show' if should else 'shows'} {marker!r}"
+                )
+    return problems
+
+
+ATTEMPTS = itertools.count(1)
+SUCCESS_API = {200, 201, 204}
+SUCCESS_PAGE = {200, 302}
+
+
+def check_write(case: Case, world: World, person: Person, *, api: bool) -> tuple[list[str], bool]:
+    url = world.fill(case.url)
+    sees = case.sees(person)
+    allowed = sees and (case.read or case.allowed(person))
+    events_expected = 0 if case.read else case.events
+    client = world.clients[person.key]
+    cookies = copy.deepcopy(client.cookies)  # a write may cycle the session's key
+    with transaction.atomic():
+        try:
+            if case.fresh_client:
+                client = Client(raise_request_exception=False)
+                client.force_login(world.users[person.key])
+            request_id, started = f"battery-{next(ATTEMPTS)}", timezone.now()
+            rows = rows_written()
+            response = send(client, case, world, api=api, HTTP_X_REQUEST_ID=request_id)
+            changed = tables_written(rows, rows_written())
+            written, alerted = [], []
+            if changed:  # the audit events and alerts this attempt wrote
+                events = AuditEvent.objects.filter(request_id=request_id)
+                written = list(events.values_list("action", flat=True))
+                alerted = alerts_about_unseen_records(Alert.objects.filter(created_at__gte=started))
+        finally:
+            transaction.set_rollback(True)
+            world.clients[person.key].cookies = cookies
+    status = response.status_code
+    said = f"{person}: {case.method} {url} -> {status}"
+    problems = [f"{said}: {problem}" for problem in alerted]
+    if allowed:
+        if status not in (SUCCESS_API if api else SUCCESS_PAGE):
+            problems.append(f"{said}, expected success {summary(response)}")
+        elif len(written) != events_expected:
+            problems.append(
+                f"{said} wrote {len(written)} audit events {written}, expected "
+                f"{events_expected} {case.why} {summary(response)}"
+            )
+        if case.read and not problems:
+            problems += check_contents(case, world, person, response, f"{case.method} {url}")
+        return problems, status in (SUCCESS_API if api else SUCCESS_PAGE)
+    expected = (case.refused(person) if case.refused else 403) if sees else 404
+    if status != expected:
+        problems.append(f"{said}, expected {expected} (refused) {summary(response)}")
+    if written:
+        problems.append(f"{said}: refused, yet wrote audit events {written}")
+    if changed:
+        problems.append(f"{said}: refused, yet rows were written: {changed}")
+    return problems, False
+
+
+def run_cases(cases: list[Case], world: World, *, api: bool) -> list[str]:
+    """Every case for anonymous and every user of the world. Each write must succeed for
+    someone, and so must a read, unless the endpoint only answers POST."""
+    problems = []
+    for case in cases:
+        problems += check_anonymous(case, world, api=api)
+        rows, successes = rows_written(), 0
+        for person in world.people.values():
+            check = check_write if case.is_write else check_read
+            found, succeeded = check(case, world, person, api=api)
+            problems += found
+            successes += succeeded
+        if not case.is_write and (changed := tables_written(rows, rows_written())):
+            problems.append(f"GET {world.fill(case.url)} wrote rows: {changed}")
+        if not successes and case.must_succeed:
+            problems.append(f"{case.method} {world.fill(case.url)}: nobody in the world succeeded")
+    return problems
+
+
+# --- the tests ------------------------------------------------------------------------------
+
+
+def test_the_documented_matrix_is_the_code_s():
+    assert documented_table() == matrix_markdown(), (
+        "docs/architecture.md's permission matrix differs from the declarations: paste "
+        "drugcontrol.core.permissions.matrix_markdown() between the markers"
+    )
+
+
+def openapi_operations() -> set[str]:
+    from drugcontrol.api import api
+
+    schema = api.get_openapi_schema()
+    return {f"{method.upper()} {path}" for path, item in schema["paths"].items() for method in item}
+
+
+def test_the_battery_covers_every_api_operation():
+    operations = openapi_operations()
+    assert not operations - set(API), (
+        f"operations missing from the battery: {operations - set(API)}"
+    )
+    assert not set(API) - operations, f"stale battery entries: {set(API) - operations}"
+
+
+def url_patterns(patterns=None, namespace=None):
+    """(name, route) of every URL pattern, walking included URL configurations."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            yield from url_patterns(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name or str(pattern.pattern)
+            yield (f"{namespace}:{name}" if namespace else name), str(pattern.pattern)
+
+
+def test_the_battery_covers_every_page():
+    names = set()
+    for name, _route in url_patterns():
+        if name.startswith("api:") and name not in PUBLIC:
+            name = "api:*"
+        names.add(name)
+    listed = set(PAGES) | set(PUBLIC) | set(SKIPPED)
+    assert not names - listed, f"pages missing from the battery: {sorted(names - listed)}"
+    assert not listed - names, f"stale battery entries: {sorted(listed - names)}"
+    assert not set(PAGES) & set(PUBLIC)
+
+
+def test_every_table_url_reaches_its_entry():
+    fake = {name: 1 for name in SEES} | {"N_draft_version": 1, "TODAY": "x", "YEAR": 1}
+    fake |= {"ORG_VERSION": 1, "USER_VERSION": 1}
+    for key, cases in PAGES.items():
+        for case in cases:
+            path = case.url.format(**fake).split("?")[0]
+            assert resolve(path).view_name == key, (key, case.url)
+    for key, cases in API.items():
+        method, template = key.split(" ", 1)
+        pattern = "^" + re.sub(r"\\{\w+\\}", "[^/]+", re.escape(template)) + "$"
+        for case in cases:
+            assert case.method == method, (key, case.method)
+            assert re.match(pattern, case.url.format(**fake).split("?")[0]), (key, case.url)
+
+
+# Actions taken only from the command line (no page or operation offers them); their
+# services still require the action, which tests/substances checks.
+COMMAND_LINE_ONLY = {"substances.national_list_load"}
+
+
+def test_every_write_action_of_the_matrix_is_tried():
+    tried = {case.action for cases in (*API.values(), *PAGES.values()) for case in cases}
+    reads = {name for name in DOC_MATRIX if name.endswith("_read")}
+    untried = set(DOC_MATRIX) - reads - tried - COMMAND_LINE_ONLY
+    assert not untried, untried
+    assert not COMMAND_LINE_ONLY & tried, "an endpoint offers it now: try it in the tables"
+    assert not tried - set(DOC_MATRIX) - {None}, tried - set(DOC_MATRIX)
+
+
+@pytest.mark.parametrize("operation", sorted(API))
+def test_api_operation(operation, world):
+    problems = run_cases(API[operation], world, api=True)
+    assert not problems, f"{operation}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_page(page, world):
+    problems = run_cases(PAGES[page], world, api=False)
+    assert not problems, f"{page}:\n" + "\n".join(problems)
+
+
+def test_alerts_of_the_world_name_records_their_recipients_see(world):
+    problems = alerts_about_unseen_records(Alert.objects.all())
+    assert not problems, "\n".join(problems)
+    assert Alert.objects.exclude(record_type="").count() > 3
+
+
+def test_public_pages(world):
+    anonymous = Client(raise_request_exception=False)
+    for name, url in PUBLIC.items():
+        response = anonymous.get(url)
+        expected = 302 if name == "core:sign_in_second_factor" else 200
+        assert response.status_code == expected, (name, url, response.status_code)
+    for person in world.people.values():
+        for url in ("/healthz", "/robots.txt", "/accounts/sign-in/"):
+            response = world.clients[person.key].get(url)
+            assert response.status_code in (200, 302), (person.key, url, response.status_code)
+
+
+def test_sign_in_with_a_second_factor(world):
+    """The sign-in pages, anonymous by nature: a wrong password is audited, the code page
+    is reached after the password and a good code signs in."""
+    user = world.users["chn.fiu.viewer"]
+    secret = pyotp.random_base32()
+    User.objects.filter(pk=user.pk).update(totp_secret=secret, totp_confirmed_at=timezone.now())
+    client = Client(raise_request_exception=False)
+    before = AuditEvent.objects.count()
+    response = client.post(
+        "/accounts/sign-in/", {"username": user.username, "password": "wrong-password"}
+    )
+    assert response.status_code == 200
+    assert AuditEvent.objects.count() == before + 1
+    response = client.post("/accounts/sign-in/", {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/accounts/sign-in/code/"
+    assert client.get("/accounts/sign-in/code/").status_code == 200
+    response = client.post("/accounts/sign-in/code/", {"code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 302, response.content[:300]
+    assert AuditEvent.objects.filter(action="auth.signed_in", actor=user).exists()
