@@ -212,7 +212,7 @@ def _records_behind(user, items) -> dict[int, dict]:
     """For findings that rest on other records: what the user may see of those records,
     read in a few queries for any number of findings. A finding whose records the user may
     not see is not shown to them at all, so it cannot be used to probe a restricted record."""
-    from drugcontrol.incidents.selectors import visible_incident_count, visible_incidents_naming
+    from drugcontrol.incidents.selectors import visible_incident_counts, visible_incidents_naming
 
     flagged = [f for f in items if f.rule == "party_flagged" and "party" in f.facts]
     alike = risk.alike({f.facts["party"] for f in flagged})
@@ -248,18 +248,16 @@ def _records_behind(user, items) -> dict[int, dict]:
                 "incidents": [(pk, incidents[pk][0]) for pk in sorted(incidents)[-risk.LISTED :]],
                 "notifications": [(pk, stopped[pk][0]) for pk in sorted(stopped)[-risk.LISTED :]],
             }
-    for finding in items:
-        if finding.rule != "transit_incidents" or "country" not in finding.facts:
-            continue
+    transit = [f for f in items if f.rule == "transit_incidents" and "country" in f.facts]
+    wanted = []
+    for finding in transit:
         notification = finding.notification
         substances = {line.substance_id for line in notification.lines.all() if line.substance_id}
         submitted = timezone.localdate(notification.submitted_at or finding.created_at)
-        count = visible_incident_count(
-            user=user,
-            country=finding.facts["country"],
-            substance_ids=substances,
-            since=submitted - datetime.timedelta(days=risk.INCIDENT_WINDOW_DAYS),
-        )
+        since = submitted - datetime.timedelta(days=risk.INCIDENT_WINDOW_DAYS)
+        wanted.append((finding.facts["country"], substances, since))
+    counts = visible_incident_counts(user=user, wanted=wanted)
+    for finding, count in zip(transit, counts, strict=True):
         if count:
             behind[finding.pk] = {
                 "facts": {**finding.facts, "count": count},
