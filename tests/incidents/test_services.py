@@ -198,9 +198,12 @@ def test_audit_log_does_not_leak_a_record_kept_at_home(scenario, intl_viewer, ma
     assert {str(home.pk), str(shared.pk)} <= ids
 
 
-def test_incident_counts_for_many_keys_come_from_one_query(scenario, django_assert_num_queries):
+def test_incident_counts_and_existence_for_many_keys_come_from_one_query(
+    scenario, django_assert_num_queries
+):
     """`visible_incident_counts` gives for each (country, substances, since) what one count
-    per key gives, among the incidents the reader may see, in a single query."""
+    per key gives, among the incidents the reader may see, in a single query;
+    `visible_incidents_exist` whether that count is above zero."""
     from drugcontrol.core.visibility import visible
     from drugcontrol.entities.models import Party
     from drugcontrol.substances.selectors import find_by_name
@@ -257,6 +260,10 @@ def test_incident_counts_for_many_keys_come_from_one_query(scenario, django_asse
             counts = selectors.visible_incident_counts(user=reader, wanted=wanted)
         assert counts == expected
         found[name] = counts
+        with django_assert_num_queries(1):
+            seen = selectors.visible_incidents_exist(user=reader, wanted=wanted)
+        assert seen == [count > 0 for count in expected]
     # Germany does not see the seizure kept in China; the reporter sees all five.
     assert found == {"germany": [3, 3, 2, 1, 0, 0, 0], "china": [4, 4, 2, 1, 0, 0, 0]}
     assert selectors.visible_incident_counts(user=reporter, wanted=[]) == []
+    assert selectors.visible_incidents_exist(user=reporter, wanted=[]) == []

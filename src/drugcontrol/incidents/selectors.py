@@ -275,6 +275,29 @@ def visible_incident_counts(*, user, wanted) -> list[int]:
     return [counts.get(f"n{index}") or 0 for index in range(len(wanted))]
 
 
+def visible_incidents_exist(*, user, wanted) -> list[bool]:
+    """For each (country, substance ids, since) of `wanted`: whether the user may see any
+    incident since that date involving the country and any of the substances. What a list
+    needs (whether a finding is shown at all): each answered by the first such incident,
+    all in one query."""
+    checks = {
+        f"k{index}": Exists(
+            visible(Incident, user).filter(
+                occurred_on__gte=since,
+                countries__country_id=country,
+                substances__substance_id__in=sorted(set(substances)),
+            )
+        )
+        for index, (country, substances, since) in enumerate(wanted)
+        if substances
+    }
+    if not checks:
+        return [False] * len(wanted)
+    # The answers, on one row of the incidents table (when it is empty, none exists).
+    found = Incident.objects.order_by().annotate(**checks).values(*checks).first() or {}
+    return [bool(found.get(f"k{index}")) for index in range(len(wanted))]
+
+
 def incidents_naming_parties(*, party_ids) -> list[tuple[int, int]]:
     """For other modules' risk rules: (party, incident) pairs for incidents that name any of
     these parties. Identifiers only; showing an incident still goes through its rule."""
