@@ -156,6 +156,44 @@ def test_a_party_in_an_organisation_only_incident_stays_in_that_organisation(ger
     assert not visible(Party, germany["authority"]).filter(pk=party.pk).exists()
 
 
+def test_each_reader_lists_exactly_its_parties_in_name_order(germany, intl_viewer):
+    """An operator sees the parties on its own file and in its own records; readers of
+    other organisations' records see their file and the parties of the records they may
+    see. The list is in name order, whatever the reader."""
+    company, authority = germany["company"], germany["authority"]
+
+    def on_file(organisation, name):
+        return entity_services.party_create(
+            actor=None,
+            owner_organisation=organisation,
+            data=entity_services.validate_party(kind="company", name=name, country_code="NLD"),
+        )
+
+    customer = on_file(company.organisation, "Zeeland Solvents B.V.")
+    named = on_file(authority.organisation, "Antwerp Pharma NV")
+    entity_services.party_link(
+        party=named,
+        record_type="precursors.suspiciousorder",
+        record_id=1,
+        organisation=company.organisation,
+        audience="organisation",
+    )
+    kept = on_file(authority.organisation, "Breda Chemie B.V.")
+    shared = _report(germany["police"], distribution="all").parties.get().party
+    home = _report(
+        germany["police"], distribution="organisation", party="Delft Trading B.V.", phone=None
+    )
+    expected = {
+        company: [named, customer],
+        authority: [named, kept, shared],
+        germany["police"]: [home.parties.get().party, shared],
+        intl_viewer: [shared],
+    }
+    for reader, parties in expected.items():
+        assert list(entity_selectors.party_list(user=reader)) == parties, reader
+        assert entity_selectors.party_list(user=reader).count() == len(parties)
+
+
 def test_viewers_write_nothing(germany, make_user, intl_viewer):
     viewer = make_user(country="DEU", kind="law_enforcement", role="viewer")
     _report(germany["police"], distribution="country")

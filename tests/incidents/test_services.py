@@ -196,3 +196,74 @@ def test_audit_log_does_not_leak_a_record_kept_at_home(scenario, intl_viewer, ma
     a_admin = make_user(role="admin", organisation=scenario["a_officer"].organisation)
     ids = set(audit_event_list(user=a_admin, object_type=kind).values_list("object_id", flat=True))
     assert {str(home.pk), str(shared.pk)} <= ids
+
+
+def test_incident_counts_and_existence_for_many_keys_come_from_one_query(
+    scenario, django_assert_num_queries
+):
+    """`visible_incident_counts` gives for each (country, substances, since) what one count
+    per key gives, among the incidents the reader may see, in a single query;
+    `visible_incidents_exist` whether that count is above zero."""
+    from drugcontrol.core.visibility import visible
+    from drugcontrol.entities.models import Party
+    from drugcontrol.substances.selectors import find_by_name
+
+    ephedrine, toluene, acetone = (
+        find_by_name(name).pk for name in ("Ephedrine", "Toluene", "Acetone")
+    )
+    reporter = scenario["a_officer"]
+    today = datetime.date.today()
+
+    def seizure(days, countries, substances, distribution):
+        raw = {
+            "kind": "seizure",
+            "occurred_on": (today - datetime.timedelta(days=days)).isoformat(),
+            "distribution": distribution,
+            "countries": [{"country": code, "role": role} for code, role in countries],
+            "substances": [{"substance_id": pk} for pk in substances],
+        }
+        data = services.validate_incident(raw, visible_parties=visible(Party, reporter))
+        return services.incident_create(actor=reporter, data=data)
+
+    seizure(10, [("NLD", "transit"), ("DEU", "destination")], [ephedrine, toluene],
+            "countries_involved")  # fmt: skip
+    seizure(100, [("NLD", "transit")], [ephedrine], "all")
+    seizure(20, [("NLD", "transit")], [ephedrine], "country")  # kept in China
+    seizure(400, [("NLD", "transit")], [toluene], "all")
+    seizure(5, [("NLD", "transit"), ("NLD", "destination")], [ephedrine], "all")
+    year = today - datetime.timedelta(days=365)
+    wanted = [
+        ("NLD", {ephedrine}, year),
+        ("NLD", {ephedrine, toluene}, year),
+        ("NLD", {toluene}, today - datetime.timedelta(days=500)),
+        ("DEU", [ephedrine], year),
+        ("NLD", set(), year),
+        ("AUS", {acetone}, year),
+        ("NLD", {ephedrine}, today),
+    ]
+    found = {}
+    for name, reader in (("germany", scenario["b_focal"]), ("china", reporter)):
+        expected = [
+            visible(Incident, reader)
+            .filter(
+                occurred_on__gte=since,
+                countries__country_id=country,
+                substances__substance_id__in=list(ids),
+            )
+            .distinct()
+            .count()
+            if ids
+            else 0
+            for country, ids, since in wanted
+        ]
+        with django_assert_num_queries(1):
+            counts = selectors.visible_incident_counts(user=reader, wanted=wanted)
+        assert counts == expected
+        found[name] = counts
+        with django_assert_num_queries(1):
+            seen = selectors.visible_incidents_exist(user=reader, wanted=wanted)
+        assert seen == [count > 0 for count in expected]
+    # Germany does not see the seizure kept in China; the reporter sees all five.
+    assert found == {"germany": [3, 3, 2, 1, 0, 0, 0], "china": [4, 4, 2, 1, 0, 0, 0]}
+    assert selectors.visible_incident_counts(user=reporter, wanted=[]) == []
+    assert selectors.visible_incidents_exist(user=reporter, wanted=[]) == []

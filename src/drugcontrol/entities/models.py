@@ -59,7 +59,12 @@ class Party(models.Model):
         ordering = ["name", "pk"]
         verbose_name = _("party")
         verbose_name_plural = _("parties")
-        indexes = [models.Index(fields=["owner_country", "kind"])]
+        indexes = [
+            models.Index(fields=["owner_country", "kind"]),
+            # The party list in its order: its first page is read by walking this index and
+            # checking each party against the reader's visibility rule until the page is full.
+            models.Index(fields=["name", "id"], name="party_name_order"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -218,6 +223,8 @@ class Correlation(models.Model):
         indexes = [
             models.Index(fields=["party_b", "status"]),
             models.Index(fields=["party_a", "status"]),
+            # The correlation list in its order (newest first), walked the same way.
+            models.Index(fields=["created_at", "id"], name="correlation_created_order"),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,9 @@
 """Every read of the incidents app, through the incident's distribution rule."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+import operator
+from functools import reduce
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from drugcontrol.core.models import AuditEvent
 from drugcontrol.core.permissions import can
@@ -236,16 +239,63 @@ def visible_incidents_naming(*, user, party_ids) -> list[tuple[int, int, str]]:
 def visible_incident_count(*, user, country: str, substance_ids, since) -> int:
     """For other modules' derived data: incidents the user may see since a date that
     involve the country and any of the substances."""
-    return (
+    return visible_incident_counts(user=user, wanted=[(country, substance_ids, since)])[0]
+
+
+def visible_incident_counts(*, user, wanted) -> list[int]:
+    """`visible_incident_count` for each (country, substance ids, since) of `wanted`, in one
+    query (a page of notifications asks it for each of its transit findings)."""
+    wanted = [(country, sorted(set(substances)), since) for country, substances, since in wanted]
+    keys = [
+        Q(countries__country_id=country, substances__substance_id__in=ids, occurred_on__gte=since)
+        for country, ids, since in wanted
+        if ids
+    ]
+    if not keys:
+        return [0] * len(wanted)
+    counts = (
         visible(Incident, user)
-        .filter(
-            occurred_on__gte=since,
-            countries__country_id=country,
-            substances__substance_id__in=list(substance_ids),
+        .filter(reduce(operator.or_, keys))
+        .aggregate(
+            **{
+                f"n{index}": Count(
+                    "pk",
+                    distinct=True,
+                    filter=Q(
+                        countries__country_id=country,
+                        substances__substance_id__in=ids,
+                        occurred_on__gte=since,
+                    ),
+                )
+                for index, (country, ids, since) in enumerate(wanted)
+                if ids
+            }
         )
-        .distinct()
-        .count()
     )
+    return [counts.get(f"n{index}") or 0 for index in range(len(wanted))]
+
+
+def visible_incidents_exist(*, user, wanted) -> list[bool]:
+    """For each (country, substance ids, since) of `wanted`: whether the user may see any
+    incident since that date involving the country and any of the substances. What a list
+    needs (whether a finding is shown at all): each answered by the first such incident,
+    all in one query."""
+    checks = {
+        f"k{index}": Exists(
+            visible(Incident, user).filter(
+                occurred_on__gte=since,
+                countries__country_id=country,
+                substances__substance_id__in=sorted(set(substances)),
+            )
+        )
+        for index, (country, substances, since) in enumerate(wanted)
+        if substances
+    }
+    if not checks:
+        return [False] * len(wanted)
+    # The answers, on one row of the incidents table (when it is empty, none exists).
+    found = Incident.objects.order_by().annotate(**checks).values(*checks).first() or {}
+    return [bool(found.get(f"k{index}")) for index in range(len(wanted))]
 
 
 def incidents_naming_parties(*, party_ids) -> list[tuple[int, int]]:

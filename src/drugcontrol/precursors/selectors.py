@@ -207,11 +207,17 @@ def allowed_actions(*, user, notification: Notification) -> set[str]:
     return actions
 
 
-def _records_behind(user, items) -> dict[int, dict]:
+def _records_behind(user, items, *, counted: bool = True) -> dict[int, dict]:
     """For findings that rest on other records: what the user may see of those records,
     read in a few queries for any number of findings. A finding whose records the user may
-    not see is not shown to them at all, so it cannot be used to probe a restricted record."""
-    from drugcontrol.incidents.selectors import visible_incident_count, visible_incidents_naming
+    not see is not shown to them at all, so it cannot be used to probe a restricted record.
+    `counted=False`: only which findings are shown (for a list's severity), so that a
+    transit finding is settled by the first incident the user may see."""
+    from drugcontrol.incidents.selectors import (
+        visible_incident_counts,
+        visible_incidents_exist,
+        visible_incidents_naming,
+    )
 
     flagged = [f for f in items if f.rule == "party_flagged" and "party" in f.facts]
     alike = risk.alike({f.facts["party"] for f in flagged})
@@ -247,24 +253,22 @@ def _records_behind(user, items) -> dict[int, dict]:
                 "incidents": [(pk, incidents[pk][0]) for pk in sorted(incidents)[-risk.LISTED :]],
                 "notifications": [(pk, stopped[pk][0]) for pk in sorted(stopped)[-risk.LISTED :]],
             }
-    for finding in items:
-        if finding.rule != "transit_incidents" or "country" not in finding.facts:
-            continue
+    transit = [f for f in items if f.rule == "transit_incidents" and "country" in f.facts]
+    wanted = []
+    for finding in transit:
         notification = finding.notification
         substances = {line.substance_id for line in notification.lines.all() if line.substance_id}
         submitted = timezone.localdate(notification.submitted_at or finding.created_at)
-        count = visible_incident_count(
-            user=user,
-            country=finding.facts["country"],
-            substance_ids=substances,
-            since=submitted - datetime.timedelta(days=risk.INCIDENT_WINDOW_DAYS),
-        )
-        if count:
-            behind[finding.pk] = {
-                "facts": {**finding.facts, "count": count},
-                "incidents": [],
-                "notifications": [],
-            }
+        since = submitted - datetime.timedelta(days=risk.INCIDENT_WINDOW_DAYS)
+        wanted.append((finding.facts["country"], substances, since))
+    if counted:
+        counts = visible_incident_counts(user=user, wanted=wanted)
+        shown = [(f, {**f.facts, "count": n}) for f, n in zip(transit, counts, strict=True) if n]
+    else:
+        seen = visible_incidents_exist(user=user, wanted=wanted)
+        shown = [(f, f.facts) for f, any_seen in zip(transit, seen, strict=True) if any_seen]
+    for finding, facts in shown:
+        behind[finding.pk] = {"facts": facts, "incidents": [], "notifications": []}
     return behind
 
 
@@ -308,7 +312,7 @@ def with_reader_severity(*, user, notifications) -> list[Notification]:
     if dependent:
         for finding in dependent:
             finding.notification = next(n for n in notifications if n.pk == finding.notification_id)
-        behind = _records_behind(user, dependent)
+        behind = _records_behind(user, dependent, counted=False)
     else:
         behind = {}
     shown: dict[int, list[int]] = {}
