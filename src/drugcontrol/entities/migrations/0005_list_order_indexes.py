@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0005_alert_message'),
-        ('entities', '0003_correlation_withdrawn_by'),
+        ('entities', '0004_named_record_kinds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
