@@ -62,16 +62,25 @@ def party_links_visible_to(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(own | (Q(record_type__in=readable) & shared))
 
 
+def _parties_seen(user) -> QuerySet:
+    """The party rule itself, as a filter on the party's own row: registered by the user's
+    organisation, or named in a record the user may see."""
+    links = visible(PartyLink, user)
+    return Party.objects.filter(
+        Q(owner_organisation_id=user.organisation_id) | Exists(links.filter(party=OuterRef("pk")))
+    )
+
+
 @visibility_rule(Party)
 def parties_visible_to(queryset: QuerySet, user) -> QuerySet:
     """A party is seen by the organisation that registered it and by whoever may see a
     record it appears in: never through its country alone, so a party named only in one
     organisation's record stays in that organisation."""
-    links = visible(PartyLink, user)
-    owned = Party.objects.filter(owner_organisation_id=user.organisation_id)
     if not _readable_record_types(user):
         # Industry and laboratories: the parties of their own organisation's file and
         # records, a few, found from the organisation's side (both sets are indexed).
+        owned = Party.objects.filter(owner_organisation_id=user.organisation_id)
+        links = visible(PartyLink, user)
         mine = owned.order_by().values("pk").union(links.order_by().values("party_id"), all=True)
         return queryset.filter(pk__in=mine)
     # Readers of other organisations' records see a large share of all parties. The rule
@@ -80,19 +89,17 @@ def parties_visible_to(queryset: QuerySet, user) -> QuerySet:
     # page is full), and builds the whole visible set once when every party is counted. As
     # a plain filter (an OR with a subquery, estimated to keep half the rows), it built the
     # whole set before returning even the first page.
-    seen = Party.objects.filter(
-        Q(owner_organisation_id=user.organisation_id) | Exists(links.filter(party=OuterRef("pk")))
-    )
-    return queryset.filter(Exists(seen.filter(pk=OuterRef("pk"))))
+    return queryset.filter(Exists(_parties_seen(user).filter(pk=OuterRef("pk"))))
 
 
 @visibility_rule(Correlation)
 def correlations_visible_to(queryset: QuerySet, user) -> QuerySet:
     """A correlation is seen by whoever sees both of its parties (and reads parties beyond
-    their own records): it never tells anyone of a party they may not see."""
+    their own records): it never tells anyone of a party they may not see. (Each party is
+    checked on its own row already, so the party rule is applied as it is.)"""
     if not can(user, READ_PARTIES.name):
         return queryset.none()
-    parties = visible(Party, user)
+    parties = _parties_seen(user)
     return queryset.filter(
         Exists(parties.filter(pk=OuterRef("party_a_id")))
         & Exists(parties.filter(pk=OuterRef("party_b_id")))
@@ -104,8 +111,7 @@ def merges_visible_to(queryset: QuerySet, user) -> QuerySet:
     """A merge is seen by those who read parties and see the party that was kept."""
     if not can(user, READ_PARTIES.name):
         return queryset.none()
-    parties = visible(Party, user)
-    return queryset.filter(Exists(parties.filter(pk=OuterRef("survivor_id"))))
+    return queryset.filter(Exists(_parties_seen(user).filter(pk=OuterRef("survivor_id"))))
 
 
 @visibility_rule(WarningValue)
