@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from drugcontrol.core.errors import PermissionDenied
 from drugcontrol.core.models import OrganisationKind, Role
+from drugcontrol.core.visibility import is_signed_in
 
 ROLE_RANK = {Role.VIEWER: 0, Role.OFFICER: 1, Role.FOCAL_POINT: 2, Role.ADMIN: 3}
 KINDS = tuple(OrganisationKind)
@@ -94,20 +95,10 @@ def actions() -> list[Action]:
     return sorted(_actions.values(), key=lambda a: a.name)
 
 
-def _signed_in(user) -> bool:
-    return bool(
-        user is not None
-        and getattr(user, "is_authenticated", False)
-        and user.is_active
-        and user.organisation_id
-        and user.organisation.is_active
-    )
-
-
 def can(user, name: str, record=None) -> bool:
     """May `user` take action `name` (on `record`, when the action concerns one)?"""
     rule = get_action(name)
-    if not _signed_in(user) or not rule.allows_kind_and_role(user):
+    if not is_signed_in(user) or not rule.allows_kind_and_role(user):
         return False
     if rule.condition is not None:
         return bool(rule.condition(user, record))
@@ -117,7 +108,7 @@ def can(user, name: str, record=None) -> bool:
 def granted(user) -> list[str]:
     """The actions the user's organisation kind and role allow, record conditions aside:
     what a client may offer (the API's /me)."""
-    if not _signed_in(user):
+    if not is_signed_in(user):
         return []
     return [rule.name for rule in actions() if rule.allows_kind_and_role(user)]
 
@@ -130,10 +121,6 @@ def require(user, name: str, record=None) -> None:
         return
     if not can(user, name, record):
         raise PermissionDenied(get_action(name).refusal)
-
-
-def is_kind(user, *kinds) -> bool:
-    return _signed_in(user) and user.organisation.kind in kinds
 
 
 def matrix() -> list[dict]:
@@ -171,7 +158,10 @@ def matrix_markdown() -> str:
 
 # --- core's own actions ---------------------------------------------------------------------
 
-EVERY_KIND = tuple(KINDS)
+
+def own_country_or_secretariat(user, country_code) -> bool:
+    """A condition for records kept per country: the record is the country's code."""
+    return user.is_international or (country_code is not None and user.country_id == country_code)
 
 
 def _own_organisation_or_secretariat(user, organisation) -> bool:
@@ -189,7 +179,7 @@ action(
 action(
     "core.organisation_security",
     _("Require a second factor in an organisation"),
-    grants={kind: Role.ADMIN for kind in EVERY_KIND},
+    grants={kind: Role.ADMIN for kind in KINDS},
     condition=_own_organisation_or_secretariat,
     condition_text="its own organisation (the secretariat: any)",
     refusal=_("You may not change this organisation."),
@@ -197,7 +187,7 @@ action(
 action(
     "core.user_manage",
     _("Add users, change their role, password or second factor"),
-    grants={kind: Role.ADMIN for kind in EVERY_KIND},
+    grants={kind: Role.ADMIN for kind in KINDS},
     condition=_own_organisation_or_secretariat,
     condition_text="users of its own organisation (the secretariat: any)",
     refusal=_("You may not change this user."),
@@ -213,7 +203,7 @@ def _own_token_with_second_factor(user, owner) -> bool:
 action(
     "core.token_create",
     _("Create an API token"),
-    grants={kind: Role.VIEWER for kind in EVERY_KIND},
+    grants={kind: Role.VIEWER for kind in KINDS},
     condition=_own_token_with_second_factor,
     condition_text="for oneself, and not while a second factor the organisation requires is "
     "missing",

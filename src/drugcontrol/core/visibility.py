@@ -40,17 +40,22 @@ def rule_for(model: type[Model]) -> Rule:
         ) from None
 
 
+def is_signed_in(user) -> bool:
+    """An active user of an active organisation: the only users any rule lets read or act."""
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.organisation_id
+        and user.organisation.is_active
+    )
+
+
 def visible(source: type[Model] | QuerySet, user) -> QuerySet:
     """The records of `source` that `user` may see."""
     queryset = source._default_manager.all() if isinstance(source, type) else source
     rule = rule_for(queryset.model)
-    if (
-        user is None
-        or not getattr(user, "is_authenticated", False)
-        or not user.is_active
-        or not user.organisation_id
-        or not user.organisation.is_active
-    ):
+    if not is_signed_in(user):
         return queryset.none()
     return rule(queryset, user)
 

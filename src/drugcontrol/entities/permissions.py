@@ -1,6 +1,5 @@
 """Who may act on parties, correlations, merges and the warning list."""
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from drugcontrol.core.models import OrganisationKind as Kind
@@ -31,18 +30,16 @@ def acts_for_party(user, party: Party) -> bool:
     return PartyLink.objects.filter(party=party, organisation_id=user.organisation_id).exists()
 
 
+def _acts_for_parties(user, *party_ids) -> bool:
+    return all(acts_for_party(user, party) for party in Party.objects.filter(pk__in=party_ids))
+
+
 def _acts_for_both(user, correlation) -> bool:
-    return all(
-        acts_for_party(user, party)
-        for party in Party.objects.filter(pk__in=[correlation.party_a_id, correlation.party_b_id])
-    )
+    return _acts_for_parties(user, correlation.party_a_id, correlation.party_b_id)
 
 
 def _acts_for_merge(user, merge) -> bool:
-    return all(
-        acts_for_party(user, party)
-        for party in Party.objects.filter(Q(pk=merge.survivor_id) | Q(pk=merge.merged_id))
-    )
+    return _acts_for_parties(user, merge.survivor_id, merge.merged_id)
 
 
 READ_PARTIES = action(

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from drugcontrol.core.models import OrganisationKind as Kind
 from drugcontrol.core.models import Role
-from drugcontrol.core.permissions import action
+from drugcontrol.core.permissions import action, own_country_or_secretariat
 
 AUTHORITY_OFFICERS = {Kind.COMPETENT_AUTHORITY: Role.OFFICER}
 NOT_AN_AUTHORITY = _("Only officers of a competent national authority handle notifications.")
@@ -21,11 +21,6 @@ def _importing_country(user, notification) -> bool:
 
 def _either_side(user, notification) -> bool:
     return _exporting_country(user, notification) or _importing_country(user, notification)
-
-
-def _own_country(user, country_id) -> bool:
-    """`record` is the country code concerned (the secretariat keeps any country's)."""
-    return user.is_international or (country_id is not None and user.country_id == country_id)
 
 
 def _operators_authority(user, order) -> bool:
@@ -78,7 +73,7 @@ action(
     "precursors.reference_keep",
     _("Keep invocations, reply terms and legitimate requirements"),
     grants={**AUTHORITY_OFFICERS, Kind.INTERNATIONAL: Role.OFFICER},
-    condition=_own_country,
+    condition=own_country_or_secretariat,
     condition_text="its own country's (the secretariat: any country's)",
     refusal=_("A country keeps only its own invocations and requirements."),
 )

@@ -5,18 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from drugcontrol.core.models import OrganisationKind as Kind
 from drugcontrol.core.models import Role
-from drugcontrol.core.permissions import action
-
-
-def _own_country(user, country_code) -> bool:
-    return user.is_international or user.country_id == country_code
-
+from drugcontrol.core.permissions import action, own_country_or_secretariat
 
 action(
     "substances.national_list_load",
     _("Load a national control list"),
     grants={Kind.COMPETENT_AUTHORITY: Role.ADMIN, Kind.INTERNATIONAL: Role.ADMIN},
-    condition=_own_country,
+    condition=own_country_or_secretariat,
     condition_text="its own country's (the secretariat: any country's)",
     refusal=_("A country's competent authority loads its own national control list."),
 )
