@@ -304,17 +304,13 @@ def with_reader_severity(*, user, notifications) -> list[Notification]:
     """Each notification with `reader_severity`: its highest finding as this reader may see
     it (the stored severity leaves out findings that rest on other records)."""
     notifications = list(notifications)
+    by_pk = {notification.pk: notification for notification in notifications}
     dependent = list(
-        Finding.objects.filter(
-            notification__in=[n.pk for n in notifications], rule__in=risk.READER_DEPENDENT
-        ).select_related("notification")
+        Finding.objects.filter(notification__in=list(by_pk), rule__in=risk.READER_DEPENDENT)
     )
-    if dependent:
-        for finding in dependent:
-            finding.notification = next(n for n in notifications if n.pk == finding.notification_id)
-        behind = _records_behind(user, dependent, counted=False)
-    else:
-        behind = {}
+    for finding in dependent:
+        finding.notification = by_pk[finding.notification_id]  # the page's rows, read once
+    behind = _records_behind(user, dependent, counted=False) if dependent else {}
     shown: dict[int, list[int]] = {}
     for finding in dependent:
         if finding.pk in behind:
