@@ -105,6 +105,12 @@ def can(user, name: str, record=None) -> bool:
     return True
 
 
+def may_sometimes(user, name: str) -> bool:
+    """Whether the user's organisation kind and role allow the action on some record (the
+    record's condition aside): for links to lists and forms."""
+    return is_signed_in(user) and get_action(name).allows_kind_and_role(user)
+
+
 def granted(user) -> list[str]:
     """The actions the user's organisation kind and role allow, record conditions aside:
     what a client may offer (the API's /me)."""
