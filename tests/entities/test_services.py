@@ -4,7 +4,13 @@ from drugcontrol.core.errors import Conflict, PermissionDenied, ValidationFailed
 from drugcontrol.core.models import AuditEvent
 from drugcontrol.entities import services
 from drugcontrol.entities.matching import Query
-from drugcontrol.entities.models import Correlation, CorrelationStatus, Party, PartyLink
+from drugcontrol.entities.models import (
+    Correlation,
+    CorrelationStatus,
+    Party,
+    PartyLink,
+    WarningValue,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -219,3 +225,12 @@ def test_register_reuses_the_same_party_of_the_same_country(countries, chn_offic
     assert register(chn_officer, "GUANGZHOU TIANHE CHEMICAL LIMITED") == first
     assert register(deu_officer, "Guangzhou Tianhe Chemical Co., Ltd.") != first
     assert register(chn_officer, "Guangzhou Tianhe Pharmaceutical Co., Ltd.") != first
+
+
+def test_a_warning_value_or_reason_too_long_is_refused_by_field(intl_admin):
+    cases = (("value", "9" * 301, ""), ("reason", "+86 20 0000 0000", "r" * 301))
+    for field, value, reason in cases:
+        with pytest.raises(ValidationFailed) as error:
+            services.warning_value_add(actor=intl_admin, kind="phone", value=value, reason=reason)
+        assert set(error.value.details) == {field}
+    assert not WarningValue.objects.exists()

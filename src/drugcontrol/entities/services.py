@@ -678,9 +678,16 @@ def warning_value_add(*, actor, kind: str, value: str, reason: str = "") -> Warn
     """Put a value on the warning list. Proposals that rest on it are withdrawn, and the
     audit event names them, so that removing the value restores them."""
     require(actor, "entities.warning_list_edit")
-    value = (value or "").strip()
+    value, reason = (value or "").strip(), (reason or "").strip()
     if not value:
         raise ValidationFailed({"value": [_("A value is required.")]})
+    too_long = {
+        field: [_("The text is longer than 300 characters.")]
+        for field, text in (("value", value), ("reason", reason))
+        if len(text) > 300
+    }
+    if too_long:
+        raise ValidationFailed(too_long)
     # Phone numbers, e-mail and web addresses and bank accounts are identifiers even where
     # a party kind has the same name; companies, persons, addresses ... are names.
     if kind in IdentifierKind.values:
@@ -696,7 +703,7 @@ def warning_value_add(*, actor, kind: str, value: str, reason: str = "") -> Warn
         raise ValidationFailed({"value": [_("This value is already on the warning list.")]})
     with transaction.atomic():
         warning = WarningValue.objects.create(
-            kind=kind, value=value, normalized=normalized, reason=reason.strip(), created_by=actor
+            kind=kind, value=value, normalized=normalized, reason=reason, created_by=actor
         )
         withdrawn = _withdraw_proposals(warning)
         record_event(
