@@ -6,12 +6,14 @@ from typing import Any
 
 import orjson
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PaginationBase
+from ninja.parser import Parser
 from ninja.renderers import BaseRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 from pydantic import BaseModel, ConfigDict
@@ -47,12 +49,47 @@ class BrowserSessionAuth(APIKeyCookie):
     def __init__(self):
         super().__init__(csrf=True)
 
+    def _get_key(self, request: HttpRequest):
+        # Without a signed-in session there is nothing for CSRF to protect: the caller is
+        # anonymous (401), not a forged request (403).
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request: HttpRequest, key):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or user.organisation is None:
             return None
         api_access_check(user)  # 401 while the user must still set up a second factor
         return user
+
+
+class StrictJSONParser(Parser):
+    """orjson refuses what no column could hold (NaN, Infinity, lone surrogates, invalid
+    UTF-8); NUL characters, valid JSON but refused by PostgreSQL, are refused here too."""
+
+    def parse_body(self, request):
+        data = orjson.loads(request.body)
+        _refuse_nul(data)
+        return data
+
+
+class BodyRefused(ValueError):
+    pass
+
+
+def _refuse_nul(value, where="body") -> None:
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise BodyRefused(f"{where}: a NUL character (\\u0000) cannot be stored")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul(key, where)
+            _refuse_nul(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_nul(item, f"{where}.{index}")
 
 
 class FastJSONRenderer(BaseRenderer):
@@ -81,6 +118,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=[BearerTokenAuth(), BrowserSessionAuth()],
     renderer=FastJSONRenderer(),
+    parser=StrictJSONParser(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
@@ -101,6 +139,13 @@ class ErrorBody(Schema):
 
 class ErrorResponse(Schema):
     error: ErrorBody
+
+
+# The answers every operation may give besides its own: a body that cannot be parsed or an
+# address with a NUL (400), no or a bad credential (401), an action the caller may not take
+# (403), a record they may not see (404), a stale version (409), a body over the limit
+# (413), a value out of bounds (422). `document_error_statuses` adds any an operation omits.
+ERRORS = {status: ErrorResponse for status in (400, 401, 403, 404, 409, 413, 422)}
 
 
 def error_response(request, status: int, code: str, message, details=None):
@@ -146,6 +191,14 @@ def on_service_error(request, exc: ServiceError):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    cause = exc.__cause__
+    if isinstance(cause, RequestDataTooBig):
+        return error_response(request, 413, "payload_too_large", "The request body is too large.")
+    if isinstance(cause, orjson.JSONDecodeError | BodyRefused):
+        # The body's own fault, named: where it cannot be read, or which value is refused.
+        return error_response(
+            request, 400, "bad_request", "Cannot parse request body.", {"body": [str(cause)]}
+        )
     codes = {400: "bad_request", 403: "permission_denied", 404: "not_found", 409: "conflict"}
     return error_response(
         request, exc.status_code, codes.get(exc.status_code, "error"), exc.message
@@ -162,7 +215,7 @@ class PagePagination(PaginationBase):
     """`page` (from 1) and `page_size` (at most API_MAX_PAGE_SIZE): two queries a page."""
 
     class Input(Schema):
-        page: int = Field(1, ge=1)
+        page: int = Field(1, ge=1, le=1_000_000)
         page_size: int = Field(50, ge=1, le=settings.API_MAX_PAGE_SIZE)
 
     class Output(Schema):
@@ -214,6 +267,18 @@ def register_routers() -> None:
     api.add_router("/", entities_router)
     api.add_router("/", incidents_router)
     api.add_router("/", precursors_router)
+    document_error_statuses()
+
+
+def document_error_statuses() -> None:
+    """Every operation documents every error status it can answer (the OpenAPI document is
+    the contract: a client and a conformance check may rely on it)."""
+    for router in {router for _prefix, router in api._routers}:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                for status, model in ERRORS.items():
+                    if status not in operation.response_models:
+                        operation.response_models[status] = operation._create_response_model(model)
 
 
 register_routers()

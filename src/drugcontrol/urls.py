@@ -1,8 +1,11 @@
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, register_converter
 
 from drugcontrol.api import api
 from drugcontrol.core import views as core_views
+from drugcontrol.core.converters import RecordIdConverter
 
+register_converter(RecordIdConverter, "id")
+handler400 = "drugcontrol.core.views.bad_request"
 handler404 = "drugcontrol.core.views.not_found"
 
 urlpatterns = [

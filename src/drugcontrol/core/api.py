@@ -5,17 +5,12 @@ import datetime
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from drugcontrol.api import ErrorResponse, OutSchema, PagePagination
+from drugcontrol.api import ERRORS, OutSchema, PagePagination
 from drugcontrol.core import alerts, permissions, selectors, services
+from drugcontrol.core.bounds import RecordId, Version, choice
+from drugcontrol.core.models import OrganisationKind, Role
 
 router = Router(tags=["core"])
-ERRORS = {
-    401: ErrorResponse,
-    403: ErrorResponse,
-    404: ErrorResponse,
-    409: ErrorResponse,
-    422: ErrorResponse,
-}
 
 
 class CountryOut(OutSchema):
@@ -32,9 +27,9 @@ class CountryOut(OutSchema):
 
 
 class OrganisationOut(OutSchema):
-    id: int
+    id: RecordId
     name: str
-    kind: str
+    kind: choice(OrganisationKind)
     country: str | None = Field(None, validation_alias="country_id")
     require_second_factor: bool
     is_active: bool
@@ -42,21 +37,21 @@ class OrganisationOut(OutSchema):
 
 
 class UserOut(OutSchema):
-    id: int
+    id: RecordId
     username: str
     first_name: str
     last_name: str
     email: str
-    organisation_id: int | None
+    organisation_id: RecordId | None
     country: str | None = Field(None, validation_alias="country_id")
-    role: str
+    role: choice(Role)
     is_active: bool
     second_factor: bool = Field(False, validation_alias="has_second_factor")
     version: int
 
 
 class TokenOut(OutSchema):
-    id: int
+    id: RecordId
     name: str
     prefix: str
     created_at: datetime.datetime
@@ -70,12 +65,12 @@ class TokenCreated(TokenOut):
 
 
 class AuditEventOut(OutSchema):
-    id: int
+    id: RecordId
     sequence: int
     occurred_at: datetime.datetime
     actor: str = Field("", validation_alias="actor_username")
-    organisation_id: int | None
-    owner_organisation_id: int | None
+    organisation_id: RecordId | None
+    owner_organisation_id: RecordId | None
     country: str | None = Field(None, validation_alias="country_id")
     action: str
     object_type: str
@@ -106,22 +101,22 @@ AUDIT_EVENT_COLUMNS = [
 
 class OrganisationIn(Schema):
     name: str
-    kind: str
+    kind: choice(OrganisationKind)
     country: str | None = None
     require_second_factor: bool = False
 
 
 class OrganisationPatch(Schema):
-    version: int | None = None
+    version: Version | None = None
     name: str | None = None
     require_second_factor: bool | None = None
     is_active: bool | None = None
 
 
 class UserIn(Schema):
-    organisation_id: int
+    organisation_id: RecordId
     username: str
-    role: str
+    role: choice(Role)
     password: str
     email: str = ""
     first_name: str = ""
@@ -129,8 +124,8 @@ class UserIn(Schema):
 
 
 class UserPatch(Schema):
-    version: int | None = None
-    role: str | None = None
+    version: Version | None = None
+    role: choice(Role) | None = None
     email: str | None = None
     first_name: str | None = None
     last_name: str | None = None
@@ -150,7 +145,7 @@ def _changes(payload: Schema) -> tuple[int | None, dict]:
 
 
 class MeOut(UserOut):
-    organisation_kind: str = Field(validation_alias="organisation_kind")
+    organisation_kind: choice(OrganisationKind) = Field(validation_alias="organisation_kind")
     actions: list[str] = Field(
         validation_alias="granted_actions",
         description="The actions the user's organisation kind and role allow (each may still "
@@ -186,7 +181,7 @@ def list_organisations(
 
 
 @router.get("/organisations/{organisation_id}", response={200: OrganisationOut, **ERRORS})
-def get_organisation(request, organisation_id: int):
+def get_organisation(request, organisation_id: RecordId):
     return selectors.organisation_get(user=request.auth, organisation_id=organisation_id)
 
 
@@ -203,7 +198,7 @@ def create_organisation(request, payload: OrganisationIn):
 
 
 @router.patch("/organisations/{organisation_id}", response={200: OrganisationOut, **ERRORS})
-def update_organisation(request, organisation_id: int, payload: OrganisationPatch):
+def update_organisation(request, organisation_id: RecordId, payload: OrganisationPatch):
     organisation = selectors.organisation_get(user=request.auth, organisation_id=organisation_id)
     version, changes = _changes(payload)
     return services.organisation_update(
@@ -213,12 +208,12 @@ def update_organisation(request, organisation_id: int, payload: OrganisationPatc
 
 @router.get("/users", response={200: list[UserOut], **ERRORS})
 @paginate(PagePagination)
-def list_users(request, organisation_id: int | None = None, search: str | None = None):
+def list_users(request, organisation_id: RecordId | None = None, search: str | None = None):
     return selectors.user_list(user=request.auth, organisation_id=organisation_id, search=search)
 
 
 @router.get("/users/{user_id}", response={200: UserOut, **ERRORS})
-def get_user(request, user_id: int):
+def get_user(request, user_id: RecordId):
     return selectors.user_get(user=request.auth, user_id=user_id)
 
 
@@ -241,7 +236,7 @@ def create_user(request, payload: UserIn):
 
 
 @router.patch("/users/{user_id}", response={200: UserOut, **ERRORS})
-def update_user(request, user_id: int, payload: UserPatch):
+def update_user(request, user_id: RecordId, payload: UserPatch):
     user = selectors.user_get(user=request.auth, user_id=user_id)
     version, changes = _changes(payload)
     return services.user_update(actor=request.auth, user=user, expected_version=version, **changes)
@@ -254,7 +249,7 @@ def list_tokens(request):
 
 
 @router.get("/tokens/{token_id}", response={200: TokenOut, **ERRORS})
-def get_token(request, token_id: int):
+def get_token(request, token_id: RecordId):
     return selectors.api_token_get(user=request.auth, token_id=token_id)
 
 
@@ -275,7 +270,7 @@ def create_token(request, payload: TokenIn):
 
 
 @router.post("/tokens/{token_id}/revoke", response={200: TokenOut, **ERRORS})
-def revoke_token(request, token_id: int):
+def revoke_token(request, token_id: RecordId):
     token = selectors.api_token_get(user=request.auth, token_id=token_id)
     return services.token_revoke(actor=request.auth, token=token)
 
@@ -308,12 +303,12 @@ def list_audit_events(
 
 
 @router.get("/audit-events/{event_id}", response={200: AuditEventOut, **ERRORS})
-def get_audit_event(request, event_id: int):
+def get_audit_event(request, event_id: RecordId):
     return selectors.audit_event_get(user=request.auth, event_id=event_id)
 
 
 class AlertOut(OutSchema):
-    id: int
+    id: RecordId
     kind: str
     title: str  # rendered in the request's language
     body: str
@@ -365,11 +360,11 @@ def list_alerts(request, unread: bool | None = None):
 
 
 @router.get("/alerts/{alert_id}", response={200: AlertOut, **ERRORS})
-def get_alert(request, alert_id: int):
+def get_alert(request, alert_id: RecordId):
     return selectors.alert_get(user=request.auth, alert_id=alert_id)
 
 
 @router.post("/alerts/{alert_id}/read", response={200: AlertOut, **ERRORS})
-def mark_alert(request, alert_id: int, payload: MarkIn):
+def mark_alert(request, alert_id: RecordId, payload: MarkIn):
     alert = selectors.alert_get(user=request.auth, alert_id=alert_id)
     return alerts.alert_mark(actor=request.auth, alert=alert, acknowledge=payload.acknowledge)

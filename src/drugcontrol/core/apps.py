@@ -16,5 +16,7 @@ class CoreConfig(AppConfig):
             selectors,  # noqa: F401  (registers the visibility rules)
         )
         from drugcontrol.core.audit import register_sqlite_functions
+        from drugcontrol.core.bounds import connect_model_checks
 
         connection_created.connect(register_sqlite_functions, dispatch_uid="audit_sqlite_fns")
+        connect_model_checks()

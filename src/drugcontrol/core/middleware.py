@@ -1,12 +1,15 @@
 import re
 import uuid
 
+from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from drugcontrol.core.context import current_request_id
 from drugcontrol.core.services import second_factor_missing
+from drugcontrol.core.views import refusal
 
 _REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -51,4 +54,33 @@ class SecondFactorRequiredMiddleware:
                 request.LANGUAGE_CODE = translation.get_language()
             if second_factor_missing(user) and not request.path.startswith(self.allowed_prefixes):
                 return redirect(reverse("core:second_factor"))
+        return self.get_response(request)
+
+
+class RequestLimitsMiddleware:
+    """Refuse, before any view reads it, a request no view could handle: a body larger than
+    any form or upload accepts (413), a query string with a NUL character (400, the
+    databases cannot compare such text). The API answers in its error shape."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        multipart = request.META.get("CONTENT_TYPE", "").startswith("multipart/")
+        limit = settings.MAX_UPLOAD_REQUEST_BYTES if multipart else settings.MAX_BODY_BYTES
+        if length > limit:
+            return refusal(
+                request,
+                413,
+                "payload_too_large",
+                _("The request is larger than %(size)s MB.") % {"size": limit // (1024 * 1024)},
+            )
+        if "\x00" in request.META.get("QUERY_STRING", "") or any(
+            "\x00" in value for values in request.GET.lists() for value in values[1]
+        ):
+            return refusal(request, 400, "bad_request", _("The address contains a NUL character."))
         return self.get_response(request)

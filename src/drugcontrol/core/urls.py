@@ -13,14 +13,14 @@ urlpatterns = [
     path("accounts/password/", views.password_change, name="password"),
     path("accounts/second-factor/", views.second_factor, name="second_factor"),
     path("accounts/tokens/", views.tokens, name="tokens"),
-    path("accounts/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("accounts/tokens/<id:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("organisations/", views.organisation_list, name="organisation_list"),
     path(
-        "organisations/<int:organisation_id>/",
+        "organisations/<id:organisation_id>/",
         views.organisation_detail,
         name="organisation_detail",
     ),
-    path("users/<int:user_id>/", views.user_detail, name="user_detail"),
+    path("users/<id:user_id>/", views.user_detail, name="user_detail"),
     path("audit/", views.audit_list, name="audit_list"),
-    path("audit/<int:event_id>/", views.audit_detail, name="audit_detail"),
+    path("audit/<id:event_id>/", views.audit_detail, name="audit_detail"),
 ]

@@ -8,6 +8,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
@@ -429,12 +430,26 @@ def audit_detail(request, event_id: int):
     return render(request, "core/audit_detail.html", {"event": event})
 
 
-def not_found(request, exception=None):
+def refusal(request, status: int, code: str, message, template="refused.html"):
+    """An answer before or instead of a view: the API's error shape, or a page."""
     if request.path.startswith("/api/"):
         return JsonResponse(
-            {"error": {"code": "not_found", "message": "Not found.", "details": {}}}, status=404
+            {"error": {"code": code, "message": str(message), "details": {}}}, status=status
         )
-    return render(request, "404.html", status=404)
+    return render(request, template, {"message": message}, status=status)
+
+
+def not_found(request, exception=None):
+    return refusal(request, 404, "not_found", "Not found.", template="404.html")
+
+
+def bad_request(request, exception=None):
+    """Django's answer to a request it refuses before any view (a body over the limit)."""
+    if isinstance(exception, RequestDataTooBig):
+        status, code, message = 413, "payload_too_large", _("The request is too large.")
+    else:
+        status, code, message = 400, "bad_request", _("The request could not be read.")
+    return refusal(request, status, code, message)
 
 
 def robots(request):

@@ -6,19 +6,14 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import field_validator
 
-from drugcontrol.api import ErrorResponse, OutSchema, PagePagination
+from drugcontrol.api import ERRORS, OutSchema, PagePagination
+from drugcontrol.core.bounds import RecordId, Version, choice
 from drugcontrol.entities import selectors, services
 from drugcontrol.entities.matching import DEFAULT_THRESHOLD
+from drugcontrol.entities.models import CorrelationStatus, IdentifierKind, PartyKind
 from drugcontrol.entities.reasons import reason_label
 
 router = Router(tags=["entities"])
-ERRORS = {
-    401: ErrorResponse,
-    403: ErrorResponse,
-    404: ErrorResponse,
-    409: ErrorResponse,
-    422: ErrorResponse,
-}
 
 
 class NameOut(OutSchema):
@@ -27,14 +22,14 @@ class NameOut(OutSchema):
 
 
 class IdentifierOut(OutSchema):
-    kind: str
+    kind: choice(IdentifierKind)
     value: str
     normalized: str
 
 
 class PartyOut(OutSchema):
-    id: int
-    kind: str
+    id: RecordId
+    kind: choice(PartyKind)
     name: str
     country: str | None = Field(None, validation_alias="country_id")
     merged_into: int | None = Field(None, validation_alias="merged_into_id")
@@ -53,12 +48,12 @@ class ReasonOut(OutSchema):
 
 
 class CorrelationOut(OutSchema):
-    id: int
+    id: RecordId
     party_a: int = Field(validation_alias="party_a_id")
     party_b: int = Field(validation_alias="party_b_id")
     score: int
     reasons: list[ReasonOut]
-    status: str
+    status: choice(CorrelationStatus)
     decided_at: datetime.datetime | None
     version: int
 
@@ -69,7 +64,7 @@ class CorrelationOut(OutSchema):
 
 
 class MatchIn(Schema):
-    kind: str
+    kind: choice(PartyKind)
     name: str
     country: str | None = None
     phone: str | None = None
@@ -78,15 +73,15 @@ class MatchIn(Schema):
     limit: int = Field(10, ge=1, le=50)
 
 
-class MatchOut(Schema):
-    id: int
+class PartyMatchOut(Schema):
+    id: RecordId
     name: str
     score: int
     reasons: list[str]
 
 
 class PartyIn(Schema):
-    kind: str
+    kind: choice(PartyKind)
     name: str
     country: str | None = None
     address: str = ""
@@ -95,11 +90,11 @@ class PartyIn(Schema):
 
 
 class DecisionIn(Schema):
-    version: int | None = None
+    version: Version | None = None
 
 
 class MergeOut(OutSchema):
-    id: int
+    id: RecordId
     survivor: int = Field(validation_alias="survivor_id")
     merged: int = Field(validation_alias="merged_id")
     merged_at: datetime.datetime
@@ -107,20 +102,20 @@ class MergeOut(OutSchema):
 
 
 class WarningIn(Schema):
-    kind: str
+    kind: choice(IdentifierKind)
     value: str
     reason: str = ""
 
 
 class WarningOut(OutSchema):
-    id: int
-    kind: str
+    id: RecordId
+    kind: choice(IdentifierKind)
     value: str
     normalized: str
     reason: str
 
 
-@router.post("/entities/match", response={200: list[MatchOut], **ERRORS})
+@router.post("/entities/match", response={200: list[PartyMatchOut], **ERRORS})
 def match(request, payload: MatchIn):
     identifiers = [(k, getattr(payload, k)) for k in ("phone", "email") if getattr(payload, k)]
     return selectors.match(
@@ -163,7 +158,7 @@ def _detail(party):
 
 
 @router.get("/entities/parties/{party_id}", response={200: PartyDetailOut, **ERRORS})
-def get_party(request, party_id: int):
+def get_party(request, party_id: RecordId):
     return _detail(selectors.party_get(user=request.auth, party_id=party_id))
 
 
@@ -174,11 +169,11 @@ def list_correlations(request, status: str | None = None):
 
 
 @router.get("/entities/correlations/{correlation_id}", response={200: CorrelationOut, **ERRORS})
-def get_correlation(request, correlation_id: int):
+def get_correlation(request, correlation_id: RecordId):
     return selectors.correlation_get(user=request.auth, correlation_id=correlation_id)
 
 
-def _decide(request, correlation_id: int, decision: str, payload: DecisionIn):
+def _decide(request, correlation_id: RecordId, decision: str, payload: DecisionIn):
     correlation = selectors.correlation_get(user=request.auth, correlation_id=correlation_id)
     return services.correlation_decide(
         actor=request.auth,
@@ -191,25 +186,25 @@ def _decide(request, correlation_id: int, decision: str, payload: DecisionIn):
 @router.post(
     "/entities/correlations/{correlation_id}/confirm", response={200: CorrelationOut, **ERRORS}
 )
-def confirm_correlation(request, correlation_id: int, payload: DecisionIn):
+def confirm_correlation(request, correlation_id: RecordId, payload: DecisionIn):
     return _decide(request, correlation_id, "confirmed", payload)
 
 
 @router.post(
     "/entities/correlations/{correlation_id}/reject", response={200: CorrelationOut, **ERRORS}
 )
-def reject_correlation(request, correlation_id: int, payload: DecisionIn):
+def reject_correlation(request, correlation_id: RecordId, payload: DecisionIn):
     return _decide(request, correlation_id, "rejected", payload)
 
 
 @router.post("/entities/correlations/{correlation_id}/merge", response={201: MergeOut, **ERRORS})
-def merge_parties(request, correlation_id: int):
+def merge_parties(request, correlation_id: RecordId):
     correlation = selectors.correlation_get(user=request.auth, correlation_id=correlation_id)
     return Status(201, services.parties_merge(actor=request.auth, correlation=correlation))
 
 
 @router.post("/entities/merges/{merge_id}/undo", response={200: MergeOut, **ERRORS})
-def undo_merge(request, merge_id: int):
+def undo_merge(request, merge_id: RecordId):
     merge = selectors.merge_get(user=request.auth, merge_id=merge_id)
     return services.merge_undo(actor=request.auth, merge=merge)
 
@@ -229,7 +224,7 @@ def add_warning_value(request, payload: WarningIn):
 
 
 @router.delete("/entities/warning-values/{warning_id}", response={204: None, **ERRORS})
-def remove_warning_value(request, warning_id: int):
+def remove_warning_value(request, warning_id: RecordId):
     warning = selectors.warning_value_get(user=request.auth, warning_id=warning_id)
     services.warning_value_remove(actor=request.auth, warning=warning)
     return Status(204, None)

@@ -6,9 +6,9 @@ app_name = "entities"
 
 urlpatterns = [
     path("", views.party_list, name="list"),
-    path("<int:party_id>/", views.party_detail, name="detail"),
+    path("<id:party_id>/", views.party_detail, name="detail"),
     path("correlations/", views.correlation_queue, name="correlations"),
-    path("correlations/<int:correlation_id>/", views.correlation_decide, name="decide"),
-    path("merges/<int:merge_id>/undo/", views.merge_undo, name="merge_undo"),
+    path("correlations/<id:correlation_id>/", views.correlation_decide, name="decide"),
+    path("merges/<id:merge_id>/undo/", views.merge_undo, name="merge_undo"),
     path("warning-list/", views.warning_list, name="warning_list"),
 ]

@@ -6,52 +6,47 @@ import decimal
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from drugcontrol.api import ErrorResponse, OutSchema, PagePagination, ShapedPage
+from drugcontrol.api import ERRORS, OutSchema, PagePagination, ShapedPage
+from drugcontrol.core.bounds import RecordId, Version, choice
 from drugcontrol.core.visibility import visible
-from drugcontrol.entities.models import Party
+from drugcontrol.entities.models import Audience, Party, PartyKind
 from drugcontrol.incidents import selectors, services
+from drugcontrol.incidents.models import CountryRole, IncidentKind, PartyRole, TransportMode, Unit
 
 router = Router(tags=["incidents"])
-ERRORS = {
-    401: ErrorResponse,
-    403: ErrorResponse,
-    404: ErrorResponse,
-    409: ErrorResponse,
-    422: ErrorResponse,
-}
 
 
-class CountryRoleOut(OutSchema):
+class IncidentCountryOut(OutSchema):
     country: str = Field(validation_alias="country_id")
-    role: str
+    role: choice(CountryRole)
 
 
-class SubstanceLineOut(OutSchema):
-    substance_id: int | None
+class IncidentSubstanceOut(OutSchema):
+    substance_id: RecordId | None
     substance: str | None = None
     description: str
     quantity: decimal.Decimal | None
-    unit: str
+    unit: choice(Unit, blank=True)
     purity: decimal.Decimal | None
 
 
-class PartyRoleOut(OutSchema):
-    party_id: int
-    role: str
+class IncidentPartyOut(OutSchema):
+    party_id: RecordId
+    role: choice(PartyRole)
     reported_name: str
 
 
 class IncidentOut(OutSchema):
-    id: int
+    id: RecordId
     reference: str
-    kind: str
+    kind: choice(IncidentKind)
     occurred_on: datetime.date
     reporting_country: str = Field(validation_alias="reporting_country_id")
-    reporting_organisation_id: int
-    distribution: str
-    transport_mode: str
-    countries: list[CountryRoleOut] = Field(validation_alias="country_list")
-    substances: list[SubstanceLineOut] = Field(validation_alias="substance_list")
+    reporting_organisation_id: RecordId
+    distribution: choice(Audience)
+    transport_mode: choice(TransportMode)
+    countries: list[IncidentCountryOut] = Field(validation_alias="country_list")
+    substances: list[IncidentSubstanceOut] = Field(validation_alias="substance_list")
     version: int
 
 
@@ -61,26 +56,26 @@ class IncidentDetailOut(IncidentOut):
     modus_operandi: str
     description: str
     notification_reference: str
-    parties: list[PartyRoleOut] = Field(validation_alias="party_list")
+    parties: list[IncidentPartyOut] = Field(validation_alias="party_list")
 
 
-class CountryIn(Schema):
+class IncidentCountryIn(Schema):
     country: str
-    role: str
+    role: choice(CountryRole)
 
 
-class SubstanceIn(Schema):
-    substance_id: int | None = None
+class IncidentSubstanceIn(Schema):
+    substance_id: RecordId | None = None
     description: str = ""
     quantity: str | None = None
-    unit: str = ""
+    unit: choice(Unit, blank=True) = ""
     purity: str | None = None
 
 
-class PartyIn(Schema):
-    role: str
-    party_id: int | None = None
-    kind: str = "company"
+class IncidentPartyIn(Schema):
+    role: choice(PartyRole)
+    party_id: RecordId | None = None
+    kind: choice(PartyKind) = "company"
     name: str = ""
     country: str | None = None
     address: str = ""
@@ -89,28 +84,28 @@ class PartyIn(Schema):
 
 
 class IncidentIn(Schema):
-    kind: str
+    kind: choice(IncidentKind)
     occurred_on: str
-    distribution: str = "countries_involved"
+    distribution: choice(Audience) = "countries_involved"
     form: str = ""
     concealment: str = ""
     modus_operandi: str = ""
-    transport_mode: str = "unknown"
+    transport_mode: choice(TransportMode) = "unknown"
     description: str = ""
     notification_reference: str = ""
-    countries: list[CountryIn] = []
-    substances: list[SubstanceIn] = []
-    parties: list[PartyIn] = []
+    countries: list[IncidentCountryIn] = []
+    substances: list[IncidentSubstanceIn] = []
+    parties: list[IncidentPartyIn] = []
 
 
 class IncidentPatch(Schema):
-    version: int | None = None
-    kind: str | None = None
+    version: Version | None = None
+    kind: choice(IncidentKind) | None = None
     occurred_on: datetime.date | None = None
     form: str | None = None
     concealment: str | None = None
     modus_operandi: str | None = None
-    transport_mode: str | None = None
+    transport_mode: choice(TransportMode) | None = None
     description: str | None = None
     notification_reference: str | None = None
 
@@ -138,7 +133,7 @@ def shaped(incident, *, with_parties=True):
 def list_incidents(
     request,
     kind: str | None = None,
-    substance_id: int | None = None,
+    substance_id: RecordId | None = None,
     country: str | None = None,
     role: str | None = None,
     since: datetime.date | None = None,
@@ -166,12 +161,12 @@ def create_incident(request, payload: IncidentIn):
 
 
 @router.get("/incidents/{incident_id}", response={200: IncidentDetailOut, **ERRORS})
-def get_incident(request, incident_id: int):
+def get_incident(request, incident_id: RecordId):
     return shaped(selectors.incident_get(user=request.auth, incident_id=incident_id))
 
 
 @router.patch("/incidents/{incident_id}", response={200: IncidentDetailOut, **ERRORS})
-def update_incident(request, incident_id: int, payload: IncidentPatch):
+def update_incident(request, incident_id: RecordId, payload: IncidentPatch):
     incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version", None)
@@ -185,7 +180,7 @@ def update_incident(request, incident_id: int, payload: IncidentPatch):
 
 
 @router.post("/incidents/{incident_id}/parties", response={201: IncidentDetailOut, **ERRORS})
-def add_party(request, incident_id: int, payload: PartyIn):
+def add_party(request, incident_id: RecordId, payload: IncidentPartyIn):
     incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
     data = services.validate_incident(
         {"kind": incident.kind, "occurred_on": incident.occurred_on, "parties": [payload.dict()]},

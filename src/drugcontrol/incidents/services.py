@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from drugcontrol.core.alerts import alerts_raise
 from drugcontrol.core.audit import record_event, snapshot
+from drugcontrol.core.bounds import check_instances, model_field, read_decimal
 from drugcontrol.core.errors import ValidationFailed, check_version
 from drugcontrol.core.models import Country
 from drugcontrol.core.permissions import require
@@ -101,20 +102,6 @@ class IncidentInput:
     parties: list[PartyEntry] = field(default_factory=list)
 
 
-def _decimal(value, field_name, errors, *, low=None, high=None):
-    if value in (None, ""):
-        return None
-    try:
-        number = decimal.Decimal(str(value).replace(",", "."))
-    except decimal.InvalidOperation:
-        errors[field_name] = [_("Not a number.")]
-        return None
-    if (low is not None and number <= low) or (high is not None and number > high):
-        errors[field_name] = [_("Out of range.")]
-        return None
-    return number
-
-
 def validate_incident(raw: dict, *, visible_parties=None) -> IncidentInput:
     """Check a report (from the form, the API or an import row). Every bad field is named,
     nested ones as `countries.0.role`, `substances.1.quantity`, `parties.2.name`."""
@@ -160,11 +147,24 @@ def validate_incident(raw: dict, *, visible_parties=None) -> IncidentInput:
         description = (item.get("description") or "").strip()
         if substance is None and not description and f"{prefix}.substance_id" not in errors:
             errors[f"{prefix}.substance_id"] = [_("Choose a substance or describe it.")]
-        quantity = _decimal(item.get("quantity"), f"{prefix}.quantity", errors, low=0)
+        quantity = read_decimal(
+            item.get("quantity"),
+            f"{prefix}.quantity",
+            errors,
+            field=model_field(IncidentSubstance, "quantity"),
+            positive=True,
+        )
         unit = item.get("unit") or ""
         if quantity is not None and unit not in Unit.values:
             errors[f"{prefix}.unit"] = [_("Choose a unit for the quantity.")]
-        purity = _decimal(item.get("purity"), f"{prefix}.purity", errors, low=0, high=100)
+        purity = read_decimal(
+            item.get("purity"),
+            f"{prefix}.purity",
+            errors,
+            field=model_field(IncidentSubstance, "purity"),
+            positive=True,
+            maximum=100,
+        )
         substances.append(SubstanceLine(substance, description[:300], quantity, unit, purity))
     parties = []
     for index, item in enumerate(raw.get("parties") or []):
@@ -241,19 +241,19 @@ def _create(actor, organisation, data: IncidentInput) -> Incident:
             for index, (country, role) in enumerate(dict.fromkeys(data.countries))
         ]
     )
-    IncidentSubstance.objects.bulk_create(
-        [
-            IncidentSubstance(
-                incident=incident,
-                substance=line.substance,
-                description=line.description,
-                quantity=line.quantity,
-                unit=line.unit,
-                purity=line.purity,
-            )
-            for line in data.substances
-        ]
-    )
+    lines = [
+        IncidentSubstance(
+            incident=incident,
+            substance=line.substance,
+            description=line.description,
+            quantity=line.quantity,
+            unit=line.unit,
+            purity=line.purity,
+        )
+        for line in data.substances
+    ]
+    check_instances(lines, "substances")
+    IncidentSubstance.objects.bulk_create(lines)
     audience = {organisation.country_id: "reporter"}
     for country, _role in data.countries:
         audience.setdefault(country.iso3, "role")

@@ -8,49 +8,56 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from drugcontrol.api import ErrorResponse, OutSchema, PagePagination, ShapedPage
+from drugcontrol.api import ERRORS, OutSchema, PagePagination, ShapedPage
+from drugcontrol.core.bounds import RecordId, Version, choice
 from drugcontrol.core.permissions import require
 from drugcontrol.core.visibility import visible
-from drugcontrol.entities.models import Party
+from drugcontrol.entities.models import Party, PartyKind
 from drugcontrol.precursors import selectors, services
+from drugcontrol.precursors.models import (
+    InvocationScope,
+    NotificationKind,
+    ObjectionGround,
+    Outcome,
+    PartyRole,
+    RequirementForm,
+    TransportMode,
+    Unit,
+)
+from drugcontrol.precursors.models import (
+    Status as NotificationStatus,
+)
 
 router = Router(tags=["precursors"])
-ERRORS = {
-    401: ErrorResponse,
-    403: ErrorResponse,
-    404: ErrorResponse,
-    409: ErrorResponse,
-    422: ErrorResponse,
-}
 
 
-class LineOut(OutSchema):
-    substance_id: int | None
+class NotificationLineOut(OutSchema):
+    substance_id: RecordId | None
     substance: str | None = None
     surveillance_chemical: str | None = None
     is_preparation: bool
     concentration: decimal.Decimal
     quantity: decimal.Decimal
-    unit: str
+    unit: choice(Unit)
     density: decimal.Decimal | None
     quantity_kg: decimal.Decimal
     hs_code: str
 
 
-class PartyOut(OutSchema):
-    party_id: int
-    role: str
+class NotificationPartyOut(OutSchema):
+    party_id: RecordId
+    role: choice(PartyRole)
     reported_name: str
     address: str
 
 
-class FindingOut(OutSchema):
+class NotificationFindingOut(OutSchema):
     rule: str
     severity: int
     text: str
 
 
-class MessageOut(OutSchema):
+class NotificationMessageOut(OutSchema):
     organisation: str
     author: str
     body: str
@@ -58,10 +65,10 @@ class MessageOut(OutSchema):
 
 
 class NotificationOut(OutSchema):
-    id: int
+    id: RecordId
     reference: str
-    kind: str
-    status: str = Field(validation_alias="effective_status")
+    kind: choice(NotificationKind)
+    status: choice(NotificationStatus) = Field(validation_alias="effective_status")
     exporting_country: str = Field(validation_alias="exporting_country_id")
     importing_country: str = Field(validation_alias="importing_country_id")
     transit_countries: list[str] = Field(validation_alias="transit_codes")
@@ -69,45 +76,45 @@ class NotificationOut(OutSchema):
     reply_deadline: datetime.date | None
     answered_at: datetime.datetime | None
     highest_severity: int
-    lines: list[LineOut] = Field(validation_alias="line_list")
+    lines: list[NotificationLineOut] = Field(validation_alias="line_list")
     version: int
 
 
 class NotificationDetailOut(NotificationOut):
     exporting_authority: str = Field(validation_alias="exporting_authority_name")
     invoice_number: str
-    transport_mode: str
+    transport_mode: choice(TransportMode, blank=True)
     point_of_exit: str
     point_of_entry: str
     expected_dispatch: datetime.date | None
     remarks: str
     explicit_clearance: bool
-    objection_ground: str
+    objection_ground: choice(ObjectionGround, blank=True)
     objection_detail: str
-    outcome: str
-    parties: list[PartyOut] = Field(validation_alias="party_list")
-    findings: list[FindingOut] = Field(validation_alias="finding_list")
-    messages: list[MessageOut] = Field(validation_alias="message_list")
+    outcome: choice(Outcome, blank=True)
+    parties: list[NotificationPartyOut] = Field(validation_alias="party_list")
+    findings: list[NotificationFindingOut] = Field(validation_alias="finding_list")
+    messages: list[NotificationMessageOut] = Field(validation_alias="message_list")
     actions: list[str] = Field(validation_alias="action_list")
 
 
-class LineIn(Schema):
-    substance_id: int | None = None
-    surveillance_chemical_id: int | None = None
+class NotificationLineIn(Schema):
+    substance_id: RecordId | None = None
+    surveillance_chemical_id: RecordId | None = None
     substance: str = ""
     is_preparation: bool = False
     concentration: str | None = None
     quantity: str | None = None
-    unit: str = ""
+    unit: choice(Unit, blank=True) = ""
     density: str | None = None
     hs_code: str = ""
     description: str = ""
 
 
-class PartyIn(Schema):
-    role: str
-    party_id: int | None = None
-    kind: str = "company"
+class NotificationPartyIn(Schema):
+    role: choice(PartyRole)
+    party_id: RecordId | None = None
+    kind: choice(PartyKind) = "company"
     name: str = ""
     country: str | None = None
     address: str = ""
@@ -116,34 +123,34 @@ class PartyIn(Schema):
 
 
 class NotificationIn(Schema):
-    kind: str = "scheduled"
+    kind: choice(NotificationKind) = "scheduled"
     importing_country: str
     transit_countries: list[str] = []
     invoice_number: str = ""
-    transport_mode: str = ""
+    transport_mode: choice(TransportMode, blank=True) = ""
     point_of_exit: str = ""
     point_of_entry: str = ""
     expected_dispatch: str | None = None
     remarks: str = ""
-    lines: list[LineIn] = []
-    parties: list[PartyIn] = []
+    lines: list[NotificationLineIn] = []
+    parties: list[NotificationPartyIn] = []
     submit: bool = False
 
 
 class VersionIn(Schema):
-    version: int | None = None
+    version: Version | None = None
 
 
-class AnswerIn(VersionIn):
-    ground: str = ""
+class NotificationAnswerIn(VersionIn):
+    ground: choice(ObjectionGround, blank=True) = ""
     detail: str = ""
 
 
-class OutcomeIn(VersionIn):
-    outcome: str
+class NotificationOutcomeIn(VersionIn):
+    outcome: choice(Outcome)
 
 
-class MessageIn(Schema):
+class NotificationMessageIn(Schema):
     body: str
 
 
@@ -186,7 +193,7 @@ def shaped(notification, *, user=None, detail=False):
     return notification
 
 
-def _detail(request, notification_id: int):
+def _detail(request, notification_id: RecordId):
     notification = selectors.notification_get(user=request.auth, notification_id=notification_id)
     return shaped(notification, user=request.auth, detail=True)
 
@@ -198,7 +205,7 @@ def list_notifications(
     direction: str | None = None,
     status: str | None = None,
     country: str | None = None,
-    substance_id: int | None = None,
+    substance_id: RecordId | None = None,
     since: datetime.date | None = None,
     until: datetime.date | None = None,
     q: str | None = None,
@@ -248,14 +255,16 @@ def create_notification(request, payload: NotificationIn):
 @router.get(
     "/precursors/notifications/{notification_id}", response={200: NotificationDetailOut, **ERRORS}
 )
-def get_notification(request, notification_id: int):
+def get_notification(request, notification_id: RecordId):
     return _detail(request, notification_id)
 
 
 @router.put(
     "/precursors/notifications/{notification_id}", response={200: NotificationDetailOut, **ERRORS}
 )
-def update_notification(request, notification_id: int, payload: NotificationIn, version: int):
+def update_notification(
+    request, notification_id: RecordId, payload: NotificationIn, version: Version
+):
     """Replace a draft's contents (`?version=` the version read)."""
     notification = selectors.notification_get(user=request.auth, notification_id=notification_id)
     data = services.validate_notification(
@@ -269,7 +278,7 @@ def update_notification(request, notification_id: int, payload: NotificationIn, 
     return _detail(request, notification_id)
 
 
-def _step(request, notification_id: int, service, **arguments):
+def _step(request, notification_id: RecordId, service, **arguments):
     notification = selectors.notification_get(user=request.auth, notification_id=notification_id)
     service(actor=request.auth, notification=notification, **arguments)
     return _detail(request, notification_id)
@@ -280,14 +289,14 @@ BASE = "/precursors/notifications/{notification_id}"
 
 
 @router.post(f"{BASE}/submit", response=STEP)
-def submit(request, notification_id: int, payload: VersionIn):
+def submit(request, notification_id: RecordId, payload: VersionIn):
     return _step(
         request, notification_id, services.notification_submit, expected_version=payload.version
     )
 
 
 @router.post(f"{BASE}/acknowledge", response=STEP)
-def acknowledge(request, notification_id: int, payload: VersionIn):
+def acknowledge(request, notification_id: RecordId, payload: VersionIn):
     return _step(
         request,
         notification_id,
@@ -297,7 +306,7 @@ def acknowledge(request, notification_id: int, payload: VersionIn):
 
 
 @router.post(f"{BASE}/clear", response=STEP)
-def clear(request, notification_id: int, payload: VersionIn):
+def clear(request, notification_id: RecordId, payload: VersionIn):
     """The importing authority clears the shipment; a second answer is a 409."""
     return _step(
         request,
@@ -309,7 +318,7 @@ def clear(request, notification_id: int, payload: VersionIn):
 
 
 @router.post(f"{BASE}/object", response=STEP)
-def object_to(request, notification_id: int, payload: AnswerIn):
+def object_to(request, notification_id: RecordId, payload: NotificationAnswerIn):
     """The importing authority objects, with a ground; a second answer is a 409."""
     return _step(
         request,
@@ -323,14 +332,14 @@ def object_to(request, notification_id: int, payload: AnswerIn):
 
 
 @router.post(f"{BASE}/ship", response=STEP)
-def ship(request, notification_id: int, payload: VersionIn):
+def ship(request, notification_id: RecordId, payload: VersionIn):
     return _step(
         request, notification_id, services.notification_ship, expected_version=payload.version
     )
 
 
 @router.post(f"{BASE}/withdraw", response=STEP)
-def withdraw(request, notification_id: int, payload: VersionIn):
+def withdraw(request, notification_id: RecordId, payload: VersionIn):
     return _step(
         request,
         notification_id,
@@ -341,7 +350,7 @@ def withdraw(request, notification_id: int, payload: VersionIn):
 
 
 @router.post(f"{BASE}/cancel", response=STEP)
-def cancel(request, notification_id: int, payload: VersionIn):
+def cancel(request, notification_id: RecordId, payload: VersionIn):
     return _step(
         request,
         notification_id,
@@ -352,7 +361,7 @@ def cancel(request, notification_id: int, payload: VersionIn):
 
 
 @router.post(f"{BASE}/outcome", response=STEP)
-def outcome(request, notification_id: int, payload: OutcomeIn):
+def outcome(request, notification_id: RecordId, payload: NotificationOutcomeIn):
     return _step(
         request,
         notification_id,
@@ -363,7 +372,7 @@ def outcome(request, notification_id: int, payload: OutcomeIn):
 
 
 @router.post(f"{BASE}/messages", response={201: NotificationDetailOut, **ERRORS})
-def post_message(request, notification_id: int, payload: MessageIn):
+def post_message(request, notification_id: RecordId, payload: NotificationMessageIn):
     notification = selectors.notification_get(user=request.auth, notification_id=notification_id)
     services.message_post(actor=request.auth, notification=notification, body=payload.body)
     return Status(201, _detail(request, notification_id))
@@ -373,18 +382,18 @@ def post_message(request, notification_id: int, payload: MessageIn):
 
 
 class InvocationOut(OutSchema):
-    id: int
+    id: RecordId
     country: str = Field(validation_alias="country_id")
-    scope: str
-    substance_id: int | None
+    scope: choice(InvocationScope)
+    substance_id: RecordId | None
     since: datetime.date
     notes: str
 
 
 class InvocationIn(Schema):
     country: str
-    scope: str
-    substance_id: int | None = None
+    scope: choice(InvocationScope)
+    substance_id: RecordId | None = None
     since: datetime.date
     notes: str = ""
 
@@ -399,14 +408,14 @@ class PolicyOut(OutSchema):
 class PolicyIn(Schema):
     reply_days: int
     explicit_clearance: bool = False
-    version: int | None = None
+    version: Version | None = None
 
 
 class RequirementOut(OutSchema):
-    id: int
+    id: RecordId
     country: str = Field(validation_alias="country_id")
-    substance_id: int
-    form: str
+    substance_id: RecordId
+    form: choice(RequirementForm)
     year: int
     quantity_kg: decimal.Decimal
     updated_on: datetime.date
@@ -415,12 +424,12 @@ class RequirementOut(OutSchema):
 
 class RequirementIn(Schema):
     country: str
-    substance_id: int
-    form: str = "substance"
+    substance_id: RecordId
+    form: choice(RequirementForm) = "substance"
     year: int
     quantity_kg: str
     updated_on: datetime.date | None = None
-    version: int | None = None
+    version: Version | None = None
 
 
 @router.get("/precursors/invocations", response={200: list[InvocationOut], **ERRORS})
@@ -463,7 +472,10 @@ def set_policy(request, country: str, payload: PolicyIn):
 @router.get("/precursors/legitimate-requirements", response={200: list[RequirementOut], **ERRORS})
 @paginate(PagePagination)
 def list_requirements(
-    request, country: str | None = None, substance_id: int | None = None, year: int | None = None
+    request,
+    country: str | None = None,
+    substance_id: RecordId | None = None,
+    year: int | None = None,
 ):
     return selectors.requirement_list(
         user=request.auth, country=country, substance_id=substance_id, year=year

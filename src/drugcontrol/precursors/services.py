@@ -16,6 +16,13 @@ from django.utils.translation import gettext as _
 
 from drugcontrol.core.alerts import alerts_raise
 from drugcontrol.core.audit import record_event, snapshot
+from drugcontrol.core.bounds import (
+    check_instances,
+    decimal_limit,
+    model_field,
+    read_decimal,
+    read_int,
+)
 from drugcontrol.core.errors import Conflict, ValidationFailed, check_version
 from drugcontrol.core.models import Country, Organisation, OrganisationKind
 from drugcontrol.core.permissions import require
@@ -69,6 +76,7 @@ NOTIFICATION_FIELDS = [
 MASS_IN_KG = {Unit.KG: decimal.Decimal(1), Unit.G: decimal.Decimal("0.001"), Unit.T: 1000}
 VOLUME_IN_L = {Unit.L: decimal.Decimal(1), Unit.ML: decimal.Decimal("0.001")}
 KG = decimal.Decimal("0.001")
+LINE_QUANTITY = model_field(NotificationLine, "quantity")
 
 
 @functools.cache
@@ -136,25 +144,6 @@ class NotificationInput:
     remarks: str = ""
     lines: list[LineInput] = field(default_factory=list)
     parties: list[PartyEntry] = field(default_factory=list)
-
-
-def _number(value, name, errors, *, positive=True, maximum=None):
-    if value in (None, ""):
-        return None
-    try:
-        number = decimal.Decimal(str(value).strip().replace(",", "."))
-    except decimal.InvalidOperation:
-        errors[name] = [_("Not a number.")]
-        return None
-    if not number.is_finite():
-        errors[name] = [_("Not a number.")]
-    elif positive and number <= 0:
-        errors[name] = [_("Must be greater than zero.")]
-    elif maximum is not None and number > maximum:
-        errors[name] = [_("Must be at most %(maximum)s.") % {"maximum": maximum}]
-    else:
-        return number
-    return None
 
 
 def _country(code, name, errors) -> Country | None:
@@ -225,19 +214,33 @@ def _validate_line(item: dict, prefix: str, kind: str, errors: dict) -> LineInpu
         chemical = SurveillanceChemical.objects.filter(substance=substance).first()
         if chemical is None:
             errors[f"{prefix}.substance"] = [_("Not on the special surveillance list.")]
-    quantity = _number(item.get("quantity"), f"{prefix}.quantity", errors)
+    quantity = read_decimal(
+        item.get("quantity"), f"{prefix}.quantity", errors, field=LINE_QUANTITY, positive=True
+    )
     if quantity is None and f"{prefix}.quantity" not in errors:
         errors[f"{prefix}.quantity"] = [_("A quantity is required.")]
     unit = item.get("unit") or ""
     if unit not in Unit.values:
         errors[f"{prefix}.unit"] = [_("Choose a unit.")]
     is_preparation = bool(item.get("is_preparation"))
-    concentration = _number(
-        item.get("concentration"), f"{prefix}.concentration", errors, maximum=100
+    concentration = read_decimal(
+        item.get("concentration"),
+        f"{prefix}.concentration",
+        errors,
+        field=model_field(NotificationLine, "concentration"),
+        positive=True,
+        maximum=100,
     )
     if concentration is None:
         concentration = decimal.Decimal(100)
-    density = _number(item.get("density"), f"{prefix}.density", errors, maximum=25)
+    density = read_decimal(
+        item.get("density"),
+        f"{prefix}.density",
+        errors,
+        field=model_field(NotificationLine, "density"),
+        positive=True,
+        maximum=25,
+    )
     if density is None and substance is not None and unit in VOLUME_IN_L:
         density = default_densities().get(substance.cas)
     if unit in VOLUME_IN_L and density is None and f"{prefix}.density" not in errors:
@@ -245,6 +248,12 @@ def _validate_line(item: dict, prefix: str, kind: str, errors: dict) -> LineInpu
             _("Give the density (kg/l) to convert a volume into kilograms.")
         ]
     if any(key.startswith(prefix + ".") for key in errors):
+        return None
+    kilograms = pure_kg(quantity=quantity, unit=unit, concentration=concentration, density=density)
+    if kilograms is not None and kilograms > decimal_limit(
+        model_field(NotificationLine, "quantity_kg")
+    ):
+        errors[f"{prefix}.quantity"] = [_("The quantity is too large.")]
         return None
     return LineInput(
         substance=substance,
@@ -254,9 +263,7 @@ def _validate_line(item: dict, prefix: str, kind: str, errors: dict) -> LineInpu
         quantity=quantity,
         unit=unit,
         density=density,
-        quantity_kg=pure_kg(
-            quantity=quantity, unit=unit, concentration=concentration, density=density
-        ),
+        quantity_kg=kilograms,
         hs_code=(item.get("hs_code") or "").strip()[:12],
         description=(item.get("description") or "").strip()[:300],
     )
@@ -427,26 +434,26 @@ def _write_contents(notification: Notification, actor, data: NotificationInput) 
         ]
     )
     year = (data.expected_dispatch or timezone.localdate()).year
-    NotificationLine.objects.bulk_create(
-        [
-            NotificationLine(
-                notification=notification,
-                substance=line.substance,
-                surveillance_chemical=line.surveillance_chemical,
-                is_preparation=line.is_preparation,
-                concentration=line.concentration,
-                quantity=line.quantity,
-                unit=line.unit,
-                density=line.density,
-                quantity_kg=line.quantity_kg,
-                hs_code=line.hs_code,
-                description=line.description,
-                importing_country=data.importing_country,
-                year=year,
-            )
-            for line in data.lines
-        ]
-    )
+    lines = [
+        NotificationLine(
+            notification=notification,
+            substance=line.substance,
+            surveillance_chemical=line.surveillance_chemical,
+            is_preparation=line.is_preparation,
+            concentration=line.concentration,
+            quantity=line.quantity,
+            unit=line.unit,
+            density=line.density,
+            quantity_kg=line.quantity_kg,
+            hs_code=line.hs_code,
+            description=line.description,
+            importing_country=data.importing_country,
+            year=year,
+        )
+        for line in data.lines
+    ]
+    check_instances(lines, "lines")
+    NotificationLine.objects.bulk_create(lines)
     # A draft's parties are seen by whoever sees the draft: the exporting country's readers.
     entity_services.record_links_clear(record_type=RECORD_TYPE, record_id=notification.pk)
     for entry in data.parties:
@@ -938,8 +945,10 @@ def policy_set(
     expected_version: int | None = None,
 ) -> ImportingCountryPolicy:
     require(actor, "precursors.reference_keep", country.iso3)
-    if not 1 <= int(reply_days) <= 90:
-        raise ValidationFailed({"reply_days": [_("Between 1 and 90 days.")]})
+    errors: dict = {}
+    reply_days = read_int(reply_days, "reply_days", errors, minimum=1, maximum=90)
+    if reply_days is None:
+        raise ValidationFailed(errors or {"reply_days": [_("Between 1 and 90 days.")]})
     with transaction.atomic():
         policy, created = ImportingCountryPolicy.objects.select_for_update().get_or_create(
             country=country
@@ -1027,14 +1036,18 @@ def requirement_set(
     """Record (or revise) a country's annual requirement; every figure is kept."""
     require(actor, "precursors.reference_keep", country.iso3)
     errors: dict = {}
-    quantity = _number(quantity_kg, "quantity_kg", errors, positive=False)
-    if quantity is not None and quantity < 0:
-        errors["quantity_kg"] = [_("Must not be negative.")]
+    quantity = read_decimal(
+        quantity_kg,
+        "quantity_kg",
+        errors,
+        field=model_field(LegitimateRequirement, "quantity_kg"),
+    )
     if quantity is None and "quantity_kg" not in errors:
         errors["quantity_kg"] = [_("A quantity is required.")]
     if form not in RequirementForm.values:
         errors["form"] = [_("Unknown form.")]
-    if not 1990 <= int(year) <= 2100:
+    year = read_int(year, "year", errors, minimum=1990, maximum=2100)
+    if year is None and "year" not in errors:
         errors["year"] = [_("Not a plausible year.")]
     if errors:
         raise ValidationFailed(errors)
@@ -1103,7 +1116,13 @@ def suspicious_order_report(*, actor, raw: dict):
     chemical = (raw.get("chemical") or "").strip()
     if not chemical:
         errors["chemical"] = [_("Name the chemical asked for.")]
-    quantity = _number(raw.get("quantity"), "quantity", errors)
+    quantity = read_decimal(
+        raw.get("quantity"),
+        "quantity",
+        errors,
+        field=model_field(SuspiciousOrder, "quantity"),
+        positive=True,
+    )
     unit = raw.get("unit") or ""
     if quantity is not None and unit not in Unit.values:
         errors["unit"] = [_("Choose a unit.")]

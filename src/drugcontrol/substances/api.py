@@ -3,16 +3,17 @@
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from drugcontrol.api import ErrorResponse, OutSchema, PagePagination
+from drugcontrol.api import ERRORS, OutSchema, PagePagination
+from drugcontrol.core.bounds import RecordId, choice
 from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.substances import selectors
+from drugcontrol.substances.models import Instrument, StructureKind, SubstanceKind
 
 router = Router(tags=["substances"])
-ERRORS = {401: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse}
 
 
 class ListingOut(OutSchema):
-    instrument: str
+    instrument: choice(Instrument)
     country: str | None = Field(None, validation_alias="country_id")
     schedule: str
     in_force: str
@@ -22,13 +23,13 @@ class ListingOut(OutSchema):
 
 
 class SubstanceOut(OutSchema):
-    id: int
+    id: RecordId
     name: str = Field(validation_alias="name_en")
     name_zh: str
     inn: str
     cas: str
-    kind: str
-    structure_kind: str
+    kind: choice(SubstanceKind)
+    structure_kind: choice(StructureKind)
     smiles: str
     inchikey: str
     formula: str
@@ -54,9 +55,9 @@ class IdentifyIn(Schema):
     name: str | None = None
 
 
-class MatchOut(OutSchema):
+class SubstanceMatchOut(OutSchema):
     substance: str
-    instrument: str
+    instrument: choice(Instrument)
     schedules: list[str]
     basis: str
     country: str | None = None
@@ -71,11 +72,11 @@ class AnalogueOut(OutSchema):
 class IdentifyOut(OutSchema):
     query: dict
     status: str
-    matches: list[MatchOut]
+    matches: list[SubstanceMatchOut]
     families: list[str]
     analogues: list[AnalogueOut]
     errors: list[str]
-    national: list[MatchOut] | None = None
+    national: list[SubstanceMatchOut] | None = None
 
 
 @router.get("/substances", response={200: list[SubstanceOut], **ERRORS})
@@ -116,7 +117,7 @@ def identify(request, payload: IdentifyIn):
 
 
 @router.get("/substances/{substance_id}", response={200: SubstanceDetailOut, **ERRORS})
-def get_substance(request, substance_id: int):
+def get_substance(request, substance_id: RecordId):
     substance = selectors.substance_get(user=request.auth, substance_id=substance_id)
     substance.listing_history = list(substance.listings.all())
     substance.synonym_list = list(substance.synonyms.all())

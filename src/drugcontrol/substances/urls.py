@@ -7,5 +7,5 @@ app_name = "substances"
 urlpatterns = [
     path("", views.substance_list, name="list"),
     path("identify/", views.identify, name="identify"),
-    path("<int:substance_id>/", views.substance_detail, name="detail"),
+    path("<id:substance_id>/", views.substance_detail, name="detail"),
 ]

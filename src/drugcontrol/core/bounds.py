@@ -1,0 +1,232 @@
+"""The bounds every value keeps so that the database can store it and read it back.
+
+One place decides them, from the model fields themselves: the API's schemas (`RecordId`,
+`bounded_decimal`, `bounded_text`), the services' readers of numbers (`read_decimal`,
+`read_int`) and the last check before a row is written (`check_instance`, run on every
+save of the project's models and before every bulk insert). A value outside them is a
+validation error naming its field, never a 500 and never a row that breaks a later read.
+"""
+
+import decimal
+import math
+from typing import Annotated, Literal
+
+from django.apps import apps
+from django.db import models
+from django.db.models.signals import pre_save
+from django.utils.translation import gettext as _
+from pydantic import Field, StringConstraints
+
+from drugcontrol.core.errors import ValidationFailed
+
+MAX_ID = 2**63 - 1  # a 64-bit primary key, the largest both databases hold
+# Integer columns, as Django creates them on PostgreSQL (SQLite holds the same and more).
+INTEGER_RANGES = {
+    "SmallIntegerField": (-32768, 32767),
+    "IntegerField": (-2147483648, 2147483647),
+    "BigIntegerField": (-MAX_ID - 1, MAX_ID),
+    "PositiveBigIntegerField": (0, MAX_ID),
+    "PositiveSmallIntegerField": (0, 32767),
+    "PositiveIntegerField": (0, 2147483647),
+    "SmallAutoField": (1, 32767),
+    "AutoField": (1, 2147483647),
+    "BigAutoField": (1, MAX_ID),
+}
+
+# An id in a path, a query or a body: larger ones cannot name any row.
+RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
+Version = Annotated[int, Field(ge=0, le=INTEGER_RANGES["PositiveIntegerField"][1])]
+
+
+def bounded_text(max_length: int):
+    """A string of at most `max_length` characters (the column's length)."""
+    return Annotated[str, StringConstraints(max_length=max_length)]
+
+
+def decimal_limit(field: models.DecimalField) -> decimal.Decimal:
+    """The largest value a decimal column holds (10^integer digits minus one step)."""
+    step = decimal.Decimal(1).scaleb(-field.decimal_places)
+    return decimal.Decimal(10) ** (field.max_digits - field.decimal_places) - step
+
+
+def model_field(model: type[models.Model], name: str):
+    return model._meta.get_field(name)
+
+
+def bounded_decimal(model: type[models.Model], name: str, *, minimum=0):
+    """A schema type for a decimal column: a number or a numeric string, finite, within the
+    column's digits (more decimals than it keeps are refused rather than cut)."""
+    field = model_field(model, name)
+    return Annotated[
+        decimal.Decimal,
+        Field(
+            ge=minimum,
+            le=decimal_limit(field),
+            max_digits=field.max_digits,
+            decimal_places=field.decimal_places,
+            allow_inf_nan=False,
+        ),
+    ]
+
+
+def read_decimal(
+    value,
+    name: str,
+    errors: dict,
+    *,
+    field: models.DecimalField,
+    positive: bool = False,
+    maximum=None,
+) -> decimal.Decimal | None:
+    """A number as people type it ("1 200,5" aside: one comma or point as the decimal mark),
+    rounded to the places its column keeps; None (and an error under `name`) when it is not
+    a finite number, not positive where it must be, or beyond the column or `maximum`."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool):
+        errors[name] = [_("Not a number.")]
+        return None
+    try:
+        number = decimal.Decimal(str(value).strip().replace(",", "."))
+    except (decimal.InvalidOperation, ValueError):
+        errors[name] = [_("Not a number.")]
+        return None
+    if not number.is_finite():
+        errors[name] = [_("Not a number.")]
+        return None
+    limit = decimal_limit(field)
+    if maximum is not None:
+        limit = min(limit, decimal.Decimal(maximum))
+    if abs(number) < limit + 1:  # small enough to round to the column's places
+        number = number.quantize(
+            decimal.Decimal(1).scaleb(-field.decimal_places), decimal.ROUND_HALF_UP
+        )
+    if abs(number) > limit:
+        errors[name] = [_("Must be at most %(maximum)s.") % {"maximum": _plain(limit)}]
+        return None
+    if positive and number <= 0:
+        errors[name] = [_("Must be greater than zero.")]
+        return None
+    if not positive and number < 0:
+        errors[name] = [_("Must not be negative.")]
+        return None
+    return number
+
+
+def read_int(value, name: str, errors: dict, *, minimum: int, maximum: int) -> int | None:
+    """A whole number within [minimum, maximum]; None (and an error) otherwise."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool):
+        errors[name] = [_("Not a whole number.")]
+        return None
+    try:
+        number = int(str(value).strip()) if not isinstance(value, int) else value
+    except ValueError:
+        errors[name] = [_("Not a whole number.")]
+        return None
+    if not minimum <= number <= maximum:
+        errors[name] = [
+            _("Must be between %(minimum)s and %(maximum)s.")
+            % {"minimum": minimum, "maximum": maximum}
+        ]
+        return None
+    return number
+
+
+def _plain(number: decimal.Decimal) -> str:
+    return format(number.normalize(), "f")
+
+
+def _text_problem(value: str) -> str | None:
+    if "\x00" in value:
+        return _("Contains a character that cannot be stored (NUL).")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return _("Contains a character that cannot be stored (a lone surrogate).")
+    return None
+
+
+def field_problem(field: models.Field, value) -> str | None:
+    """Why `value` cannot be stored in `field` (None when it can)."""
+    if value is None:
+        return None
+    if isinstance(field, models.DecimalField):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = decimal.Decimal(str(value))
+        if not isinstance(value, decimal.Decimal):
+            return None  # Django converts strings, and refuses what it cannot
+        if not value.is_finite():
+            return _("Not a number.")
+        if abs(value) > decimal_limit(field):
+            return _("Must be at most %(maximum)s.") % {"maximum": _plain(decimal_limit(field))}
+        return None
+    if isinstance(field, models.FloatField):
+        if isinstance(value, float) and not math.isfinite(value):
+            return _("Not a number.")
+        return None
+    internal = field.get_internal_type()
+    if internal in INTEGER_RANGES and isinstance(value, int) and not isinstance(value, bool):
+        low, high = INTEGER_RANGES[internal]
+        if not low <= value <= high:
+            return _("Must be between %(minimum)s and %(maximum)s.") % {
+                "minimum": low,
+                "maximum": high,
+            }
+        return None
+    if isinstance(value, str) and isinstance(field, models.CharField | models.TextField):
+        if field.max_length and len(value) > field.max_length:
+            return _("At most %(limit)s characters.") % {"limit": field.max_length}
+        return _text_problem(value)
+    return None
+
+
+def instance_problems(instance: models.Model, prefix: str = "") -> dict[str, list[str]]:
+    problems = {}
+    for field in instance._meta.concrete_fields:
+        if field.primary_key and getattr(instance, field.attname) is None:
+            continue
+        problem = field_problem(field, getattr(instance, field.attname))
+        if problem:
+            problems[f"{prefix}{field.name}"] = [problem]
+    return problems
+
+
+def check_instance(instance: models.Model, prefix: str = "") -> None:
+    """Refuse a row that the database could not store or read back, naming the field."""
+    problems = instance_problems(instance, prefix)
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def check_instances(instances, prefix: str) -> None:
+    """The same for the rows of one bulk insert, named `prefix.index.field`."""
+    problems = {}
+    for index, instance in enumerate(instances):
+        problems.update(instance_problems(instance, f"{prefix}.{index}."))
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def _check_before_save(sender, instance, raw=False, **kwargs) -> None:
+    if not raw:
+        check_instance(instance)
+
+
+def connect_model_checks() -> None:
+    """Check every save of the project's own models (called once from CoreConfig.ready)."""
+    for config in apps.get_app_configs():
+        if not config.name.startswith("drugcontrol."):
+            continue
+        for model in config.get_models():
+            pre_save.connect(
+                _check_before_save, sender=model, dispatch_uid=f"bounds:{model._meta.label}"
+            )
+
+
+def choice(choices: type[models.Choices], *, blank: bool = False):
+    """One of a model's choices, as an enumeration in the OpenAPI document ("" too when the
+    column may be blank); anything else is a 422 naming the field and the allowed values."""
+    values = [*choices.values, *([""] if blank else [])]
+    return Literal[tuple(values)]

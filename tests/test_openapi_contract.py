@@ -1,0 +1,56 @@
+"""The OpenAPI document is the contract: every operation, called with values generated from
+its own schema (within a fixed budget, the same examples every run), answers no 5xx, only
+statuses it documents, bodies that match its response schemas, and 401 without credentials.
+Run against one world of records (tests/battery_world.py) as a focal point of a competent
+authority, who may take most actions."""
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    ignored_auth,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from drugcontrol.api import api
+from drugcontrol.core import services
+from tests.battery_world import build_world
+
+CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, ignored_auth]
+EXAMPLES_PER_OPERATION = 12
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+def operations():
+    for result in schema.get_all_operations():
+        yield result.ok()
+
+
+@pytest.mark.django_db
+def test_every_operation_keeps_its_contract(registry):
+    """One world for all operations (building it per operation would take minutes)."""
+    world = build_world()
+    user = world.users["chn.competent_authority.focal_point"]
+    _token, secret = services.token_create(actor=user, user=user, name="contract")
+    headers = {"Authorization": f"Bearer {secret}"}
+    checked = []
+    for operation in operations():
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=EXAMPLES_PER_OPERATION,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        def keeps_contract(case):
+            case.call_and_validate(headers=headers, checks=CHECKS)
+
+        keeps_contract()
+        checked.append(operation.label)
+    assert len(checked) == len(api.get_openapi_schema()["paths"]) or len(checked) > 50
