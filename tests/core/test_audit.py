@@ -325,6 +325,20 @@ def test_a_checkpoint_is_queued_every_n_events(
     assert verify_chain().ok
 
 
+def test_a_quiet_installation_gets_a_checkpoint_after_the_interval(
+    settings, countries, django_capture_on_commit_callbacks
+):
+    settings.AUDIT_CHECKPOINT_EVERY = 10**9
+    settings.AUDIT_CHECKPOINT_MINUTES = 0  # the interval has always passed
+    with django_capture_on_commit_callbacks(execute=True):
+        _write_events(2)
+    assert DBTaskResult.objects.filter(task_path__endswith="write_audit_checkpoint").count() == 2
+    settings.AUDIT_CHECKPOINT_MINUTES = 60  # and has just been reset
+    with django_capture_on_commit_callbacks(execute=True):
+        _write_events(2)
+    assert DBTaskResult.objects.filter(task_path__endswith="write_audit_checkpoint").count() == 2
+
+
 # --- a missing head -------------------------------------------------------------------------
 
 
