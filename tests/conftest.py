@@ -34,6 +34,18 @@ def _database_use(request) -> str | None:
     return None
 
 
+TEST_AUDIT_KEY = "test-audit-key-fixed-for-the-suite-0123456789"
+
+
+@pytest.fixture(autouse=True)
+def audit_key_and_checkpoints(settings, tmp_path):
+    """A fixed audit key apart from SECRET_KEY, and each test's own checkpoint directory."""
+    settings.AUDIT_KEY = TEST_AUDIT_KEY
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit-checkpoints"
+    # No time-based checkpoint tasks in a long run: tests that count queued tasks stay exact.
+    settings.AUDIT_CHECKPOINT_MINUTES = 10**9
+
+
 @pytest.fixture(autouse=True)
 def audit_append_only(request):
     """Audit rows stay undeletable during every test; only the flush that empties the
@@ -141,9 +153,11 @@ def client_for():
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the controlled-substance lists once for the whole run (they take a few seconds).
     Transactional tests empty the database; the `registry` fixture loads them again there."""
+    from django.test import override_settings
+
     from drugcontrol.substances.services import reference_lists_load
 
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), override_settings(AUDIT_KEY=TEST_AUDIT_KEY):
         reference_lists_load()
 
 

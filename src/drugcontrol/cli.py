@@ -17,7 +17,7 @@ COMMANDS = {
     "load-national-list": ("load_national_list", "load a country's national control list (CSV)"),
     "entities": ("entities", "parties: import a CSV file, or match a name"),
     "worker": ("db_worker", "run background tasks from the database queue"),
-    "audit": ("audit", "verify the audit log's hash chain"),
+    "audit": ("audit", "verify the audit log's hash chain, or write a signed checkpoint"),
     "check": ("healthcheck", "check the configuration and that the database is reachable"),
     "manage": (None, "any Django management command (drugcontrol manage help)"),
 }
@@ -29,20 +29,31 @@ def usage() -> str:
     return "\n".join(lines)
 
 
-def _keep_secret_key() -> None:
-    """`run` with no SECRET_KEY: generate one once into var/secret_key (readable by the
-    owner only), which the settings of every process of the installation read."""
+def _keep_key_file(name: str) -> None:
+    """Generate a random key once into var/NAME (readable by the owner only), which the
+    settings of every process of the installation read."""
     import secrets
     from pathlib import Path
 
     var = Path(os.environ.get("DRUGCONTROL_VAR_DIR") or Path.cwd() / "var")
-    path = var / "secret_key"
+    path = var / name
     if path.exists():
         return
     var.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w", encoding="ascii") as file:
         file.write(secrets.token_urlsafe(50))
+
+
+def _keep_secret_key() -> None:
+    """`run` with no SECRET_KEY: generate one once into var/secret_key."""
+    _keep_key_file("secret_key")
+
+
+def _keep_audit_key() -> None:
+    """`run` with no DRUGCONTROL_AUDIT_KEY: generate the audit log's own key once into
+    var/audit_key, a separate file, before the first event is written."""
+    _keep_key_file("audit_key")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if name == "run" and not os.environ.get("SECRET_KEY"):
         _keep_secret_key()
+    if name == "run" and not os.environ.get("DRUGCONTROL_AUDIT_KEY"):
+        _keep_audit_key()
     if name == "worker" and not any(arg.startswith("--queue-name") for arg in rest):
         rest = ["--queue-name", "*", *rest]  # every queue unless told otherwise
     from django.core.management import execute_from_command_line

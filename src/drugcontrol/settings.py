@@ -40,6 +40,30 @@ def _stored_secret_key() -> str:
 
 SECRET_KEY = os.environ.get("SECRET_KEY") or _stored_secret_key() or INSECURE_DEFAULT_SECRET_KEY
 
+# The audit log's HMAC key, kept apart from SECRET_KEY so that rotating one never touches the
+# other. Set it before the first event is written: events hashed under another key fail
+# `drugcontrol audit verify`. `drugcontrol run` generates one once into var/audit_key.
+INSECURE_DEFAULT_AUDIT_KEY = "drugcontrol-insecure-development-audit-key-do-not-use"
+AUDIT_KEY_FILE = VAR_DIR / "audit_key"
+
+
+def _stored_audit_key() -> str:
+    try:
+        return AUDIT_KEY_FILE.read_text(encoding="ascii").strip()
+    except OSError:
+        return ""
+
+
+AUDIT_KEY = (
+    os.environ.get("DRUGCONTROL_AUDIT_KEY") or _stored_audit_key() or INSECURE_DEFAULT_AUDIT_KEY
+)
+# Signed checkpoints of the audit chain (JSON lines); copy them off the machine regularly.
+AUDIT_CHECKPOINT_DIR = Path(os.environ.get("AUDIT_CHECKPOINT_DIR", VAR_DIR / "audit-checkpoints"))
+# A checkpoint is queued for the worker every this many events, and by each process after
+# this many minutes with writes, so quiet installations are covered too.
+AUDIT_CHECKPOINT_EVERY = int(os.environ.get("AUDIT_CHECKPOINT_EVERY", "1000"))
+AUDIT_CHECKPOINT_MINUTES = int(os.environ.get("AUDIT_CHECKPOINT_MINUTES", "60"))
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 

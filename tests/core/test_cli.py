@@ -196,3 +196,22 @@ def test_check_command_refuses_the_default_secret_key(settings):
     settings.SECRET_KEY = settings.INSECURE_DEFAULT_SECRET_KEY
     with pytest.raises(CommandError, match=r"drugcontrol\.E001"):
         run("healthcheck")
+
+
+def test_run_keeps_an_audit_key_of_its_own_once(tmp_path, monkeypatch):
+    monkeypatch.setenv("DRUGCONTROL_VAR_DIR", str(tmp_path))
+    cli._keep_secret_key()
+    cli._keep_audit_key()
+    audit_key = (tmp_path / "audit_key").read_text()
+    cli._keep_audit_key()  # never replaced: events hashed under it must stay verifiable
+    assert (tmp_path / "audit_key").read_text() == audit_key
+    assert len(audit_key) >= 50 and audit_key != (tmp_path / "secret_key").read_text()
+    assert oct((tmp_path / "audit_key").stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.mark.django_db
+def test_audit_checkpoint_command_writes_a_signed_line(settings):
+    output = run("audit", "checkpoint")
+    assert "checkpoint written" in output
+    lines = (settings.AUDIT_CHECKPOINT_DIR / "checkpoints.jsonl").read_text().splitlines()
+    assert len(lines) == 1 and '"signature"' in lines[0]

@@ -31,7 +31,15 @@ def test_run_serves_through_gunicorn_with_debug_off(tmp_path):
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "DEBUG", "SECRET_KEY", "EMAIL_BACKEND", "SITE_URL"}
+        if key
+        not in {
+            "DATABASE_URL",
+            "DEBUG",
+            "SECRET_KEY",
+            "DRUGCONTROL_AUDIT_KEY",
+            "EMAIL_BACKEND",
+            "SITE_URL",
+        }
     }
     environment["DRUGCONTROL_VAR_DIR"] = str(tmp_path / "var")
     process = subprocess.Popen(
@@ -62,6 +70,10 @@ def test_run_serves_through_gunicorn_with_debug_off(tmp_path):
         key_file = tmp_path / "var" / "secret_key"
         assert key_file.exists() and oct(key_file.stat().st_mode & 0o777) == "0o600"
         assert len(key_file.read_text().strip()) >= 50
+        audit_key_file = tmp_path / "var" / "audit_key"  # the audit log's own key, apart
+        assert oct(audit_key_file.stat().st_mode & 0o777) == "0o600"
+        assert len(audit_key_file.read_text().strip()) >= 50
+        assert audit_key_file.read_text() != key_file.read_text()
         assert any("E-mails are written to" in line for line in lines)
     finally:
         os.killpg(process.pid, signal.SIGTERM)

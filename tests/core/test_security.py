@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
-from drugcontrol.core.checks import refuse_to_start_if_insecure, secret_key_check
+from drugcontrol.core.checks import audit_key_check, refuse_to_start_if_insecure, secret_key_check
 
 from ..conftest import signed_in
 
@@ -29,6 +29,22 @@ def test_a_real_key_passes(settings):
     settings.DEBUG = False
     settings.SECRET_KEY = "x" * 50
     assert secret_key_check() == []
+
+
+@pytest.mark.parametrize("audit_key", ["", "short", "development default", "the secret key"])
+def test_server_refuses_to_start_without_an_audit_key_of_its_own(settings, audit_key):
+    settings.DEBUG = False
+    settings.SECRET_KEY = "s" * 50
+    settings.AUDIT_KEY = {
+        "development default": settings.INSECURE_DEFAULT_AUDIT_KEY,
+        "the secret key": settings.SECRET_KEY,
+    }.get(audit_key, audit_key)
+    assert [error.id for error in audit_key_check()] == ["drugcontrol.E002"]
+    with pytest.raises(ImproperlyConfigured, match="DRUGCONTROL_AUDIT_KEY"):
+        refuse_to_start_if_insecure()
+    settings.AUDIT_KEY = "a" * 50
+    assert audit_key_check() == []
+    refuse_to_start_if_insecure()
 
 
 def test_production_cookie_and_hsts_settings(settings):

@@ -1,24 +1,38 @@
 """The append-only, hash-chained audit log.
 
-Every service calls `record_event` inside its transaction. Each event's hash covers its own
-fields and the previous event's hash; `AuditChainHead` holds the last link so that removing
-the newest events is detected as well as editing or removing older ones.
+Every service calls `record_event` inside its transaction. Each event's hash is an
+HMAC-SHA256, under the audit key (settings.AUDIT_KEY, apart from SECRET_KEY), of its own
+fields and the previous event's hash, so someone with database access alone cannot edit an
+event and re-chain the rest. `AuditChainHead` holds the last link, and signed checkpoints
+written to files outside the database (`write_checkpoint`) record how long the chain was,
+so removing the newest events shows even when the head row is removed with them.
+`verify_chain` walks the whole chain and reports every problem it finds.
 """
 
 import datetime
 import hashlib
+import hmac
 import json
+import logging
+import os
+import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from drugcontrol.core.context import current_request_id
 from drugcontrol.core.models import AuditChainHead, AuditEvent
 
+logger = logging.getLogger(__name__)
+
 GENESIS_HASH = "0" * 64
+HEAD_RECREATED = "audit.chain_head_recreated"
+CHECKPOINT_FILE = "checkpoints.jsonl"
 
 
 def to_json_value(value):
@@ -32,8 +46,8 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict:
     """The named fields of a model instance as plain JSON (foreign keys as their ids)."""
     data = {}
     for name in fields:
-        field = instance._meta.get_field(name)
-        data[name] = getattr(instance, field.attname)
+        field_ = instance._meta.get_field(name)
+        data[name] = getattr(instance, field_.attname)
     return to_json_value(data)
 
 
@@ -58,7 +72,18 @@ def _canonical(event: AuditEvent) -> bytes:
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def compute_hash(event: AuditEvent) -> str:
+def _audit_key() -> bytes:
+    # Read on every call so that a test's settings override applies.
+    return settings.AUDIT_KEY.encode()
+
+
+def compute_hash(event: AuditEvent, key: bytes | None = None) -> str:
+    """The event's HMAC-SHA256 under the audit key."""
+    return hmac.new(key or _audit_key(), _canonical(event), hashlib.sha256).hexdigest()
+
+
+def _unkeyed_hash(event: AuditEvent) -> str:
+    """Plain SHA-256, as anyone can compute (and as events were hashed before the key)."""
     return hashlib.sha256(_canonical(event)).hexdigest()
 
 
@@ -66,6 +91,51 @@ def object_label(obj: models.Model | None) -> tuple[str, str]:
     if obj is None:
         return "", ""
     return obj._meta.label_lower, str(obj.pk)
+
+
+def _locked_head() -> tuple[AuditChainHead, AuditEvent | None]:
+    """The head row, locked; re-created from the newest event when it is missing (then that
+    event is returned too, so the re-creation is itself recorded in the chain)."""
+    # Locking the head row serialises writers on PostgreSQL; SQLite transactions are
+    # IMMEDIATE (see settings), which serialises them already.
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is not None:
+        return head, None
+    last = AuditEvent.objects.order_by("-sequence").first()
+    try:
+        with transaction.atomic():
+            AuditChainHead.objects.create(
+                pk=1,
+                sequence=last.sequence if last else 0,
+                hash=last.hash if last else GENESIS_HASH,
+            )
+    except IntegrityError:
+        # Another writer re-created it first (and recorded that); continue after it.
+        return AuditChainHead.objects.select_for_update().get(pk=1), None
+    head = AuditChainHead.objects.select_for_update().get(pk=1)
+    if last is not None:
+        logger.error(
+            "The audit chain head was missing; re-created from event #%s. "
+            "Run `drugcontrol audit verify`.",
+            last.sequence,
+        )
+    return head, last
+
+
+def _append(head: AuditChainHead, **fields) -> AuditEvent:
+    event = AuditEvent(
+        sequence=head.sequence + 1,
+        occurred_at=timezone.now(),
+        request_id=current_request_id.get(),
+        previous_hash=head.hash,
+        **fields,
+    )
+    event.hash = compute_hash(event)
+    event.save(force_insert=True)
+    head.sequence = event.sequence
+    head.hash = event.hash
+    head.save(update_fields=["sequence", "hash"])
+    return event
 
 
 def record_event(
@@ -90,16 +160,18 @@ def record_event(
         object_type, object_id = object_label(obj)
     actor_user = actor if getattr(actor, "is_authenticated", False) else None
     organisation = actor_user.organisation if actor_user is not None else None
-    # Locking the head row serialises writers on PostgreSQL; SQLite transactions are
-    # IMMEDIATE (see settings), which serialises them already.
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        if AuditEvent.objects.exists():
-            raise RuntimeError("the audit chain head is missing; run `drugcontrol audit verify`")
-        head = AuditChainHead.objects.create(pk=1, sequence=0, hash=GENESIS_HASH)
-    event = AuditEvent(
-        sequence=head.sequence + 1,
-        occurred_at=timezone.now(),
+    head, recreated_from = _locked_head()
+    if recreated_from is not None:
+        # Writes go on, and the chain itself says that the head had to be re-created.
+        _append(
+            head,
+            action=HEAD_RECREATED,
+            object_type=AuditChainHead._meta.label_lower,
+            object_id="1",
+            after={"sequence": recreated_from.sequence, "hash": recreated_from.hash},
+        )
+    event = _append(
+        head,
         actor=actor_user,
         actor_username=actor_user.get_username() if actor_user else "",
         organisation=organisation,
@@ -110,69 +182,316 @@ def record_event(
         object_id=str(object_id),
         before=to_json_value(before),
         after=to_json_value(after),
-        request_id=current_request_id.get(),
-        previous_hash=head.hash,
     )
-    event.hash = compute_hash(event)
-    event.save(force_insert=True)
-    head.sequence = event.sequence
-    head.hash = event.hash
-    head.save(update_fields=["sequence", "hash"])
+    if _checkpoint_due(event.sequence):
+        transaction.on_commit(_queue_checkpoint)
     return event
 
 
+# --- signed checkpoints -------------------------------------------------------------------
+
+_last_checkpoint_queued = {"at": time.monotonic()}
+
+
+def _checkpoint_due(sequence: int) -> bool:
+    """Every AUDIT_CHECKPOINT_EVERY events, and after AUDIT_CHECKPOINT_MINUTES in each
+    process that writes, so that a quiet installation gets checkpoints too (no cron)."""
+    now = time.monotonic()
+    every = max(1, settings.AUDIT_CHECKPOINT_EVERY)
+    due = sequence % every == 0 or (
+        now - _last_checkpoint_queued["at"] >= settings.AUDIT_CHECKPOINT_MINUTES * 60
+    )
+    if due:
+        _last_checkpoint_queued["at"] = now
+    return due
+
+
+def _queue_checkpoint() -> None:
+    from drugcontrol.core.tasks import write_audit_checkpoint
+
+    try:
+        write_audit_checkpoint.enqueue()
+    except Exception:  # the write has committed: a missed checkpoint must not fail it
+        logger.exception("could not queue an audit checkpoint")
+
+
+def _checkpoint_signature(record: dict) -> str:
+    fields = {name: record.get(name) for name in ("count", "sequence", "hash", "written_at")}
+    message = (
+        b"drugcontrol-audit-checkpoint-v1:"
+        + json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()
+    )
+    return hmac.new(_audit_key(), message, hashlib.sha256).hexdigest()
+
+
+def checkpoint_directory(directory: str | Path | None = None) -> Path:
+    return Path(directory or settings.AUDIT_CHECKPOINT_DIR)
+
+
+def write_checkpoint(directory: str | Path | None = None) -> dict:
+    """Append one signed checkpoint (events, last sequence, last hash, time) to
+    DIRECTORY/checkpoints.jsonl, outside the database."""
+    last = AuditEvent.objects.order_by("-sequence").only("sequence", "hash").first()
+    sequence, last_hash = (last.sequence, last.hash) if last else (0, GENESIS_HASH)
+    record = {
+        "count": AuditEvent.objects.filter(sequence__lte=sequence).count(),
+        "sequence": sequence,
+        "hash": last_hash,
+        "written_at": timezone.now().astimezone(datetime.UTC).isoformat(),
+    }
+    record["signature"] = _checkpoint_signature(record)
+    folder = checkpoint_directory(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    line = (json.dumps(record, sort_keys=True) + "\n").encode()
+    # One write with O_APPEND: lines from several processes never interleave.
+    descriptor = os.open(folder / CHECKPOINT_FILE, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o640)
+    try:
+        os.write(descriptor, line)
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+    return record
+
+
 @dataclass(frozen=True)
+class Checkpoint:
+    count: int
+    sequence: int
+    hash: str
+    written_at: str
+    source: str  # file:line
+
+
+def read_checkpoints(
+    directory: str | Path | None = None,
+) -> tuple[list[Checkpoint], list["ChainProblem"]]:
+    """Every checkpoint in every *.jsonl file of the directory (copies brought back from
+    elsewhere included), and a problem for each line that is unreadable or wrongly signed."""
+    checkpoints, problems = [], []
+    folder = checkpoint_directory(directory)
+    for path in sorted(folder.glob("*.jsonl")) if folder.is_dir() else []:
+        with path.open(encoding="utf-8") as file:
+            for number, line in enumerate(file, start=1):
+                if not line.strip():
+                    continue
+                source = f"{path}:{number}"
+                try:
+                    record = json.loads(line)
+                    checkpoint = Checkpoint(
+                        count=int(record["count"]),
+                        sequence=int(record["sequence"]),
+                        hash=str(record["hash"]),
+                        written_at=str(record["written_at"]),
+                        source=source,
+                    )
+                    signature = str(record["signature"])
+                except (ValueError, KeyError, TypeError):
+                    problems.append(
+                        ChainProblem(0, "checkpoint_invalid", f"checkpoint {source} is unreadable")
+                    )
+                    continue
+                if not hmac.compare_digest(signature, _checkpoint_signature(record)):
+                    problems.append(
+                        ChainProblem(
+                            checkpoint.sequence,
+                            "checkpoint_invalid",
+                            f"checkpoint {source} (event #{checkpoint.sequence}) is not signed "
+                            "with the audit key: forged, or written under another key",
+                        )
+                    )
+                    continue
+                checkpoints.append(checkpoint)
+    return checkpoints, problems
+
+
+# --- verification -------------------------------------------------------------------------
+
+
+@dataclass
 class ChainProblem:
     sequence: int
-    kind: str  # "edited", "missing", "broken_link", "head_mismatch"
+    # edited, unkeyed, missing, broken_link, truncated, head_missing, head_mismatch,
+    # head_recreated, checkpoint_mismatch, checkpoint_invalid
+    kind: str
     message: str
+    last_sequence: int | None = None  # a run of consecutive events with the same problem
 
 
-def verify_chain(batch_size: int = 2000) -> tuple[int, ChainProblem | None]:
-    """Walk the chain in order. Returns (events checked, first problem or None)."""
-    expected_sequence = 1
+@dataclass
+class ChainReport:
+    checked: int = 0
+    last_sequence: int = 0
+    checkpoints: int = 0
+    problems: list[ChainProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def add(self, problem: ChainProblem) -> None:
+        self.problems.append(problem)
+
+
+_RUN_MESSAGES = {
+    "edited": (
+        "event #{first} was changed after it was written (its hash does not match its "
+        "content under the audit key)",
+        "events #{first} to #{last} were changed after they were written (their hashes do "
+        "not match their content under the audit key)",
+    ),
+    "unkeyed": (
+        "event #{first} carries a plain SHA-256, not the audit key's: changed and re-chained "
+        "by someone without the key, or written before the key was set",
+        "events #{first} to #{last} carry a plain SHA-256, not the audit key's: changed and "
+        "re-chained by someone without the key, or written before the key was set",
+    ),
+}
+
+
+def _add_run(report: ChainReport, kind: str, sequence: int) -> None:
+    """Consecutive events with the same hash problem (a re-chained tail) make one entry."""
+    previous = report.problems[-1] if report.problems else None
+    if (
+        previous is not None
+        and previous.kind == kind
+        and (previous.last_sequence or previous.sequence) == sequence - 1
+    ):
+        previous.last_sequence = sequence
+        previous.message = _RUN_MESSAGES[kind][1].format(first=previous.sequence, last=sequence)
+        return
+    report.add(ChainProblem(sequence, kind, _RUN_MESSAGES[kind][0].format(first=sequence)))
+
+
+def _missing_message(first: int, last: int) -> str:
+    if first == last:
+        return f"event #{first} is missing"
+    return f"events #{first} to #{last} are missing"
+
+
+def verify_chain(batch_size: int = 2000, checkpoint_dir: str | Path | None = None) -> ChainReport:
+    """Walk the whole chain in order, in batches, and report every problem found: edited,
+    re-hashed, missing or unlinked events, the head row, and every signed checkpoint."""
+    report = ChainReport()
+    checkpoints, checkpoint_problems = read_checkpoints(checkpoint_dir)
+    report.problems.extend(checkpoint_problems)
+    report.checkpoints = len(checkpoints)
+    by_sequence: dict[int, list[Checkpoint]] = {}
+    for checkpoint in checkpoints:
+        by_sequence.setdefault(checkpoint.sequence, []).append(checkpoint)
+    key = _audit_key()
     previous_hash = GENESIS_HASH
-    checked = 0
     last_sequence = 0
     while True:
         batch = list(
             AuditEvent.objects.filter(sequence__gt=last_sequence).order_by("sequence")[:batch_size]
         )
         if not batch:
+            # Events written while this ran move the head on: follow them before judging it.
+            head = AuditChainHead.objects.filter(pk=1).first()
+            if (
+                head is not None
+                and head.sequence > last_sequence
+                and AuditEvent.objects.filter(sequence__gt=last_sequence).exists()
+            ):
+                continue
             break
         for event in batch:
-            if event.sequence != expected_sequence:
-                return checked, ChainProblem(
-                    expected_sequence,
-                    "missing",
-                    f"event #{expected_sequence} is missing (next present is #{event.sequence})",
+            gap = event.sequence != last_sequence + 1
+            if gap:
+                report.add(
+                    ChainProblem(
+                        last_sequence + 1,
+                        "missing",
+                        _missing_message(last_sequence + 1, event.sequence - 1),
+                        event.sequence - 1,
+                    )
                 )
-            if event.previous_hash != previous_hash:
-                return checked, ChainProblem(
-                    event.sequence,
-                    "broken_link",
-                    f"event #{event.sequence} does not link to the hash of event "
-                    f"#{event.sequence - 1}",
+            elif event.previous_hash != previous_hash:
+                report.add(
+                    ChainProblem(
+                        event.sequence,
+                        "broken_link",
+                        f"event #{event.sequence} does not link to the hash of event "
+                        f"#{event.sequence - 1}",
+                    )
                 )
-            if compute_hash(event) != event.hash:
-                return checked, ChainProblem(
-                    event.sequence,
-                    "edited",
-                    f"event #{event.sequence} was changed after it was written",
+            if not hmac.compare_digest(compute_hash(event, key), event.hash):
+                kind = "unkeyed" if _unkeyed_hash(event) == event.hash else "edited"
+                _add_run(report, kind, event.sequence)
+            if event.action == HEAD_RECREATED:
+                origin = (event.after or {}).get("sequence")
+                report.add(
+                    ChainProblem(
+                        event.sequence,
+                        "head_recreated",
+                        f"the chain head was missing and was re-created from event #{origin} "
+                        f"(recorded as event #{event.sequence})",
+                    )
                 )
+            for checkpoint in by_sequence.pop(event.sequence, ()):
+                if checkpoint.hash != event.hash:
+                    report.add(
+                        ChainProblem(
+                            event.sequence,
+                            "checkpoint_mismatch",
+                            f"event #{event.sequence} is not the one checkpoint "
+                            f"{checkpoint.source} ({checkpoint.written_at}) recorded",
+                        )
+                    )
             previous_hash = event.hash
-            expected_sequence += 1
-            checked += 1
             last_sequence = event.sequence
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.sequence != last_sequence or head.hash != previous_hash):
-        return checked, ChainProblem(
-            last_sequence + 1,
-            "missing",
-            f"the chain ends at event #{last_sequence} but event #{head.sequence} was written; "
-            f"events #{last_sequence + 1} to #{head.sequence} are missing",
+            report.checked += 1
+    report.last_sequence = last_sequence
+    beyond = [c for c in checkpoints if c.sequence > last_sequence]
+    if beyond:
+        furthest = max(beyond, key=lambda c: c.sequence)
+        report.add(
+            ChainProblem(
+                last_sequence + 1,
+                "truncated",
+                f"the chain ends at event #{last_sequence} but checkpoint {furthest.source} "
+                f"({furthest.written_at}) recorded event #{furthest.sequence}: "
+                + _missing_message(last_sequence + 1, furthest.sequence),
+                furthest.sequence,
+            )
         )
-    return checked, None
+    if head is None:
+        report.add(
+            ChainProblem(
+                last_sequence,
+                "head_missing",
+                f"the chain head row is missing (the chain ends at event #{last_sequence})",
+            )
+        )
+    elif head.sequence > last_sequence:
+        report.add(
+            ChainProblem(
+                last_sequence + 1,
+                "truncated",
+                f"the chain ends at event #{last_sequence} but the chain head recorded event "
+                f"#{head.sequence}: " + _missing_message(last_sequence + 1, head.sequence),
+                head.sequence,
+            )
+        )
+    elif head.sequence < last_sequence:
+        report.add(
+            ChainProblem(
+                head.sequence + 1,
+                "head_mismatch",
+                f"the chain head points at event #{head.sequence} but the chain goes on to "
+                f"event #{last_sequence}",
+                last_sequence,
+            )
+        )
+    elif head.hash != previous_hash:
+        report.add(
+            ChainProblem(
+                head.sequence,
+                "head_mismatch",
+                f"the chain head holds another hash for event #{head.sequence} than the event",
+            )
+        )
+    return report
 
 
 # --- purging (tests that empty the database; deliberate retention purges) ------------------

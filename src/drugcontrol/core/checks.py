@@ -28,8 +28,34 @@ def secret_key_check(app_configs=None, **kwargs):
     return []
 
 
+def _secret_key_or_none():
+    try:
+        return settings.SECRET_KEY
+    except ImproperlyConfigured:
+        return None
+
+
+@register("security", deploy=True)
+def audit_key_check(app_configs=None, **kwargs):
+    """The audit log's HMAC key: a real one of its own whenever DEBUG is off."""
+    if settings.DEBUG:
+        return []
+    key = getattr(settings, "AUDIT_KEY", "") or ""
+    if len(key) < 32 or key == settings.INSECURE_DEFAULT_AUDIT_KEY or key == _secret_key_or_none():
+        return [
+            Error(
+                "DRUGCONTROL_AUDIT_KEY is missing, too short, the development default or the "
+                "same as SECRET_KEY while DEBUG is off.",
+                hint="Set DRUGCONTROL_AUDIT_KEY to at least 32 random characters of its own "
+                "before the first audit event is written (see docs/operations.md).",
+                id="drugcontrol.E002",
+            )
+        ]
+    return []
+
+
 def refuse_to_start_if_insecure() -> None:
     """Called by the WSGI entry point: a production server never starts on a default key."""
-    errors = secret_key_check()
+    errors = secret_key_check() + audit_key_check()
     if errors:
         raise ImproperlyConfigured(f"{errors[0].msg} {errors[0].hint}")

@@ -25,6 +25,7 @@ ACTION_LABELS = {
     "token.revoked": _("API token revoked"),
     "reference.countries_loaded": _("Country reference data loaded"),
     "import.queued": _("File queued for import"),
+    "audit.chain_head_recreated": _("Audit chain head re-created after it went missing"),
 }
 
 PROJECT_APP_PREFIX = "drugcontrol."

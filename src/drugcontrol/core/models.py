@@ -176,7 +176,8 @@ class AuditEvent(models.Model):
     """One append-only, hash-chained record of a write.
 
     The database refuses UPDATE and DELETE on this table (triggers in migration 0002);
-    `drugcontrol audit verify` recomputes the chain to find rows changed or removed anyway.
+    `hash` is an HMAC-SHA256 under settings.AUDIT_KEY; `drugcontrol audit verify` recomputes
+    the chain, and compares it with signed checkpoints, to find rows changed or removed anyway.
     """
 
     sequence = models.BigIntegerField(unique=True)
@@ -219,7 +220,11 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The last link of the audit chain, updated with every event, so a deleted tail shows."""
+    """The last link of the audit chain, updated with every event, so a deleted tail shows.
+
+    Triggers (migration 0006) refuse its deletion and let it move forward only by one event;
+    a writer that finds it missing re-creates it and records that in the chain.
+    """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     sequence = models.BigIntegerField(default=0)

@@ -29,3 +29,11 @@ def run_import(*, job_id: int) -> str:
     from drugcontrol.core.imports import import_run
 
     return import_run(job_id).state
+
+
+@task(queue_name="default")
+def write_audit_checkpoint() -> int:
+    """Append a signed checkpoint of the audit chain (see core.audit); returns its sequence."""
+    from drugcontrol.core.audit import write_checkpoint
+
+    return write_checkpoint()["sequence"]

@@ -48,7 +48,12 @@ class Command(BaseCommand):
         accounts = io.StringIO()
         if not no_demo:
             call_command("load_demo", stdout=accounts)
-        environment = {**os.environ, "SITE_URL": site_url, "SECRET_KEY": settings.SECRET_KEY}
+        environment = {
+            **os.environ,
+            "SITE_URL": site_url,
+            "SECRET_KEY": settings.SECRET_KEY,
+            "DRUGCONTROL_AUDIT_KEY": settings.AUDIT_KEY,
+        }
         if "EMAIL_BACKEND" not in os.environ:
             # Alerts e-mailed on this machine are written to files, not the terminal.
             environment["EMAIL_BACKEND"] = "django.core.mail.backends.filebased.EmailBackend"
