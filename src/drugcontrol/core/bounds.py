@@ -225,8 +225,18 @@ def connect_model_checks() -> None:
             )
 
 
-def choice(choices: type[models.Choices], *, blank: bool = False):
-    """One of a model's choices, as an enumeration in the OpenAPI document ("" too when the
-    column may be blank); anything else is a 422 naming the field and the allowed values."""
-    values = [*choices.values, *([""] if blank else [])]
-    return Literal[tuple(values)]
+def choice(*choices: type[models.Choices], blank: bool = False):
+    """One of a model's choices (of several, for a column that takes either), as an
+    enumeration in the OpenAPI document ("" too when the column may be blank); anything
+    else is a 422 naming the field and the allowed values."""
+    values = [value for kind in choices for value in kind.values]
+    return Literal[tuple(dict.fromkeys([*values, *([""] if blank else [])]))]
+
+
+def form_int(data, name: str) -> int | None:
+    """A whole number from a form or query (`request.POST`, `request.GET`), or None when it
+    is missing, not a number, or beyond what a 64-bit column holds."""
+    text = (data.get(name) or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 18:
+        return None
+    return int(text)

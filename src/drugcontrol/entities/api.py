@@ -1,10 +1,11 @@
 """Parties, matching, correlations, merges and the warning list."""
 
 import datetime
+from typing import Annotated
 
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import field_validator
+from pydantic import StringConstraints, field_validator
 
 from drugcontrol.api import ERRORS, OutSchema, PagePagination
 from drugcontrol.core.bounds import RecordId, Version, choice
@@ -65,7 +66,7 @@ class CorrelationOut(OutSchema):
 
 class MatchIn(Schema):
     kind: choice(PartyKind)
-    name: str
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
     country: str | None = None
     phone: str | None = None
     email: str | None = None
@@ -102,14 +103,14 @@ class MergeOut(OutSchema):
 
 
 class WarningIn(Schema):
-    kind: choice(IdentifierKind)
+    kind: choice(PartyKind, IdentifierKind)
     value: str
     reason: str = ""
 
 
 class WarningOut(OutSchema):
     id: RecordId
-    kind: choice(IdentifierKind)
+    kind: choice(PartyKind, IdentifierKind)
     value: str
     normalized: str
     reason: str

@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from drugcontrol.core.bounds import form_int
 from drugcontrol.core.errors import Conflict, ServiceError
 from drugcontrol.core.forms import add_service_error
 from drugcontrol.core.permissions import can, require_page
@@ -92,7 +93,7 @@ def correlation_decide(request, correlation_id: int):
                 actor=request.user,
                 correlation=correlation,
                 decision="confirmed" if action == "confirm" else "rejected",
-                expected_version=int(request.POST.get("version") or 0) or None,
+                expected_version=form_int(request.POST, "version"),
             )
             messages.success(request, _("Your decision was recorded."))
         elif action == "merge":
@@ -142,7 +143,7 @@ def warning_list(request):
     form = WarningValueForm(request.POST or None)
     if request.method == "POST" and request.POST.get("action") == "remove":
         warning = selectors.warning_value_get(
-            user=request.user, warning_id=int(request.POST.get("id") or 0)
+            user=request.user, warning_id=form_int(request.POST, "id")
         )
         require_page(request.user, "entities.warning_list_edit")
         try:

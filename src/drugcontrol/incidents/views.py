@@ -17,6 +17,7 @@ from drugcontrol.core import alerts as alert_services
 from drugcontrol.core import imports as core_imports
 from drugcontrol.core import selectors as core_selectors
 from drugcontrol.core import views as core_views
+from drugcontrol.core.bounds import form_int
 from drugcontrol.core.errors import ServiceError, ValidationFailed
 from drugcontrol.core.permissions import can, require_page
 from drugcontrol.core.visibility import visible
@@ -292,9 +293,7 @@ def import_job(request, job_id: int):
 @login_required
 def alert_inbox(request):
     if request.method == "POST":
-        alert = core_selectors.alert_get(
-            user=request.user, alert_id=int(request.POST.get("id") or 0)
-        )
+        alert = core_selectors.alert_get(user=request.user, alert_id=form_int(request.POST, "id"))
         alert_services.alert_mark(
             actor=request.user, alert=alert, acknowledge=request.POST.get("action") == "acknowledge"
         )

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from drugcontrol.core import imports as core_imports
 from drugcontrol.core import views as core_views
+from drugcontrol.core.bounds import form_int
 from drugcontrol.core.charts import bar_chart
 from drugcontrol.core.errors import ServiceError, ValidationFailed
 from drugcontrol.core.models import Country
@@ -280,7 +281,7 @@ def notification_form(request, notification_id: int | None = None):
                     actor=request.user,
                     notification=notification,
                     data=data,
-                    expected_version=int(request.POST.get("version") or 0) or None,
+                    expected_version=form_int(request.POST, "version"),
                 )
             saved = True
             if request.POST.get("submit"):
@@ -351,7 +352,7 @@ def notification_action(request, notification_id: int):
     action = request.POST.get("action", "")
     if action in STEP_ACTIONS:
         require_page(request.user, STEP_ACTIONS[action], notification)
-    version = int(request.POST.get("version") or 0) or None
+    version = form_int(request.POST, "version")
     common = {"actor": request.user, "notification": notification, "expected_version": version}
     done = {
         "submit": _("The notification was submitted."),
@@ -512,13 +513,13 @@ def invocations(request):
                 services.policy_set(
                     actor=request.user,
                     country=country,
-                    reply_days=int(request.POST.get("reply_days") or 0),
+                    reply_days=form_int(request.POST, "reply_days"),
                     explicit_clearance=bool(request.POST.get("explicit_clearance")),
                 )
             elif request.POST.get("form") == "remove":
                 invocation = (
                     selectors.invocation_list(user=request.user)
-                    .filter(pk=int(request.POST.get("id") or 0))
+                    .filter(pk=form_int(request.POST, "id"))
                     .first()
                 )
                 if invocation is None:
@@ -583,7 +584,7 @@ def requirements(request):
                 country=country,
                 substance=substance,
                 form=request.POST.get("form", RequirementForm.SUBSTANCE),
-                year=int(request.POST.get("year") or 0),
+                year=form_int(request.POST, "year"),
                 quantity_kg=request.POST.get("quantity_kg", ""),
             )
         except ServiceError as error:
@@ -599,7 +600,7 @@ def requirements(request):
         user=request.user,
         country=params.get("country") or None,
         substance_id=substance.pk if substance else None,
-        year=int(params["year"]) if (params.get("year") or "").isdigit() else None,
+        year=form_int(params, "year"),
     )
     query = params.copy()
     query.pop("page", None)
@@ -706,7 +707,7 @@ def order_detail(request, order_id: int):
                 actor=request.user,
                 order=order,
                 decision=request.POST.get("decision", ""),
-                expected_version=int(request.POST.get("version") or 0) or None,
+                expected_version=form_int(request.POST, "version"),
             )
         except ServiceError as error:
             messages.error(request, error.describe())
