@@ -158,11 +158,23 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "drugcontrol.core.passwords.GuessabilityValidator",
+        "OPTIONS": {"min_score": int(os.environ.get("PASSWORD_MIN_SCORE", "3"))},
+    },
 ]
 
-# Sign-in lock-out: after this many consecutive failures the account is locked for a while.
+# Sign-in throttling (docs/architecture.md, "Accounts and sign-in"). Failures count for
+# SIGN_IN_LOCKOUT_MINUTES and every lock lasts as long. One account from one address is
+# locked after SIGN_IN_MAX_FAILURES; one address, for every account, after
+# SIGN_IN_ADDRESS_MAX_FAILURES; one account from everywhere after SIGN_IN_ACCOUNT_MAX_FAILURES.
 SIGN_IN_MAX_FAILURES = int(os.environ.get("SIGN_IN_MAX_FAILURES", "5"))
+SIGN_IN_ADDRESS_MAX_FAILURES = int(os.environ.get("SIGN_IN_ADDRESS_MAX_FAILURES", "20"))
+SIGN_IN_ACCOUNT_MAX_FAILURES = int(os.environ.get("SIGN_IN_ACCOUNT_MAX_FAILURES", "50"))
 SIGN_IN_LOCKOUT_MINUTES = int(os.environ.get("SIGN_IN_LOCKOUT_MINUTES", "15"))
+# How many reverse proxies in front of the application append to X-Forwarded-For; the
+# client address is the entry the outermost one wrote. 0: REMOTE_ADDR (no proxy).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 API_TOKEN_DEFAULT_DAYS = int(os.environ.get("API_TOKEN_DEFAULT_DAYS", "90"))
 API_MAX_PAGE_SIZE = 200
 # The largest request bodies accepted (413 beyond): forms and JSON, and uploads (the largest

@@ -99,7 +99,7 @@ def test_language_switch_sets_the_cookie(chn_officer):
 def test_dates_follow_the_locale(chn_officer):
     from drugcontrol.core import services
 
-    services.sign_in_succeeded(user=chn_officer, second_factor=False)
+    services.sign_in_succeeded(address="192.0.2.1", user=chn_officer, second_factor=False)
     client = signed_in(chn_officer)
     client.cookies["django_language"] = "zh-hans"
     page = client.get("/accounts/profile/").content.decode()

@@ -268,24 +268,29 @@ def test_passwords_are_stored_with_argon2(chn_officer):
 def test_sign_in_checks_password_and_locks_after_repeated_failures(settings, chn_officer):
     settings.SIGN_IN_MAX_FAILURES = 3
     now = timezone.now()
-    assert services.sign_in_check_password(username="nobody", password="x").user is None
+    assert (
+        services.sign_in_check_password(address="192.0.2.1", username="nobody", password="x").user
+        is None
+    )
     for _attempt in range(2):
         result = services.sign_in_check_password(
-            username=chn_officer.username, password="wrong", now=now
+            address="192.0.2.1", username=chn_officer.username, password="wrong", now=now
         )
         assert result.user is None and not result.locked
     assert last_event().action == "auth.sign_in_failed"
-    result = services.sign_in_check_password(username=chn_officer.username, password="bad", now=now)
+    result = services.sign_in_check_password(
+        address="192.0.2.1", username=chn_officer.username, password="bad", now=now
+    )
     assert result.locked
     assert last_event().action == "auth.locked_out"
     # Even the right password is refused while locked ...
     assert services.sign_in_check_password(
-        username=chn_officer.username, password=PASSWORD, now=now
+        address="192.0.2.1", username=chn_officer.username, password=PASSWORD, now=now
     ).locked
     # ... and accepted once the lock has expired.
     later = now + datetime.timedelta(minutes=settings.SIGN_IN_LOCKOUT_MINUTES + 1)
     result = services.sign_in_check_password(
-        username=chn_officer.username.upper(), password=PASSWORD, now=later
+        address="192.0.2.1", username=chn_officer.username.upper(), password=PASSWORD, now=later
     )
     assert result.user == chn_officer and not result.needs_second_factor
 
@@ -295,14 +300,16 @@ def test_inactive_users_and_organisations_cannot_sign_in(chn_officer, intl_admin
         actor=intl_admin, organisation=chn_officer.organisation, is_active=False
     )
     assert (
-        services.sign_in_check_password(username=chn_officer.username, password=PASSWORD).user
+        services.sign_in_check_password(
+            address="192.0.2.1", username=chn_officer.username, password=PASSWORD
+        ).user
         is None
     )
 
 
 def test_sign_in_success_resets_failures(chn_officer):
-    services.sign_in_record_failure(user=chn_officer)
-    services.sign_in_succeeded(user=chn_officer, second_factor=False)
+    services.sign_in_record_failure(address="192.0.2.1", user=chn_officer)
+    services.sign_in_succeeded(address="192.0.2.1", user=chn_officer, second_factor=False)
     chn_officer.refresh_from_db()
     assert chn_officer.failed_sign_ins == 0 and chn_officer.last_login is not None
 
@@ -319,13 +326,17 @@ def test_second_factor_enrolment_and_single_use_codes(chn_officer):
     user = User.objects.get(pk=chn_officer.pk)
     assert user.has_second_factor
     assert services.sign_in_check_password(
-        username=user.username, password=PASSWORD
+        address="192.0.2.1", username=user.username, password=PASSWORD
     ).needs_second_factor
     later = now + datetime.timedelta(seconds=60)
     code = pyotp.TOTP(secret).at(later)
-    assert services.sign_in_verify_totp(user=user, code=code, now=later)
-    assert not services.sign_in_verify_totp(user=user, code=code, now=later), "replayed code"
-    assert not services.sign_in_verify_totp(user=user, code="123456", now=later)
+    assert services.sign_in_verify_totp(address="192.0.2.1", user=user, code=code, now=later)
+    assert not services.sign_in_verify_totp(address="192.0.2.1", user=user, code=code, now=later), (
+        "replayed code"
+    )
+    assert not services.sign_in_verify_totp(
+        address="192.0.2.1", user=user, code="123456", now=later
+    )
 
 
 def test_second_factor_confirm_needs_a_started_enrolment(chn_officer):
@@ -439,7 +450,7 @@ def test_removing_ones_own_second_factor_needs_a_current_code(chn_officer):
     now = timezone.now()
     secret = enrol(chn_officer, now=now)
     used = pyotp.TOTP(secret).at(now)
-    assert services.sign_in_verify_totp(user=chn_officer, code=used, now=now)
+    assert services.sign_in_verify_totp(address="192.0.2.1", user=chn_officer, code=used, now=now)
     user = fresh(chn_officer)
     before = (user.totp_secret, user.totp_confirmed_at, user.totp_last_counter)
     events = AuditEvent.objects.count()

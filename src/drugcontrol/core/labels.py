@@ -21,6 +21,7 @@ ACTION_LABELS = {
     "auth.signed_in": _("Signed in"),
     "auth.sign_in_failed": _("Failed sign-in"),
     "auth.locked_out": _("Account locked after failed sign-ins"),
+    "auth.address_throttled": _("Network address paused after failed sign-ins"),
     "token.created": _("API token created"),
     "token.revoked": _("API token revoked"),
     "reference.countries_loaded": _("Country reference data loaded"),

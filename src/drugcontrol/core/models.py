@@ -172,6 +172,46 @@ class ApiToken(models.Model):
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
 
 
+class SignInFailure(models.Model):
+    """One failed sign-in (password or second-factor code), kept while it counts towards a
+    lock (`SIGN_IN_LOCKOUT_MINUTES`). `username` is the name as typed, lower-cased, known or
+    not; `address` the client address (an IPv6 address: its /64 network). `checked` is false
+    for attempts refused by a lock without looking at the password: they count against the
+    address only, so hammering a locked pair cannot lock the account everywhere."""
+
+    at = models.DateTimeField()
+    address = models.CharField(max_length=64)
+    username = models.CharField(max_length=150)
+    checked = models.BooleanField(default=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["address", "at"], name="signin_failure_address"),
+            models.Index(fields=["username", "at"], name="signin_failure_username"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.address} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class SignInLock(models.Model):
+    """A temporary lock on one client address (`username` empty: every account, answered
+    429) or on one account from one address. A whole account's lock is `User.locked_until`."""
+
+    address = models.CharField(max_length=64)
+    username = models.CharField(max_length=150, blank=True)
+    until = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["address", "username"], name="signin_lock_unique")
+        ]
+        verbose_name = _("sign-in lock")
+
+    def __str__(self) -> str:
+        return f"{self.username or '*'} from {self.address} until {self.until:%Y-%m-%d %H:%M}"
+
+
 class AuditEvent(models.Model):
     """One append-only, hash-chained record of a write.
 

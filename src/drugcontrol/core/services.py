@@ -1,12 +1,14 @@
 """Every write of the core app: one transaction and one audit event each."""
 
 import datetime
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
 
 import pyotp
 from django.conf import settings
+from django.contrib.auth.hashers import check_password, get_hasher, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -27,6 +29,8 @@ from drugcontrol.core.models import (
     Organisation,
     OrganisationKind,
     Role,
+    SignInFailure,
+    SignInLock,
     User,
 )
 from drugcontrol.core.permissions import can, require
@@ -281,6 +285,7 @@ def password_set(*, actor, user: User, new_password: str) -> None:
         user.failed_sign_ins = 0
         user.locked_until = None
         user.save(update_fields=["password", "failed_sign_ins", "locked_until"])
+        SignInLock.objects.filter(username=_username_key(user.username)).delete()
         record_event(
             actor=actor,
             action="user.password_set",
@@ -294,72 +299,203 @@ def password_set(*, actor, user: User, new_password: str) -> None:
 
 @dataclass(frozen=True)
 class SignInResult:
+    """`locked` and a wrong password are answered alike (nothing tells them apart from
+    outside); `throttled` is the client address's own lock, answered 429."""
+
     user: User | None
     needs_second_factor: bool = False
     locked: bool = False
+    throttled: bool = False
 
 
-def sign_in_check_password(*, username: str, password: str, now=None) -> SignInResult:
-    """Check a password; count failures and lock the account after too many."""
+@functools.cache
+def _dummy_hash(algorithm: str) -> str:
+    return make_password(secrets.token_urlsafe(24))
+
+
+def _verify_dummy(password: str) -> None:
+    """Run the password hasher once against a throwaway hash, so that an unknown name, a
+    locked account or an account without a usable password take as long as a wrong password."""
+    check_password(password, _dummy_hash(get_hasher().algorithm))
+
+
+def _username_key(username: str) -> str:
+    return (username or "").strip().lower()[:150]
+
+
+def _lock_active(address: str, username: str, now) -> bool:
+    return SignInLock.objects.filter(address=address, username=username, until__gt=now).exists()
+
+
+def sign_in_address_throttled(*, address: str, now=None) -> bool:
+    """Whether the client address is locked for every account (answered 429)."""
+    return _lock_active(address, "", now or timezone.now())
+
+
+def sign_in_blocked(*, user: User, address: str, now=None) -> bool:
+    """Whether `user` may not sign in from `address` now: the address, the account from
+    that address, or the whole account is locked."""
     now = now or timezone.now()
-    user = User.objects.select_related("organisation").filter(username__iexact=username).first()
-    if user is None:
-        # Hash anyway so that unknown names take as long as known ones.
-        User().set_password(password)
-        return SignInResult(user=None)
-    if user.is_locked(now):
+    return (
+        user.is_locked(now)
+        or SignInLock.objects.filter(
+            address=address, username__in=["", _username_key(user.username)], until__gt=now
+        ).exists()
+    )
+
+
+def sign_in_check_password(*, username: str, password: str, address: str, now=None):
+    """Check a password from the client `address`; count failures and lock after too many.
+
+    Every answer but the address's own lock runs the password hasher exactly once, so that
+    unknown names, locked accounts and wrong passwords cannot be told apart by their timing.
+    """
+    now = now or timezone.now()
+    if sign_in_address_throttled(address=address, now=now):
+        return SignInResult(user=None, throttled=True)
+    key = _username_key(username)
+    user = User.objects.select_related("organisation").filter(username__iexact=key).first()
+    # Unknown names are locked like accounts, so that the answers do not differ.
+    if _lock_active(address, key, now) or (user is not None and user.is_locked(now)):
+        _verify_dummy(password)
+        _failure(username=key, user=None, address=address, checked=False, now=now)
         return SignInResult(user=None, locked=True)
+    if user is None or not user.has_usable_password():
+        _verify_dummy(password)
+        locked = _failure(username=key, user=user, address=address, checked=True, now=now)
+        return SignInResult(user=None, locked=locked)
     active = user.is_active and (user.organisation is None or user.organisation.is_active)
     if not user.check_password(password) or not active:
-        sign_in_record_failure(user=user, now=now)
-        user.refresh_from_db(fields=["locked_until"])
-        return SignInResult(user=None, locked=user.is_locked(now))
+        locked = _failure(username=key, user=user, address=address, checked=True, now=now)
+        return SignInResult(user=None, locked=locked)
     return SignInResult(user=user, needs_second_factor=user.has_second_factor)
 
 
-def sign_in_record_failure(*, user: User, now=None) -> None:
-    now = now or timezone.now()
+def sign_in_record_failure(*, user: User, address: str, now=None) -> bool:
+    """Count a failed password or second-factor code of `user` from `address`. Returns
+    whether the attempt locked the account (from there or everywhere) or the address."""
+    return _failure(
+        username=_username_key(user.username),
+        user=user,
+        address=address,
+        checked=True,
+        now=now or timezone.now(),
+    )
+
+
+def _failure(*, username: str, user: User | None, address: str, checked: bool, now) -> bool:
+    """Store one failure and take the locks it brings about, each audited:
+
+    - the account from this address after `SIGN_IN_MAX_FAILURES` (the account's owner,
+      elsewhere, is not affected, so nobody can lock someone else out by guessing);
+    - the address, for every account, after `SIGN_IN_ADDRESS_MAX_FAILURES` (password
+      spraying; it stops one source long before it could lock an account everywhere);
+    - the whole account after `SIGN_IN_ACCOUNT_MAX_FAILURES` from any addresses (a
+      distributed attack); temporary like the others.
+
+    Failures count for `SIGN_IN_LOCKOUT_MINUTES`, and each lock lasts as long."""
+    window = datetime.timedelta(minutes=settings.SIGN_IN_LOCKOUT_MINUTES)
+    since, until = now - window, now + window
+    locked = False
     with transaction.atomic():
-        current = User.objects.select_for_update().get(pk=user.pk)
-        current.failed_sign_ins += 1
-        locked = current.failed_sign_ins >= settings.SIGN_IN_MAX_FAILURES
-        if locked:
-            current.locked_until = now + datetime.timedelta(
-                minutes=settings.SIGN_IN_LOCKOUT_MINUTES
+        SignInFailure.objects.filter(at__lt=since).delete()
+        SignInLock.objects.filter(until__lte=now).delete()
+        SignInFailure.objects.create(at=now, address=address, username=username, checked=checked)
+        current = None
+        if user is not None:
+            current = User.objects.select_for_update().get(pk=user.pk)
+            current.failed_sign_ins += 1
+            current.save(update_fields=["failed_sign_ins"])
+        recent = SignInFailure.objects.filter(at__gte=since)
+        if checked:
+            pair = recent.filter(address=address, username=username, checked=True).count()
+            if pair >= settings.SIGN_IN_MAX_FAILURES and not _lock_active(address, username, now):
+                locked = True
+                SignInLock.objects.update_or_create(
+                    address=address, username=username, defaults={"until": until}
+                )
+                _audit_lock(current, username, address, until, scope="address_account")
+            if current is not None and not current.is_locked(now):
+                everywhere = recent.filter(username=username, checked=True).count()
+                if everywhere >= settings.SIGN_IN_ACCOUNT_MAX_FAILURES:
+                    locked = True
+                    current.locked_until = until
+                    current.failed_sign_ins = 0
+                    current.save(update_fields=["failed_sign_ins", "locked_until"])
+                    _audit_lock(current, username, "", until, scope="account")
+        from_address = recent.filter(address=address).count()
+        if from_address >= settings.SIGN_IN_ADDRESS_MAX_FAILURES and not _lock_active(
+            address, "", now
+        ):
+            locked = True
+            SignInLock.objects.update_or_create(
+                address=address, username="", defaults={"until": until}
             )
-            current.failed_sign_ins = 0
-        current.save(update_fields=["failed_sign_ins", "locked_until"])
-        if locked and current.email:
-            transaction.on_commit(lambda: _notify_locked_out(current))
-        record_event(
-            actor=None,
-            action="auth.locked_out" if locked else "auth.sign_in_failed",
-            obj=current,
-            owner_organisation=current.organisation,
-            after={"locked_until": current.locked_until} if locked else None,
-        )
+            record_event(
+                actor=None,
+                action="auth.address_throttled",
+                object_type="core.signinlock",
+                object_id=address,
+                after={"address": address, "locked_until": until},
+            )
+        if current is not None and not locked:
+            record_event(
+                actor=None,
+                action="auth.sign_in_failed",
+                obj=current,
+                owner_organisation=current.organisation,
+                after={"address": address},
+            )
+    return locked
 
 
-def _notify_locked_out(user: User) -> None:
+def _audit_lock(user: User | None, username: str, address: str, until, *, scope: str) -> None:
+    """One event per lock of an account (from one address, or everywhere). Unknown names are
+    locked alike, so that the answers do not differ, but have no account to notify."""
+    after = {"scope": scope, "locked_until": until, "address": address or None}
+    if user is None:
+        record_event(actor=None, action="auth.locked_out", after={**after, "username": username})
+        return
+    record_event(
+        actor=None,
+        action="auth.locked_out",
+        obj=user,
+        owner_organisation=user.organisation,
+        after=after,
+    )
+    if user.email:
+        transaction.on_commit(lambda: _notify_locked_out(user, address=address, until=until))
+
+
+def _notify_locked_out(user: User, *, address: str, until) -> None:
     from drugcontrol.core.tasks import send_email
 
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
         subject = _("drugcontrol: your account was locked")
-        body = _(
-            "There were %(count)d failed attempts to sign in to your account %(username)s. "
-            "It is locked until %(until)s (UTC). If this was not you, tell your "
-            "organisation's administrator."
-        ) % {
-            "count": settings.SIGN_IN_MAX_FAILURES,
-            "username": user.username,
-            "until": user.locked_until.strftime("%Y-%m-%d %H:%M"),
-        }
+        values = {"username": user.username, "until": until.strftime("%Y-%m-%d %H:%M")}
+        if address:
+            body = _(
+                "There were %(count)d failed attempts to sign in to your account %(username)s "
+                "from the address %(address)s. Sign-in from that address is paused until "
+                "%(until)s (UTC); elsewhere you can still sign in. If this was not you, tell "
+                "your organisation's administrator."
+            ) % {**values, "count": settings.SIGN_IN_MAX_FAILURES, "address": address}
+        else:
+            body = _(
+                "There were %(count)d failed attempts to sign in to your account %(username)s. "
+                "It is locked until %(until)s (UTC). If this was not you, tell your "
+                "organisation's administrator."
+            ) % {**values, "count": settings.SIGN_IN_ACCOUNT_MAX_FAILURES}
     send_email.enqueue(to=[user.email], subject=str(subject), body=str(body))
 
 
-def sign_in_succeeded(*, user: User, second_factor: bool) -> None:
+def sign_in_succeeded(*, user: User, second_factor: bool, address: str) -> None:
+    """Record a sign-in; the account's failures from this address stop counting."""
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(failed_sign_ins=0, last_login=timezone.now())
+        SignInFailure.objects.filter(
+            address=address, username=_username_key(user.username)
+        ).delete()
         record_event(
             actor=user,
             action="auth.signed_in",
@@ -389,14 +525,14 @@ def _totp_code_accepted(current: User, code: str, now) -> bool:
     return False
 
 
-def sign_in_verify_totp(*, user: User, code: str, now=None) -> bool:
+def sign_in_verify_totp(*, user: User, code: str, address: str, now=None) -> bool:
     """Check a second-factor code; each code is accepted once."""
     now = now or timezone.now()
     with transaction.atomic():
         current = User.objects.select_for_update().get(pk=user.pk)
         if _totp_code_accepted(current, code, now):
             return True
-    sign_in_record_failure(user=user, now=now)
+    sign_in_record_failure(user=user, address=address, now=now)
     return False
 
 

@@ -5,6 +5,7 @@ import datetime
 
 import pyotp
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -38,12 +40,16 @@ from drugcontrol.core.forms import (
     add_service_error,
 )
 from drugcontrol.core.models import User
+from drugcontrol.core.network import client_address
 from drugcontrol.core.permissions import can, require_page
 
 PAGE_SIZE = 50
 PENDING_SESSION_KEY = "pending_second_factor_user"
 PENDING_MAX_AGE = datetime.timedelta(minutes=5)
 BACKEND = "drugcontrol.core.backends.OrganisationAwareBackend"
+SIGN_IN_REFUSED = gettext_lazy(
+    "The user name or password is wrong. After repeated failures, sign-in is paused for a while."
+)
 
 
 def paginate(request, queryset, page_size=PAGE_SIZE):
@@ -93,14 +99,27 @@ def sign_in(request):
     if request.user.is_authenticated:
         return redirect("core:home")
     form = SignInForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
+        address = client_address(request)
         result = services.sign_in_check_password(
-            username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password"],
+            address=address,
         )
-        if result.locked:
-            form.add_error(None, _("Too many failed attempts. The account is locked for a while."))
+        if result.throttled:
+            form.add_error(
+                None,
+                _(
+                    "Too many failed sign-in attempts came from your network address. "
+                    "Try again in %(minutes)d minutes."
+                )
+                % {"minutes": settings.SIGN_IN_LOCKOUT_MINUTES},
+            )
+            status = 429
         elif result.user is None:
-            form.add_error(None, _("The user name or password is wrong."))
+            # Unknown name, wrong password or locked account: one answer for all three.
+            form.add_error(None, SIGN_IN_REFUSED)
         elif result.needs_second_factor:
             request.session[PENDING_SESSION_KEY] = {
                 "user": result.user.pk,
@@ -110,9 +129,14 @@ def sign_in(request):
             return redirect("core:sign_in_second_factor")
         else:
             login(request, result.user, backend=BACKEND)
-            services.sign_in_succeeded(user=result.user, second_factor=False)
+            services.sign_in_succeeded(user=result.user, second_factor=False, address=address)
             return redirect(_next_url(request))
-    return render(request, "core/sign_in.html", {"form": form, "next": _next_url(request)})
+    response = render(
+        request, "core/sign_in.html", {"form": form, "next": _next_url(request)}, status=status
+    )
+    if status == 429:
+        response["Retry-After"] = str(settings.SIGN_IN_LOCKOUT_MINUTES * 60)
+    return response
 
 
 @csrf_protect
@@ -123,16 +147,17 @@ def sign_in_second_factor(request):
     if not pending or timezone.now() - started > PENDING_MAX_AGE:
         request.session.pop(PENDING_SESSION_KEY, None)
         return redirect("core:sign_in")
+    address = client_address(request)
     user = User.objects.select_related("organisation").filter(pk=pending["user"]).first()
-    if user is None or user.is_locked():
+    if user is None or services.sign_in_blocked(user=user, address=address):
         request.session.pop(PENDING_SESSION_KEY, None)
         return redirect("core:sign_in")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.sign_in_verify_totp(user=user, code=form.cleaned_data["code"]):
+        if services.sign_in_verify_totp(user=user, code=form.cleaned_data["code"], address=address):
             request.session.pop(PENDING_SESSION_KEY, None)
             login(request, user, backend=BACKEND)
-            services.sign_in_succeeded(user=user, second_factor=True)
+            services.sign_in_succeeded(user=user, second_factor=True, address=address)
             return redirect(pending.get("next") or "/")
         form.add_error("code", _("The code is not valid."))
     return render(request, "core/sign_in_second_factor.html", {"form": form})
