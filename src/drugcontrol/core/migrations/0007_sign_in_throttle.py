@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0005_alert_message'),
+        ('core', '0006_audit_head_protected'),
     ]
 
     operations = [
