@@ -6,7 +6,9 @@ authority, who may take most actions."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -30,8 +32,17 @@ def operations():
         yield result.ok()
 
 
+@pytest.fixture
+def connection_kept_across_requests():
+    """The WSGI app closes the database connection after each request, which would end the
+    test's transaction on PostgreSQL; Django's own test client keeps it open the same way."""
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
-def test_every_operation_keeps_its_contract(registry):
+def test_every_operation_keeps_its_contract(registry, connection_kept_across_requests):
     """One world for all operations (building it per operation would take minutes)."""
     world = build_world()
     user = world.users["chn.competent_authority.focal_point"]
@@ -53,4 +64,9 @@ def test_every_operation_keeps_its_contract(registry):
 
         keeps_contract()
         checked.append(operation.label)
-    assert len(checked) == len(api.get_openapi_schema()["paths"]) or len(checked) > 50
+    documented = [
+        f"{method.upper()} {path}"
+        for path, methods in api.get_openapi_schema()["paths"].items()
+        for method in methods
+    ]
+    assert sorted(checked) == sorted(documented)
