@@ -39,6 +39,8 @@ from drugcontrol.substances.selectors import find_by_name
 
 LINE_ROWS = 3
 IMPORT_KIND = "precursors.notifications"
+REQUIREMENTS_KIND = "precursors.requirements"
+SURVEILLANCE_KIND = "precursors.surveillance"
 PARTY_ROLES_ON_FORM = ("exporter", "importer", "consignee", "other")
 _PARTY_ID = re.compile(r"\[#(\d+)\]\s*$")
 
@@ -564,12 +566,10 @@ def requirements(request):
         try:
             if request.FILES.get("file"):
                 require_page(request.user, "precursors.reference_keep", request.user.country_id)
-                result = imports.requirements_import(
-                    actor=request.user, content=request.FILES["file"].read()
+                result = core_imports.import_now(
+                    actor=request.user, kind=REQUIREMENTS_KIND, upload=request.FILES["file"]
                 )
-                messages.success(
-                    request, _("%(count)s requirements were imported.") % {"count": result}
-                )
+                messages.success(request, imports.requirements_summary(result))
                 return redirect("precursors:requirements")
             country = services.country_for(
                 request.POST.get("country") or request.user.country_id or "", "country"
@@ -637,19 +637,16 @@ def surveillance(request):
         require_page(request.user, "precursors.surveillance_load")
     if request.method == "POST" and request.FILES.get("file"):
         try:
-            result = services.surveillance_load(
+            result = core_imports.import_now(
                 actor=request.user,
-                text=request.FILES["file"].read().decode("utf-8-sig"),
+                kind=SURVEILLANCE_KIND,
+                upload=request.FILES["file"],
                 edition=request.POST.get("edition", ""),
             )
-        except UnicodeDecodeError:
-            errors = {"file": [_("The file must be UTF-8.")]}
         except ServiceError as error:
             errors = error.field_errors()
         else:
-            messages.success(
-                request, _("%(count)s chemicals were loaded.") % {"count": result["loaded"]}
-            )
+            messages.success(request, services.surveillance_summary(result))
             return redirect("precursors:surveillance")
     context = {
         "chemicals": selectors.surveillance_list(user=request.user),
