@@ -9,6 +9,7 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from openpyxl import Workbook
 
 from drugcontrol.core import tabular
@@ -24,6 +25,13 @@ from drugcontrol.substances.models import Listing
 from ..conftest import signed_in
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are compared in English, whatever an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 def xlsx(rows, *, dimension=None, formulas=()) -> bytes:
@@ -141,8 +149,8 @@ def test_a_huge_cell_names_its_row_and_column():
 @pytest.mark.parametrize(
     "content",
     [
-        "Kind;Date;Description\nseizure;2026-01-05;drums, blue\n".encode(),
-        "kind\tdate\tdescription\nseizure\t2026-01-05\tdrums, blue\n".encode(),
+        b"Kind;Date;Description\nseizure;2026-01-05;drums, blue\n",
+        b"kind\tdate\tdescription\nseizure\t2026-01-05\tdrums, blue\n",
         codecs.BOM_UTF8 + b'kind,date,description\nseizure,2026-01-05,"drums, blue"\n',
         # a spreadsheet's "Unicode text": UTF-16 with its byte order mark, tab separated
         "kind\tdate\tdescription\r\nseizure\t2026-01-05\tdrums, blue\r\n".encode("utf-16"),
@@ -368,3 +376,10 @@ def test_the_command_line_reads_through_the_same_reader(tmp_path, make_org, coun
     )
     assert "imported 1 parties" in out.getvalue()
     assert Party.objects.get().name == "广州天河化工有限公司"
+
+
+def test_import_pages_state_the_rules(make_user):
+    page = signed_in(make_user(country="CHN", role="officer")).get("/incidents/import/")
+    html = page.content.decode()
+    assert 'data-testid="import-rules"' in html
+    assert "At most 5000 rows below the header, 32767 characters in a cell and 10 MB" in html

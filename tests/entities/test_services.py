@@ -209,7 +209,7 @@ def test_import_is_all_or_nothing_with_errors_by_line(countries):
     assert set(error.value.details["row 6"]) == {"name", "country", "phone"}
     assert not Party.objects.exists()
     with pytest.raises(ValidationFailed):
-        services.parties_import(actor=None, content="name,country\nx,CHN\n".encode())
+        services.parties_import(actor=None, content=b"name,country\nx,CHN\n")
     duplicate = IMPORT + "c1,company,Other,CHN,,,,\n"
     with pytest.raises(ValidationFailed) as error:
         services.parties_import(actor=None, content=duplicate.encode())

@@ -89,7 +89,7 @@ def test_national_list_is_all_or_nothing(countries, chn_admin):
             )
     with pytest.raises(ValidationFailed):
         services.national_list_load(
-            actor=chn_admin, country_code="CHN", content="name,schedules\n".encode(), source="x"
+            actor=chn_admin, country_code="CHN", content=b"name,schedules\n", source="x"
         )
 
 

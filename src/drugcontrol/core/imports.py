@@ -35,6 +35,7 @@ class Importer:
     # the record that rule is asked about, from the uploader and the import's options
     record: Callable | None = None
     suffixes: tuple[str, ...] = (*tabular.TEXT_SUFFIXES, ".xlsx", ".xlsm")
+    max_rows: int = tabular.MAX_ROWS  # the rows the importer reads at most (for its page)
 
 
 IMPORTERS: dict[str, Importer] = {}
@@ -101,6 +102,15 @@ def import_now(
         name, content = _read_upload(upload)
     tabular.check_file(name, content, suffixes=importer.suffixes)
     return importer.run(actor=actor, name=name, content=content, progress=progress, **options)
+
+
+def import_rules(kind: str) -> dict:
+    """The limits an import page states (see _import_rules.html)."""
+    return {
+        "max_rows": IMPORTERS[kind].max_rows,
+        "max_cell": tabular.MAX_CELL_CHARS,
+        "max_mb": MAX_BYTES // (1024 * 1024),
+    }
 
 
 def import_summary(job: ImportJob) -> str:

@@ -41,6 +41,7 @@ class PrecursorsConfig(AppConfig):
                 run=imports.requirements_import,
                 summary=imports.requirements_summary,
                 action="precursors.reference_keep",
+                max_rows=imports.MAX_REQUIREMENT_ROWS,
                 record=lambda actor, **options: actor.country_id if actor else None,
             ),
         )
@@ -50,6 +51,7 @@ class PrecursorsConfig(AppConfig):
                 run=services.surveillance_load,
                 summary=services.surveillance_summary,
                 action="precursors.surveillance_load",
+                max_rows=services.SURVEILLANCE_MAX_ROWS,
             ),
         )
         audit_follows_record(ORDER_RECORD_TYPE, SuspiciousOrder)

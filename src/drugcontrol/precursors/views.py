@@ -611,6 +611,7 @@ def requirements(request):
         "report": report,
         "forms": RequirementForm.choices,
         "columns": imports.REQUIREMENT_COLUMNS,
+        "rules": core_imports.import_rules(REQUIREMENTS_KIND),
         "may_edit": can(request.user, "precursors.reference_keep", request.user.country_id),
         "active_nav": "precursors",
     }
@@ -652,6 +653,7 @@ def surveillance(request):
         "chemicals": selectors.surveillance_list(user=request.user),
         "errors": errors,
         "columns": services.SURVEILLANCE_COLUMNS,
+        "rules": core_imports.import_rules(SURVEILLANCE_KIND),
         "active_nav": "precursors",
     }
     return render(request, "precursors/surveillance.html", context, status=422 if errors else 200)
@@ -735,7 +737,12 @@ def notification_import(request):
             errors = error.field_errors()
         else:
             return redirect("precursors:import_job", job.pk)
-    context = {"errors": errors, "columns": imports.COLUMNS, "active_nav": "precursors"}
+    context = {
+        "errors": errors,
+        "columns": imports.COLUMNS,
+        "rules": core_imports.import_rules(IMPORT_KIND),
+        "active_nav": "precursors",
+    }
     return render(request, "precursors/import.html", context, status=422 if errors else 200)
 
 
