@@ -177,7 +177,7 @@ def test_cli_import_and_match(tmp_path, make_org):
     )
     assert "Maria Gonzalez Lopez" in out.getvalue()
     path.write_text("id,kind,name,country\n1,spaceship,X,CHN\n", encoding="utf-8")
-    with pytest.raises(CommandError, match="line 2"):
+    with pytest.raises(CommandError, match="row 2"):
         call_command("entities", "import", str(path), "--organisation", str(organisation.pk))
     with pytest.raises(CommandError, match="no organisation"):
         call_command("entities", "import", str(path), "--organisation", "999999")

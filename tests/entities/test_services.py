@@ -195,7 +195,7 @@ IMPORT = (
 
 
 def test_import_creates_parties_and_correlations(countries):
-    summary = services.parties_import(actor=None, text=IMPORT)
+    summary = services.parties_import(actor=None, content=IMPORT.encode())
     assert summary == {"imported": 3, "correlations": 1}
     assert Party.objects.get(external_id="p1").identifiers.get().kind == "other"
     assert last_action() == "entities.parties_imported"
@@ -204,16 +204,16 @@ def test_import_creates_parties_and_correlations(countries):
 def test_import_is_all_or_nothing_with_errors_by_line(countries):
     bad = IMPORT + "c4,ship,Nameless,CHN,,,,\nc1,company,,XXX,,12,,\n"
     with pytest.raises(ValidationFailed) as error:
-        services.parties_import(actor=None, text=bad)
-    assert set(error.value.details) == {"line 5", "line 6"}
-    assert set(error.value.details["line 6"]) == {"name", "country", "phone"}
+        services.parties_import(actor=None, content=bad.encode())
+    assert set(error.value.details) == {"row 5", "row 6"}
+    assert set(error.value.details["row 6"]) == {"name", "country", "phone"}
     assert not Party.objects.exists()
     with pytest.raises(ValidationFailed):
-        services.parties_import(actor=None, text="name,country\nx,CHN\n")
+        services.parties_import(actor=None, content=b"name,country\nx,CHN\n")
     duplicate = IMPORT + "c1,company,Other,CHN,,,,\n"
     with pytest.raises(ValidationFailed) as error:
-        services.parties_import(actor=None, text=duplicate)
-    assert "line 5" in error.value.details
+        services.parties_import(actor=None, content=duplicate.encode())
+    assert "row 5" in error.value.details
 
 
 def test_register_reuses_the_same_party_of_the_same_country(countries, chn_officer, deu_officer):

@@ -72,5 +72,7 @@ def test_import_reports_every_bad_row_and_imports_nothing(scenario, registry):
     assert not Incident.objects.exists()
     _page, job = upload(client, "e.csv", b"kind,date\n")
     assert job.state == "failed"
-    _page, job = upload(client, "x.xlsx", b"not a workbook")
-    assert job.state == "failed" and "Not a readable XLSX file." in str(job.report)
+    # A file that is no workbook is refused at upload, before anything is queued.
+    page, job = upload(client, "x.xlsx", b"not a workbook")
+    assert job is None and page.status_code == 422
+    assert "Not a readable XLSX file." in page.content.decode()

@@ -385,7 +385,7 @@ def test_requirements_csv_import(people):
     from drugcontrol.precursors import imports
 
     good = b"country,substance,form,year,quantity_kg\nAUS,Ephedrine,substance,2027,300\n"
-    assert imports.requirements_import(actor=people["importer"], content=good) == 1
+    assert imports.requirements_import(actor=people["importer"], content=good) == {"imported": 1}
     bad = good + b"AUS,Nothing,substance,2027,1\nAUS,Ephedrine,substance,20x7,1\n"
     with pytest.raises(services.ValidationFailed) as caught:
         imports.requirements_import(actor=people["importer"], content=bad)

@@ -649,13 +649,18 @@ def test_invocations_and_reply_terms(people):
 def test_surveillance_list_loads_all_or_nothing_and_serves_light_notifications(people, intl_admin):
     bad = "name,cas,hs_code,notes\nSodium cyanide,143-33-9,,\n,64-19-7,,\nX,123-45-6,,\n"
     with pytest.raises(ValidationFailed) as caught:
-        services.surveillance_load(actor=intl_admin, text=bad, edition="2026")
-    assert set(caught.value.details) == {"line 3", "line 4"}
+        services.surveillance_load(actor=intl_admin, content=bad.encode(), edition="2026")
+    assert set(caught.value.details) == {"row 3", "row 4"}
     assert selectors.surveillance_list(user=intl_admin).count() == 0
     good = "name,cas,hs_code,notes\nBenzaldehyde,100-52-7,2912.21,\nNitroethane,79-24-3,,\n"
-    assert services.surveillance_load(actor=intl_admin, text=good, edition="2026")["loaded"] == 2
+    assert (
+        services.surveillance_load(actor=intl_admin, content=good.encode(), edition="2026")[
+            "loaded"
+        ]
+        == 2
+    )
     with pytest.raises(PermissionDenied):
-        services.surveillance_load(actor=people["importer"], text=good, edition="2026")
+        services.surveillance_load(actor=people["importer"], content=good.encode(), edition="2026")
     assert selectors.surveillance_list(user=people["operator"]).count() == 0
     light = draft(
         people["exporter"],

@@ -76,6 +76,6 @@ def test_load_national_list_command(tmp_path, countries):
     out = io.StringIO()
     call_command("load_national_list", str(path), "--country", "CHN", stdout=out)
     assert "1 rows, 1 listings" in out.getvalue()
-    path.write_text("name,schedules\n,\n", encoding="utf-8")
-    with pytest.raises(CommandError, match="line 2"):
+    path.write_text("name,schedules\n,Category I\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="row 2"):
         call_command("load_national_list", str(path), "--country", "CHN")

@@ -46,7 +46,7 @@ def test_list_rows_report_every_problem_by_line():
 
 def test_national_list_joins_existing_substances_and_is_audited(countries, chn_admin):
     summary = services.national_list_load(
-        actor=chn_admin, country_code="chn", text=NATIONAL, source="test.csv"
+        actor=chn_admin, country_code="chn", content=NATIONAL.encode(), source="test.csv"
     )
     assert summary == {
         "country": "CHN",
@@ -77,24 +77,30 @@ def test_national_list_joins_existing_substances_and_is_audited(countries, chn_a
 def test_national_list_is_all_or_nothing(countries, chn_admin):
     bad = NATIONAL + "Broken,12-34-5,C1CC,Category I,,,narcotic_drug,\n"
     with pytest.raises(ValidationFailed) as error:
-        services.national_list_load(actor=chn_admin, country_code="CHN", text=bad, source="x")
-    assert "line 4" in error.value.details
+        services.national_list_load(
+            actor=chn_admin, country_code="CHN", content=bad.encode(), source="x"
+        )
+    assert "row 4" in error.value.details
     assert not Listing.objects.filter(instrument="national").exists()
     for other in ("XXX", "DEU"):  # a country loads only its own list
         with pytest.raises(PermissionDenied):
             services.national_list_load(
-                actor=chn_admin, country_code=other, text=NATIONAL, source="x"
+                actor=chn_admin, country_code=other, content=NATIONAL.encode(), source="x"
             )
     with pytest.raises(ValidationFailed):
         services.national_list_load(
-            actor=chn_admin, country_code="CHN", text="name,schedules\n", source="x"
+            actor=chn_admin, country_code="CHN", content=b"name,schedules\n", source="x"
         )
 
 
 def test_removed_schedules_stay_as_history(countries, chn_admin):
-    services.national_list_load(actor=chn_admin, country_code="CHN", text=NATIONAL, source="a")
+    services.national_list_load(
+        actor=chn_admin, country_code="CHN", content=NATIONAL.encode(), source="a"
+    )
     moved = NATIONAL.replace("Category II", "Category I")
-    services.national_list_load(actor=chn_admin, country_code="CHN", text=moved, source="b")
+    services.national_list_load(
+        actor=chn_admin, country_code="CHN", content=moved.encode(), source="b"
+    )
     tramadol = Substance.objects.get(name_en="Tramadol")
     listings = tramadol.listings.filter(country_id="CHN")
     history = {(listing.schedule, listing.removed) for listing in listings}

@@ -1,6 +1,9 @@
-"""Imports that run in the background: the page uploads the file and watches the job; the
-worker checks every row (showing its progress), then saves everything in one transaction
-or nothing, with a report naming each bad row and column."""
+"""Every import of a file goes through here. Background imports: the page uploads the file
+and watches the job; the worker checks every row (showing its progress), then saves
+everything in one transaction or nothing, with a report naming each bad row and column.
+Small reference files (and the command line) run at once through `import_now`. Both paths
+take the same checks first: the importer's permission, then the file's size and shape
+(`tabular.check_file`), so nothing is queued or read for someone without the right."""
 
 import logging
 from collections.abc import Callable
@@ -10,14 +13,15 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from drugcontrol.core import tabular
 from drugcontrol.core.audit import record_event
-from drugcontrol.core.errors import ValidationFailed
+from drugcontrol.core.errors import ServiceError, ValidationFailed
 from drugcontrol.core.models import ImportJob, ImportState
 from drugcontrol.core.permissions import require
 from drugcontrol.core.tabular import import_report
 
 logger = logging.getLogger(__name__)
-MAX_BYTES = 10 * 1024 * 1024
+MAX_BYTES = tabular.MAX_BYTES
 PROGRESS_EVERY = 10  # rows between two progress writes
 
 
@@ -25,9 +29,13 @@ PROGRESS_EVERY = 10  # rows between two progress writes
 class Importer:
     """What an app registers for a kind of file (in its AppConfig.ready())."""
 
-    run: Callable  # run(actor=, name=, content=, progress=) -> result; ValidationFailed = report
+    run: Callable  # run(actor=, name=, content=, progress=, **options) -> result
     summary: Callable[[dict], str]  # the finished job's result in one sentence
     action: str  # the permission rule that decides who may upload such a file
+    # the record that rule is asked about, from the uploader and the import's options
+    record: Callable | None = None
+    suffixes: tuple[str, ...] = (*tabular.TEXT_SUFFIXES, ".xlsx", ".xlsm")
+    max_rows: int = tabular.MAX_ROWS  # the rows the importer reads at most (for its page)
 
 
 IMPORTERS: dict[str, Importer] = {}
@@ -37,26 +45,39 @@ def register_importer(kind: str, importer: Importer) -> None:
     IMPORTERS[kind] = importer
 
 
-def import_upload(*, actor, kind: str, upload) -> ImportJob:
-    """A page's upload: refused before it is read when it is missing or too large."""
+def _admit(*, actor, kind: str, name: str, content: bytes | None, options: dict) -> Importer:
+    """The checks every import passes before it is read or queued: a known kind, the
+    uploader's right, then the file's size and shape."""
+    importer = IMPORTERS.get(kind)
+    if importer is None:
+        raise ValidationFailed({"kind": [_("Unknown import.")]})
+    require(actor, importer.action, importer.record(actor, **options) if importer.record else None)
+    if content is not None:
+        tabular.check_file(name, content, suffixes=importer.suffixes)
+    return importer
+
+
+def _read_upload(upload) -> tuple[str, bytes]:
+    """A page's upload, refused before it is read when it is missing or too large."""
     if upload is None:
         raise ValidationFailed({"file": [_("Choose a file.")]})
     if upload.size > MAX_BYTES:
         raise ValidationFailed({"file": [_("The file is larger than 10 MB.")]})
-    return import_start(actor=actor, kind=kind, name=upload.name, content=upload.read())
+    return upload.name, upload.read()
+
+
+def import_upload(*, actor, kind: str, upload) -> ImportJob:
+    """A page's upload, queued: the right is checked before the file is read."""
+    _admit(actor=actor, kind=kind, name="", content=None, options={})
+    name, content = _read_upload(upload)
+    return import_start(actor=actor, kind=kind, name=name, content=content)
 
 
 def import_start(*, actor, kind: str, name: str, content: bytes) -> ImportJob:
     """Queue a file for import; the background worker runs it."""
     from drugcontrol.core.tasks import run_import
 
-    if kind not in IMPORTERS:
-        raise ValidationFailed({"kind": [_("Unknown import.")]})
-    require(actor, IMPORTERS[kind].action)
-    if not content:
-        raise ValidationFailed({"file": [_("The file is empty.")]})
-    if len(content) > MAX_BYTES:
-        raise ValidationFailed({"file": [_("The file is larger than 10 MB.")]})
+    _admit(actor=actor, kind=kind, name=name, content=content, options={})
     with transaction.atomic():
         job = ImportJob.objects.create(
             kind=kind, file_name=(name or "")[:200], content=content, actor=actor
@@ -69,6 +90,27 @@ def import_start(*, actor, kind: str, name: str, content: bytes) -> ImportJob:
         )
         transaction.on_commit(lambda: run_import.enqueue(job_id=job.pk))
     return job
+
+
+def import_now(
+    *, actor, kind: str, name: str = "", content: bytes = b"", upload=None, progress=None, **options
+):
+    """Run an import at once (small reference files, the command line) after the same
+    checks as a queued one; returns the importer's result or raises its report."""
+    importer = _admit(actor=actor, kind=kind, name=name, content=None, options=options)
+    if upload is not None:
+        name, content = _read_upload(upload)
+    tabular.check_file(name, content, suffixes=importer.suffixes)
+    return importer.run(actor=actor, name=name, content=content, progress=progress, **options)
+
+
+def import_rules(kind: str) -> dict:
+    """The limits an import page states (see _import_rules.html)."""
+    return {
+        "max_rows": IMPORTERS[kind].max_rows,
+        "max_cell": tabular.MAX_CELL_CHARS,
+        "max_mb": MAX_BYTES // (1024 * 1024),
+    }
 
 
 def import_summary(job: ImportJob) -> str:
@@ -94,6 +136,7 @@ def import_run(job_id: int) -> ImportJob:
     language = job.actor.preferred_language or translation.get_language()
     with translation.override(language):
         try:
+            require(job.actor, IMPORTERS[job.kind].action)  # the right may have gone since
             result = IMPORTERS[job.kind].run(
                 actor=job.actor,
                 name=job.file_name,
@@ -102,6 +145,9 @@ def import_run(job_id: int) -> ImportJob:
             )
         except ValidationFailed as error:
             state, report, result = ImportState.FAILED, _plain(import_report(error)), {}
+        except ServiceError as error:  # a refusal for the whole file (e.g. the right was lost)
+            state, result = ImportState.FAILED, {}
+            report = {_("file"): {"": [str(error.message)]}}
         except Exception:  # the report must say something whatever went wrong
             logger.exception("import %s failed", job.pk)
             state, result = ImportState.FAILED, {}

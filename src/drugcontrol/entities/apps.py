@@ -18,11 +18,17 @@ class EntitiesConfig(AppConfig):
         audit_follows_record("entities.party", Party)
         register_routes(*alerts.ROUTES)
         register_messages(alerts.MESSAGES)
+        from drugcontrol.core.imports import Importer, register_importer
         from drugcontrol.entities import (
             permissions,  # noqa: F401  (declares the actions)
             selectors,  # noqa: F401  (registers the visibility rules)
         )
+        from drugcontrol.entities.services import parties_import, parties_summary
 
+        register_importer(
+            "entities.parties",
+            Importer(run=parties_import, summary=parties_summary, action="entities.party_create"),
+        )
         ACTION_LABELS.update(
             {
                 "entities.party_created": _("Party created"),

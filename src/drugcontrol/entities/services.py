@@ -1,8 +1,6 @@
 """Every write of the entities app: parties, the matching index, correlations, merges and
 the warning list. One transaction and one audit event each."""
 
-import csv
-import io
 from collections import Counter
 from dataclasses import dataclass
 
@@ -489,22 +487,20 @@ def correlate_party(party: Party) -> list[Correlation]:
 # --- import -----------------------------------------------------------------------------------
 
 
-def parties_import(*, actor, text: str, owner_organisation=None) -> dict:
-    """Import parties from CSV (id, kind, name, country; optional address, phone, email,
-    identifier) onto an organisation's file. All-or-nothing: every bad row is reported by
-    line and nothing is saved."""
+def parties_import(
+    *, actor, content: bytes, name: str = "parties.csv", owner_organisation=None, progress=None
+) -> dict:
+    """Import parties from CSV or XLSX (id, kind, name, country; optional address, phone,
+    email, identifier) onto an organisation's file. All-or-nothing: every bad row is
+    reported by its row and column and nothing is saved."""
+    from drugcontrol.core.tabular import read_table, where
+
     require(actor, "entities.party_create")
-    reader = csv.DictReader(io.StringIO(text))
-    columns = {c.strip().lower() for c in reader.fieldnames or []}
-    missing = IMPORT_COLUMNS - columns
-    if missing:
-        raise ValidationFailed(
-            {"file": [_("Missing columns: %(c)s") % {"c": ", ".join(sorted(missing))}]}
-        )
+    table = read_table(name, content, required=sorted(IMPORT_COLUMNS))
     rows, errors = [], {}
     seen_ids: dict[str, int] = {}
-    for line, raw in enumerate(reader, start=2):
-        row = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
+    for row in table.rows:
+        line = row.number
         identifiers = [("phone", row.get("phone", "")), ("email", row.get("email", ""))]
         if row.get("identifier"):
             # "imo:9074729" names its kind; anything else ("passport:G123") is kept whole.
@@ -530,7 +526,7 @@ def parties_import(*, actor, text: str, owner_organisation=None) -> dict:
         if external and external in seen_ids:
             errors[line] = {
                 "id": [
-                    _("The id %(id)s repeats line %(line)s.")
+                    _("The id %(id)s repeats row %(line)s.")
                     % {"id": external, "line": seen_ids[external]}
                 ]
             }
@@ -540,7 +536,7 @@ def parties_import(*, actor, text: str, owner_organisation=None) -> dict:
         rows.append(data)
     if errors:
         raise ValidationFailed(
-            {f"line {line}": problems for line, problems in errors.items()},
+            {where(line): problems for line, problems in errors.items()},
             message=_("The file has errors; nothing was imported."),
         )
     if not rows:
@@ -569,6 +565,13 @@ def parties_import(*, actor, text: str, owner_organisation=None) -> dict:
             owner_organisation=organisation,
         )
     return {"imported": len(parties), "correlations": correlations}
+
+
+def parties_summary(result: dict) -> str:
+    return _("%(imported)s parties imported, %(correlations)s correlations proposed.") % {
+        "imported": result.get("imported", 0),
+        "correlations": result.get("correlations", 0),
+    }
 
 
 # --- analysts' decisions ----------------------------------------------------------------------

@@ -12,8 +12,10 @@ class IncidentsConfig(AppConfig):
         from drugcontrol.core.labels import ACTION_LABELS
         from drugcontrol.core.visibility import audit_follows_record
         from drugcontrol.entities.selectors import register_record_reader
-        from drugcontrol.incidents import permissions  # noqa: F401  (declares the actions)
-        from drugcontrol.incidents.imports import incidents_import, incidents_summary
+        from drugcontrol.incidents import (
+            imports,
+            permissions,  # noqa: F401  (declares the actions)
+        )
         from drugcontrol.incidents.models import Incident
 
         audit_follows_record("incidents.incident", Incident)
@@ -23,9 +25,10 @@ class IncidentsConfig(AppConfig):
         register_importer(
             "incidents.incidents",
             Importer(
-                run=incidents_import,
-                summary=incidents_summary,
+                run=imports.incidents_import,
+                summary=imports.incidents_summary,
                 action="incidents.incident_import",
+                max_rows=imports.MAX_ROWS,
             ),
         )
         from drugcontrol.incidents import selectors  # noqa: F401  (registers the visibility rules)

@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 
 from drugcontrol.core.audit import record_event
 from drugcontrol.core.errors import ValidationFailed
-from drugcontrol.core.tabular import read_rows
+from drugcontrol.core.tabular import read_rows, where
 from drugcontrol.core.visibility import visible
 from drugcontrol.entities.models import Party
 from drugcontrol.incidents import services
@@ -103,26 +103,17 @@ def incidents_import(*, actor, name: str, content: bytes, progress=None) -> dict
     """Check every row, then save all in one transaction, or nothing. `progress`
     (checked, total, state) is told how far the check has come."""
     progress = progress or (lambda checked, total, state="checking": None)
-    rows = read_rows(name, content)
-    if not rows:
-        raise ValidationFailed({"file": [_("The file has no rows.")]})
-    if len(rows) > MAX_ROWS:
-        raise ValidationFailed({"file": [_("At most %(n)s rows per file.") % {"n": MAX_ROWS}]})
-    missing = REQUIRED - set(rows[0])
-    if missing:
-        raise ValidationFailed(
-            {"file": [_("Missing columns: %(c)s") % {"c": ", ".join(sorted(missing))}]}
-        )
+    rows = read_rows(name, content, required=REQUIRED, max_rows=MAX_ROWS)
     parties = visible(Party, actor)
     checked, report = [], {}
     progress(0, len(rows))
-    for number, row in enumerate(rows, start=2):
-        progress(number - 2, len(rows))
+    for index, row in enumerate(rows):
+        progress(index, len(rows))
         raw = _row_to_raw(row)
         try:
             checked.append(services.validate_incident(raw, visible_parties=parties))
         except ValidationFailed as error:
-            report[_("row %(number)s") % {"number": number}] = {
+            report[where(row.number)] = {
                 _column_of(field): [str(m) for m in messages]
                 for field, messages in error.details.items()
             }

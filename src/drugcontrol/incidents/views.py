@@ -275,7 +275,12 @@ def incident_import(request):
             errors = error.field_errors()
         else:
             return redirect("incidents:import_job", job.pk)
-    context = {"errors": errors, "columns": imports.COLUMNS, "active_nav": "incidents"}
+    context = {
+        "errors": errors,
+        "columns": imports.COLUMNS,
+        "rules": core_imports.import_rules(IMPORT_KIND),
+        "active_nav": "incidents",
+    }
     return render(request, "incidents/incident_import.html", context, status=422 if errors else 200)
 
 

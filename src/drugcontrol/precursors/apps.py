@@ -10,10 +10,14 @@ class PrecursorsConfig(AppConfig):
     def ready(self) -> None:
         from drugcontrol.core.imports import Importer, register_importer
         from drugcontrol.core.labels import ACTION_LABELS
+        from drugcontrol.core.tabular import TEXT_SUFFIXES
         from drugcontrol.core.visibility import audit_follows_record
         from drugcontrol.entities.selectors import register_record_reader
-        from drugcontrol.precursors import permissions  # noqa: F401  (declares the actions)
-        from drugcontrol.precursors.imports import notifications_import, notifications_summary
+        from drugcontrol.precursors import (
+            imports,
+            permissions,  # noqa: F401  (declares the actions)
+            services,
+        )
         from drugcontrol.precursors.models import Notification, SuspiciousOrder
         from drugcontrol.precursors.services import ORDER_RECORD_TYPE, RECORD_TYPE
 
@@ -25,9 +29,29 @@ class PrecursorsConfig(AppConfig):
         register_importer(
             "precursors.notifications",
             Importer(
-                run=notifications_import,
-                summary=notifications_summary,
+                run=imports.notifications_import,
+                summary=imports.notifications_summary,
                 action="precursors.notification_draft",
+                suffixes=(*TEXT_SUFFIXES, ".xlsx", ".xlsm", ".json"),
+            ),
+        )
+        register_importer(
+            "precursors.requirements",
+            Importer(
+                run=imports.requirements_import,
+                summary=imports.requirements_summary,
+                action="precursors.reference_keep",
+                max_rows=imports.MAX_REQUIREMENT_ROWS,
+                record=lambda actor, **options: actor.country_id if actor else None,
+            ),
+        )
+        register_importer(
+            "precursors.surveillance",
+            Importer(
+                run=services.surveillance_load,
+                summary=services.surveillance_summary,
+                action="precursors.surveillance_load",
+                max_rows=services.SURVEILLANCE_MAX_ROWS,
             ),
         )
         audit_follows_record(ORDER_RECORD_TYPE, SuspiciousOrder)

@@ -11,6 +11,7 @@ from drugcontrol.core.audit import record_event
 from drugcontrol.core.errors import ServiceError, ValidationFailed
 from drugcontrol.core.models import Country
 from drugcontrol.core.tabular import read_rows
+from drugcontrol.core.tabular import where as row_label
 from drugcontrol.core.visibility import visible
 from drugcontrol.entities.models import Party
 from drugcontrol.precursors import services
@@ -46,11 +47,8 @@ COLUMNS = [
 REQUIRED = {"importing_country", "substance", "quantity", "unit"}
 MAX_NOTIFICATIONS = 2000
 YES = {"1", "yes", "y", "true", "x", "是"}
+MAX_REQUIREMENT_ROWS = 5000
 REQUIREMENT_COLUMNS = ["country", "substance", "form", "year", "quantity_kg", "updated_on"]
-
-
-def _where(number: int) -> str:
-    return _("row %(number)s") % {"number": number}
 
 
 def _line(row: dict) -> dict:
@@ -96,17 +94,11 @@ def _notification(row: dict) -> dict:
 
 def _from_table(name: str, content: bytes) -> list[tuple[list[int], dict]]:
     """Rows sharing a `group` value are the lines of one notification."""
-    rows = read_rows(name, content)
-    if not rows:
-        raise ValidationFailed({"file": [_("The file has no rows.")]})
-    missing = REQUIRED - set(rows[0])
-    if missing:
-        raise ValidationFailed(
-            {"file": [_("Missing columns: %(c)s") % {"c": ", ".join(sorted(missing))}]}
-        )
+    rows = read_rows(name, content, required=REQUIRED)
     grouped: dict[str, tuple[list[int], dict]] = {}
     result = []
-    for number, row in enumerate(rows, start=2):
+    for row in rows:
+        number = row.number
         group = (row.get("group") or "").strip()
         if group and group in grouped:
             numbers, raw = grouped[group]
@@ -167,7 +159,7 @@ def notifications_import(*, actor, name: str, content: bytes, progress=None) -> 
         where = (
             _("item %(number)s") % {"number": numbers[0]}
             if is_json
-            else ", ".join(_where(n) for n in numbers)
+            else ", ".join(row_label(n) for n in numbers)
         )
         try:
             data = services.validate_notification(
@@ -225,22 +217,24 @@ def notifications_summary(result: dict) -> str:
     }
 
 
-def requirements_import(*, actor, content: bytes) -> int:
-    """Legitimate requirements from CSV (`country,substance,form,year,quantity_kg,updated_on`)."""
+def requirements_import(
+    *, actor, content: bytes, name: str = "requirements.csv", progress=None
+) -> dict:
+    """Legitimate requirements from CSV or XLSX
+    (`country,substance,form,year,quantity_kg,updated_on`)."""
     import datetime
 
-    rows = read_rows("requirements.csv", content)
-    if not rows:
-        raise ValidationFailed({"file": [_("The file has no rows.")]})
-    missing = {"country", "substance", "year", "quantity_kg"} - set(rows[0])
-    if missing:
-        raise ValidationFailed(
-            {"file": [_("Missing columns: %(c)s") % {"c": ", ".join(sorted(missing))}]}
-        )
+    rows = read_rows(
+        name,
+        content,
+        required=("country", "substance", "year", "quantity_kg"),
+        max_rows=MAX_REQUIREMENT_ROWS,
+    )
     report: dict[str, dict] = {}
     count = 0
     with transaction.atomic():
-        for number, row in enumerate(rows, start=2):
+        for row in rows:
+            number = row.number
             problems: dict[str, list[str]] = {}
             country = Country.objects.filter(iso3=(row.get("country") or "").upper()).first()
             if country is None:
@@ -275,9 +269,13 @@ def requirements_import(*, actor, content: bytes) -> int:
                 except ServiceError as error:
                     problems = {"country": [str(error.message)]}
             if problems:
-                report[_where(number)] = problems
+                report[row_label(number)] = problems
         if report:
             transaction.set_rollback(True)
     if report:
         raise ValidationFailed(report, message=_("The file has errors; nothing was imported."))
-    return count
+    return {"imported": count}
+
+
+def requirements_summary(result: dict) -> str:
+    return _("%(count)s requirements were imported.") % {"count": result.get("imported", 0)}

@@ -1250,49 +1250,48 @@ def suspicious_order_review(*, actor, order, decision: str, expected_version: in
 # --- the special surveillance list ------------------------------------------------------------
 
 SURVEILLANCE_COLUMNS = ("name", "cas", "hs_code", "notes")
+SURVEILLANCE_MAX_ROWS = 5000
 
 
-def surveillance_load(*, actor, text: str, edition: str) -> dict:
-    """Replace the list with a file's rows (CSV with `name,cas,hs_code,notes`); a bad file
-    changes nothing and names each bad line."""
+def surveillance_load(
+    *, actor, content: bytes, edition: str, name: str = "list.csv", progress=None
+) -> dict:
+    """Replace the list with a file's rows (CSV or XLSX with `name,cas,hs_code,notes`); a
+    bad file changes nothing and names each bad row."""
+    from drugcontrol.core.tabular import read_table, where
     from drugcontrol.substances.models import Substance as SubstanceModel
 
     require(actor, "precursors.surveillance_load")
     if not edition.strip():
         raise ValidationFailed({"edition": [_("Name the edition of the list.")]})
-    reader = csv.DictReader(text.splitlines())
-    missing = [c for c in ("name", "cas") if c not in (reader.fieldnames or [])]
-    if missing:
-        raise ValidationFailed(
-            {"header": [_("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)}]}
-        )
+    table = read_table(name, content, required=("name", "cas"), max_rows=SURVEILLANCE_MAX_ROWS)
     rows, errors, seen = [], {}, set()
-    for number, row in enumerate(reader, start=2):
-        name = (row.get("name") or "").strip()
+    for row in table.rows:
+        entry = row.get("name", "")
         problems = {}
-        if not name:
+        if not entry:
             problems["name"] = [_("A name is required.")]
-        elif name.lower() in seen:
+        elif entry.lower() in seen:
             problems["name"] = [_("Listed twice.")]
-        cas = (row.get("cas") or "").strip()
+        cas = row.get("cas", "")
         if cas and not _cas_valid(cas):
             problems["cas"] = [_("Not a valid CAS number.")]
         if problems:
-            errors[_("line %(number)s") % {"number": number}] = problems
+            errors[where(row.number)] = problems
             continue
-        seen.add(name.lower())
+        seen.add(entry.lower())
         rows.append(
             SurveillanceChemical(
-                name=name[:300],
+                name=entry[:300],
                 cas=cas,
-                hs_code=(row.get("hs_code") or "").strip()[:12],
-                notes=(row.get("notes") or "").strip()[:500],
+                hs_code=row.get("hs_code", "")[:12],
+                notes=row.get("notes", "")[:500],
                 edition=edition.strip()[:40],
                 substance=SubstanceModel.objects.filter(cas=cas).first() if cas else None,
             )
         )
     if errors:
-        raise ValidationFailed(errors, message=_("Nothing was loaded: fix these lines."))
+        raise ValidationFailed(errors, message=_("Nothing was loaded: fix these rows."))
     with transaction.atomic():
         kept = SurveillanceChemical.objects.count()
         # Entries already used on notifications stay; the others are replaced.
@@ -1322,6 +1321,10 @@ def surveillance_load(*, actor, text: str, edition: str) -> dict:
             after={"entries": len(rows), "edition": edition.strip()},
         )
     return {"loaded": len(rows), "edition": edition.strip()}
+
+
+def surveillance_summary(result: dict) -> str:
+    return _("%(count)s chemicals were loaded.") % {"count": result.get("loaded", 0)}
 
 
 def _cas_valid(cas: str) -> bool:

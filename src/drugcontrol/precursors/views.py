@@ -40,6 +40,8 @@ from drugcontrol.substances.selectors import find_by_name
 
 LINE_ROWS = 3
 IMPORT_KIND = "precursors.notifications"
+REQUIREMENTS_KIND = "precursors.requirements"
+SURVEILLANCE_KIND = "precursors.surveillance"
 PARTY_ROLES_ON_FORM = ("exporter", "importer", "consignee", "other")
 _PARTY_ID = re.compile(r"\[#(\d+)\]\s*$")
 
@@ -565,12 +567,10 @@ def requirements(request):
         try:
             if request.FILES.get("file"):
                 require_page(request.user, "precursors.reference_keep", request.user.country_id)
-                result = imports.requirements_import(
-                    actor=request.user, content=request.FILES["file"].read()
+                result = core_imports.import_now(
+                    actor=request.user, kind=REQUIREMENTS_KIND, upload=request.FILES["file"]
                 )
-                messages.success(
-                    request, _("%(count)s requirements were imported.") % {"count": result}
-                )
+                messages.success(request, imports.requirements_summary(result))
                 return redirect("precursors:requirements")
             country = services.country_for(
                 request.POST.get("country") or request.user.country_id or "", "country"
@@ -612,6 +612,7 @@ def requirements(request):
         "report": report,
         "forms": RequirementForm.choices,
         "columns": imports.REQUIREMENT_COLUMNS,
+        "rules": core_imports.import_rules(REQUIREMENTS_KIND),
         "may_edit": can(request.user, "precursors.reference_keep", request.user.country_id),
         "active_nav": "precursors",
     }
@@ -638,24 +639,22 @@ def surveillance(request):
         require_page(request.user, "precursors.surveillance_load")
     if request.method == "POST" and request.FILES.get("file"):
         try:
-            result = services.surveillance_load(
+            result = core_imports.import_now(
                 actor=request.user,
-                text=request.FILES["file"].read().decode("utf-8-sig"),
+                kind=SURVEILLANCE_KIND,
+                upload=request.FILES["file"],
                 edition=request.POST.get("edition", ""),
             )
-        except UnicodeDecodeError:
-            errors = {"file": [_("The file must be UTF-8.")]}
         except ServiceError as error:
             errors = error.field_errors()
         else:
-            messages.success(
-                request, _("%(count)s chemicals were loaded.") % {"count": result["loaded"]}
-            )
+            messages.success(request, services.surveillance_summary(result))
             return redirect("precursors:surveillance")
     context = {
         "chemicals": selectors.surveillance_list(user=request.user),
         "errors": errors,
         "columns": services.SURVEILLANCE_COLUMNS,
+        "rules": core_imports.import_rules(SURVEILLANCE_KIND),
         "active_nav": "precursors",
     }
     return render(request, "precursors/surveillance.html", context, status=422 if errors else 200)
@@ -739,7 +738,12 @@ def notification_import(request):
             errors = error.field_errors()
         else:
             return redirect("precursors:import_job", job.pk)
-    context = {"errors": errors, "columns": imports.COLUMNS, "active_nav": "precursors"}
+    context = {
+        "errors": errors,
+        "columns": imports.COLUMNS,
+        "rules": core_imports.import_rules(IMPORT_KIND),
+        "active_nav": "precursors",
+    }
     return render(request, "precursors/import.html", context, status=422 if errors else 200)
 
 

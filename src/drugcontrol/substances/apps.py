@@ -8,12 +8,23 @@ class SubstancesConfig(AppConfig):
     verbose_name = _("Substances")
 
     def ready(self) -> None:
+        from drugcontrol.core.imports import Importer, register_importer
         from drugcontrol.core.labels import ACTION_LABELS
         from drugcontrol.substances import (
             permissions,  # noqa: F401  (declares the actions)
             selectors,  # noqa: F401  (registers the visibility rules)
         )
+        from drugcontrol.substances.services import national_list_load, national_list_summary
 
+        register_importer(
+            "substances.national_list",
+            Importer(
+                run=national_list_load,
+                summary=national_list_summary,
+                action="substances.national_list_load",
+                record=lambda actor, country_code="", **options: country_code.strip().upper(),
+            ),
+        )
         ACTION_LABELS.update(
             {
                 "substances.reference_loaded": _("Controlled-substance lists loaded"),

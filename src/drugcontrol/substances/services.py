@@ -91,10 +91,14 @@ class ListRow:
 
 def parse_list(text: str, *, instrument: str) -> tuple[list[ListRow], dict[int, list[str]]]:
     """Read a list file; returns the rows and the errors by line (all rows are checked)."""
-    reader = csv.DictReader(io.StringIO(text))
+    return parse_rows(enumerate(csv.DictReader(io.StringIO(text)), start=2), instrument=instrument)
+
+
+def parse_rows(numbered, *, instrument: str) -> tuple[list[ListRow], dict[int, list[str]]]:
+    """Check (row number, {column: value}) pairs of a list; all rows are checked."""
     rows, errors = [], {}
     allowed = SCHEDULES.get(instrument)
-    for line, raw in enumerate(reader, start=2):
+    for line, raw in numbered:
         problems = []
         name = (raw.get("name") or "").strip()
         if not name:
@@ -254,23 +258,31 @@ def _sync_listings(substance: Substance, instrument: str, country, row: ListRow)
     return changed
 
 
-def national_list_load(*, actor, country_code: str, text: str, source: str) -> dict:
-    """Load a country's national control list (CSV: name, cas, smiles, schedules, ...).
+def national_list_load(
+    *,
+    actor,
+    country_code: str,
+    content: bytes,
+    name: str = "list.csv",
+    source: str = "",
+    progress=None,
+) -> dict:
+    """Load a country's national control list (CSV or XLSX: name, cas, smiles, schedules,
+    ...). All-or-nothing: any bad row stops the load and every bad row is reported."""
+    from drugcontrol.core.tabular import read_table, where
 
-    All-or-nothing: any bad row stops the load and every bad row is reported by line.
-    """
     require(actor, "substances.national_list_load", (country_code or "").strip().upper())
-    country = Country.objects.filter(iso3=(country_code or "").upper()).first()
+    country = Country.objects.filter(iso3=(country_code or "").strip().upper()).first()
     if country is None:
         raise ValidationFailed({"country": [_("Unknown country code.")]})
-    rows, errors = parse_list(text, instrument="national")
+    table = read_table(name, content, required=("name", "schedules"))
+    rows, errors = parse_rows(((row.number, row) for row in table.rows), instrument="national")
     if errors:
         raise ValidationFailed(
-            {f"line {line}": messages for line, messages in errors.items()},
+            {where(line): {"": messages} for line, messages in errors.items()},
             message=_("The file has errors; nothing was loaded."),
         )
-    if not rows:
-        raise ValidationFailed({"file": [_("The file has no rows.")]})
+    source = source or name
     families = load_families()
     summary = {"country": country.iso3, "rows": len(rows), "listings_changed": 0, "source": source}
     with transaction.atomic():
@@ -289,6 +301,14 @@ def national_list_load(*, actor, country_code: str, text: str, source: str) -> d
             after=summary,
         )
     return summary
+
+
+def national_list_summary(result: dict) -> str:
+    return _("National list %(country)s: %(rows)s rows, %(changed)s listings added or changed.") % {
+        "country": result.get("country", ""),
+        "rows": result.get("rows", 0),
+        "changed": result.get("listings_changed", 0),
+    }
 
 
 def _find_existing(row: ListRow) -> Substance | None:

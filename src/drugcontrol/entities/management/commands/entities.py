@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from drugcontrol.core.errors import ServiceError
+from drugcontrol.core.imports import import_now
 from drugcontrol.core.models import Organisation
 from drugcontrol.entities import selectors, services
 from drugcontrol.entities.matching import DEFAULT_THRESHOLD
@@ -21,7 +22,8 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         load = sub.add_parser(
             "import",
-            help="import parties from CSV (id,kind,name,country + address,phone,email,identifier)",
+            help="import parties from CSV or XLSX (id,kind,name,country + address,phone,email,"
+            "identifier)",
         )
         load.add_argument("file", type=Path)
         load.add_argument(
@@ -54,9 +56,11 @@ class Command(BaseCommand):
                 organisation = Organisation.objects.filter(pk=options["organisation"]).first()
                 if organisation is None:
                     raise CommandError(f"no organisation {options['organisation']}")
-                summary = services.parties_import(
+                summary = import_now(
                     actor=None,
-                    text=options["file"].read_text(encoding="utf-8-sig"),
+                    kind="entities.parties",
+                    name=options["file"].name,
+                    content=options["file"].read_bytes(),
                     owner_organisation=organisation,
                 )
                 self.stdout.write(

@@ -3,14 +3,14 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from drugcontrol.core.errors import ServiceError
-from drugcontrol.substances import services
+from drugcontrol.core.imports import import_now
 
 
 class Command(BaseCommand):
     help = (
-        "Load a country's national control list from CSV (same columns as the international "
-        "list files: name, cas, smiles, schedules, in_force, decision, kind, notes ...). "
-        "All-or-nothing; every bad row is reported by line."
+        "Load a country's national control list from CSV or XLSX (same columns as the "
+        "international list files: name, cas, smiles, schedules, in_force, decision, kind, "
+        "notes ...). All-or-nothing; every bad row is reported by its row."
     )
 
     def add_arguments(self, parser):
@@ -21,10 +21,12 @@ class Command(BaseCommand):
         if not file.exists():
             raise CommandError(f"no such file: {file}")
         try:
-            summary = services.national_list_load(
+            summary = import_now(
                 actor=None,
+                kind="substances.national_list",
+                name=file.name,
+                content=file.read_bytes(),
                 country_code=country,
-                text=file.read_text(encoding="utf-8-sig"),
                 source=file.name,
             )
         except ServiceError as error:
