@@ -6,7 +6,7 @@ authority, who may take most actions."""
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
@@ -34,11 +34,14 @@ def operations():
 
 @pytest.fixture
 def connection_kept_across_requests():
-    """The WSGI app closes the database connection after each request, which would end the
-    test's transaction on PostgreSQL; Django's own test client keeps it open the same way."""
-    request_finished.disconnect(close_old_connections)
+    """The WSGI app closes the database connection around each request (it is in a
+    transaction: the test's), which ends the test on PostgreSQL; Django's own test client
+    keeps it open the same way."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
     yield
-    request_finished.connect(close_old_connections)
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.mark.django_db

@@ -286,3 +286,14 @@ def test_signed_in_session_writes_still_need_csrf(make_user):
     client.force_login(officer)
     response = post_json(client, "/api/v1/incidents", incident_body())
     assert_error(response, 403)
+
+
+@pytest.mark.parametrize(
+    "moment", ["5945-01-20T02:59:37%2B17:33", "0001-01-01T00:00:00%2B05:00", "2026-01-01T00:00"]
+)
+def test_moments_with_any_offset_are_compared_in_utc(make_user, moment):
+    """PostgreSQL refuses offsets beyond 15:59 that Python accepts (up to 23:59)."""
+    response = bearer(make_user(country="CHN", role="admin")).get(
+        f"/api/v1/audit-events?since={moment}&until={moment}"
+    )
+    assert response.status_code in (200, 422), response.content

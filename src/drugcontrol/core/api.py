@@ -7,7 +7,7 @@ from ninja.pagination import paginate
 
 from drugcontrol.api import ERRORS, OutSchema, PagePagination
 from drugcontrol.core import alerts, permissions, selectors, services
-from drugcontrol.core.bounds import RecordId, Version, choice
+from drugcontrol.core.bounds import Moment, RecordId, Version, choice
 from drugcontrol.core.models import OrganisationKind, Role
 
 router = Router(tags=["core"])
@@ -284,8 +284,8 @@ def list_audit_events(
     object_id: str | None = None,
     actor: str | None = None,
     country: str | None = None,
-    since: datetime.datetime | None = None,
-    until: datetime.datetime | None = None,
+    since: Moment | None = None,
+    until: Moment | None = None,
 ):
     events = selectors.audit_event_list(
         user=request.auth,

@@ -7,6 +7,7 @@ save of the project's models and before every bulk insert). A value outside them
 validation error naming its field, never a 500 and never a row that breaks a later read.
 """
 
+import datetime
 import decimal
 import math
 from typing import Annotated, Literal
@@ -15,7 +16,7 @@ from django.apps import apps
 from django.db import models
 from django.db.models.signals import pre_save
 from django.utils.translation import gettext as _
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from drugcontrol.core.errors import ValidationFailed
 
@@ -36,6 +37,20 @@ INTEGER_RANGES = {
 # An id in a path, a query or a body: larger ones cannot name any row.
 RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
 Version = Annotated[int, Field(ge=0, le=INTEGER_RANGES["PositiveIntegerField"][1])]
+
+
+def _in_utc(moment: datetime.datetime) -> datetime.datetime:
+    # PostgreSQL takes offsets up to 15:59 only, Python up to 23:59: compare in UTC.
+    if moment.tzinfo is None:
+        return moment
+    try:
+        return moment.astimezone(datetime.UTC)
+    except OverflowError as error:
+        raise ValueError("out of range") from error
+
+
+# A moment in a query or a body, in UTC whatever offset it was written with.
+Moment = Annotated[datetime.datetime, AfterValidator(_in_utc)]
 
 
 def bounded_text(max_length: int):
