@@ -73,3 +73,39 @@ def test_every_operation_keeps_its_contract(registry, connection_kept_across_req
         for method in methods
     ]
     assert sorted(checked) == sorted(documented)
+
+
+def test_schema_names_are_unique_across_apps():
+    """Two schemas of one name would be published as one: the document would be wrong for
+    every operation using the other."""
+    import importlib
+
+    from pydantic import BaseModel
+
+    seen: dict[str, str] = {}
+    for app in ("core", "substances", "entities", "incidents", "precursors"):
+        module = importlib.import_module(f"drugcontrol.{app}.api")
+        for name, value in vars(module).items():
+            if (
+                isinstance(value, type)
+                and issubclass(value, BaseModel)
+                and value.__module__ == module.__name__
+            ):
+                assert name not in seen, f"{name} in {module.__name__} and {seen[name]}"
+                seen[name] = module.__name__
+    components = api.get_openapi_schema()["components"]["schemas"]
+    assert {name for name in seen if name in components} == {
+        name for name in components if name in seen
+    }
+
+
+def test_choices_are_enumerations_and_errors_are_documented():
+    document = api.get_openapi_schema()
+    components = document["components"]["schemas"]
+    assert "seizure" in components["IncidentIn"]["properties"]["kind"]["enum"]
+    status = components["NotificationOut"]["properties"]["status"]
+    assert "overdue" in status["enum"]
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            missing = {"400", "401", "404", "413", "422"} - set(map(str, operation["responses"]))
+            assert not missing, f"{method.upper()} {path} does not document {missing}"
