@@ -12,7 +12,7 @@ least half the throughput of the bare view; its p99 latency is under 100 ms at 3
 
 Needs `wrk` (Debian: `apt-get install wrk`) and, for PostgreSQL, a server that accepts
 `postgresql://postgres@127.0.0.1:5432/postgres` (override with --postgres-url); the database
-`drugcontrol_bench` is dropped and created afresh.
+`drugcontrol_bench` (--postgres-database) is dropped and created afresh.
 
     .venv/bin/python benchmarks/api_list.py [--duration 10] [--databases sqlite,postgresql]
 """
@@ -340,14 +340,14 @@ def measure(database: str, port: int, secret: str, duration: int) -> list[Result
 # --- databases ------------------------------------------------------------------------------
 
 
-def fresh_postgres_database(admin_url: str) -> str:
+def fresh_postgres_database(admin_url: str, name: str) -> str:
     import psycopg
 
     with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{POSTGRES_DATABASE}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{POSTGRES_DATABASE}"')
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
     parts = urllib.parse.urlsplit(admin_url)
-    return urllib.parse.urlunsplit(parts._replace(path=f"/{POSTGRES_DATABASE}"))
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def postgres_version(admin_url: str) -> str:
@@ -357,11 +357,11 @@ def postgres_version(admin_url: str) -> str:
         return connection.execute("SHOW server_version").fetchone()[0]
 
 
-def drop_postgres_database(admin_url: str) -> None:
+def drop_postgres_database(admin_url: str, name: str) -> None:
     import psycopg
 
     with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{POSTGRES_DATABASE}" WITH (FORCE)')
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 # --- the machine ----------------------------------------------------------------------------
@@ -419,7 +419,7 @@ def run_database(database: str, args, workdir: Path) -> list[Result]:
     if database == "sqlite":
         database_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
     else:
-        database_url = fresh_postgres_database(args.postgres_url)
+        database_url = fresh_postgres_database(args.postgres_url, args.postgres_database)
     env = server_env(database_url, workdir / "var")
     print(f"\n[{database}] seeding {args.records} audit events ...", flush=True)
     started = time.monotonic()
@@ -487,6 +487,11 @@ def main() -> int:
     parser.add_argument("--databases", default="sqlite,postgresql", help="sqlite,postgresql")
     parser.add_argument("--records", type=int, default=10_000, help="audit events to seed")
     parser.add_argument("--postgres-url", default=POSTGRES_ADMIN_URL, help="maintenance DB")
+    parser.add_argument(
+        "--postgres-database",
+        default=POSTGRES_DATABASE,
+        help="database to drop, create and drop again (one per concurrent run)",
+    )
     parser.add_argument("--seed-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -520,7 +525,7 @@ def main() -> int:
                 results += run_database(database, args, Path(workdir))
             finally:
                 if database == "postgresql":
-                    drop_postgres_database(args.postgres_url)
+                    drop_postgres_database(args.postgres_url, args.postgres_database)
     return 0 if report(results) else 1
 
 
