@@ -4,15 +4,20 @@ Serves the project with gunicorn (2 sync workers) on 127.0.0.1, seeds 10,000 aud
 through `record_event`, and measures, side by side in one run,
 
     GET /api/v1/audit-events?page_size=50   (bearer token of a national organisation admin,
-                                             so the visibility rule filters the log)
+                                             so the visibility rule filters the log: the first
+                                             page with its count)
+    GET /api/v1/audit-events?page_size=50&cursor=...
+                                            (the same list's second page through the `next`
+                                             cursor of the first: keyset, no count)
     GET /bench/bare                         (a plain JsonResponse, same server, same middleware)
 
-at 1 and 32 concurrent connections, on SQLite and on PostgreSQL. Targets: the list reaches at
-least half the throughput of the bare view; its p99 latency is under 100 ms at 32 connections.
+at 1 and 32 concurrent connections, on SQLite and on PostgreSQL. Targets: each list reaches at
+least 0.3 of the bare view's throughput (issue 10; the first target was 0.5); the page list's
+p99 latency is under 100 ms at 32 connections.
 
 Needs `wrk` (Debian: `apt-get install wrk`) and, for PostgreSQL, a server that accepts
 `postgresql://postgres@127.0.0.1:5432/postgres` (override with --postgres-url); the database
-`drugcontrol_bench` is dropped and created afresh.
+`drugcontrol_bench` (--postgres-database) is dropped and created afresh.
 
     .venv/bin/python benchmarks/api_list.py [--duration 10] [--databases sqlite,postgresql]
 """
@@ -51,7 +56,7 @@ WARMUP_SECONDS = 2
 WORKERS = 2
 POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 POSTGRES_DATABASE = "drugcontrol_bench"
-TARGET_RATIO = 0.5
+TARGET_RATIO = 0.3
 TARGET_P99_MS = 100.0
 
 # The seeded world: one competent authority and one law-enforcement agency in each of ten
@@ -299,8 +304,18 @@ class Result:
         return sum(run.non_2xx_3xx + run.socket_errors for run in self.runs)
 
 
-def check_endpoints(port: int, secret: str, expected_visible: int) -> None:
-    """Both endpoints answer 200 (no redirect), and the list is the scoped one."""
+def cursor_path(port: int, secret: str) -> str | None:
+    """The list's second page, through the cursor the first page returns (None from code
+    older than cursors, so that the same script measures it)."""
+    status, body = get(port, LIST_PATH, secret)
+    if status != 200:
+        raise RuntimeError(f"{LIST_PATH} answered {status}: {body[:200]!r}")
+    cursor = json.loads(body).get("next")
+    return f"{LIST_PATH}&cursor={urllib.parse.quote(cursor)}" if cursor else None
+
+
+def check_endpoints(port: int, secret: str, expected_visible: int, cursor: str | None) -> None:
+    """The endpoints answer 200 (no redirect), and the lists are the scoped one."""
     status, body = get(port, BARE_PATH, secret)
     if status != 200:
         raise RuntimeError(f"{BARE_PATH} answered {status}: {body[:200]!r}")
@@ -313,10 +328,19 @@ def check_endpoints(port: int, secret: str, expected_visible: int) -> None:
             f"{LIST_PATH}: {len(page['items'])} items of {page['count']}, "
             f"expected 50 of {expected_visible}"
         )
+    if cursor is None:
+        return
+    status, body = get(port, cursor, secret)
+    page = json.loads(body) if status == 200 else {}
+    if status != 200 or len(page["items"]) != 50 or page["count"] is not None:
+        raise RuntimeError(f"the cursor page answered {status}: {body[:200]!r}")
 
 
-def measure(database: str, port: int, secret: str, duration: int) -> list[Result]:
-    endpoints = (("bare", BARE_PATH), ("list", LIST_PATH))
+def measure(
+    database: str, port: int, secret: str, duration: int, cursor: str | None
+) -> list[Result]:
+    endpoints = (("bare", BARE_PATH), ("list", LIST_PATH), ("cursor", cursor))
+    endpoints = tuple((name, path) for name, path in endpoints if path)
     results = []
     for connections in CONNECTIONS:
         for _name, path in endpoints:  # warm-up, not recorded
@@ -327,7 +351,7 @@ def measure(database: str, port: int, secret: str, duration: int) -> list[Result
                 run = wrk(port, path, secret, connections, duration)
                 block[name].runs.append(run)
                 print(
-                    f"  {database:<10} {connections:>5}  {name:<4}  {run.requests_per_second:8.1f}"
+                    f"  {database:<10} {connections:>5}  {name:<6}  {run.requests_per_second:8.1f}"
                     f" req/s  p50 {run.p50_ms:7.2f} ms  p99 {run.p99_ms:7.2f} ms"
                     f"  ({run.requests} requests, {run.non_2xx_3xx} non-2xx/3xx,"
                     f" {run.socket_errors} socket errors)",
@@ -340,14 +364,14 @@ def measure(database: str, port: int, secret: str, duration: int) -> list[Result
 # --- databases ------------------------------------------------------------------------------
 
 
-def fresh_postgres_database(admin_url: str) -> str:
+def fresh_postgres_database(admin_url: str, name: str) -> str:
     import psycopg
 
     with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{POSTGRES_DATABASE}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{POSTGRES_DATABASE}"')
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
     parts = urllib.parse.urlsplit(admin_url)
-    return urllib.parse.urlunsplit(parts._replace(path=f"/{POSTGRES_DATABASE}"))
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def postgres_version(admin_url: str) -> str:
@@ -357,11 +381,11 @@ def postgres_version(admin_url: str) -> str:
         return connection.execute("SHOW server_version").fetchone()[0]
 
 
-def drop_postgres_database(admin_url: str) -> None:
+def drop_postgres_database(admin_url: str, name: str) -> None:
     import psycopg
 
     with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{POSTGRES_DATABASE}" WITH (FORCE)')
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 # --- the machine ----------------------------------------------------------------------------
@@ -419,7 +443,7 @@ def run_database(database: str, args, workdir: Path) -> list[Result]:
     if database == "sqlite":
         database_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
     else:
-        database_url = fresh_postgres_database(args.postgres_url)
+        database_url = fresh_postgres_database(args.postgres_url, args.postgres_database)
     env = server_env(database_url, workdir / "var")
     print(f"\n[{database}] seeding {args.records} audit events ...", flush=True)
     started = time.monotonic()
@@ -441,9 +465,10 @@ def run_database(database: str, args, workdir: Path) -> list[Result]:
         flush=True,
     )
     with gunicorn(env, workdir / f"gunicorn-{database}.log") as port:
-        check_endpoints(port, info["secret"], info["visible"])
-        results = measure(database, port, info["secret"], args.duration)
-        check_endpoints(port, info["secret"], info["visible"])
+        cursor = cursor_path(port, info["secret"])
+        check_endpoints(port, info["secret"], info["visible"], cursor)
+        results = measure(database, port, info["secret"], args.duration, cursor)
+        check_endpoints(port, info["secret"], info["visible"], cursor)
     return results
 
 
@@ -460,21 +485,25 @@ def report(results: list[Result]) -> bool:
     for database, connections in dict.fromkeys((r.database, r.connections) for r in results):
         bare = by_key[(database, connections, "bare")]
         listing = by_key[(database, connections, "list")]
-        ratio = listing.rps / bare.rps
-        ratio_met = ratio >= TARGET_RATIO
-        all_met &= ratio_met
-        line = (
-            f"{database:<10} {connections:>2} conns: list/bare throughput {ratio:.2f} "
-            f"(target >= {TARGET_RATIO}: {'met' if ratio_met else 'MISSED'})"
-        )
+        line = f"{database:<10} {connections:>2} conns:"
+        for name in ("list", "cursor"):
+            if (database, connections, name) not in by_key:
+                continue
+            ratio = by_key[(database, connections, name)].rps / bare.rps
+            ratio_met = ratio >= TARGET_RATIO
+            all_met &= ratio_met
+            line += (
+                f" {name}/bare throughput {ratio:.2f} "
+                f"(target >= {TARGET_RATIO}: {'met' if ratio_met else 'MISSED'});"
+            )
         if connections == max(CONNECTIONS):
             p99_met = listing.p99 < TARGET_P99_MS
             all_met &= p99_met
             line += (
-                f"; list p99 {listing.p99:.1f} ms "
+                f" list p99 {listing.p99:.1f} ms "
                 f"(target < {TARGET_P99_MS:.0f} ms: {'met' if p99_met else 'MISSED'})"
             )
-        print(line)
+        print(line.rstrip(";"))
     errors = sum(result.errors for result in results)
     if errors:
         print(f"\nINVALID: {errors} failed requests (non-2xx/3xx or socket errors)")
@@ -487,6 +516,11 @@ def main() -> int:
     parser.add_argument("--databases", default="sqlite,postgresql", help="sqlite,postgresql")
     parser.add_argument("--records", type=int, default=10_000, help="audit events to seed")
     parser.add_argument("--postgres-url", default=POSTGRES_ADMIN_URL, help="maintenance DB")
+    parser.add_argument(
+        "--postgres-database",
+        default=POSTGRES_DATABASE,
+        help="database to drop, create and drop again (one per concurrent run)",
+    )
     parser.add_argument("--seed-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -509,8 +543,9 @@ def main() -> int:
     for name, value in machine(databases, args.postgres_url):
         print(f"  {name:<18} {value}")
     print(
-        f"  list: GET {LIST_PATH} as {LOAD_USER}; bare: GET {BARE_PATH}\n"
-        f"  {args.duration} s per run after a {WARMUP_SECONDS} s warm-up; bare and list "
+        f"  list: GET {LIST_PATH} as {LOAD_USER}; cursor: its second page through the"
+        f" first page's `next`; bare: GET {BARE_PATH}\n"
+        f"  {args.duration} s per run after a {WARMUP_SECONDS} s warm-up; bare, list and cursor "
         f"alternate, {ROUNDS} runs each; medians reported"
     )
     results: list[Result] = []
@@ -520,7 +555,7 @@ def main() -> int:
                 results += run_database(database, args, Path(workdir))
             finally:
                 if database == "postgresql":
-                    drop_postgres_database(args.postgres_url)
+                    drop_postgres_database(args.postgres_url, args.postgres_database)
     return 0 if report(results) else 1
 
 

@@ -362,7 +362,9 @@ def test_queries_per_page_do_not_grow_with_page_size(intl_admin, make_user, path
     small_queries, small_items = _queries_for(client, f"{path}?page_size=2")
     large_queries, large_items = _queries_for(client, f"{path}?page_size=200")
     assert large_items > small_items
-    assert small_queries == large_queries
+    # Never more queries for a longer page (fewer when that page holds the whole list, which
+    # then needs no count).
+    assert large_queries <= small_queries
 
 
 def test_openapi_document_and_docs_page(chn_officer):

@@ -47,6 +47,12 @@ class SecondFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path.startswith("/api/") and request.headers.get("Authorization", "").startswith(
+            "Bearer "
+        ):
+            # The API authenticates the token itself (and refuses it while a second factor
+            # is missing): reading the session and its user here would be two wasted queries.
+            return self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             if user.preferred_language and not request.COOKIES.get("django_language"):

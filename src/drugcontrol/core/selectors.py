@@ -12,6 +12,7 @@ from drugcontrol.core.models import (
     Organisation,
     User,
 )
+from drugcontrol.core.precompiled import precompile
 from drugcontrol.core.visibility import (
     audited_kinds,
     get_visible_or_404,
@@ -59,19 +60,63 @@ def audit_events_visible_to(queryset: QuerySet, user) -> QuerySet:
     members did and what was done to its records; everyone sees their own actions. Events
     about a record kind with a restrictive rule (incidents) are shown only to those who may
     see that record."""
+    condition = _per_scope("audit_events", queryset.db, user, _audit_events_condition)
+    if condition is True:
+        return queryset
+    if condition is False:
+        return queryset.none()
+    return queryset.filter(condition)
+
+
+def _audit_events_condition(alias: str, user):
+    condition = Q()
     if not user.is_international:
         if user.is_org_admin:
-            queryset = queryset.filter(
+            condition &= (
                 Q(organisation_id=user.organisation_id)
                 | Q(owner_organisation_id=user.organisation_id)
                 | Q(actor_id=user.pk)
             )
         else:
-            queryset = queryset.filter(actor_id=user.pk)
+            condition &= Q(actor_id=user.pk)
     for object_type, model in audited_kinds().items():
         allowed = visible(model, user).annotate(key=Cast("pk", CharField())).values("key")
-        queryset = queryset.exclude(Q(object_type=object_type) & ~Q(object_id__in=allowed))
-    return queryset
+        condition &= ~(Q(object_type=object_type) & ~Q(object_id__in=allowed))
+    return precompile(AuditEvent.objects.using(alias), condition)
+
+
+# (purpose, database alias, audited kinds, user scope) -> what `make` returned
+_scope_cache: dict[tuple, object] = {}
+_SCOPE_CACHE_SIZE = 4096
+
+
+def _per_scope(purpose: str, alias: str, user, make):
+    """`make(alias, user)`, made once per process and user scope.
+
+    Building and compiling the audit log's rule, which holds the rules of every record kind
+    whose events follow the record, took most of an audit page's time. A rule is a pure
+    function of the user's id, role, organisation, organisation kind and country (it builds
+    a lazy query and reads nothing else), so those make the key. What is kept is SQL, never
+    rows: the database reads the records when the page runs, so the answer is never stale,
+    and a user whose role or organisation changes gets a new key."""
+    organisation = user.organisation
+    key = (
+        purpose,
+        alias,
+        tuple((name, model._meta.label) for name, model in audited_kinds().items()),
+        user.pk,
+        user.role,
+        organisation.pk,
+        organisation.kind,
+        organisation.country_id,
+    )
+    made = _scope_cache.get(key)
+    if made is None:
+        made = make(alias, user)
+        if len(_scope_cache) >= _SCOPE_CACHE_SIZE:
+            _scope_cache.clear()
+        _scope_cache[key] = made
+    return made
 
 
 # --- list and detail selectors --------------------------------------------------------------

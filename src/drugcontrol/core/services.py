@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password, get_hasher, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -705,10 +705,7 @@ def token_authenticate(secret: str, now=None) -> User | None:
     if not secret or not secret.startswith(TOKEN_PREFIX):
         return None
     now = now or timezone.now()
-    tokens = ApiToken.objects.select_related("user__organisation").filter(
-        digest=token_digest(secret)
-    )[:1]
-    token = next(iter(tokens), None)
+    token = _token_with_owner(token_digest(secret))
     if token is None or not token.is_usable(now):
         return None
     user = token.user
@@ -716,9 +713,92 @@ def token_authenticate(secret: str, now=None) -> User | None:
         return None
     api_access_check(user)  # the token is kept and works again once the user has enrolled
     # Record use at most once a minute to keep the hot path free of writes.
-    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_USE_RECORDED_EVERY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return user
+
+
+TOKEN_USE_RECORDED_EVERY = datetime.timedelta(minutes=1)
+
+# Token, user, organisation and country, in that order, as read by _token_with_owner.
+_TOKEN_MODELS = (ApiToken, User, Organisation, Country)
+_token_readers: dict[str, tuple] = {}
+
+
+def _token_reader(alias: str) -> tuple:
+    """The SQL of one query through the digest's unique index, with the owner, the owner's
+    organisation and its country joined, and for each model its fields and their database
+    converters. Made once per database: building the query with the ORM on every request
+    cost more than running it."""
+    if alias not in _token_readers:
+        connection = connections[alias]
+        quote = connection.ops.quote_name
+        models = []
+        for model in _TOKEN_MODELS:
+            table = model._meta.db_table
+            fields = []
+            for field in model._meta.concrete_fields:
+                column = field.get_col(table)
+                converters = connection.ops.get_db_converters(column) + column.get_db_converters(
+                    connection
+                )
+                fields.append((field, column, converters))
+            models.append((model, quote(table), fields))
+
+        def join(kind, model_index, key_index, fk_attname):
+            _model, table, _fields = models[model_index]
+            target = quote(_TOKEN_MODELS[model_index]._meta.pk.column)
+            source = models[key_index][1]
+            return f" {kind} JOIN {table} ON {table}.{target} = {source}.{quote(fk_attname)}"
+
+        columns = ", ".join(
+            f"{table}.{quote(field.column)}"
+            for _m, table, fields in models
+            for field, _c, _v in fields
+        )
+        token_table = models[0][1]
+        # Only quoted table and column names are written in; the digest is a parameter.
+        sql = (
+            f"SELECT {columns} FROM {token_table}"  # noqa: S608
+            + join("INNER", 1, 0, ApiToken._meta.get_field("user").column)
+            + join("LEFT OUTER", 2, 1, User._meta.get_field("organisation").column)
+            + join("LEFT OUTER", 3, 2, Organisation._meta.get_field("country").column)
+            + f" WHERE {token_table}.{quote(ApiToken._meta.get_field('digest').column)} = %s"
+        )
+        _token_readers[alias] = (sql, models)
+    return _token_readers[alias]
+
+
+def _token_with_owner(digest: str) -> ApiToken | None:
+    alias = router.db_for_read(ApiToken)
+    connection = connections[alias]
+    sql, models = _token_reader(alias)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [digest])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    instances = []
+    start = 0
+    for model, _table, fields in models:
+        values = row[start : start + len(fields)]
+        start += len(fields)
+        if values[0] is None:  # no organisation (the database superuser), so no country
+            instances.append(None)
+            continue
+        converted = []
+        for (_field, column, converters), value in zip(fields, values, strict=True):
+            for converter in converters:  # as the ORM reads the row
+                value = converter(value, column, connection)
+            converted.append(value)
+        attnames = [field.attname for field, _c, _v in fields]
+        instances.append(model.from_db(alias, attnames, converted))
+    token, user, organisation, country = instances
+    if organisation is not None:
+        organisation.country = country
+    user.organisation = organisation
+    token.user = user
+    return token
 
 
 # --- command-line helpers -------------------------------------------------------------------
