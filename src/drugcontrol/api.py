@@ -14,6 +14,7 @@ from django.core import signing
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -160,9 +161,10 @@ class ErrorResponse(Schema):
 
 # The answers every operation may give besides its own: a body that cannot be parsed or an
 # address with a NUL (400), no or a bad credential (401), an action the caller may not take
-# (403), a record they may not see (404), a stale version (409), a body over the limit
-# (413), a value out of bounds (422). `document_error_statuses` adds any an operation omits.
-ERRORS = {status: ErrorResponse for status in (400, 401, 403, 404, 409, 413, 422)}
+# (403), a record they may not see (404), a stale version (409), a body sent in chunks
+# (411), a body over the limit (413), a value out of bounds (422).
+# `document_error_statuses` adds any an operation omits.
+ERRORS = {status: ErrorResponse for status in (400, 401, 403, 404, 409, 411, 413, 422)}
 
 
 def error_response(request, status: int, code: str, message, details=None):
@@ -219,6 +221,16 @@ def on_http_error(request, exc: HttpError):
     codes = {400: "bad_request", 403: "permission_denied", 404: "not_found", 409: "conflict"}
     return error_response(
         request, exc.status_code, codes.get(exc.status_code, "error"), exc.message
+    )
+
+
+@api.exception_handler(IntegrityError)
+def on_integrity_error(request, exc):
+    # A uniqueness the service checked but a concurrent request won: the caller's record
+    # clashes with one that now exists. Logged, since a service check may be missing.
+    logger.warning("Integrity error (request %s): %s", getattr(request, "id", ""), exc)
+    return error_response(
+        request, 409, "conflict", "This clashes with a record that exists; read it again."
     )
 
 

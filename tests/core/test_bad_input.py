@@ -297,3 +297,92 @@ def test_moments_with_any_offset_are_compared_in_utc(make_user, moment):
         f"/api/v1/audit-events?since={moment}&until={moment}"
     )
     assert response.status_code in (200, 422), response.content
+
+
+# --- found by probing as an outsider would ---
+
+
+def test_renaming_an_organisation_to_a_name_in_use_is_refused_by_field(make_org, make_user):
+    taken = make_org(country="CHN", kind="operator", name="Taken Name")
+    other = make_org(country="CHN", kind="operator", name="Other Name")
+    secretariat = make_user(kind="international", role="admin")
+    response = post_json(
+        bearer(secretariat), f"/api/v1/organisations/{other.pk}", {"name": "taken name"}, "patch"
+    )
+    assert_error(response, 422, "name")
+    assert taken.name == "Taken Name"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"name": "x" * 60000, "kind": "operator", "country": "CHN"}, "name"),
+        ({"name": "%" * 60000, "kind": "operator", "country": "CHN"}, "name"),
+    ],
+)
+def test_overlong_organisation_names_are_refused_before_any_lookup(make_user, body, field):
+    response = post_json(
+        bearer(make_user(kind="international", role="admin")), "/api/v1/organisations", body
+    )
+    assert_error(response, 422, field)
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "field"),
+    [("new_user", "", "password"), ("u" * 60000, "a-long-and-unusual-phrase-81", "username")],
+)
+def test_user_creation_refuses_empty_passwords_and_overlong_names(
+    make_user, username, password, field
+):
+    admin = make_user(country="CHN", role="admin")
+    response = post_json(
+        bearer(admin),
+        "/api/v1/users",
+        {
+            "organisation_id": admin.organisation_id,
+            "username": username,
+            "role": "viewer",
+            "password": password,
+        },
+    )
+    assert_error(response, 422, field)
+
+
+@pytest.mark.parametrize("quantity", ["1,500", "1,500,000", "1_000"])
+def test_ambiguous_or_python_only_numbers_are_refused(make_user, quantity):
+    officer = make_user(country="CHN", kind="law_enforcement", role="officer")
+    response = post_json(bearer(officer), "/api/v1/incidents", incident_body(quantity=quantity))
+    assert_error(response, 422, "substances.0.quantity")
+
+
+def test_overlong_text_is_refused_not_cut(make_user, registry):
+    exporter = make_user(country="CHN", role="officer")
+    body = notification_body() | {"invoice_number": "I" * 5000}
+    response = post_json(bearer(exporter), "/api/v1/precursors/notifications", body)
+    assert_error(response, 422, "invoice_number")
+    officer = make_user(country="CHN", kind="law_enforcement", role="officer")
+    response = post_json(
+        bearer(officer), "/api/v1/incidents", incident_body() | {"description": "d" * 20000}
+    )
+    assert_error(response, 422, "description")
+
+
+def test_overlong_broadcasts_are_refused(make_user):
+    secretariat = make_user(kind="international", role="admin")
+    response = post_json(
+        bearer(secretariat),
+        "/api/v1/alerts/broadcast",
+        {"title": "Alert", "body": "b" * 20000, "countries": ["CHN"]},
+    )
+    assert_error(response, 422, "body")
+
+
+def test_a_chunked_body_is_refused_not_dropped(make_user):
+    officer = make_user(country="CHN", kind="law_enforcement", role="officer")
+    response = bearer(officer).post(
+        "/api/v1/entities/match",
+        data=json.dumps({"kind": "company", "name": "Acme"}),
+        content_type="application/json",
+        headers={"Transfer-Encoding": "chunked"},
+    )
+    assert_error(response, 411)

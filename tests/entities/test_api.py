@@ -181,3 +181,31 @@ def test_cli_import_and_match(tmp_path, make_org):
         call_command("entities", "import", str(path), "--organisation", str(organisation.pk))
     with pytest.raises(CommandError, match="no organisation"):
         call_command("entities", "import", str(path), "--organisation", "999999")
+
+
+def test_the_secretariat_undoes_a_merge_it_made(chn_officer, intl_admin):
+    """The merge moves the merged party's records to the survivor; the right to undo is
+    judged on both parties as they were, or nobody could ever undo it."""
+    from drugcontrol.entities.models import Correlation, Party
+    from drugcontrol.incidents.services import incident_create, validate_incident
+
+    for name in ("Tianjin Haorui Biotech Co., Ltd.", "Shanghai Golden Phoenix Import Export"):
+        data = validate_incident(
+            {
+                "kind": "seizure",
+                "occurred_on": "2026-01-05",
+                "distribution": "all",
+                "parties": [{"role": "consignee", "name": name, "country": "CHN"}],
+            }
+        )
+        incident_create(actor=chn_officer, data=data)
+    first, second = Party.objects.order_by("pk")
+    correlation = Correlation.objects.create(
+        party_a=first, party_b=second, score=90, reasons=["name_similar"], status="confirmed"
+    )
+    client = signed_in(intl_admin)
+    merge = post(client, f"/api/v1/entities/correlations/{correlation.pk}/merge")
+    assert merge.status_code == 201, merge.content
+    undone = post(client, f"/api/v1/entities/merges/{merge.json()['id']}/undo")
+    assert undone.status_code == 200, undone.content
+    assert client.get(f"/api/v1/entities/parties/{second.pk}").status_code == 200

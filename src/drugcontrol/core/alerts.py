@@ -292,6 +292,9 @@ def alert_broadcast(*, actor, title: str, body: str, country_codes=None) -> list
     errors = {}
     if not (title or "").strip():
         errors["title"] = [_("A title is required.")]
+    for name, text, limit in (("title", title, 300), ("body", body, 10000)):
+        if len((text or "").strip()) > limit:
+            errors[name] = [_("At most %(limit)s characters.") % {"limit": limit}]
     codes = sorted({c.strip().upper() for c in (country_codes or []) if c.strip()})
     unknown = [c for c in codes if not Country.objects.filter(iso3=c).exists()]
     if unknown:
@@ -312,7 +315,7 @@ def alert_broadcast(*, actor, title: str, body: str, country_codes=None) -> list
             event="broadcast",
             country_codes=codes,
             message_key=BROADCAST,
-            params={"title": title.strip()[:300], "body": (body or "").strip()},
+            params={"title": title.strip(), "body": (body or "").strip()},
             sender_organisation=actor.organisation,
         )
         record_event(

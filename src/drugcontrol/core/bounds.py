@@ -10,6 +10,7 @@ validation error naming its field, never a 500 and never a row that breaks a lat
 import datetime
 import decimal
 import math
+import re
 from typing import Annotated, Literal
 
 from django.apps import apps
@@ -20,6 +21,7 @@ from pydantic import AfterValidator, Field, StringConstraints
 
 from drugcontrol.core.errors import ValidationFailed
 
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+")
 MAX_ID = 2**63 - 1  # a 64-bit primary key, the largest both databases hold
 # Integer columns, as Django creates them on PostgreSQL (SQLite holds the same and more).
 INTEGER_RANGES = {
@@ -101,8 +103,19 @@ def read_decimal(
     if isinstance(value, bool):
         errors[name] = [_("Not a number.")]
         return None
+    text = str(value).strip()
+    if _THOUSANDS.fullmatch(text):
+        # "1,500": a thousand and a half or one and a half? Guessing could be 1000 times off.
+        errors[name] = [
+            _("Write %(text)s without a thousands separator, or with a decimal point.")
+            % {"text": text}
+        ]
+        return None
+    if "_" in text:  # Python's digit grouping, which nobody means in a quantity
+        errors[name] = [_("Not a number.")]
+        return None
     try:
-        number = decimal.Decimal(str(value).strip().replace(",", "."))
+        number = decimal.Decimal(text.replace(",", "."))
     except (decimal.InvalidOperation, ValueError):
         errors[name] = [_("Not a number.")]
         return None

@@ -65,8 +65,9 @@ class SecondFactorRequiredMiddleware:
 
 class RequestLimitsMiddleware:
     """Refuse, before any view reads it, a request no view could handle: a body larger than
-    any form or upload accepts (413), a query string with a NUL character (400, the
-    databases cannot compare such text). The API answers in its error shape."""
+    any form or upload accepts (413), a body sent in chunks (411), a query string with a
+    NUL character (400, the databases cannot compare such text). The API answers in its
+    error shape."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -76,6 +77,14 @@ class RequestLimitsMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
+        if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+            # The WSGI server hands Django no length, and Django would read an empty body.
+            return refusal(
+                request,
+                411,
+                "length_required",
+                _("Send the request body with a Content-Length, not in chunks."),
+            )
         multipart = request.META.get("CONTENT_TYPE", "").startswith("multipart/")
         limit = settings.MAX_UPLOAD_REQUEST_BYTES if multipart else settings.MAX_BODY_BYTES
         if length > limit:

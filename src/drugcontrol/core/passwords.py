@@ -84,6 +84,8 @@ class GuessabilityValidator:
         self.min_score = min_score
 
     def validate(self, password, user=None):
+        if not password:
+            raise ValidationError(_("Choose a password."), code="password_empty")
         result = zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=_user_words(user))
         if result["score"] >= self.min_score:
             return

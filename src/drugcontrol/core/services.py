@@ -78,12 +78,9 @@ def organisation_create(
 
 
 def _organisation_create(*, actor, name, kind, country_code, require_second_factor=False):
-    name = (name or "").strip()
-    if not name:
-        raise ValidationFailed({"name": [_("A name is required.")]})
+    name = _organisation_name(name)
     country = _organisation_country(kind, country_code)
-    if Organisation.objects.filter(country=country, name__iexact=name).exists():
-        raise ValidationFailed({"name": [_("An organisation with this name already exists.")]})
+    _organisation_name_free(name, country)
     with transaction.atomic():
         organisation = Organisation.objects.create(
             name=name, kind=kind, country=country, require_second_factor=require_second_factor
@@ -96,6 +93,24 @@ def _organisation_create(*, actor, name, kind, country_code, require_second_fact
             owner_organisation=organisation,
         )
     return organisation
+
+
+def _organisation_name(name) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed({"name": [_("A name is required.")]})
+    limit = Organisation._meta.get_field("name").max_length
+    if len(name) > limit:
+        raise ValidationFailed({"name": [_("At most %(limit)s characters.") % {"limit": limit}]})
+    return name
+
+
+def _organisation_name_free(name: str, country, *, other_than=None) -> None:
+    same = Organisation.objects.filter(country=country, name__iexact=name)
+    if other_than is not None:
+        same = same.exclude(pk=other_than.pk)
+    if same.exists():
+        raise ValidationFailed({"name": [_("An organisation with this name already exists.")]})
 
 
 def organisation_update(
@@ -115,12 +130,12 @@ def organisation_update(
     else:
         require(actor, "core.organisation_manage")
     if "name" in changes:
-        changes["name"] = (changes["name"] or "").strip()
-        if not changes["name"]:
-            raise ValidationFailed({"name": [_("A name is required.")]})
+        changes["name"] = _organisation_name(changes["name"])
     with transaction.atomic():
         current = Organisation.objects.select_for_update().get(pk=organisation.pk)
         check_version(current, expected_version)
+        if "name" in changes:
+            _organisation_name_free(changes["name"], current.country, other_than=current)
         before = snapshot(current, ORGANISATION_FIELDS)
         for field, value in changes.items():
             setattr(current, field, value)
@@ -173,6 +188,9 @@ def user_create(
     errors: dict[str, list[str]] = {}
     if not username:
         errors["username"] = [_("A user name is required.")]
+    elif len(username) > User._meta.get_field("username").max_length:
+        limit = User._meta.get_field("username").max_length
+        errors["username"] = [_("At most %(limit)s characters.") % {"limit": limit}]
     elif User.objects.filter(username__iexact=username).exists():
         errors["username"] = [_("This user name is taken.")]
     if role not in Role.values:
@@ -661,7 +679,7 @@ def token_create(
         token = ApiToken.objects.create(
             user=user,
             created_at=now,
-            name=name[:100],
+            name=name,
             prefix=secret[: len(TOKEN_PREFIX) + 6],
             digest=token_digest(secret),
             expires_at=now + datetime.timedelta(days=expires_in_days),

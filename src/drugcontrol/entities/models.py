@@ -40,7 +40,7 @@ class Party(models.Model):
         blank=True,
         related_name="+",
     )
-    address = models.TextField(_("address"), blank=True)
+    address = models.TextField(_("address"), max_length=2000, blank=True)
     # Who registered the party: their country sees it even before it is linked to a record.
     owner_organisation = models.ForeignKey(
         "core.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -39,7 +39,20 @@ def _acts_for_both(user, correlation) -> bool:
 
 
 def _acts_for_merge(user, merge) -> bool:
-    return _acts_for_parties(user, merge.survivor_id, merge.merged_id)
+    """Both parties as they were before the merge: the survivor as it is, and the merged
+    party, which the merge left without records (they moved to the survivor), by its
+    country's file or by the moved records of the user's own organisation."""
+    survivor = Party.objects.filter(pk=merge.survivor_id).first()
+    merged = Party.objects.filter(pk=merge.merged_id).first()
+    if merged is None or not acts_for_party(user, survivor):
+        return False
+    if merge.undone_at is not None:
+        return _acts_for_parties(user, merge.merged_id)
+    if user.is_international or merged.owner_country_id == user.country_id:
+        return True
+    return PartyLink.objects.filter(
+        pk__in=merge.moved_links or [], organisation_id=user.organisation_id
+    ).exists()
 
 
 READ_PARTIES = action(

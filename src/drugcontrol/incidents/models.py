@@ -73,14 +73,14 @@ class Incident(models.Model):
     )
     form = models.CharField(_("form"), max_length=100, blank=True)
     concealment = models.CharField(_("concealment method"), max_length=200, blank=True)
-    modus_operandi = models.TextField(_("modus operandi"), blank=True)
+    modus_operandi = models.TextField(_("modus operandi"), max_length=10000, blank=True)
     transport_mode = models.CharField(
         _("transport mode"),
         max_length=16,
         choices=TransportMode.choices,
         default=TransportMode.UNKNOWN,
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=10000, blank=True)
     notification_reference = models.CharField(
         _("pre-export notification"), max_length=64, blank=True
     )

@@ -165,7 +165,7 @@ def validate_incident(raw: dict, *, visible_parties=None) -> IncidentInput:
             positive=True,
             maximum=100,
         )
-        substances.append(SubstanceLine(substance, description[:300], quantity, unit, purity))
+        substances.append(SubstanceLine(substance, description, quantity, unit, purity))
     parties = []
     for index, item in enumerate(raw.get("parties") or []):
         prefix = f"parties.{index}"
@@ -198,12 +198,12 @@ def validate_incident(raw: dict, *, visible_parties=None) -> IncidentInput:
         kind=kind,
         occurred_on=occurred,
         distribution=distribution,
-        form=(raw.get("form") or "").strip()[:100],
-        concealment=(raw.get("concealment") or "").strip()[:200],
+        form=(raw.get("form") or "").strip(),
+        concealment=(raw.get("concealment") or "").strip(),
         modus_operandi=(raw.get("modus_operandi") or "").strip(),
         transport_mode=transport,
         description=(raw.get("description") or "").strip(),
-        notification_reference=(raw.get("notification_reference") or "").strip()[:64],
+        notification_reference=(raw.get("notification_reference") or "").strip(),
         countries=countries,
         substances=substances,
         parties=parties,

@@ -221,7 +221,7 @@ class Notification(models.Model):
     point_of_exit = models.CharField(_("point of exit"), max_length=120, blank=True)
     point_of_entry = models.CharField(_("expected point of entry"), max_length=120, blank=True)
     expected_dispatch = models.DateField(_("expected dispatch date"), null=True, blank=True)
-    remarks = models.TextField(_("remarks"), blank=True)
+    remarks = models.TextField(_("remarks"), max_length=10000, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     reply_deadline = models.DateField(_("reply deadline"), null=True, blank=True)
     explicit_clearance = models.BooleanField(default=False)
@@ -233,7 +233,7 @@ class Notification(models.Model):
     objection_ground = models.CharField(
         _("ground for objection"), max_length=24, choices=ObjectionGround.choices, blank=True
     )
-    objection_detail = models.TextField(_("details of the objection"), blank=True)
+    objection_detail = models.TextField(_("details of the objection"), max_length=10000, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)  # shipped, cancelled, withdrawn
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
     outcome_at = models.DateTimeField(null=True, blank=True)
@@ -359,7 +359,7 @@ class NotificationParty(models.Model):
     party = models.ForeignKey("entities.Party", on_delete=models.PROTECT, related_name="+")
     role = models.CharField(max_length=12, choices=PartyRole.choices)
     reported_name = models.CharField(max_length=300)
-    address = models.TextField(blank=True)
+    address = models.TextField(max_length=2000, blank=True)
     # The shipment's outcome, copied here so that "was this party in a stopped or seized
     # shipment" is one small index.
     outcome = models.CharField(max_length=12, blank=True)
@@ -389,7 +389,7 @@ class NotificationMessage(models.Model):
     organisation = models.ForeignKey(
         "core.Organisation", on_delete=models.PROTECT, related_name="+"
     )
-    body = models.TextField()
+    body = models.TextField(max_length=5000)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -459,7 +459,7 @@ class SuspiciousOrder(models.Model):
     customer_party = models.ForeignKey(
         "entities.Party", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    reasons = models.TextField(_("why it is suspicious"))
+    reasons = models.TextField(_("why it is suspicious"), max_length=10000)
     status = models.CharField(
         max_length=12, choices=SuspiciousOrderStatus.choices, default=SuspiciousOrderStatus.NEW
     )

@@ -264,8 +264,8 @@ def _validate_line(item: dict, prefix: str, kind: str, errors: dict) -> LineInpu
         unit=unit,
         density=density,
         quantity_kg=kilograms,
-        hs_code=(item.get("hs_code") or "").strip()[:12],
-        description=(item.get("description") or "").strip()[:300],
+        hs_code=(item.get("hs_code") or "").strip(),
+        description=(item.get("description") or "").strip(),
     )
 
 
@@ -341,10 +341,10 @@ def validate_notification(raw: dict, *, exporting_country_id: str, visible_parti
         kind=kind,
         importing_country=importing,
         transit_countries=transits,
-        invoice_number=(raw.get("invoice_number") or "").strip()[:64],
+        invoice_number=(raw.get("invoice_number") or "").strip(),
         transport_mode=transport,
-        point_of_exit=(raw.get("point_of_exit") or "").strip()[:120],
-        point_of_entry=(raw.get("point_of_entry") or "").strip()[:120],
+        point_of_exit=(raw.get("point_of_exit") or "").strip(),
+        point_of_entry=(raw.get("point_of_entry") or "").strip(),
         expected_dispatch=dispatch,
         remarks=(raw.get("remarks") or "").strip(),
         lines=lines,
@@ -996,7 +996,7 @@ def invocation_add(
             country=country,
             scope=scope,
             substance=substance if scope == InvocationScope.SUBSTANCE else None,
-            defaults={"since": since, "notes": notes.strip()[:300]},
+            defaults={"since": since, "notes": notes.strip()},
         )
         if not created:
             raise Conflict(_("This invocation is already on file."))
@@ -1152,10 +1152,10 @@ def suspicious_order_report(*, actor, raw: dict):
             country_id=organisation.country_id,
             received_on=received,
             substance=find_by_name(chemical),
-            chemical_description=chemical[:300],
+            chemical_description=chemical,
             quantity=quantity,
             unit=unit if quantity is not None else "",
-            customer_name=customer[:300],
+            customer_name=customer,
             customer_country=customer_country,
             customer_party=party,
             reasons=reasons,
