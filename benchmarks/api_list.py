@@ -430,6 +430,7 @@ def server_env(database_url: str, var_dir: Path) -> dict:
             "PYTHONPATH": os.pathsep.join(filter(None, [str(BENCH_DIR), env.get("PYTHONPATH")])),
             "DEBUG": "0",
             "SECRET_KEY": secrets.token_urlsafe(50)[:50],
+            "DRUGCONTROL_AUDIT_KEY": secrets.token_urlsafe(50)[:50],
             "ALLOWED_HOSTS": f"{HOST},localhost",
             "DATABASE_URL": database_url,
             "DRUGCONTROL_VAR_DIR": str(var_dir),
