@@ -75,6 +75,9 @@ def test_run_serves_through_gunicorn_with_debug_off(tmp_path):
         assert len(audit_key_file.read_text().strip()) >= 50
         assert audit_key_file.read_text() != key_file.read_text()
         assert any("E-mails are written to" in line for line in lines)
+        # The application's log (here the 404's warning) is in the server log.
+        server_log = (tmp_path / "var" / "server.log").read_text()
+        assert "Not Found: /nonexistent" in server_log
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)

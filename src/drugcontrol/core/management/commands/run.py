@@ -95,6 +95,9 @@ class Command(BaseCommand):
                     str(var / "access.log"),
                     "--error-logfile",
                     str(var / "server.log"),
+                    # The application's own log (errors with their tracebacks) goes to the
+                    # server log too, not to the terminal that shows the address.
+                    "--capture-output",
                 ],
                 env=environment,
             )
