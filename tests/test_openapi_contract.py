@@ -109,3 +109,19 @@ def test_choices_are_enumerations_and_errors_are_documented():
         for method, operation in methods.items():
             missing = {"400", "401", "404", "413", "422"} - set(map(str, operation["responses"]))
             assert not missing, f"{method.upper()} {path} does not document {missing}"
+
+
+@pytest.mark.parametrize("app", ["core", "substances", "entities", "incidents", "precursors"])
+def test_an_app_api_module_imports_on_its_own(app):
+    """No import cycle: an app's API module may be imported first (a worker, a script, a
+    test importing it directly), not only through the assembled API."""
+    import os
+    import subprocess
+    import sys
+
+    code = f"import django; django.setup(); import drugcontrol.{app}.api"
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "drugcontrol.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]

@@ -5,8 +5,8 @@ import datetime
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from drugcontrol.api import ERRORS, OutSchema, PagePagination
 from drugcontrol.core import alerts, permissions, selectors, services
+from drugcontrol.core.api_common import ERRORS, OutSchema, PagePagination
 from drugcontrol.core.bounds import Moment, RecordId, Version, choice
 from drugcontrol.core.models import OrganisationKind, Role
 

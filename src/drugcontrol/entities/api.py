@@ -7,7 +7,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import StringConstraints, field_validator
 
-from drugcontrol.api import ERRORS, OutSchema, PagePagination
+from drugcontrol.core.api_common import ERRORS, OutSchema, PagePagination
 from drugcontrol.core.bounds import RecordId, Version, choice
 from drugcontrol.entities import selectors, services
 from drugcontrol.entities.matching import DEFAULT_THRESHOLD

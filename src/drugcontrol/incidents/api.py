@@ -6,7 +6,7 @@ import decimal
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from drugcontrol.api import ERRORS, OutSchema, PagePagination, ShapedPage
+from drugcontrol.core.api_common import ERRORS, OutSchema, PagePagination, ShapedPage
 from drugcontrol.core.bounds import RecordId, Version, choice
 from drugcontrol.core.visibility import visible
 from drugcontrol.entities.models import Audience, Party, PartyKind

@@ -3,7 +3,7 @@
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from drugcontrol.api import ERRORS, OutSchema, PagePagination
+from drugcontrol.core.api_common import ERRORS, OutSchema, PagePagination
 from drugcontrol.core.bounds import RecordId, choice
 from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.substances import selectors
