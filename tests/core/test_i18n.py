@@ -163,3 +163,14 @@ def test_every_interface_string_is_in_the_chinese_catalogue():
     }
     missing = sorted(source_messages() - translated)
     assert missing == [], "run `make messages` and translate: " + ", ".join(missing[:20])
+
+
+def test_django_s_password_length_rule_is_in_chinese():
+    """Django 5.2's wording of the rule is missing from its own Chinese catalogue."""
+    from django.contrib.auth.password_validation import MinimumLengthValidator
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
+        MinimumLengthValidator(12).validate("short")
+    assert "此密码太短" in refused.value.messages[0]

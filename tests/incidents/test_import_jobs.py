@@ -76,3 +76,17 @@ def test_import_reports_every_bad_row_and_imports_nothing(scenario, registry):
     page, job = upload(client, "x.xlsx", b"not a workbook")
     assert job is None and page.status_code == 422
     assert "Not a readable XLSX file." in page.content.decode()
+
+
+def test_the_report_is_written_in_the_language_the_uploader_reads(scenario, registry):
+    """The worker has no request: it writes the report in the language the file was uploaded
+    in, even when the uploader never chose one on their profile."""
+    bad = CSV + "explosion,2026-01-05,,,,,,,,,,,,,,,,,\n"
+    user = scenario["a_officer"]
+    assert not user.preferred_language
+    client = signed_in(user)
+    client.cookies["django_language"] = "zh-hans"
+    page, job = upload(client, "bad.csv", bad.encode())
+    html = page.content.decode()
+    assert job.state == "failed" and job.language == "zh-hans"
+    assert "未知的事件类型。" in html and "Unknown incident kind." not in html

@@ -9,6 +9,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -80,7 +81,11 @@ def import_start(*, actor, kind: str, name: str, content: bytes) -> ImportJob:
     _admit(actor=actor, kind=kind, name=name, content=content, options={})
     with transaction.atomic():
         job = ImportJob.objects.create(
-            kind=kind, file_name=(name or "")[:200], content=content, actor=actor
+            kind=kind,
+            file_name=(name or "")[:200],
+            content=content,
+            actor=actor,
+            language=translation.get_language() or "",
         )
         record_event(
             actor=actor,
@@ -133,7 +138,7 @@ def import_run(job_id: int) -> ImportJob:
     job = ImportJob.objects.select_related("actor__organisation").get(pk=job_id)
     if job.state not in (ImportState.QUEUED, ImportState.CHECKING):
         return job  # already run
-    language = job.actor.preferred_language or translation.get_language()
+    language = job.language or job.actor.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):
         try:
             require(job.actor, IMPORTERS[job.kind].action)  # the right may have gone since

@@ -331,6 +331,8 @@ class ImportJob(models.Model):
     file_name = models.CharField(max_length=200)
     content = models.BinaryField()
     actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # The language the uploader was reading in: the worker writes the report in it.
+    language = models.CharField(max_length=10, blank=True)
     state = models.CharField(max_length=12, choices=ImportState.choices, default="queued")
     total = models.PositiveIntegerField(default=0)
     checked = models.PositiveIntegerField(default=0)

@@ -3,7 +3,7 @@ list of common passwords: `passwordpassword` or `Summer2024!` pass that list but
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from zxcvbn import zxcvbn
 
 # zxcvbn's own feedback is English only; these are its messages in the project's catalogue.
@@ -72,6 +72,14 @@ FEEDBACK = {
 }
 # zxcvbn refuses longer input (its matching grows fast with length); the first 72
 # characters of a longer password decide.
+# Django 5.2 reworded its length rule and its own Chinese catalogue has only the old
+# wording: listed here so that the project's catalogue translates it.
+DJANGO_LENGTH_RULE = ngettext_lazy(
+    "This password is too short. It must contain at least %d character.",
+    "This password is too short. It must contain at least %d characters.",
+    12,
+)
+
 ZXCVBN_MAX_LENGTH = 72
 
 
