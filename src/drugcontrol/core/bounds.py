@@ -1,8 +1,8 @@
 """The bounds every value keeps so that the database can store it and read it back.
 
 One place decides them, from the model fields themselves: the API's schemas (`RecordId`,
-`bounded_decimal`, `bounded_text`), the services' readers of numbers (`read_decimal`,
-`read_int`) and the last check before a row is written (`check_instance`, run on every
+`Version`, `Moment`, `choice`), the services' readers of numbers (`read_decimal`,
+`read_int`, `form_int`) and the last check before a row is written (`check_instance`, run on every
 save of the project's models and before every bulk insert). A value outside them is a
 validation error naming its field, never a 500 and never a row that breaks a later read.
 """
@@ -15,30 +15,20 @@ from typing import Annotated, Literal
 
 from django.apps import apps
 from django.db import models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models.signals import pre_save
 from django.utils.translation import gettext as _
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, Field
 
 from drugcontrol.core.errors import ValidationFailed
 
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+")
+_WHOLE = re.compile(r"[+-]?\d{1,30}")
 MAX_ID = 2**63 - 1  # a 64-bit primary key, the largest both databases hold
-# Integer columns, as Django creates them on PostgreSQL (SQLite holds the same and more).
-INTEGER_RANGES = {
-    "SmallIntegerField": (-32768, 32767),
-    "IntegerField": (-2147483648, 2147483647),
-    "BigIntegerField": (-MAX_ID - 1, MAX_ID),
-    "PositiveBigIntegerField": (0, MAX_ID),
-    "PositiveSmallIntegerField": (0, 32767),
-    "PositiveIntegerField": (0, 2147483647),
-    "SmallAutoField": (1, 32767),
-    "AutoField": (1, 2147483647),
-    "BigAutoField": (1, MAX_ID),
-}
 
 # An id in a path, a query or a body: larger ones cannot name any row.
 RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
-Version = Annotated[int, Field(ge=0, le=INTEGER_RANGES["PositiveIntegerField"][1])]
+Version = Annotated[int, Field(ge=0, le=2**31 - 1)]  # a PositiveIntegerField
 
 
 def _in_utc(moment: datetime.datetime) -> datetime.datetime:
@@ -55,11 +45,6 @@ def _in_utc(moment: datetime.datetime) -> datetime.datetime:
 Moment = Annotated[datetime.datetime, AfterValidator(_in_utc)]
 
 
-def bounded_text(max_length: int):
-    """A string of at most `max_length` characters (the column's length)."""
-    return Annotated[str, StringConstraints(max_length=max_length)]
-
-
 def decimal_limit(field: models.DecimalField) -> decimal.Decimal:
     """The largest value a decimal column holds (10^integer digits minus one step)."""
     step = decimal.Decimal(1).scaleb(-field.decimal_places)
@@ -68,22 +53,6 @@ def decimal_limit(field: models.DecimalField) -> decimal.Decimal:
 
 def model_field(model: type[models.Model], name: str):
     return model._meta.get_field(name)
-
-
-def bounded_decimal(model: type[models.Model], name: str, *, minimum=0):
-    """A schema type for a decimal column: a number or a numeric string, finite, within the
-    column's digits (more decimals than it keeps are refused rather than cut)."""
-    field = model_field(model, name)
-    return Annotated[
-        decimal.Decimal,
-        Field(
-            ge=minimum,
-            le=decimal_limit(field),
-            max_digits=field.max_digits,
-            decimal_places=field.decimal_places,
-            allow_inf_nan=False,
-        ),
-    ]
 
 
 def read_decimal(
@@ -148,9 +117,11 @@ def read_int(value, name: str, errors: dict, *, minimum: int, maximum: int) -> i
     if isinstance(value, bool):
         errors[name] = [_("Not a whole number.")]
         return None
-    try:
-        number = int(str(value).strip()) if not isinstance(value, int) else value
-    except ValueError:
+    if isinstance(value, int):
+        number = value
+    elif _WHOLE.fullmatch(str(value).strip()):
+        number = int(str(value).strip())
+    else:  # "2.5", "1e3", Python's "1_000", a number too long to mean anything
         errors[name] = [_("Not a whole number.")]
         return None
     if not minimum <= number <= maximum:
@@ -194,9 +165,11 @@ def field_problem(field: models.Field, value) -> str | None:
         if isinstance(value, float) and not math.isfinite(value):
             return _("Not a number.")
         return None
+    # Django's own table of its integer columns' ranges (as PostgreSQL holds them).
+    ranges = BaseDatabaseOperations.integer_field_ranges
     internal = field.get_internal_type()
-    if internal in INTEGER_RANGES and isinstance(value, int) and not isinstance(value, bool):
-        low, high = INTEGER_RANGES[internal]
+    if internal in ranges and isinstance(value, int) and not isinstance(value, bool):
+        low, high = ranges[internal]
         if not low <= value <= high:
             return _("Must be between %(minimum)s and %(maximum)s.") % {
                 "minimum": low,
@@ -264,7 +237,4 @@ def choice(*choices: type[models.Choices], blank: bool = False):
 def form_int(data, name: str) -> int | None:
     """A whole number from a form or query (`request.POST`, `request.GET`), or None when it
     is missing, not a number, or beyond what a 64-bit column holds."""
-    text = (data.get(name) or "").strip()
-    if not text.isascii() or not text.isdigit() or len(text) > 18:
-        return None
-    return int(text)
+    return read_int(data.get(name), name, {}, minimum=0, maximum=MAX_ID)
