@@ -17,8 +17,7 @@ from ninja.parser import Parser
 from ninja.renderers import BaseRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 
-from drugcontrol.core.api_common import ERRORS
-from drugcontrol.core.errors import ServiceError
+from drugcontrol.core.errors import ServiceError, error_body
 from drugcontrol.core.services import api_access_check, token_authenticate
 
 logger = logging.getLogger(__name__)
@@ -134,11 +133,7 @@ api = NinjaAPI(
 
 
 def error_response(request, status: int, code: str, message, details=None):
-    return api.create_response(
-        request,
-        {"error": {"code": code, "message": str(message), "details": details or {}}},
-        status=status,
-    )
+    return api.create_response(request, error_body(code, message, details), status=status)
 
 
 def _field_name(location) -> str:
@@ -218,18 +213,6 @@ def register_routers() -> None:
     api.add_router("/", entities_router)
     api.add_router("/", incidents_router)
     api.add_router("/", precursors_router)
-    document_error_statuses()
-
-
-def document_error_statuses() -> None:
-    """Every operation documents every error status it can answer (the OpenAPI document is
-    the contract: a client and a conformance check may rely on it)."""
-    for router in {router for _prefix, router in api._routers}:
-        for path_view in router.path_operations.values():
-            for operation in path_view.operations:
-                for status, model in ERRORS.items():
-                    if status not in operation.response_models:
-                        operation.response_models[status] = operation._create_response_model(model)
 
 
 register_routers()

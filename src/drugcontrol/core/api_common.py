@@ -41,7 +41,7 @@ class ErrorResponse(Schema):
 # address with a NUL (400), no or a bad credential (401), an action the caller may not take
 # (403), a record they may not see (404), a stale version (409), a body sent in chunks
 # (411), a body over the limit (413), a value out of bounds (422).
-# `document_error_statuses` adds any an operation omits.
+# Every operation declares them (`response={200: ..., **ERRORS}`); a test holds it to it.
 ERRORS = {status: ErrorResponse for status in (400, 401, 403, 404, 409, 411, 413, 422)}
 
 

@@ -3,6 +3,11 @@
 from django.utils.translation import gettext_lazy as _
 
 
+def error_body(code: str, message, details=None) -> dict:
+    """The API's one error shape, for the API's handlers and the answers given before it."""
+    return {"error": {"code": code, "message": str(message), "details": details or {}}}
+
+
 class ServiceError(Exception):
     """Base class: a request that cannot be carried out as asked."""
 

@@ -24,7 +24,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from drugcontrol.core import selectors, services
-from drugcontrol.core.errors import Conflict, ServiceError
+from drugcontrol.core.errors import Conflict, ServiceError, error_body
 from drugcontrol.core.forms import (
     AuditFilterForm,
     CodeForm,
@@ -458,9 +458,7 @@ def audit_detail(request, event_id: int):
 def refusal(request, status: int, code: str, message, template="refused.html"):
     """An answer before or instead of a view: the API's error shape, or a page."""
     if request.path.startswith("/api/"):
-        return JsonResponse(
-            {"error": {"code": code, "message": str(message), "details": {}}}, status=status
-        )
+        return JsonResponse(error_body(code, message), status=status)
     return render(request, template, {"message": message}, status=status)
 
 
