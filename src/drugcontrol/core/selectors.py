@@ -269,3 +269,9 @@ def import_jobs_visible_to(queryset: QuerySet, user) -> QuerySet:
 
 def import_job_get(*, user, job_id: int, kind: str) -> ImportJob:
     return get_visible_or_404(ImportJob.objects.defer("content"), user, pk=job_id, kind=kind)
+
+
+def user_signing_in(*, user_id: int) -> User | None:
+    """The user between the password and the second-factor step: not signed in yet, so no
+    visibility rule applies (the session holds the id the password step stored)."""
+    return User.objects.select_related("organisation").filter(pk=user_id).first()

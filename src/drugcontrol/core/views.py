@@ -39,7 +39,6 @@ from drugcontrol.core.forms import (
     UserEditForm,
     add_service_error,
 )
-from drugcontrol.core.models import User
 from drugcontrol.core.network import client_address
 from drugcontrol.core.permissions import can, require_page
 
@@ -148,7 +147,7 @@ def sign_in_second_factor(request):
         request.session.pop(PENDING_SESSION_KEY, None)
         return redirect("core:sign_in")
     address = client_address(request)
-    user = User.objects.select_related("organisation").filter(pk=pending["user"]).first()
+    user = selectors.user_signing_in(user_id=pending["user"])
     if user is None or services.sign_in_blocked(user=user, address=address):
         request.session.pop(PENDING_SESSION_KEY, None)
         return redirect("core:sign_in")

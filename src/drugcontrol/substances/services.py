@@ -3,7 +3,6 @@
 import csv
 import io
 import re
-import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from drugcontrol.substances.models import (
     SubstanceKind,
     Synonym,
 )
+from drugcontrol.substances.names import normalize_name
 
 REFERENCE_FILES = ("1961.csv", "1971.csv", "1988.csv")
 SCHEDULES = {
@@ -33,12 +33,6 @@ SCHEDULES = {
     "1988": {"Table I", "Table II"},
 }
 _CAS = re.compile(r"^\d{2,7}-\d{2}-\d$")
-
-
-def normalize_name(text: str) -> str:
-    """What name searches compare: NFKC, case-folded, without spaces, hyphens or commas."""
-    text = unicodedata.normalize("NFKC", text or "").casefold()
-    return re.sub(r"[\s\-,'’()\[\]]+", "", text)
 
 
 def cas_is_valid(cas: str) -> bool:
