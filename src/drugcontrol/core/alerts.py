@@ -28,6 +28,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from drugcontrol.core.audit import record_event
+from drugcontrol.core.countries import country_by_code
 from drugcontrol.core.errors import PermissionDenied, ValidationFailed
 from drugcontrol.core.models import Alert, Country, OrganisationKind, Role, User
 from drugcontrol.core.permissions import require
@@ -306,7 +307,7 @@ def alert_broadcast(*, actor, title: str, body: str, country_codes=None) -> list
         if len((text or "").strip()) > limit:
             errors[name] = [_("At most %(limit)s characters.") % {"limit": limit}]
     codes = sorted({c.strip().upper() for c in (country_codes or []) if c.strip()})
-    unknown = [c for c in codes if not Country.objects.filter(iso3=c).exists()]
+    unknown = [c for c in codes if country_by_code(c) is None]
     if unknown:
         errors["countries"] = [
             _("Unknown country codes: %(codes)s") % {"codes": ", ".join(unknown)}

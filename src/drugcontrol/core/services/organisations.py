@@ -1,14 +1,13 @@
 """Organisations: created and changed by the secretariat, looked up by the command line."""
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from drugcontrol.core.audit import record_event, snapshot
+from drugcontrol.core.countries import country_or_error
 from drugcontrol.core.errors import (
     ValidationFailed,
-    check_version,
 )
 from drugcontrol.core.models import (
     Country,
@@ -16,6 +15,7 @@ from drugcontrol.core.models import (
     OrganisationKind,
 )
 from drugcontrol.core.permissions import require
+from drugcontrol.core.versioning import versioned_change
 
 ORGANISATION_FIELDS = ["name", "kind", "country", "require_second_factor", "is_active"]
 
@@ -37,10 +37,7 @@ def _organisation_country(kind: str, country_code: str | None) -> Country | None
         return None
     if not country_code:
         raise ValidationFailed({"country": [_("A national organisation needs a country.")]})
-    country = Country.objects.filter(iso3=country_code.upper()).first()
-    if country is None:
-        raise ValidationFailed({"country": [_("Unknown country code.")]})
-    return country
+    return country_or_error(country_code)
 
 
 def organisation_create(
@@ -110,26 +107,20 @@ def organisation_update(
         require(actor, "core.organisation_manage")
     if "name" in changes:
         changes["name"] = _organisation_name(changes["name"])
-    with transaction.atomic():
-        current = Organisation.objects.select_for_update().get(pk=organisation.pk)
-        check_version(current, expected_version)
+    with versioned_change(
+        organisation,
+        expected_version=expected_version,
+        actor=actor,
+        action="organisation.updated",
+        fields=ORGANISATION_FIELDS,
+        owner_organisation=organisation,
+    ) as change:
+        current = change.record
         if "name" in changes:
             _organisation_name_free(changes["name"], current.country, other_than=current)
-        before = snapshot(current, ORGANISATION_FIELDS)
         for field, value in changes.items():
             setattr(current, field, value)
-        current.version = F("version") + 1
-        current.save()
-        current.refresh_from_db()
-        record_event(
-            actor=actor,
-            action="organisation.updated",
-            obj=current,
-            owner_organisation=current,
-            before=before,
-            after=snapshot(current, ORGANISATION_FIELDS),
-        )
-    return current
+    return change.record
 
 
 # --- command-line helpers -------------------------------------------------------------------

@@ -4,14 +4,12 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from drugcontrol.core.audit import record_event, snapshot
 from drugcontrol.core.errors import (
     PermissionDenied,
     ValidationFailed,
-    check_version,
 )
 from drugcontrol.core.models import (
     Organisation,
@@ -21,6 +19,7 @@ from drugcontrol.core.models import (
 )
 from drugcontrol.core.permissions import can
 from drugcontrol.core.selectors import username_key
+from drugcontrol.core.versioning import versioned_change
 
 USER_FIELDS = ["username", "email", "first_name", "last_name", "organisation", "role", "is_active"]
 
@@ -105,24 +104,17 @@ def user_update(*, actor, user: User, expected_version: int | None = None, **cha
         and (changes.get("is_active") is False or changes.get("role", Role.ADMIN) != Role.ADMIN)
     ):
         raise ValidationFailed({"role": [_("You cannot demote or deactivate yourself.")]})
-    with transaction.atomic():
-        current = User.objects.select_for_update().get(pk=user.pk)
-        check_version(current, expected_version)
-        before = snapshot(current, USER_FIELDS)
+    with versioned_change(
+        user,
+        expected_version=expected_version,
+        actor=actor,
+        action="user.updated",
+        fields=USER_FIELDS,
+        owner_organisation=user.organisation,
+    ) as change:
         for field, value in changes.items():
-            setattr(current, field, value)
-        current.version = F("version") + 1
-        current.save()
-        current.refresh_from_db()
-        record_event(
-            actor=actor,
-            action="user.updated",
-            obj=current,
-            before=before,
-            after=snapshot(current, USER_FIELDS),
-            owner_organisation=current.organisation,
-        )
-    return current
+            setattr(change.record, field, value)
+    return change.record
 
 
 def profile_update(
