@@ -50,7 +50,7 @@ def test_organisation_settings_form_version(value, intl_admin, chn_officer):
     assert response.status_code == 200
     assert "version" in _form_errors(response, "settings_form")
     # a hidden field has no place of its own: its error is named above the form
-    assert "Version:" in response.content.decode()
+    assert "(Hidden field version)" in response.content.decode()
     organisation.refresh_from_db()
     assert organisation.name != "Renamed"
 

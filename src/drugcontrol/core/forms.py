@@ -66,16 +66,19 @@ class MarkedFormMixin:
             else:
                 field.widget.attrs.pop("autofocus", None)
 
+    _naming_hidden_errors = False
+
     def non_field_errors(self):
         errors = super().non_field_errors()
-        hidden = [
-            _("%(field)s: %(error)s") % {"field": field.label or field.name, "error": error}
-            for field in self.hidden_fields()
-            for error in field.errors
-        ]
-        if not hidden:
+        if self._naming_hidden_errors or not any(field.errors for field in self.hidden_fields()):
             return errors
-        return self.error_class([*errors, *hidden], error_class="nonfield", renderer=self.renderer)
+        # Django's own rendering context names them ("(Hidden field version) ..."), in its
+        # own translated wording; it asks this method for the rest, hence the guard.
+        self._naming_hidden_errors = True
+        try:
+            return forms.Form.get_context(self)["errors"]
+        finally:
+            self._naming_hidden_errors = False
 
 
 class MarkedForm(MarkedFormMixin, forms.Form):
@@ -104,7 +107,6 @@ class VersionField(WholeNumberField):
     """The `version` a record had when its form was drawn (optimistic concurrency)."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("label", _("Version"))
         kwargs.setdefault("widget", forms.HiddenInput)
         kwargs.setdefault("min_value", 0)
         kwargs.setdefault("max_value", MAX_ID)
