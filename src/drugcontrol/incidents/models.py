@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from drugcontrol.entities.models import Audience
 
+# How audit events, party links and alerts name an incident.
+RECORD_TYPE = "incidents.incident"
+
 
 class IncidentKind(models.TextChoices):
     SEIZURE = "seizure", _("Seizure")

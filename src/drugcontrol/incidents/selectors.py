@@ -10,6 +10,7 @@ from drugcontrol.core.permissions import can
 from drugcontrol.core.visibility import get_visible_or_404, visibility_rule, visible
 from drugcontrol.entities.models import Audience, Correlation, CorrelationStatus, Party, PartyLink
 from drugcontrol.incidents.models import (
+    RECORD_TYPE,
     Incident,
     IncidentAudience,
     IncidentCountry,
@@ -17,7 +18,6 @@ from drugcontrol.incidents.models import (
     IncidentSubstance,
 )
 from drugcontrol.incidents.permissions import READ
-from drugcontrol.incidents.services import RECORD_TYPE
 
 
 @visibility_rule(Incident)

@@ -32,6 +32,7 @@ from drugcontrol.entities.models import (
 )
 from drugcontrol.incidents import alerts as incident_alerts
 from drugcontrol.incidents.models import (
+    RECORD_TYPE,
     CountryRole,
     Incident,
     IncidentAudience,
@@ -45,7 +46,6 @@ from drugcontrol.incidents.models import (
 )
 from drugcontrol.substances.models import Substance
 
-RECORD_TYPE = "incidents.incident"
 INCIDENT_FIELDS = [
     "reference",
     "kind",
