@@ -9,7 +9,8 @@ from ninja.pagination import paginate
 from drugcontrol.core.api_common import ERRORS, OutSchema, PagePagination, ShapedPage
 from drugcontrol.core.bounds import RecordId, Version, choice
 from drugcontrol.core.visibility import visible
-from drugcontrol.entities.models import Audience, Party, PartyKind
+from drugcontrol.entities.models import Audience, Party
+from drugcontrol.entities.schemas import PartyReferenceIn
 from drugcontrol.incidents import selectors, services
 from drugcontrol.incidents.models import CountryRole, IncidentKind, PartyRole, TransportMode, Unit
 
@@ -72,15 +73,8 @@ class IncidentSubstanceIn(Schema):
     purity: str | None = None
 
 
-class IncidentPartyIn(Schema):
+class IncidentPartyIn(PartyReferenceIn):
     role: choice(PartyRole)
-    party_id: RecordId | None = None
-    kind: choice(PartyKind) = "company"
-    name: str = ""
-    country: str | None = None
-    address: str = ""
-    phone: str | None = None
-    email: str | None = None
 
 
 class IncidentIn(Schema):
