@@ -13,11 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from drugcontrol.core import alerts as alert_services
-from drugcontrol.core import imports as core_imports
 from drugcontrol.core import selectors as core_selectors
-from drugcontrol.core import views as core_views
 from drugcontrol.core.errors import ServiceError, ValidationFailed
 from drugcontrol.core.forms import add_service_error
+from drugcontrol.core.import_views import import_job_page, import_upload_page
 from drugcontrol.core.permissions import can, require_page
 from drugcontrol.core.visibility import visible
 from drugcontrol.entities.forms import add_nested_service_error, focus_first_error
@@ -214,34 +213,25 @@ def route_map(request):
 @login_required
 def incident_import(request):
     """Upload: the file is imported in the background and its page shows the progress."""
-    require_page(request.user, "incidents.incident_import")
-    errors = {}
-    if request.method == "POST":
-        try:
-            job = core_imports.import_upload(
-                actor=request.user, kind=IMPORT_KIND, upload=request.FILES.get("file")
-            )
-        except ServiceError as error:
-            errors = error.field_errors()
-        else:
-            return redirect("incidents:import_job", job.pk)
-    context = {
-        "errors": errors,
-        "columns": imports.COLUMNS,
-        "rules": core_imports.import_rules(IMPORT_KIND),
-        "active_nav": "incidents",
-    }
-    return render(request, "incidents/incident_import.html", context, status=422 if errors else 200)
+    return import_upload_page(
+        request,
+        kind=IMPORT_KIND,
+        template="incidents/incident_import.html",
+        permission="incidents.incident_import",
+        nav="incidents",
+        job_url="incidents:import_job",
+        context={"columns": imports.COLUMNS},
+    )
 
 
 @login_required
 def import_job(request, job_id: int):
-    return core_views.import_job_page(
+    return import_job_page(
         request,
         job_id=job_id,
         kind=IMPORT_KIND,
         template="incidents/import_job.html",
-        active_nav="incidents",
+        nav="incidents",
     )
 
 
