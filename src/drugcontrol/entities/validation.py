@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from drugcontrol.core.countries import country_by_code
 from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.core.models import Country
 from drugcontrol.entities.models import (
@@ -41,7 +42,7 @@ def validate_party(
         errors["name"] = [_("The name is longer than 300 characters.")]
     country = None
     if country_code:
-        country = Country.objects.filter(iso3=country_code.strip().upper()).first()
+        country = country_by_code(country_code)
         if country is None:
             errors["country"] = [_("Unknown country code.")]
     normalized = []

@@ -8,11 +8,12 @@ from ninja.pagination import paginate
 
 from drugcontrol.core.api_common import ERRORS, OutSchema, PagePagination, ShapedPage
 from drugcontrol.core.bounds import RecordId, Version, choice
+from drugcontrol.core.quantities import TransportMode, Unit
 from drugcontrol.core.visibility import visible
 from drugcontrol.entities.models import Audience, Party
 from drugcontrol.entities.schemas import PartyReferenceIn
 from drugcontrol.incidents import selectors, services
-from drugcontrol.incidents.models import CountryRole, IncidentKind, PartyRole, TransportMode, Unit
+from drugcontrol.incidents.models import CountryRole, IncidentKind, PartyRole
 
 router = Router(tags=["incidents"])
 

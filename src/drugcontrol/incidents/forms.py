@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from drugcontrol.core.bounds import MAX_ID
 from drugcontrol.core.forms import Form
+from drugcontrol.core.quantities import TransportMode, Unit
 from drugcontrol.entities.forms import (
     FixedRowsFormSet,
     KeepingSelect,
@@ -26,8 +27,6 @@ from drugcontrol.incidents.models import (
     Incident,
     IncidentKind,
     PartyRole,
-    TransportMode,
-    Unit,
 )
 
 COUNTRY_ROWS, SUBSTANCE_ROWS, PARTY_ROWS = 5, 3, 4

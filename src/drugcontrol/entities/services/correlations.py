@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from drugcontrol.core.alerts import alerts_raise
 from drugcontrol.core.audit import record_event
-from drugcontrol.core.errors import ValidationFailed, check_version
+from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.core.permissions import require
+from drugcontrol.core.versioning import versioned_change
 from drugcontrol.entities import alerts
 from drugcontrol.entities.candidates import find_candidates
 from drugcontrol.entities.matching import Query
@@ -60,23 +61,18 @@ def correlation_decide(*, actor, correlation: Correlation, decision: str, expect
     require(actor, "entities.correlation_decide", correlation)
     if decision not in (CorrelationStatus.CONFIRMED, CorrelationStatus.REJECTED):
         raise ValidationFailed({"decision": [_("Choose confirmed or rejected.")]})
-    with transaction.atomic():
-        current = Correlation.objects.select_for_update().get(pk=correlation.pk)
-        check_version(current, expected_version)
-        before = {"status": current.status}
+    with versioned_change(
+        correlation,
+        expected_version=expected_version,
+        actor=actor,
+        action=f"entities.correlation_{decision}",
+    ) as change:
+        current = change.record
+        change.before = {"status": current.status}
         current.status = decision
         current.decided_by = actor
         current.decided_at = timezone.now()
-        current.version = F("version") + 1
-        current.save()
-        current.refresh_from_db()
-        record_event(
-            actor=actor,
-            action=f"entities.correlation_{decision}",
-            obj=current,
-            before=before,
-            after={"status": current.status, "parties": [current.party_a_id, current.party_b_id]},
-        )
+        change.after = {"status": decision, "parties": [current.party_a_id, current.party_b_id]}
     return current
 
 
