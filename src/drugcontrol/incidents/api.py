@@ -3,7 +3,7 @@
 import datetime
 import decimal
 
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from drugcontrol.core.api_common import ERRORS, OutSchema, PagePagination, ShapedPage
@@ -13,6 +13,7 @@ from drugcontrol.core.visibility import visible
 from drugcontrol.entities.models import Audience, Party
 from drugcontrol.entities.schemas import PartyReferenceIn
 from drugcontrol.incidents import selectors, services
+from drugcontrol.incidents.filters import IncidentFilter
 from drugcontrol.incidents.models import CountryRole, IncidentKind, PartyRole
 
 router = Router(tags=["incidents"])
@@ -125,26 +126,8 @@ def shaped(incident, *, with_parties=True):
 
 @router.get("/incidents", response={200: list[IncidentOut], **ERRORS})
 @paginate(PagePagination)
-def list_incidents(
-    request,
-    kind: str | None = None,
-    substance_id: RecordId | None = None,
-    country: str | None = None,
-    role: str | None = None,
-    since: datetime.date | None = None,
-    until: datetime.date | None = None,
-    party: str | None = None,
-):
-    queryset = selectors.incident_list(
-        user=request.auth,
-        kind=kind,
-        substance_id=substance_id,
-        country=country,
-        role=role,
-        since=since,
-        until=until,
-        party=party,
-    )
+def list_incidents(request, filters: Query[IncidentFilter]):
+    queryset = selectors.incident_list(user=request.auth, filters=filters)
     return ShapedPage(queryset, lambda incident: shaped(incident, with_parties=False))
 
 

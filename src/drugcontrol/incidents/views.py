@@ -15,13 +15,15 @@ from django.views.decorators.http import require_GET, require_POST
 from drugcontrol.core import alerts as alert_services
 from drugcontrol.core import selectors as core_selectors
 from drugcontrol.core.errors import ServiceError, ValidationFailed
+from drugcontrol.core.filters import filter_form
 from drugcontrol.core.forms import add_service_error
 from drugcontrol.core.import_views import import_job_page, import_upload_page
 from drugcontrol.core.permissions import can, require_page
 from drugcontrol.core.visibility import visible
-from drugcontrol.entities.forms import add_nested_service_error, focus_first_error
+from drugcontrol.entities.forms import add_nested_service_error, country_choices, focus_first_error
 from drugcontrol.entities.models import Party
 from drugcontrol.incidents import imports, maps, selectors, services
+from drugcontrol.incidents.filters import IncidentFilter
 from drugcontrol.incidents.forms import (
     AddPartyForm,
     AlertMarkForm,
@@ -42,30 +44,32 @@ def _date(value):
         return None
 
 
+def _filter_choices(user) -> dict:
+    """The options the list page offers; their values are what the API takes."""
+    substances = [(s.pk, s.name) for s in substance_list(user=user)]
+    return {
+        "kind": IncidentKind.choices,
+        "role": CountryRole.choices,
+        "substance_id": substances,
+        "country": country_choices()()[1:],
+    }
+
+
+def incident_filter_form(request):
+    """The list page's filter form, generated from the API's filter (incidents/filters.py)."""
+    return filter_form(IncidentFilter, request.GET, choices=_filter_choices(request.user))
+
+
 @login_required
 def incident_list(request):
-    params = request.GET
-    substance = find_by_name(params.get("substance", "")) if params.get("substance") else None
-    queryset = selectors.incident_list(
-        user=request.user,
-        kind=params.get("kind") or None,
-        substance_id=substance.pk if substance else None,
-        country=params.get("country") or None,
-        role=params.get("role") or None,
-        since=_date(params.get("since")),
-        until=_date(params.get("until")),
-        party=params.get("party") or None,
-    )
-    if params.get("substance") and substance is None:
-        queryset = queryset.none()
-    query = params.copy()
+    form = incident_filter_form(request)
+    queryset = selectors.incident_list(user=request.user, filters=form.filters())
+    query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "page": Paginator(queryset, 50).get_page(params.get("page")),
+        "page": Paginator(queryset, 50).get_page(request.GET.get("page")),
         "query": query.urlencode(),
-        "kinds": IncidentKind.choices,
-        "roles": CountryRole.choices,
-        "params": params,
+        "form": form,
         "active_nav": "incidents",
     }
     return render(request, "incidents/incident_list.html", context)
