@@ -164,7 +164,9 @@ class PartySearchForm(Form):
 
 
 class MatchForm(Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=PartyKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", "—"), *PartyKind.choices], initial=PartyKind.COMPANY
+    )
     name = forms.CharField(label=_("Name as reported"), max_length=300)
     country = forms.ChoiceField(
         label=_("Country"), required=False, choices=country_choices(), widget=KeepingSelect
@@ -174,7 +176,7 @@ class MatchForm(Form):
 class WarningValueForm(Form):
     kind = forms.ChoiceField(
         label=_("Kind"),
-        choices=[*PartyKind.choices[:3], *IdentifierKind.choices[:4]],
+        choices=[("", "—"), *PartyKind.choices[:3], *IdentifierKind.choices[:4]],
     )
     value = forms.CharField(label=_("Value"), max_length=300)
     reason = forms.CharField(label=_("Why it means nothing"), max_length=300, required=False)

@@ -35,12 +35,28 @@ _CHOSEN_PARTY = re.compile(r"\[#(\d+)\]\s*$")
 PARTY_KINDS = [(PartyKind.COMPANY, _("Company")), (PartyKind.PERSON, _("Person"))]
 
 
+def _chosen_party(form, data: dict, name_field: str) -> None:
+    """A party on file named by its id field, or by `Name [#id]` as the suggestions write
+    it; otherwise a name is required (a new party)."""
+    if "party_id" in form.errors:
+        return
+    chosen = _CHOSEN_PARTY.search(data.get(name_field) or "")
+    if data.get("party_id") is None and chosen:
+        number = int(chosen.group(1))
+        if number > MAX_ID:
+            form.add_error(name_field, _("Unknown party."))
+            return
+        data["party_id"] = number
+    if data.get("party_id") is None and not data.get(name_field):
+        form.add_error(name_field, forms.ValidationError(_("This field is required."), "required"))
+
+
 def _max(name: str) -> int:
     return Incident._meta.get_field(name).max_length
 
 
 class IncidentForm(Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=IncidentKind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *IncidentKind.choices])
     occurred_on = forms.DateField(
         label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -147,8 +163,9 @@ class PartyRowForm(RowForm):
         "name": "party-{i}",
         "country": "party-country-{i}",
         "phone": "party-phone-{i}",
+        "party_id": "party-id-{i}",
     }
-    key_fields = ("name",)
+    key_fields = ("name", "party_id")
     service_fields = {"party_id": "name", "name": "name"}
 
     role = forms.ChoiceField(label=_("Role"), choices=PartyRole.choices)
@@ -157,6 +174,7 @@ class PartyRowForm(RowForm):
     )
     name = forms.CharField(
         label=_("Party name"),
+        required=False,
         max_length=320,
         widget=forms.TextInput(
             attrs={
@@ -179,17 +197,12 @@ class PartyRowForm(RowForm):
         max_length=60,
         widget=forms.TextInput(attrs={"size": 14, "placeholder": _("phone")}),
     )
+    # A party on file chosen on the page; a name `Name [#id]` from the suggestions does too.
+    party_id = id_field(label=_("Party on file"), required=False, widget=forms.HiddenInput)
 
     def clean(self):
         data = super().clean()
-        chosen = _CHOSEN_PARTY.search(data.get("name") or "")
-        data["party_id"] = None
-        if chosen:
-            number = int(chosen.group(1))
-            if number > MAX_ID:
-                self.add_error("name", _("Unknown party."))
-            else:
-                data["party_id"] = number
+        _chosen_party(self, data, "name")
         return data
 
     def service_entry(self) -> dict:
@@ -292,18 +305,12 @@ class AddPartyForm(Form):
     country = forms.ChoiceField(
         label=_("Party country"), required=False, choices=country_choices(), widget=KeepingSelect
     )
+    party_id = id_field(label=_("Party on file"), required=False, widget=forms.HiddenInput)
     service_fields = {"party_id": "party", "name": "party", "kind": "party_kind"}
 
     def clean(self):
         data = super().clean()
-        chosen = _CHOSEN_PARTY.search(data.get("party") or "")
-        data["party_id"] = None
-        if chosen:
-            number = int(chosen.group(1))
-            if number > MAX_ID:
-                self.add_error("party", _("Unknown party."))
-            else:
-                data["party_id"] = number
+        _chosen_party(self, data, "party")
         return data
 
     def service_entry(self) -> dict:
