@@ -61,12 +61,15 @@ def version_field(**options) -> forms.IntegerField:
 
 def focus_first_error(*forms_in_order) -> None:
     """Give the first field with an error (in page order) the focus, and mark every field
-    with an error `aria-invalid`."""
+    with an error `aria-invalid`. Each argument is a form, or `(form, field names)` for a
+    form whose fields the page shows apart."""
     focused = False
-    for form in forms_in_order:
+    for item in forms_in_order:
+        form, names = item if isinstance(item, tuple) else (item, None)
         if not form.is_bound or not form.errors:
             continue
-        for name, field in form.fields.items():
+        for name in names or form.fields:
+            field = form.fields[name]
             if name in form.errors:
                 field.widget.attrs["aria-invalid"] = "true"
                 if not focused and not field.widget.is_hidden:
@@ -207,5 +210,6 @@ class CorrelationDecideForm(Form):
     def clean_version(self):
         # Sent by every form that decides; absent only for a merge (no version to check).
         if self.add_prefix("version") in self.data and self.cleaned_data["version"] is None:
-            raise forms.ValidationError(_("This field is required."), code="required")
+            message = self.fields["version"].error_messages["required"]  # Django's wording
+            raise forms.ValidationError(message, code="required")
         return self.cleaned_data["version"]

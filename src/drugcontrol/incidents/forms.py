@@ -48,7 +48,8 @@ def _chosen_party(form, data: dict, name_field: str) -> None:
             return
         data["party_id"] = number
     if data.get("party_id") is None and not data.get(name_field):
-        form.add_error(name_field, forms.ValidationError(_("This field is required."), "required"))
+        message = form.fields[name_field].error_messages["required"]  # Django's own wording
+        form.add_error(name_field, forms.ValidationError(message, code="required"))
 
 
 def _max(name: str) -> int:
@@ -231,6 +232,18 @@ class IncidentReport:
         self.countries = CountryRows(data, prefix="countries")
         self.substances = SubstanceRows(data, prefix="substances")
         self.parties = PartyRows(data, prefix="parties")
+
+    def in_page_order(self) -> list:
+        """The forms (and the report form's fields around the rows) as the page shows them."""
+        fields = list(self.form.fields)
+        after_rows = ["modus_operandi", "description"]
+        return [
+            (self.form, [name for name in fields if name not in after_rows]),
+            *self.countries.forms,
+            *self.substances.forms,
+            *self.parties.forms,
+            (self.form, after_rows),
+        ]
 
     @property
     def parts(self) -> list:

@@ -96,7 +96,7 @@ def incident_create(request):
                 _("Incident %(reference)s was reported.") % {"reference": incident.reference},
             )
             return redirect("incidents:detail", incident.pk)
-    focus_first_error(*report.parts)
+    focus_first_error(*report.in_page_order())
     context = {"report": report, "active_nav": "incidents"}
     status = 422 if report.has_errors else 200
     return render(request, "incidents/incident_form.html", context, status=status)
