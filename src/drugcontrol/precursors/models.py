@@ -6,6 +6,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# The record kinds of the audit log, alerts and party links.
+RECORD_TYPE = "precursors.notification"
+ORDER_RECORD_TYPE = "precursors.suspiciousorder"
+
 
 class InvocationScope(models.TextChoices):
     ALL = "all", _("All substances in Tables I and II")
