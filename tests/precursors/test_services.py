@@ -814,3 +814,58 @@ def test_steps_dated_from_history_show_their_own_time_on_the_timeline(people):
     timeline = selectors.notification_timeline(user=people["importer"], notification=notification)
     assert [event.when for event in timeline] == [then, then]
     assert all(event.occurred_at > then for event in timeline)  # recorded now
+
+
+def test_create_and_submit_is_one_transaction_that_saves_nothing_when_refused(people):
+    exporter = people["exporter"]
+    complete = services.validate_notification(
+        notification_raw(), exporting_country_id="CHN", visible_parties=visible(Party, exporter)
+    )
+    notification = services.notification_create(actor=exporter, data=complete, submit=True)
+    assert notification.status == Status.SUBMITTED
+    assert actions(notification) == [
+        "precursors.notification_created",
+        "precursors.notification_submitted",
+    ]
+    lacking = services.validate_notification(
+        notification_raw(point_of_entry="", expected_dispatch=None),
+        exporting_country_id="CHN",
+        visible_parties=visible(Party, exporter),
+    )
+    count, events = Notification.objects.count(), AuditEvent.objects.count()
+    with pytest.raises(ValidationFailed) as caught:
+        services.notification_create(actor=exporter, data=lacking, submit=True)
+    assert {"point_of_entry", "expected_dispatch"} <= set(caught.value.details)
+    assert Notification.objects.count() == count
+    assert AuditEvent.objects.count() == events
+
+
+def test_update_and_submit_keeps_the_draft_as_it_was_when_refused(people):
+    exporter = people["exporter"]
+    notification = draft(exporter)
+    lacking = services.validate_notification(
+        notification_raw(point_of_entry="", invoice_number="CHANGED"),
+        exporting_country_id="CHN",
+        visible_parties=visible(Party, exporter),
+    )
+    with pytest.raises(ValidationFailed) as caught:
+        services.notification_update(
+            actor=exporter,
+            notification=notification,
+            data=lacking,
+            expected_version=notification.version,
+            submit=True,
+        )
+    assert "point_of_entry" in caught.value.details
+    notification.refresh_from_db()
+    assert (notification.status, notification.version) == (Status.DRAFT, 1)
+    assert notification.invoice_number == "INV-2026-0042"
+    complete = services.validate_notification(
+        notification_raw(invoice_number="CHANGED"),
+        exporting_country_id="CHN",
+        visible_parties=visible(Party, exporter),
+    )
+    notification = services.notification_update(
+        actor=exporter, notification=notification, data=complete, expected_version=1, submit=True
+    )
+    assert (notification.status, notification.invoice_number) == (Status.SUBMITTED, "CHANGED")

@@ -12,7 +12,7 @@ from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.core.models import AuditEvent, Country, Organisation, OrganisationKind
 from drugcontrol.core.permissions import can
 from drugcontrol.core.visibility import get_visible_or_404, visibility_rule, visible
-from drugcontrol.precursors import risk
+from drugcontrol.precursors import risk, workflow
 from drugcontrol.precursors.models import (
     AWAITING_ANSWER,
     RECORD_TYPE,
@@ -30,7 +30,6 @@ from drugcontrol.precursors.models import (
     SuspiciousOrder,
 )
 from drugcontrol.precursors.permissions import ORDER_READ, READ
-from drugcontrol.precursors.workflow import may_ship
 from drugcontrol.substances.models import Listing, Substance
 
 DEFAULT_REPLY_DAYS = 15
@@ -188,30 +187,11 @@ def notification_get(*, user, notification_id: int) -> Notification:
 
 
 def allowed_actions(*, user, notification: Notification) -> set[str]:
-    """What the user may do now, for the page's buttons: the permission rule of each step
-    and the status it needs (the services check both again)."""
-    actions = set()
-    status = notification.status
-    if can(user, "precursors.notification_export_step", notification):
-        if status == Status.DRAFT:
-            actions |= {"edit", "submit"}
-        if may_ship(notification):
-            actions.add("ship")
-        if status in AWAITING_ANSWER:
-            actions.add("withdraw")
-        if status in (Status.CLEARED, Status.OBJECTED):
-            actions.add("cancel")
-    if can(user, "precursors.notification_answer", notification):
-        if status == Status.SUBMITTED:
-            actions.add("acknowledge")
-        if status in AWAITING_ANSWER:
-            actions.add("answer")
-    if can(user, "precursors.notification_follow_up", notification):
-        if status != Status.DRAFT:
-            actions.add("message")
-        if status == Status.SHIPPED:
-            actions.add("outcome")
-    return actions
+    """What the user may do now, for the page's buttons and the API's `actions`: the rows
+    of the workflow table (`precursors/workflow.py`) whose status and permission allow
+    them, under their offered names (clear and object as `answer`). The services check both
+    again."""
+    return workflow.allowed(user, notification)
 
 
 def _records_behind(user, items, *, counted: bool = True) -> dict[int, dict]:

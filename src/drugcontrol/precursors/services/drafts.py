@@ -26,12 +26,13 @@ from drugcontrol.precursors.services.base import (
     NOTIFICATION_FIELDS,
     _dated,
     _locked,
-    _require_status,
     _save,
 )
+from drugcontrol.precursors.services.exchange import notification_submit
 from drugcontrol.precursors.services.validation import (
     NotificationInput,
 )
+from drugcontrol.precursors.workflow import check_step, implements, require_step
 
 
 def _write_contents(notification: Notification, actor, data: NotificationInput) -> None:
@@ -109,9 +110,27 @@ def _contents_snapshot(data: NotificationInput) -> dict:
     }
 
 
-def notification_create(*, actor, data: NotificationInput, at=None) -> Notification:
+def notification_create(
+    *, actor, data: NotificationInput, submit: bool = False, at=None
+) -> Notification:
     """Save a draft, seen only by the exporting country until it is submitted. `at` dates
-    the step for records imported from history (default: now); so do the other steps'."""
+    the step for records imported from history (default: now); so do the other steps'.
+
+    `submit=True` saves and submits in one transaction, for the page and the API alike:
+    the draft is created (its audit event written) and then submitted as
+    `notification_submit` does; when the submission is refused, nothing is saved and its
+    error is raised: a `ValidationFailed` naming each missing field as
+    `submission_problems` does (`parties.importer.address`, `expected_dispatch`, ...), or
+    the refusal of the permission or status check."""
+    if submit:
+        with transaction.atomic():
+            notification = notification_create(actor=actor, data=data, at=at)
+            return notification_submit(
+                actor=actor,
+                notification=notification,
+                expected_version=notification.version,
+                at=at,
+            )
     require(actor, "precursors.notification_draft")
     if data.importing_country is None:
         raise ValidationFailed({"importing_country": [_("Choose the importing country.")]})
@@ -152,16 +171,26 @@ def notification_create(*, actor, data: NotificationInput, at=None) -> Notificat
     return create_numbered(create)
 
 
+@implements("edit")
 def notification_update(
-    *, actor, notification: Notification, data: NotificationInput, expected_version: int | None
+    *,
+    actor,
+    notification: Notification,
+    data: NotificationInput,
+    expected_version: int | None,
+    submit: bool = False,
 ) -> Notification:
-    """Replace a draft's contents (the exporting authority, before submission)."""
-    require(actor, "precursors.notification_export_step", notification)
+    """Replace a draft's contents (the exporting authority, before submission).
+
+    `submit=True` saves and submits in one transaction, as `notification_create` does:
+    when the submission is refused, the draft keeps its former contents and version and
+    the submission's error is raised (its fields named)."""
+    require_step(actor, notification, "edit")
     if data.importing_country is None:
         raise ValidationFailed({"importing_country": [_("Choose the importing country.")]})
     with transaction.atomic():
         current = _locked(notification, expected_version)
-        _require_status(current, (Status.DRAFT,), _("Only a draft can be changed."))
+        step = check_step("edit", current)
         before = snapshot(current, NOTIFICATION_FIELDS)
         _write_contents(current, actor, data)
         current = _save(
@@ -177,9 +206,13 @@ def notification_update(
         )
         record_event(
             actor=actor,
-            action="precursors.notification_updated",
+            action=step.audit,
             obj=current,
             before=before,
             after={**snapshot(current, NOTIFICATION_FIELDS), **_contents_snapshot(data)},
         )
+        if submit:
+            current = notification_submit(
+                actor=actor, notification=current, expected_version=current.version
+            )
     return current

@@ -10,20 +10,17 @@ from django.utils.translation import gettext as _
 
 from drugcontrol.core.alerts import alerts_raise
 from drugcontrol.core.audit import record_event
-from drugcontrol.core.errors import Conflict, ValidationFailed
-from drugcontrol.core.permissions import require
+from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.entities import services as entity_services
 from drugcontrol.entities.models import Audience
 from drugcontrol.precursors import risk
 from drugcontrol.precursors.models import (
-    AWAITING_ANSWER,
     RECORD_TYPE,
     Finding,
     Notification,
     NotificationMessage,
     ObjectionGround,
     Outcome,
-    Status,
 )
 from drugcontrol.precursors.selectors import (
     importing_authority,
@@ -33,26 +30,26 @@ from drugcontrol.precursors.services.base import (
     _dated,
     _locked,
     _moved,
-    _require_status,
     _save,
     _url,
 )
 from drugcontrol.precursors.services.validation import (
     submission_problems,
 )
-from drugcontrol.precursors.workflow import may_ship
+from drugcontrol.precursors.workflow import check_step, implements, require_step
 
 
+@implements("submit")
 def notification_submit(
     *, actor, notification: Notification, expected_version: int | None = None, at=None
 ) -> Notification:
     """Send the notification to the importing country: sets the reply deadline, computes the
     risk findings, links the parties for correlation and alerts the importing and transit
     countries."""
-    require(actor, "precursors.notification_export_step", notification)
+    require_step(actor, notification, "submit")
     with transaction.atomic():
         current = _locked(notification, expected_version)
-        _require_status(current, (Status.DRAFT,), _("This notification was already submitted."))
+        step = check_step("submit", current)
         now = at or timezone.now()
         risk.load(current)
         problems = submission_problems(current, today=timezone.localdate(now))
@@ -66,7 +63,7 @@ def notification_submit(
         current = _save(
             current,
             now=now,
-            status=Status.SUBMITTED,
+            status=step.target,
             submitted_at=now,
             reply_deadline=timezone.localdate(now) + datetime.timedelta(days=days),
             explicit_clearance=explicit,
@@ -105,10 +102,10 @@ def notification_submit(
                 role=item.role,
                 reported_name=item.reported_name,
             )
-        _alert_submitted(current, countries[2:])
+        _alert_submitted(current, countries[2:], events=step.alerts)
         record_event(
             actor=actor,
-            action="precursors.notification_submitted",
+            action=step.audit,
             obj=current,
             after=_dated(
                 {
@@ -123,16 +120,17 @@ def notification_submit(
     return current
 
 
-def _alert_submitted(notification: Notification, transit_codes) -> None:
+def _alert_submitted(notification: Notification, transit_codes, *, events) -> None:
     # Raw values: the text is rendered in each reader's language (precursors/alerts.py).
     params = {
         "reference": notification.reference,
         "country": notification.exporting_country_id,
         "deadline": notification.reply_deadline.isoformat(),
     }
+    received, transit = events
     for event, countries in (
-        ("notification_received", [notification.importing_country_id]),
-        ("notification_transit", transit_codes),
+        (received, [notification.importing_country_id]),
+        (transit, transit_codes),
     ):
         if countries:
             alerts_raise(
@@ -147,27 +145,28 @@ def _alert_submitted(notification: Notification, transit_codes) -> None:
             )
 
 
+@implements("acknowledge")
 def notification_acknowledge(
     *, actor, notification: Notification, expected_version: int | None = None, at=None
 ) -> Notification:
-    require(actor, "precursors.notification_answer", notification)
+    """The importing authority confirms receipt."""
+    require_step(actor, notification, "acknowledge")
     with transaction.atomic():
         current = _locked(notification, expected_version)
-        _require_status(
-            current, (Status.SUBMITTED,), _("Only a newly submitted notification is acknowledged.")
-        )
+        step = check_step("acknowledge", current)
         now = at or timezone.now()
         return _moved(
             current,
             actor=actor,
-            action="precursors.notification_acknowledged",
+            action=step.audit,
             at=at,
             now=now,
-            status=Status.ACKNOWLEDGED,
+            status=step.target,
             acknowledged_at=now,
         )
 
 
+@implements("clear", "object", argument="decision")
 def notification_answer(
     *,
     actor,
@@ -180,7 +179,7 @@ def notification_answer(
 ) -> Notification:
     """Clear or object (with a ground). The first answer wins: a second one, even from an
     officer who read the same version, is a conflict."""
-    require(actor, "precursors.notification_answer", notification)
+    require_step(actor, notification, "clear", "object")
     if decision not in ("clear", "object"):
         raise ValidationFailed({"decision": [_("Answer with clear or object.")]})
     if decision == "object" and ground not in ObjectionGround.values:
@@ -189,13 +188,13 @@ def notification_answer(
         raise ValidationFailed({"detail": [_("Explain the ground for the objection.")]})
     with transaction.atomic():
         current = _locked(notification, expected_version)
-        _require_status(current, AWAITING_ANSWER, _("This notification was already answered."))
+        step = check_step(decision, current)
         now = at or timezone.now()
         hours = int((now - current.submitted_at).total_seconds() // 3600)
         current = _save(
             current,
             now=now,
-            status=Status.CLEARED if decision == "clear" else Status.OBJECTED,
+            status=step.target,
             answered_at=now,
             response_hours=max(hours, 0),
             answered_late=timezone.localdate(now) > current.reply_deadline,
@@ -206,9 +205,10 @@ def notification_answer(
         params = {"reference": current.reference, "country": current.importing_country_id}
         if decision == "object":
             params["ground"] = ground
+        (event,) = step.alerts
         alerts_raise(
             record_kind=RECORD_TYPE,
-            event="notification_answered",
+            event=event,
             country_codes=[current.exporting_country_id],
             message_key="precursors.notification_cleared"
             if decision == "clear"
@@ -220,9 +220,7 @@ def notification_answer(
         )
         record_event(
             actor=actor,
-            action="precursors.notification_cleared"
-            if decision == "clear"
-            else "precursors.notification_objected",
+            action=step.audit,
             obj=current,
             after=_dated(
                 {
@@ -236,32 +234,28 @@ def notification_answer(
     return current
 
 
+@implements("ship")
 def notification_ship(
     *, actor, notification: Notification, expected_version: int | None = None, at=None
 ) -> Notification:
-    require(actor, "precursors.notification_export_step", notification)
+    """The exporting authority records the dispatch (see `workflow.may_ship`)."""
+    require_step(actor, notification, "ship")
     with transaction.atomic():
         current = _locked(notification, expected_version)
         now = at or timezone.now()
-        if not may_ship(current, today=timezone.localdate(now)):
-            raise Conflict(
-                _(
-                    "The shipment may leave only once cleared, or after the deadline when the "
-                    "importing country does not require explicit clearance."
-                ),
-                details={"status": current.status},
-            )
+        step = check_step("ship", current, today=timezone.localdate(now))
         return _moved(
             current,
             actor=actor,
-            action="precursors.notification_shipped",
+            action=step.audit,
             at=at,
             now=now,
-            status=Status.SHIPPED,
+            status=step.target,
             closed_at=now,
         )
 
 
+@implements("withdraw", "cancel", argument="action")
 def notification_close(
     *,
     actor,
@@ -271,35 +265,25 @@ def notification_close(
     at=None,
 ) -> Notification:
     """`withdraw` before the importing country answers; `cancel` the shipment after."""
-    require(actor, "precursors.notification_export_step", notification)
-    allowed = {
-        "withdraw": (AWAITING_ANSWER, Status.WITHDRAWN),
-        "cancel": ((Status.CLEARED, Status.OBJECTED), Status.CANCELLED),
-    }
-    if action not in allowed:
+    require_step(actor, notification, "withdraw", "cancel")
+    if action not in ("withdraw", "cancel"):
         raise ValidationFailed({"action": [_("Unknown action.")]})
-    statuses, target = allowed[action]
     with transaction.atomic():
         current = _locked(notification, expected_version)
-        _require_status(
-            current,
-            statuses,
-            _("A notification is withdrawn before it is answered and cancelled after.")
-            if action == "withdraw"
-            else _("Only a cleared or objected notification is cancelled."),
-        )
+        step = check_step(action, current)
         now = at or timezone.now()
         return _moved(
             current,
             actor=actor,
-            action=f"precursors.notification_{target}",
+            action=step.audit,
             at=at,
             now=now,
-            status=target,
+            status=step.target,
             closed_at=now,
         )
 
 
+@implements("outcome")
 def notification_record_outcome(
     *,
     actor,
@@ -309,19 +293,19 @@ def notification_record_outcome(
     at=None,
 ) -> Notification:
     """After shipment, either authority records what became of it."""
-    require(actor, "precursors.notification_follow_up", notification)
+    require_step(actor, notification, "outcome")
     if outcome not in Outcome.values:
         raise ValidationFailed({"outcome": [_("Unknown outcome.")]})
     with transaction.atomic():
         current = _locked(notification, expected_version)
-        _require_status(current, (Status.SHIPPED,), _("Record the outcome after shipment."))
+        step = check_step("outcome", current)
         before = current.outcome
         now = at or timezone.now()
         current = _save(current, now=now, outcome=outcome, outcome_at=now)
         current.parties.update(outcome=outcome)
         record_event(
             actor=actor,
-            action="precursors.outcome_recorded",
+            action=step.audit,
             obj=current,
             before={"outcome": before},
             after=_dated({"outcome": outcome}, at),
@@ -329,12 +313,12 @@ def notification_record_outcome(
     return current
 
 
+@implements("message")
 def message_post(*, actor, notification: Notification, body: str) -> NotificationMessage:
     """A message between the exporting and the importing authority."""
-    require(actor, "precursors.notification_follow_up", notification)
+    require_step(actor, notification, "message")
     side = actor.organisation.country_id
-    if notification.status == Status.DRAFT:
-        raise Conflict(_("Submit the notification before writing to the importing country."))
+    step = check_step("message", notification)
     body = (body or "").strip()
     if not body:
         raise ValidationFailed({"body": [_("Write a message.")]})
@@ -349,9 +333,10 @@ def message_post(*, actor, notification: Notification, body: str) -> Notificatio
         message = NotificationMessage.objects.create(
             notification=notification, author=actor, organisation=actor.organisation, body=body
         )
+        (event,) = step.alerts
         alerts_raise(
             record_kind=RECORD_TYPE,
-            event="notification_message",
+            event=event,
             country_codes=[other],
             message_key="precursors.notification_message",
             params={"reference": notification.reference, "message": body[:500]},
@@ -361,7 +346,7 @@ def message_post(*, actor, notification: Notification, body: str) -> Notificatio
         )
         record_event(
             actor=actor,
-            action="precursors.message_posted",
+            action=step.audit,
             obj=notification,
             after={"message": message.pk, "length": len(body)},
         )
