@@ -1,5 +1,9 @@
-"""Pre-export notifications and their workflow, invocations, legitimate requirements,
-response statistics and suspicious orders. Country codes are ISO 3166 alpha-3."""
+"""The precursors API: pre-export notifications (the list, the inbox, one record; a draft
+created or changed, and submitted at once with `"submit": true`; one route for each step of
+the workflow table in `precursors/workflow.py`), invocations, reply terms, legitimate
+requirements and response statistics. Suspicious order reports have no endpoint: operators
+report them, and their national authority reviews them, on the pages only. Country codes
+are ISO 3166 alpha-3."""
 
 import datetime
 import decimal
