@@ -7,6 +7,7 @@ are ISO 3166 alpha-3."""
 
 import datetime
 import decimal
+from typing import Literal
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
@@ -16,24 +17,34 @@ from ninja.pagination import paginate
 from drugcontrol.core.api_common import ERRORS, OutSchema, PagePagination, ShapedPage
 from drugcontrol.core.bounds import RecordId, Version, choice
 from drugcontrol.core.permissions import require
+from drugcontrol.core.quantities import MEASURED_UNIT_CHOICES
 from drugcontrol.core.visibility import visible
 from drugcontrol.entities.models import Party, PartyKind
 from drugcontrol.precursors import selectors, services, workflow
 from drugcontrol.precursors.models import (
+    NOTIFICATION_TRANSPORT_MODES,
     InvocationScope,
     NotificationKind,
     ObjectionGround,
     Outcome,
     PartyRole,
     RequirementForm,
-    TransportMode,
-    Unit,
 )
 from drugcontrol.precursors.models import (
     Status as NotificationStatus,
 )
 
 router = Router(tags=["precursors"])
+
+
+def _one_of(choices, *, blank: bool = False):
+    """The subset of a shared enumeration a column takes (its model field's choices), as
+    `choice` writes an enumeration ("" too when the column may be blank)."""
+    return Literal[tuple([value for value, _label in choices] + ([""] if blank else []))]
+
+
+LineUnit = _one_of(MEASURED_UNIT_CHOICES)
+PlannedTransport = _one_of(NOTIFICATION_TRANSPORT_MODES, blank=True)
 
 
 class NotificationLineOut(OutSchema):
@@ -43,7 +54,7 @@ class NotificationLineOut(OutSchema):
     is_preparation: bool
     concentration: decimal.Decimal
     quantity: decimal.Decimal
-    unit: choice(Unit)
+    unit: LineUnit
     density: decimal.Decimal | None
     quantity_kg: decimal.Decimal
     hs_code: str
@@ -88,7 +99,7 @@ class NotificationOut(OutSchema):
 class NotificationDetailOut(NotificationOut):
     exporting_authority: str = Field(validation_alias="exporting_authority_name")
     invoice_number: str
-    transport_mode: choice(TransportMode, blank=True)
+    transport_mode: PlannedTransport
     point_of_exit: str
     point_of_entry: str
     expected_dispatch: datetime.date | None
@@ -110,7 +121,7 @@ class NotificationLineIn(Schema):
     is_preparation: bool = False
     concentration: str | None = None
     quantity: str | None = None
-    unit: choice(Unit, blank=True) = ""
+    unit: _one_of(MEASURED_UNIT_CHOICES, blank=True) = ""
     density: str | None = None
     hs_code: str = ""
     description: str = ""
@@ -132,7 +143,7 @@ class NotificationIn(Schema):
     importing_country: str
     transit_countries: list[str] = []
     invoice_number: str = ""
-    transport_mode: choice(TransportMode, blank=True) = ""
+    transport_mode: PlannedTransport = ""
     point_of_exit: str = ""
     point_of_entry: str = ""
     expected_dispatch: str | None = None

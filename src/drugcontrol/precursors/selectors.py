@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from drugcontrol.core.countries import country_or_error
 from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.core.models import AuditEvent, Country, Organisation, OrganisationKind
 from drugcontrol.core.permissions import can
@@ -330,11 +331,7 @@ def notification_timeline(*, user, notification: Notification, limit: int = 100)
 
 def country_for(code: str | None, field: str = "country") -> Country:
     """The country with this ISO alpha-3 code, or a validation error naming the field."""
-    code = (code or "").strip().upper()
-    country = Country.objects.filter(iso3=code).first() if code else None
-    if country is None:
-        raise ValidationFailed({field: [_("Unknown country code.")]})
-    return country
+    return country_or_error(code, field, message=_("Unknown country code."))
 
 
 def substance_for(substance_id: int | None, field: str = "substance_id") -> Substance | None:

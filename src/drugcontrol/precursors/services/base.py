@@ -1,15 +1,16 @@
-"""What the notification services share: the locked row, the versioned save, the dated
-audit record and the link back to the page."""
+"""What the notification services share: a step of the workflow table taken on the locked
+row, the dated audit record and the link back to the page."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from drugcontrol.core.audit import record_event
-from drugcontrol.core.errors import Conflict, check_version
-from drugcontrol.precursors.models import (
-    Notification,
-)
+from drugcontrol.core.versioning import Change, versioned_change
+from drugcontrol.precursors.models import Notification
+from drugcontrol.precursors.workflow import Transition, check_step, transition
 
 NOTIFICATION_FIELDS = [
     "reference",
@@ -27,40 +28,29 @@ NOTIFICATION_FIELDS = [
 ]
 
 
-def _locked(notification: Notification, expected_version: int | None) -> Notification:
-    current = Notification.objects.select_for_update().get(pk=notification.pk)
-    check_version(current, expected_version)
-    return current
+@contextmanager
+def step_change(
+    action: str, notification: Notification, *, actor, expected_version: int | None, at=None
+) -> Iterator[tuple[Change, Transition, object]]:
+    """Take the workflow table's step `action` on the notification: lock its row and check
+    the version (`versioned_change`, which saves it with the next version and records the
+    row's audit action when the block ends), then check that the row's status allows the
+    step (409 with the row's message). Yields the change (set `change.record`'s attributes
+    and `change.after`), the row and the moment of the step (`at`, or now)."""
+    step = transition(action)
+    with versioned_change(
+        notification, expected_version=expected_version, actor=actor, action=step.audit
+    ) as change:
+        now = at or timezone.now()
+        check_step(action, change.record, today=timezone.localdate(now))
+        yield change, step, now
 
 
-def _require_status(notification: Notification, allowed, message) -> None:
-    if notification.status not in allowed:
-        raise Conflict(message, details={"status": notification.status})
-
-
-def _save(notification: Notification, *, now=None, **changes) -> Notification:
-    for name, value in changes.items():
-        setattr(notification, name, value)
-    notification.updated_at = now or timezone.now()
-    notification.version += 1  # the row is locked (select_for_update) by every caller
-    notification.save()
-    return notification
-
-
-def _moved(current: Notification, *, actor, action: str, at, now, **changes) -> Notification:
-    """Save a change of status and record it, in the caller's transaction."""
-    current = _save(current, now=now, **changes)
-    record_event(
-        actor=actor, action=action, obj=current, after=_dated({"status": current.status}, at)
-    )
-    return current
-
-
-def _dated(after: dict, at) -> dict:
+def dated(after: dict, at) -> dict:
     """An event's record of when the step happened, where that is not when it was recorded
     (a notification imported from history)."""
     return {**after, "at": at.isoformat()} if at else after
 
 
-def _url(notification: Notification) -> str:
+def notification_url(notification: Notification) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("precursors:detail", args=[notification.pk])

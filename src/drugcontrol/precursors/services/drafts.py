@@ -10,7 +10,8 @@ from drugcontrol.core.bounds import (
 )
 from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.core.permissions import require
-from drugcontrol.core.sequences import create_numbered, next_reference
+from drugcontrol.core.sequences import create_with_reference
+from drugcontrol.core.versioning import versioned_change
 from drugcontrol.entities import services as entity_services
 from drugcontrol.entities.models import Audience
 from drugcontrol.precursors.models import (
@@ -22,17 +23,12 @@ from drugcontrol.precursors.models import (
     NotificationTransit,
     Status,
 )
-from drugcontrol.precursors.services.base import (
-    NOTIFICATION_FIELDS,
-    _dated,
-    _locked,
-    _save,
-)
+from drugcontrol.precursors.services.base import NOTIFICATION_FIELDS, dated
 from drugcontrol.precursors.services.exchange import notification_submit
 from drugcontrol.precursors.services.validation import (
     NotificationInput,
 )
-from drugcontrol.precursors.workflow import check_step, implements, require_step
+from drugcontrol.precursors.workflow import check_step, implements, require_step, transition
 
 
 def _write_contents(notification: Notification, actor, data: NotificationInput) -> None:
@@ -139,9 +135,9 @@ def notification_create(
     prefix = "PEN" if data.kind == NotificationKind.SCHEDULED else "VN"
     prefix = f"{prefix}-{organisation.country_id}-{timezone.localdate(now).year}-"
 
-    def create() -> Notification:
+    def create(reference: str) -> Notification:
         notification = Notification.objects.create(
-            reference=next_reference(Notification, prefix),
+            reference=reference,
             kind=data.kind,
             status=Status.DRAFT,
             exporting_country_id=organisation.country_id,
@@ -162,13 +158,13 @@ def notification_create(
             actor=actor,
             action="precursors.notification_created",
             obj=notification,
-            after=_dated(
+            after=dated(
                 {**snapshot(notification, NOTIFICATION_FIELDS), **_contents_snapshot(data)}, at
             ),
         )
         return notification
 
-    return create_numbered(create)
+    return create_with_reference(Notification, prefix, create)
 
 
 @implements("edit")
@@ -189,28 +185,29 @@ def notification_update(
     if data.importing_country is None:
         raise ValidationFailed({"importing_country": [_("Choose the importing country.")]})
     with transaction.atomic():
-        current = _locked(notification, expected_version)
-        step = check_step("edit", current)
-        before = snapshot(current, NOTIFICATION_FIELDS)
-        _write_contents(current, actor, data)
-        current = _save(
-            current,
-            kind=data.kind,
-            importing_country=data.importing_country,
-            invoice_number=data.invoice_number,
-            transport_mode=data.transport_mode,
-            point_of_exit=data.point_of_exit,
-            point_of_entry=data.point_of_entry,
-            expected_dispatch=data.expected_dispatch,
-            remarks=data.remarks,
-        )
-        record_event(
+        with versioned_change(
+            notification,
+            expected_version=expected_version,
             actor=actor,
-            action=step.audit,
-            obj=current,
-            before=before,
-            after={**snapshot(current, NOTIFICATION_FIELDS), **_contents_snapshot(data)},
-        )
+            action=transition("edit").audit,
+            fields=NOTIFICATION_FIELDS,
+        ) as change:
+            current = change.record
+            check_step("edit", current)
+            _write_contents(current, actor, data)
+            current.kind = data.kind
+            current.importing_country = data.importing_country
+            current.invoice_number = data.invoice_number
+            current.transport_mode = data.transport_mode
+            current.point_of_exit = data.point_of_exit
+            current.point_of_entry = data.point_of_entry
+            current.expected_dispatch = data.expected_dispatch
+            current.remarks = data.remarks
+            change.after = {
+                **snapshot(current, NOTIFICATION_FIELDS),
+                **_contents_snapshot(data),
+            }
+        current = change.record
         if submit:
             current = notification_submit(
                 actor=actor, notification=current, expected_version=current.version

@@ -1,6 +1,8 @@
 """The exchange between the exporting and the importing authority: submission,
 acknowledgement, the answer, shipment, withdrawal or cancellation, the outcome and
-messages. Each step is one transaction with one audit event."""
+messages. Each step is a row of the workflow table (`precursors/workflow.py`): the service
+checks its permission and status through the table, and takes it in one transaction with
+the row's audit event and alerts."""
 
 import datetime
 
@@ -22,20 +24,9 @@ from drugcontrol.precursors.models import (
     ObjectionGround,
     Outcome,
 )
-from drugcontrol.precursors.selectors import (
-    importing_authority,
-    reply_terms,
-)
-from drugcontrol.precursors.services.base import (
-    _dated,
-    _locked,
-    _moved,
-    _save,
-    _url,
-)
-from drugcontrol.precursors.services.validation import (
-    submission_problems,
-)
+from drugcontrol.precursors.selectors import importing_authority, reply_terms
+from drugcontrol.precursors.services.base import dated, notification_url, step_change
+from drugcontrol.precursors.services.validation import submission_problems
 from drugcontrol.precursors.workflow import check_step, implements, require_step
 
 
@@ -47,10 +38,10 @@ def notification_submit(
     risk findings, links the parties for correlation and alerts the importing and transit
     countries."""
     require_step(actor, notification, "submit")
-    with transaction.atomic():
-        current = _locked(notification, expected_version)
-        step = check_step("submit", current)
-        now = at or timezone.now()
+    with step_change(
+        "submit", notification, actor=actor, expected_version=expected_version, at=at
+    ) as (change, step, now):
+        current = change.record
         risk.load(current)
         problems = submission_problems(current, today=timezone.localdate(now))
         if problems:
@@ -60,17 +51,13 @@ def notification_submit(
         days, explicit = reply_terms(current.importing_country_id)
         # The rules read what is on file besides this notification, so they may run first.
         findings = risk.evaluate(current, today=timezone.localdate(now))
-        current = _save(
-            current,
-            now=now,
-            status=step.target,
-            submitted_at=now,
-            reply_deadline=timezone.localdate(now) + datetime.timedelta(days=days),
-            explicit_clearance=explicit,
-            importing_authority=importing_authority(current.importing_country_id),
-            highest_severity=max(
-                (f.severity for f in findings if f.rule not in risk.READER_DEPENDENT), default=0
-            ),
+        current.status = step.target
+        current.submitted_at = now
+        current.reply_deadline = timezone.localdate(now) + datetime.timedelta(days=days)
+        current.explicit_clearance = explicit
+        current.importing_authority = importing_authority(current.importing_country_id)
+        current.highest_severity = max(
+            (f.severity for f in findings if f.rule not in risk.READER_DEPENDENT), default=0
         )
         Finding.objects.bulk_create(
             [
@@ -103,21 +90,16 @@ def notification_submit(
                 reported_name=item.reported_name,
             )
         _alert_submitted(current, countries[2:], events=step.alerts)
-        record_event(
-            actor=actor,
-            action=step.audit,
-            obj=current,
-            after=_dated(
-                {
-                    "status": current.status,
-                    "reply_deadline": current.reply_deadline.isoformat(),
-                    "explicit_clearance": explicit,
-                    "findings": [f"{f.rule}:{f.severity}" for f in findings],
-                },
-                at,
-            ),
+        change.after = dated(
+            {
+                "status": current.status,
+                "reply_deadline": current.reply_deadline.isoformat(),
+                "explicit_clearance": explicit,
+                "findings": [f"{f.rule}:{f.severity}" for f in findings],
+            },
+            at,
         )
-    return current
+    return change.record
 
 
 def _alert_submitted(notification: Notification, transit_codes, *, events) -> None:
@@ -140,9 +122,21 @@ def _alert_submitted(notification: Notification, transit_codes, *, events) -> No
                 message_key=f"precursors.{event}",
                 params=params,
                 record_id=notification.pk,
-                url=_url(notification),
+                url=notification_url(notification),
                 sender_organisation=notification.exporting_authority,
             )
+
+
+def _moved(action, notification, *, actor, expected_version, at, stamp: str) -> Notification:
+    """A step that only moves the notification to the row's next status, with the moment
+    of the step in the field `stamp`."""
+    with step_change(
+        action, notification, actor=actor, expected_version=expected_version, at=at
+    ) as (change, step, now):
+        change.record.status = step.target
+        setattr(change.record, stamp, now)
+        change.after = dated({"status": step.target}, at)
+    return change.record
 
 
 @implements("acknowledge")
@@ -151,19 +145,14 @@ def notification_acknowledge(
 ) -> Notification:
     """The importing authority confirms receipt."""
     require_step(actor, notification, "acknowledge")
-    with transaction.atomic():
-        current = _locked(notification, expected_version)
-        step = check_step("acknowledge", current)
-        now = at or timezone.now()
-        return _moved(
-            current,
-            actor=actor,
-            action=step.audit,
-            at=at,
-            now=now,
-            status=step.target,
-            acknowledged_at=now,
-        )
+    return _moved(
+        "acknowledge",
+        notification,
+        actor=actor,
+        expected_version=expected_version,
+        at=at,
+        stamp="acknowledged_at",
+    )
 
 
 @implements("clear", "object", argument="decision")
@@ -186,22 +175,18 @@ def notification_answer(
         raise ValidationFailed({"ground": [_("Give the ground for the objection.")]})
     if decision == "object" and ground == ObjectionGround.OTHER and not detail.strip():
         raise ValidationFailed({"detail": [_("Explain the ground for the objection.")]})
-    with transaction.atomic():
-        current = _locked(notification, expected_version)
-        step = check_step(decision, current)
-        now = at or timezone.now()
+    with step_change(
+        decision, notification, actor=actor, expected_version=expected_version, at=at
+    ) as (change, step, now):
+        current = change.record
         hours = int((now - current.submitted_at).total_seconds() // 3600)
-        current = _save(
-            current,
-            now=now,
-            status=step.target,
-            answered_at=now,
-            response_hours=max(hours, 0),
-            answered_late=timezone.localdate(now) > current.reply_deadline,
-            acknowledged_at=current.acknowledged_at or now,
-            objection_ground=ground if decision == "object" else "",
-            objection_detail=detail.strip() if decision == "object" else "",
-        )
+        current.status = step.target
+        current.answered_at = now
+        current.response_hours = max(hours, 0)
+        current.answered_late = timezone.localdate(now) > current.reply_deadline
+        current.acknowledged_at = current.acknowledged_at or now
+        current.objection_ground = ground if decision == "object" else ""
+        current.objection_detail = detail.strip() if decision == "object" else ""
         params = {"reference": current.reference, "country": current.importing_country_id}
         if decision == "object":
             params["ground"] = ground
@@ -215,23 +200,18 @@ def notification_answer(
             else "precursors.notification_objected",
             params=params,
             record_id=current.pk,
-            url=_url(current),
+            url=notification_url(current),
             sender_organisation=actor.organisation,
         )
-        record_event(
-            actor=actor,
-            action=step.audit,
-            obj=current,
-            after=_dated(
-                {
-                    "status": current.status,
-                    "objection_ground": current.objection_ground,
-                    "response_hours": current.response_hours,
-                },
-                at,
-            ),
+        change.after = dated(
+            {
+                "status": current.status,
+                "objection_ground": current.objection_ground,
+                "response_hours": current.response_hours,
+            },
+            at,
         )
-    return current
+    return change.record
 
 
 @implements("ship")
@@ -240,19 +220,14 @@ def notification_ship(
 ) -> Notification:
     """The exporting authority records the dispatch (see `workflow.may_ship`)."""
     require_step(actor, notification, "ship")
-    with transaction.atomic():
-        current = _locked(notification, expected_version)
-        now = at or timezone.now()
-        step = check_step("ship", current, today=timezone.localdate(now))
-        return _moved(
-            current,
-            actor=actor,
-            action=step.audit,
-            at=at,
-            now=now,
-            status=step.target,
-            closed_at=now,
-        )
+    return _moved(
+        "ship",
+        notification,
+        actor=actor,
+        expected_version=expected_version,
+        at=at,
+        stamp="closed_at",
+    )
 
 
 @implements("withdraw", "cancel", argument="action")
@@ -268,19 +243,14 @@ def notification_close(
     require_step(actor, notification, "withdraw", "cancel")
     if action not in ("withdraw", "cancel"):
         raise ValidationFailed({"action": [_("Unknown action.")]})
-    with transaction.atomic():
-        current = _locked(notification, expected_version)
-        step = check_step(action, current)
-        now = at or timezone.now()
-        return _moved(
-            current,
-            actor=actor,
-            action=step.audit,
-            at=at,
-            now=now,
-            status=step.target,
-            closed_at=now,
-        )
+    return _moved(
+        action,
+        notification,
+        actor=actor,
+        expected_version=expected_version,
+        at=at,
+        stamp="closed_at",
+    )
 
 
 @implements("outcome")
@@ -296,21 +266,15 @@ def notification_record_outcome(
     require_step(actor, notification, "outcome")
     if outcome not in Outcome.values:
         raise ValidationFailed({"outcome": [_("Unknown outcome.")]})
-    with transaction.atomic():
-        current = _locked(notification, expected_version)
-        step = check_step("outcome", current)
-        before = current.outcome
-        now = at or timezone.now()
-        current = _save(current, now=now, outcome=outcome, outcome_at=now)
-        current.parties.update(outcome=outcome)
-        record_event(
-            actor=actor,
-            action=step.audit,
-            obj=current,
-            before={"outcome": before},
-            after=_dated({"outcome": outcome}, at),
-        )
-    return current
+    with step_change(
+        "outcome", notification, actor=actor, expected_version=expected_version, at=at
+    ) as (change, _step, now):
+        change.before = {"outcome": change.record.outcome}
+        change.record.outcome = outcome
+        change.record.outcome_at = now
+        change.record.parties.update(outcome=outcome)
+        change.after = dated({"outcome": outcome}, at)
+    return change.record
 
 
 @implements("message")
@@ -341,7 +305,7 @@ def message_post(*, actor, notification: Notification, body: str) -> Notificatio
             message_key="precursors.notification_message",
             params={"reference": notification.reference, "message": body[:500]},
             record_id=notification.pk,
-            url=_url(notification),
+            url=notification_url(notification),
             sender_organisation=actor.organisation,
         )
         record_event(

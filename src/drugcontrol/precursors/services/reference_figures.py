@@ -13,9 +13,10 @@ from drugcontrol.core.bounds import (
     read_decimal,
     read_int,
 )
-from drugcontrol.core.errors import Conflict, ValidationFailed, check_version
+from drugcontrol.core.errors import Conflict, ValidationFailed
 from drugcontrol.core.models import Country
 from drugcontrol.core.permissions import require
+from drugcontrol.core.versioning import versioned_change
 from drugcontrol.precursors.models import (
     ImportingCountryPolicy,
     Invocation,
@@ -43,27 +44,30 @@ def policy_set(
     reply_days = read_int(reply_days, "reply_days", errors, minimum=1, maximum=90)
     if reply_days is None:
         raise ValidationFailed(errors or {"reply_days": [_("Between 1 and 90 days.")]})
+    fields = ["reply_days", "explicit_clearance"]
+    values = {"reply_days": int(reply_days), "explicit_clearance": bool(explicit_clearance)}
     with transaction.atomic():
         policy, created = ImportingCountryPolicy.objects.select_for_update().get_or_create(
-            country=country
+            country=country, defaults=values
         )
-        if not created:
-            check_version(policy, expected_version)
-        before = snapshot(policy, ["reply_days", "explicit_clearance"])
-        policy.reply_days = int(reply_days)
-        policy.explicit_clearance = bool(explicit_clearance)
-        policy.updated_at = timezone.now()
-        policy.version = 1 if created else policy.version + 1
-        policy.save()
-        record_event(
+        if created:
+            record_event(
+                actor=actor,
+                action="precursors.policy_set",
+                obj=policy,
+                after=snapshot(policy, fields),
+            )
+            return policy
+        with versioned_change(
+            policy,
+            expected_version=expected_version,
             actor=actor,
             action="precursors.policy_set",
-            object_type="precursors.importingcountrypolicy",
-            object_id=country.iso3,
-            before=None if created else before,
-            after=snapshot(policy, ["reply_days", "explicit_clearance"]),
-        )
-    return policy
+            fields=fields,
+        ) as change:
+            for name, value in values.items():
+                setattr(change.record, name, value)
+    return change.record
 
 
 def invocation_add(
@@ -146,6 +150,22 @@ def requirement_set(
     if errors:
         raise ValidationFailed(errors)
     updated_on = updated_on or timezone.localdate()
+    after = {
+        "country": country.iso3,
+        "substance": substance.pk,
+        "form": form,
+        "year": int(year),
+        "quantity_kg": str(quantity),
+    }
+
+    def revision(requirement: LegitimateRequirement) -> None:
+        LegitimateRequirementRevision.objects.create(
+            requirement=requirement,
+            quantity_kg=quantity,
+            updated_on=updated_on,
+            recorded_by=actor if getattr(actor, "pk", None) else None,
+        )
+
     with transaction.atomic():
         requirement, created = LegitimateRequirement.objects.select_for_update().get_or_create(
             country=country,
@@ -154,32 +174,23 @@ def requirement_set(
             year=int(year),
             defaults={"quantity_kg": quantity, "updated_on": updated_on, "source": source},
         )
-        before = None
-        if not created:
-            check_version(requirement, expected_version)
-            before = {"quantity_kg": str(requirement.quantity_kg)}
-            requirement.quantity_kg = quantity
-            requirement.updated_on = updated_on
-            requirement.source = source or requirement.source
-            requirement.version += 1
-            requirement.save()
-        LegitimateRequirementRevision.objects.create(
-            requirement=requirement,
-            quantity_kg=quantity,
-            updated_on=updated_on,
-            recorded_by=actor if getattr(actor, "pk", None) else None,
-        )
-        record_event(
+        if created:
+            revision(requirement)
+            record_event(
+                actor=actor, action="precursors.requirement_set", obj=requirement, after=after
+            )
+            return requirement
+        with versioned_change(
+            requirement,
+            expected_version=expected_version,
             actor=actor,
             action="precursors.requirement_set",
-            obj=requirement,
-            before=before,
-            after={
-                "country": country.iso3,
-                "substance": substance.pk,
-                "form": form,
-                "year": int(year),
-                "quantity_kg": str(quantity),
-            },
-        )
-    return requirement
+        ) as change:
+            current = change.record
+            change.before = {"quantity_kg": str(current.quantity_kg)}
+            current.quantity_kg = quantity
+            current.updated_on = updated_on
+            current.source = source or current.source
+            revision(current)
+            change.after = after
+    return change.record

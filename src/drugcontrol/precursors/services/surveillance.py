@@ -10,6 +10,7 @@ from drugcontrol.precursors.models import (
     NotificationLine,
     SurveillanceChemical,
 )
+from drugcontrol.substances.cas import cas_is_valid
 
 SURVEILLANCE_COLUMNS = ("name", "cas", "hs_code", "notes")
 SURVEILLANCE_MAX_ROWS = 5000
@@ -36,7 +37,7 @@ def surveillance_load(
         elif entry.lower() in seen:
             problems["name"] = [_("Listed twice.")]
         cas = row.get("cas", "")
-        if cas and not _cas_valid(cas):
+        if cas and not cas_is_valid(cas):
             problems["cas"] = [_("Not a valid CAS number.")]
         if problems:
             errors[where(row.number)] = problems
@@ -87,12 +88,3 @@ def surveillance_load(
 
 def surveillance_summary(result: dict) -> str:
     return _("%(count)s chemicals were loaded.") % {"count": result.get("loaded", 0)}
-
-
-def _cas_valid(cas: str) -> bool:
-    """CAS registry numbers end in a check digit over the other digits."""
-    parts = cas.split("-")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts) or len(parts[2]) != 1:
-        return False
-    digits = (parts[0] + parts[1])[::-1]
-    return sum((i + 1) * int(d) for i, d in enumerate(digits)) % 10 == int(parts[2])

@@ -14,9 +14,11 @@ from drugcontrol.core.bounds import (
     model_field,
     read_decimal,
 )
-from drugcontrol.core.errors import Conflict, ValidationFailed, check_version
+from drugcontrol.core.errors import Conflict, ValidationFailed
 from drugcontrol.core.permissions import require
-from drugcontrol.core.sequences import next_reference
+from drugcontrol.core.quantities import MEASURED_UNITS, to_kg
+from drugcontrol.core.sequences import create_with_reference
+from drugcontrol.core.versioning import versioned_change
 from drugcontrol.entities import services as entity_services
 from drugcontrol.entities.models import Audience, Party, PartyKind
 from drugcontrol.precursors.models import (
@@ -58,7 +60,7 @@ def suspicious_order_report(*, actor, raw: dict):
         positive=True,
     )
     unit = raw.get("unit") or ""
-    if quantity is not None and unit not in Unit.values:
+    if quantity is not None and unit not in MEASURED_UNITS:
         errors["unit"] = [_("Choose a unit.")]
     customer = (raw.get("customer_name") or "").strip()
     if not customer:
@@ -78,22 +80,24 @@ def suspicious_order_report(*, actor, raw: dict):
                 country_code=customer_country.iso3 if customer_country else None,
             ),
         )
-        order = SuspiciousOrder.objects.create(
-            reference=next_reference(
-                SuspiciousOrder, f"SOR-{organisation.country_id}-{received.year}-"
+        order = create_with_reference(
+            SuspiciousOrder,
+            f"SOR-{organisation.country_id}-{received.year}-",
+            lambda reference: SuspiciousOrder.objects.create(
+                reference=reference,
+                reporting_organisation=organisation,
+                country_id=organisation.country_id,
+                received_on=received,
+                substance=find_by_name(chemical),
+                chemical_description=chemical,
+                quantity=quantity,
+                unit=unit if quantity is not None else "",
+                customer_name=customer,
+                customer_country=customer_country,
+                customer_party=party,
+                reasons=reasons,
+                created_by=actor,
             ),
-            reporting_organisation=organisation,
-            country_id=organisation.country_id,
-            received_on=received,
-            substance=find_by_name(chemical),
-            chemical_description=chemical,
-            quantity=quantity,
-            unit=unit if quantity is not None else "",
-            customer_name=customer,
-            customer_country=customer_country,
-            customer_party=party,
-            reasons=reasons,
-            created_by=actor,
         )
         # The customer is seen by whoever may read the report (its country's authority).
         entity_services.party_link(
@@ -130,18 +134,26 @@ def suspicious_order_review(*, actor, order, decision: str, expected_version: in
     """The national authority closes a report (`dismiss`) or turns it into a suspicious-order
     incident (`incident`), which then follows the incidents module's alerts and matching."""
     from drugcontrol.incidents import services as incident_services
-    from drugcontrol.precursors.models import SuspiciousOrder, SuspiciousOrderStatus
+    from drugcontrol.precursors.models import SuspiciousOrderStatus
 
     require(actor, "precursors.order_review", order)
     if decision not in ("dismiss", "incident"):
         raise ValidationFailed({"decision": [_("Unknown decision.")]})
-    with transaction.atomic():
-        current = SuspiciousOrder.objects.select_for_update().get(pk=order.pk)
-        check_version(current, expected_version)
+    with versioned_change(
+        order,
+        expected_version=expected_version,
+        actor=actor,
+        action="precursors.suspicious_order_reviewed",
+    ) as change:
+        current = change.record
         if current.status != SuspiciousOrderStatus.NEW:
             raise Conflict(_("This report was already reviewed."))
         incident = None
         if decision == "incident":
+            quantity, unit = current.quantity, current.unit
+            if unit == Unit.T:
+                # The incident weighs it in kilograms, with the same quantity.
+                quantity, unit = to_kg(quantity, unit), Unit.KG
             data = incident_services.validate_incident(
                 {
                     "kind": "suspicious_order",
@@ -157,8 +169,8 @@ def suspicious_order_review(*, actor, order, decision: str, expected_version: in
                             "description": ""
                             if current.substance_id
                             else current.chemical_description,
-                            "quantity": current.quantity,
-                            "unit": current.unit if current.unit in ("g", "kg", "l", "ml") else "",
+                            "quantity": quantity,
+                            "unit": unit,
                         }
                     ],
                     "parties": [{"role": "consignee", "party_id": current.customer_party_id}],
@@ -170,12 +182,5 @@ def suspicious_order_review(*, actor, order, decision: str, expected_version: in
             SuspiciousOrderStatus.INCIDENT if incident else SuspiciousOrderStatus.REVIEWED
         )
         current.incident_id = incident.pk if incident else None
-        current.version += 1
-        current.save()
-        record_event(
-            actor=actor,
-            action="precursors.suspicious_order_reviewed",
-            obj=current,
-            after={"status": current.status, "incident": current.incident_id},
-        )
-    return current
+        change.after = {"status": current.status, "incident": current.incident_id}
+    return change.record

@@ -15,27 +15,26 @@ from drugcontrol.core.bounds import (
     model_field,
     read_decimal,
 )
+from drugcontrol.core.countries import country_by_code
 from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.core.models import Country
+from drugcontrol.core.quantities import MEASURED_UNITS, VOLUME_UNITS, to_kg
 from drugcontrol.core.reference import DATA_DIR
 from drugcontrol.entities import services as entity_services
 from drugcontrol.entities.models import Party, PartyKind
 from drugcontrol.precursors.models import (
+    NOTIFICATION_TRANSPORT_MODES,
     Notification,
     NotificationKind,
     NotificationLine,
     PartyRole,
     SurveillanceChemical,
-    TransportMode,
-    Unit,
 )
 from drugcontrol.precursors.selectors import (
     is_scheduled,
 )
 from drugcontrol.substances.models import Substance
 
-MASS_IN_KG = {Unit.KG: decimal.Decimal(1), Unit.G: decimal.Decimal("0.001"), Unit.T: 1000}
-VOLUME_IN_L = {Unit.L: decimal.Decimal(1), Unit.ML: decimal.Decimal("0.001")}
 KG = decimal.Decimal("0.001")
 LINE_QUANTITY = model_field(NotificationLine, "quantity")
 
@@ -58,12 +57,9 @@ def pure_kg(
     density: decimal.Decimal | None,
 ) -> decimal.Decimal | None:
     """Kilograms of the pure substance in a line; None when a volume has no density."""
-    if unit in MASS_IN_KG:
-        kilograms = quantity * MASS_IN_KG[unit]
-    elif density is None:
+    kilograms = to_kg(quantity, unit, density=density)
+    if kilograms is None:
         return None
-    else:
-        kilograms = quantity * VOLUME_IN_L[unit] * density
     return (kilograms * concentration / 100).quantize(KG)
 
 
@@ -108,10 +104,10 @@ class NotificationInput:
 
 
 def _country(code, name, errors) -> Country | None:
-    code = (code or "").strip().upper()
-    if not code:
+    """The country of a code, None for none; an unknown code is an error on `name`."""
+    if not (code or "").strip():
         return None
-    country = Country.objects.filter(iso3=code).first()
+    country = country_by_code(code)
     if country is None:
         errors[name] = [_("Unknown country code.")]
     return country
@@ -156,7 +152,7 @@ def _validate_line(item: dict, prefix: str, kind: str, errors: dict) -> LineInpu
     if quantity is None and f"{prefix}.quantity" not in errors:
         errors[f"{prefix}.quantity"] = [_("A quantity is required.")]
     unit = item.get("unit") or ""
-    if unit not in Unit.values:
+    if unit not in MEASURED_UNITS:
         errors[f"{prefix}.unit"] = [_("Choose a unit.")]
     is_preparation = bool(item.get("is_preparation"))
     concentration = read_decimal(
@@ -177,9 +173,9 @@ def _validate_line(item: dict, prefix: str, kind: str, errors: dict) -> LineInpu
         positive=True,
         maximum=25,
     )
-    if density is None and substance is not None and unit in VOLUME_IN_L:
+    if density is None and substance is not None and unit in VOLUME_UNITS:
         density = default_densities().get(substance.cas)
-    if unit in VOLUME_IN_L and density is None and f"{prefix}.density" not in errors:
+    if unit in VOLUME_UNITS and density is None and f"{prefix}.density" not in errors:
         errors[f"{prefix}.density"] = [
             _("Give the density (kg/l) to convert a volume into kilograms.")
         ]
@@ -254,7 +250,7 @@ def validate_notification(raw: dict, *, exporting_country_id: str, visible_parti
         elif country not in transits:
             transits.append(country)
     transport = raw.get("transport_mode") or ""
-    if transport and transport not in TransportMode.values:
+    if transport and transport not in dict(NOTIFICATION_TRANSPORT_MODES):
         errors["transport_mode"] = [_("Unknown transport mode.")]
     dispatch = raw.get("expected_dispatch") or None
     if isinstance(dispatch, str):
