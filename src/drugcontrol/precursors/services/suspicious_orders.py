@@ -16,18 +16,13 @@ from drugcontrol.core.bounds import (
 )
 from drugcontrol.core.errors import Conflict, ValidationFailed
 from drugcontrol.core.permissions import require
-from drugcontrol.core.quantities import MEASURED_UNITS, to_kg
+from drugcontrol.core.quantities import MEASURED_UNITS, Unit, to_kg
 from drugcontrol.core.sequences import create_with_reference
 from drugcontrol.core.versioning import versioned_change
 from drugcontrol.entities import services as entity_services
 from drugcontrol.entities.models import Audience, Party, PartyKind
-from drugcontrol.precursors.models import (
-    ORDER_RECORD_TYPE,
-    Unit,
-)
-from drugcontrol.precursors.services.validation import (
-    _country,
-)
+from drugcontrol.precursors.models import ORDER_RECORD_TYPE
+from drugcontrol.precursors.services.validation import country_from_code
 
 
 def suspicious_order_report(*, actor, raw: dict):
@@ -65,7 +60,7 @@ def suspicious_order_report(*, actor, raw: dict):
     customer = (raw.get("customer_name") or "").strip()
     if not customer:
         errors["customer_name"] = [_("Name the customer.")]
-    customer_country = _country(raw.get("customer_country"), "customer_country", errors)
+    customer_country = country_from_code(raw.get("customer_country"), "customer_country", errors)
     reasons = (raw.get("reasons") or "").strip()
     if not reasons:
         errors["reasons"] = [_("Say why the order is suspicious.")]

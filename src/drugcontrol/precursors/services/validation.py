@@ -103,7 +103,7 @@ class NotificationInput:
     parties: list[PartyEntry] = field(default_factory=list)
 
 
-def _country(code, name, errors) -> Country | None:
+def country_from_code(code, name, errors) -> Country | None:
     """The country of a code, None for none; an unknown code is an error on `name`."""
     if not (code or "").strip():
         return None
@@ -235,12 +235,12 @@ def validate_notification(raw: dict, *, exporting_country_id: str, visible_parti
     kind = raw.get("kind") or NotificationKind.SCHEDULED
     if kind not in NotificationKind.values:
         errors["kind"] = [_("Unknown notification kind.")]
-    importing = _country(raw.get("importing_country"), "importing_country", errors)
+    importing = country_from_code(raw.get("importing_country"), "importing_country", errors)
     if importing is not None and importing.iso3 == exporting_country_id:
         errors["importing_country"] = [_("The importing country is the exporting country.")]
     transits = []
     for index, code in enumerate(raw.get("transit_countries") or []):
-        country = _country(code, f"transit_countries.{index}", errors)
+        country = country_from_code(code, f"transit_countries.{index}", errors)
         if country is None:
             continue
         if country.iso3 in (exporting_country_id, importing.iso3 if importing else None):
