@@ -22,10 +22,12 @@ from drugcontrol.core.charts import bar_chart
 from drugcontrol.core.errors import ServiceError, ValidationFailed
 from drugcontrol.core.models import Country
 from drugcontrol.core.permissions import can, require_page
+from drugcontrol.core.quantities import MEASURED_UNIT_CHOICES
 from drugcontrol.core.visibility import visible
 from drugcontrol.entities.models import Party
 from drugcontrol.precursors import imports, selectors, services
 from drugcontrol.precursors.models import (
+    NOTIFICATION_TRANSPORT_MODES,
     InvocationScope,
     NotificationKind,
     ObjectionGround,
@@ -33,8 +35,6 @@ from drugcontrol.precursors.models import (
     PartyRole,
     RequirementForm,
     Status,
-    TransportMode,
-    Unit,
 )
 from drugcontrol.substances.selectors import find_by_name
 
@@ -220,8 +220,8 @@ def _form_context(*, errors, post, notification=None) -> dict:
         "post": post,
         "notification": notification,
         "kinds": NotificationKind.choices,
-        "transport_modes": TransportMode.choices,
-        "units": Unit.choices,
+        "transport_modes": NOTIFICATION_TRANSPORT_MODES,
+        "units": MEASURED_UNIT_CHOICES,
         "other_roles": [
             (v, label)
             for v, label in PartyRole.choices
@@ -690,7 +690,7 @@ def order_create(request):
     context = {
         "errors": errors,
         "post": request.POST,
-        "units": Unit.choices,
+        "units": MEASURED_UNIT_CHOICES,
         "active_nav": "precursors",
     }
     return render(request, "precursors/order_form.html", context, status=422 if errors else 200)
