@@ -227,4 +227,5 @@ def test_a_suspicious_order_in_tonnes_becomes_an_incident_with_its_quantity(peop
     from drugcontrol.incidents.models import Incident
 
     line = Incident.objects.get(pk=reviewed.incident_id).substances.get()
+    assert (line.quantity, line.unit) == (decimal.Decimal("1.5"), "t")  # the shared units
     assert to_kg(line.quantity, line.unit) == decimal.Decimal(1500)

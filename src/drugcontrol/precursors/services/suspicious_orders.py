@@ -16,7 +16,7 @@ from drugcontrol.core.bounds import (
 )
 from drugcontrol.core.errors import Conflict, ValidationFailed
 from drugcontrol.core.permissions import require
-from drugcontrol.core.quantities import MEASURED_UNITS, Unit, to_kg
+from drugcontrol.core.quantities import MEASURED_UNITS
 from drugcontrol.core.sequences import create_with_reference
 from drugcontrol.core.versioning import versioned_change
 from drugcontrol.entities import services as entity_services
@@ -145,10 +145,6 @@ def suspicious_order_review(*, actor, order, decision: str, expected_version: in
             raise Conflict(_("This report was already reviewed."))
         incident = None
         if decision == "incident":
-            quantity, unit = current.quantity, current.unit
-            if unit == Unit.T:
-                # The incident weighs it in kilograms, with the same quantity.
-                quantity, unit = to_kg(quantity, unit), Unit.KG
             data = incident_services.validate_incident(
                 {
                     "kind": "suspicious_order",
@@ -164,8 +160,8 @@ def suspicious_order_review(*, actor, order, decision: str, expected_version: in
                             "description": ""
                             if current.substance_id
                             else current.chemical_description,
-                            "quantity": quantity,
-                            "unit": unit,
+                            "quantity": current.quantity,
+                            "unit": current.unit,
                         }
                     ],
                     "parties": [{"role": "consignee", "party_id": current.customer_party_id}],
