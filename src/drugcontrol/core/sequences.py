@@ -35,15 +35,3 @@ def create_with_reference(
             if attempt == attempts - 1:
                 raise
     raise AssertionError("unreachable")
-
-
-def create_numbered(create: Callable[[], Record], attempts: int = 3) -> Record:
-    """Older form of `create_with_reference`, kept until every caller has moved."""
-    for attempt in range(attempts):
-        try:
-            with transaction.atomic():
-                return create()
-        except IntegrityError:
-            if attempt == attempts - 1:
-                raise
-    raise AssertionError("unreachable")
