@@ -7,6 +7,7 @@ import re
 
 from django import forms
 from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT, BaseFormSet, ManagementForm
+from django.forms.utils import ErrorDict
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -376,6 +377,14 @@ class NotificationForm(ServiceForm):
         if not shown:
             self.add_error(None, str(error.message))
         focus_first_error(*self.all_forms())
+
+
+def show_problems(form: NotificationForm, error: ServiceError) -> None:
+    """Show what a service said about a saved draft on an unbound form of it (the draft's
+    page after a refused submission)."""
+    for each in form.all_forms():
+        each._errors, each.cleaned_data = ErrorDict(), {}
+    form.add_service_error(error)
 
 
 def notification_initial(notification) -> tuple[dict, list[dict], list[dict]]:

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from drugcontrol.core import imports as core_imports
 from drugcontrol.core import views as core_views
-from drugcontrol.core.errors import ServiceError
+from drugcontrol.core.errors import ServiceError, ValidationFailed
 from drugcontrol.core.permissions import require_page
 from drugcontrol.core.visibility import visible
 from drugcontrol.entities.models import Party
@@ -25,6 +26,7 @@ from drugcontrol.precursors.forms import (
     NotificationForm,
     UploadForm,
     notification_initial,
+    show_problems,
 )
 from drugcontrol.precursors.models import Status
 from drugcontrol.precursors.views.common import countries, parse_date
@@ -136,8 +138,14 @@ def notification_form(request, notification_id: int | None = None):
                 form.add_service_error(error)
             else:
                 if refused is not None:
-                    # The draft was saved; only the submission failed.
-                    messages.error(request, refused.describe())
+                    # The draft was saved; only the submission failed: its page shows why.
+                    messages.success(
+                        request,
+                        _("Draft %(reference)s was saved.") % {"reference": saved.reference},
+                    )
+                    if isinstance(refused, ValidationFailed):
+                        return redirect(reverse("precursors:edit", args=[saved.pk]) + "?problems=1")
+                    messages.error(request, str(refused.message))
                     return redirect("precursors:edit", saved.pk)
                 message = (
                     _("Notification %(reference)s was submitted.")
@@ -149,6 +157,8 @@ def notification_form(request, notification_id: int | None = None):
     elif notification is not None:
         initial, lines, parties = notification_initial(notification)
         form = NotificationForm(initial=initial, lines=lines, parties=parties)
+        if "problems" in request.GET and (problems := services.submission_problems(notification)):
+            show_problems(form, ValidationFailed(problems))
     else:
         form = NotificationForm()
     context = {
@@ -161,7 +171,7 @@ def notification_form(request, notification_id: int | None = None):
         request,
         "precursors/notification_form.html",
         context,
-        status=422 if form.has_errors else 200,
+        status=422 if form.is_bound and form.has_errors else 200,
     )
 
 
