@@ -4,6 +4,7 @@ findings, messages and timeline, its actions, and the import of notifications.""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,11 +15,14 @@ from django.views.decorators.http import require_POST
 
 from drugcontrol.core import imports as core_imports
 from drugcontrol.core import views as core_views
+from drugcontrol.core.bounds import form_int
 from drugcontrol.core.errors import ServiceError, ValidationFailed
+from drugcontrol.core.filters import filter_form
 from drugcontrol.core.permissions import require_page
 from drugcontrol.core.visibility import visible
 from drugcontrol.entities.models import Party
 from drugcontrol.precursors import imports, selectors, services
+from drugcontrol.precursors.filters import DIRECTION_CHOICES, NotificationFilter
 from drugcontrol.precursors.forms import (
     ACTION_FORMS,
     ActionChoiceForm,
@@ -29,46 +33,52 @@ from drugcontrol.precursors.forms import (
     show_problems,
 )
 from drugcontrol.precursors.models import Status
-from drugcontrol.precursors.views.common import countries, parse_date
-from drugcontrol.substances.selectors import find_by_name
+from drugcontrol.precursors.views.common import countries
+from drugcontrol.substances.models import Substance
 
 IMPORT_KIND = "precursors.notifications"
 
 
+def notification_filter_form(request):
+    """The list's filter (`NotificationFilter`) as the page's form, bound to the query:
+    statuses, countries and the substances of the notifications the reader may see (and
+    the one asked for) are offered as lists, with the values the API takes."""
+    used = (
+        selectors.notification_list(user=request.user)
+        .order_by()
+        .filter(lines__substance__isnull=False)
+        .values_list("lines__substance_id", flat=True)
+        .distinct()
+    )
+    asked = form_int(request.GET, "substance_id")  # offered too, so the page filters by it
+    chosen = visible(Substance, request.user).filter(Q(pk__in=used) | Q(pk=asked or 0))
+    substances = [(substance.pk, substance.name) for substance in chosen]
+    return filter_form(
+        NotificationFilter,
+        request.GET,
+        choices={
+            "direction": DIRECTION_CHOICES,
+            "status": Status.choices,
+            "country": countries(),
+            "substance_id": sorted(substances, key=lambda item: str(item[1]).lower()),
+        },
+    )
+
+
 @login_required
 def notification_list(request):
-    params = request.GET
-    substance = find_by_name(params["substance"]) if params.get("substance") else None
-    direction = params.get("direction") or ""
-    queryset = selectors.notification_list(
-        user=request.user,
-        direction=direction or None,
-        status=params.get("status") or None,
-        country=params.get("country") or None,
-        substance_id=substance.pk if substance else None,
-        since=parse_date(params.get("since")),
-        until=parse_date(params.get("until")),
-        search=(params.get("q") or "").strip() or None,
-    )
-    if params.get("substance") and substance is None:
-        queryset = queryset.none()
-    query = params.copy()
+    form = notification_filter_form(request)
+    queryset = selectors.notification_list(user=request.user, filters=form.filters())
+    query = request.GET.copy()
     query.pop("page", None)
-    page = Paginator(queryset, 50).get_page(params.get("page"))
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     page.object_list = selectors.with_reader_severity(
         user=request.user, notifications=page.object_list
     )
     context = {
         "page": page,
         "query": query.urlencode(),
-        "params": params,
-        "statuses": Status.choices,
-        "directions": [
-            ("", _("All")),
-            ("outgoing", _("Exports")),
-            ("incoming", _("Imports")),
-            ("transit", _("Transit")),
-        ],
+        "form": form,
         "active_nav": "precursors",
     }
     return render(request, "precursors/notification_list.html", context)
