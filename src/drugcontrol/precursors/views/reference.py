@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from drugcontrol.core import imports as core_imports
 from drugcontrol.core.bounds import form_int
 from drugcontrol.core.charts import bar_chart
+from drugcontrol.core.countries import country_or_error
 from drugcontrol.core.errors import ServiceError, ValidationFailed
 from drugcontrol.core.models import Country
 from drugcontrol.core.permissions import can, require_page
@@ -134,7 +135,7 @@ def _country(form, user):
     """The country a reference form is about: the one chosen, else the user's own."""
     chosen = form.cleaned_data.get("country")
     code = chosen if isinstance(chosen, str) else getattr(chosen, "iso3", "")
-    return services.country_for(code or user.country_id or "", "country")
+    return country_or_error(code or user.country_id, "country")
 
 
 def _invocation_add(form, user):

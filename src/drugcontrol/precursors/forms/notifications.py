@@ -1,29 +1,28 @@
-"""The precursors pages' forms. Each form checks what a form can (types, choices, required
-fields, ids and versions as whole numbers); the services check the rest, and
-`ServiceForm.add_service_error` puts their `ValidationFailed` messages back on the fields they
-name (`lines.0.quantity` on the quantity of the first line of the notification form)."""
+"""The notification form (the shipment, a formset of lines and a formset of parties) and the
+forms of the notification page's actions and messages."""
 
 import re
 
 from django import forms
-from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT, BaseFormSet, ManagementForm
 from django.forms.utils import ErrorDict
-from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from drugcontrol.core.bounds import MAX_ID
 from drugcontrol.core.errors import ServiceError
-from drugcontrol.core.forms import Form, add_service_error
-from drugcontrol.core.models import Country
+from drugcontrol.core.forms import Form
+from drugcontrol.precursors.forms.base import (
+    FixedRowsFormSet,
+    ServiceForm,
+    focus_first_error,
+    model_choices,
+    version_field,
+)
 from drugcontrol.precursors.models import (
-    InvocationScope,
+    Notification,
     NotificationKind,
+    NotificationLine,
     ObjectionGround,
     Outcome,
     PartyRole,
-    RequirementForm,
-    TransportMode,
-    Unit,
 )
 
 LINE_ROWS = 3
@@ -37,106 +36,6 @@ PARTY_LABELS = {
 _PARTY_ID = re.compile(r"\[#(\d{1,18})\]\s*$")  # a party chosen from the suggestions
 
 
-def record_id(**kwargs) -> forms.IntegerField:
-    """An id or a version: a whole number a 64-bit column holds, or a field error."""
-    return forms.IntegerField(min_value=0, max_value=MAX_ID, **kwargs)
-
-
-def version_field() -> forms.IntegerField:
-    """The version the reader saw; missing means "do not check" (as the API's)."""
-    return record_id(label=_("Version"), required=False, widget=forms.HiddenInput)
-
-
-def country_field(label, *, required=False) -> forms.ModelChoiceField:
-    """A country chosen from the list (its ISO alpha-3 code is what is posted)."""
-    return forms.ModelChoiceField(
-        label=label,
-        queryset=Country.objects.all(),
-        to_field_name="iso3",
-        required=required,
-        empty_label="—",
-    )
-
-
-def substance_input(**attrs) -> forms.TextInput:
-    """A substance typed by name, synonym or CAS number, with the registry's suggestions."""
-    return forms.TextInput(
-        attrs={
-            "list": "substance-options",
-            "autocomplete": "off",
-            "hx-get": reverse_lazy("incidents:suggest_substances"),
-            "hx-trigger": "keyup changed delay:250ms",
-            "hx-target": "#substance-options",
-            **attrs,
-        }
-    )
-
-
-def focus_first_error(*forms_in_page_order) -> None:
-    """Give the first field with an error `autofocus`, so the reader lands on it."""
-    for form in forms_in_page_order:
-        for name, field in form.fields.items():
-            if name in form.errors and not field.widget.is_hidden:
-                field.widget.attrs["autofocus"] = True
-                return
-
-
-class ServiceForm(Form):
-    """A form whose service's field errors can be shown on its fields."""
-
-    required_css_class = "required"
-    error_css_class = "has-error"
-    # A service's field name -> this form's, where they differ.
-    service_fields: dict[str, str] = {}
-
-    def __init__(self, *args, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "country" in self.fields and user is not None and not user.country_id:
-            self.fields["country"].required = True  # the secretariat names the country
-
-    def add_service_error(self, error: ServiceError) -> None:
-        add_service_error(self, error, fields=self.service_fields)
-        focus_first_error(self)
-
-    def is_valid(self) -> bool:
-        valid = super().is_valid()
-        if not valid:
-            focus_first_error(self)
-        return valid
-
-
-# --- the notification form: a form, a formset of lines and a formset of parties --------------
-
-
-class FixedRowsFormSet(BaseFormSet):
-    """A formset with a fixed number of rows and no management form to post (the pages and
-    their tests post the rows' fields only); empty rows are left out by the caller."""
-
-    rows = 1
-
-    def total_form_count(self):
-        return self.rows
-
-    def initial_form_count(self):
-        return 0
-
-    @property
-    def management_form(self):
-        form = ManagementForm(
-            {
-                f"{self.prefix}-{TOTAL_FORM_COUNT}": self.rows,
-                f"{self.prefix}-{INITIAL_FORM_COUNT}": 0,
-            },
-            auto_id=self.auto_id,
-            prefix=self.prefix,
-        )
-        form.full_clean()
-        return form
-
-    def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "index": index, "use_required_attribute": False}
-
-
 class LineForm(ServiceForm):
     """One line of substance, posted as `line-quantity-0`, `line-unit-0`, ..."""
 
@@ -146,7 +45,9 @@ class LineForm(ServiceForm):
     is_preparation = forms.BooleanField(label=_("preparation"), required=False)
     concentration = forms.CharField(label=_("concentration (%)"), max_length=40, required=False)
     quantity = forms.CharField(label=_("Quantity"), max_length=40, required=False)
-    unit = forms.ChoiceField(label=_("Unit"), choices=Unit.choices, required=False)
+    unit = forms.ChoiceField(
+        label=_("Unit"), choices=model_choices(NotificationLine, "unit"), required=False
+    )
     density = forms.CharField(label=_("Density (kg/l)"), max_length=40, required=False)
     hs_code = forms.CharField(label=_("HS code"), max_length=20, required=False)
     description = forms.CharField(label=_("Description"), max_length=10_000, required=False)
@@ -269,7 +170,7 @@ class NotificationForm(ServiceForm):
     )
     transport_mode = forms.ChoiceField(
         label=_("Transport mode"),
-        choices=[("", "—"), *TransportMode.choices],
+        choices=[("", "—"), *model_choices(Notification, "transport_mode")],
         required=False,
     )
     point_of_exit = forms.CharField(label=_("Point of exit"), max_length=200, required=False)
@@ -478,110 +379,4 @@ class MessageForm(ServiceForm):
         label=_("Message to the other authority"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-
-# --- reference: invocations, reply terms, requirements, surveillance list --------------------
-
-
-class PageFormChoice(Form):
-    """Which of a page's forms was posted (its hidden `form` field)."""
-
-    form = forms.CharField(required=False, max_length=20)
-
-
-class InvocationForm(ServiceForm):
-    country = country_field(_("Country"))
-    scope = forms.ChoiceField(label=_("Scope"), choices=InvocationScope.choices)
-    substance = forms.CharField(
-        label=_("Substance"),
-        max_length=200,
-        required=False,
-        widget=substance_input(),
-    )
-    since = forms.DateField(
-        label=_("In force since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    notes = forms.CharField(label=_("Notes"), max_length=10_000, required=False)
-
-
-class InvocationRemoveForm(ServiceForm):
-    id = record_id(label=_("Invocation"), widget=forms.HiddenInput)
-    country = forms.CharField(required=False, max_length=3, widget=forms.HiddenInput)
-
-
-class PolicyForm(ServiceForm):
-    country = country_field(_("Country"))
-    reply_days = forms.IntegerField(
-        label=_("Reply deadline (days)"), min_value=1, max_value=90, initial=15
-    )
-    explicit_clearance = forms.BooleanField(label=_("Explicit clearance required"), required=False)
-
-
-class RequirementSetForm(ServiceForm):
-    country = country_field(_("Country"))
-    substance = forms.CharField(
-        label=_("Substance"),
-        max_length=200,
-        widget=substance_input(),
-    )
-    form = forms.ChoiceField(label=_("Form"), choices=RequirementForm.choices, required=False)
-    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
-    quantity_kg = forms.CharField(
-        label=_("Quantity (kg)"),
-        max_length=40,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 10}),
-    )
-
-    def clean_form(self):
-        return self.cleaned_data["form"] or RequirementForm.SUBSTANCE
-
-
-class UploadForm(ServiceForm):
-    file = forms.FileField(label=_("File"))
-
-
-class SurveillanceUploadForm(UploadForm):
-    edition = forms.CharField(label=_("Edition"), max_length=50)
-    field_order = ["edition", "file"]
-
-
-# --- suspicious orders ------------------------------------------------------------------------
-
-
-class SuspiciousOrderForm(ServiceForm):
-    received_on = forms.DateField(
-        label=_("Date received"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    chemical = forms.CharField(
-        label=_("Chemical asked for"),
-        max_length=300,
-        widget=substance_input(),
-    )
-    quantity = forms.CharField(
-        label=_("Quantity"),
-        max_length=40,
-        required=False,
-        widget=forms.TextInput(attrs={"size": 8, "inputmode": "decimal"}),
-    )
-    unit = forms.ChoiceField(label=_("Unit"), choices=[("", "—"), *Unit.choices], required=False)
-    customer_name = forms.CharField(
-        label=_("Customer"), max_length=300, widget=forms.TextInput(attrs={"size": 36})
-    )
-    customer_country = country_field(_("Customer country"))
-    reasons = forms.CharField(
-        label=_("Why it is suspicious"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 4})
-    )
-
-    def raw(self) -> dict:
-        data = self.cleaned_data
-        country = data["customer_country"]
-        return {**data, "customer_country": country.iso3 if country else ""}
-
-
-class OrderReviewForm(ServiceForm):
-    version = version_field()
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[("incident", _("Turn into an incident")), ("dismiss", _("Close without action"))],
     )
