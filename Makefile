@@ -30,6 +30,7 @@ test: install-test
 	@echo "database: $${DATABASE_URL:-SQLite (embedded)}"
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/coverage erase
 	$(BIN)/coverage run -m pytest $(PYTEST_ARGS)
 	$(BIN)/coverage report --include='*/services.py,*/selectors.py,*/audit.py,*/visibility.py' --fail-under=90
@@ -38,6 +39,7 @@ test: install-test
 lint: install-test
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/lint-imports --no-cache
 
 format: install-test
 	$(BIN)/ruff check --fix src tests benchmarks scripts

@@ -2,10 +2,18 @@
 commit through the background queue, read and acknowledged in the inbox.
 
 Who is told goes by a routing table: each app registers an `AlertRoute` per record kind and
-event (in its AppConfig.ready()), so core names no app's records. What an alert says is a
-message key with raw parameters; each app registers the translatable templates of its keys,
-and the text is rendered when read, in the reader's language (see docs/architecture.md,
-"Alert routing")."""
+event (in its AppConfig.ready()), so core names no app's records. `recipients_for` reads it
+so: in each country concerned, each active organisation of one of the route's kinds tells its
+active users whose role the route lists. An organisation with none of them tells its active
+administrators instead, and failing those its active officers; viewers are never told, so an
+organisation of viewers only hears nothing. Administrators are therefore alerted only where a
+route lists their role or as that stand-in, not besides the roles a route names.
+
+Each recipient gets one `Alert` row in the inbox; after commit, one e-mail task per alert
+whose recipient has an e-mail address (the others have the inbox only), rendered in the
+recipient's preferred language or else the site's. What an alert says is a message key with
+raw parameters; each app registers the translatable templates of its keys, and the text is
+rendered when read, in the reader's language (see docs/architecture.md, "Alert routing")."""
 
 import datetime
 from collections import defaultdict
@@ -20,6 +28,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from drugcontrol.core.audit import record_event
+from drugcontrol.core.countries import country_by_code
 from drugcontrol.core.errors import PermissionDenied, ValidationFailed
 from drugcontrol.core.models import Alert, Country, OrganisationKind, Role, User
 from drugcontrol.core.permissions import require
@@ -40,7 +49,8 @@ class AlertRoute:
 
 ROUTES: dict[tuple[str, str], AlertRoute] = {}
 
-# An organisation without anyone in the route's roles is still told, by these in turn.
+# An organisation without anyone active in the route's roles is told by the first of these
+# roles it has an active member in (administrators, else officers), and only then.
 # Viewers are never written to: they do not act on what an alert asks.
 FALLBACK_ROLES = (Role.ADMIN, Role.OFFICER)
 
@@ -287,7 +297,8 @@ def alert_email(alert: Alert) -> tuple[str, str]:
 
 
 def alert_broadcast(*, actor, title: str, body: str, country_codes=None) -> list[Alert]:
-    """The international secretariat's special alert to chosen countries, or to all."""
+    """The international secretariat's special alert to chosen countries, or, when none is
+    chosen, to every country in which some organisation has a user."""
     require(actor, "core.alert_broadcast")
     errors = {}
     if not (title or "").strip():
@@ -296,7 +307,7 @@ def alert_broadcast(*, actor, title: str, body: str, country_codes=None) -> list
         if len((text or "").strip()) > limit:
             errors[name] = [_("At most %(limit)s characters.") % {"limit": limit}]
     codes = sorted({c.strip().upper() for c in (country_codes or []) if c.strip()})
-    unknown = [c for c in codes if not Country.objects.filter(iso3=c).exists()]
+    unknown = [c for c in codes if country_by_code(c) is None]
     if unknown:
         errors["countries"] = [
             _("Unknown country codes: %(codes)s") % {"codes": ", ".join(unknown)}

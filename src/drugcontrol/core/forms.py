@@ -1,7 +1,12 @@
+import re
+
 from django import forms
 from django.conf import settings
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from drugcontrol.core.bounds import MAX_ID
 from drugcontrol.core.errors import ServiceError
 from drugcontrol.core.labels import record_type_choices
 from drugcontrol.core.models import OrganisationKind, Role
@@ -11,6 +16,144 @@ class Form(forms.Form):
     """Labels stand above their fields, so they need no colon (in either language)."""
 
     label_suffix = ""
+
+
+# --- what every form that writes shares --------------------------------------------------------
+
+REQUIRED_MARKER = mark_safe(' <span class="required-marker" aria-hidden="true">*</span>')
+
+
+class MarkedFormMixin:
+    """For the forms of pages that write: every required field is marked (the HTML
+    `required` attribute Django sets, and a visible asterisk after its label), the first field
+    with an error gets `autofocus` (also for errors a service reported through
+    `add_service_error`), and errors of hidden fields (a record's `version` or id) are shown
+    above the form, named, since a hidden field has no place of its own. Typed values stay in
+    a bound form (passwords excepted, as Django does)."""
+
+    required_css_class = "required"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if field.required and not field.widget.is_hidden and field.label_suffix is None:
+                field.label_suffix = REQUIRED_MARKER
+
+    def full_clean(self):
+        super().full_clean()
+        self.focus_first_error()
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        self.focus_first_error()
+
+    def focus_first_error(self) -> None:
+        if not self.is_bound or self._errors is None:
+            return
+        first = next(
+            (
+                name
+                for name, field in self.fields.items()
+                if name in self._errors and not field.widget.is_hidden
+            ),
+            None,
+        )
+        if first is None:
+            return
+        for name, field in self.fields.items():
+            if name == first:
+                field.widget.attrs["autofocus"] = True
+            else:
+                field.widget.attrs.pop("autofocus", None)
+
+    _naming_hidden_errors = False
+
+    def non_field_errors(self):
+        errors = super().non_field_errors()
+        if self._naming_hidden_errors or not any(field.errors for field in self.hidden_fields()):
+            return errors
+        # Django's own rendering context names them ("(Hidden field version) ..."), in its
+        # own translated wording; it asks this method for the rest, hence the guard.
+        self._naming_hidden_errors = True
+        try:
+            return forms.Form.get_context(self)["errors"]
+        finally:
+            self._naming_hidden_errors = False
+
+
+class MarkedForm(MarkedFormMixin, forms.Form):
+    """`Form` with the marks of `MarkedFormMixin`."""
+
+    label_suffix = ""
+
+
+class WholeNumberField(forms.IntegerField):
+    """An integer typed or posted as digits only (an optional sign): "1e3", "1.0", "1_000"
+    and numbers beyond the column are field errors, never a 500 and never read as something
+    else."""
+
+    _digits = re.compile(r"[+-]?[0-9]{1,30}")
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        if not self._digits.fullmatch(text):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(text)
+
+
+class VersionField(WholeNumberField):
+    """The `version` a record had when its form was drawn (optimistic concurrency)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.HiddenInput)
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
+class RecordIdField(WholeNumberField):
+    """The id of a record a form names (1 to the largest key the databases hold)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.HiddenInput)
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
+class ActionForm(forms.Form):
+    """Which of a page's buttons was pressed (`name="action"`): one of `actions`, or None."""
+
+    action = forms.ChoiceField(choices=())
+
+    def __init__(self, data, *, actions):
+        super().__init__(data)
+        self.fields["action"].choices = [(action, action) for action in actions]
+
+    @classmethod
+    def chosen(cls, request, *actions) -> str | None:
+        if request.method != "POST":
+            return None
+        form = cls(request.POST, actions=actions)
+        return form.cleaned_data["action"] if form.is_valid() else None
+
+
+class NextForm(forms.Form):
+    """Where to go after a form (`next`), kept only when it stays on this site."""
+
+    next = forms.CharField(required=False, max_length=2000)
+
+    @classmethod
+    def target(cls, request, data) -> str:
+        form = cls(data)
+        target = form.cleaned_data["next"] if form.is_valid() else ""
+        if target and url_has_allowed_host_and_scheme(
+            target, {request.get_host()}, request.is_secure()
+        ):
+            return target
+        return ""
 
 
 def add_service_error(form: forms.Form, error: ServiceError, *, fields=None) -> None:
@@ -28,7 +171,7 @@ def add_service_error(form: forms.Form, error: ServiceError, *, fields=None) -> 
         form.add_error(None, str(error.message))
 
 
-class SignInForm(Form):
+class SignInForm(MarkedForm):
     username = forms.CharField(
         label=_("User name"),
         max_length=150,
@@ -41,7 +184,7 @@ class SignInForm(Form):
     )
 
 
-class CodeForm(Form):
+class CodeForm(MarkedForm):
     code = forms.CharField(
         label=_("Six-digit code"),
         max_length=10,
@@ -49,7 +192,7 @@ class CodeForm(Form):
     )
 
 
-class ProfileForm(Form):
+class ProfileForm(MarkedForm):
     first_name = forms.CharField(label=_("Given name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Family name"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
@@ -60,7 +203,7 @@ class ProfileForm(Form):
     )
 
 
-class PasswordChangeForm(Form):
+class PasswordChangeForm(MarkedForm):
     current_password = forms.CharField(
         label=_("Current password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
@@ -84,14 +227,14 @@ class PasswordChangeForm(Form):
         return data
 
 
-class TokenForm(Form):
+class TokenForm(MarkedForm):
     name = forms.CharField(label=_("Name"), max_length=100)
-    expires_in_days = forms.IntegerField(
+    expires_in_days = WholeNumberField(
         label=_("Valid for (days)"), min_value=1, max_value=732, initial=90
     )
 
 
-class UserCreateForm(Form):
+class UserCreateForm(MarkedForm):
     username = forms.CharField(label=_("User name"), max_length=150)
     first_name = forms.CharField(label=_("Given name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Family name"), max_length=150, required=False)
@@ -104,13 +247,13 @@ class UserCreateForm(Form):
     )
 
 
-class UserEditForm(Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class UserEditForm(MarkedForm):
+    version = VersionField()
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     is_active = forms.BooleanField(label=_("Active"), required=False)
 
 
-class OrganisationCreateForm(Form):
+class OrganisationCreateForm(MarkedForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=OrganisationKind.choices)
     country = forms.CharField(
@@ -122,15 +265,15 @@ class OrganisationCreateForm(Form):
     require_second_factor = forms.BooleanField(label=_("Require a second factor"), required=False)
 
 
-class SecondFactorPolicyForm(Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class SecondFactorPolicyForm(MarkedForm):
+    version = VersionField()
     require_second_factor = forms.BooleanField(
         label=_("Members must use a second factor"), required=False
     )
 
 
-class OrganisationSettingsForm(Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class OrganisationSettingsForm(MarkedForm):
+    version = VersionField()
     name = forms.CharField(label=_("Name"), max_length=200)
     require_second_factor = forms.BooleanField(
         label=_("Members must use a second factor"), required=False

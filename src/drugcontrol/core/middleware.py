@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from drugcontrol.core.context import current_request_id
-from drugcontrol.core.services import second_factor_missing
+from drugcontrol.core.selectors import second_factor_missing
 from drugcontrol.core.views import refusal
 
 _REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{8,64}$")

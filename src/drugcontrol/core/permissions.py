@@ -201,7 +201,7 @@ action(
 
 
 def _own_token_with_second_factor(user, owner) -> bool:
-    from drugcontrol.core.services import second_factor_missing
+    from drugcontrol.core.selectors import second_factor_missing
 
     return owner is not None and owner.pk == user.pk and not second_factor_missing(user)
 

@@ -2,6 +2,7 @@
 
 from django.db.models import CharField, Count, Q, QuerySet
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from drugcontrol.core.models import (
     Alert,
@@ -10,6 +11,7 @@ from drugcontrol.core.models import (
     Country,
     ImportJob,
     Organisation,
+    SignInLock,
     User,
 )
 from drugcontrol.core.precompiled import precompile
@@ -269,3 +271,49 @@ def import_jobs_visible_to(queryset: QuerySet, user) -> QuerySet:
 
 def import_job_get(*, user, job_id: int, kind: str) -> ImportJob:
     return get_visible_or_404(ImportJob.objects.defer("content"), user, pk=job_id, kind=kind)
+
+
+def user_signing_in(*, user_id: int) -> User | None:
+    """The user between the password and the second-factor step: not signed in yet, so no
+    visibility rule applies (the session holds the id the password step stored)."""
+    return User.objects.select_related("organisation").filter(pk=user_id).first()
+
+
+# --- sign-in and the second factor: reads (the services write) -------------------------------
+
+
+def username_key(username: str) -> str:
+    return (username or "").strip().lower()[:150]
+
+
+def sign_in_lock_active(address: str, username: str, now) -> bool:
+    return SignInLock.objects.filter(address=address, username=username, until__gt=now).exists()
+
+
+def sign_in_address_throttled(*, address: str, now=None) -> bool:
+    """Whether the client address is locked for every account (answered 429)."""
+    return sign_in_lock_active(address, "", now or timezone.now())
+
+
+def sign_in_blocked(*, user: User, address: str, now=None) -> bool:
+    """Whether `user` may not sign in from `address` now: the address, the account from
+    that address, or the whole account is locked."""
+    now = now or timezone.now()
+    return (
+        user.is_locked(now)
+        or SignInLock.objects.filter(
+            address=address, username__in=["", username_key(user.username)], until__gt=now
+        ).exists()
+    )
+
+
+def second_factor_missing(user) -> bool:
+    """The one rule for a mandatory second factor: the user's organisation requires it and
+    the user has not enrolled. Such a user is sent to the set-up page by every page, the API
+    refuses their session and their tokens, and no token can be created for them."""
+    organisation = getattr(user, "organisation", None)
+    return bool(
+        organisation is not None
+        and organisation.require_second_factor
+        and not user.has_second_factor
+    )

@@ -15,7 +15,6 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -26,8 +25,10 @@ from django.views.decorators.http import require_GET, require_POST
 from drugcontrol.core import selectors, services
 from drugcontrol.core.errors import Conflict, ServiceError, error_body
 from drugcontrol.core.forms import (
+    ActionForm,
     AuditFilterForm,
     CodeForm,
+    NextForm,
     OrganisationCreateForm,
     OrganisationSettingsForm,
     PasswordChangeForm,
@@ -39,7 +40,6 @@ from drugcontrol.core.forms import (
     UserEditForm,
     add_service_error,
 )
-from drugcontrol.core.models import User
 from drugcontrol.core.network import client_address
 from drugcontrol.core.permissions import can, require_page
 
@@ -86,10 +86,7 @@ def healthz(request):
 
 
 def _next_url(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return "/"
+    return NextForm.target(request, request.POST) or NextForm.target(request, request.GET) or "/"
 
 
 @sensitive_post_parameters("password")
@@ -148,7 +145,7 @@ def sign_in_second_factor(request):
         request.session.pop(PENDING_SESSION_KEY, None)
         return redirect("core:sign_in")
     address = client_address(request)
-    user = User.objects.select_related("organisation").filter(pk=pending["user"]).first()
+    user = selectors.user_signing_in(user_id=pending["user"])
     if user is None or services.sign_in_blocked(user=user, address=address):
         request.session.pop(PENDING_SESSION_KEY, None)
         return redirect("core:sign_in")
@@ -233,7 +230,7 @@ def second_factor(request):
     user = request.user
     form = CodeForm(request.POST or None)
     if request.method == "POST":
-        action = request.POST.get("action")
+        action = ActionForm.chosen(request, "begin", "confirm", "disable")
         try:
             if action == "begin":
                 services.second_factor_begin(actor=user)
@@ -340,7 +337,7 @@ def organisation_detail(request, organisation_id: int):
     actor = request.user
     international_admin = can(actor, "core.organisation_manage")
     can_manage = can(actor, "core.user_manage", organisation)
-    action = request.POST.get("action") if request.method == "POST" else None
+    action = ActionForm.chosen(request, "add_user", "settings")
     if action == "settings":
         require_page(actor, "core.organisation_security", organisation)
     elif request.method == "POST":
@@ -402,7 +399,7 @@ def user_detail(request, user_id: int):
     if request.method == "POST":
         require_page(actor, "core.user_manage", subject.organisation)
         try:
-            if request.POST.get("action") == "reset_second_factor":
+            if ActionForm.chosen(request, "reset_second_factor"):
                 services.second_factor_disable(actor=actor, user=subject)
                 messages.success(request, _("The second factor was removed."))
                 return redirect("core:user_detail", subject.pk)

@@ -41,3 +41,19 @@ class EntitiesConfig(AppConfig):
                 "entities.warning_value_removed": _("Value removed from the warning list"),
             }
         )
+        register_entities_extensions()
+
+
+def register_entities_extensions() -> None:
+    """The navigation entry and the process warm-up (core.navigation, core.registry)."""
+    from drugcontrol.core.navigation import NavEntry, register_nav
+    from drugcontrol.core.registry import register_warm_up
+    from drugcontrol.entities.normalize import normalize_name
+
+    register_nav(
+        NavEntry("parties", _("Parties"), "entities:list", order=60, action="entities.party_read")
+    )
+    register_warm_up(
+        "entities.normalize_name",
+        lambda: normalize_name("广州天河化工有限公司 Guangzhou Tianhe Chemical Co., Ltd."),
+    )

@@ -51,3 +51,19 @@ class IncidentsConfig(AppConfig):
 
         register_routes(*alerts.ROUTES)
         register_messages(alerts.MESSAGES)
+        register_incidents_nav()
+
+
+def register_incidents_nav() -> None:
+    """The navigation entry (core.navigation)."""
+    from drugcontrol.core.navigation import NavEntry, register_nav
+
+    register_nav(
+        NavEntry(
+            "incidents",
+            _("Incidents"),
+            "incidents:list",
+            order=30,
+            action="incidents.incident_read",
+        )
+    )

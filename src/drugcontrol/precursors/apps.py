@@ -84,3 +84,29 @@ class PrecursorsConfig(AppConfig):
 
         register_routes(*alerts.ROUTES)
         register_messages(alerts.MESSAGES)
+        register_precursors_nav()
+
+
+def register_precursors_nav() -> None:
+    """The navigation entries (core.navigation): the notifications for those who read them,
+    otherwise an operator's suspicious orders."""
+    from drugcontrol.core.navigation import NavEntry, register_nav
+    from drugcontrol.core.permissions import can
+
+    register_nav(
+        NavEntry(
+            "precursors",
+            _("Precursors"),
+            "precursors:list",
+            order=40,
+            action="precursors.notification_read",
+        ),
+        NavEntry(
+            "precursors",
+            _("Suspicious orders"),
+            "precursors:orders",
+            order=41,
+            action="precursors.order_report",
+            visible=lambda user: not can(user, "precursors.notification_read"),
+        ),
+    )

@@ -10,11 +10,17 @@ class SubstancesConfig(AppConfig):
     def ready(self) -> None:
         from drugcontrol.core.imports import Importer, register_importer
         from drugcontrol.core.labels import ACTION_LABELS
+        from drugcontrol.core.navigation import NavEntry, register_nav
+        from drugcontrol.core.registry import ReferenceLoader, register_reference_loader
         from drugcontrol.substances import (
             permissions,  # noqa: F401  (declares the actions)
             selectors,  # noqa: F401  (registers the visibility rules)
         )
-        from drugcontrol.substances.services import national_list_load, national_list_summary
+        from drugcontrol.substances.services import (
+            national_list_load,
+            national_list_summary,
+            reference_lists_load,
+        )
 
         register_importer(
             "substances.national_list",
@@ -31,3 +37,16 @@ class SubstancesConfig(AppConfig):
                 "substances.national_list_loaded": _("National control list loaded"),
             }
         )
+        register_reference_loader(
+            ReferenceLoader(
+                name="substances.reference_lists",
+                load=reference_lists_load,
+                describe=lambda summary: (
+                    f"controlled-substance lists: {summary['rows']} rows, "
+                    f"{summary['substances_changed']} substances and "
+                    f"{summary['listings_changed']} listings added or changed"
+                ),
+                order=10,
+            )
+        )
+        register_nav(NavEntry("substances", _("Substances"), "substances:list", order=50))

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from drugcontrol.core.forms import Form
+from drugcontrol.core.forms import Form, MarkedForm
 from drugcontrol.substances.models import Instrument
 from drugcontrol.substances.presentation import families_by_code, family_label
 
@@ -25,7 +25,7 @@ class SubstanceSearchForm(Form):
     family = forms.ChoiceField(label=_("Structural family"), required=False, choices=family_choices)
 
 
-class IdentifyForm(Form):
+class IdentifyForm(MarkedForm):
     structure = forms.CharField(
         label=_("Structure: SMILES, InChI or MOL block"),
         required=False,

@@ -18,7 +18,7 @@ from drugcontrol.substances.identification import (
     load_rules,
 )
 from drugcontrol.substances.models import Listing, RegistryState, Substance, Synonym
-from drugcontrol.substances.services import normalize_name
+from drugcontrol.substances.names import normalize_name
 
 
 @visibility_rule(Substance)

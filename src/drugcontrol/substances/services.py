@@ -2,8 +2,6 @@
 
 import csv
 import io
-import re
-import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,10 +10,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from drugcontrol.core.audit import record_event
+from drugcontrol.core.countries import country_or_error
 from drugcontrol.core.errors import ValidationFailed
-from drugcontrol.core.models import Country
 from drugcontrol.core.permissions import require
 from drugcontrol.substances import chemistry
+from drugcontrol.substances.cas import cas_is_valid
 from drugcontrol.substances.chemistry import StructureError
 from drugcontrol.substances.identification import DATA_DIR, families_of, load_families
 from drugcontrol.substances.models import (
@@ -25,6 +24,7 @@ from drugcontrol.substances.models import (
     SubstanceKind,
     Synonym,
 )
+from drugcontrol.substances.names import normalize_name
 
 REFERENCE_FILES = ("1961.csv", "1971.csv", "1988.csv")
 SCHEDULES = {
@@ -32,20 +32,6 @@ SCHEDULES = {
     "1971": {"I", "II", "III", "IV"},
     "1988": {"Table I", "Table II"},
 }
-_CAS = re.compile(r"^\d{2,7}-\d{2}-\d$")
-
-
-def normalize_name(text: str) -> str:
-    """What name searches compare: NFKC, case-folded, without spaces, hyphens or commas."""
-    text = unicodedata.normalize("NFKC", text or "").casefold()
-    return re.sub(r"[\s\-,'’()\[\]]+", "", text)
-
-
-def cas_is_valid(cas: str) -> bool:
-    if not _CAS.match(cas or ""):
-        return False
-    digits = cas.replace("-", "")[:-1][::-1]
-    return sum((i + 1) * int(d) for i, d in enumerate(digits)) % 10 == int(cas[-1])
 
 
 @dataclass
@@ -272,9 +258,7 @@ def national_list_load(
     from drugcontrol.core.tabular import read_table, where
 
     require(actor, "substances.national_list_load", (country_code or "").strip().upper())
-    country = Country.objects.filter(iso3=(country_code or "").strip().upper()).first()
-    if country is None:
-        raise ValidationFailed({"country": [_("Unknown country code.")]})
+    country = country_or_error(country_code)
     table = read_table(name, content, required=("name", "schedules"))
     rows, errors = parse_rows(((row.number, row) for row in table.rows), instrument="national")
     if errors:

@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from drugcontrol.core.errors import ServiceError
-from drugcontrol.core.reference import load_countries
-from drugcontrol.substances.services import reference_lists_load
+from drugcontrol.core.registry import reference_loaders
 
 
 class Command(BaseCommand):
@@ -12,17 +11,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        result = load_countries()
-        self.stdout.write(
-            f"countries: {result.total} in file, {result.created} created, "
-            f"{result.updated} updated, {result.unchanged} unchanged"
-        )
-        try:
-            summary = reference_lists_load()
-        except ServiceError as error:
-            raise CommandError(error.describe()) from None
-        self.stdout.write(
-            f"controlled-substance lists: {summary['rows']} rows, "
-            f"{summary['substances_changed']} substances and "
-            f"{summary['listings_changed']} listings added or changed"
-        )
+        # Each app registers its part in its AppConfig.ready() (core.registry).
+        for loader in reference_loaders():
+            try:
+                result = loader.load()
+            except ServiceError as error:
+                raise CommandError(error.describe()) from None
+            self.stdout.write(loader.describe(result))
