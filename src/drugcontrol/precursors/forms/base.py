@@ -6,9 +6,8 @@ from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT, BaseForm
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from drugcontrol.core.bounds import MAX_ID
 from drugcontrol.core.errors import ServiceError
-from drugcontrol.core.forms import Form, add_service_error
+from drugcontrol.core.forms import Form, RecordIdField, VersionField, add_service_error
 from drugcontrol.core.models import Country
 
 
@@ -18,14 +17,14 @@ def model_choices(model, field: str) -> list[tuple[str, str]]:
     return [(value, label) for value, label in model._meta.get_field(field).choices if value]
 
 
-def record_id(**kwargs) -> forms.IntegerField:
-    """An id or a version: a whole number a 64-bit column holds, or a field error."""
-    return forms.IntegerField(min_value=0, max_value=MAX_ID, **kwargs)
+def record_id(**kwargs) -> RecordIdField:
+    """The id of a record: digits only, within a 64-bit key, or a field error."""
+    return RecordIdField(**kwargs)
 
 
-def version_field() -> forms.IntegerField:
+def version_field() -> VersionField:
     """The version the reader saw; missing means "do not check" (as the API's)."""
-    return record_id(label=_("Version"), required=False, widget=forms.HiddenInput)
+    return VersionField(label=_("Version"), required=False)
 
 
 def country_field(label, *, required=False) -> forms.ModelChoiceField:
@@ -55,11 +54,14 @@ def substance_input(**attrs) -> forms.TextInput:
 
 def focus_first_error(*forms_in_page_order) -> None:
     """Give the first field with an error `autofocus`, so the reader lands on it."""
+    first = None
     for form in forms_in_page_order:
         for name, field in form.fields.items():
-            if name in form.errors and not field.widget.is_hidden:
-                field.widget.attrs["autofocus"] = True
-                return
+            if first is None and name in form.errors and not field.widget.is_hidden:
+                first = field
+            field.widget.attrs.pop("autofocus", None)
+    if first is not None:
+        first.widget.attrs["autofocus"] = True
 
 
 class ServiceForm(Form):

@@ -2,7 +2,7 @@
 
 import datetime
 
-from drugcontrol.core.models import Country
+from drugcontrol.core import selectors as core_selectors
 
 
 def parse_date(value):
@@ -13,6 +13,7 @@ def parse_date(value):
         return None
 
 
-def countries() -> list[tuple[str, str]]:
-    """(ISO alpha-3 code, name) of every country, for the lists the forms offer."""
-    return sorted(((c.iso3, c.name) for c in Country.objects.all()), key=lambda item: item[1])
+def countries(user) -> list[tuple[str, str]]:
+    """(ISO alpha-3 code, name) of every country, by name, for the lists the forms offer."""
+    listed = core_selectors.country_list(user=user)
+    return sorted(((c.iso3, c.name) for c in listed), key=lambda item: str(item[1]))

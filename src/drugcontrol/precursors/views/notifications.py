@@ -19,8 +19,7 @@ from drugcontrol.core.bounds import form_int
 from drugcontrol.core.errors import ServiceError, ValidationFailed
 from drugcontrol.core.filters import filter_form
 from drugcontrol.core.permissions import require_page
-from drugcontrol.core.visibility import visible
-from drugcontrol.entities.models import Party
+from drugcontrol.entities import selectors as entity_selectors
 from drugcontrol.precursors import imports, selectors, services
 from drugcontrol.precursors.filters import DIRECTION_CHOICES, NotificationFilter
 from drugcontrol.precursors.forms import (
@@ -34,7 +33,7 @@ from drugcontrol.precursors.forms import (
 )
 from drugcontrol.precursors.models import Status
 from drugcontrol.precursors.views.common import countries
-from drugcontrol.substances.models import Substance
+from drugcontrol.substances import selectors as substance_selectors
 
 IMPORT_KIND = "precursors.notifications"
 
@@ -51,7 +50,9 @@ def notification_filter_form(request):
         .distinct()
     )
     asked = form_int(request.GET, "substance_id")  # offered too, so the page filters by it
-    chosen = visible(Substance, request.user).filter(Q(pk__in=used) | Q(pk=asked or 0))
+    chosen = substance_selectors.substance_list(user=request.user).filter(
+        Q(pk__in=used) | Q(pk=asked or 0)
+    )
     substances = [(substance.pk, substance.name) for substance in chosen]
     return filter_form(
         NotificationFilter,
@@ -59,7 +60,7 @@ def notification_filter_form(request):
         choices={
             "direction": DIRECTION_CHOICES,
             "status": Status.choices,
-            "country": countries(),
+            "country": countries(request.user),
             "substance_id": sorted(substances, key=lambda item: str(item[1]).lower()),
         },
     )
@@ -107,7 +108,7 @@ def _save_notification(form: NotificationForm, submit: bool):
     data = services.validate_notification(
         form.raw(),
         exporting_country_id=form.actor.country_id,
-        visible_parties=visible(Party, form.actor),
+        visible_parties=entity_selectors.party_list(user=form.actor),
     )
     if form.notification is None:
         notification = services.notification_create(actor=form.actor, data=data)
@@ -174,7 +175,7 @@ def notification_form(request, notification_id: int | None = None):
     context = {
         "form": form,
         "notification": notification,
-        "countries": countries(),
+        "countries": countries(request.user),
         "active_nav": "precursors",
     }
     return render(

@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from drugcontrol.core import imports as core_imports
+from drugcontrol.core import selectors as core_selectors
 from drugcontrol.core.bounds import form_int
 from drugcontrol.core.charts import bar_chart
 from drugcontrol.core.countries import country_or_error
 from drugcontrol.core.errors import ServiceError, ValidationFailed
-from drugcontrol.core.models import Country
 from drugcontrol.core.permissions import can, require_page
 from drugcontrol.precursors import imports, selectors, services
 from drugcontrol.precursors.forms import (
@@ -58,7 +58,12 @@ def statistics(request):
     )
     if request.GET.get("format") == "csv":
         return _statistics_csv(rows, since, until)
-    names = {c.iso3: c.name for c in Country.objects.filter(iso3__in=[r["country"] for r in rows])}
+    names = {
+        c.iso3: c.name
+        for c in core_selectors.country_list(user=request.user).filter(
+            iso3__in=[r["country"] for r in rows]
+        )
+    }
     for row in rows:
         row["name"] = names.get(row["country"], row["country"])
     busiest = rows[:20]
