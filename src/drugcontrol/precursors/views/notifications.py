@@ -284,7 +284,7 @@ def notification_action(request, notification_id: int):
         return _detail(request, notification, status=422)
     action = choice.cleaned_data["action"]
     require_page(request.user, STEP_ACTIONS[action], notification)
-    form = ACTION_FORMS[action](request.POST, auto_id=False)
+    form, status = ACTION_FORMS[action](request.POST, auto_id=False), 422
     if form.is_valid():
         fields = dict(form.cleaned_data)
         try:
@@ -297,11 +297,12 @@ def notification_action(request, notification_id: int):
             )
         except ServiceError as error:
             form.add_service_error(error)
+            status = error.status  # 409 for a stale version
         else:
             messages.success(request, str(DONE[action]))
             return redirect("precursors:detail", notification.pk)
     notification = selectors.notification_get(user=request.user, notification_id=notification_id)
-    return _detail(request, notification, bound={action: form}, status=422)
+    return _detail(request, notification, bound={action: form}, status=status)
 
 
 @require_POST
