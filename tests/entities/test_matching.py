@@ -4,6 +4,7 @@ from drugcontrol.entities import matching, services
 from drugcontrol.entities.matching import Query, key_hash
 from drugcontrol.entities.models import KeyCount, PartyName
 from drugcontrol.entities.normalize import normalize_name
+from drugcontrol.entities.services.parties import _add_names_and_identifiers
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def test_the_service_counts_tokens_and_parties(make_party):
     name = PartyName.objects.get(party=party)
     assert (name.syllables, name.words) == ("bristalfu logistics", "bristalfu logistics")
     # A second name counts only its new tokens, and not the party again.
-    services._add_names_and_identifiers(party, ["Bristalfu Logistik"], [])
+    _add_names_and_identifiers(party, ["Bristalfu Logistik"], [])
     assert count("t:n:logistics") == 2
     assert count(matching.total_key("company")) == 2
 

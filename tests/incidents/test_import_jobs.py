@@ -90,3 +90,11 @@ def test_the_report_is_written_in_the_language_the_uploader_reads(scenario, regi
     html = page.content.decode()
     assert job.state == "failed" and job.language == "zh-hans"
     assert "未知的事件类型。" in html and "Unknown incident kind." not in html
+
+
+def test_the_upload_page_names_a_missing_file_on_its_field(scenario):
+    client = signed_in(scenario["a_officer"])
+    page = client.post("/incidents/import/", {})
+    html = page.content.decode()
+    assert page.status_code == 422 and 'data-field="file"' in html
+    assert 'name="file"' in html and "required" in html and "autofocus" in html

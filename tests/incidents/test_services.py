@@ -267,3 +267,24 @@ def test_incident_counts_and_existence_for_many_keys_come_from_one_query(
     assert found == {"germany": [3, 3, 2, 1, 0, 0, 0], "china": [4, 4, 2, 1, 0, 0, 0]}
     assert selectors.visible_incident_counts(user=reporter, wanted=[]) == []
     assert selectors.visible_incidents_exist(user=reporter, wanted=[]) == []
+
+
+def test_incidents_take_the_shared_units_tonnes_included(scenario):
+    """A suspicious order in tonnes can become an incident: one Unit for every module."""
+    from drugcontrol.core.quantities import Unit, to_kg
+
+    incident = report(
+        scenario["a_officer"],
+        substances=[{"description": "acetic anhydride", "quantity": "2.5", "unit": "t"}],
+    )
+    line = incident.substances.get()
+    assert line.unit == Unit.T and to_kg(line.quantity, line.unit) == 2500
+    with pytest.raises(ValidationFailed) as refused:
+        services.validate_incident(
+            {
+                "kind": "seizure",
+                "occurred_on": "2024-01-01",
+                "substances": [{"description": "x", "quantity": "1", "unit": "tonnes"}],
+            }
+        )
+    assert "substances.0.unit" in refused.value.details

@@ -10,13 +10,10 @@ from drugcontrol.core.models import Alert, AuditEvent, Country
 from drugcontrol.core.visibility import visible
 from drugcontrol.entities import services as entity_services
 from drugcontrol.entities.models import Party
-from drugcontrol.incidents import services as incident_services
 from drugcontrol.precursors import selectors, services
 from drugcontrol.precursors.models import Notification, Status
-from drugcontrol.substances.selectors import find_by_name
 
-from ..conftest import signed_in
-from .conftest import draft, future, notification_raw, submitted
+from .conftest import draft, notification_raw, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -221,157 +218,6 @@ def test_quantities_are_converted_to_kilograms_of_the_pure_substance(people):
     ]
 
 
-def test_going_over_the_legitimate_requirement_is_a_finding(people, intl_admin):
-    ephedrine = find_by_name("Ephedrine")
-    year = datetime.date.fromisoformat(future()).year
-    services.requirement_set(
-        actor=people["importer"],
-        country=Country.objects.get(iso3="AUS"),
-        substance=ephedrine,
-        year=year,
-        quantity_kg="100",
-    )
-    first = submitted(
-        people["exporter"],
-        lines=[{"substance_id": ephedrine.pk, "quantity": "85", "unit": "kg"}],
-    )
-    assert "requirement_exceeded" not in {f.rule for f in first.findings.all()}
-    assert "requirement_nearly_used" in {f.rule for f in first.findings.all()}
-    second = submitted(
-        people["exporter"],
-        lines=[
-            {"substance_id": ephedrine.pk, "quantity": "30", "unit": "kg"},
-            {"substance": "Pseudoephedrine", "quantity": "5", "unit": "kg"},
-        ],
-    )
-    found = {f.rule: f for f in second.findings.all()}
-    exceeded = found["requirement_exceeded"]
-    assert exceeded.severity == 4
-    assert exceeded.facts["earlier_kg"] == "85.000"
-    assert exceeded.facts["total_kg"] == "115.000"
-    assert "requirement_missing" in found  # none on file for pseudoephedrine
-    assert second.highest_severity == 4
-    text = selectors.findings(user=people["importer"], notification=second)[0]["text"]
-    assert "115" in text and "100" in text
-    # An objected notification no longer counts against the requirement.
-    services.notification_answer(
-        actor=people["importer"], notification=first, decision="object", ground="no_requirement"
-    )
-    third = submitted(
-        people["exporter"], lines=[{"substance_id": ephedrine.pk, "quantity": "80", "unit": "kg"}]
-    )
-    facts = {f.rule: f.facts for f in third.findings.all()}
-    assert facts["requirement_exceeded"]["earlier_kg"] == "30.000"
-
-
-def test_a_consignee_named_in_another_countrys_seizure_is_a_finding(people, make_user):
-    police = make_user(country="DEU", kind="law_enforcement", role="officer")
-    data = incident_services.validate_incident(
-        {
-            "kind": "seizure",
-            "occurred_on": (datetime.date.today() - datetime.timedelta(days=20)).isoformat(),
-            "countries": [{"country": "DEU", "role": "seizure"}],
-            "substances": [
-                {"substance_id": find_by_name("Ephedrine").pk, "quantity": "3", "unit": "kg"}
-            ],
-            "parties": [
-                {
-                    "role": "consignee",
-                    "name": "Guangzhou Tianhe Huagong Youxian Gongsi",
-                    "country": "AUS",
-                }
-            ],
-        },
-        visible_parties=visible(Party, police),
-    )
-    seizure = incident_services.incident_create(actor=police, data=data)
-    parties = notification_raw()["parties"] + [
-        {
-            "role": "consignee",
-            "name": "广州天河化工有限公司",
-            "country": "AUS",
-            "address": "Unit 4, 88 Dock Road, Melbourne",
-        }
-    ]
-    notification = submitted(people["exporter"], parties=parties)
-    found = {f.rule: f for f in notification.findings.all()}
-    flagged = found["party_flagged"]
-    assert flagged.facts["role"] == "consignee"
-    assert flagged.facts["incidents"] == [seizure.pk]
-    assert "consignee_differs" in found
-    # Neither the exporter nor the importer may see the seizure: the finding is not shown to
-    # them at all (else submitting names would probe restricted incidents), nor does it
-    # raise the severity their lists show.
-    for side in ("importer", "exporter"):
-        rows = selectors.findings(user=people[side], notification=notification)
-        assert "party_flagged" not in {row["rule"] for row in rows}, side
-        (listed,) = selectors.with_reader_severity(user=people[side], notifications=[notification])
-        assert listed.reader_severity < flagged.severity
-    # The secretariat sees both records: the finding names the seizure.
-    secretariat = make_user(kind="international", role="viewer")
-    rows = selectors.findings(user=secretariat, notification=notification)
-    flagged_row = next(row for row in rows if row["rule"] == "party_flagged")
-    assert "广州天河化工有限公司" in flagged_row["text"] and "1 incident(s)" in flagged_row["text"]
-    assert flagged_row["incidents"] == [(seizure.pk, seizure.reference)]
-    (listed,) = selectors.with_reader_severity(user=secretariat, notifications=[notification])
-    assert listed.reader_severity == flagged.severity
-
-
-def test_transit_through_a_country_with_recent_incidents_is_a_finding(people, make_user):
-    police = make_user(country="SGP", kind="law_enforcement", role="officer")
-    data = incident_services.validate_incident(
-        {
-            "kind": "seizure",
-            "occurred_on": (datetime.date.today() - datetime.timedelta(days=40)).isoformat(),
-            "countries": [{"country": "SGP", "role": "transit"}],
-            "substances": [{"substance_id": find_by_name("Ephedrine").pk}],
-        },
-        visible_parties=visible(Party, police),
-    )
-    incident_services.incident_create(actor=police, data=data)
-    notification = submitted(people["exporter"])
-    facts = {f.rule: f.facts for f in notification.findings.all()}
-    assert facts["transit_incidents"] == {"country": "SGP", "count": 1}
-    # Counted for each reader among the incidents that reader may see: Singapore's own
-    # authority and the secretariat see the seizure, Australia does not.
-    shown = selectors.findings(user=people["importer"], notification=notification)
-    assert "transit_incidents" not in {row["rule"] for row in shown}
-    for reader in (people["transit"], make_user(kind="international", role="viewer")):
-        shown = selectors.findings(user=reader, notification=notification)
-        assert any(row["rule"] == "transit_incidents" for row in shown)
-    quiet = submitted(people["exporter"], transit_countries=["JPN"])
-    assert "transit_incidents" not in {f.rule for f in quiet.findings.all()}
-
-
-def test_first_notification_and_unusual_quantity_for_an_importer(people):
-    first = submitted(people["exporter"])
-    assert "first_for_importer" in {f.rule for f in first.findings.all()}
-    for _ in range(3):
-        submitted(people["exporter"])
-    big = submitted(
-        people["exporter"],
-        lines=[{"substance": "Ephedrine", "quantity": "500", "unit": "kg"}],
-    )
-    facts = {f.rule: f.facts for f in big.findings.all()}
-    assert facts["quantity_unusual"]["basis"] == "importer"
-    assert facts["quantity_unusual"]["median_kg"] == "25.000"
-    assert "first_for_importer" not in facts
-
-
-def test_no_answer_last_time_is_a_finding_where_the_importer_invoked(people):
-    aus = Country.objects.get(iso3="AUS")
-    services.invocation_add(
-        actor=people["importer"], country=aus, scope="table_i", since=datetime.date(2010, 1, 1)
-    )
-    earlier = submitted(people["exporter"])
-    Notification.objects.filter(pk=earlier.pk).update(
-        reply_deadline=timezone.localdate() - datetime.timedelta(days=1)
-    )
-    later = submitted(people["exporter"])
-    facts = {f.rule: f.facts for f in later.findings.all()}
-    assert facts["unanswered_last_time"]["reference"] == earlier.reference
-
-
 def at(moment: datetime.datetime):
     return mock.patch("django.utils.timezone.now", return_value=moment)
 
@@ -566,192 +412,6 @@ def test_a_draft_can_be_changed_until_it_is_submitted(people):
         )
 
 
-def test_requirements_keep_their_history_and_belong_to_their_country(people, intl_admin):
-    aus = Country.objects.get(iso3="AUS")
-    ephedrine = find_by_name("Ephedrine")
-    first = services.requirement_set(
-        actor=people["importer"],
-        country=aus,
-        substance=ephedrine,
-        year=2027,
-        quantity_kg="100",
-        updated_on=datetime.date(2026, 10, 1),
-    )
-    second = services.requirement_set(
-        actor=intl_admin,
-        country=aus,
-        substance=ephedrine,
-        year=2027,
-        quantity_kg="120.5",
-        updated_on=datetime.date(2026, 11, 1),
-        expected_version=first.version,
-    )
-    assert second.pk == first.pk and second.quantity_kg == decimal.Decimal("120.5")
-    assert [r.quantity_kg for r in second.revisions.all()] == [
-        decimal.Decimal("100"),
-        decimal.Decimal("120.5"),
-    ]
-    page = signed_in(people["exporter"]).get(f"/precursors/requirements/{first.pk}/")
-    assert page.content.decode().count('data-testid="revision"') == 2
-    with pytest.raises(PermissionDenied):
-        services.requirement_set(
-            actor=people["exporter"],
-            country=aus,
-            substance=ephedrine,
-            year=2027,
-            quantity_kg="1",
-        )
-    with pytest.raises(ValidationFailed) as caught:
-        services.requirement_set(
-            actor=people["importer"],
-            country=aus,
-            substance=ephedrine,
-            year=2027,
-            quantity_kg="-1",
-        )
-    assert "quantity_kg" in caught.value.details
-
-
-def test_invocations_and_reply_terms(people):
-    aus = Country.objects.get(iso3="AUS")
-    services.invocation_add(
-        actor=people["importer"],
-        country=aus,
-        scope="substance",
-        substance=find_by_name("Acetic anhydride"),
-        since=datetime.date(2001, 6, 1),
-    )
-    with pytest.raises(Conflict):
-        services.invocation_add(
-            actor=people["importer"],
-            country=aus,
-            scope="substance",
-            substance=find_by_name("Acetic anhydride"),
-            since=datetime.date(2001, 6, 1),
-        )
-    with pytest.raises(ValidationFailed):
-        services.invocation_add(
-            actor=people["importer"],
-            country=aus,
-            scope="substance",
-            substance=find_by_name("Caffeine"),
-            since=datetime.date(2001, 6, 1),
-        )
-    services.policy_set(
-        actor=people["importer"], country=aus, reply_days=21, explicit_clearance=True
-    )
-    assert services.reply_terms("AUS") == (21, True)
-    notification = submitted(people["exporter"])
-    assert notification.reply_deadline == timezone.localdate() + datetime.timedelta(days=21)
-    assert notification.explicit_clearance is True
-
-
-def test_surveillance_list_loads_all_or_nothing_and_serves_light_notifications(people, intl_admin):
-    bad = "name,cas,hs_code,notes\nSodium cyanide,143-33-9,,\n,64-19-7,,\nX,123-45-6,,\n"
-    with pytest.raises(ValidationFailed) as caught:
-        services.surveillance_load(actor=intl_admin, content=bad.encode(), edition="2026")
-    assert set(caught.value.details) == {"row 3", "row 4"}
-    assert selectors.surveillance_list(user=intl_admin).count() == 0
-    good = "name,cas,hs_code,notes\nBenzaldehyde,100-52-7,2912.21,\nNitroethane,79-24-3,,\n"
-    assert (
-        services.surveillance_load(actor=intl_admin, content=good.encode(), edition="2026")[
-            "loaded"
-        ]
-        == 2
-    )
-    with pytest.raises(PermissionDenied):
-        services.surveillance_load(actor=people["importer"], content=good.encode(), edition="2026")
-    assert selectors.surveillance_list(user=people["operator"]).count() == 0
-    light = draft(
-        people["exporter"],
-        kind="light",
-        lines=[{"substance": "Nitroethane", "quantity": "200", "unit": "kg"}],
-    )
-    assert light.reference.startswith("VN-CHN-")
-    assert light.lines.get().surveillance_chemical.name == "Nitroethane"
-    with pytest.raises(ValidationFailed):  # a Table I substance is not a light notification
-        draft(
-            people["exporter"],
-            kind="light",
-            lines=[{"substance": "Ephedrine", "quantity": "1", "unit": "kg"}],
-        )
-
-
-def test_a_suspicious_order_becomes_an_incident(people):
-    order = services.suspicious_order_report(
-        actor=people["operator"],
-        raw={
-            "received_on": datetime.date.today().isoformat(),
-            "chemical": "Pseudoephedrine",
-            "quantity": "300",
-            "unit": "kg",
-            "customer_name": "Pacific Rim Trading Ltd",
-            "customer_country": "MEX",
-            "reasons": "Paid in cash, no end-use statement, asked for unlabelled drums.",
-        },
-    )
-    assert order.substance == find_by_name("Pseudoephedrine")
-    assert Alert.objects.filter(
-        recipient=people["exporter_focal"], kind="suspicious_order"
-    ).exists()
-    assert [o.pk for o in selectors.suspicious_order_list(user=people["exporter"])] == [order.pk]
-    assert not selectors.suspicious_order_list(user=people["importer"]).exists()
-    with pytest.raises(PermissionDenied):
-        services.suspicious_order_review(actor=people["operator"], order=order, decision="incident")
-    reviewed = services.suspicious_order_review(
-        actor=people["exporter"], order=order, decision="incident", expected_version=1
-    )
-    assert reviewed.status == "incident"
-    from drugcontrol.incidents.models import Incident
-
-    incident = Incident.objects.get(pk=reviewed.incident_id)
-    assert incident.kind == "suspicious_order"
-    assert incident.parties.get().party_id == order.customer_party_id
-    with pytest.raises(Conflict):
-        services.suspicious_order_review(
-            actor=people["exporter"], order=reviewed, decision="dismiss"
-        )
-    with pytest.raises(ValidationFailed) as caught:
-        services.suspicious_order_report(actor=people["operator"], raw={"quantity": "-1"})
-    assert {"received_on", "chemical", "quantity", "customer_name", "reasons"} <= set(
-        caught.value.details
-    )
-
-
-def test_an_order_s_customer_is_seen_by_whoever_reads_the_order(people, make_user):
-    order = services.suspicious_order_report(
-        actor=people["operator"],
-        raw={
-            "received_on": datetime.date.today().isoformat(),
-            "chemical": "Ephedrine",
-            "customer_name": "Pacific Rim Trading Ltd",
-            "reasons": "Asked for unlabelled drums.",
-        },
-    )
-    police = make_user(country="CHN", kind="law_enforcement", role="focal_point")
-    customer = Party.objects.filter(pk=order.customer_party_id)
-    assert visible(customer, people["operator"]).exists()
-    assert visible(customer, people["exporter"]).exists()  # the operator's national authority
-    assert not visible(customer, police).exists()  # who may not read the order
-    assert not visible(customer, people["importer"]).exists()
-    # Orders reported before the link was written get it from the migration.
-    from importlib import import_module
-
-    from django.apps import apps
-
-    from drugcontrol.entities.models import PartyLink
-
-    PartyLink.objects.filter(record_type="precursors.suspiciousorder").delete()
-    assert not visible(customer, people["exporter"]).exists()
-    migration = import_module(
-        "drugcontrol.precursors.migrations.0005_link_suspicious_order_customers"
-    )
-    migration.link_customers(apps, None)
-    migration.link_customers(apps, None)  # once only
-    assert PartyLink.objects.filter(record_type="precursors.suspiciousorder").count() == 1
-    assert visible(customer, people["exporter"]).exists()
-
-
 def test_a_draft_s_parties_are_seen_by_whoever_sees_the_draft(people, make_user):
     from importlib import import_module
 
@@ -814,3 +474,58 @@ def test_steps_dated_from_history_show_their_own_time_on_the_timeline(people):
     timeline = selectors.notification_timeline(user=people["importer"], notification=notification)
     assert [event.when for event in timeline] == [then, then]
     assert all(event.occurred_at > then for event in timeline)  # recorded now
+
+
+def test_create_and_submit_is_one_transaction_that_saves_nothing_when_refused(people):
+    exporter = people["exporter"]
+    complete = services.validate_notification(
+        notification_raw(), exporting_country_id="CHN", visible_parties=visible(Party, exporter)
+    )
+    notification = services.notification_create(actor=exporter, data=complete, submit=True)
+    assert notification.status == Status.SUBMITTED
+    assert actions(notification) == [
+        "precursors.notification_created",
+        "precursors.notification_submitted",
+    ]
+    lacking = services.validate_notification(
+        notification_raw(point_of_entry="", expected_dispatch=None),
+        exporting_country_id="CHN",
+        visible_parties=visible(Party, exporter),
+    )
+    count, events = Notification.objects.count(), AuditEvent.objects.count()
+    with pytest.raises(ValidationFailed) as caught:
+        services.notification_create(actor=exporter, data=lacking, submit=True)
+    assert {"point_of_entry", "expected_dispatch"} <= set(caught.value.details)
+    assert Notification.objects.count() == count
+    assert AuditEvent.objects.count() == events
+
+
+def test_update_and_submit_keeps_the_draft_as_it_was_when_refused(people):
+    exporter = people["exporter"]
+    notification = draft(exporter)
+    lacking = services.validate_notification(
+        notification_raw(point_of_entry="", invoice_number="CHANGED"),
+        exporting_country_id="CHN",
+        visible_parties=visible(Party, exporter),
+    )
+    with pytest.raises(ValidationFailed) as caught:
+        services.notification_update(
+            actor=exporter,
+            notification=notification,
+            data=lacking,
+            expected_version=notification.version,
+            submit=True,
+        )
+    assert "point_of_entry" in caught.value.details
+    notification.refresh_from_db()
+    assert (notification.status, notification.version) == (Status.DRAFT, 1)
+    assert notification.invoice_number == "INV-2026-0042"
+    complete = services.validate_notification(
+        notification_raw(invoice_number="CHANGED"),
+        exporting_country_id="CHN",
+        visible_parties=visible(Party, exporter),
+    )
+    notification = services.notification_update(
+        actor=exporter, notification=notification, data=complete, expected_version=1, submit=True
+    )
+    assert (notification.status, notification.invoice_number) == (Status.SUBMITTED, "CHANGED")

@@ -13,6 +13,7 @@ from drugcontrol.entities import selectors, services
 from drugcontrol.entities.matching import DEFAULT_THRESHOLD
 from drugcontrol.entities.models import CorrelationStatus, IdentifierKind, PartyKind
 from drugcontrol.entities.reasons import reason_label
+from drugcontrol.entities.schemas import PartyIn
 
 router = Router(tags=["entities"])
 
@@ -79,15 +80,6 @@ class PartyMatchOut(Schema):
     name: str
     score: int
     reasons: list[str]
-
-
-class PartyIn(Schema):
-    kind: choice(PartyKind)
-    name: str
-    country: str | None = None
-    address: str = ""
-    phone: str | None = None
-    email: str | None = None
 
 
 class DecisionIn(Schema):

@@ -1,8 +1,159 @@
+"""The parties pages' forms, and the small form helpers the pages that write parties share
+(the incidents pages too): fixed-size row formsets that keep the page's field names,
+service errors put on the row and field they name, the first bad field focused, country
+selects that keep what was sent."""
+
+from collections import defaultdict
+
 from django import forms
+from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT, BaseFormSet, ManagementForm
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from drugcontrol.core.forms import Form
+from drugcontrol.core.bounds import MAX_ID
+from drugcontrol.core.errors import ValidationFailed
+from drugcontrol.core.forms import Form, add_service_error
 from drugcontrol.entities.models import IdentifierKind, PartyKind
+
+# --- shared helpers ---------------------------------------------------------------------------
+
+
+def country_choices(blank=None):
+    """Every country as `Name (ISO3)` in the reader's language, for a select."""
+    from drugcontrol.core.models import Country
+
+    def choices():
+        rows = sorted(
+            ((c.iso3, f"{c.name} ({c.iso3})") for c in Country.objects.all()),
+            key=lambda row: row[1].casefold(),
+        )
+        return [("", blank if blank is not None else "—"), *rows]
+
+    return choices
+
+
+class KeepingSelect(forms.Select):
+    """A select that shows again a value it does not offer (what was sent stays visible
+    next to its error instead of silently becoming the first option)."""
+
+    def optgroups(self, name, value, attrs=None):
+        groups = super().optgroups(name, value, attrs)
+        offered = {str(option[0]) for option in self.choices}
+        for extra in value:
+            if extra not in ("", None) and str(extra) not in offered:
+                index = len(groups)
+                option = self.create_option(name, extra, extra, True, index, attrs=attrs)
+                groups.append((None, [option], index))
+        return groups
+
+
+def id_field(**options) -> forms.IntegerField:
+    """A record id sent by a page: a whole number that fits a primary key."""
+    return forms.IntegerField(min_value=1, max_value=MAX_ID, **options)
+
+
+def version_field(**options) -> forms.IntegerField:
+    """The version the page was drawn from (optimistic concurrency)."""
+    return forms.IntegerField(
+        label=_("Version"), min_value=0, max_value=MAX_ID, widget=forms.HiddenInput, **options
+    )
+
+
+def focus_first_error(*forms_in_order) -> None:
+    """Give the first field with an error (in page order) the focus, and mark every field
+    with an error `aria-invalid`. Each argument is a form, or `(form, field names)` for a
+    form whose fields the page shows apart."""
+    focused = False
+    for item in forms_in_order:
+        form, names = item if isinstance(item, tuple) else (item, None)
+        if not form.is_bound or not form.errors:
+            continue
+        for name in names or form.fields:
+            field = form.fields[name]
+            if name in form.errors:
+                field.widget.attrs["aria-invalid"] = "true"
+                if not focused and not field.widget.is_hidden:
+                    field.widget.attrs["autofocus"] = True
+                    focused = True
+
+
+class RowForm(Form):
+    """One row of a fixed-size formset. Its fields keep the page's names (`country-0`,
+    `country-role-0`): `names` maps a field to its name with `{i}` for the row."""
+
+    names: dict[str, str] = {}
+    key_fields: tuple[str, ...] = ()  # the row counts when one of these is filled in
+    service_fields: dict[str, str] = {}  # a service's field name -> this form's field
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # a row's fields have no label of their own
+            field.widget.attrs.setdefault("aria-label", field.label)
+
+    @property
+    def index(self) -> int:
+        return int(self.prefix.rsplit("-", 1)[-1])
+
+    def add_prefix(self, field_name):
+        return self.names.get(field_name, f"{field_name}-{{i}}").format(i=self.index)
+
+    def has_changed(self):
+        return any(
+            str(self.data.get(self.add_prefix(name)) or "").strip() for name in self.key_fields
+        )
+
+
+class FixedRowsFormSet(BaseFormSet):
+    """A formset with a fixed number of rows and no management form to send: the rows
+    a user leaves empty are skipped."""
+
+    def total_form_count(self):
+        return self.extra
+
+    def initial_form_count(self):
+        return 0
+
+    @cached_property
+    def management_form(self):
+        form = ManagementForm(
+            {
+                f"{self.prefix}-{TOTAL_FORM_COUNT}": self.extra,
+                f"{self.prefix}-{INITIAL_FORM_COUNT}": 0,
+            },
+            auto_id=self.auto_id,
+            prefix=self.prefix,
+        )
+        form.full_clean()
+        return form
+
+    def filled(self) -> list:
+        """The rows the user filled in, in page order."""
+        return [form for form in self.forms if form.has_changed()]
+
+
+def add_nested_service_error(form, error, rows: dict[str, list] | None = None) -> None:
+    """A service's errors on the fields they name: `kind` on the form's field, and a
+    row's `parties.2.name` on the field of the row that was sent third (`rows` maps the
+    service's list name to the row forms sent, in the order sent)."""
+    rows = rows or {}
+    top: dict = {}
+    nested: dict = defaultdict(lambda: defaultdict(dict))
+    for key, messages in (error.details or {}).items():
+        group, _dot, rest = str(key).partition(".")
+        index, _dot, name = rest.partition(".")
+        if group in rows and index.isdigit() and int(index) < len(rows[group]):
+            nested[group][int(index)][name or "__all__"] = messages
+        else:
+            top[key] = messages
+    for group, by_index in nested.items():
+        for index, details in by_index.items():
+            row = rows[group][index]
+            add_service_error(row, ValidationFailed(details), fields=row.service_fields)
+    if top or not nested:
+        add_service_error(form, ValidationFailed(top, error.message) if top else error)
+
+
+# --- the parties pages ------------------------------------------------------------------------
 
 
 class PartySearchForm(Form):
@@ -10,19 +161,55 @@ class PartySearchForm(Form):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("Any")), *PartyKind.choices]
     )
-    country = forms.CharField(label=_("Country (ISO alpha-3)"), required=False, max_length=3)
+    country = forms.ChoiceField(
+        label=_("Country"), required=False, choices=country_choices(_("Any")), widget=KeepingSelect
+    )
 
 
 class MatchForm(Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=PartyKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", "—"), *PartyKind.choices], initial=PartyKind.COMPANY
+    )
     name = forms.CharField(label=_("Name as reported"), max_length=300)
-    country = forms.CharField(label=_("Country (ISO alpha-3)"), required=False, max_length=3)
+    country = forms.ChoiceField(
+        label=_("Country"), required=False, choices=country_choices(), widget=KeepingSelect
+    )
 
 
 class WarningValueForm(Form):
     kind = forms.ChoiceField(
         label=_("Kind"),
-        choices=[*PartyKind.choices[:3], *IdentifierKind.choices[:4]],
+        choices=[("", "—"), *PartyKind.choices[:3], *IdentifierKind.choices[:4]],
     )
     value = forms.CharField(label=_("Value"), max_length=300)
     reason = forms.CharField(label=_("Why it means nothing"), max_length=300, required=False)
+
+
+class WarningRemoveForm(Form):
+    action = forms.ChoiceField(choices=[("remove", "remove")], widget=forms.HiddenInput)
+    id = id_field(label=_("Value on the warning list"), widget=forms.HiddenInput)
+
+    @classmethod
+    def asked(cls, data) -> bool:
+        """Whether a post of the warning list page is a removal (the page has two forms)."""
+        return data is not None and "remove" in data.getlist("action")
+
+
+class CorrelationDecideForm(Form):
+    action = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("confirm", _("Confirm")), ("reject", _("Reject")), ("merge", _("Merge"))],
+    )
+    version = version_field(required=False)
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def asks_merge(self) -> bool:
+        """Whether the post asks for a merge (a right of its own), before validation."""
+        return "merge" in self.data.getlist(self.add_prefix("action"))
+
+    def clean_version(self):
+        # Sent by every form that decides; absent only for a merge (no version to check).
+        if self.add_prefix("version") in self.data and self.cleaned_data["version"] is None:
+            message = self.fields["version"].error_messages["required"]  # Django's wording
+            raise forms.ValidationError(message, code="required")
+        return self.cleaned_data["version"]

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from drugcontrol.core.permissions import can
 from drugcontrol.core.visibility import get_visible_or_404, visibility_rule, visible
-from drugcontrol.entities import services
+from drugcontrol.entities.candidates import find_candidates
 from drugcontrol.entities.matching import DEFAULT_THRESHOLD, Query
 from drugcontrol.entities.models import (
     Audience,
@@ -18,6 +18,7 @@ from drugcontrol.entities.models import (
     WarningValue,
 )
 from drugcontrol.entities.permissions import READ_PARTIES
+from drugcontrol.entities.validation import validate_party
 
 # Record kinds that name parties, each with the action that lets a user read such records
 # beyond their own organisation and the name of its page (registered by the owning app).
@@ -215,16 +216,14 @@ def match(
 ) -> list[dict]:
     """Parties like the one described, best first, among those the user may see
     (`user=None`: the command line, which sees every party)."""
-    data = services.validate_party(
-        kind=kind, name=name, country_code=country, identifiers=identifiers
-    )
+    data = validate_party(kind=kind, name=name, country_code=country, identifiers=identifiers)
     query = Query.build(
         kind=data.kind,
         names=[data.name],
         identifiers=[(k, n) for k, _v, n in data.identifiers],
         country=data.country.iso3 if data.country else None,
     )
-    candidates = services.find_candidates(query, threshold=threshold, limit=limit * 5)
+    candidates = find_candidates(query, threshold=threshold, limit=limit * 5)
     if user is not None:
         allowed = set(
             visible(Party, user)

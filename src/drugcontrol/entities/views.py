@@ -9,12 +9,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from drugcontrol.core.bounds import form_int
 from drugcontrol.core.errors import Conflict, ServiceError
 from drugcontrol.core.forms import add_service_error
 from drugcontrol.core.permissions import can, require_page
 from drugcontrol.entities import selectors, services
-from drugcontrol.entities.forms import MatchForm, PartySearchForm, WarningValueForm
+from drugcontrol.entities.forms import (
+    CorrelationDecideForm,
+    MatchForm,
+    PartySearchForm,
+    WarningRemoveForm,
+    WarningValueForm,
+    focus_first_error,
+)
 from drugcontrol.entities.models import CorrelationStatus
 from drugcontrol.entities.reasons import reason_label
 
@@ -78,29 +84,31 @@ def party_detail(request, party_id: int):
 @login_required
 def correlation_decide(request, correlation_id: int):
     correlation = selectors.correlation_get(user=request.user, correlation_id=correlation_id)
-    action = request.POST.get("action")
-    require_page(
+    form = CorrelationDecideForm(request.POST)
+    require_page(  # the right the page asks for, before the form is read
         request.user,
-        "entities.parties_merge" if action == "merge" else "entities.correlation_decide",
+        "entities.parties_merge" if form.asks_merge() else "entities.correlation_decide",
         correlation,
     )
-    back = request.POST.get("next") or ""
+    if not form.is_valid():
+        focus_first_error(form)
+        context = {"correlation": correlation, "form": form, "active_nav": "parties"}
+        return render(request, "entities/correlation_decide.html", context, status=422)
+    back = form.cleaned_data["next"]
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         back = "entities:correlations"
     try:
-        if action in ("confirm", "reject"):
-            services.correlation_decide(
-                actor=request.user,
-                correlation=correlation,
-                decision="confirmed" if action == "confirm" else "rejected",
-                expected_version=form_int(request.POST, "version"),
-            )
-            messages.success(request, _("Your decision was recorded."))
-        elif action == "merge":
+        if form.cleaned_data["action"] == "merge":
             services.parties_merge(actor=request.user, correlation=correlation)
             messages.success(request, _("The two parties were merged."))
         else:
-            messages.error(request, _("Unknown action."))
+            services.correlation_decide(
+                actor=request.user,
+                correlation=correlation,
+                decision="confirmed" if form.cleaned_data["action"] == "confirm" else "rejected",
+                expected_version=form.cleaned_data["version"],
+            )
+            messages.success(request, _("Your decision was recorded."))
     except Conflict:
         messages.error(request, _("Someone decided on this correlation first. Review it again."))
     except ServiceError as error:
@@ -140,10 +148,14 @@ def correlation_queue(request):
 
 @login_required
 def warning_list(request):
-    form = WarningValueForm(request.POST or None)
-    if request.method == "POST" and request.POST.get("action") == "remove":
+    posted = request.POST if request.method == "POST" else None
+    removing = WarningRemoveForm.asked(posted)
+    form = WarningValueForm(None if removing else posted)
+    remove_form = WarningRemoveForm(posted if removing else None)
+    if removing and remove_form.is_valid():
+        # A value the reader may not see is a 404 before the right is asked.
         warning = selectors.warning_value_get(
-            user=request.user, warning_id=form_int(request.POST, "id")
+            user=request.user, warning_id=remove_form.cleaned_data["id"]
         )
         require_page(request.user, "entities.warning_list_edit")
         try:
@@ -152,9 +164,9 @@ def warning_list(request):
         except ServiceError as error:
             messages.error(request, str(error.message))
         return redirect("entities:warning_list")
-    if request.method == "POST":
+    if posted is not None:
         require_page(request.user, "entities.warning_list_edit")
-    if request.method == "POST" and form.is_valid():
+    if posted is not None and not removing and form.is_valid():
         try:
             services.warning_value_add(actor=request.user, **form.cleaned_data)
         except ServiceError as error:
@@ -162,10 +174,13 @@ def warning_list(request):
         else:
             messages.success(request, _("The value was added to the warning list."))
             return redirect("entities:warning_list")
+    focus_first_error(form)
     context = {
         "form": form,
+        "remove_form": remove_form,
         "values": selectors.warning_value_list(user=request.user),
         "can_edit": can(request.user, "entities.warning_list_edit"),
         "active_nav": "parties",
     }
-    return render(request, "entities/warning_list.html", context)
+    status = 422 if form.errors or remove_form.errors else 200
+    return render(request, "entities/warning_list.html", context, status=status)

@@ -4,9 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from drugcontrol.core.alerts import AlertMessage, AlertRoute, as_choice, as_date
 from drugcontrol.core.models import OrganisationKind, Role
-from drugcontrol.incidents.models import IncidentKind
+from drugcontrol.incidents.models import RECORD_TYPE, IncidentKind
 
-RECORD_KIND = "incidents.incident"  # services.RECORD_TYPE
+RECORD_KIND = RECORD_TYPE
 COUNTRY_NAMED = "country_named"
 PARTY_CORRELATED = "party_correlated"
 

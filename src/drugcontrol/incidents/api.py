@@ -3,15 +3,18 @@
 import datetime
 import decimal
 
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from drugcontrol.core.api_common import ERRORS, OutSchema, PagePagination, ShapedPage
 from drugcontrol.core.bounds import RecordId, Version, choice
+from drugcontrol.core.quantities import TransportMode, Unit
 from drugcontrol.core.visibility import visible
-from drugcontrol.entities.models import Audience, Party, PartyKind
+from drugcontrol.entities.models import Audience, Party
+from drugcontrol.entities.schemas import PartyReferenceIn
 from drugcontrol.incidents import selectors, services
-from drugcontrol.incidents.models import CountryRole, IncidentKind, PartyRole, TransportMode, Unit
+from drugcontrol.incidents.filters import IncidentFilter
+from drugcontrol.incidents.models import CountryRole, IncidentKind, PartyRole
 
 router = Router(tags=["incidents"])
 
@@ -72,15 +75,8 @@ class IncidentSubstanceIn(Schema):
     purity: str | None = None
 
 
-class IncidentPartyIn(Schema):
+class IncidentPartyIn(PartyReferenceIn):
     role: choice(PartyRole)
-    party_id: RecordId | None = None
-    kind: choice(PartyKind) = "company"
-    name: str = ""
-    country: str | None = None
-    address: str = ""
-    phone: str | None = None
-    email: str | None = None
 
 
 class IncidentIn(Schema):
@@ -130,26 +126,8 @@ def shaped(incident, *, with_parties=True):
 
 @router.get("/incidents", response={200: list[IncidentOut], **ERRORS})
 @paginate(PagePagination)
-def list_incidents(
-    request,
-    kind: str | None = None,
-    substance_id: RecordId | None = None,
-    country: str | None = None,
-    role: str | None = None,
-    since: datetime.date | None = None,
-    until: datetime.date | None = None,
-    party: str | None = None,
-):
-    queryset = selectors.incident_list(
-        user=request.auth,
-        kind=kind,
-        substance_id=substance_id,
-        country=country,
-        role=role,
-        since=since,
-        until=until,
-        party=party,
-    )
+def list_incidents(request, filters: Query[IncidentFilter]):
+    queryset = selectors.incident_list(user=request.auth, filters=filters)
     return ShapedPage(queryset, lambda incident: shaped(incident, with_parties=False))
 
 

@@ -4,7 +4,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from drugcontrol.core.quantities import TransportMode, Unit
 from drugcontrol.entities.models import Audience
+
+# How audit events, party links and alerts name an incident.
+RECORD_TYPE = "incidents.incident"
 
 
 class IncidentKind(models.TextChoices):
@@ -16,16 +20,6 @@ class IncidentKind(models.TextChoices):
     SUSPICIOUS_ORDER = "suspicious_order", _("Suspicious order")
     NPS_SHIPMENT = "nps_shipment", _("NPS shipment")
     OTHER = "other", _("Other")
-
-
-class TransportMode(models.TextChoices):
-    AIR = "air", _("Air")
-    SEA = "sea", _("Sea")
-    ROAD = "road", _("Road")
-    RAIL = "rail", _("Rail")
-    POST = "post", _("Post or courier")
-    OTHER = "other", _("Other")
-    UNKNOWN = "unknown", _("Unknown")
 
 
 class CountryRole(models.TextChoices):
@@ -44,15 +38,6 @@ class PartyRole(models.TextChoices):
     CARRIER = "carrier", _("Carrier")
     PERSON = "person_involved", _("Person involved")
     OTHER = "other", _("Other")
-
-
-class Unit(models.TextChoices):
-    G = "g", _("g")
-    KG = "kg", _("kg")
-    ML = "ml", _("ml")
-    L = "l", _("l")
-    TABLETS = "tablets", _("tablets")
-    UNITS = "units", _("units")
 
 
 class Incident(models.Model):

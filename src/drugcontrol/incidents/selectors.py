@@ -9,7 +9,9 @@ from drugcontrol.core.models import AuditEvent
 from drugcontrol.core.permissions import can
 from drugcontrol.core.visibility import get_visible_or_404, visibility_rule, visible
 from drugcontrol.entities.models import Audience, Correlation, CorrelationStatus, Party, PartyLink
+from drugcontrol.incidents.filters import IncidentFilter
 from drugcontrol.incidents.models import (
+    RECORD_TYPE,
     Incident,
     IncidentAudience,
     IncidentCountry,
@@ -17,7 +19,6 @@ from drugcontrol.incidents.models import (
     IncidentSubstance,
 )
 from drugcontrol.incidents.permissions import READ
-from drugcontrol.incidents.services import RECORD_TYPE
 
 
 @visibility_rule(Incident)
@@ -41,45 +42,11 @@ def incidents_visible_to(queryset: QuerySet, user) -> QuerySet:
     )
 
 
-def incident_list(
-    *,
-    user,
-    kind: str | None = None,
-    substance_id: int | None = None,
-    country: str | None = None,
-    role: str | None = None,
-    since=None,
-    until=None,
-    party: str | None = None,
-) -> QuerySet:
+def incident_list(*, user, filters: IncidentFilter | None = None) -> QuerySet:
+    """The incidents the user may see, narrowed by the list's one filter (page and API)."""
     queryset = visible(Incident, user).select_related("reporting_country", "reporting_organisation")
-    if kind:
-        queryset = queryset.filter(kind=kind)
-    if substance_id:
-        queryset = queryset.filter(
-            Exists(
-                IncidentSubstance.objects.filter(incident=OuterRef("pk"), substance_id=substance_id)
-            )
-        )
-    if country:
-        involved = IncidentCountry.objects.filter(
-            incident=OuterRef("pk"), country_id=country.upper()
-        )
-        if role:
-            involved = involved.filter(role=role)
-        queryset = queryset.filter(Exists(involved) | Q(reporting_country_id=country.upper()))
-    if since:
-        queryset = queryset.filter(occurred_on__gte=since)
-    if until:
-        queryset = queryset.filter(occurred_on__lte=until)
-    if party:
-        queryset = queryset.filter(
-            Exists(
-                IncidentParty.objects.filter(
-                    incident=OuterRef("pk"), reported_name__icontains=party
-                )
-            )
-        )
+    if filters is not None:
+        queryset = filters.filter(queryset)
     return queryset.prefetch_related(
         Prefetch("countries", queryset=IncidentCountry.objects.select_related("country")),
         Prefetch("substances", queryset=IncidentSubstance.objects.select_related("substance")),

@@ -16,10 +16,13 @@ from django.utils.translation import gettext as _
 from drugcontrol.core.alerts import alerts_raise
 from drugcontrol.core.audit import record_event, snapshot
 from drugcontrol.core.bounds import check_instances, model_field, read_decimal
-from drugcontrol.core.errors import ValidationFailed, check_version
+from drugcontrol.core.countries import country_by_code
+from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.core.models import Country
 from drugcontrol.core.permissions import require
-from drugcontrol.core.sequences import create_numbered, next_reference
+from drugcontrol.core.quantities import TransportMode, Unit
+from drugcontrol.core.sequences import create_with_reference
+from drugcontrol.core.versioning import versioned_change
 from drugcontrol.entities import services as entity_services
 from drugcontrol.entities.models import (
     Audience,
@@ -32,6 +35,7 @@ from drugcontrol.entities.models import (
 )
 from drugcontrol.incidents import alerts as incident_alerts
 from drugcontrol.incidents.models import (
+    RECORD_TYPE,
     CountryRole,
     Incident,
     IncidentAudience,
@@ -40,12 +44,9 @@ from drugcontrol.incidents.models import (
     IncidentParty,
     IncidentSubstance,
     PartyRole,
-    TransportMode,
-    Unit,
 )
 from drugcontrol.substances.models import Substance
 
-RECORD_TYPE = "incidents.incident"
 INCIDENT_FIELDS = [
     "reference",
     "kind",
@@ -128,8 +129,8 @@ def validate_incident(raw: dict, *, visible_parties=None) -> IncidentInput:
         errors["transport_mode"] = [_("Unknown transport mode.")]
     countries = []
     for index, item in enumerate(raw.get("countries") or []):
-        code, role = (item.get("country") or "").strip().upper(), item.get("role") or ""
-        country = Country.objects.filter(iso3=code).first()
+        role = item.get("role") or ""
+        country = country_by_code(item.get("country"))
         if country is None:
             errors[f"countries.{index}.country"] = [_("Unknown country code.")]
         if role not in CountryRole.values:
@@ -213,13 +214,17 @@ def validate_incident(raw: dict, *, visible_parties=None) -> IncidentInput:
 def incident_create(*, actor, data: IncidentInput) -> Incident:
     require(actor, "incidents.incident_report")
     organisation = actor.organisation
-    return create_numbered(lambda: _create(actor, organisation, data))
+    return create_with_reference(
+        Incident,
+        f"{organisation.country_id}-{data.occurred_on.year}-",
+        lambda reference: _create(actor, organisation, data, reference),
+    )
 
 
-def _create(actor, organisation, data: IncidentInput) -> Incident:
+def _create(actor, organisation, data: IncidentInput, reference: str) -> Incident:
     now = timezone.now()
     incident = Incident.objects.create(
-        reference=next_reference(Incident, f"{organisation.country_id}-{data.occurred_on.year}-"),
+        reference=reference,
         kind=data.kind,
         occurred_on=data.occurred_on,
         reporting_organisation=organisation,
@@ -384,23 +389,16 @@ def incident_update(
     raw = {**snapshot(incident, INCIDENT_FIELDS), **changes}
     raw["occurred_on"] = changes.get("occurred_on", incident.occurred_on)
     checked = validate_incident({k: raw.get(k) for k in (*EDITABLE, "distribution")})
-    with transaction.atomic():
-        current = Incident.objects.select_for_update().get(pk=incident.pk)
-        check_version(current, expected_version)
-        before = snapshot(current, INCIDENT_FIELDS)
+    with versioned_change(
+        incident,
+        expected_version=expected_version,
+        actor=actor,
+        action="incidents.incident_updated",
+        fields=INCIDENT_FIELDS,
+    ) as change:
         for name in changes:
-            setattr(current, name, getattr(checked, name))
-        current.updated_at = timezone.now()
-        current.version = F("version") + 1
-        current.save()
-        current.refresh_from_db()
-        record_event(
-            actor=actor,
-            action="incidents.incident_updated",
-            obj=current,
-            before=before,
-            after=snapshot(current, INCIDENT_FIELDS),
-        )
+            setattr(change.record, name, getattr(checked, name))
+    current = change.record
     return current
 
 

@@ -2,7 +2,6 @@
 records and timeline, the route map, bulk import, and the alerts inbox."""
 
 import datetime
-import re
 from urllib.parse import urlsplit
 
 from django.contrib import messages
@@ -14,21 +13,28 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from drugcontrol.core import alerts as alert_services
-from drugcontrol.core import imports as core_imports
 from drugcontrol.core import selectors as core_selectors
-from drugcontrol.core import views as core_views
-from drugcontrol.core.bounds import form_int
 from drugcontrol.core.errors import ServiceError, ValidationFailed
+from drugcontrol.core.filters import filter_form
+from drugcontrol.core.forms import add_service_error
+from drugcontrol.core.import_views import import_job_page, import_upload_page
 from drugcontrol.core.permissions import can, require_page
 from drugcontrol.core.visibility import visible
-from drugcontrol.entities.models import Audience, Party
+from drugcontrol.entities.forms import add_nested_service_error, country_choices, focus_first_error
+from drugcontrol.entities.models import Party
 from drugcontrol.incidents import imports, maps, selectors, services
-from drugcontrol.incidents.models import CountryRole, IncidentKind, PartyRole, TransportMode, Unit
+from drugcontrol.incidents.filters import IncidentFilter
+from drugcontrol.incidents.forms import (
+    AddPartyForm,
+    AlertMarkForm,
+    AttachForm,
+    BroadcastForm,
+    IncidentReport,
+)
+from drugcontrol.incidents.models import CountryRole, IncidentKind
 from drugcontrol.substances.selectors import find_by_name, substance_list
 
-COUNTRY_ROWS, SUBSTANCE_ROWS, PARTY_ROWS = 5, 3, 4
 IMPORT_KIND = "incidents.incidents"
-_PARTY_ID = re.compile(r"\[#(\d+)\]\s*$")
 
 
 def _date(value):
@@ -38,124 +44,62 @@ def _date(value):
         return None
 
 
+def _filter_choices(user) -> dict:
+    """The options the list page offers; their values are what the API takes."""
+    substances = [(s.pk, s.name) for s in substance_list(user=user)]
+    return {
+        "kind": IncidentKind.choices,
+        "role": CountryRole.choices,
+        "substance_id": substances,
+        "country": country_choices()()[1:],
+    }
+
+
+def incident_filter_form(request):
+    """The list page's filter form, generated from the API's filter (incidents/filters.py)."""
+    return filter_form(IncidentFilter, request.GET, choices=_filter_choices(request.user))
+
+
 @login_required
 def incident_list(request):
-    params = request.GET
-    substance = find_by_name(params.get("substance", "")) if params.get("substance") else None
-    queryset = selectors.incident_list(
-        user=request.user,
-        kind=params.get("kind") or None,
-        substance_id=substance.pk if substance else None,
-        country=params.get("country") or None,
-        role=params.get("role") or None,
-        since=_date(params.get("since")),
-        until=_date(params.get("until")),
-        party=params.get("party") or None,
-    )
-    if params.get("substance") and substance is None:
-        queryset = queryset.none()
-    query = params.copy()
+    form = incident_filter_form(request)
+    queryset = selectors.incident_list(user=request.user, filters=form.filters())
+    query = request.GET.copy()
     query.pop("page", None)
     context = {
-        "page": Paginator(queryset, 50).get_page(params.get("page")),
+        "page": Paginator(queryset, 50).get_page(request.GET.get("page")),
         "query": query.urlencode(),
-        "kinds": IncidentKind.choices,
-        "roles": CountryRole.choices,
-        "params": params,
+        "form": form,
         "active_nav": "incidents",
     }
     return render(request, "incidents/incident_list.html", context)
 
 
-def _raw_from_post(post) -> dict:
-    countries = [
-        {"country": post.get(f"country-{i}", ""), "role": post.get(f"country-role-{i}", "")}
-        for i in range(COUNTRY_ROWS)
-        if post.get(f"country-{i}", "").strip()
-    ]
-    substances = []
-    for i in range(SUBSTANCE_ROWS):
-        text = post.get(f"substance-{i}", "").strip()
-        if not text and not post.get(f"quantity-{i}", "").strip():
-            continue
-        found = find_by_name(text) if text else None
-        substances.append(
-            {
-                "substance_id": found.pk if found else None,
-                "description": "" if found else text,
-                "quantity": post.get(f"quantity-{i}") or None,
-                "unit": post.get(f"unit-{i}", ""),
-                "purity": post.get(f"purity-{i}") or None,
-            }
-        )
-    parties = []
-    for i in range(PARTY_ROWS):
-        name = post.get(f"party-{i}", "").strip()
-        if not name:
-            continue
-        chosen = _PARTY_ID.search(name)
-        entry = {
-            "role": post.get(f"party-role-{i}", ""),
-            "kind": post.get(f"party-kind-{i}", "company"),
-        }
-        if chosen:
-            entry["party_id"] = int(chosen.group(1))
-        else:
-            entry.update(
-                name=name,
-                country=post.get(f"party-country-{i}") or None,
-                phone=post.get(f"party-phone-{i}") or None,
-            )
-        parties.append(entry)
-    return {
-        "kind": post.get("kind", ""),
-        "occurred_on": post.get("occurred_on", ""),
-        "distribution": post.get("distribution", ""),
-        "transport_mode": post.get("transport_mode", ""),
-        "form": post.get("form", ""),
-        "concealment": post.get("concealment", ""),
-        "modus_operandi": post.get("modus_operandi", ""),
-        "description": post.get("description", ""),
-        "notification_reference": post.get("notification_reference", ""),
-        "countries": countries,
-        "substances": substances,
-        "parties": parties,
-    }
-
-
 @login_required
 def incident_create(request):
     require_page(request.user, "incidents.incident_report")
-    errors = {}
-    if request.method == "POST":
+    report = IncidentReport(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and report.is_valid():
         try:
             data = services.validate_incident(
-                _raw_from_post(request.POST), visible_parties=visible(Party, request.user)
+                report.service_input(find_substance=find_by_name),
+                visible_parties=visible(Party, request.user),
             )
             incident = services.incident_create(actor=request.user, data=data)
+        except ValidationFailed as error:
+            report.add_service_error(error)
         except ServiceError as error:
-            errors = error.field_errors()
+            report.form.add_error(None, str(error.message))
         else:
             messages.success(
                 request,
                 _("Incident %(reference)s was reported.") % {"reference": incident.reference},
             )
             return redirect("incidents:detail", incident.pk)
-    context = {
-        "errors": errors,
-        "post": request.POST,
-        "kinds": IncidentKind.choices,
-        "roles": CountryRole.choices,
-        "party_roles": PartyRole.choices,
-        "transport_modes": TransportMode.choices,
-        "units": Unit.choices,
-        "distributions": Audience.choices,
-        "country_rows": range(COUNTRY_ROWS),
-        "substance_rows": range(SUBSTANCE_ROWS),
-        "party_rows": range(PARTY_ROWS),
-        "active_nav": "incidents",
-    }
-    return render(request, "incidents/incident_form.html", context, status=422 if errors else 200)
+    focus_first_error(*report.in_page_order())
+    context = {"report": report, "active_nav": "incidents"}
+    status = 422 if report.has_errors else 200
+    return render(request, "incidents/incident_form.html", context, status=status)
 
 
 def _typed(request) -> str:
@@ -200,22 +144,29 @@ def suggest_parties(request):
     return render(request, "incidents/_options.html", {"options": options})
 
 
-@login_required
-def incident_detail(request, incident_id: int):
-    incident = selectors.incident_get(user=request.user, incident_id=incident_id)
+def _detail(request, incident, *, party_form=None, attach_form=None, status=200):
+    """The incident page, with the add-party and attach forms (bound after an error)."""
     route = selectors.incident_route(incident=incident)
+    focus_first_error(*(form for form in (party_form, attach_form) if form is not None))
     context = {
         "incident": incident,
         "related": selectors.related_records(user=request.user, incident=incident),
         "timeline": selectors.incident_timeline(user=request.user, incident=incident),
         "is_reporter": can(request.user, "incidents.incident_change", incident),
-        "party_roles": PartyRole.choices,
+        "party_form": party_form or AddPartyForm(),
+        "attach_form": attach_form or AttachForm(),
         "map_svg": maps.route_map([{"incident": incident.pk, "path": route}])
         if len(route) > 1
         else "",
         "active_nav": "incidents",
     }
-    return render(request, "incidents/incident_detail.html", context)
+    return render(request, "incidents/incident_detail.html", context, status=status)
+
+
+@login_required
+def incident_detail(request, incident_id: int):
+    incident = selectors.incident_get(user=request.user, incident_id=incident_id)
+    return _detail(request, incident)
 
 
 @require_POST
@@ -223,26 +174,28 @@ def incident_detail(request, incident_id: int):
 def incident_add_party(request, incident_id: int):
     incident = selectors.incident_get(user=request.user, incident_id=incident_id)
     require_page(request.user, "incidents.incident_change", incident)
-    raw = _raw_from_post(
-        {
-            "party-0": request.POST.get("party", ""),
-            "party-role-0": request.POST.get("role", ""),
-            "party-kind-0": request.POST.get("party_kind", "company"),
-            "party-country-0": request.POST.get("country", ""),
-        }
-    )
-    try:
-        data = services.validate_incident(
-            {"kind": incident.kind, "occurred_on": incident.occurred_on, "parties": raw["parties"]},
-            visible_parties=visible(Party, request.user),
-        )
-        if not data.parties:
-            raise ValidationFailed({"party": [_("A name is required.")]})
-        services.incident_add_party(actor=request.user, incident=incident, entry=data.parties[0])
-        messages.success(request, _("The party was added."))
-    except ServiceError as error:
-        messages.error(request, error.describe())
-    return redirect("incidents:detail", incident.pk)
+    form = AddPartyForm(request.POST)
+    if form.is_valid():
+        try:
+            data = services.validate_incident(
+                {
+                    "kind": incident.kind,
+                    "occurred_on": incident.occurred_on,
+                    "parties": [form.service_entry()],
+                },
+                visible_parties=visible(Party, request.user),
+            )
+            services.incident_add_party(
+                actor=request.user, incident=incident, entry=data.parties[0]
+            )
+        except ValidationFailed as error:
+            add_nested_service_error(form, error, rows={"parties": [form]})
+        except ServiceError as error:
+            form.add_error(None, str(error.message))
+        else:
+            messages.success(request, _("The party was added."))
+            return redirect("incidents:detail", incident.pk)
+    return _detail(request, incident, party_form=form, status=422)
 
 
 @login_required
@@ -264,78 +217,73 @@ def route_map(request):
 @login_required
 def incident_import(request):
     """Upload: the file is imported in the background and its page shows the progress."""
-    require_page(request.user, "incidents.incident_import")
-    errors = {}
-    if request.method == "POST":
-        try:
-            job = core_imports.import_upload(
-                actor=request.user, kind=IMPORT_KIND, upload=request.FILES.get("file")
-            )
-        except ServiceError as error:
-            errors = error.field_errors()
-        else:
-            return redirect("incidents:import_job", job.pk)
-    context = {
-        "errors": errors,
-        "columns": imports.COLUMNS,
-        "rules": core_imports.import_rules(IMPORT_KIND),
-        "active_nav": "incidents",
-    }
-    return render(request, "incidents/incident_import.html", context, status=422 if errors else 200)
+    return import_upload_page(
+        request,
+        kind=IMPORT_KIND,
+        template="incidents/incident_import.html",
+        permission="incidents.incident_import",
+        nav="incidents",
+        job_url="incidents:import_job",
+        context={"columns": imports.COLUMNS},
+    )
 
 
 @login_required
 def import_job(request, job_id: int):
-    return core_views.import_job_page(
+    return import_job_page(
         request,
         job_id=job_id,
         kind=IMPORT_KIND,
         template="incidents/import_job.html",
-        active_nav="incidents",
+        nav="incidents",
     )
 
 
 @login_required
 def alert_inbox(request):
-    if request.method == "POST":
-        alert = core_selectors.alert_get(user=request.user, alert_id=form_int(request.POST, "id"))
+    form = AlertMarkForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        alert = core_selectors.alert_get(user=request.user, alert_id=form.cleaned_data["id"])
+        action = form.cleaned_data["action"]
         alert_services.alert_mark(
-            actor=request.user, alert=alert, acknowledge=request.POST.get("action") == "acknowledge"
+            actor=request.user, alert=alert, acknowledge=action == "acknowledge"
         )
-        if alert.url and request.POST.get("action") == "open":
+        if alert.url and action == "open":
             return redirect(urlsplit(alert.url).path)  # the record, on this site
         return redirect("incidents:alerts")
     page = Paginator(core_selectors.alert_list(user=request.user), 50).get_page(
         request.GET.get("page")
     )
     page.object_list = alert_services.alerts_render(page.object_list)  # in the reader's language
-    return render(request, "incidents/alerts.html", {"page": page, "active_nav": "alerts"})
+    context = {"page": page, "form": form, "active_nav": "alerts"}
+    return render(request, "incidents/alerts.html", context, status=422 if form.errors else 200)
 
 
 @login_required
 def alert_broadcast(request):
     require_page(request.user, "core.alert_broadcast")
-    errors = {}
-    if request.method == "POST":
+    form = BroadcastForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
         try:
             sent = alert_services.alert_broadcast(
                 actor=request.user,
-                title=request.POST.get("title", ""),
-                body=request.POST.get("body", ""),
-                country_codes=re.split(r"[\s,;]+", request.POST.get("countries", "")),
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                country_codes=form.cleaned_data["countries"],
             )
         except ServiceError as error:
-            errors = error.field_errors()
+            add_service_error(form, error)
         else:
             messages.success(
                 request, _("The alert was sent to %(n)s recipients.") % {"n": len(sent)}
             )
             return redirect("incidents:alerts")
+    focus_first_error(form)
     return render(
         request,
         "incidents/broadcast.html",
-        {"errors": errors, "post": request.POST, "active_nav": "alerts"},
-        status=422 if errors else 200,
+        {"form": form, "active_nav": "alerts"},
+        status=422 if form.errors else 200,
     )
 
 
@@ -344,19 +292,21 @@ def alert_broadcast(request):
 def incident_attach(request, incident_id: int):
     incident = selectors.incident_get(user=request.user, incident_id=incident_id)
     require_page(request.user, "incidents.incident_change", incident)
-    upload = request.FILES.get("file")
-    try:
-        if upload is None:
-            raise ValidationFailed({"file": [_("Choose a file.")]})
-        if upload.size > services.MAX_ATTACHMENT_BYTES:
-            raise ValidationFailed({"file": [_("The file is larger than 10 MB.")]})
-        services.incident_attach(
-            actor=request.user, incident=incident, name=upload.name, content=upload.read()
-        )
-        messages.success(request, _("The file was attached."))
-    except ServiceError as error:
-        messages.error(request, error.describe())
-    return redirect("incidents:detail", incident.pk)
+    form = AttachForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > services.MAX_ATTACHMENT_BYTES:
+                raise ValidationFailed({"file": [_("The file is larger than 10 MB.")]})
+            services.incident_attach(
+                actor=request.user, incident=incident, name=upload.name, content=upload.read()
+            )
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The file was attached."))
+            return redirect("incidents:detail", incident.pk)
+    return _detail(request, incident, attach_form=form, status=422)
 
 
 @require_GET

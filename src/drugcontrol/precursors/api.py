@@ -1,9 +1,15 @@
-"""Pre-export notifications and their workflow, invocations, legitimate requirements,
-response statistics and suspicious orders. Country codes are ISO 3166 alpha-3."""
+"""The precursors API: pre-export notifications (the list, the inbox, one record; a draft
+created or changed, and submitted at once with `"submit": true`; one route for each step of
+the workflow table in `precursors/workflow.py`), invocations, reply terms, legitimate
+requirements and response statistics. Suspicious order reports have no endpoint: operators
+report them, and their national authority reviews them, on the pages only. Country codes
+are ISO 3166 alpha-3."""
 
 import datetime
 import decimal
+from typing import Literal
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -11,25 +17,35 @@ from ninja.pagination import paginate
 from drugcontrol.core.api_common import ERRORS, OutSchema, PagePagination, ShapedPage
 from drugcontrol.core.bounds import RecordId, Version, choice
 from drugcontrol.core.permissions import require
+from drugcontrol.core.quantities import MEASURED_UNIT_CHOICES
 from drugcontrol.core.visibility import visible
 from drugcontrol.entities.models import Party, PartyKind
-from drugcontrol.precursors import selectors, services
+from drugcontrol.precursors import selectors, services, workflow
 from drugcontrol.precursors.filters import NotificationFilter
 from drugcontrol.precursors.models import (
+    NOTIFICATION_TRANSPORT_MODES,
     InvocationScope,
     NotificationKind,
     ObjectionGround,
     Outcome,
     PartyRole,
     RequirementForm,
-    TransportMode,
-    Unit,
 )
 from drugcontrol.precursors.models import (
     Status as NotificationStatus,
 )
 
 router = Router(tags=["precursors"])
+
+
+def _one_of(choices, *, blank: bool = False):
+    """The subset of a shared enumeration a column takes (its model field's choices), as
+    `choice` writes an enumeration ("" too when the column may be blank)."""
+    return Literal[tuple([value for value, _label in choices] + ([""] if blank else []))]
+
+
+LineUnit = _one_of(MEASURED_UNIT_CHOICES)
+PlannedTransport = _one_of(NOTIFICATION_TRANSPORT_MODES, blank=True)
 
 
 class NotificationLineOut(OutSchema):
@@ -39,7 +55,7 @@ class NotificationLineOut(OutSchema):
     is_preparation: bool
     concentration: decimal.Decimal
     quantity: decimal.Decimal
-    unit: choice(Unit)
+    unit: LineUnit
     density: decimal.Decimal | None
     quantity_kg: decimal.Decimal
     hs_code: str
@@ -84,7 +100,7 @@ class NotificationOut(OutSchema):
 class NotificationDetailOut(NotificationOut):
     exporting_authority: str = Field(validation_alias="exporting_authority_name")
     invoice_number: str
-    transport_mode: choice(TransportMode, blank=True)
+    transport_mode: PlannedTransport
     point_of_exit: str
     point_of_entry: str
     expected_dispatch: datetime.date | None
@@ -106,7 +122,7 @@ class NotificationLineIn(Schema):
     is_preparation: bool = False
     concentration: str | None = None
     quantity: str | None = None
-    unit: choice(Unit, blank=True) = ""
+    unit: _one_of(MEASURED_UNIT_CHOICES, blank=True) = ""
     density: str | None = None
     hs_code: str = ""
     description: str = ""
@@ -128,7 +144,7 @@ class NotificationIn(Schema):
     importing_country: str
     transit_countries: list[str] = []
     invoice_number: str = ""
-    transport_mode: choice(TransportMode, blank=True) = ""
+    transport_mode: PlannedTransport = ""
     point_of_exit: str = ""
     point_of_entry: str = ""
     expected_dispatch: str | None = None
@@ -216,19 +232,15 @@ def list_inbox(request):
 
 @router.post("/precursors/notifications", response={201: NotificationDetailOut, **ERRORS})
 def create_notification(request, payload: NotificationIn):
-    """Save a draft; with `"submit": true` submit it at once (all or nothing)."""
-    from django.db import transaction
-
+    """Save a draft; with `"submit": true` submit it at once (all or nothing: a refused
+    submission saves nothing, and its 422 names the missing fields)."""
     raw = payload.dict()
     data = services.validate_notification(
         raw,
         exporting_country_id=request.auth.country_id,
         visible_parties=visible(Party, request.auth),
     )
-    with transaction.atomic():
-        notification = services.notification_create(actor=request.auth, data=data)
-        if raw["submit"]:
-            services.notification_submit(actor=request.auth, notification=notification)
+    notification = services.notification_create(actor=request.auth, data=data, submit=raw["submit"])
     return Status(201, _detail(request, notification.pk))
 
 
@@ -245,117 +257,79 @@ def get_notification(request, notification_id: RecordId):
 def update_notification(
     request, notification_id: RecordId, payload: NotificationIn, version: Version
 ):
-    """Replace a draft's contents (`?version=` the version read)."""
+    """Replace a draft's contents (`?version=` the version read); with `"submit": true`
+    submit it at once (all or nothing)."""
     notification = selectors.notification_get(user=request.auth, notification_id=notification_id)
+    raw = payload.dict()
     data = services.validate_notification(
-        payload.dict(),
+        raw,
         exporting_country_id=request.auth.country_id,
         visible_parties=visible(Party, request.auth),
     )
-    services.notification_update(
-        actor=request.auth, notification=notification, data=data, expected_version=version
+    workflow.perform(
+        "edit",
+        actor=request.auth,
+        notification=notification,
+        expected_version=version,
+        data=data,
+        submit=raw["submit"],
     )
     return _detail(request, notification_id)
 
 
-def _step(request, notification_id: RecordId, service, **arguments):
-    notification = selectors.notification_get(user=request.auth, notification_id=notification_id)
-    service(actor=request.auth, notification=notification, **arguments)
-    return _detail(request, notification_id)
-
-
-STEP = {200: NotificationDetailOut, **ERRORS}
+# One route for each other row of the workflow table (precursors/workflow.py), at
+# `{BASE}/{row.route}`: the operation's name, its body (whose fields other than `version`
+# are the service's arguments), its status and its description.
 BASE = "/precursors/notifications/{notification_id}"
+STEP_ROUTES = {
+    "submit": ("submit", VersionIn, 200, None),
+    "acknowledge": ("acknowledge", VersionIn, 200, None),
+    "clear": (
+        "clear",
+        VersionIn,
+        200,
+        "The importing authority clears the shipment; a second answer is a 409.",
+    ),
+    "object": (
+        "object_to",
+        NotificationAnswerIn,
+        200,
+        "The importing authority objects, with a ground; a second answer is a 409.",
+    ),
+    "ship": ("ship", VersionIn, 200, None),
+    "withdraw": ("withdraw", VersionIn, 200, None),
+    "cancel": ("cancel", VersionIn, 200, None),
+    "outcome": ("outcome", NotificationOutcomeIn, 200, None),
+    "message": ("post_message", NotificationMessageIn, 201, None),
+}
 
 
-@router.post(f"{BASE}/submit", response=STEP)
-def submit(request, notification_id: RecordId, payload: VersionIn):
-    return _step(
-        request, notification_id, services.notification_submit, expected_version=payload.version
-    )
+def _step_route(action: str, name: str, body: type[Schema], status: int, description):
+    def step(request, notification_id: RecordId, payload: body):
+        notification = selectors.notification_get(
+            user=request.auth, notification_id=notification_id
+        )
+        fields = payload.dict()
+        version = fields.pop("version", None)
+        workflow.perform(
+            action,
+            actor=request.auth,
+            notification=notification,
+            expected_version=version,
+            **fields,
+        )
+        return Status(status, _detail(request, notification_id))
+
+    step.__name__ = step.__qualname__ = name
+    step.__doc__ = description
+    path = f"{BASE}/{workflow.TRANSITIONS[action].route}"
+    return router.post(path, response={status: NotificationDetailOut, **ERRORS})(step)
 
 
-@router.post(f"{BASE}/acknowledge", response=STEP)
-def acknowledge(request, notification_id: RecordId, payload: VersionIn):
-    return _step(
-        request,
-        notification_id,
-        services.notification_acknowledge,
-        expected_version=payload.version,
-    )
-
-
-@router.post(f"{BASE}/clear", response=STEP)
-def clear(request, notification_id: RecordId, payload: VersionIn):
-    """The importing authority clears the shipment; a second answer is a 409."""
-    return _step(
-        request,
-        notification_id,
-        services.notification_answer,
-        decision="clear",
-        expected_version=payload.version,
-    )
-
-
-@router.post(f"{BASE}/object", response=STEP)
-def object_to(request, notification_id: RecordId, payload: NotificationAnswerIn):
-    """The importing authority objects, with a ground; a second answer is a 409."""
-    return _step(
-        request,
-        notification_id,
-        services.notification_answer,
-        decision="object",
-        ground=payload.ground,
-        detail=payload.detail,
-        expected_version=payload.version,
-    )
-
-
-@router.post(f"{BASE}/ship", response=STEP)
-def ship(request, notification_id: RecordId, payload: VersionIn):
-    return _step(
-        request, notification_id, services.notification_ship, expected_version=payload.version
-    )
-
-
-@router.post(f"{BASE}/withdraw", response=STEP)
-def withdraw(request, notification_id: RecordId, payload: VersionIn):
-    return _step(
-        request,
-        notification_id,
-        services.notification_close,
-        action="withdraw",
-        expected_version=payload.version,
-    )
-
-
-@router.post(f"{BASE}/cancel", response=STEP)
-def cancel(request, notification_id: RecordId, payload: VersionIn):
-    return _step(
-        request,
-        notification_id,
-        services.notification_close,
-        action="cancel",
-        expected_version=payload.version,
-    )
-
-
-@router.post(f"{BASE}/outcome", response=STEP)
-def outcome(request, notification_id: RecordId, payload: NotificationOutcomeIn):
-    return _step(
-        request,
-        notification_id,
-        services.notification_record_outcome,
-        outcome=payload.outcome,
-        expected_version=payload.version,
-    )
-
-
-@router.post(f"{BASE}/messages", response={201: NotificationDetailOut, **ERRORS})
-def post_message(request, notification_id: RecordId, payload: NotificationMessageIn):
-    notification = selectors.notification_get(user=request.auth, notification_id=notification_id)
-    services.message_post(actor=request.auth, notification=notification, body=payload.body)
-    return Status(201, _detail(request, notification_id))
+if set(STEP_ROUTES) | {"edit"} != set(workflow.TRANSITIONS):
+    raise ImproperlyConfigured("every row of the workflow table needs its API route")
+for _action, (_name, _body, _status, _description) in STEP_ROUTES.items():
+    _step_route(_action, _name, _body, _status, _description)
 
 
 # --- reference --------------------------------------------------------------------------------

@@ -8,8 +8,9 @@ import random
 
 from django.utils import timezone
 
+from drugcontrol.core.countries import country_by_code
 from drugcontrol.core.demo import demo_account
-from drugcontrol.core.models import Country, OrganisationKind, Role, User
+from drugcontrol.core.models import OrganisationKind, Role, User
 from drugcontrol.core.visibility import visible
 from drugcontrol.entities.models import Party
 from drugcontrol.incidents.demo import COMPANIES
@@ -126,10 +127,10 @@ def load(result) -> None:
     today = timezone.localdate()
     importers_by_country = {
         code: [
-            f"{Country.objects.get(iso3=code).name_en.split(' (')[0]} {rng.choice(TRADE)} "
+            f"{country_by_code(code).name_en.split(' (')[0]} {rng.choice(TRADE)} "
             f"{rng.choice(FORMS)}",
             f"{rng.choice(['New', 'United', 'Royal', 'National', 'First'])} "
-            f"{Country.objects.get(iso3=code).name_en.split(' (')[0]} {rng.choice(TRADE)} "
+            f"{country_by_code(code).name_en.split(' (')[0]} {rng.choice(TRADE)} "
             f"{rng.choice(FORMS)}",
         ]
         for code in IMPORTERS
@@ -184,8 +185,7 @@ def load(result) -> None:
         data = services.validate_notification(
             raw, exporting_country_id=exporter, visible_parties=visible(Party, actor)
         )
-        notification = services.notification_create(actor=actor, data=data, at=at)
-        notification = services.notification_submit(actor=actor, notification=notification, at=at)
+        notification = services.notification_create(actor=actor, data=data, submit=True, at=at)
         result.created += 1
         _answer(rng, notification, importer, at, today)
     _awaiting_answer(result, substances, known, today)
@@ -242,8 +242,7 @@ def _awaiting_answer(result, substances, known, today) -> None:
         data = services.validate_notification(
             raw, exporting_country_id=exporter, visible_parties=visible(Party, actor)
         )
-        notification = services.notification_create(actor=actor, data=data, at=at)
-        services.notification_submit(actor=actor, notification=notification, at=at)
+        services.notification_create(actor=actor, data=data, submit=True, at=at)
         result.created += 1
 
 

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from drugcontrol.core.audit import record_event
+from drugcontrol.core.countries import country_by_code
 from drugcontrol.core.errors import ServiceError, ValidationFailed
-from drugcontrol.core.models import Country
 from drugcontrol.core.tabular import read_rows
 from drugcontrol.core.tabular import where as row_label
 from drugcontrol.core.visibility import visible
@@ -176,11 +176,7 @@ def notifications_import(*, actor, name: str, content: bytes, progress=None) -> 
     with transaction.atomic():
         for where, data, submit in checked:
             try:
-                notification = services.notification_create(actor=actor, data=data)
-                if submit:
-                    notification = services.notification_submit(
-                        actor=actor, notification=notification
-                    )
+                notification = services.notification_create(actor=actor, data=data, submit=submit)
                 created.append(notification)
             except ValidationFailed as error:
                 report[where] = _problems(error)
@@ -236,7 +232,7 @@ def requirements_import(
         for row in rows:
             number = row.number
             problems: dict[str, list[str]] = {}
-            country = Country.objects.filter(iso3=(row.get("country") or "").upper()).first()
+            country = country_by_code(row.get("country"))
             if country is None:
                 problems["country"] = [_("Unknown country code.")]
             substance = find_by_name(row.get("substance", ""))

@@ -6,6 +6,16 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from drugcontrol.core.quantities import MEASURED_UNIT_CHOICES, transport_mode_choices
+
+# The shared enumerations, where the app's callers found them before (one definition).
+from drugcontrol.core.quantities import TransportMode as TransportMode
+from drugcontrol.core.quantities import Unit as Unit
+
+# The record kinds of the audit log, alerts and party links.
+RECORD_TYPE = "precursors.notification"
+ORDER_RECORD_TYPE = "precursors.suspiciousorder"
+
 
 class InvocationScope(models.TextChoices):
     ALL = "all", _("All substances in Tables I and II")
@@ -184,13 +194,15 @@ class ObjectionGround(models.TextChoices):
     OTHER = "other", _("Other ground")
 
 
-class TransportMode(models.TextChoices):
-    AIR = "air", _("Air")
-    SEA = "sea", _("Sea")
-    ROAD = "road", _("Road")
-    RAIL = "rail", _("Rail")
-    POST = "post", _("Post or courier")
-    MULTIMODAL = "multimodal", _("Multimodal")
+# A notification names the planned mode of transport: never "other" or "unknown".
+NOTIFICATION_TRANSPORT_MODES = transport_mode_choices(
+    TransportMode.AIR,
+    TransportMode.SEA,
+    TransportMode.ROAD,
+    TransportMode.RAIL,
+    TransportMode.POST,
+    TransportMode.MULTIMODAL,
+)
 
 
 class Notification(models.Model):
@@ -216,7 +228,7 @@ class Notification(models.Model):
     )
     invoice_number = models.CharField(_("invoice number"), max_length=64, blank=True)
     transport_mode = models.CharField(
-        _("transport mode"), max_length=12, choices=TransportMode.choices, blank=True
+        _("transport mode"), max_length=12, choices=NOTIFICATION_TRANSPORT_MODES, blank=True
     )
     point_of_exit = models.CharField(_("point of exit"), max_length=120, blank=True)
     point_of_entry = models.CharField(_("expected point of entry"), max_length=120, blank=True)
@@ -300,12 +312,7 @@ class NotificationTransit(models.Model):
         return f"{self.notification_id} via {self.country_id}"
 
 
-class Unit(models.TextChoices):
-    KG = "kg", _("kg")
-    G = "g", _("g")
-    T = "t", _("t")
-    L = "l", _("l")
-    ML = "ml", _("ml")
+# Lines and suspicious orders are weighed or measured: no counts (tablets, units).
 
 
 class NotificationLine(models.Model):
@@ -321,7 +328,7 @@ class NotificationLine(models.Model):
         _("concentration (%)"), max_digits=6, decimal_places=3, default=100
     )
     quantity = models.DecimalField(_("quantity"), max_digits=16, decimal_places=3)
-    unit = models.CharField(_("unit"), max_length=4, choices=Unit.choices)
+    unit = models.CharField(_("unit"), max_length=4, choices=MEASURED_UNIT_CHOICES)
     density = models.DecimalField(
         _("density (kg/l)"), max_digits=7, decimal_places=4, null=True, blank=True
     )
@@ -451,7 +458,7 @@ class SuspiciousOrder(models.Model):
     quantity = models.DecimalField(
         _("quantity"), max_digits=16, decimal_places=3, null=True, blank=True
     )
-    unit = models.CharField(_("unit"), max_length=4, choices=Unit.choices, blank=True)
+    unit = models.CharField(_("unit"), max_length=4, choices=MEASURED_UNIT_CHOICES, blank=True)
     customer_name = models.CharField(_("customer"), max_length=300)
     customer_country = models.ForeignKey(
         "core.Country", on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -45,7 +45,7 @@ action(
     grants=AUTHORITY_OFFICERS,
     refusal=NOT_AN_AUTHORITY,
 )
-action(
+EXPORT_STEP = action(
     "precursors.notification_export_step",
     _("Change, submit, ship, withdraw or cancel a notification"),
     grants=AUTHORITY_OFFICERS,
@@ -53,7 +53,7 @@ action(
     condition_text="the exporting country's authority",
     refusal=_("Only the exporting country's authority does this."),
 )
-action(
+ANSWER = action(
     "precursors.notification_answer",
     _("Acknowledge, clear or object to a notification"),
     grants=AUTHORITY_OFFICERS,
@@ -61,7 +61,7 @@ action(
     condition_text="the importing country's authority",
     refusal=_("Only the importing country's authority does this."),
 )
-action(
+FOLLOW_UP = action(
     "precursors.notification_follow_up",
     _("Write on a notification's thread or record a shipment's outcome"),
     grants=AUTHORITY_OFFICERS,

@@ -6,13 +6,17 @@ import statistics
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from drugcontrol.core.models import AuditEvent
+from drugcontrol.core.countries import country_or_error
+from drugcontrol.core.errors import ValidationFailed
+from drugcontrol.core.models import AuditEvent, Country, Organisation, OrganisationKind
 from drugcontrol.core.permissions import can
 from drugcontrol.core.visibility import get_visible_or_404, visibility_rule, visible
-from drugcontrol.precursors import risk, services
+from drugcontrol.precursors import risk, workflow
 from drugcontrol.precursors.models import (
     AWAITING_ANSWER,
+    RECORD_TYPE,
     Finding,
     ImportingCountryPolicy,
     Invocation,
@@ -27,6 +31,9 @@ from drugcontrol.precursors.models import (
     SuspiciousOrder,
 )
 from drugcontrol.precursors.permissions import ORDER_READ, READ
+from drugcontrol.substances.models import Listing, Substance
+
+DEFAULT_REPLY_DAYS = 15
 
 
 @visibility_rule(Notification)
@@ -141,30 +148,11 @@ def notification_get(*, user, notification_id: int) -> Notification:
 
 
 def allowed_actions(*, user, notification: Notification) -> set[str]:
-    """What the user may do now, for the page's buttons: the permission rule of each step
-    and the status it needs (the services check both again)."""
-    actions = set()
-    status = notification.status
-    if can(user, "precursors.notification_export_step", notification):
-        if status == Status.DRAFT:
-            actions |= {"edit", "submit"}
-        if services.may_ship(notification):
-            actions.add("ship")
-        if status in AWAITING_ANSWER:
-            actions.add("withdraw")
-        if status in (Status.CLEARED, Status.OBJECTED):
-            actions.add("cancel")
-    if can(user, "precursors.notification_answer", notification):
-        if status == Status.SUBMITTED:
-            actions.add("acknowledge")
-        if status in AWAITING_ANSWER:
-            actions.add("answer")
-    if can(user, "precursors.notification_follow_up", notification):
-        if status != Status.DRAFT:
-            actions.add("message")
-        if status == Status.SHIPPED:
-            actions.add("outcome")
-    return actions
+    """What the user may do now, for the page's buttons and the API's `actions`: the rows
+    of the workflow table (`precursors/workflow.py`) whose status and permission allow
+    them, under their offered names (clear and object as `answer`). The services check both
+    again."""
+    return workflow.allowed(user, notification)
 
 
 def _records_behind(user, items, *, counted: bool = True) -> dict[int, dict]:
@@ -286,9 +274,9 @@ def notification_timeline(*, user, notification: Notification, limit: int = 100)
     """The notification's history: every step of the exchange is seen by whoever sees the
     notification (it is the shared record of who did what when)."""
     events = list(
-        AuditEvent.objects.filter(
-            object_type=services.RECORD_TYPE, object_id=str(notification.pk)
-        ).order_by("sequence")[:limit]
+        AuditEvent.objects.filter(object_type=RECORD_TYPE, object_id=str(notification.pk)).order_by(
+            "sequence"
+        )[:limit]
     )
     for event in events:
         # When the step happened; for records imported from history that is not when the
@@ -299,6 +287,48 @@ def notification_timeline(*, user, notification: Notification, limit: int = 100)
 
 
 # --- reference ------------------------------------------------------------------------------
+
+
+def country_for(code: str | None, field: str = "country") -> Country:
+    """The country with this ISO alpha-3 code, or a validation error naming the field."""
+    return country_or_error(code, field, message=_("Unknown country code."))
+
+
+def substance_for(substance_id: int | None, field: str = "substance_id") -> Substance | None:
+    """The registry substance with this id (None for none), or a validation error."""
+    if substance_id is None:
+        return None
+    substance = Substance.objects.filter(pk=substance_id).first()
+    if substance is None:
+        raise ValidationFailed({field: [_("Unknown substance.")]})
+    return substance
+
+
+def is_scheduled(substance: Substance) -> bool:
+    """In Table I or II of the 1988 Convention."""
+    return Listing.objects.filter(
+        substance=substance, instrument="1988", removed="", schedule__in=["Table I", "Table II"]
+    ).exists()
+
+
+def reply_terms(country_id: str) -> tuple[int, bool]:
+    """The importing country's reply deadline in days and whether it requires explicit
+    clearance (others: 15 days, silence is consent)."""
+    policy = ImportingCountryPolicy.objects.filter(country_id=country_id).first()
+    if policy is None:
+        return DEFAULT_REPLY_DAYS, False
+    return policy.reply_days, policy.explicit_clearance
+
+
+def importing_authority(country_id: str) -> Organisation | None:
+    """The competent authority that answers for the importing country."""
+    return (
+        Organisation.objects.filter(
+            country_id=country_id, kind=OrganisationKind.COMPETENT_AUTHORITY, is_active=True
+        )
+        .order_by("pk")
+        .first()
+    )
 
 
 def invocation_list(*, user, country: str | None = None) -> QuerySet:

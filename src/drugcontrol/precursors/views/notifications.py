@@ -20,13 +20,14 @@ from drugcontrol.core.errors import ServiceError, ValidationFailed
 from drugcontrol.core.filters import filter_form
 from drugcontrol.core.permissions import require_page
 from drugcontrol.entities import selectors as entity_selectors
-from drugcontrol.precursors import imports, selectors, services
+from drugcontrol.precursors import imports, selectors, services, workflow
 from drugcontrol.precursors.filters import DIRECTION_CHOICES, NotificationFilter
 from drugcontrol.precursors.forms import (
     ACTION_FORMS,
     ActionChoiceForm,
     MessageForm,
     NotificationForm,
+    StepForm,
     UploadForm,
     notification_initial,
     show_problems,
@@ -252,26 +253,11 @@ DONE = {
 
 
 def run_action(action: str, *, actor, notification, expected_version, **fields):
-    """Take one step of the workflow: the one place the page calls the services for it."""
-    common = {"actor": actor, "notification": notification, "expected_version": expected_version}
-    if action == "submit":
-        return services.notification_submit(**common)
-    if action == "acknowledge":
-        return services.notification_acknowledge(**common)
-    if action in ("clear", "object"):
-        return services.notification_answer(
-            **common,
-            decision=action,
-            ground=fields.get("ground", ""),
-            detail=fields.get("detail", ""),
-        )
-    if action == "ship":
-        return services.notification_ship(**common)
-    if action in ("withdraw", "cancel"):
-        return services.notification_close(**common, action=action)
-    if action == "outcome":
-        return services.notification_record_outcome(**common, outcome=fields["outcome"])
-    raise KeyError(action)
+    """Take one step of the workflow: the one place the page calls the services for it,
+    through the workflow's table (`precursors.workflow`), as the API does."""
+    return workflow.perform(
+        action, actor=actor, notification=notification, expected_version=expected_version, **fields
+    )
 
 
 @require_POST
@@ -279,9 +265,12 @@ def run_action(action: str, *, actor, notification, expected_version, **fields):
 def notification_action(request, notification_id: int):
     notification = selectors.notification_get(user=request.user, notification_id=notification_id)
     choice = ActionChoiceForm(request.POST)
-    if not choice.is_valid():
-        messages.error(request, "; ".join(choice.errors["action"]))
-        return _detail(request, notification, status=422)
+    if not choice.is_valid():  # no button named a step: say so, and what else is wrong
+        form = StepForm(request.POST, auto_id=False)
+        form.is_valid()
+        for message in choice.errors["action"]:
+            form.add_error(None, message)
+        return _detail(request, notification, bound={"action": form}, status=422)
     action = choice.cleaned_data["action"]
     require_page(request.user, STEP_ACTIONS[action], notification)
     form, status = ACTION_FORMS[action](request.POST, auto_id=False), 422

@@ -1,0 +1,71 @@
+"""The incident list's filter, declared once: the API's query (`GET /api/v1/incidents`),
+the list page's form (`core.filters.filter_form`) and the selector read this schema, so
+the same values give the same rows on the page and in the API. A substance is filtered by
+its registry id on both."""
+
+import datetime
+from typing import Annotated
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, FilterLookup, FilterSchema
+
+from drugcontrol.core.bounds import RecordId, choice
+from drugcontrol.incidents.models import (
+    CountryRole,
+    IncidentCountry,
+    IncidentKind,
+    IncidentParty,
+    IncidentSubstance,
+)
+
+
+class IncidentFilter(FilterSchema):
+    kind: Annotated[choice(IncidentKind) | None, FilterLookup("kind")] = Field(
+        None, title=_("Kind")
+    )
+    substance_id: RecordId | None = Field(None, title=_("Substance"))
+    country: str | None = Field(
+        None,
+        title=_("Country"),
+        max_length=3,
+        description=_("ISO alpha-3: the reporting country or a country named in a role."),
+    )
+    role: choice(CountryRole) | None = Field(
+        None, title=_("Role"), description=_("The country's role (with a country).")
+    )
+    since: Annotated[datetime.date | None, FilterLookup("occurred_on__gte")] = Field(
+        None, title=_("From")
+    )
+    until: Annotated[datetime.date | None, FilterLookup("occurred_on__lte")] = Field(
+        None, title=_("Until")
+    )
+    party: str | None = Field(
+        None, title=_("Party"), max_length=300, description=_("Part of a name as reported.")
+    )
+
+    def filter_substance_id(self, value) -> Q:
+        if not value:
+            return Q()
+        lines = IncidentSubstance.objects.filter(incident=OuterRef("pk"), substance_id=value)
+        return Q(Exists(lines))
+
+    def filter_country(self, value) -> Q:
+        code = (value or "").strip().upper()
+        if not code:
+            return Q()
+        involved = IncidentCountry.objects.filter(incident=OuterRef("pk"), country_id=code)
+        if self.role:
+            involved = involved.filter(role=self.role)
+        return Q(Exists(involved)) | Q(reporting_country_id=code)
+
+    def filter_role(self, value) -> Q:
+        return Q()  # a role narrows the country filter (above), and means nothing alone
+
+    def filter_party(self, value) -> Q:
+        if not value:
+            return Q()
+        named = IncidentParty.objects.filter(
+            incident=OuterRef("pk"), reported_name__icontains=value
+        )
+        return Q(Exists(named))

@@ -1,0 +1,368 @@
+"""The incidents pages' forms. The report form is a form and three fixed-size formsets
+(countries, substances, parties) whose fields keep the page's names (`country-0`,
+`quantity-1`, `party-role-2`); `report_input` turns what they cleaned into the service's
+input, and `report_errors` puts the service's errors back on the row and field they name."""
+
+import re
+
+from django import forms
+from django.forms import formset_factory
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from drugcontrol.core.bounds import MAX_ID
+from drugcontrol.core.forms import Form
+from drugcontrol.core.quantities import TransportMode, Unit
+from drugcontrol.entities.forms import (
+    FixedRowsFormSet,
+    KeepingSelect,
+    RowForm,
+    add_nested_service_error,
+    country_choices,
+    id_field,
+)
+from drugcontrol.entities.models import Audience, PartyKind
+from drugcontrol.incidents.models import (
+    CountryRole,
+    Incident,
+    IncidentKind,
+    PartyRole,
+)
+
+COUNTRY_ROWS, SUBSTANCE_ROWS, PARTY_ROWS = 5, 3, 4
+# A party chosen from the suggestions is sent as `Name [#id]`.
+_CHOSEN_PARTY = re.compile(r"\[#(\d+)\]\s*$")
+PARTY_KINDS = [(PartyKind.COMPANY, _("Company")), (PartyKind.PERSON, _("Person"))]
+
+
+def _chosen_party(form, data: dict, name_field: str) -> None:
+    """A party on file named by its id field, or by `Name [#id]` as the suggestions write
+    it; otherwise a name is required (a new party)."""
+    if "party_id" in form.errors:
+        return
+    chosen = _CHOSEN_PARTY.search(data.get(name_field) or "")
+    if data.get("party_id") is None and chosen:
+        number = int(chosen.group(1))
+        if number > MAX_ID:
+            form.add_error(name_field, _("Unknown party."))
+            return
+        data["party_id"] = number
+    if data.get("party_id") is None and not data.get(name_field):
+        message = form.fields[name_field].error_messages["required"]  # Django's own wording
+        form.add_error(name_field, forms.ValidationError(message, code="required"))
+
+
+def _max(name: str) -> int:
+    return Incident._meta.get_field(name).max_length
+
+
+class IncidentForm(Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *IncidentKind.choices])
+    occurred_on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    transport_mode = forms.ChoiceField(
+        label=_("Transport mode"),
+        choices=TransportMode.choices,
+        required=False,
+        initial=TransportMode.UNKNOWN,
+    )
+    distribution = forms.ChoiceField(
+        label=_("Distribution"),
+        choices=Audience.choices,
+        required=False,
+        initial=Audience.COUNTRIES_INVOLVED,
+    )
+    form = forms.CharField(
+        label=_("Form"),
+        required=False,
+        max_length=_max("form"),
+        widget=forms.TextInput(attrs={"placeholder": _("powder, liquid, tablets ...")}),
+    )
+    concealment = forms.CharField(
+        label=_("Concealment method"), required=False, max_length=_max("concealment")
+    )
+    notification_reference = forms.CharField(
+        label=_("Pre-export notification"),
+        required=False,
+        max_length=_max("notification_reference"),
+    )
+    modus_operandi = forms.CharField(
+        label=_("Modus operandi"),
+        required=False,
+        max_length=_max("modus_operandi"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=_max("description"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CountryRowForm(RowForm):
+    names = {"country": "country-{i}", "role": "country-role-{i}"}
+    key_fields = ("country",)
+    service_fields = {"country": "country", "role": "role"}
+
+    country = forms.ChoiceField(label=_("Country"), choices=country_choices(), widget=KeepingSelect)
+    role = forms.ChoiceField(label=_("Role"), choices=CountryRole.choices)
+
+
+class SubstanceRowForm(RowForm):
+    names = {
+        "substance": "substance-{i}",
+        "quantity": "quantity-{i}",
+        "unit": "unit-{i}",
+        "purity": "purity-{i}",
+    }
+    key_fields = ("substance", "quantity")
+    service_fields = {"substance_id": "substance", "description": "substance"}
+
+    substance = forms.CharField(
+        label=_("Substance"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(
+            attrs={
+                "list": "substance-options",
+                "autocomplete": "off",
+                "placeholder": _("name, synonym or CAS number"),
+                "hx-get": reverse_lazy("incidents:suggest_substances"),
+                "hx-trigger": "keyup changed delay:250ms",
+                "hx-target": "#substance-options",
+            }
+        ),
+    )
+    # Read by the service (a comma is a decimal mark, bounds of the column).
+    quantity = forms.CharField(
+        label=_("Quantity"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"size": 8, "inputmode": "decimal", "placeholder": _("quantity")}
+        ),
+    )
+    unit = forms.ChoiceField(
+        label=_("Unit"), required=False, choices=[("", "—"), *Unit.choices], widget=KeepingSelect
+    )
+    purity = forms.CharField(
+        label=_("Purity (%)"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"size": 6, "inputmode": "decimal", "placeholder": _("purity %")}
+        ),
+    )
+
+
+class PartyRowForm(RowForm):
+    names = {
+        "role": "party-role-{i}",
+        "kind": "party-kind-{i}",
+        "name": "party-{i}",
+        "country": "party-country-{i}",
+        "phone": "party-phone-{i}",
+        "party_id": "party-id-{i}",
+    }
+    key_fields = ("name", "party_id")
+    service_fields = {"party_id": "name", "name": "name"}
+
+    role = forms.ChoiceField(label=_("Role"), choices=PartyRole.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=PARTY_KINDS, required=False, initial=PartyKind.COMPANY
+    )
+    name = forms.CharField(
+        label=_("Party name"),
+        required=False,
+        max_length=320,
+        widget=forms.TextInput(
+            attrs={
+                "list": "party-options",
+                "size": 32,
+                "autocomplete": "off",
+                "placeholder": _("name as reported"),
+                "hx-get": reverse_lazy("incidents:suggest_parties"),
+                "hx-trigger": "keyup changed delay:300ms",
+                "hx-target": "#party-options",
+            }
+        ),
+    )
+    country = forms.ChoiceField(
+        label=_("Party country"), required=False, choices=country_choices(), widget=KeepingSelect
+    )
+    phone = forms.CharField(
+        label=_("Phone number"),
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"size": 14, "placeholder": _("phone")}),
+    )
+    # A party on file chosen on the page; a name `Name [#id]` from the suggestions does too.
+    party_id = id_field(label=_("Party on file"), required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        _chosen_party(self, data, "name")
+        return data
+
+    def service_entry(self) -> dict:
+        """The row as the service reads a party: an existing one, or a new one's details."""
+        data = self.cleaned_data
+        entry = {"role": data["role"], "kind": data.get("kind") or PartyKind.COMPANY}
+        if data.get("party_id"):
+            entry["party_id"] = data["party_id"]
+        else:
+            entry.update(
+                name=data["name"], country=data.get("country") or None, phone=data.get("phone")
+            )
+        return entry
+
+
+CountryRows = formset_factory(CountryRowForm, formset=FixedRowsFormSet, extra=COUNTRY_ROWS)
+SubstanceRows = formset_factory(SubstanceRowForm, formset=FixedRowsFormSet, extra=SUBSTANCE_ROWS)
+PartyRows = formset_factory(PartyRowForm, formset=FixedRowsFormSet, extra=PARTY_ROWS)
+
+
+class IncidentReport:
+    """The report page's form and its three formsets, validated and shown together."""
+
+    def __init__(self, data=None):
+        self.form = IncidentForm(data)
+        self.countries = CountryRows(data, prefix="countries")
+        self.substances = SubstanceRows(data, prefix="substances")
+        self.parties = PartyRows(data, prefix="parties")
+
+    def in_page_order(self) -> list:
+        """The forms (and the report form's fields around the rows) as the page shows them."""
+        fields = list(self.form.fields)
+        after_rows = ["modus_operandi", "description"]
+        return [
+            (self.form, [name for name in fields if name not in after_rows]),
+            *self.countries.forms,
+            *self.substances.forms,
+            *self.parties.forms,
+            (self.form, after_rows),
+        ]
+
+    @property
+    def parts(self) -> list:
+        return [
+            self.form,
+            *self.countries.forms,
+            *self.substances.forms,
+            *self.parties.forms,
+        ]
+
+    def is_valid(self) -> bool:
+        return all(
+            [
+                self.form.is_valid(),
+                self.countries.is_valid(),
+                self.substances.is_valid(),
+                self.parties.is_valid(),
+            ]
+        )
+
+    def service_input(self, *, find_substance) -> dict:
+        """The report as `services.validate_incident` reads it."""
+        data = self.form.cleaned_data
+        substances = []
+        for row in self.substances.filled():
+            line = row.cleaned_data
+            found = find_substance(line["substance"]) if line["substance"] else None
+            substances.append(
+                {
+                    "substance_id": found.pk if found else None,
+                    "description": "" if found else line["substance"],
+                    "quantity": line["quantity"] or None,
+                    "unit": line["unit"],
+                    "purity": line["purity"] or None,
+                }
+            )
+        return {
+            **{name: data[name] for name in IncidentForm.base_fields},
+            "countries": [row.cleaned_data for row in self.countries.filled()],
+            "substances": substances,
+            "parties": [row.service_entry() for row in self.parties.filled()],
+        }
+
+    def add_service_error(self, error) -> None:
+        add_nested_service_error(
+            self.form,
+            error,
+            rows={
+                "countries": self.countries.filled(),
+                "substances": self.substances.filled(),
+                "parties": self.parties.filled(),
+            },
+        )
+
+    @property
+    def has_errors(self) -> bool:
+        return any(part.errors for part in self.parts)
+
+
+class AddPartyForm(Form):
+    """A party added to an incident already reported (kept names: `party`, `role`, ...)."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=PartyRole.choices)
+    party = forms.CharField(
+        label=_("Party name"),
+        max_length=320,
+        widget=forms.TextInput(attrs={"list": "party-options", "autocomplete": "off"}),
+    )
+    party_kind = forms.ChoiceField(
+        label=_("Kind"), choices=PARTY_KINDS, required=False, initial=PartyKind.COMPANY
+    )
+    country = forms.ChoiceField(
+        label=_("Party country"), required=False, choices=country_choices(), widget=KeepingSelect
+    )
+    party_id = id_field(label=_("Party on file"), required=False, widget=forms.HiddenInput)
+    service_fields = {"party_id": "party", "name": "party", "kind": "party_kind"}
+
+    def clean(self):
+        data = super().clean()
+        _chosen_party(self, data, "party")
+        return data
+
+    def service_entry(self) -> dict:
+        data = self.cleaned_data
+        entry = {"role": data["role"], "kind": data.get("party_kind") or PartyKind.COMPANY}
+        if data.get("party_id"):
+            entry["party_id"] = data["party_id"]
+        else:
+            entry.update(name=data["party"], country=data.get("country") or None)
+        return entry
+
+
+class AttachForm(Form):
+    file = forms.FileField(
+        label=_("File"),
+        widget=forms.FileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.xlsx,.docx,.csv,.txt"}),
+    )
+
+
+class AlertMarkForm(Form):
+    id = id_field(widget=forms.HiddenInput, label=_("Alert"))
+    action = forms.ChoiceField(
+        label=_("Action"),
+        required=False,
+        choices=[("", ""), ("open", _("Open")), ("acknowledge", _("Acknowledge"))],
+    )
+
+
+class BroadcastForm(Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    body = forms.CharField(
+        label=_("Message"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    countries = forms.MultipleChoiceField(
+        label=_("Countries (none chosen: all)"),
+        required=False,
+        choices=lambda: country_choices()()[1:],
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )

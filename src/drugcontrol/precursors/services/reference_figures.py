@@ -1,0 +1,196 @@
+"""What importing countries publish: reply terms, invocations of article 12(10)(a) and
+annual legitimate requirements (every figure kept)."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from drugcontrol.core.audit import record_event, snapshot
+from drugcontrol.core.bounds import (
+    model_field,
+    read_decimal,
+    read_int,
+)
+from drugcontrol.core.errors import Conflict, ValidationFailed
+from drugcontrol.core.models import Country
+from drugcontrol.core.permissions import require
+from drugcontrol.core.versioning import versioned_change
+from drugcontrol.precursors.models import (
+    ImportingCountryPolicy,
+    Invocation,
+    InvocationScope,
+    LegitimateRequirement,
+    LegitimateRequirementRevision,
+    RequirementForm,
+)
+from drugcontrol.precursors.selectors import (
+    is_scheduled,
+)
+from drugcontrol.substances.models import Substance
+
+
+def policy_set(
+    *,
+    actor,
+    country: Country,
+    reply_days: int,
+    explicit_clearance: bool,
+    expected_version: int | None = None,
+) -> ImportingCountryPolicy:
+    require(actor, "precursors.reference_keep", country.iso3)
+    errors: dict = {}
+    reply_days = read_int(reply_days, "reply_days", errors, minimum=1, maximum=90)
+    if reply_days is None:
+        raise ValidationFailed(errors or {"reply_days": [_("Between 1 and 90 days.")]})
+    fields = ["reply_days", "explicit_clearance"]
+    values = {"reply_days": int(reply_days), "explicit_clearance": bool(explicit_clearance)}
+    with transaction.atomic():
+        policy, created = ImportingCountryPolicy.objects.select_for_update().get_or_create(
+            country=country, defaults=values
+        )
+        if created:
+            record_event(
+                actor=actor,
+                action="precursors.policy_set",
+                obj=policy,
+                after=snapshot(policy, fields),
+            )
+            return policy
+        with versioned_change(
+            policy,
+            expected_version=expected_version,
+            actor=actor,
+            action="precursors.policy_set",
+            fields=fields,
+        ) as change:
+            for name, value in values.items():
+                setattr(change.record, name, value)
+    return change.record
+
+
+def invocation_add(
+    *,
+    actor,
+    country: Country,
+    scope: str,
+    substance: Substance | None = None,
+    since: datetime.date,
+    notes: str = "",
+) -> Invocation:
+    require(actor, "precursors.reference_keep", country.iso3)
+    errors = {}
+    if scope not in InvocationScope.values:
+        errors["scope"] = [_("Unknown scope.")]
+    if scope == InvocationScope.SUBSTANCE and substance is None:
+        errors["substance"] = [_("Choose the substance.")]
+    if scope == InvocationScope.SUBSTANCE and substance is not None and not is_scheduled(substance):
+        errors["substance"] = [_("Only substances in Table I or II can be invoked.")]
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        invocation, created = Invocation.objects.get_or_create(
+            country=country,
+            scope=scope,
+            substance=substance if scope == InvocationScope.SUBSTANCE else None,
+            defaults={"since": since, "notes": notes.strip()},
+        )
+        if not created:
+            raise Conflict(_("This invocation is already on file."))
+        record_event(
+            actor=actor,
+            action="precursors.invocation_added",
+            obj=invocation,
+            after=snapshot(invocation, ["country_id", "scope", "substance_id", "since", "notes"]),
+        )
+    return invocation
+
+
+def invocation_remove(*, actor, invocation: Invocation) -> None:
+    require(actor, "precursors.reference_keep", invocation.country_id)
+    with transaction.atomic():
+        record_event(
+            actor=actor,
+            action="precursors.invocation_removed",
+            obj=invocation,
+            before=snapshot(invocation, ["country_id", "scope", "substance_id", "since"]),
+        )
+        invocation.delete()
+
+
+def requirement_set(
+    *,
+    actor,
+    country: Country,
+    substance: Substance,
+    year: int,
+    quantity_kg,
+    form: str = RequirementForm.SUBSTANCE,
+    updated_on: datetime.date | None = None,
+    source: str = "",
+    expected_version: int | None = None,
+) -> LegitimateRequirement:
+    """Record (or revise) a country's annual requirement; every figure is kept."""
+    require(actor, "precursors.reference_keep", country.iso3)
+    errors: dict = {}
+    quantity = read_decimal(
+        quantity_kg,
+        "quantity_kg",
+        errors,
+        field=model_field(LegitimateRequirement, "quantity_kg"),
+    )
+    if quantity is None and "quantity_kg" not in errors:
+        errors["quantity_kg"] = [_("A quantity is required.")]
+    if form not in RequirementForm.values:
+        errors["form"] = [_("Unknown form.")]
+    year = read_int(year, "year", errors, minimum=1990, maximum=2100)
+    if year is None and "year" not in errors:
+        errors["year"] = [_("Not a plausible year.")]
+    if errors:
+        raise ValidationFailed(errors)
+    updated_on = updated_on or timezone.localdate()
+    after = {
+        "country": country.iso3,
+        "substance": substance.pk,
+        "form": form,
+        "year": int(year),
+        "quantity_kg": str(quantity),
+    }
+
+    def revision(requirement: LegitimateRequirement) -> None:
+        LegitimateRequirementRevision.objects.create(
+            requirement=requirement,
+            quantity_kg=quantity,
+            updated_on=updated_on,
+            recorded_by=actor if getattr(actor, "pk", None) else None,
+        )
+
+    with transaction.atomic():
+        requirement, created = LegitimateRequirement.objects.select_for_update().get_or_create(
+            country=country,
+            substance=substance,
+            form=form,
+            year=int(year),
+            defaults={"quantity_kg": quantity, "updated_on": updated_on, "source": source},
+        )
+        if created:
+            revision(requirement)
+            record_event(
+                actor=actor, action="precursors.requirement_set", obj=requirement, after=after
+            )
+            return requirement
+        with versioned_change(
+            requirement,
+            expected_version=expected_version,
+            actor=actor,
+            action="precursors.requirement_set",
+        ) as change:
+            current = change.record
+            change.before = {"quantity_kg": str(current.quantity_kg)}
+            current.quantity_kg = quantity
+            current.updated_on = updated_on
+            current.source = source or current.source
+            revision(current)
+            change.after = after
+    return change.record

@@ -1,0 +1,310 @@
+"""Checking a notification's contents (form, API or import row) and what its submission
+needs; quantities in kilograms of the pure substance."""
+
+import csv
+import datetime
+import decimal
+import functools
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from drugcontrol.core.bounds import (
+    decimal_limit,
+    model_field,
+    read_decimal,
+)
+from drugcontrol.core.countries import country_by_code
+from drugcontrol.core.errors import ValidationFailed
+from drugcontrol.core.models import Country
+from drugcontrol.core.quantities import MEASURED_UNITS, VOLUME_UNITS, to_kg
+from drugcontrol.core.reference import DATA_DIR
+from drugcontrol.entities import services as entity_services
+from drugcontrol.entities.models import Party, PartyKind
+from drugcontrol.precursors.models import (
+    NOTIFICATION_TRANSPORT_MODES,
+    Notification,
+    NotificationKind,
+    NotificationLine,
+    PartyRole,
+    SurveillanceChemical,
+)
+from drugcontrol.precursors.selectors import (
+    is_scheduled,
+)
+from drugcontrol.substances.models import Substance
+
+KG = decimal.Decimal("0.001")
+LINE_QUANTITY = model_field(NotificationLine, "quantity")
+
+
+@functools.cache
+def default_densities() -> dict[str, decimal.Decimal]:
+    """Densities (kg/l) of liquid precursors by CAS number, from the shipped data file."""
+    path = DATA_DIR / "precursors" / "densities.csv"
+    with path.open(encoding="utf-8") as handle:
+        return {
+            row["cas"]: decimal.Decimal(row["density_kg_per_l"]) for row in csv.DictReader(handle)
+        }
+
+
+def pure_kg(
+    *,
+    quantity: decimal.Decimal,
+    unit: str,
+    concentration: decimal.Decimal,
+    density: decimal.Decimal | None,
+) -> decimal.Decimal | None:
+    """Kilograms of the pure substance in a line; None when a volume has no density."""
+    kilograms = to_kg(quantity, unit, density=density)
+    if kilograms is None:
+        return None
+    return (kilograms * concentration / 100).quantize(KG)
+
+
+# --- validation -------------------------------------------------------------------------------
+
+
+@dataclass
+class LineInput:
+    substance: Substance | None
+    surveillance_chemical: SurveillanceChemical | None
+    is_preparation: bool
+    concentration: decimal.Decimal
+    quantity: decimal.Decimal
+    unit: str
+    density: decimal.Decimal | None
+    quantity_kg: decimal.Decimal
+    hs_code: str = ""
+    description: str = ""
+
+
+@dataclass
+class PartyEntry:
+    role: str
+    party: Party | None
+    data: entity_services.PartyInput | None
+    address: str = ""
+
+
+@dataclass
+class NotificationInput:
+    kind: str
+    importing_country: Country | None
+    transit_countries: list[Country] = field(default_factory=list)
+    invoice_number: str = ""
+    transport_mode: str = ""
+    point_of_exit: str = ""
+    point_of_entry: str = ""
+    expected_dispatch: datetime.date | None = None
+    remarks: str = ""
+    lines: list[LineInput] = field(default_factory=list)
+    parties: list[PartyEntry] = field(default_factory=list)
+
+
+def country_from_code(code, name, errors) -> Country | None:
+    """The country of a code, None for none; an unknown code is an error on `name`."""
+    if not (code or "").strip():
+        return None
+    country = country_by_code(code)
+    if country is None:
+        errors[name] = [_("Unknown country code.")]
+    return country
+
+
+def _validate_line(item: dict, prefix: str, kind: str, errors: dict) -> LineInput | None:
+    substance = chemical = None
+    if item.get("substance_id"):
+        substance = Substance.objects.filter(pk=item["substance_id"]).first()
+        if substance is None:
+            errors[f"{prefix}.substance"] = [_("Unknown substance.")]
+    elif item.get("surveillance_chemical_id"):
+        chemical = SurveillanceChemical.objects.filter(pk=item["surveillance_chemical_id"]).first()
+        if chemical is None:
+            errors[f"{prefix}.substance"] = [_("Not on the special surveillance list.")]
+    elif (item.get("substance") or "").strip():
+        from drugcontrol.substances.selectors import find_by_name
+
+        text = item["substance"].strip()
+        substance = find_by_name(text)
+        if substance is None and kind == NotificationKind.LIGHT:
+            chemical = SurveillanceChemical.objects.filter(name__iexact=text).first() or (
+                SurveillanceChemical.objects.filter(cas=text).first()
+            )
+        if substance is None and chemical is None:
+            errors[f"{prefix}.substance"] = [
+                _("Unknown substance: %(name)s.") % {"name": text[:100]}
+            ]
+    else:
+        errors[f"{prefix}.substance"] = [_("Choose a substance.")]
+    if substance is not None and kind == NotificationKind.SCHEDULED and not is_scheduled(substance):
+        errors[f"{prefix}.substance"] = [
+            _("%(name)s is not in Table I or II of the 1988 Convention.") % {"name": substance.name}
+        ]
+    if substance is not None and kind == NotificationKind.LIGHT:
+        chemical = SurveillanceChemical.objects.filter(substance=substance).first()
+        if chemical is None:
+            errors[f"{prefix}.substance"] = [_("Not on the special surveillance list.")]
+    quantity = read_decimal(
+        item.get("quantity"), f"{prefix}.quantity", errors, field=LINE_QUANTITY, positive=True
+    )
+    if quantity is None and f"{prefix}.quantity" not in errors:
+        errors[f"{prefix}.quantity"] = [_("A quantity is required.")]
+    unit = item.get("unit") or ""
+    if unit not in MEASURED_UNITS:
+        errors[f"{prefix}.unit"] = [_("Choose a unit.")]
+    is_preparation = bool(item.get("is_preparation"))
+    concentration = read_decimal(
+        item.get("concentration"),
+        f"{prefix}.concentration",
+        errors,
+        field=model_field(NotificationLine, "concentration"),
+        positive=True,
+        maximum=100,
+    )
+    if concentration is None:
+        concentration = decimal.Decimal(100)
+    density = read_decimal(
+        item.get("density"),
+        f"{prefix}.density",
+        errors,
+        field=model_field(NotificationLine, "density"),
+        positive=True,
+        maximum=25,
+    )
+    if density is None and substance is not None and unit in VOLUME_UNITS:
+        density = default_densities().get(substance.cas)
+    if unit in VOLUME_UNITS and density is None and f"{prefix}.density" not in errors:
+        errors[f"{prefix}.density"] = [
+            _("Give the density (kg/l) to convert a volume into kilograms.")
+        ]
+    if any(key.startswith(prefix + ".") for key in errors):
+        return None
+    kilograms = pure_kg(quantity=quantity, unit=unit, concentration=concentration, density=density)
+    if kilograms is not None and kilograms > decimal_limit(
+        model_field(NotificationLine, "quantity_kg")
+    ):
+        errors[f"{prefix}.quantity"] = [_("The quantity is too large.")]
+        return None
+    return LineInput(
+        substance=substance,
+        surveillance_chemical=chemical,
+        is_preparation=is_preparation,
+        concentration=concentration,
+        quantity=quantity,
+        unit=unit,
+        density=density,
+        quantity_kg=kilograms,
+        hs_code=(item.get("hs_code") or "").strip(),
+        description=(item.get("description") or "").strip(),
+    )
+
+
+def _validate_party(item: dict, prefix: str, errors: dict, visible_parties) -> PartyEntry | None:
+    role = item.get("role") or ""
+    if role not in PartyRole.values:
+        errors[f"{prefix}.role"] = [_("Unknown role.")]
+    address = (item.get("address") or "").strip()
+    if item.get("party_id"):
+        party = (visible_parties or Party.objects.none()).filter(pk=item["party_id"]).first()
+        if party is None:
+            errors[f"{prefix}.party_id"] = [_("Unknown party.")]
+            return None
+        return PartyEntry(role, party, None, address or party.address)
+    try:
+        data = entity_services.validate_party(
+            kind=item.get("kind") or PartyKind.COMPANY,
+            name=item.get("name") or "",
+            country_code=item.get("country") or None,
+            address=address,
+            identifiers=[(k, item.get(k) or "") for k in ("phone", "email")],
+        )
+    except ValidationFailed as error:
+        for name, messages in error.details.items():
+            errors[f"{prefix}.{name}"] = [str(m) for m in messages]
+        return None
+    return PartyEntry(role, None, data, address)
+
+
+def validate_notification(raw: dict, *, exporting_country_id: str, visible_parties=None):
+    """Check a notification (form, API or import row). Bad fields are named, nested ones as
+    `lines.0.quantity` or `parties.1.name`. Completeness for submission is checked apart
+    (`submission_problems`), so that a draft may be saved unfinished."""
+    errors: dict[str, list[str]] = {}
+    kind = raw.get("kind") or NotificationKind.SCHEDULED
+    if kind not in NotificationKind.values:
+        errors["kind"] = [_("Unknown notification kind.")]
+    importing = country_from_code(raw.get("importing_country"), "importing_country", errors)
+    if importing is not None and importing.iso3 == exporting_country_id:
+        errors["importing_country"] = [_("The importing country is the exporting country.")]
+    transits = []
+    for index, code in enumerate(raw.get("transit_countries") or []):
+        country = country_from_code(code, f"transit_countries.{index}", errors)
+        if country is None:
+            continue
+        if country.iso3 in (exporting_country_id, importing.iso3 if importing else None):
+            errors[f"transit_countries.{index}"] = [
+                _("A transit country is neither the exporting nor the importing country.")
+            ]
+        elif country not in transits:
+            transits.append(country)
+    transport = raw.get("transport_mode") or ""
+    if transport and transport not in dict(NOTIFICATION_TRANSPORT_MODES):
+        errors["transport_mode"] = [_("Unknown transport mode.")]
+    dispatch = raw.get("expected_dispatch") or None
+    if isinstance(dispatch, str):
+        try:
+            dispatch = datetime.date.fromisoformat(dispatch.strip())
+        except ValueError:
+            errors["expected_dispatch"] = [_("Give the date as YYYY-MM-DD.")]
+            dispatch = None
+    lines = [
+        _validate_line(item, f"lines.{index}", kind, errors)
+        for index, item in enumerate(raw.get("lines") or [])
+    ]
+    parties = [
+        _validate_party(item, f"parties.{index}", errors, visible_parties)
+        for index, item in enumerate(raw.get("parties") or [])
+    ]
+    if errors:
+        raise ValidationFailed(errors)
+    return NotificationInput(
+        kind=kind,
+        importing_country=importing,
+        transit_countries=transits,
+        invoice_number=(raw.get("invoice_number") or "").strip(),
+        transport_mode=transport,
+        point_of_exit=(raw.get("point_of_exit") or "").strip(),
+        point_of_entry=(raw.get("point_of_entry") or "").strip(),
+        expected_dispatch=dispatch,
+        remarks=(raw.get("remarks") or "").strip(),
+        lines=lines,
+        parties=parties,
+    )
+
+
+def submission_problems(notification: Notification, today=None) -> dict[str, list[str]]:
+    """What article 12(10)(a) asks for and the notification lacks, by field."""
+    today = today or timezone.localdate()
+    problems: dict[str, list[str]] = {}
+    roles = {p.role: p for p in notification.parties.all()}
+    for role, label in ((PartyRole.EXPORTER, "exporter"), (PartyRole.IMPORTER, "importer")):
+        party = roles.get(role)
+        if party is None:
+            problems[f"parties.{label}"] = [_("Name the %(role)s.") % {"role": role.label}]
+        elif not party.address.strip():
+            problems[f"parties.{label}.address"] = [
+                _("Give the address of the %(role)s.") % {"role": role.label}
+            ]
+    if not notification.lines.exists():
+        problems["lines"] = [_("Add at least one substance with its quantity.")]
+    if notification.importing_country_id is None:
+        problems["importing_country"] = [_("Choose the importing country.")]
+    if not notification.point_of_entry:
+        problems["point_of_entry"] = [_("Give the expected point of entry.")]
+    if notification.expected_dispatch is None:
+        problems["expected_dispatch"] = [_("Give the expected date of dispatch.")]
+    elif notification.expected_dispatch < today:
+        problems["expected_dispatch"] = [_("The dispatch date is before the submission.")]
+    return problems

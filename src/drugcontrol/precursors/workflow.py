@@ -1,0 +1,208 @@
+"""The notification workflow as one table: from which statuses each action may be taken, who
+may take it (a permission of `permissions.py`), the status it leads to, the audit event it
+writes and the alerts it raises.
+
+The table drives every surface of the exchange:
+
+- the services check their step through it (`require_step` before anything is read,
+  `check_step` on the locked row) and write its audit action and alert events;
+- `selectors.allowed_actions` offers exactly the rows whose status and permission allow
+  them (`offered`), which is what the page's buttons and the API's `actions` show;
+- the API has one route per row (`route`, below the notification's own address), generated
+  from the table;
+- `perform(action, ...)` takes any row's step through the service registered for it
+  (`@implements`), for the page and the API alike.
+
+This module imports no service (services import it), so the selectors may read it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from drugcontrol.core.errors import Conflict, ValidationFailed
+from drugcontrol.core.permissions import can, require
+from drugcontrol.precursors.models import AWAITING_ANSWER, Notification, Status
+from drugcontrol.precursors.permissions import ANSWER, EXPORT_STEP, FOLLOW_UP
+
+
+def may_ship(notification: Notification, today=None) -> bool:
+    """Cleared; or past the deadline without an answer where the importing country does not
+    require explicit clearance."""
+    today = today or timezone.localdate()
+    if notification.status == Status.CLEARED:
+        return True
+    return (
+        notification.status in AWAITING_ANSWER
+        and not notification.explicit_clearance
+        and notification.reply_deadline is not None
+        and notification.reply_deadline < today
+    )
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset  # the statuses the action may start from
+    action: str
+    permission: str  # who may take it: an action of permissions.py
+    target: str | None  # the status it leads to (None: the status stays)
+    audit: str  # the audit event's action
+    alerts: tuple[str, ...]  # the alert events it raises (routes in precursors/alerts.py)
+    offered: str  # the name `allowed_actions` offers it under (clear and object: "answer")
+    label: str  # the button
+    refusal: str  # the 409's message when the status does not allow it
+    route: str  # the API route below /precursors/notifications/{id} ("": the record itself)
+    guard: Callable | None = None  # a further condition on the record: (notification, today)
+    versioned: bool = True  # takes the version the caller read
+
+    def allows(self, notification: Notification, today=None) -> bool:
+        """Whether the record's status (and the guard) allow the step now."""
+        if notification.status not in self.sources:
+            return False
+        return self.guard is None or self.guard(notification, today)
+
+
+SENT = frozenset(Status) - {Status.DRAFT, Status.OVERDUE}
+ANSWERED = frozenset({Status.CLEARED, Status.OBJECTED})
+ALREADY_ANSWERED = _("This notification was already answered.")
+
+# fmt: off
+TABLE = (
+    # from statuses, action, who may, next status, audit action, alerts
+    Transition(frozenset({Status.DRAFT}), "edit", EXPORT_STEP.name, Status.DRAFT,
+               "precursors.notification_updated", (),
+               offered="edit", label=_("Edit the draft"),
+               refusal=_("Only a draft can be changed."), route=""),
+    Transition(frozenset({Status.DRAFT}), "submit", EXPORT_STEP.name, Status.SUBMITTED,
+               "precursors.notification_submitted",
+               ("notification_received", "notification_transit"),
+               offered="submit", label=_("Submit to the importing country"),
+               refusal=_("This notification was already submitted."), route="submit"),
+    Transition(frozenset({Status.SUBMITTED}), "acknowledge", ANSWER.name, Status.ACKNOWLEDGED,
+               "precursors.notification_acknowledged", (),
+               offered="acknowledge", label=_("Acknowledge receipt"),
+               refusal=_("Only a newly submitted notification is acknowledged."),
+               route="acknowledge"),
+    Transition(frozenset(AWAITING_ANSWER), "clear", ANSWER.name, Status.CLEARED,
+               "precursors.notification_cleared", ("notification_answered",),
+               offered="answer", label=_("Clear the shipment"),
+               refusal=ALREADY_ANSWERED, route="clear"),
+    Transition(frozenset(AWAITING_ANSWER), "object", ANSWER.name, Status.OBJECTED,
+               "precursors.notification_objected", ("notification_answered",),
+               offered="answer", label=_("Object"),
+               refusal=ALREADY_ANSWERED, route="object"),
+    Transition(frozenset({Status.CLEARED, *AWAITING_ANSWER}), "ship", EXPORT_STEP.name,
+               Status.SHIPPED, "precursors.notification_shipped", (),
+               offered="ship", label=_("Record dispatch"),
+               refusal=_(
+                   "The shipment may leave only once cleared, or after the deadline when the "
+                   "importing country does not require explicit clearance."
+               ),
+               route="ship", guard=may_ship),
+    Transition(frozenset(AWAITING_ANSWER), "withdraw", EXPORT_STEP.name, Status.WITHDRAWN,
+               "precursors.notification_withdrawn", (),
+               offered="withdraw", label=_("Withdraw"),
+               refusal=_(
+                   "A notification is withdrawn before it is answered and cancelled after."
+               ),
+               route="withdraw"),
+    Transition(ANSWERED, "cancel", EXPORT_STEP.name, Status.CANCELLED,
+               "precursors.notification_cancelled", (),
+               offered="cancel", label=_("Cancel the shipment"),
+               refusal=_("Only a cleared or objected notification is cancelled."),
+               route="cancel"),
+    Transition(frozenset({Status.SHIPPED}), "outcome", FOLLOW_UP.name, None,
+               "precursors.outcome_recorded", (),
+               offered="outcome", label=_("Record the outcome"),
+               refusal=_("Record the outcome after shipment."), route="outcome"),
+    Transition(SENT, "message", FOLLOW_UP.name, None,
+               "precursors.message_posted", ("notification_message",),
+               offered="message", label=_("Send"),
+               refusal=_("Submit the notification before writing to the importing country."),
+               route="messages", versioned=False),
+)
+# fmt: on
+TRANSITIONS: dict[str, Transition] = {row.action: row for row in TABLE}
+
+
+def transition(action: str) -> Transition:
+    """The row of an action; an unknown action is a validation error."""
+    row = TRANSITIONS.get(action)
+    if row is None:
+        raise ValidationFailed({"action": [_("Unknown action.")]})
+    return row
+
+
+def require_step(actor, notification: Notification, *actions: str) -> None:
+    """The permission check a service makes first, before it reads its input: the actor
+    must hold the permission of the named rows (a service taking two rows, such as clear
+    and object, names both; they share one permission)."""
+    for permission in dict.fromkeys(TRANSITIONS[action].permission for action in actions):
+        require(actor, permission, notification)
+
+
+def check_step(action: str, notification: Notification, today=None) -> Transition:
+    """The status check a service makes on the locked row: a 409 with the row's message
+    (and the record's status) when the step is not open."""
+    row = TRANSITIONS[action]
+    if not row.allows(notification, today):
+        raise Conflict(row.refusal, details={"status": notification.status})
+    return row
+
+
+def allowed(user, notification: Notification, today=None) -> set[str]:
+    """The rows the user may take now, under their `offered` names."""
+    permitted: dict[str, bool] = {}
+    offered = set()
+    for row in TABLE:
+        if not row.allows(notification, today):
+            continue
+        if row.permission not in permitted:
+            permitted[row.permission] = can(user, row.permission, notification)
+        if permitted[row.permission]:
+            offered.add(row.offered)
+    return offered
+
+
+# --- the services that take each step ---------------------------------------------------------
+
+_services: dict[str, tuple[Callable, str | None]] = {}
+
+
+def implements(*actions: str, argument: str | None = None):
+    """Register a service as the one that takes these rows' steps; `argument`: the keyword
+    that tells a service taking several rows which one (`decision="clear"`)."""
+
+    def register(service):
+        for action in actions:
+            if action not in TRANSITIONS:
+                raise ImproperlyConfigured(f"{action} is not a row of the workflow table")
+            _services[action] = (service, argument)
+        return service
+
+    return register
+
+
+def service_for(action: str) -> Callable:
+    """The service registered for a row (the services module registers them on import)."""
+    if action not in _services:
+        raise ImproperlyConfigured(f"no service takes the workflow step {action}")
+    return _services[action][0]
+
+
+def perform(action: str, *, actor, notification: Notification, expected_version=None, **fields):
+    """Take a step of the table through its service, for the page and the API alike:
+    `fields` are the service's own arguments (`ground`, `detail`, `outcome`, `body`,
+    `data` and `submit` for `edit`); `expected_version` is passed to every versioned step.
+    Returns what the service returns (the notification; the message for `message`)."""
+    row = transition(action)
+    service_for(action)
+    service, argument = _services[action]
+    if argument is not None:
+        fields[argument] = action
+    if row.versioned:
+        fields["expected_version"] = expected_version
+    return service(actor=actor, notification=notification, **fields)
