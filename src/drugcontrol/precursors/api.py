@@ -11,7 +11,7 @@ from typing import Literal
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from drugcontrol.core.api_common import ERRORS, OutSchema, PagePagination, ShapedPage
@@ -21,6 +21,7 @@ from drugcontrol.core.quantities import MEASURED_UNIT_CHOICES
 from drugcontrol.core.visibility import visible
 from drugcontrol.entities.models import Party, PartyKind
 from drugcontrol.precursors import selectors, services, workflow
+from drugcontrol.precursors.filters import NotificationFilter
 from drugcontrol.precursors.models import (
     NOTIFICATION_TRANSPORT_MODES,
     InvocationScope,
@@ -216,31 +217,10 @@ def _detail(request, notification_id: RecordId):
 
 @router.get("/precursors/notifications", response={200: list[NotificationOut], **ERRORS})
 @paginate(PagePagination)
-def list_notifications(
-    request,
-    direction: str | None = None,
-    status: str | None = None,
-    country: str | None = None,
-    substance_id: RecordId | None = None,
-    since: datetime.date | None = None,
-    until: datetime.date | None = None,
-    q: str | None = None,
-):
-    """Notifications the caller may see; `direction` is outgoing, incoming or transit;
-    `status` includes the derived `overdue`."""
-    return ShapedPage(
-        selectors.notification_list(
-            user=request.auth,
-            direction=direction,
-            status=status,
-            country=country,
-            substance_id=substance_id,
-            since=since,
-            until=until,
-            search=q,
-        ),
-        shaped,
-    )
+def list_notifications(request, filters: Query[NotificationFilter]):
+    """Notifications the caller may see, filtered as the list page filters them
+    (`precursors.filters.NotificationFilter`); `status` includes the derived `overdue`."""
+    return ShapedPage(selectors.notification_list(user=request.auth, filters=filters), shaped)
 
 
 @router.get("/precursors/inbox", response={200: list[NotificationOut], **ERRORS})

@@ -110,54 +110,14 @@ def _status_filter(queryset: QuerySet, status: str) -> QuerySet:
     return queryset.filter(status=status)
 
 
-def notification_list(
-    *,
-    user,
-    direction: str | None = None,
-    status: str | None = None,
-    country: str | None = None,
-    substance_id: int | None = None,
-    since: datetime.date | None = None,
-    until: datetime.date | None = None,
-    search: str | None = None,
-) -> QuerySet:
-    """`direction`: outgoing (exported by the user's country), incoming, transit."""
-    queryset = visible(Notification, user)
-    code = user.country_id
-    if direction == "outgoing":
-        queryset = queryset.filter(exporting_country_id=code)
-    elif direction == "incoming":
-        queryset = queryset.filter(importing_country_id=code)
-    elif direction == "transit":
-        queryset = queryset.filter(
-            Exists(NotificationTransit.objects.filter(notification=OuterRef("pk"), country_id=code))
-        )
-    if status:
-        queryset = _status_filter(queryset, status)
-    if country:
-        country = country.upper()
-        queryset = queryset.filter(
-            Q(exporting_country_id=country) | Q(importing_country_id=country)
-        )
-    if substance_id:
-        queryset = queryset.filter(
-            Exists(
-                NotificationLine.objects.filter(
-                    notification=OuterRef("pk"), substance_id=substance_id
-                )
-            )
-        )
-    if since:
-        queryset = queryset.filter(created_at__date__gte=since)
-    if until:
-        queryset = queryset.filter(created_at__date__lte=until)
-    if search:
-        named = NotificationParty.objects.filter(
-            notification=OuterRef("pk"), reported_name__icontains=search
-        )
-        queryset = queryset.filter(
-            Q(reference__icontains=search) | Q(invoice_number=search) | Exists(named)
-        )
+def notification_list(*, user, filters=None, **criteria) -> QuerySet:
+    """The notifications `user` may see that match `filters` (a `NotificationFilter`, the
+    list's one filter for page and API; or its fields given as keywords)."""
+    from drugcontrol.precursors.filters import NotificationFilter
+
+    if filters is None:
+        filters = NotificationFilter(**criteria)
+    queryset = filters.for_reader(user).filter(visible(Notification, user))
     return _with_contents(queryset).order_by("-created_at", "-pk")
 
 

@@ -1,0 +1,112 @@
+"""The notification list's filter, declared once: the API takes it as its query
+(`GET /api/v1/precursors/notifications?status=...`), the list page generates its filter form
+from it (`core.filters.filter_form`), and the selector applies it, so the same values give
+the same rows on the page and in the API."""
+
+import datetime
+from typing import Annotated, Literal
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from ninja import FilterSchema
+from pydantic import Field, PrivateAttr
+
+from drugcontrol.core.bounds import RecordId, choice
+from drugcontrol.precursors.models import (
+    AWAITING_ANSWER,
+    NotificationLine,
+    NotificationParty,
+    NotificationTransit,
+    Status,
+)
+
+Direction = Literal["outgoing", "incoming", "transit"]
+DIRECTION_CHOICES = [
+    ("outgoing", _("Exports")),
+    ("incoming", _("Imports")),
+    ("transit", _("Transit")),
+]
+
+
+class NotificationFilter(FilterSchema):
+    """Which notifications of those the reader may see: every field narrows the list."""
+
+    direction: Direction | None = Field(
+        None,
+        title=_("Direction"),
+        description=_("outgoing: exported by the reader's country; incoming; transit"),
+    )
+    status: choice(Status) | None = Field(
+        None,
+        title=_("Status"),
+        description=_("overdue: awaiting an answer past the reply deadline"),
+    )
+    country: Annotated[str | None, Field(max_length=3)] = Field(
+        None,
+        title=_("Country (ISO alpha-3)"),
+        description=_("the exporting or the importing country"),
+    )
+    substance_id: RecordId | None = Field(None, title=_("Substance"))
+    since: datetime.date | None = Field(None, title=_("From"))
+    until: datetime.date | None = Field(None, title=_("Until"))
+    q: Annotated[str | None, Field(max_length=200)] = Field(
+        None, title=_("Reference, invoice or party")
+    )
+
+    _reader_country: str | None = PrivateAttr(None)
+
+    def for_reader(self, user) -> "NotificationFilter":
+        """This filter as `user` reads it (`direction` is relative to the reader's country)."""
+        self._reader_country = user.country_id
+        return self
+
+    def filter_direction(self, value) -> Q:
+        code = self._reader_country
+        if value == "outgoing":
+            return Q(exporting_country_id=code)
+        if value == "incoming":
+            return Q(importing_country_id=code)
+        if value == "transit":
+            transits = NotificationTransit.objects.filter(
+                notification=OuterRef("pk"), country_id=code
+            )
+            return Q(Exists(transits))
+        return Q()
+
+    def filter_status(self, value) -> Q:
+        if not value:
+            return Q()
+        today = timezone.localdate()
+        if value == Status.OVERDUE:
+            return Q(status__in=AWAITING_ANSWER, reply_deadline__lt=today)
+        if value in AWAITING_ANSWER:  # those past their deadline are overdue instead
+            return Q(status=value) & ~Q(reply_deadline__lt=today)
+        return Q(status=value)
+
+    def filter_country(self, value) -> Q:
+        code = (value or "").strip().upper()
+        if not code:
+            return Q()
+        return Q(exporting_country_id=code) | Q(importing_country_id=code)
+
+    def filter_substance_id(self, value) -> Q:
+        if not value:
+            return Q()
+        lines = NotificationLine.objects.filter(notification=OuterRef("pk"), substance_id=value)
+        return Q(Exists(lines))
+
+    def filter_since(self, value) -> Q:
+        return Q(created_at__date__gte=value) if value else Q()
+
+    def filter_until(self, value) -> Q:
+        return Q(created_at__date__lte=value) if value else Q()
+
+    def filter_q(self, value) -> Q:
+        text = (value or "").strip()
+        if not text:
+            return Q()
+        named = NotificationParty.objects.filter(
+            notification=OuterRef("pk"), reported_name__icontains=text
+        )
+        return Q(reference__icontains=text) | Q(invoice_number=text) | Q(Exists(named))

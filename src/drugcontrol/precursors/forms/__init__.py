@@ -1,0 +1,58 @@
+"""The precursors pages' forms. Each form checks what a form can (types, choices, required
+fields, ids and versions as whole numbers); the services check the rest, and
+`ServiceForm.add_service_error` puts their `ValidationFailed` messages back on the fields they
+name (`lines.0.quantity` on the quantity of the first line of the notification form)."""
+
+from drugcontrol.precursors.forms.base import ServiceForm, focus_first_error
+from drugcontrol.precursors.forms.notifications import (
+    ACTION_FORMS,
+    LINE_ROWS,
+    PARTY_ROLES_ON_FORM,
+    ActionChoiceForm,
+    LineForm,
+    MessageForm,
+    NotificationForm,
+    ObjectionForm,
+    OutcomeForm,
+    PartyForm,
+    StepForm,
+    notification_initial,
+    show_problems,
+)
+from drugcontrol.precursors.forms.orders import OrderReviewForm, SuspiciousOrderForm
+from drugcontrol.precursors.forms.reference import (
+    InvocationForm,
+    InvocationRemoveForm,
+    PageFormChoice,
+    PolicyForm,
+    RequirementSetForm,
+    SurveillanceUploadForm,
+    UploadForm,
+)
+
+__all__ = [
+    "ACTION_FORMS",
+    "LINE_ROWS",
+    "PARTY_ROLES_ON_FORM",
+    "ActionChoiceForm",
+    "InvocationForm",
+    "InvocationRemoveForm",
+    "LineForm",
+    "MessageForm",
+    "NotificationForm",
+    "ObjectionForm",
+    "OrderReviewForm",
+    "OutcomeForm",
+    "PageFormChoice",
+    "PartyForm",
+    "PolicyForm",
+    "RequirementSetForm",
+    "ServiceForm",
+    "StepForm",
+    "SurveillanceUploadForm",
+    "SuspiciousOrderForm",
+    "UploadForm",
+    "focus_first_error",
+    "notification_initial",
+    "show_problems",
+]

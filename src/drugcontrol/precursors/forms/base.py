@@ -1,0 +1,117 @@
+"""What the precursors pages' forms share: ids and versions as whole numbers, countries and
+substances from lists, the service's errors on the fields, the first field in error focused."""
+
+from django import forms
+from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT, BaseFormSet, ManagementForm
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from drugcontrol.core.errors import ServiceError
+from drugcontrol.core.forms import Form, RecordIdField, VersionField, add_service_error
+from drugcontrol.core.models import Country
+
+
+def model_choices(model, field: str) -> list[tuple[str, str]]:
+    """The choices a model's column takes (units, transport modes), wherever they are
+    declared."""
+    return [(value, label) for value, label in model._meta.get_field(field).choices if value]
+
+
+def record_id(**kwargs) -> RecordIdField:
+    """The id of a record: digits only, within a 64-bit key, or a field error."""
+    return RecordIdField(**kwargs)
+
+
+def version_field() -> VersionField:
+    """The version the reader saw; missing means "do not check" (as the API's)."""
+    return VersionField(label=_("Version"), required=False)
+
+
+def country_field(label, *, required=False) -> forms.ModelChoiceField:
+    """A country chosen from the list (its ISO alpha-3 code is what is posted)."""
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=Country.objects.all(),
+        to_field_name="iso3",
+        required=required,
+        empty_label="—",
+    )
+
+
+def substance_input(**attrs) -> forms.TextInput:
+    """A substance typed by name, synonym or CAS number, with the registry's suggestions."""
+    return forms.TextInput(
+        attrs={
+            "list": "substance-options",
+            "autocomplete": "off",
+            "hx-get": reverse_lazy("incidents:suggest_substances"),
+            "hx-trigger": "keyup changed delay:250ms",
+            "hx-target": "#substance-options",
+            **attrs,
+        }
+    )
+
+
+def focus_first_error(*forms_in_page_order) -> None:
+    """Give the first field with an error `autofocus`, so the reader lands on it."""
+    first = None
+    for form in forms_in_page_order:
+        for name, field in form.fields.items():
+            if first is None and name in form.errors and not field.widget.is_hidden:
+                first = field
+            field.widget.attrs.pop("autofocus", None)
+    if first is not None:
+        first.widget.attrs["autofocus"] = True
+
+
+class ServiceForm(Form):
+    """A form whose service's field errors can be shown on its fields."""
+
+    required_css_class = "required"
+    error_css_class = "has-error"
+    # A service's field name -> this form's, where they differ.
+    service_fields: dict[str, str] = {}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "country" in self.fields and user is not None and not user.country_id:
+            self.fields["country"].required = True  # the secretariat names the country
+
+    def add_service_error(self, error: ServiceError) -> None:
+        add_service_error(self, error, fields=self.service_fields)
+        focus_first_error(self)
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        if not valid:
+            focus_first_error(self)
+        return valid
+
+
+class FixedRowsFormSet(BaseFormSet):
+    """A formset with a fixed number of rows and no management form to post (the pages and
+    their tests post the rows' fields only); empty rows are left out by the caller."""
+
+    rows = 1
+
+    def total_form_count(self):
+        return self.rows
+
+    def initial_form_count(self):
+        return 0
+
+    @property
+    def management_form(self):
+        form = ManagementForm(
+            {
+                f"{self.prefix}-{TOTAL_FORM_COUNT}": self.rows,
+                f"{self.prefix}-{INITIAL_FORM_COUNT}": 0,
+            },
+            auto_id=self.auto_id,
+            prefix=self.prefix,
+        )
+        form.full_clean()
+        return form
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "index": index, "use_required_attribute": False}

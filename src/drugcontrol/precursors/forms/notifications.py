@@ -1,0 +1,382 @@
+"""The notification form (the shipment, a formset of lines and a formset of parties) and the
+forms of the notification page's actions and messages."""
+
+import re
+
+from django import forms
+from django.forms.utils import ErrorDict
+from django.utils.translation import gettext_lazy as _
+
+from drugcontrol.core.errors import ServiceError
+from drugcontrol.core.forms import Form
+from drugcontrol.precursors.forms.base import (
+    FixedRowsFormSet,
+    ServiceForm,
+    focus_first_error,
+    model_choices,
+    version_field,
+)
+from drugcontrol.precursors.models import (
+    Notification,
+    NotificationKind,
+    NotificationLine,
+    ObjectionGround,
+    Outcome,
+    PartyRole,
+)
+
+LINE_ROWS = 3
+PARTY_ROLES_ON_FORM = ("exporter", "importer", "consignee", "other")
+PARTY_LABELS = {
+    "exporter": _("Exporter"),
+    "importer": _("Importer"),
+    "consignee": _("Consignee"),
+    "other": _("Other operator"),
+}
+_PARTY_ID = re.compile(r"\[#(\d{1,18})\]\s*$")  # a party chosen from the suggestions
+
+
+class LineForm(ServiceForm):
+    """One line of substance, posted as `line-quantity-0`, `line-unit-0`, ..."""
+
+    post_names = {"is_preparation": "preparation", "hs_code": "hs"}
+
+    substance = forms.CharField(label=_("Substance"), max_length=200, required=False)
+    is_preparation = forms.BooleanField(label=_("preparation"), required=False)
+    concentration = forms.CharField(label=_("concentration (%)"), max_length=40, required=False)
+    quantity = forms.CharField(label=_("Quantity"), max_length=40, required=False)
+    unit = forms.ChoiceField(
+        label=_("Unit"), choices=model_choices(NotificationLine, "unit"), required=False
+    )
+    density = forms.CharField(label=_("Density (kg/l)"), max_length=40, required=False)
+    hs_code = forms.CharField(label=_("HS code"), max_length=20, required=False)
+    description = forms.CharField(label=_("Description"), max_length=10_000, required=False)
+
+    def __init__(self, *args, index=0, **kwargs):
+        self.index = index
+        super().__init__(*args, **kwargs)
+
+    def add_prefix(self, field_name):
+        return f"line-{self.post_names.get(field_name, field_name)}-{self.index}"
+
+    @property
+    def path(self) -> str:
+        return f"lines.{self.index}"
+
+    def is_empty(self) -> bool:
+        data = self.cleaned_data
+        return not (data.get("substance") or "").strip() and not (data.get("quantity") or "")
+
+    def raw(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "substance": data["substance"],
+            "is_preparation": data["is_preparation"],
+            "concentration": data["concentration"] or None,
+            "quantity": data["quantity"],
+            "unit": data["unit"],
+            "density": data["density"] or None,
+            "hs_code": data["hs_code"],
+            "description": data["description"],
+        }
+
+
+class LineFormSet(forms.formset_factory(LineForm, formset=FixedRowsFormSet, extra=0)):
+    rows = LINE_ROWS
+
+    @classmethod
+    def get_default_prefix(cls):
+        return "line"
+
+
+class PartyForm(ServiceForm):
+    """One operator, posted as `party-exporter`, `party-exporter-country`, ...; a party
+    chosen from the suggestions ends with its id (`Name [#12]`)."""
+
+    name = forms.CharField(max_length=300, required=False)
+    country = forms.CharField(label=_("Party country"), max_length=3, required=False)
+    address = forms.CharField(label=_("Address"), max_length=2000, required=False)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        required=False,
+        choices=[
+            (value, label)
+            for value, label in PartyRole.choices
+            if value not in ("exporter", "importer", "consignee")
+        ],
+    )
+    service_fields = {"party_id": "name", "kind": "name", "phone": "name", "email": "name"}
+
+    def __init__(self, *args, index=0, **kwargs):
+        self.role_on_form = PARTY_ROLES_ON_FORM[index]
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = PARTY_LABELS[self.role_on_form]
+        if self.role_on_form != "other":
+            del self.fields["role"]
+
+    def add_prefix(self, field_name):
+        if field_name == "name":
+            return f"party-{self.role_on_form}"
+        if field_name == "role":
+            return "party-other-role"
+        return f"party-{self.role_on_form}-{field_name}"
+
+    @property
+    def path(self) -> str:
+        return f"parties.{self.role_on_form}"
+
+    @property
+    def label(self):
+        return PARTY_LABELS[self.role_on_form]
+
+    def is_empty(self) -> bool:
+        return not (self.cleaned_data.get("name") or "").strip()
+
+    def raw(self) -> dict:
+        data = self.cleaned_data
+        role = (data.get("role") or "broker") if self.role_on_form == "other" else self.role_on_form
+        entry = {"role": role, "address": data["address"]}
+        chosen = _PARTY_ID.search(data["name"])
+        if chosen:
+            entry["party_id"] = int(chosen.group(1))
+        else:
+            entry |= {"name": data["name"], "country": data["country"].upper() or None}
+        return entry
+
+
+class PartyFormSet(forms.formset_factory(PartyForm, formset=FixedRowsFormSet, extra=0)):
+    rows = len(PARTY_ROLES_ON_FORM)
+
+    @classmethod
+    def get_default_prefix(cls):
+        return "party"
+
+
+class NotificationForm(ServiceForm):
+    """The shipment's fields; the lines and parties are its formsets (`lines`, `parties`)."""
+
+    version = version_field()
+    kind = forms.ChoiceField(label=_("Kind"), choices=NotificationKind.choices, required=False)
+    importing_country = forms.CharField(
+        label=_("Importing country (ISO alpha-3)"),
+        max_length=3,
+        widget=forms.TextInput(attrs={"size": 4, "list": "country-options"}),
+    )
+    transit_countries = forms.CharField(
+        label=_("Transit countries"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"size": 16, "placeholder": "SGP NLD"}),
+    )
+    transport_mode = forms.ChoiceField(
+        label=_("Transport mode"),
+        choices=[("", "—"), *model_choices(Notification, "transport_mode")],
+        required=False,
+    )
+    point_of_exit = forms.CharField(label=_("Point of exit"), max_length=200, required=False)
+    point_of_entry = forms.CharField(
+        label=_("Expected point of entry"), max_length=200, required=False
+    )
+    expected_dispatch = forms.DateField(
+        label=_("Expected dispatch date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    invoice_number = forms.CharField(label=_("Invoice number"), max_length=100, required=False)
+    remarks = forms.CharField(
+        label=_("Remarks"),
+        max_length=10_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    submit = forms.BooleanField(required=False)  # "Save and submit" rather than "Save draft"
+
+    def __init__(
+        self, data=None, *, actor=None, notification=None, initial=None, lines=None, parties=None
+    ):
+        super().__init__(data, initial=initial)
+        self.actor, self.notification = actor, notification
+        self.lines = LineFormSet(data, initial=lines)
+        self.parties = PartyFormSet(data, initial=parties)
+
+    def all_forms(self) -> list:
+        return [self, *self.lines.forms, *self.parties.forms]
+
+    def is_valid(self) -> bool:
+        valid = all([forms.Form.is_valid(f) for f in self.all_forms()])
+        if not valid:
+            focus_first_error(*self.all_forms())
+        return valid
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.errors for f in self.all_forms())
+
+    def clean_kind(self):
+        return self.cleaned_data["kind"] or NotificationKind.SCHEDULED
+
+    def clean_importing_country(self):
+        return self.cleaned_data["importing_country"].strip().upper()
+
+    def clean_transit_countries(self):
+        text = self.cleaned_data["transit_countries"]
+        return [code for code in re.split(r"[\s,;]+", text.upper()) if code]
+
+    def raw(self) -> dict:
+        """The service's input, from the cleaned fields; empty rows left out."""
+        data = self.cleaned_data
+        self._line_forms = [f for f in self.lines.forms if not f.is_empty()]
+        self._party_forms = [f for f in self.parties.forms if not f.is_empty()]
+        return {
+            "kind": data["kind"],
+            "importing_country": data["importing_country"],
+            "transit_countries": data["transit_countries"],
+            "invoice_number": data["invoice_number"],
+            "transport_mode": data["transport_mode"],
+            "point_of_exit": data["point_of_exit"],
+            "point_of_entry": data["point_of_entry"],
+            "expected_dispatch": data["expected_dispatch"],
+            "remarks": data["remarks"],
+            "lines": [f.raw() for f in self._line_forms],
+            "parties": [f.raw() for f in self._party_forms],
+        }
+
+    def add_service_error(self, error: ServiceError) -> None:
+        """Each of the service's messages on the field it concerns: `lines.1.unit` on the
+        second posted line's unit, `parties.0.name` and `parties.exporter.address` on the
+        party's row, `transit_countries.2` on the transit countries."""
+        line_forms = getattr(self, "_line_forms", self.lines.forms)
+        party_forms = getattr(self, "_party_forms", self.parties.forms)
+        by_role = {f.role_on_form: f for f in self.parties.forms}
+        shown = False
+        for key, messages in (error.details or {}).items():
+            if not isinstance(messages, list | tuple):
+                continue
+            form, field = self, key.split(".")[0]
+            parts = key.split(".")
+            if parts[0] == "lines" and len(parts) == 3 and parts[1].isdigit():
+                if int(parts[1]) < len(line_forms):
+                    form, field = line_forms[int(parts[1])], parts[2]
+                    field = {
+                        "substance_id": "substance",
+                        "surveillance_chemical_id": "substance",
+                    }.get(field, field)
+            elif parts[0] == "parties" and len(parts) >= 2:
+                if parts[1].isdigit() and int(parts[1]) < len(party_forms):
+                    form = party_forms[int(parts[1])]
+                elif parts[1] in by_role:
+                    form = by_role[parts[1]]
+                if form is not self:
+                    field = parts[2] if len(parts) > 2 else "name"
+                    field = form.service_fields.get(field, field)
+            if field not in form.fields:
+                form, field = self, None
+            for message in messages:
+                form.add_error(field, str(message))
+                shown = True
+        if not shown:
+            self.add_error(None, str(error.message))
+        focus_first_error(*self.all_forms())
+
+
+def show_problems(form: NotificationForm, error: ServiceError) -> None:
+    """Show what a service said about a saved draft on an unbound form of it (the draft's
+    page after a refused submission)."""
+    for each in form.all_forms():
+        each._errors, each.cleaned_data = ErrorDict(), {}
+    form.add_service_error(error)
+
+
+def notification_initial(notification) -> tuple[dict, list[dict], list[dict]]:
+    """A draft's contents as the forms' initial values: the form's, the lines', the parties'."""
+    initial = {
+        "kind": notification.kind,
+        "importing_country": notification.importing_country_id,
+        "transit_countries": " ".join(t.country_id for t in notification.transits.all()),
+        "invoice_number": notification.invoice_number,
+        "transport_mode": notification.transport_mode,
+        "point_of_exit": notification.point_of_exit,
+        "point_of_entry": notification.point_of_entry,
+        "expected_dispatch": notification.expected_dispatch,
+        "remarks": notification.remarks,
+        "version": notification.version,
+    }
+    lines = []
+    for line in notification.lines.all()[:LINE_ROWS]:
+        chemical = line.substance or line.surveillance_chemical
+        lines.append(
+            {
+                "substance": chemical.name if chemical else "",
+                "is_preparation": line.is_preparation,
+                "concentration": line.concentration,
+                "quantity": line.quantity,
+                "unit": line.unit,
+                "density": line.density or "",
+                "hs_code": line.hs_code,
+                "description": line.description,
+            }
+        )
+    parties = [{} for _role in PARTY_ROLES_ON_FORM]
+    for item in notification.parties.select_related("party"):
+        role = item.role if item.role in PARTY_ROLES_ON_FORM else "other"
+        parties[PARTY_ROLES_ON_FORM.index(role)] = {
+            "name": f"{item.party.name} [#{item.party_id}]",
+            "address": item.address,
+            "country": item.party.country_id or "",
+            "role": item.role if role == "other" else "",
+        }
+    return initial, lines, parties
+
+
+# --- the notification page's actions ----------------------------------------------------------
+
+
+class StepForm(ServiceForm):
+    """A step that takes nothing but the version the reader saw."""
+
+    version = version_field()
+
+
+class ObjectionForm(StepForm):
+    ground = forms.ChoiceField(label=_("Ground"), choices=[("", "—"), *ObjectionGround.choices])
+    detail = forms.CharField(
+        label=_("Details"),
+        max_length=10_000,
+        required=False,
+        widget=forms.TextInput(attrs={"size": 40}),
+    )
+
+
+class OutcomeForm(StepForm):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+
+
+# The form of each action of the notification page.
+ACTION_FORMS = {
+    "submit": StepForm,
+    "acknowledge": StepForm,
+    "clear": StepForm,  # clearing takes no ground
+    "object": ObjectionForm,
+    "ship": StepForm,
+    "withdraw": StepForm,
+    "cancel": StepForm,
+    "outcome": OutcomeForm,
+}
+
+
+class ActionChoiceForm(Form):
+    """Which of the page's actions a posted form asks for."""
+
+    action = forms.ChoiceField(
+        choices=[(name, name) for name in ACTION_FORMS],
+        error_messages={"invalid_choice": _("Unknown action."), "required": _("Unknown action.")},
+    )
+
+
+class MessageForm(ServiceForm):
+    body = forms.CharField(
+        label=_("Message to the other authority"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

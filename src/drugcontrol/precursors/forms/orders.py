@@ -1,0 +1,55 @@
+"""Forms of suspicious order reports: the operator's report and the authority's review."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from drugcontrol.precursors.forms.base import (
+    ServiceForm,
+    country_field,
+    model_choices,
+    substance_input,
+    version_field,
+)
+from drugcontrol.precursors.models import SuspiciousOrder
+
+
+class SuspiciousOrderForm(ServiceForm):
+    received_on = forms.DateField(
+        label=_("Date received"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    chemical = forms.CharField(
+        label=_("Chemical asked for"),
+        max_length=300,
+        widget=substance_input(),
+    )
+    quantity = forms.CharField(
+        label=_("Quantity"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"size": 8, "inputmode": "decimal"}),
+    )
+    unit = forms.ChoiceField(
+        label=_("Unit"),
+        choices=[("", "—"), *model_choices(SuspiciousOrder, "unit")],
+        required=False,
+    )
+    customer_name = forms.CharField(
+        label=_("Customer"), max_length=300, widget=forms.TextInput(attrs={"size": 36})
+    )
+    customer_country = country_field(_("Customer country"))
+    reasons = forms.CharField(
+        label=_("Why it is suspicious"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def raw(self) -> dict:
+        data = self.cleaned_data
+        country = data["customer_country"]
+        return {**data, "customer_country": country.iso3 if country else ""}
+
+
+class OrderReviewForm(ServiceForm):
+    version = version_field()
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("incident", _("Turn into an incident")), ("dismiss", _("Close without action"))],
+    )

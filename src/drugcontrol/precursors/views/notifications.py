@@ -1,0 +1,352 @@
+"""Pages of the exchange: the list, the importing authority's inbox, the form, the page with
+findings, messages and timeline, its actions, and the import of notifications."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from drugcontrol.core import imports as core_imports
+from drugcontrol.core import views as core_views
+from drugcontrol.core.bounds import form_int
+from drugcontrol.core.errors import ServiceError, ValidationFailed
+from drugcontrol.core.filters import filter_form
+from drugcontrol.core.permissions import require_page
+from drugcontrol.entities import selectors as entity_selectors
+from drugcontrol.precursors import imports, selectors, services, workflow
+from drugcontrol.precursors.filters import DIRECTION_CHOICES, NotificationFilter
+from drugcontrol.precursors.forms import (
+    ACTION_FORMS,
+    ActionChoiceForm,
+    MessageForm,
+    NotificationForm,
+    StepForm,
+    UploadForm,
+    notification_initial,
+    show_problems,
+)
+from drugcontrol.precursors.models import Status
+from drugcontrol.precursors.views.common import countries
+from drugcontrol.substances import selectors as substance_selectors
+
+IMPORT_KIND = "precursors.notifications"
+
+
+def notification_filter_form(request):
+    """The list's filter (`NotificationFilter`) as the page's form, bound to the query:
+    statuses, countries and the substances of the notifications the reader may see (and
+    the one asked for) are offered as lists, with the values the API takes."""
+    used = (
+        selectors.notification_list(user=request.user)
+        .order_by()
+        .filter(lines__substance__isnull=False)
+        .values_list("lines__substance_id", flat=True)
+        .distinct()
+    )
+    asked = form_int(request.GET, "substance_id")  # offered too, so the page filters by it
+    chosen = substance_selectors.substance_list(user=request.user).filter(
+        Q(pk__in=used) | Q(pk=asked or 0)
+    )
+    substances = [(substance.pk, substance.name) for substance in chosen]
+    return filter_form(
+        NotificationFilter,
+        request.GET,
+        choices={
+            "direction": DIRECTION_CHOICES,
+            "status": Status.choices,
+            "country": countries(request.user),
+            "substance_id": sorted(substances, key=lambda item: str(item[1]).lower()),
+        },
+    )
+
+
+@login_required
+def notification_list(request):
+    form = notification_filter_form(request)
+    queryset = selectors.notification_list(user=request.user, filters=form.filters())
+    query = request.GET.copy()
+    query.pop("page", None)
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_reader_severity(
+        user=request.user, notifications=page.object_list
+    )
+    context = {
+        "page": page,
+        "query": query.urlencode(),
+        "form": form,
+        "active_nav": "precursors",
+    }
+    return render(request, "precursors/notification_list.html", context)
+
+
+@login_required
+def inbox(request):
+    page = Paginator(selectors.inbox(user=request.user), 50).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_reader_severity(
+        user=request.user, notifications=page.object_list
+    )
+    return render(
+        request,
+        "precursors/inbox.html",
+        {"page": page, "today": timezone.localdate(), "active_nav": "precursors"},
+    )
+
+
+# --- the form ---------------------------------------------------------------------------------
+
+
+def _save_notification(form: NotificationForm, submit: bool):
+    """Save the form's draft (a new one, or the changed draft), then submit it when asked.
+    Returns the notification and, when the draft was saved but its submission refused, that
+    refusal; raises the service's error when nothing was saved."""
+    data = services.validate_notification(
+        form.raw(),
+        exporting_country_id=form.actor.country_id,
+        visible_parties=entity_selectors.party_list(user=form.actor),
+    )
+    if form.notification is None:
+        notification = services.notification_create(actor=form.actor, data=data)
+    else:
+        notification = services.notification_update(
+            actor=form.actor,
+            notification=form.notification,
+            data=data,
+            expected_version=form.cleaned_data["version"],
+        )
+    if submit:
+        try:
+            notification = services.notification_submit(actor=form.actor, notification=notification)
+        except ServiceError as error:
+            return notification, error
+    return notification, None
+
+
+@login_required
+def notification_form(request, notification_id: int | None = None):
+    """Draft a notification, or change a draft; `submit` sends it at once."""
+    notification = None
+    if notification_id is None:
+        require_page(request.user, "precursors.notification_draft")
+    else:
+        notification = selectors.notification_get(
+            user=request.user, notification_id=notification_id
+        )
+        require_page(request.user, "precursors.notification_export_step", notification)
+        if "edit" not in selectors.allowed_actions(user=request.user, notification=notification):
+            raise Http404  # no longer a draft
+    if request.method == "POST":
+        form = NotificationForm(request.POST, actor=request.user, notification=notification)
+        if form.is_valid():
+            try:
+                saved, refused = _save_notification(form, form.cleaned_data["submit"])
+            except ServiceError as error:
+                form.add_service_error(error)
+            else:
+                if refused is not None:
+                    # The draft was saved; only the submission failed: its page shows why.
+                    messages.success(
+                        request,
+                        _("Draft %(reference)s was saved.") % {"reference": saved.reference},
+                    )
+                    if isinstance(refused, ValidationFailed):
+                        return redirect(reverse("precursors:edit", args=[saved.pk]) + "?problems=1")
+                    messages.error(request, str(refused.message))
+                    return redirect("precursors:edit", saved.pk)
+                message = (
+                    _("Notification %(reference)s was submitted.")
+                    if saved.status == Status.SUBMITTED
+                    else _("Draft %(reference)s was saved.")
+                )
+                messages.success(request, message % {"reference": saved.reference})
+                return redirect("precursors:detail", saved.pk)
+    elif notification is not None:
+        initial, lines, parties = notification_initial(notification)
+        form = NotificationForm(initial=initial, lines=lines, parties=parties)
+        if "problems" in request.GET and (problems := services.submission_problems(notification)):
+            show_problems(form, ValidationFailed(problems))
+    else:
+        form = NotificationForm()
+    context = {
+        "form": form,
+        "notification": notification,
+        "countries": countries(request.user),
+        "active_nav": "precursors",
+    }
+    return render(
+        request,
+        "precursors/notification_form.html",
+        context,
+        status=422 if form.is_bound and form.has_errors else 200,
+    )
+
+
+# --- the page and its actions -----------------------------------------------------------------
+
+
+SIMPLE_ACTIONS = (
+    ("submit", gettext_lazy("Submit to the importing country")),
+    ("acknowledge", gettext_lazy("Acknowledge receipt")),
+    ("ship", gettext_lazy("Record dispatch")),
+    ("withdraw", gettext_lazy("Withdraw")),
+    ("cancel", gettext_lazy("Cancel the shipment")),
+)
+
+
+def _detail(request, notification, *, bound=None, status=200):
+    """The notification's page; `bound` is a form posted with errors ({name: form})."""
+    version = {"version": notification.version}
+    action_forms = {
+        name: form_class(
+            initial={**version, "outcome": notification.outcome or None}, auto_id=False
+        )
+        for name, form_class in ACTION_FORMS.items()
+    }
+    action_forms["message"] = MessageForm(auto_id=False)
+    action_forms |= bound or {}
+    context = {
+        "notification": notification,
+        "findings": selectors.findings(user=request.user, notification=notification),
+        "actions": selectors.allowed_actions(user=request.user, notification=notification),
+        "timeline": selectors.notification_timeline(user=request.user, notification=notification),
+        "forms": action_forms,
+        "failed": next(iter((bound or {}).values()), None),
+        "simple_actions": [(name, label, action_forms[name]) for name, label in SIMPLE_ACTIONS],
+        "active_nav": "precursors",
+    }
+    return render(request, "precursors/notification_detail.html", context, status=status)
+
+
+@login_required
+def notification_detail(request, notification_id: int):
+    notification = selectors.notification_get(user=request.user, notification_id=notification_id)
+    return _detail(request, notification)
+
+
+# The permission rule of each step of the notification page's buttons.
+STEP_ACTIONS = {
+    "submit": "precursors.notification_export_step",
+    "ship": "precursors.notification_export_step",
+    "withdraw": "precursors.notification_export_step",
+    "cancel": "precursors.notification_export_step",
+    "acknowledge": "precursors.notification_answer",
+    "clear": "precursors.notification_answer",
+    "object": "precursors.notification_answer",
+    "outcome": "precursors.notification_follow_up",
+}
+DONE = {
+    "submit": gettext_lazy("The notification was submitted."),
+    "acknowledge": gettext_lazy("Receipt was acknowledged."),
+    "clear": gettext_lazy("The shipment was cleared."),
+    "object": gettext_lazy("The objection was sent."),
+    "ship": gettext_lazy("The shipment was recorded as dispatched."),
+    "withdraw": gettext_lazy("The notification was withdrawn."),
+    "cancel": gettext_lazy("The shipment was cancelled."),
+    "outcome": gettext_lazy("The outcome was recorded."),
+}
+
+
+def run_action(action: str, *, actor, notification, expected_version, **fields):
+    """Take one step of the workflow: the one place the page calls the services for it,
+    through the workflow's table (`precursors.workflow`), as the API does."""
+    return workflow.perform(
+        action, actor=actor, notification=notification, expected_version=expected_version, **fields
+    )
+
+
+@require_POST
+@login_required
+def notification_action(request, notification_id: int):
+    notification = selectors.notification_get(user=request.user, notification_id=notification_id)
+    choice = ActionChoiceForm(request.POST)
+    if not choice.is_valid():  # no button named a step: say so, and what else is wrong
+        form = StepForm(request.POST, auto_id=False)
+        form.is_valid()
+        for message in choice.errors["action"]:
+            form.add_error(None, message)
+        return _detail(request, notification, bound={"action": form}, status=422)
+    action = choice.cleaned_data["action"]
+    require_page(request.user, STEP_ACTIONS[action], notification)
+    form, status = ACTION_FORMS[action](request.POST, auto_id=False), 422
+    if form.is_valid():
+        fields = dict(form.cleaned_data)
+        try:
+            run_action(
+                action,
+                actor=request.user,
+                notification=notification,
+                expected_version=fields.pop("version"),
+                **fields,
+            )
+        except ServiceError as error:
+            form.add_service_error(error)
+            status = error.status  # 409 for a stale version
+        else:
+            messages.success(request, str(DONE[action]))
+            return redirect("precursors:detail", notification.pk)
+    notification = selectors.notification_get(user=request.user, notification_id=notification_id)
+    return _detail(request, notification, bound={action: form}, status=status)
+
+
+@require_POST
+@login_required
+def message_post(request, notification_id: int):
+    notification = selectors.notification_get(user=request.user, notification_id=notification_id)
+    require_page(request.user, "precursors.notification_follow_up", notification)
+    form = MessageForm(request.POST, auto_id=False)
+    if form.is_valid():
+        try:
+            services.message_post(
+                actor=request.user, notification=notification, body=form.cleaned_data["body"]
+            )
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The message was sent."))
+            return redirect("precursors:detail", notification.pk)
+    return _detail(request, notification, bound={"message": form}, status=422)
+
+
+# --- import -----------------------------------------------------------------------------------
+
+
+@login_required
+def notification_import(request):
+    """Upload: the file is imported in the background and its page shows the progress."""
+    require_page(request.user, "precursors.notification_draft")
+    form = UploadForm()
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                job = core_imports.import_upload(
+                    actor=request.user, kind=IMPORT_KIND, upload=form.cleaned_data["file"]
+                )
+            except ServiceError as error:
+                form.add_service_error(error)
+            else:
+                return redirect("precursors:import_job", job.pk)
+    context = {
+        "form": form,
+        "columns": imports.COLUMNS,
+        "rules": core_imports.import_rules(IMPORT_KIND),
+        "active_nav": "precursors",
+    }
+    return render(request, "precursors/import.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+def import_job(request, job_id: int):
+    return core_views.import_job_page(
+        request,
+        job_id=job_id,
+        kind=IMPORT_KIND,
+        template="precursors/import_job.html",
+        active_nav="precursors",
+    )
