@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from drugcontrol.core import selectors, services
 from drugcontrol.core.errors import Conflict, ServiceError, error_body
@@ -57,17 +57,6 @@ def paginate(request, queryset, page_size=PAGE_SIZE):
 
 
 # --- health ---------------------------------------------------------------------------------
-
-
-@require_GET
-def import_job_page(request, *, job_id: int, kind: str, template: str, active_nav: str):
-    """The page following a background import (or, for HTMX, its progress fragment)."""
-    from drugcontrol.core.imports import import_summary
-
-    job = selectors.import_job_get(user=request.user, job_id=job_id, kind=kind)
-    context = {"job": job, "done_message": import_summary(job), "active_nav": active_nav}
-    fragment = request.GET.get("fragment")
-    return render(request, "_import_progress.html" if fragment else template, context)
 
 
 def healthz(request):

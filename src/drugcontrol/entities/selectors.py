@@ -122,6 +122,12 @@ def warning_values_visible_to(queryset: QuerySet, user) -> QuerySet:
     return queryset if can(user, READ_PARTIES.name) else queryset.none()
 
 
+def referable_parties(*, user) -> QuerySet:
+    """The parties a record the user writes may name by id: every party the user sees
+    (a merged one too: the record then names the party it was merged into)."""
+    return visible(Party, user)
+
+
 def party_list(*, user, kind: str | None = None, search: str | None = None, country=None):
     queryset = visible(Party, user).filter(merged_into__isnull=True).select_related("country")
     if kind:

@@ -9,8 +9,8 @@ from ninja.pagination import paginate
 from drugcontrol.core.api_common import ERRORS, OutSchema, PagePagination, ShapedPage
 from drugcontrol.core.bounds import RecordId, Version, choice
 from drugcontrol.core.quantities import TransportMode, Unit
-from drugcontrol.core.visibility import visible
-from drugcontrol.entities.models import Audience, Party
+from drugcontrol.entities import selectors as entity_selectors
+from drugcontrol.entities.models import Audience
 from drugcontrol.entities.schemas import PartyReferenceIn
 from drugcontrol.incidents import selectors, services
 from drugcontrol.incidents.filters import IncidentFilter
@@ -133,7 +133,9 @@ def list_incidents(request, filters: Query[IncidentFilter]):
 
 @router.post("/incidents", response={201: IncidentDetailOut, **ERRORS})
 def create_incident(request, payload: IncidentIn):
-    data = services.validate_incident(payload.dict(), visible_parties=visible(Party, request.auth))
+    data = services.validate_incident(
+        payload.dict(), visible_parties=entity_selectors.referable_parties(user=request.auth)
+    )
     incident = services.incident_create(actor=request.auth, data=data)
     return Status(201, shaped(selectors.incident_get(user=request.auth, incident_id=incident.pk)))
 
@@ -162,7 +164,7 @@ def add_party(request, incident_id: RecordId, payload: IncidentPartyIn):
     incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
     data = services.validate_incident(
         {"kind": incident.kind, "occurred_on": incident.occurred_on, "parties": [payload.dict()]},
-        visible_parties=visible(Party, request.auth),
+        visible_parties=entity_selectors.referable_parties(user=request.auth),
     )
     services.incident_add_party(actor=request.auth, incident=incident, entry=data.parties[0])
     return Status(201, shaped(selectors.incident_get(user=request.auth, incident_id=incident_id)))

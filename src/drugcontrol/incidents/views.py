@@ -19,9 +19,8 @@ from drugcontrol.core.filters import filter_form
 from drugcontrol.core.forms import add_service_error
 from drugcontrol.core.import_views import import_job_page, import_upload_page
 from drugcontrol.core.permissions import can, require_page
-from drugcontrol.core.visibility import visible
+from drugcontrol.entities import selectors as entity_selectors
 from drugcontrol.entities.forms import add_nested_service_error, country_choices, focus_first_error
-from drugcontrol.entities.models import Party
 from drugcontrol.incidents import imports, maps, selectors, services
 from drugcontrol.incidents.filters import IncidentFilter
 from drugcontrol.incidents.forms import (
@@ -83,7 +82,7 @@ def incident_create(request):
         try:
             data = services.validate_incident(
                 report.service_input(find_substance=find_by_name),
-                visible_parties=visible(Party, request.user),
+                visible_parties=entity_selectors.referable_parties(user=request.user),
             )
             incident = services.incident_create(actor=request.user, data=data)
         except ValidationFailed as error:
@@ -128,7 +127,6 @@ def suggest_substances(request):
 @login_required
 def suggest_parties(request):
     """Existing parties like the typed name (any script), offered as `Name [#id]`."""
-    from drugcontrol.entities import selectors as entity_selectors
 
     text = _typed(request)
     kind = request.GET.get("kind", "company")
@@ -183,7 +181,7 @@ def incident_add_party(request, incident_id: int):
                     "occurred_on": incident.occurred_on,
                     "parties": [form.service_entry()],
                 },
-                visible_parties=visible(Party, request.user),
+                visible_parties=entity_selectors.referable_parties(user=request.user),
             )
             services.incident_add_party(
                 actor=request.user, incident=incident, entry=data.parties[0]

@@ -18,8 +18,8 @@ from drugcontrol.core.api_common import ERRORS, OutSchema, PagePagination, Shape
 from drugcontrol.core.bounds import RecordId, Version, choice
 from drugcontrol.core.permissions import require
 from drugcontrol.core.quantities import MEASURED_UNIT_CHOICES
-from drugcontrol.core.visibility import visible
-from drugcontrol.entities.models import Party, PartyKind
+from drugcontrol.entities import selectors as entity_selectors
+from drugcontrol.entities.models import PartyKind
 from drugcontrol.precursors import selectors, services, workflow
 from drugcontrol.precursors.filters import NotificationFilter
 from drugcontrol.precursors.models import (
@@ -238,7 +238,7 @@ def create_notification(request, payload: NotificationIn):
     data = services.validate_notification(
         raw,
         exporting_country_id=request.auth.country_id,
-        visible_parties=visible(Party, request.auth),
+        visible_parties=entity_selectors.referable_parties(user=request.auth),
     )
     notification = services.notification_create(actor=request.auth, data=data, submit=raw["submit"])
     return Status(201, _detail(request, notification.pk))
@@ -264,7 +264,7 @@ def update_notification(
     data = services.validate_notification(
         raw,
         exporting_country_id=request.auth.country_id,
-        visible_parties=visible(Party, request.auth),
+        visible_parties=entity_selectors.referable_parties(user=request.auth),
     )
     workflow.perform(
         "edit",

@@ -13,11 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from drugcontrol.core import imports as core_imports
-from drugcontrol.core import views as core_views
 from drugcontrol.core.bounds import form_int
 from drugcontrol.core.errors import ServiceError, ValidationFailed
 from drugcontrol.core.filters import filter_form
+from drugcontrol.core.import_views import import_job_page, import_upload_page
 from drugcontrol.core.permissions import require_page
 from drugcontrol.entities import selectors as entity_selectors
 from drugcontrol.precursors import imports, selectors, services, workflow
@@ -28,7 +27,6 @@ from drugcontrol.precursors.forms import (
     MessageForm,
     NotificationForm,
     StepForm,
-    UploadForm,
     notification_initial,
     show_problems,
 )
@@ -109,7 +107,7 @@ def _save_notification(form: NotificationForm, submit: bool):
     data = services.validate_notification(
         form.raw(),
         exporting_country_id=form.actor.country_id,
-        visible_parties=entity_selectors.party_list(user=form.actor),
+        visible_parties=entity_selectors.referable_parties(user=form.actor),
     )
     if form.notification is None:
         notification = services.notification_create(actor=form.actor, data=data)
@@ -319,34 +317,23 @@ def message_post(request, notification_id: int):
 @login_required
 def notification_import(request):
     """Upload: the file is imported in the background and its page shows the progress."""
-    require_page(request.user, "precursors.notification_draft")
-    form = UploadForm()
-    if request.method == "POST":
-        form = UploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                job = core_imports.import_upload(
-                    actor=request.user, kind=IMPORT_KIND, upload=form.cleaned_data["file"]
-                )
-            except ServiceError as error:
-                form.add_service_error(error)
-            else:
-                return redirect("precursors:import_job", job.pk)
-    context = {
-        "form": form,
-        "columns": imports.COLUMNS,
-        "rules": core_imports.import_rules(IMPORT_KIND),
-        "active_nav": "precursors",
-    }
-    return render(request, "precursors/import.html", context, status=422 if form.errors else 200)
+    return import_upload_page(
+        request,
+        kind=IMPORT_KIND,
+        template="precursors/import.html",
+        permission="precursors.notification_draft",
+        nav="precursors",
+        job_url="precursors:import_job",
+        context={"columns": imports.COLUMNS},
+    )
 
 
 @login_required
 def import_job(request, job_id: int):
-    return core_views.import_job_page(
+    return import_job_page(
         request,
         job_id=job_id,
         kind=IMPORT_KIND,
         template="precursors/import_job.html",
-        active_nav="precursors",
+        nav="precursors",
     )
