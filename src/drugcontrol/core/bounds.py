@@ -226,11 +226,17 @@ def connect_model_checks() -> None:
             )
 
 
-def choice(*choices: type[models.Choices], blank: bool = False):
-    """One of a model's choices (of several, for a column that takes either), as an
-    enumeration in the OpenAPI document ("" too when the column may be blank); anything
-    else is a 422 naming the field and the allowed values."""
-    values = [value for kind in choices for value in kind.values]
+def choice(*choices, blank: bool = False):
+    """One of a model's choices (of several, for a column that takes either; a choices
+    list such as `MEASURED_UNIT_CHOICES` for a column that takes a subset of a shared
+    enumeration), as an enumeration in the OpenAPI document ("" too when the column may be
+    blank); anything else is a 422 naming the field and the allowed values."""
+    values = []
+    for kind in choices:
+        if isinstance(kind, type) and issubclass(kind, models.Choices):
+            values += kind.values
+        else:
+            values += [value for value, _label in kind]
     return Literal[tuple(dict.fromkeys([*values, *([""] if blank else [])]))]
 
 

@@ -7,7 +7,6 @@ are ISO 3166 alpha-3."""
 
 import datetime
 import decimal
-from typing import Literal
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
@@ -19,7 +18,7 @@ from drugcontrol.core.bounds import RecordId, Version, choice
 from drugcontrol.core.permissions import require
 from drugcontrol.core.quantities import MEASURED_UNIT_CHOICES
 from drugcontrol.entities import selectors as entity_selectors
-from drugcontrol.entities.models import PartyKind
+from drugcontrol.entities.schemas import PartyReferenceIn
 from drugcontrol.precursors import selectors, services, workflow
 from drugcontrol.precursors.filters import NotificationFilter
 from drugcontrol.precursors.models import (
@@ -38,14 +37,8 @@ from drugcontrol.precursors.models import (
 router = Router(tags=["precursors"])
 
 
-def _one_of(choices, *, blank: bool = False):
-    """The subset of a shared enumeration a column takes (its model field's choices), as
-    `choice` writes an enumeration ("" too when the column may be blank)."""
-    return Literal[tuple([value for value, _label in choices] + ([""] if blank else []))]
-
-
-LineUnit = _one_of(MEASURED_UNIT_CHOICES)
-PlannedTransport = _one_of(NOTIFICATION_TRANSPORT_MODES, blank=True)
+LineUnit = choice(MEASURED_UNIT_CHOICES)
+PlannedTransport = choice(NOTIFICATION_TRANSPORT_MODES, blank=True)
 
 
 class NotificationLineOut(OutSchema):
@@ -122,21 +115,14 @@ class NotificationLineIn(Schema):
     is_preparation: bool = False
     concentration: str | None = None
     quantity: str | None = None
-    unit: _one_of(MEASURED_UNIT_CHOICES, blank=True) = ""
+    unit: choice(MEASURED_UNIT_CHOICES, blank=True) = ""
     density: str | None = None
     hs_code: str = ""
     description: str = ""
 
 
-class NotificationPartyIn(Schema):
+class NotificationPartyIn(PartyReferenceIn):
     role: choice(PartyRole)
-    party_id: RecordId | None = None
-    kind: choice(PartyKind) = "company"
-    name: str = ""
-    country: str | None = None
-    address: str = ""
-    phone: str | None = None
-    email: str | None = None
 
 
 class NotificationIn(Schema):
