@@ -2,6 +2,8 @@ import re
 
 from django import forms
 from django.conf import settings
+from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT, BaseFormSet, ManagementForm
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -121,6 +123,59 @@ class RecordIdField(WholeNumberField):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(**kwargs)
+
+
+def focus_first_error(*forms_in_page_order) -> None:
+    """For a page of several forms (a form and its row formsets): the first field with an
+    error, in page order, gets `autofocus` and every field with an error `aria-invalid`.
+    Each argument is a form, or `(form, field names)` for a form whose fields the page shows
+    apart, in that order."""
+    parts = [item if isinstance(item, tuple) else (item, None) for item in forms_in_page_order]
+    for form, _names in parts:  # a form may come in several parts: clear all first
+        for field in form.fields.values():
+            field.widget.attrs.pop("autofocus", None)
+    focused = False
+    for form, names in parts:
+        if not form.is_bound or not form.errors:
+            continue
+        for name in names or form.fields:
+            field = form.fields[name]
+            if name in form.errors:
+                field.widget.attrs["aria-invalid"] = "true"
+                if not focused and not field.widget.is_hidden:
+                    field.widget.attrs["autofocus"] = True
+                    focused = True
+
+
+class FixedRowsFormSet(BaseFormSet):
+    """A formset with a fixed number of rows (`rows`, else the factory's `extra`) and no
+    management form to post: the pages, the API-shaped tests and the browser post the rows'
+    fields only. `filled()` leaves out the rows nobody filled in."""
+
+    rows: int | None = None
+
+    def total_form_count(self):
+        return self.rows if self.rows is not None else self.extra
+
+    def initial_form_count(self):
+        return 0
+
+    @cached_property
+    def management_form(self):
+        form = ManagementForm(
+            {
+                f"{self.prefix}-{TOTAL_FORM_COUNT}": self.total_form_count(),
+                f"{self.prefix}-{INITIAL_FORM_COUNT}": 0,
+            },
+            auto_id=self.auto_id,
+            prefix=self.prefix,
+        )
+        form.full_clean()
+        return form
+
+    def filled(self) -> list:
+        """The rows the user filled in, in page order."""
+        return [form for form in self.forms if form.has_changed()]
 
 
 class ActionForm(forms.Form):

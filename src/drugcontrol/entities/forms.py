@@ -6,13 +6,15 @@ selects that keep what was sent."""
 from collections import defaultdict
 
 from django import forms
-from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT, BaseFormSet, ManagementForm
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from drugcontrol.core.bounds import MAX_ID
 from drugcontrol.core.errors import ValidationFailed
-from drugcontrol.core.forms import Form, add_service_error
+from drugcontrol.core.forms import (
+    Form,
+    RecordIdField,
+    VersionField,
+    add_service_error,
+)
 from drugcontrol.entities.models import IdentifierKind, PartyKind
 
 # --- shared helpers ---------------------------------------------------------------------------
@@ -47,36 +49,6 @@ class KeepingSelect(forms.Select):
         return groups
 
 
-def id_field(**options) -> forms.IntegerField:
-    """A record id sent by a page: a whole number that fits a primary key."""
-    return forms.IntegerField(min_value=1, max_value=MAX_ID, **options)
-
-
-def version_field(**options) -> forms.IntegerField:
-    """The version the page was drawn from (optimistic concurrency)."""
-    return forms.IntegerField(
-        label=_("Version"), min_value=0, max_value=MAX_ID, widget=forms.HiddenInput, **options
-    )
-
-
-def focus_first_error(*forms_in_order) -> None:
-    """Give the first field with an error (in page order) the focus, and mark every field
-    with an error `aria-invalid`. Each argument is a form, or `(form, field names)` for a
-    form whose fields the page shows apart."""
-    focused = False
-    for item in forms_in_order:
-        form, names = item if isinstance(item, tuple) else (item, None)
-        if not form.is_bound or not form.errors:
-            continue
-        for name in names or form.fields:
-            field = form.fields[name]
-            if name in form.errors:
-                field.widget.attrs["aria-invalid"] = "true"
-                if not focused and not field.widget.is_hidden:
-                    field.widget.attrs["autofocus"] = True
-                    focused = True
-
-
 class RowForm(Form):
     """One row of a fixed-size formset. Its fields keep the page's names (`country-0`,
     `country-role-0`): `names` maps a field to its name with `{i}` for the row."""
@@ -101,34 +73,6 @@ class RowForm(Form):
         return any(
             str(self.data.get(self.add_prefix(name)) or "").strip() for name in self.key_fields
         )
-
-
-class FixedRowsFormSet(BaseFormSet):
-    """A formset with a fixed number of rows and no management form to send: the rows
-    a user leaves empty are skipped."""
-
-    def total_form_count(self):
-        return self.extra
-
-    def initial_form_count(self):
-        return 0
-
-    @cached_property
-    def management_form(self):
-        form = ManagementForm(
-            {
-                f"{self.prefix}-{TOTAL_FORM_COUNT}": self.extra,
-                f"{self.prefix}-{INITIAL_FORM_COUNT}": 0,
-            },
-            auto_id=self.auto_id,
-            prefix=self.prefix,
-        )
-        form.full_clean()
-        return form
-
-    def filled(self) -> list:
-        """The rows the user filled in, in page order."""
-        return [form for form in self.forms if form.has_changed()]
 
 
 def add_nested_service_error(form, error, rows: dict[str, list] | None = None) -> None:
@@ -187,7 +131,7 @@ class WarningValueForm(Form):
 
 class WarningRemoveForm(Form):
     action = forms.ChoiceField(choices=[("remove", "remove")], widget=forms.HiddenInput)
-    id = id_field(label=_("Value on the warning list"), widget=forms.HiddenInput)
+    id = RecordIdField(label=_("Value on the warning list"))
 
     @classmethod
     def asked(cls, data) -> bool:
@@ -200,7 +144,7 @@ class CorrelationDecideForm(Form):
         label=_("Decision"),
         choices=[("confirm", _("Confirm")), ("reject", _("Reject")), ("merge", _("Merge"))],
     )
-    version = version_field(required=False)
+    version = VersionField(label=_("Version"), required=False)
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def asks_merge(self) -> bool:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from drugcontrol.core.errors import Conflict, ServiceError
-from drugcontrol.core.forms import add_service_error
+from drugcontrol.core.forms import add_service_error, focus_first_error
 from drugcontrol.core.permissions import can, require_page
 from drugcontrol.entities import selectors, services
 from drugcontrol.entities.forms import (
@@ -19,7 +19,6 @@ from drugcontrol.entities.forms import (
     PartySearchForm,
     WarningRemoveForm,
     WarningValueForm,
-    focus_first_error,
 )
 from drugcontrol.entities.models import CorrelationStatus
 from drugcontrol.entities.reasons import reason_label

@@ -11,15 +11,13 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from drugcontrol.core.bounds import MAX_ID
-from drugcontrol.core.forms import Form
+from drugcontrol.core.forms import FixedRowsFormSet, Form, RecordIdField
 from drugcontrol.core.quantities import TransportMode, Unit
 from drugcontrol.entities.forms import (
-    FixedRowsFormSet,
     KeepingSelect,
     RowForm,
     add_nested_service_error,
     country_choices,
-    id_field,
 )
 from drugcontrol.entities.models import Audience, PartyKind
 from drugcontrol.incidents.models import (
@@ -199,7 +197,7 @@ class PartyRowForm(RowForm):
         widget=forms.TextInput(attrs={"size": 14, "placeholder": _("phone")}),
     )
     # A party on file chosen on the page; a name `Name [#id]` from the suggestions does too.
-    party_id = id_field(label=_("Party on file"), required=False, widget=forms.HiddenInput)
+    party_id = RecordIdField(label=_("Party on file"), required=False)
 
     def clean(self):
         data = super().clean()
@@ -318,7 +316,7 @@ class AddPartyForm(Form):
     country = forms.ChoiceField(
         label=_("Party country"), required=False, choices=country_choices(), widget=KeepingSelect
     )
-    party_id = id_field(label=_("Party on file"), required=False, widget=forms.HiddenInput)
+    party_id = RecordIdField(label=_("Party on file"), required=False)
     service_fields = {"party_id": "party", "name": "party", "kind": "party_kind"}
 
     def clean(self):
@@ -344,7 +342,7 @@ class AttachForm(Form):
 
 
 class AlertMarkForm(Form):
-    id = id_field(widget=forms.HiddenInput, label=_("Alert"))
+    id = RecordIdField(label=_("Alert"))
     action = forms.ChoiceField(
         label=_("Action"),
         required=False,

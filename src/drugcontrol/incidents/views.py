@@ -16,11 +16,11 @@ from drugcontrol.core import alerts as alert_services
 from drugcontrol.core import selectors as core_selectors
 from drugcontrol.core.errors import ServiceError, ValidationFailed
 from drugcontrol.core.filters import filter_form
-from drugcontrol.core.forms import add_service_error
+from drugcontrol.core.forms import add_service_error, focus_first_error
 from drugcontrol.core.import_views import import_job_page, import_upload_page
 from drugcontrol.core.permissions import can, require_page
 from drugcontrol.entities import selectors as entity_selectors
-from drugcontrol.entities.forms import add_nested_service_error, country_choices, focus_first_error
+from drugcontrol.entities.forms import add_nested_service_error, country_choices
 from drugcontrol.incidents import imports, maps, selectors, services
 from drugcontrol.incidents.filters import IncidentFilter
 from drugcontrol.incidents.forms import (

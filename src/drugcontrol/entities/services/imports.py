@@ -8,10 +8,9 @@ from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.core.permissions import require
 from drugcontrol.entities.models import (
     IdentifierKind,
-    Party,
 )
 from drugcontrol.entities.services.correlations import correlate_party
-from drugcontrol.entities.services.parties import _add_names_and_identifiers
+from drugcontrol.entities.services.parties import party_row_insert
 from drugcontrol.entities.validation import validate_party
 
 IMPORT_COLUMNS = {"id", "kind", "name", "country"}
@@ -78,17 +77,7 @@ def parties_import(
     with transaction.atomic():
         parties = []
         for data in rows:
-            party = Party.objects.create(
-                kind=data.kind,
-                name=data.name,
-                country=data.country,
-                address=data.address,
-                owner_organisation=organisation,
-                owner_country=organisation.country if organisation else data.country,
-                external_id=data.external_id,
-            )
-            _add_names_and_identifiers(party, [data.name], data.identifiers)
-            parties.append(party)
+            parties.append(party_row_insert(data, organisation))
         correlations = sum(len(correlate_party(party)) for party in parties)
         record_event(
             actor=actor,

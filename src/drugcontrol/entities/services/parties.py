@@ -154,19 +154,26 @@ def party_create(*, actor, data: PartyInput, owner_organisation=None, correlate=
     )
 
 
+def party_row_insert(data: PartyInput, organisation) -> Party:
+    """The party's row with its names and identifiers, owned by `organisation` (or, without
+    one, by the party's country), in the caller's transaction; no audit event, no matching."""
+    party = Party.objects.create(
+        kind=data.kind,
+        name=data.name,
+        country=data.country,
+        address=data.address,
+        owner_organisation=organisation,
+        owner_country=organisation.country if organisation else data.country,
+        external_id=data.external_id,
+    )
+    _add_names_and_identifiers(party, [data.name], data.identifiers)
+    return party
+
+
 def _party_new(*, actor, data: PartyInput, owner_organisation=None, correlate=True) -> Party:
     organisation = owner_organisation or (actor.organisation if actor else None)
     with transaction.atomic():
-        party = Party.objects.create(
-            kind=data.kind,
-            name=data.name,
-            country=data.country,
-            address=data.address,
-            owner_organisation=organisation,
-            owner_country=organisation.country if organisation else data.country,
-            external_id=data.external_id,
-        )
-        _add_names_and_identifiers(party, [data.name], data.identifiers)
+        party = party_row_insert(data, organisation)
         created = correlate_party(party) if correlate else []
         record_event(
             actor=actor,

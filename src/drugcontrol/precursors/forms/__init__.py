@@ -3,7 +3,7 @@ fields, ids and versions as whole numbers); the services check the rest, and
 `ServiceForm.add_service_error` puts their `ValidationFailed` messages back on the fields they
 name (`lines.0.quantity` on the quantity of the first line of the notification form)."""
 
-from drugcontrol.precursors.forms.base import ServiceForm, focus_first_error
+from drugcontrol.precursors.forms.base import ServiceForm
 from drugcontrol.precursors.forms.notifications import (
     ACTION_FORMS,
     LINE_ROWS,
@@ -52,7 +52,6 @@ __all__ = [
     "SurveillanceUploadForm",
     "SuspiciousOrderForm",
     "UploadForm",
-    "focus_first_error",
     "notification_initial",
     "show_problems",
 ]

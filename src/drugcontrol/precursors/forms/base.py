@@ -2,12 +2,15 @@
 substances from lists, the service's errors on the fields, the first field in error focused."""
 
 from django import forms
-from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT, BaseFormSet, ManagementForm
 from django.urls import reverse_lazy
-from django.utils.translation import gettext_lazy as _
 
 from drugcontrol.core.errors import ServiceError
-from drugcontrol.core.forms import Form, RecordIdField, VersionField, add_service_error
+from drugcontrol.core.forms import (
+    FixedRowsFormSet,
+    Form,
+    add_service_error,
+    focus_first_error,
+)
 from drugcontrol.core.models import Country
 
 
@@ -15,16 +18,6 @@ def model_choices(model, field: str) -> list[tuple[str, str]]:
     """The choices a model's column takes (units, transport modes), wherever they are
     declared."""
     return [(value, label) for value, label in model._meta.get_field(field).choices if value]
-
-
-def record_id(**kwargs) -> RecordIdField:
-    """The id of a record: digits only, within a 64-bit key, or a field error."""
-    return RecordIdField(**kwargs)
-
-
-def version_field() -> VersionField:
-    """The version the reader saw; missing means "do not check" (as the API's)."""
-    return VersionField(label=_("Version"), required=False)
 
 
 def country_field(label, *, required=False) -> forms.ModelChoiceField:
@@ -52,18 +45,6 @@ def substance_input(**attrs) -> forms.TextInput:
     )
 
 
-def focus_first_error(*forms_in_page_order) -> None:
-    """Give the first field with an error `autofocus`, so the reader lands on it."""
-    first = None
-    for form in forms_in_page_order:
-        for name, field in form.fields.items():
-            if first is None and name in form.errors and not field.widget.is_hidden:
-                first = field
-            field.widget.attrs.pop("autofocus", None)
-    if first is not None:
-        first.widget.attrs["autofocus"] = True
-
-
 class ServiceForm(Form):
     """A form whose service's field errors can be shown on its fields."""
 
@@ -88,30 +69,10 @@ class ServiceForm(Form):
         return valid
 
 
-class FixedRowsFormSet(BaseFormSet):
-    """A formset with a fixed number of rows and no management form to post (the pages and
-    their tests post the rows' fields only); empty rows are left out by the caller."""
+class NumberedRowsFormSet(FixedRowsFormSet):
+    """Fixed rows whose forms know their row number (their fields' names carry it)."""
 
     rows = 1
-
-    def total_form_count(self):
-        return self.rows
-
-    def initial_form_count(self):
-        return 0
-
-    @property
-    def management_form(self):
-        form = ManagementForm(
-            {
-                f"{self.prefix}-{TOTAL_FORM_COUNT}": self.rows,
-                f"{self.prefix}-{INITIAL_FORM_COUNT}": 0,
-            },
-            auto_id=self.auto_id,
-            prefix=self.prefix,
-        )
-        form.full_clean()
-        return form
 
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "index": index, "use_required_attribute": False}

@@ -8,13 +8,11 @@ from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from drugcontrol.core.errors import ServiceError
-from drugcontrol.core.forms import Form
+from drugcontrol.core.forms import Form, VersionField, focus_first_error
 from drugcontrol.precursors.forms.base import (
-    FixedRowsFormSet,
+    NumberedRowsFormSet,
     ServiceForm,
-    focus_first_error,
     model_choices,
-    version_field,
 )
 from drugcontrol.precursors.models import (
     Notification,
@@ -81,7 +79,7 @@ class LineForm(ServiceForm):
         }
 
 
-class LineFormSet(forms.formset_factory(LineForm, formset=FixedRowsFormSet, extra=0)):
+class LineFormSet(forms.formset_factory(LineForm, formset=NumberedRowsFormSet, extra=0)):
     rows = LINE_ROWS
 
     @classmethod
@@ -144,7 +142,7 @@ class PartyForm(ServiceForm):
         return entry
 
 
-class PartyFormSet(forms.formset_factory(PartyForm, formset=FixedRowsFormSet, extra=0)):
+class PartyFormSet(forms.formset_factory(PartyForm, formset=NumberedRowsFormSet, extra=0)):
     rows = len(PARTY_ROLES_ON_FORM)
 
     @classmethod
@@ -155,7 +153,7 @@ class PartyFormSet(forms.formset_factory(PartyForm, formset=FixedRowsFormSet, ex
 class NotificationForm(ServiceForm):
     """The shipment's fields; the lines and parties are its formsets (`lines`, `parties`)."""
 
-    version = version_field()
+    version = VersionField(label=_("Version"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=NotificationKind.choices, required=False)
     importing_country = forms.CharField(
         label=_("Importing country (ISO alpha-3)"),
@@ -335,7 +333,7 @@ def notification_initial(notification) -> tuple[dict, list[dict], list[dict]]:
 class StepForm(ServiceForm):
     """A step that takes nothing but the version the reader saw."""
 
-    version = version_field()
+    version = VersionField(label=_("Version"), required=False)
 
 
 class ObjectionForm(StepForm):

@@ -3,12 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from drugcontrol.core.forms import VersionField
 from drugcontrol.precursors.forms.base import (
     ServiceForm,
     country_field,
     model_choices,
     substance_input,
-    version_field,
 )
 from drugcontrol.precursors.models import SuspiciousOrder
 
@@ -48,7 +48,7 @@ class SuspiciousOrderForm(ServiceForm):
 
 
 class OrderReviewForm(ServiceForm):
-    version = version_field()
+    version = VersionField(label=_("Version"), required=False)
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("incident", _("Turn into an incident")), ("dismiss", _("Close without action"))],

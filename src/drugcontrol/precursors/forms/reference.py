@@ -4,11 +4,10 @@ list, and file uploads."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from drugcontrol.core.forms import Form
+from drugcontrol.core.forms import Form, RecordIdField
 from drugcontrol.precursors.forms.base import (
     ServiceForm,
     country_field,
-    record_id,
     substance_input,
 )
 from drugcontrol.precursors.models import InvocationScope, RequirementForm
@@ -36,7 +35,7 @@ class InvocationForm(ServiceForm):
 
 
 class InvocationRemoveForm(ServiceForm):
-    id = record_id(label=_("Invocation"), widget=forms.HiddenInput)
+    id = RecordIdField(label=_("Invocation"))
     country = forms.CharField(required=False, max_length=3, widget=forms.HiddenInput)
 
 
