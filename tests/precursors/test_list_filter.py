@@ -128,3 +128,36 @@ def test_the_page_offers_substances_by_id_and_names_a_bad_value(people, exchange
     assert b'data-field="since"' in bad.content and b'data-field="substance_id"' in bad.content
     api = client.get("/api/v1/precursors/notifications", {"substance_id": "abc"})
     assert api.status_code == 422
+
+
+STATISTICS_FILTERS = [
+    {},
+    {"country": "AUS"},
+    {"country": "NZL"},
+    {"since": (datetime.date.today() - datetime.timedelta(days=1)).isoformat()},
+    {"until": (datetime.date.today() - datetime.timedelta(days=400)).isoformat()},
+]
+
+
+@pytest.mark.parametrize("query", STATISTICS_FILTERS)
+def test_statistics_page_csv_and_api_read_one_filter(exchange, people, query):
+    """The response statistics' period and country (`StatisticsFilter`) give the same rows
+    on the page's CSV and in the API."""
+    client = signed_in(people["third"])
+    api = client.get("/api/v1/precursors/statistics", query)
+    assert api.status_code == 200
+    csv_rows = client.get("/precursors/statistics/", {**query, "format": "csv"})
+    lines = csv_rows.content.decode().splitlines()[1:]
+    assert [line.split(",")[:4] for line in lines] == [
+        [row["country"], str(row["received"]), str(row["answered"]), f"{row['answered_share']:.3f}"]
+        for row in api.json()
+    ]
+
+
+def test_statistics_refuse_a_bad_date_on_its_field(exchange, people):
+    client = signed_in(people["third"])
+    page = client.get("/precursors/statistics/", {"since": "2026-13-45"})
+    assert page.status_code == 200
+    assert 'data-field="since"' in page.content.decode()
+    api = client.get("/api/v1/precursors/statistics", {"since": "2026-13-45"})
+    assert api.status_code == 422 and "since" in str(api.json()["error"]["details"])

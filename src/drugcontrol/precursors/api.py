@@ -9,7 +9,6 @@ import datetime
 import decimal
 
 from django.core.exceptions import ImproperlyConfigured
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -20,7 +19,7 @@ from drugcontrol.core.quantities import MEASURED_UNIT_CHOICES
 from drugcontrol.entities import selectors as entity_selectors
 from drugcontrol.entities.schemas import PartyReferenceIn
 from drugcontrol.precursors import selectors, services, workflow
-from drugcontrol.precursors.filters import NotificationFilter
+from drugcontrol.precursors.filters import NotificationFilter, StatisticsFilter
 from drugcontrol.precursors.models import (
     NOTIFICATION_TRANSPORT_MODES,
     InvocationScope,
@@ -451,17 +450,11 @@ class StatisticsOut(Schema):
 
 
 @router.get("/precursors/statistics", response={200: list[StatisticsOut], **ERRORS})
-def statistics(
-    request,
-    since: datetime.date | None = None,
-    until: datetime.date | None = None,
-    country: str | None = None,
-):
+def statistics(request, filters: Query[StatisticsFilter]):
     """Response behaviour per importing country for notifications submitted in the period
     (default: the last 365 days)."""
-    until = until or timezone.localdate()
-    since = since or until - datetime.timedelta(days=365)
     require(request.auth, "precursors.notification_read")
+    since, until = filters.period()
     return selectors.response_statistics(
-        user=request.auth, since=since, until=until, importing_country=country
+        user=request.auth, since=since, until=until, importing_country=filters.country
     )

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import FilterSchema
+from ninja import FilterSchema, Schema
 from pydantic import Field, PrivateAttr
 
 from drugcontrol.core.bounds import RecordId, choice
@@ -110,3 +110,19 @@ class NotificationFilter(FilterSchema):
             notification=OuterRef("pk"), reported_name__icontains=text
         )
         return Q(reference__icontains=text) | Q(invoice_number=text) | Q(Exists(named))
+
+
+class StatisticsFilter(Schema):
+    """The period and country of the response statistics, declared once: the API's query
+    (`GET /api/v1/precursors/statistics`), the statistics page's form and its CSV export."""
+
+    since: datetime.date | None = Field(None, title=_("From"))
+    until: datetime.date | None = Field(None, title=_("Until"))
+    country: Annotated[str | None, Field(max_length=3)] = Field(
+        None, title=_("Importing country (ISO alpha-3)")
+    )
+
+    def period(self) -> tuple[datetime.date, datetime.date]:
+        """Submitted from `since` to `until`: by default the 365 days up to today."""
+        until = self.until or timezone.localdate()
+        return self.since or until - datetime.timedelta(days=365), until

@@ -2,7 +2,6 @@
 reply terms, annual legitimate requirements and the special surveillance list."""
 
 import csv
-import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,8 +17,10 @@ from drugcontrol.core.bounds import form_int
 from drugcontrol.core.charts import bar_chart
 from drugcontrol.core.countries import country_or_error
 from drugcontrol.core.errors import ServiceError, ValidationFailed
+from drugcontrol.core.filters import filter_form
 from drugcontrol.core.permissions import can, require_page
 from drugcontrol.precursors import imports, selectors, services
+from drugcontrol.precursors.filters import StatisticsFilter
 from drugcontrol.precursors.forms import (
     InvocationForm,
     InvocationRemoveForm,
@@ -29,7 +30,6 @@ from drugcontrol.precursors.forms import (
     SurveillanceUploadForm,
     UploadForm,
 )
-from drugcontrol.precursors.views.common import parse_date
 from drugcontrol.substances.selectors import find_by_name
 
 REQUIREMENTS_KIND = "precursors.requirements"
@@ -39,24 +39,17 @@ SURVEILLANCE_KIND = "precursors.surveillance"
 # --- statistics -------------------------------------------------------------------------------
 
 
-def _period(params) -> tuple[datetime.date, datetime.date]:
-    until = parse_date(params.get("until")) or timezone.localdate()
-    since = parse_date(params.get("since")) or (until - datetime.timedelta(days=365))
-    return since, until
-
-
 @login_required
 def statistics(request):
-    since, until = _period(request.GET)
     if not selectors.is_reader(request.user):
         raise Http404
+    form = filter_form(StatisticsFilter, request.GET)
+    filters = form.filters()
+    since, until = filters.period()
     rows = selectors.response_statistics(
-        user=request.user,
-        since=since,
-        until=until,
-        importing_country=request.GET.get("country") or None,
+        user=request.user, since=since, until=until, importing_country=filters.country
     )
-    if request.GET.get("format") == "csv":
+    if request.GET.get("format") == "csv" and not form.errors:
         return _statistics_csv(rows, since, until)
     names = {
         c.iso3: c.name
@@ -71,7 +64,8 @@ def statistics(request):
         "rows": rows,
         "since": since,
         "until": until,
-        "params": request.GET,
+        "country": filters.country or "",
+        "form": form,
         "answered_chart": bar_chart(
             [(r["country"], r["answered_share"] * 100) for r in busiest],
             unit="%",
