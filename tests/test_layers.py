@@ -14,7 +14,6 @@ PACKAGE = Path(drugcontrol.__file__).resolve().parent
 APPS = ("substances", "entities", "incidents", "precursors")
 
 
-
 def _python_files(directory: Path):
     return sorted(path for path in directory.rglob("*.py") if "migrations" not in path.parts)
 
