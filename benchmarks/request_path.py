@@ -17,6 +17,9 @@ round; medians):
 4. binding and validating the filter alone
    (`filter_form(IncidentFilter, querydict).filters()`) against the whole filtered page,
    per call, so that the reader sees its share;
+4b. the page's filter form as the page builds it (`incident_filter_form`: with the
+   substances and countries it offers as options), bound, validated and rendered, against
+   the whole filtered page;
 5. the notification page (whose buttons come from `allowed_actions`) against
    `allowed_actions` alone, per call.
 
@@ -473,6 +476,23 @@ def measure_all(reader, target: int, rounds: int) -> tuple[list[dict], dict]:
     def bind():
         return filter_form(IncidentFilter, QueryDict(incident_query)).filters()
 
+    from django.test import RequestFactory
+
+    from drugcontrol.incidents.views import incident_filter_form
+
+    request = RequestFactory().get(urls["incident page, filtered"])
+    request.user = reader
+    sample = incident_filter_form(request)
+    facts["options in the incident filter form (substance, country)"] = (
+        f"{len(sample.fields['substance_id'].choices) - 1:,}, "
+        f"{len(sample.fields['country'].choices) - 1:,}"
+    )
+
+    def page_form():
+        form = incident_filter_form(request)  # with the options the page offers
+        form.filters()
+        return "".join(str(field) for field in form)  # as the template renders it
+
     def offered():
         return precursor_selectors.allowed_actions(user=reader, notification=notification)
 
@@ -506,6 +526,14 @@ def measure_all(reader, target: int, rounds: int) -> tuple[list[dict], dict]:
             "incident filter bound and validated alone vs the filtered page",
             [
                 ("filter_form(...).filters()", bind, BATCH),
+                ("page", get(urls["incident page, filtered"]), 1),
+            ],
+        ),
+        (
+            "4b",
+            "the page's filter form with its options, bound and rendered, vs the filtered page",
+            [
+                ("incident_filter_form + render", page_form, 5),
                 ("page", get(urls["incident page, filtered"]), 1),
             ],
         ),
