@@ -19,7 +19,8 @@ round; medians):
    per call, so that the reader sees its share;
 4b. the page's filter form as the page builds it (`incident_filter_form`: with the
    substances and countries it offers as options), bound, validated and rendered, against
-   the whole filtered page;
+   the whole filtered page; and reading those options alone (`_filter_choices`) against
+   the form built with them and rendered;
 5. the notification page (whose buttons come from `allowed_actions`) against
    `allowed_actions` alone, per call.
 
@@ -478,7 +479,7 @@ def measure_all(reader, target: int, rounds: int) -> tuple[list[dict], dict]:
 
     from django.test import RequestFactory
 
-    from drugcontrol.incidents.views import incident_filter_form
+    from drugcontrol.incidents.views import _filter_choices, incident_filter_form
 
     request = RequestFactory().get(urls["incident page, filtered"])
     request.user = reader
@@ -492,6 +493,9 @@ def measure_all(reader, target: int, rounds: int) -> tuple[list[dict], dict]:
         form = incident_filter_form(request)  # with the options the page offers
         form.filters()
         return "".join(str(field) for field in form)  # as the template renders it
+
+    def options():
+        return _filter_choices(reader)  # the substances and countries offered, read
 
     def offered():
         return precursor_selectors.allowed_actions(user=reader, notification=notification)
@@ -535,6 +539,14 @@ def measure_all(reader, target: int, rounds: int) -> tuple[list[dict], dict]:
             [
                 ("incident_filter_form + render", page_form, 5),
                 ("page", get(urls["incident page, filtered"]), 1),
+            ],
+        ),
+        (
+            "4c",
+            "the form's options alone (read, not rendered) vs the form with them, rendered",
+            [
+                ("options (_filter_choices)", options, 5),
+                ("incident_filter_form + render", page_form, 5),
             ],
         ),
         (
