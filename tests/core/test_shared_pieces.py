@@ -169,3 +169,17 @@ def test_filter_schema_filters_a_queryset(make_org):
     make_org(name="Customs")
     form = filter_form(SampleFilter, {"text": "PORT"})
     assert list(form.filters().filter(Organisation.objects.all())) == [wanted]
+
+
+def test_filter_selects_render_their_options_escaped_with_the_choice_kept():
+    form = filter_form(
+        SampleFilter,
+        {"organisation": "2", "kind": "rail"},
+        choices={"organisation": [(1, "A <b>"), (2, "B & C")]},
+    )
+    form.filters()
+    html = str(form["organisation"])
+    assert html.startswith('<select name="organisation"')
+    assert '<option value="1">A &lt;b&gt;</option>' in html
+    assert '<option value="2" selected>B &amp; C</option>' in html
+    assert 'aria-invalid="true"' in str(form["kind"])  # "rail" is not one of the kinds
