@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from tests.test_permission_battery import API, TODAY, Ref, resolve_payload, world  # noqa: F401
 
 pytestmark = pytest.mark.django_db
-EXAMPLES_PER_OPERATION = 15
+EXAMPLES_PER_OPERATION = 8  # beyond the EXTREMES sweep; the budget that keeps CI under 30 minutes
 # Tried at every value of every payload, whatever hypothesis draws besides.
 EXTREMES = (1e30, "1e20", 2**64, float("nan"), "Infinity", "a\x00b", "\ud800", "x" * 5000)
 
