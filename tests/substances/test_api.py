@@ -44,6 +44,7 @@ def test_identify_answers_the_documented_object(chn_officer):
         "schedules": ["Table I"],
         "basis": "salt",
         "country": None,
+        "component": None,
     } in answer["matches"]
     for analogue in answer["analogues"]:
         assert set(analogue) == {"substance", "similarity", "family"}

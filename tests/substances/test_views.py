@@ -63,3 +63,53 @@ def test_identify_page_accepts_a_pasted_mol_block(chn_officer):
     assert molblock.startswith("\n")
     page = signed_in(chn_officer).post("/substances/identify/", {"structure": molblock})
     assert "It is Ephedrine" in page.content.decode()
+
+
+INVENTED_FENTANYL = "CCC(=O)N(c1ccccc1)C1CCN(CCc2ccc(SC)s2)CC1"
+
+
+def test_an_unlisted_analogue_is_amber_with_the_national_lists_result(chn_officer, chn_admin):
+    from drugcontrol.substances import services
+
+    client = signed_in(chn_officer)
+    page = client.post("/substances/identify/", {"structure": INVENTED_FENTANYL}).content.decode()
+    assert 'class="status analogue"' in page and 'data-status="not_controlled"' in page
+    assert "Not listed internationally" in page
+    assert "Close to Thiofentanyl (family Fentanyl analogues" in page
+    assert "Not under international control" not in page
+    assert "national lists loaded" not in page  # none is loaded yet
+
+    services.national_list_load(
+        actor=chn_admin,
+        country_code="CHN",
+        content=b"name,smiles,schedules\nTramadol,CN(C)C[C@H]1CCCC[C@@]1(O)c1cccc(OC)c1,I\n",
+    )
+    page = client.post("/substances/identify/", {"structure": INVENTED_FENTANYL}).content.decode()
+    assert "Not on the national lists loaded (CHN)." in page
+    services.national_list_load(
+        actor=chn_admin,
+        country_code="CHN",
+        content=f"name,smiles,schedules\nMethylthiofentanyl-X,{INVENTED_FENTANYL},I\n".encode(),
+    )
+    page = client.post("/substances/identify/", {"structure": INVENTED_FENTANYL}).content.decode()
+    assert "Not on the national lists loaded" not in page
+    assert "CHN: Methylthiofentanyl-X" in page
+
+
+def test_a_plainly_unrelated_structure_stays_green(chn_officer):
+    page = signed_in(chn_officer).post("/substances/identify/", {"structure": "CCO"})
+    text = page.content.decode()
+    assert 'class="status not-controlled"' in text and "Not under international control" in text
+
+
+def test_components_and_possible_matches_are_shown(chn_officer):
+    client = signed_in(chn_officer)
+    mixture = "CC(N)Cc1ccccc1.Cn1cnc2c1c(=O)n(C)c(=O)n2C"
+    page = client.post("/substances/identify/", {"structure": mixture}).content.decode()
+    assert page.count('data-testid="component"') == 2
+    assert "Component 1: It is Amfetamine" in page or "Component 2: It is Amfetamine" in page
+    page = client.post(
+        "/substances/identify/", {"structure": "CNC(C)C(O)c1ccccc1"}
+    ).content.decode()
+    assert 'data-status="possibly_controlled"' in page
+    assert "It may be Ephedrine" in page and "chiral chromatography" in page

@@ -1,5 +1,7 @@
 """Substance registry and identification endpoints."""
 
+from typing import Literal
+
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
@@ -7,6 +9,7 @@ from drugcontrol.core.api_common import ERRORS, OutSchema, PagePagination
 from drugcontrol.core.bounds import RecordId, choice
 from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.substances import selectors
+from drugcontrol.substances.identification import BASES, STATUSES
 from drugcontrol.substances.models import Instrument, StructureKind, SubstanceKind
 
 router = Router(tags=["substances"])
@@ -55,12 +58,31 @@ class IdentifyIn(Schema):
     name: str | None = None
 
 
+Status = Literal[STATUSES]  # type: ignore[valid-type]
+STATUS_HELP = (
+    "controlled: a match is certain; possibly_controlled: the structure leaves undrawn a "
+    "stereochemistry that a listing fixes (see the stereo_unspecified matches), so it may be "
+    "the listed isomer; not_controlled: not under the 1961, 1971 or 1988 Conventions (national "
+    "law, analogue or generic legislation may still apply)."
+)
+
+
 class SubstanceMatchOut(OutSchema):
     substance: str
     instrument: choice(Instrument)
     schedules: list[str]
-    basis: str
+    basis: Literal[BASES] = Field(  # type: ignore[valid-type]
+        description=(
+            "exact; salt; stereoisomer or racemate (the listing covers other configurations); "
+            "stereo_unspecified (the query may be this listed isomer: its drawing leaves the "
+            "configuration open); isotopic_variant (the listed substance with isotope labels); "
+            "listed_group (a member of a group entry); ester_or_ether (1961 Schedule I)"
+        )
+    )
     country: str | None = None
+    component: int | None = Field(
+        None, description="which entry of `components` matched, when the input has several"
+    )
 
 
 class AnalogueOut(OutSchema):
@@ -69,14 +91,29 @@ class AnalogueOut(OutSchema):
     family: str | None
 
 
+class ComponentOut(OutSchema):
+    parent_smiles: str
+    inchikey: str
+    formula: str
+    status: Status = Field(description=STATUS_HELP)
+    families: list[str]
+
+
 class IdentifyOut(OutSchema):
     query: dict
-    status: str
+    status: Status = Field(description=STATUS_HELP)
     matches: list[SubstanceMatchOut]
     families: list[str]
     analogues: list[AnalogueOut]
     errors: list[str]
     national: list[SubstanceMatchOut] | None = None
+    components: list[ComponentOut] | None = Field(
+        None,
+        description=(
+            "present when the input has several components (a mixture, or the two "
+            "enantiomers of a racemic drawing): each identified on its own"
+        ),
+    )
 
 
 @router.get("/substances", response={200: list[SubstanceOut], **ERRORS})

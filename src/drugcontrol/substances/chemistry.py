@@ -36,6 +36,8 @@ class Standardised:
     full_inchikey: str = ""  # of the input as given, before counter-ions were set aside
     removed_fragments: list[str] = field(default_factory=list)  # counter-ions, solvents
     fingerprint: object = None
+    isotopic: bool = False  # the input carried isotope labels, removed from the parent
+    source_smiles: str = ""  # the component as written (isotopes and charges kept)
 
     @property
     def was_salt(self) -> bool:
@@ -68,12 +70,118 @@ def parse(text: str, *, kind: str = "smiles") -> Chem.Mol:
     return molecule
 
 
+def _stereo_groups_expanded(molecule: Chem.Mol) -> list[Chem.Mol]:
+    """The forms an enhanced-stereo drawing stands for (CXSMILES `&n`/`on`, MOL V3000).
+
+    An AND group is a racemic mixture: both the drawn configuration and its mirror at those
+    centres are present. An OR group is one of the two, not known which: those centres are
+    as good as undrawn. Absolute groups are as drawn.
+    """
+    groups = list(molecule.GetStereoGroups())
+    if not groups:
+        return [molecule]
+    forms = [Chem.RWMol(molecule)]
+    for group in groups:
+        atoms = [atom.GetIdx() for atom in group.GetAtoms()]
+        if group.GetGroupType() == Chem.StereoGroupType.STEREO_OR:
+            for form in forms:
+                for index in atoms:
+                    form.GetAtomWithIdx(index).SetChiralTag(Chem.ChiralType.CHI_UNSPECIFIED)
+        elif group.GetGroupType() == Chem.StereoGroupType.STEREO_AND:
+            mirrored = [Chem.RWMol(form) for form in forms]
+            for form in mirrored:
+                for index in atoms:
+                    form.GetAtomWithIdx(index).InvertChirality()
+            forms += mirrored
+    result = []
+    seen = set()
+    for form in forms:
+        form.SetStereoGroups([])
+        Chem.AssignStereochemistry(form, cleanIt=True, force=True)
+        smiles = Chem.MolToSmiles(form)
+        if smiles not in seen:
+            seen.add(smiles)
+            result.append(form.GetMol())
+    return result
+
+
+def _without_isotopes(molecule: Chem.Mol) -> tuple[Chem.Mol, bool]:
+    labelled = [atom for atom in molecule.GetAtoms() if atom.GetIsotope()]
+    if not labelled:
+        return molecule, False
+    copy = Chem.RWMol(molecule)
+    for atom in labelled:
+        copy.GetAtomWithIdx(atom.GetIdx()).SetIsotope(0)
+    plain = copy.GetMol()
+    Chem.SanitizeMol(plain)
+    return Chem.RemoveHs(plain), True
+
+
+def skeleton_of(molecule: Chem.Mol) -> str:
+    """First InChIKey block of the neutral form: same connectivity, any charge or stereo."""
+    neutral = _uncharger.uncharge(molecule)
+    return (Chem.MolToInchiKey(neutral) or Chem.MolToInchiKey(molecule) or "")[:14]
+
+
+def split_components(molecule: Chem.Mol, counter_ions: frozenset = frozenset()) -> list:
+    """Each component of a salt or mixture, standardised on its own.
+
+    Fragments whose neutral skeleton is a recognised counter-ion or solvent (`counter_ions`,
+    first InChIKey blocks) are set aside and reported with every component; every other
+    fragment is a component. When all fragments are counter-ions (sodium chloride,
+    potassium sulfate) the largest is the component, as the input has nothing else.
+    Identical fragments (a 2:1 salt) count once; a racemic enhanced-stereo drawing gives
+    both enantiomers.
+    """
+    fragments = (
+        Chem.GetMolFrags(molecule, asMols=True, sanitizeFrags=True)
+        if len(Chem.GetMolFrags(molecule)) > 1
+        else (molecule,)
+    )
+    if len(fragments) == 1:
+        forms = _stereo_groups_expanded(molecule)
+        if len(forms) == 1:
+            return [standardise(forms[0])]
+        return [standardise(form) for form in forms]
+    aside, kept = [], []
+    for fragment in fragments:
+        (aside if skeleton_of(fragment) in counter_ions else kept).append(fragment)
+    if not kept:
+        return [standardise(molecule)]
+    removed = [Chem.MolToSmiles(fragment) for fragment in aside]
+    distinct, seen = [], set()
+    for fragment in kept:
+        for form in _stereo_groups_expanded(fragment):
+            key = Chem.MolToSmiles(form)
+            if key not in seen:
+                seen.add(key)
+                distinct.append(form)
+    single = len(distinct) == 1
+    components = []
+    for form in distinct:
+        # One component with its counter-ions is the listed form of a salt (potassium
+        # permanganate); with several, only the component itself can be compared.
+        whole = molecule if single and not molecule.GetStereoGroups() else form
+        components.append(_standardise_component(form, whole, removed))
+    return components
+
+
+def _standardise_component(fragment: Chem.Mol, whole: Chem.Mol, removed: list[str]):
+    result = standardise(fragment)
+    result.removed_fragments = list(removed)
+    if removed:
+        result.full_inchikey = Chem.MolToInchiKey(whole) or result.inchikey
+    return result
+
+
 def standardise(molecule: Chem.Mol, *, with_fingerprint: bool = True) -> Standardised:
     """Keep the largest organic fragment, neutralise it and compute its keys.
 
     Tautomers are compared through the standard InChI, whose mobile-hydrogen layer gives
     the same key to the usual tautomeric forms.
     """
+    source_smiles = Chem.MolToSmiles(molecule)
+    molecule, isotopic = _without_isotopes(molecule)
     several = len(Chem.GetMolFrags(molecule)) > 1
     fragments = Chem.GetMolFrags(molecule, asMols=True, sanitizeFrags=True) if several else ()
     parent = _chooser.choose(molecule) if several else molecule
@@ -102,6 +210,8 @@ def standardise(molecule: Chem.Mol, *, with_fingerprint: bool = True) -> Standar
         has_stereo=any(mark in parent_smiles for mark in ("@", "/", "\\")),
         full_inchikey=Chem.MolToInchiKey(molecule) if removed else inchikey,
         removed_fragments=removed,
+        isotopic=isotopic,
+        source_smiles=source_smiles,
     )
     if with_fingerprint:
         result.fingerprint = fingerprint(parent)
@@ -114,6 +224,23 @@ def fingerprint(molecule: Chem.Mol):
 
 def similarities(query_fingerprint, fingerprints: list) -> list[float]:
     return DataStructs.BulkTanimotoSimilarity(query_fingerprint, fingerprints)
+
+
+def mirror_image(molecule: Chem.Mol) -> Chem.Mol:
+    """Every tetrahedral centre inverted (the enantiomer of a chiral molecule)."""
+    copy = Chem.RWMol(molecule)
+    for atom in copy.GetAtoms():
+        if atom.GetChiralTag() in (
+            Chem.ChiralType.CHI_TETRAHEDRAL_CW,
+            Chem.ChiralType.CHI_TETRAHEDRAL_CCW,
+        ):
+            atom.InvertChirality()
+    return copy.GetMol()
+
+
+def inchikey_of(smiles: str) -> str:
+    molecule = Chem.MolFromSmiles(smiles)
+    return (Chem.MolToInchiKey(molecule) if molecule is not None else "") or ""
 
 
 def without_stereo(molecule: Chem.Mol) -> Chem.Mol:

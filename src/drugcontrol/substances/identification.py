@@ -1,12 +1,18 @@
 """Structure-based identification of control status: one engine for the CLI, API and pages.
 
 The steps follow the conventions' own rules (data/substances/rules.json):
-1. standardise the query (parent compound, neutral; counter-ions and solvents set aside);
-2. exact match of the parent's InChIKey; with counter-ions removed it is a `salt` match;
-3. same skeleton, other stereochemistry: `stereoisomer` or `racemate`, where the instrument
-   extends control to isomers (1961 I-II, 1971 I) unless the compound is excepted;
-4. for 1961 Schedule I, an ester or ether whose hydrolysed parts include a listed substance;
-5. structural families (SMARTS) and the nearest listed neighbours by fingerprint similarity.
+1. split the query into its components (each drug of a mixture, each enantiomer of a racemic
+   enhanced-stereo drawing); recognised counter-ions and solvents (counter_ions.json) are set
+   aside, every other fragment is identified on its own; isotope labels are removed;
+2. exact match of a component's InChIKey; with counter-ions removed it is a `salt` match
+   (never between inorganic salts: sodium permanganate is not potassium permanganate);
+3. same skeleton, other stereochemistry: `stereoisomer` or `racemate` where the instrument
+   extends control to isomers (1961 I-II, 1971 I) or the listing covers every configuration;
+   a query that leaves undrawn what a listing fixes is `stereo_unspecified`: possibly that
+   listed isomer, never plainly not controlled;
+4. group entries (groups.json): structure patterns for the listed classes (`listed_group`);
+5. for 1961 Schedule I, an ester or ether whose hydrolysed parts include a listed substance;
+6. structural families (SMARTS) and the nearest listed neighbours by fingerprint similarity.
 """
 
 import json
@@ -26,6 +32,21 @@ ANALOGUE_LIMIT = 5
 ANALOGUE_THRESHOLD = 0.4
 MIN_ANALOGUE_ATOMS = 6  # similarity between very small molecules (HCl, acetone) means nothing
 INTERNATIONAL = ("1961", "1971", "1988")
+STATUSES = ("controlled", "possibly_controlled", "not_controlled")
+BASES = (
+    "exact",
+    "salt",
+    "stereoisomer",
+    "racemate",
+    "stereo_unspecified",
+    "isotopic_variant",
+    "listed_group",
+    "ester_or_ether",
+)
+# A basis that says the query may be the listed substance, not that it is.
+UNCERTAIN_BASES = frozenset({"stereo_unspecified"})
+UNCERTAIN_OR_SALT = UNCERTAIN_BASES | {"salt"}
+STATUS_ORDER = ("not_controlled", "possibly_controlled", "controlled")
 
 _ESTER = Chem.MolFromSmarts("[#6:1](=[#8])-[#8;!R:2]-[#6:3]")
 _ETHER = Chem.MolFromSmarts("[#6;!$([#6]=[#8]):1]-[#8;!R:2]-[#6;!$([#6]=[#8]):3]")
@@ -59,6 +80,30 @@ class ReferenceListing:
     has_stereo: bool
     full_inchikey: str = ""  # the listed form itself, e.g. potassium permanganate with K+
     name_zh: str = ""
+    # Every InChIKey the listing covers exactly: the drawn form, and for a relative
+    # configuration (norephedrine, erythro) its mirror image too.
+    inchikeys: tuple = ()
+    forms: tuple = ()  # the covered configurations as molecules (stereo compatibility)
+
+    def __post_init__(self):
+        if not self.inchikeys and self.inchikey:
+            self.inchikeys = (self.inchikey,)
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group entry of a list (a class of compounds) as structure patterns."""
+
+    code: str
+    instrument: str
+    substance: str
+    patterns: tuple
+    member_skeletons: frozenset
+
+    def matches(self, query: Standardised) -> bool:
+        return query.skeleton_key in self.member_skeletons or any(
+            query.parent.HasSubstructMatch(pattern) for pattern in self.patterns
+        )
 
 
 @dataclass
@@ -83,6 +128,9 @@ class Index:
     families: list[Family] = field(default_factory=list)
     rules: dict = field(default_factory=dict)
     exceptions: dict[str, set[str]] = field(default_factory=dict)
+    counter_ions: frozenset = frozenset()  # first InChIKey blocks of counter-ions, solvents
+    groups: list = field(default_factory=list)  # (Group, [ReferenceListing]) pairs
+    national_lists: list[str] = field(default_factory=list)  # countries with a list loaded
     # Stereo-free canonical SMILES of the substances whose esters and ethers are covered:
     # a cheap first test before a split piece is given a full InChI.
     ester_ether_parents: set[str] = field(default_factory=set)
@@ -97,7 +145,8 @@ class Index:
 
     def add_listing(self, listing: ReferenceListing) -> None:
         if listing.inchikey:
-            self.by_inchikey.setdefault(listing.inchikey, []).append(listing)
+            for key in listing.inchikeys:
+                self.by_inchikey.setdefault(key, []).append(listing)
             if listing.full_inchikey and listing.full_inchikey != listing.inchikey:
                 self.by_full_inchikey.setdefault(listing.full_inchikey, []).append(listing)
             self.by_skeleton.setdefault(listing.skeleton_key, []).append(listing)
@@ -129,13 +178,18 @@ class Index:
         self.fingerprints.append(substance.fingerprint)
 
 
+def _smarts_patterns(item: dict, what: str) -> tuple:
+    patterns = tuple(Chem.MolFromSmarts(smarts) for smarts in item["smarts"])
+    if any(pattern is None for pattern in patterns):
+        raise ValueError(f"{what} {item['code']}: a SMARTS pattern does not parse")
+    return patterns
+
+
 def load_families(path: Path = DATA_DIR / "families.json") -> list[Family]:
     document = json.loads(path.read_text(encoding="utf-8"))
     families = []
     for item in document["families"]:
-        patterns = tuple(Chem.MolFromSmarts(smarts) for smarts in item["smarts"])
-        if any(pattern is None for pattern in patterns):
-            raise ValueError(f"family {item['code']}: a SMARTS pattern does not parse")
+        patterns = _smarts_patterns(item, "family")
         families.append(
             Family(
                 code=item["code"],
@@ -160,6 +214,33 @@ def load_rules(path: Path = DATA_DIR / "rules.json") -> tuple[dict, dict[str, se
         for instrument, rule in rules.items()
     }
     return rules, exceptions
+
+
+def load_counter_ions(path: Path = DATA_DIR / "counter_ions.json") -> frozenset:
+    document = json.loads(path.read_text(encoding="utf-8"))
+    return frozenset(
+        chemistry.skeleton_of(chemistry.parse(item["smiles"])) for item in document["counter_ions"]
+    )
+
+
+def load_groups(path: Path = DATA_DIR / "groups.json") -> list[Group]:
+    document = json.loads(path.read_text(encoding="utf-8"))
+    groups = []
+    for item in document["groups"]:
+        patterns = _smarts_patterns(item, "group")
+        members = frozenset(
+            chemistry.skeleton_of(chemistry.parse(member["smiles"])) for member in item["members"]
+        )
+        groups.append(
+            Group(
+                code=item["code"],
+                instrument=item["instrument"],
+                substance=item["substance"],
+                patterns=patterns,
+                member_skeletons=members,
+            )
+        )
+    return groups
 
 
 def families_of(molecule, families: list[Family]) -> list[str]:
@@ -187,6 +268,17 @@ def _salt_rule_applies(index: Index, listing: ReferenceListing) -> bool:
     return rule.get("salts", True) and listing.name not in rule.get("salt_excluded_substances", [])
 
 
+def _stereo_compatible(query: Standardised, listing: ReferenceListing) -> bool:
+    """Could the query be the listed configuration, its drawing leaving some of it open?"""
+    if not query.has_stereo:
+        return True
+    atoms = query.parent.GetNumHeavyAtoms()
+    return any(
+        form.GetNumHeavyAtoms() == atoms and form.HasSubstructMatch(query.parent, useChirality=True)
+        for form in listing.forms
+    )
+
+
 def _structure_matches(index: Index, query: Standardised) -> list[Match]:
     matches: list[Match] = [
         Match(listing, "exact") for listing in index.by_full_inchikey.get(query.full_inchikey, [])
@@ -195,6 +287,10 @@ def _structure_matches(index: Index, query: Standardised) -> list[Match]:
     for listing in index.by_inchikey.get(query.inchikey, []):
         if id(listing) in as_listed:
             continue
+        if listing.structure_kind == "inorganic" and (
+            query.was_salt or listing.full_inchikey != listing.inchikey
+        ):
+            continue  # an inorganic listing is its own form, not the salts of its anion
         if query.was_salt:
             if _salt_rule_applies(index, listing):
                 matches.append(Match(listing, "salt"))
@@ -202,21 +298,39 @@ def _structure_matches(index: Index, query: Standardised) -> list[Match]:
             matches.append(Match(listing, "exact"))
     exact_ids = {(m.listing.substance_id, m.listing.instrument) for m in matches}
     for listing in index.by_skeleton.get(query.skeleton_key, []):
-        if listing.inchikey == query.inchikey or (listing.substance_id, listing.instrument) in (
+        if query.inchikey in listing.inchikeys or (listing.substance_id, listing.instrument) in (
             exact_ids
         ):
             continue
-        excepted = query.inchikey in index.exceptions.get(listing.instrument, set())
-        if excepted:
+        if listing.structure_kind == "inorganic":
+            continue
+        if query.inchikey in index.exceptions.get(listing.instrument, set()):
             continue
         # Control reaches other configurations where the instrument says so for this
         # schedule, or where the listing itself fixes no configuration.
-        if not (
-            _isomer_rule_applies(index, listing) or listing.structure_kind == "stereo_unspecified"
-        ):
+        if _isomer_rule_applies(index, listing) or listing.structure_kind == "stereo_unspecified":
+            basis = "racemate" if not query.has_stereo and listing.has_stereo else "stereoisomer"
+            matches.append(Match(listing, basis))
+        elif _stereo_compatible(query, listing):
+            matches.append(Match(listing, "stereo_unspecified"))
+    if query.isotopic:
+        matches = [
+            Match(m.listing, "isotopic_variant") if m.basis in ("exact", "salt") else m
+            for m in matches
+        ]
+    return matches
+
+
+def _group_matches(index: Index, query: Standardised, found: list[Match]) -> list[Match]:
+    """Group entries (a class named in a list) the query belongs to."""
+    already = {(m.listing.substance_id, m.listing.instrument) for m in found}
+    matches = []
+    for group, listings in index.groups:
+        if not listings or not group.matches(query):
             continue
-        basis = "racemate" if not query.has_stereo and listing.has_stereo else "stereoisomer"
-        matches.append(Match(listing, basis))
+        for listing in listings:
+            if (listing.substance_id, listing.instrument) not in already:
+                matches.append(Match(listing, "listed_group"))
     return matches
 
 
@@ -323,7 +437,7 @@ def _ester_ether_matches(index: Index, query: Standardised) -> list[Match]:
                 covered = set(
                     index.rules.get(listing.instrument, {}).get("ester_ether_schedules", [])
                 )
-                if covered & set(listing.schedules) and hit.basis != "salt":
+                if covered & set(listing.schedules) and hit.basis not in UNCERTAIN_OR_SALT:
                     found.setdefault(
                         (listing.substance_id, listing.instrument),
                         Match(listing, "ester_or_ether"),
@@ -349,7 +463,10 @@ def _match_json(match: Match) -> dict:
 def identify_structure(index: Index, query: Standardised) -> dict:
     """The identification object for one standardised structure (without the `query` key)."""
     matches = _structure_matches(index, query)
-    matched_1961 = any(m.listing.instrument == "1961" for m in matches)
+    matches += _group_matches(index, query, matches)
+    matched_1961 = any(
+        m.listing.instrument == "1961" and m.basis not in UNCERTAIN_BASES for m in matches
+    )
     if not matched_1961:
         matches += _ester_ether_matches(index, query)
     international = [m for m in matches if m.listing.instrument in INTERNATIONAL]
@@ -386,7 +503,7 @@ def identify_structure(index: Index, query: Standardised) -> dict:
                 }
             )
     result = {
-        "status": "controlled" if international else "not_controlled",
+        "status": status_of(international),
         "matches": sorted(
             (_match_json(m) for m in international),
             key=lambda item: (item["instrument"], item["substance"]),
@@ -403,8 +520,58 @@ def identify_structure(index: Index, query: Standardised) -> dict:
     return result
 
 
+def status_of(international: list[Match]) -> str:
+    """Controlled when one match is certain; possibly controlled when every match leaves the
+    configuration open; otherwise not controlled."""
+    if any(m.basis not in UNCERTAIN_BASES for m in international):
+        return "controlled"
+    return "possibly_controlled" if international else "not_controlled"
+
+
+def identify_components(index: Index, components: list[Standardised]) -> dict:
+    """The identification object of a whole input: one component as before; several (a
+    mixture, or the two enantiomers of a racemic drawing) each identified on its own, the
+    most serious status winning, and each match naming its component."""
+    if len(components) == 1:
+        return identify_structure(index, components[0])
+    results = [identify_structure(index, component) for component in components]
+    matches, national, families, analogues = [], [], [], {}
+    for position, result in enumerate(results):
+        matches += [{**match, "component": position} for match in result["matches"]]
+        national += [{**match, "component": position} for match in result.get("national", [])]
+        families += [code for code in result["families"] if code not in families]
+        for analogue in result["analogues"]:
+            best = analogues.get(analogue["substance_id"])
+            if best is None or analogue["similarity"] > best["similarity"]:
+                analogues[analogue["substance_id"]] = analogue
+    matched = {match["substance_id"] for match in matches}
+    combined = {
+        "status": max((r["status"] for r in results), key=STATUS_ORDER.index),
+        "matches": matches,
+        "families": families,
+        "analogues": sorted(
+            (a for a in analogues.values() if a["substance_id"] not in matched),
+            key=lambda a: -a["similarity"],
+        )[:ANALOGUE_LIMIT],
+        "errors": [],
+        "components": [
+            {
+                "parent_smiles": component.smiles,
+                "inchikey": component.inchikey,
+                "formula": component.formula,
+                "status": result["status"],
+                "families": result["families"],
+            }
+            for component, result in zip(components, results, strict=True)
+        ],
+    }
+    if national:
+        combined["national"] = national
+    return combined
+
+
 PUBLIC_ANALOGUE_KEYS = ("substance", "similarity", "family")
-PUBLIC_MATCH_KEYS = ("substance", "instrument", "schedules", "basis", "country")
+PUBLIC_MATCH_KEYS = ("substance", "instrument", "schedules", "basis", "country", "component")
 
 
 def public(result: dict) -> dict:
@@ -419,6 +586,8 @@ def public(result: dict) -> dict:
     }
     if "national" in result:
         answer["national"] = [_public_match(m) for m in result["national"]]
+    if "components" in result:
+        answer["components"] = result["components"]
     return answer
 
 

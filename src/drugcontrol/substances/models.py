@@ -16,6 +16,7 @@ class SubstanceKind(models.TextChoices):
 class StructureKind(models.TextChoices):
     DEFINED = "defined", _("Defined structure")
     STEREO_UNSPECIFIED = "stereo_unspecified", _("Stereochemistry not specified")
+    RELATIVE = "relative", _("Relative configuration (both enantiomers)")
     INORGANIC = "inorganic", _("Inorganic")
     MIXTURE_OR_PLANT = "mixture_or_plant", _("Mixture or plant material")
     NONE = "none", _("No structure")

@@ -72,8 +72,97 @@ def explain(match: dict) -> str:
             "It is an ester or ether of %(substance)s; Schedule I of %(instrument)s covers the "
             "esters and ethers of its substances unless they are listed elsewhere."
         ),
+        "stereo_unspecified": _(
+            "It may be %(substance)s (listed in %(schedules)s of %(instrument)s): the listing "
+            "covers only the configuration drawn for it, and the structure given does not "
+            "specify its stereochemistry. Establish the configuration (for example by chiral "
+            "chromatography or optical rotation) before concluding."
+        ),
+        "isotopic_variant": _(
+            "It is %(substance)s labelled with isotopes (for example a deuterated reference "
+            "standard); the label does not change the substance listed in %(schedules)s of "
+            "%(instrument)s."
+        ),
+        "listed_group": _(
+            "It belongs to the group entry %(substance)s in %(schedules)s of %(instrument)s, "
+            "which names a class of compounds rather than one structure."
+        ),
     }
-    return sentences.get(match["basis"], "%(substance)s") % values
+    sentence = sentences.get(match["basis"], "%(substance)s") % values
+    if "component" in match and match["component"] is not None:
+        sentence = _("Component %(number)s: %(sentence)s") % {
+            "number": match["component"] + 1,
+            "sentence": sentence,
+        }
+    return sentence
+
+
+def status_label(status: str) -> str:
+    labels = {
+        "controlled": _("Under international control"),
+        "possibly_controlled": _("Possibly under international control"),
+        "not_controlled": _("Not under international control"),
+    }
+    return labels.get(status, status)
+
+
+def verdict(result: dict, national_lists: list[str]) -> dict:
+    """The headline of an identification for an officer: its tone, title and advice.
+
+    A structure that no listing covers but that resembles a controlled substance is never
+    shown as all-clear: analogue and generic legislation in many countries reaches it.
+    """
+    status = result["status"]
+    if status == "controlled":
+        return {"tone": "controlled", "title": _("Under international control"), "advice": ""}
+    if status == "possibly_controlled":
+        return {
+            "tone": "possibly-controlled",
+            "title": _("Possibly under international control"),
+            "advice": _(
+                "The structure does not specify the stereochemistry that a listing fixes: it "
+                "may be one of the listed isomers below. Treat it as controlled until its "
+                "configuration is established."
+            ),
+        }
+    national = national_line(result, national_lists)
+    nearest = result["analogues"][0] if result["analogues"] else None
+    if nearest is not None or result["families"]:
+        family_code = (nearest or {}).get("family") or (result["families"] or [None])[0]
+        if nearest is not None and family_code:
+            advice = _(
+                "Close to %(substance)s (family %(family)s): may be controlled under national "
+                "analogue or generic legislation."
+            ) % {"substance": display_name(nearest), "family": family_label(family_code)}
+        elif nearest is not None:
+            advice = _(
+                "Close to %(substance)s: may be controlled under national analogue or generic "
+                "legislation."
+            ) % {"substance": display_name(nearest)}
+        else:
+            advice = _(
+                "A member of the family %(family)s: may be controlled under national analogue "
+                "or generic legislation."
+            ) % {"family": family_label(family_code)}
+        return {
+            "tone": "analogue",
+            "title": _("Not listed internationally"),
+            "advice": " ".join(part for part in (advice, national) if part),
+        }
+    return {
+        "tone": "not-controlled",
+        "title": _("Not under international control"),
+        "advice": national,
+    }
+
+
+def national_line(result: dict, national_lists: list[str]) -> str:
+    """What the national lists loaded say, when the result itself has no national match."""
+    if result.get("national") or not national_lists:
+        return ""
+    return _("Not on the national lists loaded (%(countries)s).") % {
+        "countries": ", ".join(national_lists)
+    }
 
 
 def display_name(item: dict) -> str:

@@ -13,11 +13,19 @@ from drugcontrol.substances.identification import (
     Index,
     ReferenceListing,
     ReferenceSubstance,
-    identify_structure,
+    identify_components,
+    load_counter_ions,
     load_families,
+    load_groups,
     load_rules,
 )
-from drugcontrol.substances.models import Listing, RegistryState, Substance, Synonym
+from drugcontrol.substances.models import (
+    Listing,
+    RegistryState,
+    StructureKind,
+    Substance,
+    Synonym,
+)
 from drugcontrol.substances.names import normalize_name
 
 
@@ -118,7 +126,16 @@ def identification_index(*, version: str | None = None) -> Index:
 
 def build_index(version: str) -> Index:
     rules, exceptions = load_rules()
-    index = Index(families=load_families(), rules=rules, exceptions=exceptions, version=version)
+    index = Index(
+        families=load_families(),
+        rules=rules,
+        exceptions=exceptions,
+        counter_ions=load_counter_ions(),
+        version=version,
+    )
+    groups = load_groups()
+    group_names = {group.substance for group in groups}
+    group_listings: dict[str, list[ReferenceListing]] = {}
     listings: dict[int, dict[tuple, list[str]]] = {}
     for substance_id, instrument, country, schedule in Listing.objects.filter(
         removed=""
@@ -127,35 +144,45 @@ def build_index(version: str) -> Index:
     for substance in Substance.objects.filter(pk__in=listings.keys()).only(
         "id", "name_en", "name_zh", "smiles", "structure_kind", "families"
     ):
-        if not substance.smiles:
+        standard = None
+        if substance.smiles:
+            try:
+                standard = chemistry.standardise(chemistry.parse(substance.smiles))
+            except StructureError:
+                standard = None
+        if standard is None and substance.name_en not in group_names:
             continue
-        try:
-            standard = chemistry.standardise(chemistry.parse(substance.smiles))
-        except StructureError:
-            continue
+        forms, keys = _covered_forms(substance.structure_kind, standard)
         for (instrument, country), schedules in listings[substance.pk].items():
             covered = set(rules.get(instrument, {}).get("ester_ether_schedules", []))
-            if covered & set(schedules):
+            if standard is not None and covered & set(schedules):
                 index.add_ester_ether_parent(standard.parent)
-            index.add_listing(
-                ReferenceListing(
-                    substance_id=substance.pk,
-                    name=substance.name_en,
-                    instrument=instrument,
-                    country=country,
-                    schedules=sorted(schedules, key=_schedule_order),
-                    structure_kind=substance.structure_kind,
-                    inchikey=standard.inchikey,
-                    skeleton_key=standard.skeleton_key,
-                    has_stereo=standard.has_stereo,
-                    full_inchikey=standard.full_inchikey,
-                    name_zh=substance.name_zh,
-                )
+            listing = ReferenceListing(
+                substance_id=substance.pk,
+                name=substance.name_en,
+                instrument=instrument,
+                country=country,
+                schedules=sorted(schedules, key=_schedule_order),
+                structure_kind=substance.structure_kind,
+                inchikey=standard.inchikey if standard else "",
+                skeleton_key=standard.skeleton_key if standard else "",
+                has_stereo=standard.has_stereo if standard else False,
+                full_inchikey=standard.full_inchikey if standard else "",
+                name_zh=substance.name_zh,
+                inchikeys=keys,
+                forms=forms,
             )
+            index.add_listing(listing)
+            if substance.name_en in group_names:
+                group_listings.setdefault(substance.name_en, []).append(listing)
         international = any(
             instrument in INTERNATIONAL for instrument, _c in listings[substance.pk]
         )
-        if international and standard.parent.GetNumHeavyAtoms() >= MIN_ANALOGUE_ATOMS:
+        if (
+            standard is not None
+            and international
+            and standard.parent.GetNumHeavyAtoms() >= MIN_ANALOGUE_ATOMS
+        ):
             index.add_substance(
                 ReferenceSubstance(
                     substance_id=substance.pk,
@@ -166,7 +193,33 @@ def build_index(version: str) -> Index:
                     name_zh=substance.name_zh,
                 )
             )
+    index.groups = [(group, group_listings.get(group.substance, [])) for group in groups]
+    index.national_lists = sorted(
+        {
+            country
+            for by_instrument in listings.values()
+            for instrument, country in by_instrument
+            if instrument not in INTERNATIONAL and country
+        }
+    )
     return index
+
+
+def national_lists() -> list[str]:
+    """The countries (ISO alpha-3) whose national control list is loaded."""
+    return identification_index().national_lists
+
+
+def _covered_forms(structure_kind: str, standard) -> tuple[tuple, tuple]:
+    """The configurations a listing covers exactly, as molecules and InChIKeys: the drawn
+    one, and for a relative configuration its mirror image as well."""
+    if standard is None:
+        return (), ()
+    forms = [standard.parent]
+    if structure_kind == StructureKind.RELATIVE:
+        forms.append(chemistry.mirror_image(standard.parent))
+    keys = tuple(dict.fromkeys(chemistry.Chem.MolToInchiKey(form) for form in forms))
+    return tuple(forms), keys
 
 
 def _schedule_order(schedule: str) -> tuple:
@@ -237,16 +290,28 @@ def identify(
     else:
         text, kind = smiles, "smiles"
     try:
-        standard = chemistry.standardise(chemistry.parse(text, kind=kind))
+        components = chemistry.split_components(
+            chemistry.parse(text, kind=kind), index.counter_ions
+        )
     except StructureError as error:
         return {**empty, "errors": [str(error)]}
-    query.update(
-        parent_smiles=standard.smiles,
-        inchikey=standard.inchikey,
-        formula=standard.formula,
-        removed_fragments=standard.removed_fragments,
-    )
-    return {"query": query, **identify_structure(index, standard)}
+    first = components[0]
+    if len(components) == 1:
+        query.update(
+            parent_smiles=first.smiles,
+            inchikey=first.inchikey,
+            formula=first.formula,
+            removed_fragments=first.removed_fragments,
+        )
+    else:
+        joined = ".".join(component.smiles for component in components)
+        query.update(
+            parent_smiles=joined,
+            inchikey=chemistry.inchikey_of(joined),
+            formula=".".join(component.formula for component in components),
+            removed_fragments=first.removed_fragments,
+        )
+    return {"query": query, **identify_components(index, components)}
 
 
 def _listed_without_structure(substance: Substance) -> dict:

@@ -20,6 +20,7 @@ from drugcontrol.substances.identification import DATA_DIR, families_of, load_fa
 from drugcontrol.substances.models import (
     Listing,
     RegistryState,
+    StructureKind,
     Substance,
     SubstanceKind,
     Synonym,
@@ -105,6 +106,9 @@ def parse_rows(numbered, *, instrument: str) -> tuple[list[ListRow], dict[int, l
                 chemistry.parse(smiles)
             except StructureError as error:
                 problems.append(_("SMILES: %(error)s") % {"error": error})
+        structure = (raw.get("structure") or "").strip() or ("defined" if smiles else "none")
+        if structure not in StructureKind.values:
+            problems.append(_("unknown structure kind %(kind)s") % {"kind": structure})
         kind = (raw.get("kind") or "").strip() or SubstanceKind.OTHER
         if kind not in SubstanceKind.values:
             problems.append(_("unknown kind %(kind)s") % {"kind": kind})
@@ -120,7 +124,7 @@ def parse_rows(numbered, *, instrument: str) -> tuple[list[ListRow], dict[int, l
                 synonyms=[s.strip() for s in (raw.get("synonyms") or "").split(";") if s.strip()],
                 cas=cas,
                 smiles=smiles,
-                structure=(raw.get("structure") or "").strip() or ("defined" if smiles else "none"),
+                structure=structure,
                 schedules=schedules,
                 in_force=(raw.get("in_force") or "").strip(),
                 decision=(raw.get("decision") or "").strip(),

@@ -13,6 +13,8 @@ from drugcontrol.substances.presentation import (
     families_by_code,
     family_explanation,
     family_label,
+    status_label,
+    verdict,
 )
 
 
@@ -79,7 +81,13 @@ def identify(request):
                 for pattern in families_by_code()[code].patterns
             ]
             result["drawing"] = drawing(result["query"]["parent_smiles"], highlight=highlight)
-        result["explanations"] = [explain(match) for match in result["matches"]]
+        result["explanations"] = [
+            (explain(match), match["substance_id"]) for match in result["matches"]
+        ]
+        result["verdict"] = verdict(result, selectors.national_lists())
+        for component in result.get("components", []):
+            component["drawing"] = drawing(component["parent_smiles"], width=200, height=150)
+            component["status_label"] = status_label(component["status"])
         result["family_items"] = [
             (code, family_label(code), family_explanation(code)) for code in result["families"]
         ]

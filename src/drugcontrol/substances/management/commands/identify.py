@@ -61,10 +61,15 @@ class Command(BaseCommand):
         query = result["query"]
         label = query.get("name") or query.get("smiles") or query.get("inchi") or query.get("row")
         self.stdout.write(f"{label}: {result['status']}")
+        for position, component in enumerate(result.get("components", []), start=1):
+            self.stdout.write(
+                f"  component {position}: {component['parent_smiles']}: {component['status']}"
+            )
         for match in result["matches"]:
+            part = f" [component {match['component'] + 1}]" if "component" in match else ""
             self.stdout.write(
                 f"  {match['substance']}: {match['instrument']} "
-                f"{', '.join(match['schedules'])} ({match['basis']})"
+                f"{', '.join(match['schedules'])} ({match['basis']}){part}"
             )
         if result["families"]:
             self.stdout.write(f"  families: {', '.join(result['families'])}")
