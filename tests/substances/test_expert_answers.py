@@ -280,3 +280,11 @@ def test_no_other_listed_substance_falls_into_a_group_by_accident():
         parsed = selectors.chemistry.standardise(selectors.chemistry.parse(substance.smiles))
         members = {group.substance for group in groups if group.matches(parsed)}
         assert members <= {substance.name_en}, (substance.name_en, members)
+
+
+@pytest.mark.parametrize("name", ["delta-8-THC", "Δ8-THC", "delta-8-tetrahydrocannabinol"])
+def test_named_members_of_a_group_are_found_by_name(name):
+    result = selectors.identify(name=name)
+    assert result["errors"] == []
+    assert result["query"]["substance"] == "delta-8-THC"
+    assert bases(result, "listed_group") == {("Tetrahydrocannabinol", "1971")}

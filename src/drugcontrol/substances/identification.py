@@ -26,6 +26,7 @@ from rdkit.Chem.rdMolDescriptors import CalcMolFormula, CalcNumAromaticRings, Ca
 
 from drugcontrol.substances import chemistry
 from drugcontrol.substances.chemistry import Standardised, StructureError
+from drugcontrol.substances.names import normalize_name
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "substances"
 ANALOGUE_LIMIT = 5
@@ -99,6 +100,7 @@ class Group:
     substance: str
     patterns: tuple
     member_skeletons: frozenset
+    member_names: tuple = ()  # (normalised name, display name, SMILES) of each named member
 
     def matches(self, query: Standardised) -> bool:
         return query.skeleton_key in self.member_skeletons or any(
@@ -231,6 +233,11 @@ def load_groups(path: Path = DATA_DIR / "groups.json") -> list[Group]:
         members = frozenset(
             chemistry.skeleton_of(chemistry.parse(member["smiles"])) for member in item["members"]
         )
+        named = tuple(
+            (normalize_name(name), member["name"], member["smiles"])
+            for member in item["members"]
+            for name in [member["name"], *member.get("names", [])]
+        )
         groups.append(
             Group(
                 code=item["code"],
@@ -238,9 +245,20 @@ def load_groups(path: Path = DATA_DIR / "groups.json") -> list[Group]:
                 substance=item["substance"],
                 patterns=patterns,
                 member_skeletons=members,
+                member_names=named,
             )
         )
     return groups
+
+
+def group_member_by_name(index: Index, name: str) -> tuple[str, str] | None:
+    """(display name, SMILES) of a named member of a group entry (delta-8-THC ...)."""
+    wanted = normalize_name(name)
+    for group, _listings in index.groups:
+        for normalised, display, smiles in group.member_names:
+            if normalised == wanted:
+                return display, smiles
+    return None
 
 
 def families_of(molecule, families: list[Family]) -> list[str]:

@@ -13,6 +13,7 @@ from drugcontrol.substances.identification import (
     Index,
     ReferenceListing,
     ReferenceSubstance,
+    group_member_by_name,
     identify_components,
     load_counter_ions,
     load_families,
@@ -277,12 +278,17 @@ def identify(
     index = index or identification_index()
     if name:
         substance = find_by_name(name)
-        if substance is None:
+        member = group_member_by_name(index, name) if substance is None else None
+        if substance is None and member is None:
             return {**empty, "errors": [f"no substance in the registry is called {name!r}"]}
-        query["substance"] = substance.name_en
-        if not substance.smiles:
+        if member is not None:
+            query["substance"], text = member
+        elif not substance.smiles:
+            query["substance"] = substance.name_en
             return {**_listed_without_structure(substance), "query": query}
-        text, kind = substance.smiles, "smiles"
+        else:
+            query["substance"], text = substance.name_en, substance.smiles
+        kind = "smiles"
     elif inchi:
         text, kind = inchi, "inchi"
     elif molblock:
