@@ -37,7 +37,6 @@ class Standardised:
     removed_fragments: list[str] = field(default_factory=list)  # counter-ions, solvents
     fingerprint: object = None
     isotopic: bool = False  # the input carried isotope labels, removed from the parent
-    source_smiles: str = ""  # the component as written (isotopes and charges kept)
 
     @property
     def was_salt(self) -> bool:
@@ -77,8 +76,8 @@ def _stereo_groups_expanded(molecule: Chem.Mol) -> list[Chem.Mol]:
     centres are present. An OR group is one of the two, not known which: those centres are
     as good as undrawn. Absolute groups are as drawn.
     """
-    groups = list(molecule.GetStereoGroups())
-    if not groups:
+    groups = molecule.GetStereoGroups()
+    if len(groups) == 0:
         return [molecule]
     forms = [Chem.RWMol(molecule)]
     for group in groups:
@@ -105,10 +104,15 @@ def _stereo_groups_expanded(molecule: Chem.Mol) -> list[Chem.Mol]:
     return result
 
 
-def _without_isotopes(molecule: Chem.Mol) -> tuple[Chem.Mol, bool]:
-    labelled = [atom for atom in molecule.GetAtoms() if atom.GetIsotope()]
-    if not labelled:
+_ISOTOPE = re.compile(r"\[\d")
+
+
+def _without_isotopes(molecule: Chem.Mol, smiles: str) -> tuple[Chem.Mol, bool]:
+    """The molecule without isotope labels (an isotope shows in SMILES as `[2H]`, `[13C]`:
+    testing the text spares a Python loop over the atoms of every query)."""
+    if not _ISOTOPE.search(smiles):
         return molecule, False
+    labelled = [atom for atom in molecule.GetAtoms() if atom.GetIsotope()]
     copy = Chem.RWMol(molecule)
     for atom in labelled:
         copy.GetAtomWithIdx(atom.GetIdx()).SetIsotope(0)
@@ -139,10 +143,7 @@ def split_components(molecule: Chem.Mol, counter_ions: frozenset = frozenset()) 
         else (molecule,)
     )
     if len(fragments) == 1:
-        forms = _stereo_groups_expanded(molecule)
-        if len(forms) == 1:
-            return [standardise(forms[0])]
-        return [standardise(form) for form in forms]
+        return [standardise(form) for form in _stereo_groups_expanded(molecule)]
     aside, kept = [], []
     for fragment in fragments:
         (aside if skeleton_of(fragment) in counter_ions else kept).append(fragment)
@@ -180,12 +181,13 @@ def standardise(molecule: Chem.Mol, *, with_fingerprint: bool = True) -> Standar
     Tautomers are compared through the standard InChI, whose mobile-hydrogen layer gives
     the same key to the usual tautomeric forms.
     """
-    source_smiles = Chem.MolToSmiles(molecule)
-    molecule, isotopic = _without_isotopes(molecule)
     several = len(Chem.GetMolFrags(molecule)) > 1
     fragments = Chem.GetMolFrags(molecule, asMols=True, sanitizeFrags=True) if several else ()
     parent = _chooser.choose(molecule) if several else molecule
     parent_smiles = Chem.MolToSmiles(parent)
+    parent, isotopic = _without_isotopes(parent, parent_smiles)
+    if isotopic:
+        parent_smiles = Chem.MolToSmiles(parent)
     if _CHARGED.search(parent_smiles):  # cheaper than visiting every atom from Python
         parent = _uncharger.uncharge(parent)
         parent_smiles = Chem.MolToSmiles(parent)
@@ -211,7 +213,6 @@ def standardise(molecule: Chem.Mol, *, with_fingerprint: bool = True) -> Standar
         full_inchikey=Chem.MolToInchiKey(molecule) if removed else inchikey,
         removed_fragments=removed,
         isotopic=isotopic,
-        source_smiles=source_smiles,
     )
     if with_fingerprint:
         result.fingerprint = fingerprint(parent)
