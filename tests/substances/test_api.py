@@ -79,3 +79,25 @@ def test_substance_list_filters_and_detail(chn_officer):
     assert detail["cas"] == "67-64-1" and detail["inchi"].startswith("InChI=")
     assert any(s["name"] == "Acetone" for s in detail["synonyms"])
     assert json.dumps(detail)
+
+
+def test_the_api_document_names_every_status_and_basis(chn_officer):
+    from drugcontrol.substances.identification import BASES, STATUSES
+
+    document = signed_in(chn_officer).get("/api/v1/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    assert schemas["IdentifyOut"]["properties"]["status"]["enum"] == list(STATUSES)
+    assert "possibly_controlled" in STATUSES and "stereo_unspecified" in BASES
+    assert schemas["SubstanceMatchOut"]["properties"]["basis"]["enum"] == list(BASES)
+    assert "components" in schemas["IdentifyOut"]["properties"]
+
+
+def test_identify_reports_possibly_controlled_and_components(chn_officer):
+    client = signed_in(chn_officer)
+    answer = post_identify(client, {"smiles": "CNC(C)C(O)c1ccccc1"}).json()
+    assert answer["status"] == "possibly_controlled"
+    assert {m["basis"] for m in answer["matches"]} == {"stereo_unspecified"}
+    mixture = post_identify(client, {"smiles": "CC(N)Cc1ccccc1.Cn1cnc2c1c(=O)n(C)c(=O)n2C"})
+    body = mixture.json()
+    assert len(body["components"]) == 2
+    assert {m["component"] for m in body["matches"]} <= {0, 1}

@@ -79,3 +79,15 @@ def test_load_national_list_command(tmp_path, countries):
     path.write_text("name,schedules\n,Category I\n", encoding="utf-8")
     with pytest.raises(CommandError, match="row 2"):
         call_command("load_national_list", str(path), "--country", "CHN")
+
+
+def test_identify_json_and_text_for_undrawn_stereo_and_mixtures():
+    answer = json.loads(run("--smiles", "CNC(C)C(O)c1ccccc1")[0])
+    assert answer["status"] == "possibly_controlled"
+    assert {m["basis"] for m in answer["matches"]} == {"stereo_unspecified"}
+    mixture = "CC(N)Cc1ccccc1.Cn1cnc2c1c(=O)n(C)c(=O)n2C"
+    answer = json.loads(run("--smiles", mixture)[0])
+    assert answer["status"] == "controlled" and len(answer["components"]) == 2
+    out, _err = run("--smiles", mixture, "--format", "text")
+    assert "component 1:" in out and "component 2:" in out
+    assert "Amfetamine: 1971 II (exact) [component" in out
