@@ -288,3 +288,51 @@ def test_named_members_of_a_group_are_found_by_name(name):
     assert result["errors"] == []
     assert result["query"]["substance"] == "delta-8-THC"
     assert bases(result, "listed_group") == {("Tetrahydrocannabinol", "1971")}
+
+
+def test_counter_ions_include_no_listed_substance_but_the_two_acids():
+    from drugcontrol.substances import chemistry
+    from drugcontrol.substances.identification import load_counter_ions
+    from drugcontrol.substances.models import Substance
+
+    counter_ions = load_counter_ions()
+    listed = {
+        substance.name_en
+        for substance in Substance.objects.exclude(smiles="").filter(listings__removed="")
+        if chemistry.skeleton_of(chemistry.parse(substance.smiles)) in counter_ions
+    }
+    assert listed == {"Hydrochloric acid", "Sulphuric acid"}
+
+
+@pytest.mark.parametrize(
+    ("smiles", "counter_ion"),
+    [
+        # dextropropoxyphene napsylate
+        ("CCC(=O)O[C@](Cc1ccccc1)(c1ccccc1)[C@H](C)CN(C)C", "OS(=O)(=O)c1ccc2ccccc2c1"),
+        # morphine pamoate: the counter-ion has more atoms than the drug
+        (
+            "CN1CC[C@]23c4c5ccc(O)c4O[C@H]2[C@@H](O)C=C[C@H]3[C@H]1C5",
+            "OC(=O)c1cc2ccccc2c(Cc2c(O)c(C(=O)O)cc3ccccc23)c1O",
+        ),
+        # sodium oxybate: the drug is the anion
+        ("OCCCC(=O)[O-]", "[Na+]"),
+    ],
+)
+def test_salts_with_large_or_uncommon_counter_ions(smiles, counter_ion):
+    for written in (f"{smiles}.{counter_ion}", f"{counter_ion}.{smiles}"):
+        result = answer(written)
+        assert result["status"] == "controlled"
+        assert "salt" in {m["basis"] for m in result["matches"]}
+        assert "components" not in result
+
+
+@pytest.mark.parametrize(
+    "smiles",
+    [
+        "CN1[C@H]2CC[C@@H]1[C@H]([C@H](C2)OC(=O)c1ccccc1)C(=O)O",  # benzoylecgonine
+        "CN1[C@H]2CC[C@@H]1[C@H]([C@H](C2)O)C(=O)OC",  # ecgonine methyl ester
+        "CN1[C@H]2CC[C@@H]1[C@H]([C@H](C2)OC(=O)c1ccc(F)cc1)C(=O)OC",  # fluorococaine
+    ],
+)
+def test_ecgonine_esters_are_covered(smiles):
+    assert ("Ecgonine", "1961") in bases(answer(smiles), "ester_or_ether")

@@ -113,3 +113,4 @@ def test_components_and_possible_matches_are_shown(chn_officer):
     ).content.decode()
     assert 'data-status="possibly_controlled"' in page
     assert "It may be Ephedrine" in page and "chiral chromatography" in page
+    assert page.count('data-testid="listed-isomer"') == 2  # ephedrine and pseudoephedrine

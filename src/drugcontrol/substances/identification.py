@@ -85,6 +85,7 @@ class ReferenceListing:
     # configuration (norephedrine, erythro) its mirror image too.
     inchikeys: tuple = ()
     forms: tuple = ()  # the covered configurations as molecules (stereo compatibility)
+    smiles: str = ""  # as listed, for drawing the isomer a listing fixes
 
     def __post_init__(self):
         if not self.inchikeys and self.inchikey:
@@ -472,6 +473,7 @@ def _match_json(match: Match) -> dict:
         "basis": match.basis,
         "substance_id": listing.substance_id,
         "substance_zh": listing.name_zh,
+        "smiles": listing.smiles,
     }
     if listing.country:
         item["country"] = listing.country

@@ -172,6 +172,7 @@ def build_index(version: str) -> Index:
                 name_zh=substance.name_zh,
                 inchikeys=keys,
                 forms=forms,
+                smiles=substance.smiles,
             )
             index.add_listing(listing)
             if substance.name_en in group_names:

@@ -81,8 +81,16 @@ def identify(request):
                 for pattern in families_by_code()[code].patterns
             ]
             result["drawing"] = drawing(result["query"]["parent_smiles"], highlight=highlight)
+        # Beside a possible match, the isomer the listing fixes, to compare with the sample.
         result["explanations"] = [
-            (explain(match), match["substance_id"]) for match in result["matches"]
+            (
+                explain(match),
+                match["substance_id"],
+                drawing(match.get("smiles", ""), width=200, height=150)
+                if match["basis"] == "stereo_unspecified"
+                else "",
+            )
+            for match in result["matches"]
         ]
         result["verdict"] = verdict(result, selectors.national_lists())
         for component in result.get("components", []):
