@@ -84,7 +84,9 @@ class ReferenceListing:
     # Every InChIKey the listing covers exactly: the drawn form, and for a relative
     # configuration (norephedrine, erythro) its mirror image too.
     inchikeys: tuple = ()
-    forms: tuple = ()  # the covered configurations as molecules (stereo compatibility)
+    # The covered configurations as SMILES, parsed only when a partly drawn query needs
+    # them (molecules for every listing would take megabytes for a rare step).
+    form_smiles: tuple = ()
     smiles: str = ""  # as listed, for drawing the isomer a listing fixes
 
     def __post_init__(self):
@@ -292,9 +294,12 @@ def _stereo_compatible(query: Standardised, listing: ReferenceListing) -> bool:
     if not query.has_stereo:
         return True
     atoms = query.parent.GetNumHeavyAtoms()
+    forms = (Chem.MolFromSmiles(smiles) for smiles in listing.form_smiles)
     return any(
-        form.GetNumHeavyAtoms() == atoms and form.HasSubstructMatch(query.parent, useChirality=True)
-        for form in listing.forms
+        form is not None
+        and form.GetNumHeavyAtoms() == atoms
+        and form.HasSubstructMatch(query.parent, useChirality=True)
+        for form in forms
     )
 
 

@@ -171,7 +171,7 @@ def build_index(version: str) -> Index:
                 full_inchikey=standard.full_inchikey if standard else "",
                 name_zh=substance.name_zh,
                 inchikeys=keys,
-                forms=forms,
+                form_smiles=forms,
                 smiles=substance.smiles,
             )
             index.add_listing(listing)
@@ -213,15 +213,15 @@ def national_lists() -> list[str]:
 
 
 def _covered_forms(structure_kind: str, standard) -> tuple[tuple, tuple]:
-    """The configurations a listing covers exactly, as molecules and InChIKeys: the drawn
-    one, and for a relative configuration its mirror image as well."""
+    """The configurations a listing covers exactly, as SMILES and InChIKeys: the drawn one,
+    and for a relative configuration its mirror image as well."""
     if standard is None:
         return (), ()
     forms = [standard.parent]
     if structure_kind == StructureKind.RELATIVE:
         forms.append(chemistry.mirror_image(standard.parent))
     keys = tuple(dict.fromkeys(chemistry.Chem.MolToInchiKey(form) for form in forms))
-    return tuple(forms), keys
+    return tuple(chemistry.Chem.MolToSmiles(form) for form in forms), keys
 
 
 def _schedule_order(schedule: str) -> tuple:
