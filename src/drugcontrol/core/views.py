@@ -40,6 +40,7 @@ from drugcontrol.core.forms import (
     UserEditForm,
     add_service_error,
 )
+from drugcontrol.core.home import home_panels
 from drugcontrol.core.network import client_address
 from drugcontrol.core.permissions import can, require_page
 
@@ -163,6 +164,7 @@ def home(request):
     if request.user.organisation is None:
         return render(request, "core/no_organisation.html", status=403)
     context = selectors.home_summary(user=request.user)
+    context["panels"] = home_panels(request.user)  # the user's queue first
     context["second_factor_missing"] = services.second_factor_missing(request.user)
     return render(request, "core/home.html", context)
 

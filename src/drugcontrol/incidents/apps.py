@@ -8,6 +8,7 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self) -> None:
+        register_home_panels()
         from drugcontrol.core.imports import Importer, register_importer
         from drugcontrol.core.labels import ACTION_LABELS
         from drugcontrol.core.visibility import audit_follows_record
@@ -66,4 +67,15 @@ def register_incidents_nav() -> None:
             order=30,
             action="incidents.incident_read",
         )
+    )
+
+
+def register_home_panels() -> None:
+    """The panels of the home work queue (core.home)."""
+    from drugcontrol.core.home import HomePanel, register_home_panel
+    from drugcontrol.incidents import home
+
+    register_home_panel(
+        HomePanel("alerts", "incidents/_home_alerts.html", 10, home.unread_alerts),
+        HomePanel("incidents", "incidents/_home_incidents.html", 30, home.incidents_naming_us),
     )

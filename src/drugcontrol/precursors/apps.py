@@ -8,6 +8,7 @@ class PrecursorsConfig(AppConfig):
     verbose_name = _("Precursors")
 
     def ready(self) -> None:
+        register_home_panels()
         from drugcontrol.core.imports import Importer, register_importer
         from drugcontrol.core.labels import ACTION_LABELS
         from drugcontrol.core.tabular import TEXT_SUFFIXES
@@ -109,4 +110,14 @@ def register_precursors_nav() -> None:
             action="precursors.order_report",
             visible=lambda user: not can(user, "precursors.notification_read"),
         ),
+    )
+
+
+def register_home_panels() -> None:
+    """The panels of the home work queue (core.home)."""
+    from drugcontrol.core.home import HomePanel, register_home_panel
+    from drugcontrol.precursors import home
+
+    register_home_panel(
+        HomePanel("notifications", "precursors/_home_queue.html", 20, home.notification_queue)
     )

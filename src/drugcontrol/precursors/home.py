@@ -1,0 +1,52 @@
+"""The precursors app's panel of the home work queue: what awaits the reader's country."""
+
+from django.db.models import Count
+from django.utils import timezone
+
+from drugcontrol.core.models import Country
+from drugcontrol.core.permissions import can
+from drugcontrol.precursors import selectors
+from drugcontrol.precursors.models import Status
+
+QUEUE_LENGTH = 8
+
+
+def notification_queue(user) -> dict | None:
+    """Notifications awaiting our answer (nearest deadline first, with days left), the
+    overdue ones both ways, and our drafts; for the secretariat, overdue ones by country."""
+    if not can(user, "precursors.notification_read"):
+        return None
+    today = timezone.localdate()
+    if user.is_international:
+        overdue = (
+            selectors.notification_list(user=user, status=Status.OVERDUE)
+            .order_by()
+            .values("importing_country_id")
+            .annotate(count=Count("pk"))
+            .order_by("-count", "importing_country_id")
+        )
+        rows = list(overdue[:QUEUE_LENGTH])
+        countries = Country.objects.in_bulk([row["importing_country_id"] for row in rows])
+        by_country = [
+            {"country": countries[row["importing_country_id"]], "count": row["count"]}
+            for row in rows
+        ]
+        total = selectors.notification_list(user=user, status=Status.OVERDUE).count()
+        return {"overdue_by_country": by_country, "overdue_total": total}
+    awaiting = list(selectors.inbox(user=user)[:QUEUE_LENGTH])
+    for notification in awaiting:
+        deadline = notification.reply_deadline
+        notification.days_left = (deadline - today).days if deadline else None
+        notification.days_late = max(0, -notification.days_left) if deadline else 0
+    return {
+        "awaiting": awaiting,
+        "awaiting_count": selectors.inbox(user=user).count(),
+        "overdue_incoming": selectors.notification_list(
+            user=user, direction="incoming", status=Status.OVERDUE
+        ).count(),
+        "overdue_outgoing": selectors.notification_list(
+            user=user, direction="outgoing", status=Status.OVERDUE
+        ).count(),
+        "drafts": list(selectors.notification_list(user=user, status=Status.DRAFT)[:QUEUE_LENGTH]),
+        "draft_count": selectors.notification_list(user=user, status=Status.DRAFT).count(),
+    }
