@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import opencc
-from anyascii import anyascii
 import phonenumbers
+from anyascii import anyascii
 from pypinyin import Style, lazy_pinyin
 from pypinyin.constants import PINYIN_DICT
 from pypinyin.style import convert
