@@ -162,7 +162,7 @@ def test_cli_import_and_match(tmp_path, make_org):
     )
     answer = json.loads(out.getvalue())
     assert answer[0]["name"] == "广州天河化工有限公司"
-    assert set(answer[0]) == {"id", "name", "score", "reasons"}
+    assert set(answer[0]) == {"id", "name", "score", "reasons", "below_threshold"}
     out = io.StringIO()
     call_command(
         "entities",

@@ -32,7 +32,8 @@ from drugcontrol.entities.normalize import (
 KEY_LIMIT = 5000  # parties sharing one key beyond which the key is skipped
 ROW_LIMIT = 20_000  # key rows read per query, rarest keys first
 CANDIDATE_LIMIT = 300  # candidates scored per query
-DEFAULT_THRESHOLD = 85
+DEFAULT_THRESHOLD = 85  # correlation proposals; a search also shows candidates below it
+SEARCH_FLOOR = 60  # the lowest score a search shows (marked as below the threshold)
 SHORT_NAME = 4
 DELETION_MIN = 4  # words of at least this many letters also get their one-deletion keys
 GATE_WEIGHT = 30  # points off per unit of rarity of the words two names do not share
