@@ -27,6 +27,7 @@ from drugcontrol.entities.normalize import (
     _to_simplified,
     normalize_name,
     pinyin_syllables,
+    skeleton_form,
 )
 
 KEY_LIMIT = 5000  # parties sharing one key beyond which the key is skipped
@@ -80,6 +81,14 @@ def name_keys(kind: str, normalized: NormalizedName) -> set[str]:
     for word in distinctive_words(normalized):
         keys.add(f"{family}d:{word}")
         keys.update(f"{family}d:{word[:i]}{word[i + 1 :]}" for i in range(len(word)))
+    # Words that read as pinyin keep it; their spelling skeleton (juergen -> iurgen) meets
+    # the transliterations of the same name through the compact and deletion keys.
+    skeletal = skeleton_form(normalized)
+    if skeletal is not normalized:
+        keys.add(f"{family}c:{skeletal.compact}")
+        for word in set(distinctive_words(skeletal)) - set(normalized.words):
+            keys.add(f"{family}d:{word}")
+            keys.update(f"{family}d:{word[:i]}{word[i + 1 :]}" for i in range(len(word)))
     return keys
 
 
@@ -384,7 +393,25 @@ def score_names(
 ) -> tuple[int, str]:
     """Best agreement of two names (0-100) and the reason code of how it was reached. With
     `rarity` (token_rarity of both names' tokens) the words the names do not share take
-    points off by their rarity in the index."""
+    points off by their rarity in the index. Two names in Latin letters are also compared
+    through their spelling skeletons (skeleton_form), the better of the two counting."""
+    value = _score_names(query, other, kind=kind, rarity=rarity)
+    if query.script == "latin" and other.script == "latin":
+        query_skeleton, other_skeleton = skeleton_form(query), skeleton_form(other)
+        if query_skeleton is not query or other_skeleton is not other:
+            value = max(
+                value, _score_names(query_skeleton, other_skeleton, kind=kind, rarity=rarity)
+            )
+    return value
+
+
+def _score_names(
+    query: NormalizedName,
+    other: NormalizedName,
+    *,
+    kind: str = "company",
+    rarity: dict[str, float] | None = None,
+) -> tuple[int, str]:
     if not query.syllables or not other.syllables:
         return 0, ""
     if kind == "person":
@@ -433,7 +460,23 @@ def may_reach(
 ) -> set[int]:
     """Positions of the stored names (syllable text, words) whose score_names can reach the
     threshold: the rapidfuzz scores it takes the best of, computed in bulk, bound it from
-    above (what follows them only lowers it)."""
+    above (what follows them only lowers it). The spelling skeletons are scanned too."""
+    passes = _may_reach(query, kind, rows, threshold)
+    skeletal = skeleton_form(query)
+    skeletal_rows = []
+    for syllables, words in rows:
+        stored = (words or syllables).split()
+        form = NormalizedName(
+            original="", words=tuple(stored), syllables=tuple(stored), script="latin"
+        )
+        text = " ".join(skeleton_form(form).words)
+        skeletal_rows.append((text, text))
+    return passes | _may_reach(skeletal, kind, skeletal_rows, threshold)
+
+
+def _may_reach(
+    query: NormalizedName, kind: str, rows: list[tuple[str, str]], threshold: float
+) -> set[int]:
     if not query.syllables:
         return set()
     cutoff = threshold - 0.5  # score_names rounds

@@ -516,6 +516,28 @@ class NormalizedName:
         return "".join(self.syllables)
 
 
+@functools.lru_cache(maxsize=100_000)
+def skeleton_form(normalized: NormalizedName) -> NormalizedName:
+    """The name with every word in its spelling skeleton, pinyin included, one token a word
+    (juergen -> iurgen, yuliya -> iulia): a word that happens to read as pinyin keeps its
+    pinyin in the name itself, and meets its transliterations through this form. The name
+    itself when it is not in Latin letters or no word changes."""
+    if normalized.script != "latin" or not normalized.words:
+        return normalized
+    words = tuple(
+        skeleton(w) if w.isalpha() and w not in CANONICAL_WORDS else w for w in normalized.words
+    )
+    if words == normalized.words and words == normalized.syllables:
+        return normalized
+    return NormalizedName(
+        original=normalized.original,
+        words=words,
+        syllables=words,
+        script="latin",
+        legal_forms=normalized.legal_forms,
+    )
+
+
 def normalize_name(name: str, *, kind: str = "company") -> NormalizedName:
     return _normalize_name(name, "person" if kind in PERSON_KINDS else "company")
 
