@@ -88,7 +88,7 @@ def source_digests() -> str:
     folder = Path(drugcontrol.entities.__file__).parent
     return ", ".join(
         f"{name} {hashlib.sha256((folder / name).read_bytes()).hexdigest()[:12]}"
-        for name in ("normalize.py", "matching.py", "services.py")
+        for name in ("normalize.py", "matching.py", "candidates.py", "services/parties.py")
     )
 
 
