@@ -1052,9 +1052,10 @@ def check_against_service(index: Index, rng: random.Random, sample: int = 200) -
     from django.db import transaction
     from django.db.models import Count
 
-    from drugcontrol.entities import matching, services
+    from drugcontrol.entities import matching
     from drugcontrol.entities.models import BlockingKey, KeyCount, Party, PartyName
     from drugcontrol.entities.normalize import normalize_name
+    from drugcontrol.entities.services import parties as parties_service
 
     problems = []
     for position in rng.sample(range(len(index.specs)), min(sample, len(index.specs))):
@@ -1078,7 +1079,7 @@ def check_against_service(index: Index, rng: random.Random, sample: int = 200) -
                 country_id=spec.country,
                 owner_country_id=spec.country,
             )
-            services._add_names_and_identifiers(party, [spec.name], [])
+            parties_service._add_names_and_identifiers(party, [spec.name], [])
             service_keys = set(
                 BlockingKey.objects.filter(party=party).values_list("key", flat=True)
             )
