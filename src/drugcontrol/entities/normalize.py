@@ -335,8 +335,9 @@ PERSON_KINDS = {"person"}
 # precedes them is a word of its own (three letters or more).
 COMPOUND_ENDINGS = tuple(
     sorted(
-        {w for w in BUSINESS_WORDS if len(w) >= 5 and w.isalpha()}
-        | {"handel", "handels", "import", "export", "trading", "chemical", "pharmaceutical"},
+        {w for w in (*BUSINESS_WORDS, *GENERIC_WORDS) if len(w) >= 5 and w.isalpha()}
+        | {t for v in BUSINESS_WORDS.values() for t in v.split() if len(t) >= 5}
+        | {"handel", "handels", "import", "export", "trading"},
         key=len,
         reverse=True,
     )
