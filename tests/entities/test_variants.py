@@ -16,9 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def found(name, kind="company"):
-    return [
-        c.party_id for c in services.find_candidates(Query.build(kind=kind, names=[name]))
-    ]
+    return [c.party_id for c in services.find_candidates(Query.build(kind=kind, names=[name]))]
 
 
 def first(name, kind="company"):
@@ -154,9 +152,7 @@ GENERIC = ["Chemical", "Pharma", "Logistics", ""]
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.sampled_from(["company", "person"]),
-    st.text(
-        alphabet=st.sampled_from("abcdeilnorstuüößøåжщяйx, "), min_size=1, max_size=24
-    ),
+    st.text(alphabet=st.sampled_from("abcdeilnorstuüößøåжщяйx, "), min_size=1, max_size=24),
     st.text(alphabet=st.sampled_from("abcdeilnorstuüößøåжщяйx, "), min_size=1, max_size=24),
 )
 def test_the_score_is_symmetric(kind, one, other):
