@@ -19,6 +19,7 @@ reported: index build time and memory. Exit status 0 only when every target is m
 """
 
 import argparse
+import functools
 import gc
 import os
 import platform
@@ -35,6 +36,7 @@ from typing import NamedTuple
 
 BATCH = 5000
 WARM_UP = 50
+ROOT = Path(__file__).resolve().parent.parent
 
 
 # --- the machine ----------------------------------------------------------------------------
@@ -86,7 +88,7 @@ def source_digests() -> str:
     folder = Path(drugcontrol.entities.__file__).parent
     return ", ".join(
         f"{name} {hashlib.sha256((folder / name).read_bytes()).hexdigest()[:12]}"
-        for name in ("normalize.py", "matching.py", "services.py")
+        for name in ("normalize.py", "matching.py", "candidates.py", "services/parties.py")
     )
 
 
@@ -242,8 +244,208 @@ FAMILY_SUFFIXES = _words(
 CITIES = _words(
     "广州 深圳 上海 北京 天津 杭州 南京 武汉 成都 苏州 无锡 宁波 青岛 济南 郑州 合肥 石家庄 "
     "东莞 佛山 温州 台州 泉州 福州 昆明 西安 沈阳 大连 常州 南通 绍兴 嘉兴 盐城 连云港 潍坊 淄博 "
-    "珠海 中山 惠州 江门 烟台"
+    "珠海 中山 惠州 江门 烟台 香港 澳门 厦门 重庆 汕头"
 )
+# Real surnames and given names written with letters beyond ASCII, by country.
+NATIONAL_FAMILY = {
+    "DEU": _words("Müller Schröder Köhler Weiß Groß Jäger Böhm Krüger Schäfer Günther Süß"),
+    "AUT": _words("Hölzl Pröll Strauß Grünberger Mößner Fößl"),
+    "CHE": _words("Zürcher Bärtschi Schnüriger Müri Häfliger"),
+    "DNK": _words("Sørensen Østergaard Søndergaard Kjær Bærentsen Møller Lykkegård"),
+    "NOR": _words("Bjørnstad Sæther Løvås Grønli Ødegård Nærø"),
+    "SWE": _words("Lindström Åberg Söderberg Björk Ångström Strömqvist Källström"),
+    "FIN": _words("Mäkinen Hämäläinen Järvinen Räsänen Kärkkäinen"),
+    "POL": _words("Wiśniewski Łukasiewicz Wójcik Kamiński Dąbrowski Żukowski Sęk Gałązka"),
+    "CZE": _words("Dvořák Novotný Černý Procházka Kučera Veselý Růžička Šťastný"),
+    "TUR": _words("Öztürk Şahin Çelik Yıldız Aydın Doğan Güneş Koç Şimşek"),
+    "FRA": _words("Lefèvre Girard Bélanger Mercier Côté Gauthier Lévêque"),
+    "ESP": _words("Muñoz Fernández Peña Núñez Ibáñez Martínez Gómez"),
+    "BRA": _words("Gonçalves Conceição Araújo Simões Magalhães Brandão"),
+}
+NATIONAL_GIVEN = {
+    "DEU": _words("Jürgen Jörg Björn Günter Käthe Jürgen"),
+    "AUT": _words("Jürgen Jörg Günter"),
+    "CHE": _words("Jürg Urs Käthi"),
+    "DNK": _words("Søren Jørgen Bjørn Mette Åse"),
+    "NOR": _words("Bjørn Øystein Åse Ørjan Kjær"),
+    "SWE": _words("Åsa Björn Göran Märta"),
+    "FIN": _words("Jääskeläinen Päivi Jyrki"),
+    "POL": _words("Łukasz Małgorzata Paweł Wojciech Grażyna"),
+    "CZE": _words("Jiří Tomáš Lukáš Věra Růžena"),
+    "TUR": _words("Ayşe Gülşen Çağlar Şükrü Ömer"),
+    "FRA": _words("Hélène Jérôme Noël Loïc Cécile"),
+    "ESP": _words("José María Íñigo Begoña"),
+    "BRA": _words("João Conceição Gonçalo"),
+}
+# Letters a national stem may carry (one vowel or consonant replaced).
+NATIONAL_LETTERS = {
+    "DEU": "äöüß",
+    "AUT": "äöüß",
+    "CHE": "äöü",
+    "DNK": "æøå",
+    "NOR": "æøå",
+    "SWE": "åäö",
+    "FIN": "äö",
+    "POL": "łśżóę",
+    "CZE": "řčšžěů",
+    "TUR": "şçğıöü",
+}
+# How the letters are written in ASCII by the people who use them (the "transliteration"
+# perturbation); letters not listed lose their accent.
+ASCII_SPELLINGS = {
+    "ä": ["ae", "a"],
+    "ö": ["oe", "o"],
+    "ü": ["ue", "u"],
+    "ß": ["ss"],
+    "æ": ["ae"],
+    "ø": ["oe", "o"],
+    "å": ["aa", "a"],
+    "ł": ["l"],
+    "ı": ["i"],
+}
+# German compound business words ("Bravonchemie", "Müller Chemiehandel").
+GERMAN_COMPOUNDS = [
+    ("Chemie",),
+    ("Pharma",),
+    ("Chemie", "handel"),
+    ("Pharma", "vertrieb"),
+    ("Logistik",),
+    ("Pharma", "handel"),
+    ("Medizin", "technik"),
+    ("Labor", "bedarf"),
+]
+CYRILLIC_GIVEN = _words(
+    "Александр Дмитрий Сергей Андрей Алексей Евгений Юрий Владимир Николай Михаил Игорь Олег "
+    "Вячеслав Григорий Павел Фёдор Ксения Юлия Наталья Татьяна Екатерина Ольга Елена Светлана "
+    "Анастасия Людмила Галина Яна Богдан Тарас"
+)
+CYRILLIC_FAMILY = _words(
+    "Иванов Смирнов Кузнецов Попов Щербаков Жуков Хабибуллин Цветков Чернышёв Шевченко "
+    "Ковальчук Яковлев Зайцев Соловьёв Воробьёв Фёдоров Журавлёв Григорьев Юсупов Кириллов "
+    "Щукин Хохлов Бойко Ткаченко Мельник"
+)
+CYRILLIC_ONSETS = list("бвгджзклмнпрстфхцчшщ")
+CYRILLIC_VOWELS = list("аеиоуыяюё")
+CYRILLIC_SUFFIXES = _words("ов ев ин енко ский чук ович ёв")
+# Romanisations of Russian (lower case; the letters not listed are the same in all).
+_CYR_COMMON = dict(zip("абвгдзиклмнопрстуф", "abvgdziklmnoprstuf", strict=True))
+CYRILLIC_SYSTEMS = {
+    "BGN/PCGN": {
+        **_CYR_COMMON,
+        "е": "e",
+        "ё": "ë",
+        "ж": "zh",
+        "й": "y",
+        "х": "kh",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "shch",
+        "ъ": "",
+        "ы": "y",
+        "ь": "'",
+        "э": "e",
+        "ю": "yu",
+        "я": "ya",
+    },
+    "ICAO 9303": {
+        **_CYR_COMMON,
+        "е": "e",
+        "ё": "e",
+        "ж": "zh",
+        "й": "i",
+        "х": "kh",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "shch",
+        "ъ": "ie",
+        "ы": "y",
+        "ь": "",
+        "э": "e",
+        "ю": "iu",
+        "я": "ia",
+    },
+    "ISO 9": {
+        **_CYR_COMMON,
+        "е": "e",
+        "ё": "ë",
+        "ж": "ž",
+        "й": "j",
+        "х": "h",
+        "ц": "c",
+        "ч": "č",
+        "ш": "š",
+        "щ": "ŝ",
+        "ъ": "",
+        "ы": "y",
+        "ь": "",
+        "э": "è",
+        "ю": "û",
+        "я": "â",
+    },
+    "German (Duden)": {
+        **_CYR_COMMON,
+        "в": "w",
+        "з": "s",
+        "е": "e",
+        "ё": "jo",
+        "ж": "sch",
+        "й": "i",
+        "х": "ch",
+        "ц": "z",
+        "ч": "tsch",
+        "ш": "sch",
+        "щ": "schtsch",
+        "ъ": "",
+        "ы": "y",
+        "ь": "",
+        "э": "e",
+        "ю": "ju",
+        "я": "ja",
+    },
+}
+CYRILLIC_VOWEL_LETTERS = set("аеёиоуыэюяъь")
+
+
+def romanize(text: str, system: str) -> str:
+    """Russian in Latin letters by one of the common systems (BGN/PCGN and German write
+    the letters e and yo after a vowel or at the start of a word as ye, je; the ending -iy
+    is iy, ii, ij or i)."""
+    table = CYRILLIC_SYSTEMS[system]
+    words = []
+    for word in text.split():
+        lower = word.lower()
+        out = []
+        for index, letter in enumerate(lower):
+            previous = lower[index - 1] if index else ""
+            latin = table.get(letter, letter)
+            if letter in "её" and (not previous or previous in CYRILLIC_VOWEL_LETTERS):
+                if system == "BGN/PCGN":
+                    latin = "y" + latin
+                elif system == "German (Duden)":
+                    latin = "j" + latin if letter == "е" else latin
+            if system == "German (Duden)" and letter == "й" and index == len(lower) - 1:
+                latin = "" if previous == "и" else "i"
+            out.append(latin)
+        written = "".join(out)
+        words.append(written[:1].upper() + written[1:])
+    return " ".join(words)
+
+
+def _exonym_table() -> dict[str, list[str]]:
+    """Simplified characters of a place -> its English and postal names, from the
+    matcher's data file (drawing variants from the table is fair: it is what analysts meet)."""
+    import csv
+
+    table: dict[str, list[str]] = defaultdict(list)
+    path = ROOT / "src" / "drugcontrol" / "data" / "entities" / "place_exonyms.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            table[row["simplified"]].append(row["variant"])
+    return dict(table)
+
+
 HAN_NAME_CHARS = (
     "天华海恒盛鑫瑞泰康宏达祥隆兴源丰德信诚金银东南西北中新宇航博远鹏腾飞明光辉耀星晨阳春秋江"
     "湖山峰林森青蓝红紫绿安平合正润泽永昌福利嘉美佳富贵豪杰英雄龙凤虎鹰麒绣云霞雪雨露晶玉宝石"
@@ -295,7 +497,7 @@ class Spec(NamedTuple):
     @property
     def name(self) -> str:
         separator = "" if self.shape == "han" else " "
-        return separator.join(text for _role, text in self.parts)
+        return separator.join(text for _role, text in self.parts).replace("|", "")
 
 
 def _pinyin_words(han: str) -> list[str]:
@@ -322,6 +524,31 @@ class Generator:
                 word += rng.choice(CODAS)
         return word.capitalize()
 
+    def national_stem(self, country: str) -> str:
+        """A stem, in a country with letters beyond ASCII a quarter of the time one of
+        them in place of a letter (not the first)."""
+        word = self.stem()
+        letters = NATIONAL_LETTERS.get(country)
+        if letters and self.rng.random() < 0.25 and len(word) > 2:
+            at = self.rng.randrange(1, len(word))
+            word = word[:at] + self.rng.choice(letters) + word[at + 1 :]
+        return word
+
+    def cyrillic_stem(self) -> str:
+        rng = self.rng
+        word = "".join(
+            rng.choice(CYRILLIC_ONSETS) + rng.choice(CYRILLIC_VOWELS)
+            for _ in range(rng.choice([1, 2, 2]))
+        )
+        return (word + rng.choice(CYRILLIC_SUFFIXES)).capitalize()
+
+    def person_cyrillic(self) -> Spec:
+        rng = self.rng
+        family = rng.choice(CYRILLIC_FAMILY) if rng.random() < 0.3 else self.cyrillic_stem()
+        parts = [("given", rng.choice(CYRILLIC_GIVEN)), ("family", family)]
+        country = rng.choice(["RUS", "RUS", "UKR", "BLR", "KAZ"])
+        return Spec("person", "cyrillic", country, tuple(parts))
+
     def han_distinct(self) -> str:
         count = 2 if self.rng.random() < 0.8 else 3
         return "".join(self.rng.choice(self.name_chars) for _ in range(count))
@@ -330,9 +557,21 @@ class Generator:
         rng = self.rng
         country = rng.choice(LATIN_COUNTRIES)
         legal = ("legal", rng.choice(LEGAL[country]))
-        stem = ("stem", self.stem())
+        stem = ("stem", self.national_stem(country))
         business = ("business", rng.choice(BUSINESS))
         place = ("place", rng.choice(PLACES))
+        if country in ("DEU", "AUT", "CHE") and rng.random() < 0.3:
+            # German compounds: "Bravonchemie GmbH", "Krüger Chemiehandel AG" ("|" marks
+            # the word boundaries the "compound" perturbation writes apart).
+            words = rng.choice(GERMAN_COMPOUNDS)
+            if rng.random() < 0.5:
+                joined = "|".join((stem[1], *(w.lower() for w in words)))
+                return Spec("company", "latin", country, (("compound", joined), legal))
+            family = rng.choice(NATIONAL_FAMILY[country])
+            joined = "|".join((words[0], *words[1:]))
+            return Spec(
+                "company", "latin", country, (("stem", family), ("compound", joined), legal)
+            )
         shape = rng.random()
         if shape < 0.35:
             parts = (place, stem, business, legal)
@@ -372,18 +611,24 @@ class Generator:
 
     def person_latin(self) -> Spec:
         rng = self.rng
-        if rng.random() < 0.25:
+        country = rng.choice(LATIN_COUNTRIES)
+        national = NATIONAL_FAMILY.get(country)
+        draw = rng.random()
+        if national and draw < 0.25:
+            family = rng.choice(national)
+        elif draw < 0.45:
             family = rng.choice(FAMILY)
         else:
-            family = self.stem() + rng.choice(FAMILY_SUFFIXES)
-        parts = [("given", rng.choice(GIVEN))]
+            family = self.national_stem(country) + rng.choice(FAMILY_SUFFIXES)
+        given_names = NATIONAL_GIVEN.get(country) if rng.random() < 0.3 else None
+        parts = [("given", rng.choice(given_names or GIVEN))]
         middle = rng.random()
         if middle < 0.3:
             parts.append(("middle", rng.choice(GIVEN)))
         elif middle < 0.4:
             parts.append(("middle", rng.choice("ABCDEFGHJKLMNPRSTW") + "."))
         parts.append(("family", family))
-        return Spec("person", "latin", rng.choice(LATIN_COUNTRIES), tuple(parts))
+        return Spec("person", "latin", country, tuple(parts))
 
     def _han_person_parts(self) -> tuple[str, str]:
         count = 2 if self.rng.random() < 0.85 else 1
@@ -410,7 +655,9 @@ class Generator:
             if sub < 0.65:
                 return self.company_latin()
             return self.company_pinyin() if sub < 0.72 else self.company_han()
-        sub = self.rng.random()  # persons: 65 % Latin, 35 % Chinese (a sixth in pinyin)
+        sub = self.rng.random()  # persons: 57 % Latin, 8 % Cyrillic, 35 % Chinese
+        if sub < 0.08:
+            return self.person_cyrillic()
         if sub < 0.65:
             return self.person_latin()
         return self.person_pinyin() if sub < 0.71 else self.person_han()
@@ -451,14 +698,46 @@ def typo(text: str, edits: int, rng: random.Random, protect_from: int) -> str:
     return text
 
 
+@functools.cache
+def exonyms() -> dict[str, list[str]]:
+    return _exonym_table()
+
+
+@functools.cache
+def city_of_pinyin() -> dict[str, str]:
+    return {"".join(_pinyin_words(city)).capitalize(): city for city in CITIES}
+
+
+def _city(spec: Spec) -> str | None:
+    """The Chinese characters of a Chinese company's city (None for other parties)."""
+    if spec.kind != "company" or spec.shape not in ("han", "pinyin"):
+        return None
+    text = spec.parts[0][1]
+    return text if spec.shape == "han" else city_of_pinyin().get(text)
+
+
 def applicable(spec: Spec) -> list[str]:
     roles = [role for role, _text in spec.parts]
+    if spec.shape == "cyrillic":
+        return ["cyrillic", "case"]
     if spec.shape == "han":
         types = ["pinyin", "traditional"]
         if spec.kind == "company":
             types += ["legal-drop", "legal-swap"]
+        if _city(spec) in exonyms():
+            types.append("exonym")
         return types
     types = ["typo-1", "typo-2", "case"]
+    if _city(spec) in exonyms():
+        types.append("exonym")
+    if not spec.name.isascii():
+        types.append("transliteration")
+    if spec.kind == "company" and (
+        "compound" in roles or len([r for r in roles if r != "legal"]) >= 2
+    ):
+        types.append("compound")
+    if spec.kind == "person" and spec.shape == "latin":
+        types += ["surname-comma", "middle-name"]
     if len([r for r in roles if r != "legal"]) >= 2:
         types.append("reorder")
     if "legal" in roles:
@@ -549,6 +828,54 @@ def perturb(spec: Spec, kind_of_change: str, rng: random.Random, s2t) -> str:
             for role, text in parts
         ]
         return _latin_name(swapped)
+    if kind_of_change == "exonym":
+        variant = rng.choice(exonyms()[_city(spec)])
+        if spec.shape == "pinyin":
+            return _latin_name([("city", variant), *parts[1:]])
+        rest = render_pinyin(spec._replace(parts=tuple(parts[1:])), rng)
+        return f"{variant} {rest}"
+    if kind_of_change == "transliteration":
+        spelling = {}
+        out = []
+        for letter in name:
+            lower = letter.lower()
+            if lower.isascii() or not lower.isalpha():
+                out.append(letter)
+                continue
+            if lower not in spelling:
+                choices = ASCII_SPELLINGS.get(lower)
+                spelling[lower] = rng.choice(choices) if choices else _unaccent(lower)
+            written = spelling[lower]
+            out.append(written.capitalize() if letter.isupper() else written)
+        return "".join(out)
+    if kind_of_change == "compound":
+        compound = [text for role, text in parts if role == "compound"]
+        if compound:
+            apart = " ".join(w.capitalize() for w in compound[0].split("|"))
+            return _latin_name([(r, apart if r == "compound" else t) for r, t in parts])
+        words = [p for p in parts if p[0] != "legal"]
+        legal = [p for p in parts if p[0] == "legal"]
+        at = rng.randrange(len(words) - 1)
+        joined = words[at][1] + words[at + 1][1].lower()
+        return _latin_name([*words[:at], ("joined", joined), *words[at + 2 :], *legal])
+    if kind_of_change == "surname-comma":
+        family = next(text for role, text in parts if role == "family")
+        given = " ".join(text for role, text in parts if role != "family")
+        return f"{family.upper() if rng.random() < 0.5 else family}, {given}"
+    if kind_of_change == "middle-name":
+        middle = [text for role, text in parts if role == "middle"]
+        if not middle:  # an extra middle name
+            extra = rng.choice(GIVEN) if rng.random() < 0.7 else rng.choice("ABDEHJKLMPRSW") + "."
+            return _latin_name([parts[0], ("middle", extra), *parts[1:]])
+        if middle[0].endswith(".") or rng.random() < 0.6:  # dropped
+            return _latin_name([p for p in parts if p[0] != "middle"])
+        return _latin_name([(r, t[0] + "." if r == "middle" else t) for r, t in parts])
+    if kind_of_change == "cyrillic":
+        system = rng.choice(list(CYRILLIC_SYSTEMS))
+        given, family = (text for _role, text in parts)
+        if rng.random() < 0.3:
+            return romanize(f"{family} {given}", system)
+        return romanize(f"{given} {family}", system)
     if kind_of_change == "pinyin":
         return render_pinyin(spec, rng)
     if kind_of_change == "traditional":
@@ -562,6 +889,12 @@ class Labelled(NamedTuple):
     change: str
     expected: int | None  # party id; None for a negative query
     source: str  # the indexed (or, for negatives, generated) name
+
+
+def _unaccent(text: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def choose_change(spec: Spec, rng: random.Random, s2t) -> str:
@@ -719,9 +1052,10 @@ def check_against_service(index: Index, rng: random.Random, sample: int = 200) -
     from django.db import transaction
     from django.db.models import Count
 
-    from drugcontrol.entities import matching, services
+    from drugcontrol.entities import matching
     from drugcontrol.entities.models import BlockingKey, KeyCount, Party, PartyName
     from drugcontrol.entities.normalize import normalize_name
+    from drugcontrol.entities.services import parties as parties_service
 
     problems = []
     for position in rng.sample(range(len(index.specs)), min(sample, len(index.specs))):
@@ -745,7 +1079,7 @@ def check_against_service(index: Index, rng: random.Random, sample: int = 200) -
                 country_id=spec.country,
                 owner_country_id=spec.country,
             )
-            services._add_names_and_identifiers(party, [spec.name], [])
+            parties_service._add_names_and_identifiers(party, [spec.name], [])
             service_keys = set(
                 BlockingKey.objects.filter(party=party).values_list("key", flat=True)
             )
@@ -1088,17 +1422,32 @@ def run(args, workdir: Path) -> int:
         f"{len(brute_predictions) - len(brute_positives)} negatives"
     )
     print()
-    print("by perturbation   n   recall  recall@5  |  negatives  n  false positives")
+    print("by perturbation   n   recall  recall@5  precision  |  negatives  n  false positives")
     changes = sorted({q.change for q in labelled})
+    hit_set, hit5_set = set(hits), set(hits5)
+    kind_missed = []
     for change in changes:
         pos = [i for i in positives if labelled[i].change == change]
         neg = [i for i in negatives if labelled[i].change == change]
-        line = f"  {change:13} {len(pos):4}"
+        named = [i for i in pos + neg if top[i] is not None]
+        kind_recall = sum(1 for i in pos if i in hit_set) / len(pos) if pos else 1.0
+        kind_precision = sum(1 for i in named if i in hit_set) / len(named) if named else 1.0
+        line = f"  {change:15} {len(pos):4}"
         if pos:
-            line += f"   {sum(1 for i in pos if i in set(hits)) / len(pos):.3f}"
-            line += f"    {sum(1 for i in pos if i in set(hits5)) / len(pos):.3f}"
+            line += f"   {kind_recall:.3f}"
+            line += f"    {sum(1 for i in pos if i in hit5_set) / len(pos):.3f}"
+        else:
+            line += "       -        -"
+        line += f"     {kind_precision:.3f}"
         line += f"    |  {len(neg):11}  {sum(1 for i in neg if top[i] is not None):3}"
+        if kind_recall < 0.95 or kind_precision < 0.95:
+            line += "   MISSED"
+            kind_missed.append(change)
         print(line)
+    print(
+        "  every perturbation type, recall and precision >= 0.95: "
+        + (verdict(not kind_missed) if not kind_missed else "MISSED: " + ", ".join(kind_missed))
+    )
     by_shape = defaultdict(list)
     spec_by_id = dict(zip(index.ids, index.specs, strict=True))
     for i in positives:
@@ -1147,7 +1496,8 @@ def run(args, workdir: Path) -> int:
             print(f"      {example}")
 
     met = (
-        p50 <= 20
+        p50 < 20
+        and not kind_missed
         and p99 <= 100
         and recall >= 0.95
         and precision >= 0.95

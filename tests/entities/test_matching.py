@@ -20,7 +20,7 @@ def test_one_typing_error_in_the_only_distinctive_word_still_shares_a_key():
     shared = matching.name_keys("company", right) & matching.name_keys("company", mistyped)
     assert any(key.startswith("nd:") for key in shared)
     # Generic words and single pinyin syllables get no deletion keys.
-    assert matching.distinctive_words(normalize_name("Alpha Chemical Logistics")) == ["alpha"]
+    assert matching.distinctive_words(normalize_name("Alpha Chemical Logistics")) == ["alfa"]
     assert matching.distinctive_words(normalize_name("广州天河化工")) == []
 
 

@@ -80,6 +80,10 @@ class PartyMatchOut(Schema):
     name: str
     score: int
     reasons: list[str]
+    below_threshold: bool = Field(
+        description="The score is under `threshold`: a search result shown for the analyst "
+        "to judge, not one correlation would propose."
+    )
 
 
 class DecisionIn(Schema):
@@ -119,6 +123,7 @@ def match(request, payload: MatchIn):
         identifiers=identifiers,
         threshold=payload.threshold,
         limit=payload.limit,
+        below=True,
     )
 
 

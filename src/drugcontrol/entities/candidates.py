@@ -13,6 +13,7 @@ from drugcontrol.entities.models import (
 from drugcontrol.entities.normalize import (
     NormalizedName,
     normalize_name,
+    skeleton_form,
 )
 
 
@@ -122,8 +123,8 @@ def score_parties(
     if passing:
         tokens = set()
         for query_name, name in passing:
-            tokens.update(query_name.words, query_name.syllables)
-            tokens.update(name.form.words, name.form.syllables)
+            for form in (query_name, name.form):
+                tokens.update(form.words, form.syllables, skeleton_form(form).words)
         rarity = matching.token_rarity(query.kind, tokens)
         for query_name, name in passing:
             score, how = matching.score_names(query_name, name.form, kind=query.kind, rarity=rarity)

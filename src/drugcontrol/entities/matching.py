@@ -21,53 +21,24 @@ from rapidfuzz.distance import OSA
 
 from drugcontrol.entities.normalize import (
     _HAN,
+    GENERIC_WORDS,
     NormalizedName,
     _strip_han_legal_forms,
     _to_simplified,
     normalize_name,
     pinyin_syllables,
+    skeleton_form,
 )
 
 KEY_LIMIT = 5000  # parties sharing one key beyond which the key is skipped
 ROW_LIMIT = 20_000  # key rows read per query, rarest keys first
 CANDIDATE_LIMIT = 300  # candidates scored per query
-DEFAULT_THRESHOLD = 85
+DEFAULT_THRESHOLD = 85  # correlation proposals; a search also shows candidates below it
+SEARCH_FLOOR = 60  # the lowest score a search shows (marked as below the threshold)
 SHORT_NAME = 4
 DELETION_MIN = 4  # words of at least this many letters also get their one-deletion keys
 GATE_WEIGHT = 30  # points off per unit of rarity of the words two names do not share
 RARITY_FLOOR = 10_000  # below this many parties every known word counts as fairly rare
-GENERIC_WORDS = frozenset(
-    {
-        "chemical",
-        "pharmaceutical",
-        "technology",
-        "biotech",
-        "logistics",
-        "international",
-        "industrial",
-        "fine",
-        "laboratories",
-        "laboratory",
-        "labs",
-        "import",
-        "export",
-        "materials",
-        "material",
-        "solutions",
-        "distribution",
-        "healthcare",
-        "medical",
-        "sciences",
-        "science",
-        "life",
-        "supply",
-        "supplies",
-        "products",
-        "services",
-        "global",
-        "new",
-    }
-)  # names of at most this many tokens also get every sorted pair
 
 
 def key_hash(text: str) -> int:
@@ -110,6 +81,14 @@ def name_keys(kind: str, normalized: NormalizedName) -> set[str]:
     for word in distinctive_words(normalized):
         keys.add(f"{family}d:{word}")
         keys.update(f"{family}d:{word[:i]}{word[i + 1 :]}" for i in range(len(word)))
+    # Words that read as pinyin keep it; their spelling skeleton (juergen -> iurgen) meets
+    # the transliterations of the same name through the compact and deletion keys.
+    skeletal = skeleton_form(normalized)
+    if skeletal is not normalized:
+        keys.add(f"{family}c:{skeletal.compact}")
+        for word in set(distinctive_words(skeletal)) - set(normalized.words):
+            keys.add(f"{family}d:{word}")
+            keys.update(f"{family}d:{word[:i]}{word[i + 1 :]}" for i in range(len(word)))
     return keys
 
 
@@ -341,17 +320,40 @@ def _missing_across_scripts(
     return missing
 
 
-def disagreement(query: NormalizedName, other: NormalizedName, rarity: dict[str, float]) -> float:
+def _person_missing(mine: tuple[str, ...], theirs: tuple[str, ...]) -> list[tuple[str, float]]:
+    """_missing_latin for person names, tolerant of middle names: a middle name (neither the
+    first nor the last word) the other name lacks counts a fifth when the other name has no
+    middle name of its own, and is not missing at all when the other has its initial."""
+    initials = {word for word in theirs[1:-1] if len(word) == 1}
+    middle = set(mine[1:-1])
+    missing = []
+    for token, share in _missing_latin(mine, theirs):
+        if token in middle and token[0] in initials:
+            continue
+        if token in middle and len(theirs) <= 2:
+            share *= 0.2
+        missing.append((token, share))
+    return missing
+
+
+def disagreement(
+    query: NormalizedName,
+    other: NormalizedName,
+    rarity: dict[str, float],
+    *,
+    kind: str = "company",
+) -> float:
     """The rarity of the tokens one name has and the other lacks: generic words weigh
     little, a distinctive word or character (another company's) close to 1; initials and
     two-letter tokens carry less. Names in Latin letters are compared word for word (a
     Latin word that happens to read as pinyin stays whole), names in Chinese characters
-    syllable by syllable."""
+    syllable by syllable; a person's middle name the other name lacks counts little."""
     query_latin = query.script == "latin" and bool(query.words)
     other_latin = other.script == "latin" and bool(other.words)
     if query_latin and other_latin:
-        missing = _missing_latin(query.words, other.words)
-        missing += _missing_latin(other.words, query.words)
+        compare = _person_missing if kind == "person" else _missing_latin
+        missing = compare(query.words, other.words)
+        missing += compare(other.words, query.words)
     elif query_latin:
         missing = _missing_across_scripts(query.words, other.syllables)
     elif other_latin:
@@ -364,6 +366,24 @@ def disagreement(query: NormalizedName, other: NormalizedName, rarity: dict[str,
     )
 
 
+def person_renderings(words: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """A person's name written together in the orders it is met in, with the reason code of
+    each: as written, the first word moved last or the last word moved first (family and
+    given names swap between conventions; the syllables of a given name do not: Han Huixin
+    is not Han Xinhui), and without the middle names, in both orders."""
+    words = tuple(words)
+    if not words:
+        return {}
+    renderings = {"".join(words): "name_spelling"}
+    if len(words) > 1:
+        renderings.setdefault("".join((*words[1:], words[0])), "name_reordered")
+        renderings.setdefault("".join((words[-1], *words[:-1])), "name_reordered")
+    if len(words) > 2:
+        renderings.setdefault(words[0] + words[-1], "middle_name_ignored")
+        renderings.setdefault(words[-1] + words[0], "middle_name_ignored")
+    return renderings
+
+
 def score_names(
     query: NormalizedName,
     other: NormalizedName,
@@ -373,20 +393,36 @@ def score_names(
 ) -> tuple[int, str]:
     """Best agreement of two names (0-100) and the reason code of how it was reached. With
     `rarity` (token_rarity of both names' tokens) the words the names do not share take
-    points off by their rarity in the index."""
+    points off by their rarity in the index. Two names in Latin letters are also compared
+    through their spelling skeletons (skeleton_form), the better of the two counting."""
+    value = _score_names(query, other, kind=kind, rarity=rarity)
+    if query.script == "latin" and other.script == "latin":
+        query_skeleton, other_skeleton = skeleton_form(query), skeleton_form(other)
+        if query_skeleton is not query or other_skeleton is not other:
+            value = max(
+                value, _score_names(query_skeleton, other_skeleton, kind=kind, rarity=rarity)
+            )
+    return value
+
+
+def _score_names(
+    query: NormalizedName,
+    other: NormalizedName,
+    *,
+    kind: str = "company",
+    rarity: dict[str, float] | None = None,
+) -> tuple[int, str]:
     if not query.syllables or not other.syllables:
         return 0, ""
     if kind == "person":
-        # Family and given names swap between conventions; the syllables of a given name
-        # do not (Han Huixin is not Han Xinhui).
-        words = other.words or other.syllables
-        first_last = "".join((*words[1:], words[0]))
-        last_first = "".join((words[-1], *words[:-1]))
-        scores = [
-            (fuzz.ratio(query.compact, other.compact), "name_spelling"),
-            (fuzz.ratio(query.compact, first_last), "name_reordered"),
-            (fuzz.ratio(query.compact, last_first), "name_reordered"),
-        ]
+        # Every order of one name against every order of the other (symmetric).
+        mine = person_renderings(query.words or query.syllables)
+        theirs = person_renderings(other.words or other.syllables)
+        scores = [(fuzz.ratio(query.compact, other.compact), "name_spelling")]
+        for text, how in mine.items():
+            for other_text, other_how in theirs.items():
+                reason = max(how, other_how, key=_REASON_RANK.__getitem__)
+                scores.append((fuzz.ratio(text, other_text), reason))
     else:
         scores = [
             (fuzz.token_sort_ratio(query.syllable_text, other.syllable_text), "name_reordered"),
@@ -412,8 +448,11 @@ def score_names(
     if query_han and other_han:
         value = min(value, fuzz.ratio(query_han, other_han))
     if rarity is not None:
-        value -= GATE_WEIGHT * disagreement(query, other, rarity)
+        value -= GATE_WEIGHT * disagreement(query, other, rarity, kind=kind)
     return max(0, round(value)), how
+
+
+_REASON_RANK = {"name_spelling": 0, "name_reordered": 1, "middle_name_ignored": 2}
 
 
 def may_reach(
@@ -421,7 +460,23 @@ def may_reach(
 ) -> set[int]:
     """Positions of the stored names (syllable text, words) whose score_names can reach the
     threshold: the rapidfuzz scores it takes the best of, computed in bulk, bound it from
-    above (what follows them only lowers it)."""
+    above (what follows them only lowers it). The spelling skeletons are scanned too."""
+    passes = _may_reach(query, kind, rows, threshold)
+    skeletal = skeleton_form(query)
+    skeletal_rows = []
+    for syllables, words in rows:
+        stored = (words or syllables).split()
+        form = NormalizedName(
+            original="", words=tuple(stored), syllables=tuple(stored), script="latin"
+        )
+        text = " ".join(skeleton_form(form).words)
+        skeletal_rows.append((text, text))
+    return passes | _may_reach(skeletal, kind, skeletal_rows, threshold)
+
+
+def _may_reach(
+    query: NormalizedName, kind: str, rows: list[tuple[str, str]], threshold: float
+) -> set[int]:
     if not query.syllables:
         return set()
     cutoff = threshold - 0.5  # score_names rounds
@@ -436,15 +491,14 @@ def may_reach(
 
     if kind == "person":
         scan(query.compact, compacts, fuzz.ratio, cutoff)
-        for first in (True, False):
-            reordered = []
-            for syllables, words in rows:
-                parts = (words or syllables).split() or [""]
-                if first:
-                    reordered.append("".join((*parts[1:], parts[0])))
-                else:
-                    reordered.append("".join((parts[-1], *parts[:-1])))
-            scan(query.compact, reordered, fuzz.ratio, cutoff)
+        stored = [
+            list(person_renderings((words or syllables).split())) for syllables, words in rows
+        ]
+        width = max((len(r) for r in stored), default=0)
+        columns = [[r[i] if i < len(r) else "" for r in stored] for i in range(width)]
+        for text in person_renderings(query.words or query.syllables):
+            for column in columns:
+                scan(text, column, fuzz.ratio, cutoff)
     else:
         texts = [syllables for syllables, _words in rows]
         scan(query.syllable_text, texts, fuzz.token_sort_ratio, cutoff)

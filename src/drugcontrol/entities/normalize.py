@@ -5,17 +5,29 @@ folding; legal-form words of many languages set aside; traditional Chinese conve
 simplified (OpenCC) and Chinese rendered in pinyin (pypinyin); pinyin written in Latin letters
 split into its syllables, so that 广州天河化工有限公司 and "Guangzhou Tianhe Huagong Youxian
 Gongsi" give the same tokens; a few common business words mapped between pinyin and English.
+Other scripts and letters with diacritics are written in ASCII (anyascii: Щербаков ->
+Shcherbakov, Müller -> Muller, Søndergaard -> Sondergaard), and each Latin word that is not
+pinyin is reduced to a spelling skeleton that the usual transliterations share (ue/oe/ae as
+u/o/a, ss as s, kh/zh/ts/shch of Cyrillic romanisations as h/s/c/sc, w as v, j and y as i):
+Müller, Mueller and Muller, or Щербаков, Shcherbakov and Schtscherbakow, meet. Company names:
+the English and postal names of Chinese places become their pinyin (Canton -> Guangzhou, a
+table with its provenance in data/entities/place_exonyms.csv), and compounds that end in a
+business word are split (Chemiehandel -> Chemie Handel). Person names written "Surname, Given
+names" are turned round to "Given names Surname".
 Identifiers: phone numbers to E.164 (phonenumbers), e-mail and web addresses canonicalised,
 IBAN check digits verified (python-stdnum).
 """
 
+import csv
 import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import opencc
 import phonenumbers
+from anyascii import anyascii
 from pypinyin import Style, lazy_pinyin
 from pypinyin.constants import PINYIN_DICT
 from pypinyin.style import convert
@@ -280,11 +292,157 @@ BUSINESS_SYLLABLES = [
     (("xin", "material"), ("new", "material")),
     (("biotech", "technology"), ("biotech",)),
 ]
+# Generic words of company names: they make unrelated companies look alike (the matcher
+# weighs them little); their canonical spelling is kept as is (no spelling skeleton).
+GENERIC_WORDS = frozenset(
+    {
+        "chemical",
+        "pharmaceutical",
+        "technology",
+        "biotech",
+        "logistics",
+        "international",
+        "industrial",
+        "fine",
+        "laboratories",
+        "laboratory",
+        "labs",
+        "import",
+        "export",
+        "materials",
+        "material",
+        "solutions",
+        "distribution",
+        "healthcare",
+        "medical",
+        "sciences",
+        "science",
+        "life",
+        "supply",
+        "supplies",
+        "products",
+        "services",
+        "global",
+        "new",
+    }
+)
 # Business words are recognised through one typing error (two in long words).
 BUSINESS_VOCABULARY = frozenset(
     {*BUSINESS_WORDS, *BUSINESS_WORDS.values()} - {"bio", "lab", "labor", "tech", "fine"}
 )
 PERSON_KINDS = {"person"}
+# Words that end a compound (German Chemiehandel, Pharmavertrieb ...): split off when what
+# precedes them is a word of its own (three letters or more).
+COMPOUND_ENDINGS = tuple(
+    sorted(
+        {w for w in (*BUSINESS_WORDS, *GENERIC_WORDS) if len(w) >= 5 and w.isalpha()}
+        | {t for v in BUSINESS_WORDS.values() for t in v.split() if len(t) >= 5}
+        | {"handel", "handels", "import", "export", "trading"},
+        key=len,
+        reverse=True,
+    )
+)
+# Words never reduced to their spelling skeleton: the canonical business words.
+CANONICAL_WORDS = frozenset(
+    {*GENERIC_WORDS, *(t for v in BUSINESS_WORDS.values() for t in v.split())}
+)
+PLACE_EXONYMS_FILE = (
+    Path(__file__).resolve().parent.parent / "data" / "entities" / "place_exonyms.csv"
+)
+
+
+@functools.cache
+def place_exonyms() -> dict[tuple[str, ...], str]:
+    """English, postal and other names of Chinese places, as word sequences (folded, in
+    ASCII), to their pinyin: ("hong", "kong") -> "xianggang", ("canton",) -> "guangzhou"."""
+    table: dict[tuple[str, ...], str] = {}
+    with PLACE_EXONYMS_FILE.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            pinyin = "".join(_WORD.findall(fold(row["pinyin"])))
+            words = tuple(_WORD.findall(fold(anyascii(row["variant"]))))
+            table[words] = pinyin
+            if len(words) > 1:
+                table[("".join(words),)] = pinyin
+    return table
+
+
+def _map_exonyms(words: list[str]) -> list[str]:
+    table = place_exonyms()
+    longest = max(len(k) for k in table)
+    result: list[str] = []
+    index = 0
+    while index < len(words):
+        for size in range(min(longest, len(words) - index), 0, -1):
+            found = table.get(tuple(words[index : index + size]))
+            if found:
+                result.append(found)
+                index += size
+                break
+        else:
+            result.append(words[index])
+            index += 1
+    return result
+
+
+def split_compound(word: str) -> tuple[str, ...]:
+    """Chemiehandel -> (chemie, handel), Bravonpharma -> (bravon, pharma): a business word
+    at the end of a longer word is split off (the rest at least three letters)."""
+    if word in BUSINESS_WORDS or word in CANONICAL_WORDS or not word.isalpha():
+        return (word,)
+    for ending in COMPOUND_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return (*split_compound(word[: -len(ending)]), ending)
+    return (word,)
+
+
+def ascii_words(words: list[str]) -> list[str]:
+    """Words in any script written in ASCII letters (anyascii: ß -> ss, ø -> o, Щ -> Shch),
+    apostrophes and signs inside a word dropped."""
+    result = []
+    for word in words:
+        if word.isascii():
+            result.append(word)
+            continue
+        written = "".join(_WORD.findall(anyascii(word).casefold()))
+        if written:
+            result.append(written)
+    return result
+
+
+_SKELETON_RULES = [
+    (re.compile(p), r)
+    for p, r in (
+        ("schtsch", "sc"),
+        ("shch", "sc"),
+        ("tsch", "c"),
+        ("sch", "s"),
+        ("zh", "s"),
+        ("kh", "h"),
+        ("ch", "c"),
+        ("sh", "s"),
+        ("ts", "c"),
+        ("tz", "c"),
+        ("ck", "k"),
+        ("ph", "f"),
+        ("w", "v"),
+        ("[jy]", "i"),
+        ("z", "s"),
+        ("(?<![qg])ue", "u"),
+        ("oe", "o"),
+        ("ae", "a"),
+        (r"(.)\1+", r"\1"),
+    )
+]
+
+
+@functools.lru_cache(maxsize=200_000)
+def skeleton(word: str) -> str:
+    """The spelling skeleton of a Latin word that the common transliterations share:
+    mueller, muller (Müller) -> muler; shcherbakov (BGN/PCGN, ICAO), scerbakov (ISO 9),
+    schtscherbakow (German) -> scerbakov; iuliia, yuliya -> iulia; weiss (Weiß) -> veis."""
+    for pattern, replacement in _SKELETON_RULES:
+        word = pattern.sub(replacement, word)
+    return word
 
 
 @functools.cache
@@ -357,6 +515,28 @@ class NormalizedName:
     @property
     def compact(self) -> str:
         return "".join(self.syllables)
+
+
+@functools.lru_cache(maxsize=100_000)
+def skeleton_form(normalized: NormalizedName) -> NormalizedName:
+    """The name with every word in its spelling skeleton, pinyin included, one token a word
+    (juergen -> iurgen, yuliya -> iulia): a word that happens to read as pinyin keeps its
+    pinyin in the name itself, and meets its transliterations through this form. The name
+    itself when it is not in Latin letters or no word changes."""
+    if normalized.script != "latin" or not normalized.words:
+        return normalized
+    words = tuple(
+        skeleton(w) if w.isalpha() and w not in CANONICAL_WORDS else w for w in normalized.words
+    )
+    if words == normalized.words and words == normalized.syllables:
+        return normalized
+    return NormalizedName(
+        original=normalized.original,
+        words=words,
+        syllables=words,
+        script="latin",
+        legal_forms=normalized.legal_forms,
+    )
 
 
 def normalize_name(name: str, *, kind: str = "company") -> NormalizedName:
@@ -446,6 +626,11 @@ def _map_sequences(tokens: list[str], sequences) -> list[str]:
 @functools.lru_cache(maxsize=200_000)
 def _normalize_name(name: str, kind: str) -> NormalizedName:
     text = fold(name)
+    if kind in PERSON_KINDS and "," in text:
+        # "Surname, Given names" -> "Given names Surname"
+        family, given = (part.strip() for part in text.split(",", 1))
+        if family and given:
+            text = f"{given} {family}"
     has_han = bool(_HAN.search(text))
     legal_found: list[str] = []
     if has_han:
@@ -458,8 +643,10 @@ def _normalize_name(name: str, kind: str) -> NormalizedName:
         text = " ".join(pieces)
     # Dotted and slashed abbreviations become one word: S.A. -> sa, A/S -> as, B.V. -> bv.
     text = _ABBREVIATION.sub("", text)
-    words = list(_WORD.findall(text))
+    words = ascii_words(_WORD.findall(text))
     if kind not in PERSON_KINDS:
+        words = _map_exonyms(words)
+        words = [part for w in words for part in split_compound(w)]
         before = len(words)
         words = _remove_sequences(words, LEGAL_FORM_WORD_SEQUENCES) or words
         if len(words) < before:
@@ -473,9 +660,14 @@ def _normalize_name(name: str, kind: str) -> NormalizedName:
         words = [token for w in words for token in _pinyin_business_word(w)] or words
         words = _business_tokens(words)
     syllables: list[str] = []
-    for word in words:
+    for position, word in enumerate(words):
         split = split_pinyin(word) if word.isascii() else None
-        syllables.extend(split if split else (word,))
+        if split:
+            syllables.extend(split)
+            continue
+        if word not in CANONICAL_WORDS and word.isalpha():
+            word = words[position] = skeleton(word)
+        syllables.append(word)
     if kind not in PERSON_KINDS:
         syllables = _business_tokens(syllables)
     script = (

@@ -7,6 +7,7 @@ REASONS = {
     "name_reordered": _("names agree with the word order ignored"),
     "name_spelling": _("names agree in spelling"),
     "name_words": _("names share their distinctive words"),
+    "middle_name_ignored": _("names agree with a middle name missing on one side"),
     "script_bridged": _("Chinese characters compared through their pinyin"),
     "legal_forms_ignored": _("legal forms (Co., Ltd., GmbH, 有限公司 ...) set aside"),
     "same_country": _("same country"),

@@ -6,7 +6,7 @@ from django.urls import reverse
 from drugcontrol.core.permissions import can
 from drugcontrol.core.visibility import get_visible_or_404, visibility_rule, visible
 from drugcontrol.entities.candidates import find_candidates
-from drugcontrol.entities.matching import DEFAULT_THRESHOLD, Query
+from drugcontrol.entities.matching import DEFAULT_THRESHOLD, SEARCH_FLOOR, Query
 from drugcontrol.entities.models import (
     Audience,
     Correlation,
@@ -219,9 +219,12 @@ def match(
     identifiers=(),
     threshold: int = DEFAULT_THRESHOLD,
     limit: int = 10,
+    below: bool = False,
 ) -> list[dict]:
     """Parties like the one described, best first, among those the user may see
-    (`user=None`: the command line, which sees every party)."""
+    (`user=None`: the command line, which sees every party). With `below`, a search: the
+    best candidates under the threshold too (down to SEARCH_FLOOR), each marked
+    `below_threshold`; correlation proposals keep the threshold."""
     data = validate_party(kind=kind, name=name, country_code=country, identifiers=identifiers)
     query = Query.build(
         kind=data.kind,
@@ -229,7 +232,8 @@ def match(
         identifiers=[(k, n) for k, _v, n in data.identifiers],
         country=data.country.iso3 if data.country else None,
     )
-    candidates = find_candidates(query, threshold=threshold, limit=limit * 5)
+    floor = min(threshold, SEARCH_FLOOR) if below else threshold
+    candidates = find_candidates(query, threshold=floor, limit=limit * 5)
     if user is not None:
         allowed = set(
             visible(Party, user)
@@ -238,6 +242,12 @@ def match(
         )
         candidates = [c for c in candidates if c.party_id in allowed]
     return [
-        {"id": c.party_id, "name": c.name, "score": c.score, "reasons": c.reasons}
+        {
+            "id": c.party_id,
+            "name": c.name,
+            "score": c.score,
+            "reasons": c.reasons,
+            "below_threshold": c.score < threshold,
+        }
         for c in candidates[:limit]
     ]

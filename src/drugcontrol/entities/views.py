@@ -43,6 +43,7 @@ def party_list(request):
                 kind=match_form.cleaned_data["kind"],
                 name=match_form.cleaned_data["name"],
                 country=match_form.cleaned_data["country"] or None,
+                below=True,
             )
         except ServiceError as error:
             add_service_error(match_form, error)

@@ -18,9 +18,11 @@ from drugcontrol.entities.models import (
     KeyCount,
     Party,
     PartyIdentifier,
+    PartyKind,
     PartyLink,
     PartyLinkCountry,
     PartyName,
+    WarningValue,
 )
 from drugcontrol.entities.normalize import (
     normalize_name,
@@ -91,51 +93,17 @@ def index_rebuild(*, actor=None, batch: int = 2000) -> dict:
     KeyCount with its token and total counts) with the current code: after a change to
     normalisation or keys, parties indexed before it meet the new ones again."""
     with transaction.atomic():
-        BlockingKey.objects.all().delete()
-        KeyCount.objects.all().delete()
-        party_ids = list(Party.objects.order_by("pk").values_list("pk", flat=True))
-        names = rows = 0
-        for start in range(0, len(party_ids), batch):
-            chunk = party_ids[start : start + batch]
-            kinds = dict(Party.objects.filter(pk__in=chunk).values_list("pk", "kind"))
-            texts: dict[int, set[str]] = {pk: set() for pk in chunk}
-            counted: dict[int, set[str]] = {pk: set() for pk in chunk}
-            updated = []
-            for stored in PartyName.objects.filter(party_id__in=chunk).order_by("pk"):
-                kind = kinds[stored.party_id]
-                normalized = normalize_name(stored.name, kind=kind)
-                stored.syllables = normalized.syllable_text[:600]
-                stored.compact = normalized.compact[:600]
-                stored.words = " ".join(normalized.words)[:600]
-                stored.script = normalized.script
-                updated.append(stored)
-                texts[stored.party_id] |= matching.name_keys(kind, normalized)
-                tokens = matching.token_keys(kind, normalized)
-                if tokens:
-                    counted[stored.party_id] |= {*tokens, matching.total_key(kind)}
-            PartyName.objects.bulk_update(updated, ["syllables", "compact", "words", "script"])
-            names += len(updated)
-            for party_id, kind, normal in PartyIdentifier.objects.filter(
-                party_id__in=chunk
-            ).values_list("party_id", "kind", "normalized"):
-                texts[party_id].add(matching.identifier_key(kind, normal))
-            keys = [
-                BlockingKey(key=key, party_id=party_id)
-                for party_id, party_texts in texts.items()
-                for key in sorted({key_hash(text) for text in party_texts})
-            ]
-            BlockingKey.objects.bulk_create(keys, batch_size=5000)
-            rows += len(keys)
-            counts = Counter(key.key for key in keys)
-            for party_texts in counted.values():
-                counts.update({key_hash(text) for text in party_texts})
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    "INSERT INTO entities_keycount (key, count) VALUES (%s, %s) "
-                    "ON CONFLICT (key) DO UPDATE SET count = entities_keycount.count + %s",
-                    [(key, count, count) for key, count in counts.items()],
-                )
-        summary = {"parties": len(party_ids), "names": names, "keys": rows}
+        summary = rebuild_rows(
+            {
+                "Party": Party,
+                "PartyName": PartyName,
+                "PartyIdentifier": PartyIdentifier,
+                "BlockingKey": BlockingKey,
+                "KeyCount": KeyCount,
+                "WarningValue": WarningValue,
+            },
+            batch=batch,
+        )
         record_event(
             actor=actor,
             action="entities.index_rebuilt",
@@ -143,6 +111,70 @@ def index_rebuild(*, actor=None, batch: int = 2000) -> dict:
             after=summary,
         )
     return summary
+
+
+def rebuild_rows(models: dict, *, batch: int = 2000) -> dict:
+    """index_rebuild's work on the given model classes (the current ones, or a migration's
+    historical ones), in the caller's transaction, without an audit event. The warning
+    list's names are normalised again too."""
+    BlockingKeyModel, KeyCountModel = models["BlockingKey"], models["KeyCount"]
+    PartyModel, PartyNameModel = models["Party"], models["PartyName"]
+    BlockingKeyModel.objects.all().delete()
+    KeyCountModel.objects.all().delete()
+    party_ids = list(PartyModel.objects.order_by("pk").values_list("pk", flat=True))
+    names = rows = 0
+    for start in range(0, len(party_ids), batch):
+        chunk = party_ids[start : start + batch]
+        kinds = dict(PartyModel.objects.filter(pk__in=chunk).values_list("pk", "kind"))
+        texts: dict[int, set[str]] = {pk: set() for pk in chunk}
+        counted: dict[int, set[str]] = {pk: set() for pk in chunk}
+        updated = []
+        for stored in PartyNameModel.objects.filter(party_id__in=chunk).order_by("pk"):
+            kind = kinds[stored.party_id]
+            normalized = normalize_name(stored.name, kind=kind)
+            stored.syllables = normalized.syllable_text[:600]
+            stored.compact = normalized.compact[:600]
+            stored.words = " ".join(normalized.words)[:600]
+            stored.script = normalized.script
+            updated.append(stored)
+            texts[stored.party_id] |= matching.name_keys(kind, normalized)
+            tokens = matching.token_keys(kind, normalized)
+            if tokens:
+                counted[stored.party_id] |= {*tokens, matching.total_key(kind)}
+        PartyNameModel.objects.bulk_update(updated, ["syllables", "compact", "words", "script"])
+        names += len(updated)
+        for party_id, kind, normal in (
+            models["PartyIdentifier"]
+            .objects.filter(party_id__in=chunk)
+            .values_list("party_id", "kind", "normalized")
+        ):
+            texts[party_id].add(matching.identifier_key(kind, normal))
+        keys = [
+            BlockingKeyModel(key=key, party_id=party_id)
+            for party_id, party_texts in texts.items()
+            for key in sorted({key_hash(text) for text in party_texts})
+        ]
+        BlockingKeyModel.objects.bulk_create(keys, batch_size=5000)
+        rows += len(keys)
+        counts = Counter(key.key for key in keys)
+        for party_texts in counted.values():
+            counts.update({key_hash(text) for text in party_texts})
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO entities_keycount (key, count) VALUES (%s, %s) "
+                "ON CONFLICT (key) DO UPDATE SET count = entities_keycount.count + %s",
+                [(key, count, count) for key, count in counts.items()],
+            )
+    warnings = 0
+    WarningModel = models["WarningValue"]
+    taken = set(WarningModel.objects.values_list("kind", "normalized"))
+    for warning in WarningModel.objects.filter(kind__in=PartyKind.values).order_by("pk"):
+        normalized = normalize_name(warning.value, kind=warning.kind).syllable_text
+        if normalized != warning.normalized and (warning.kind, normalized) not in taken:
+            taken.add((warning.kind, normalized))
+            WarningModel.objects.filter(pk=warning.pk).update(normalized=normalized)
+            warnings += 1
+    return {"parties": len(party_ids), "names": names, "keys": rows, "warnings": warnings}
 
 
 def party_create(*, actor, data: PartyInput, owner_organisation=None, correlate=True) -> Party:

@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from drugcontrol.core.errors import ServiceError
 from drugcontrol.core.imports import import_now
@@ -86,16 +87,19 @@ class Command(BaseCommand):
                 identifiers=identifiers,
                 threshold=options["threshold"],
                 limit=options["limit"],
+                below=True,
             )
         except ServiceError as error:
             raise CommandError(error.describe()) from None
         if options["format"] == "json":
             self.stdout.write(json.dumps(results, ensure_ascii=False))
             return
+        below = _("below the correlation threshold")
         for result in results:
             reasons = "; ".join(reason_label(code) for code in result["reasons"])
+            mark = f"  [{below} {options['threshold']}]" if result["below_threshold"] else ""
             self.stdout.write(
-                f"{result['score']:>3}  {result['name']}  (#{result['id']}: {reasons})"
+                f"{result['score']:>3}  {result['name']}  (#{result['id']}: {reasons}){mark}"
             )
         if not results:
-            self.stdout.write("no match")
+            self.stdout.write(_("no match"))
