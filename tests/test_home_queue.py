@@ -8,8 +8,10 @@ from django.utils import translation
 from drugcontrol.precursors.models import Notification
 
 from .conftest import signed_in
-from .incidents.conftest import report
-from .incidents.conftest import scenario  # noqa: F401  (fixture)
+from .incidents.conftest import (
+    report,
+    scenario,  # noqa: F401  (fixture)
+)
 from .precursors.conftest import draft, people, submitted  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +25,7 @@ def home(user, language="en") -> str:
     return response.content.decode()
 
 
-def test_notifications_awaiting_our_answer_with_days_left(people):
+def test_notifications_awaiting_our_answer_with_days_left(people):  # noqa: F811
     notification = submitted(people["exporter"])
     draft(people["exporter"])
     importer = home(people["importer"])
@@ -37,7 +39,7 @@ def test_notifications_awaiting_our_answer_with_days_left(people):
     assert 'data-testid="home-notifications"' not in home(people["operator"])
 
 
-def test_overdue_both_ways_and_by_country_for_the_secretariat(people, intl_viewer):
+def test_overdue_both_ways_and_by_country_for_the_secretariat(people, intl_viewer):  # noqa: F811
     notification = submitted(people["exporter"])
     Notification.objects.filter(pk=notification.pk).update(
         reply_deadline=datetime.date.today() - datetime.timedelta(days=3)

@@ -432,7 +432,12 @@ API: dict[str, list[Case]] = {
             {"title": "Battery alert", "countries": ["CHN"]},
         )
     ],
-    "GET /api/v1/alerts": [get(f"{V1}/alerts", listed=(("A", SEES["A"]),))],
+    "GET /api/v1/alerts": [
+        get(f"{V1}/alerts", listed=(("A", SEES["A"]),)),
+        get(f"{V1}/alerts?record_type=incidents.incident&unread=true"),
+    ],
+    # Everyone may read all of their own alerts at once; nobody else's are touched.
+    "POST /api/v1/alerts/read-all": [write("POST", f"{V1}/alerts/read-all", None)],
     "GET /api/v1/alerts/{alert_id}": [get(f"{V1}/alerts/{{A}}", SEES["A"])],
     "POST /api/v1/alerts/{alert_id}/read": [
         write(
@@ -1100,6 +1105,8 @@ PAGES: dict[str, list[Case]] = {
     ],
     "incidents:alerts": [
         get("/incidents/alerts/"),
+        get("/incidents/alerts/?record_type=incidents.incident&unread=true"),
+        page_write("/incidents/alerts/", None, {"all-read_all": "on"}),
         page_write(
             "/incidents/alerts/",
             None,

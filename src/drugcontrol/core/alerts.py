@@ -362,5 +362,24 @@ def alert_mark(*, actor, alert: Alert, acknowledge: bool = False) -> Alert:
     return alert
 
 
+def alerts_mark_all_read(*, actor, queryset) -> int:
+    """The recipient reads every unread alert of `queryset` (their own, as listed and
+    filtered): one update, one audit event with the count (zero included: the click is
+    the user's act either way)."""
+    unread = queryset.filter(recipient_id=actor.pk, read_at__isnull=True)
+    with transaction.atomic():
+        count = Alert.objects.filter(pk__in=list(unread.values_list("pk", flat=True))).update(
+            read_at=timezone.now()
+        )
+        record_event(
+            actor=actor,
+            action="alert.all_read",
+            object_type="core.alert",
+            after={"count": count},
+            owner_organisation=actor.organisation,
+        )
+    return count
+
+
 def unread_count(user) -> int:
     return Alert.objects.filter(Q(recipient=user) & Q(read_at__isnull=True)).count()

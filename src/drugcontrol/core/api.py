@@ -2,10 +2,11 @@
 
 import datetime
 
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from drugcontrol.core import alerts, permissions, selectors, services
+from drugcontrol.core.alert_filters import AlertFilter
 from drugcontrol.core.api_common import ERRORS, OutSchema, PagePagination
 from drugcontrol.core.bounds import Moment, RecordId, Version, choice
 from drugcontrol.core.models import OrganisationKind, Role
@@ -355,8 +356,18 @@ def broadcast_alert(request, payload: BroadcastIn):
 
 @router.get("/alerts", response={200: list[AlertOut], **ERRORS}, summary="My alerts")
 @paginate(PagePagination)
-def list_alerts(request, unread: bool | None = None):
-    return RenderedAlerts(selectors.alert_list(user=request.auth, unread=unread))
+def list_alerts(request, filters: Query[AlertFilter]):
+    return RenderedAlerts(selectors.alert_list(user=request.auth, filters=filters))
+
+
+@router.post(
+    "/alerts/read-all",
+    response={200: dict, **ERRORS},
+    summary="Mark every alert of the filter as read",
+)
+def mark_all_alerts(request, filters: Query[AlertFilter]):
+    queryset = selectors.alert_list(user=request.auth, filters=filters)
+    return {"marked": alerts.alerts_mark_all_read(actor=request.auth, queryset=queryset)}
 
 
 @router.get("/alerts/{alert_id}", response={200: AlertOut, **ERRORS})

@@ -252,11 +252,30 @@ def alerts_visible_to(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(recipient_id=user.pk)
 
 
-def alert_list(*, user, unread: bool | None = None) -> QuerySet:
-    queryset = visible(Alert, user).select_related("sender_organisation")
-    if unread is True:
-        queryset = queryset.filter(read_at__isnull=True)
+def alert_list(*, user, unread: bool | None = None, filters=None) -> QuerySet:
+    """The user's alerts, newest first, narrowed by the list's one filter (`AlertFilter`,
+    page and API) or by `unread`."""
+    from drugcontrol.core.alert_filters import AlertFilter
+
+    filters = filters or AlertFilter(unread=unread)
+    queryset = filters.filter(visible(Alert, user).select_related("sender_organisation"))
     return queryset.order_by("-created_at", "-pk")
+
+
+def alert_kinds(*, user) -> list[tuple[str, str]]:
+    """The kinds of record the user's alerts are about, as filter choices (code, label)."""
+    from django.utils.translation import gettext
+
+    from drugcontrol.core.labels import record_type_label
+
+    kinds = visible(Alert, user).order_by().values_list("record_type", flat=True).distinct()
+    return sorted(
+        (
+            (kind, str(record_type_label(kind)) if kind else gettext("Announcements"))
+            for kind in kinds
+        ),
+        key=lambda choice: choice[1],
+    )
 
 
 def alert_get(*, user, alert_id: int) -> Alert:

@@ -44,6 +44,7 @@ class IncidentsConfig(AppConfig):
                 "alert.broadcast": _("Special alert broadcast"),
                 "alert.read": _("Alert read"),
                 "alert.acknowledged": _("Alert acknowledged"),
+                "alert.all_read": _("All alerts marked as read"),
             }
         )
         # Who hears of this app's records, and what the alerts say.

@@ -350,6 +350,12 @@ class AlertMarkForm(Form):
     )
 
 
+class AlertReadAllForm(Form):
+    """Marks every alert of the list as filtered (the filter is in the query string)."""
+
+    read_all = forms.BooleanField(label=_("Mark all as read"))
+
+
 class BroadcastForm(Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     body = forms.CharField(

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from drugcontrol.core import alerts as alert_services
 from drugcontrol.core import selectors as core_selectors
+from drugcontrol.core.alert_filters import AlertFilter
 from drugcontrol.core.errors import ServiceError, ValidationFailed
 from drugcontrol.core.filters import filter_form
 from drugcontrol.core.forms import add_service_error, focus_first_error
@@ -26,6 +27,7 @@ from drugcontrol.incidents.filters import IncidentFilter
 from drugcontrol.incidents.forms import (
     AddPartyForm,
     AlertMarkForm,
+    AlertReadAllForm,
     AttachForm,
     BroadcastForm,
     IncidentReport,
@@ -239,6 +241,17 @@ def import_job(request, job_id: int):
 
 @login_required
 def alert_inbox(request):
+    filters = filter_form(
+        AlertFilter,
+        request.GET,
+        choices={"record_type": core_selectors.alert_kinds(user=request.user)},
+    )
+    listed = core_selectors.alert_list(user=request.user, filters=filters.filters())
+    read_all = AlertReadAllForm(request.POST if request.method == "POST" else None, prefix="all")
+    if request.method == "POST" and read_all.is_valid():
+        count = alert_services.alerts_mark_all_read(actor=request.user, queryset=listed)
+        messages.success(request, _("%(n)s alerts marked as read.") % {"n": count})
+        return redirect(request.get_full_path())
     form = AlertMarkForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         alert = core_selectors.alert_get(user=request.user, alert_id=form.cleaned_data["id"])
@@ -249,11 +262,17 @@ def alert_inbox(request):
         if alert.url and action == "open":
             return redirect(urlsplit(alert.url).path)  # the record, on this site
         return redirect("incidents:alerts")
-    page = Paginator(core_selectors.alert_list(user=request.user), 50).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(listed, 50).get_page(request.GET.get("page"))
     page.object_list = alert_services.alerts_render(page.object_list)  # in the reader's language
-    context = {"page": page, "form": form, "active_nav": "alerts"}
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "form": form,
+        "filter_form": filters,
+        "query": query.urlencode(),
+        "active_nav": "alerts",
+    }
     return render(request, "incidents/alerts.html", context, status=422 if form.errors else 200)
 
 
