@@ -274,3 +274,11 @@ class WarningValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.value}"
+
+    @property
+    def kind_label(self) -> str:
+        """The kind in the reader's language (a party kind for names, else an identifier's)."""
+        for choices in (PartyKind, IdentifierKind):
+            if self.kind in choices.values:
+                return str(choices(self.kind).label)
+        return self.kind

@@ -24,14 +24,24 @@ from drugcontrol.entities.validation import validate_party
 # beyond their own organisation and the name of its page (registered by the owning app).
 _record_readers: dict[str, str] = {}
 _record_pages: dict[str, str] = {}
+_record_roles: dict[str, dict] = {}
 
 
-def register_record_reader(record_type: str, read_action: str, page: str = "") -> None:
+def register_record_reader(
+    record_type: str, read_action: str, page: str = "", roles: dict | None = None
+) -> None:
     """Called by an app (in ready()) for each record kind it links parties to; `page` is the
-    URL name of the record's page (one argument, the record's id)."""
+    URL name of the record's page (one argument, the record's id); `roles` labels the role
+    codes its links carry (code -> lazy label), so they show in the reader's language."""
     _record_readers[record_type] = read_action
     if page:
         _record_pages[record_type] = page
+    if roles:
+        _record_roles[record_type] = dict(roles)
+
+
+def role_label(record_type: str, role: str) -> str:
+    return str(_record_roles.get(record_type, {}).get(role, role))
 
 
 def _readable_record_types(user) -> list[str]:
@@ -157,6 +167,7 @@ def party_links(*, user, party: Party) -> list[PartyLink]:
     for link in links:
         page = _record_pages.get(link.record_type)
         link.page_url = reverse(page, args=[link.record_id]) if page else ""
+        link.role_label = role_label(link.record_type, link.role) if link.role else ""
     return links
 
 

@@ -17,11 +17,14 @@ class IncidentsConfig(AppConfig):
             imports,
             permissions,  # noqa: F401  (declares the actions)
         )
-        from drugcontrol.incidents.models import Incident
+        from drugcontrol.incidents.models import Incident, PartyRole
 
         audit_follows_record("incidents.incident", Incident)
         register_record_reader(
-            "incidents.incident", "incidents.incident_read", page="incidents:detail"
+            "incidents.incident",
+            "incidents.incident_read",
+            page="incidents:detail",
+            roles=PartyRole.choices,
         )
         register_importer(
             "incidents.incidents",

@@ -19,13 +19,21 @@ class PrecursorsConfig(AppConfig):
             permissions,  # noqa: F401  (declares the actions)
             services,
         )
-        from drugcontrol.precursors.models import Notification, SuspiciousOrder
+        from drugcontrol.precursors.models import Notification, PartyRole, SuspiciousOrder
         from drugcontrol.precursors.services import ORDER_RECORD_TYPE, RECORD_TYPE
 
         register_record_reader(
-            RECORD_TYPE, "precursors.notification_read", page="precursors:detail"
+            RECORD_TYPE,
+            "precursors.notification_read",
+            page="precursors:detail",
+            roles=PartyRole.choices,
         )
-        register_record_reader(ORDER_RECORD_TYPE, "precursors.order_read", page="precursors:order")
+        register_record_reader(
+            ORDER_RECORD_TYPE,
+            "precursors.order_read",
+            page="precursors:order",
+            roles={"customer": _("customer")},
+        )
         audit_follows_record("precursors.notification", Notification)
         register_importer(
             "precursors.notifications",
