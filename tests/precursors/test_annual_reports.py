@@ -546,3 +546,27 @@ def test_the_alerts_render_in_the_readers_language(form_d_world):
         assert alert_text(alert)[0] == f"China submitted its Form D for {YEAR}"
     assert json.loads(json.dumps(alert.params)) == {"year": YEAR, "country": "CHN"}
     assert AnnualReportRow.objects.filter(report=report).exists()
+
+
+def test_the_demo_reports_are_in_every_state_and_made_once(registry, make_user):
+    from types import SimpleNamespace
+
+    from drugcontrol.precursors import demo
+
+    for username, country in (
+        ("chn_officer", "CHN"),
+        ("deu_officer", "DEU"),
+        ("mex_officer", "MEX"),
+    ):
+        make_user(username=username, country=country, role="officer")
+    make_user(username="intl_admin", kind="international", role="admin")
+    result = SimpleNamespace(created=0)
+    demo._annual_reports(result, timezone.localdate())
+    assert result.created == 4
+    statuses = dict(AnnualReport.objects.values_list("country_id", "status").order_by("year"))
+    assert set(AnnualReport.objects.values_list("status", flat=True)) == {
+        "accepted", "draft", "submitted", "returned"
+    }  # fmt: skip
+    assert statuses["MEX"] == "returned"
+    demo._annual_reports(result, timezone.localdate())
+    assert result.created == 4 and AnnualReport.objects.count() == 4
