@@ -13,16 +13,10 @@ from drugcontrol.entities.models import Party
 from drugcontrol.incidents import services as incident_services
 from drugcontrol.substances.selectors import find_by_name
 
-from .conftest import watched
-from .test_incident_flow import sign_in_as as _sign_in
+from .test_notification_flow import sign_in_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 YEAR = timezone.localdate().year - 1
-
-
-def sign_in_as(browser, live_server, user):
-    context, page = _sign_in(browser, live_server, user)
-    return context, watched(page)
 
 
 def test_form_d_generated_completed_submitted_accepted_and_downloaded(
@@ -82,7 +76,8 @@ def test_form_d_generated_completed_submitted_accepted_and_downloaded(
         page.get_by_test_id("export-xlsx").click()
     download = download_info.value
     assert download.suggested_filename == f"form-d-CHN-{YEAR}.xlsx"
-    sheet = load_workbook(download.path()).active
+    with open(download.path(), "rb") as handle:  # the download's path has no file ending
+        sheet = load_workbook(handle).active
     rows = [tuple(row) for row in sheet.iter_rows(values_only=True)]
     assert rows[0][0].startswith("Form D")
     assert rows[4][:2] == ("Status", "Accepted")

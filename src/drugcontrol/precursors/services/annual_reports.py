@@ -19,7 +19,6 @@ from drugcontrol.core.bounds import check_instances, model_field, read_decimal, 
 from drugcontrol.core.countries import country_by_code
 from drugcontrol.core.errors import Conflict, ValidationFailed
 from drugcontrol.core.permissions import require
-from drugcontrol.core.versioning import versioned_change
 from drugcontrol.precursors import form_d
 from drugcontrol.precursors.form_d_sources import form_d_figures, scheduled_substance_ids
 from drugcontrol.precursors.models import (
@@ -36,6 +35,7 @@ from drugcontrol.precursors.models import (
     TradeDirection,
 )
 from drugcontrol.precursors.permissions import REPORT_KEEP
+from drugcontrol.precursors.services.base import step_change
 from drugcontrol.precursors.workflow import REPORTS
 from drugcontrol.substances.models import Substance
 
@@ -217,6 +217,13 @@ def validate_report_rows(raw_rows) -> list[RowInput]:
     return rows
 
 
+def _step(action: str, report: AnnualReport, *, actor, expected_version):
+    """A row of Form D's table taken on the locked report (`services.base.step_change`)."""
+    return step_change(
+        action, report, actor=actor, expected_version=expected_version, workflow=REPORTS
+    )
+
+
 def report_url(report: AnnualReport) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("precursors:annual_report", args=[report.pk])
 
@@ -292,11 +299,11 @@ def annual_report_regenerate(*, actor, report: AnnualReport, expected_version) -
     """Generate the draft again from what is on file now; entries added or corrected by
     hand are kept."""
     REPORTS.require_step(actor, report, "regenerate")
-    step = REPORTS.transition("regenerate")
-    with versioned_change(
-        report, expected_version=expected_version, actor=actor, action=step.audit
-    ) as change:
-        REPORTS.check_step("regenerate", change.record)
+    with _step("regenerate", report, actor=actor, expected_version=expected_version) as (
+        change,
+        _row,
+        _now,
+    ):
         _write_generated(change.record, actor)
         change.after = _counts(change.record)
     return change.record
@@ -321,12 +328,12 @@ def annual_report_update(
     entry with the `id` of one on file changes it (a generated entry changed by hand
     becomes manual), one without adds a manual entry, and entries left out are removed."""
     REPORTS.require_step(actor, report, "edit")
-    step = REPORTS.transition("edit")
-    with versioned_change(
-        report, expected_version=expected_version, actor=actor, action=step.audit
-    ) as change:
+    with _step("edit", report, actor=actor, expected_version=expected_version) as (
+        change,
+        _row,
+        _now,
+    ):
         current = change.record
-        REPORTS.check_step("edit", current)
         existing = {row.pk: row for row in current.rows.all()}
         unknown = {
             f"rows.{index}.id": [_("This entry is not in the report (any more).")]
@@ -383,13 +390,12 @@ def _alert(report: AnnualReport, *, event: str, message_key: str, params: dict, 
 def annual_report_submit(*, actor, report: AnnualReport, expected_version) -> AnnualReport:
     """Send the report to the secretariat; what was sent is kept as a numbered version."""
     REPORTS.require_step(actor, report, "submit")
-    step = REPORTS.transition("submit")
-    with versioned_change(
-        report, expected_version=expected_version, actor=actor, action=step.audit
-    ) as change:
+    with _step("submit", report, actor=actor, expected_version=expected_version) as (
+        change,
+        step,
+        now,
+    ):
         current = change.record
-        REPORTS.check_step("submit", current)
-        now = timezone.now()
         number = current.submissions.count() + 1
         rows = current.rows.select_related("substance", "surveillance_chemical").order_by(
             "position", "pk"
@@ -430,13 +436,12 @@ def annual_report_decide(
         raise ValidationFailed({"comment": [_("Say what the country should correct.")]})
     if len(comment) > 5000:
         raise ValidationFailed({"comment": [_("At most %(count)s characters.") % {"count": 5000}]})
-    step = REPORTS.transition(decision)
-    with versioned_change(
-        report, expected_version=expected_version, actor=actor, action=step.audit
-    ) as change:
+    with _step(decision, report, actor=actor, expected_version=expected_version) as (
+        change,
+        step,
+        now,
+    ):
         current = change.record
-        REPORTS.check_step(decision, current)
-        now = timezone.now()
         current.status = step.target
         current.decided_at, current.decided_by = now, actor
         current.return_comment = comment if decision == "return" else ""
