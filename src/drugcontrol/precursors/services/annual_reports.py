@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from drugcontrol.core.alerts import alerts_raise
 from drugcontrol.core.audit import record_event
@@ -61,21 +61,23 @@ ROW_FIELDS = (
 )
 # What each section must hold: a list of (fields, message) where one of the fields is needed.
 REQUIRED = {
-    FormDSection.SCHEDULED_SEIZURES: [(("substance_id",), _lazy("Choose the substance."))],
+    FormDSection.SCHEDULED_SEIZURES: [(("substance_id",), gettext_lazy("Choose the substance."))],
     FormDSection.OTHER_SEIZURES: [
-        (("chemical_name", "surveillance_chemical_id"), _lazy("Name the chemical."))
+        (("chemical_name", "surveillance_chemical_id"), gettext_lazy("Name the chemical."))
     ],
-    FormDSection.METHODS: [(("text",), _lazy("Describe the method."))],
-    FormDSection.STOPPED: [(("substance_id", "chemical_name"), _lazy("Name the substance."))],
+    FormDSection.METHODS: [(("text",), gettext_lazy("Describe the method."))],
+    FormDSection.STOPPED: [
+        (("substance_id", "chemical_name"), gettext_lazy("Name the substance."))
+    ],
     FormDSection.TRADE: [
-        (("substance_id",), _lazy("Choose the substance.")),
-        (("direction",), _lazy("Say whether it was imported or exported.")),
-        (("country_id",), _lazy("Choose the partner country.")),
-        (("quantity",), _lazy("Give the quantity in kilograms.")),
+        (("substance_id",), gettext_lazy("Choose the substance.")),
+        (("direction",), gettext_lazy("Say whether it was imported or exported.")),
+        (("country_id",), gettext_lazy("Choose the partner country.")),
+        (("quantity",), gettext_lazy("Give the quantity in kilograms.")),
     ],
     FormDSection.REQUIREMENTS: [
-        (("substance_id",), _lazy("Choose the substance.")),
-        (("quantity",), _lazy("Give the quantity in kilograms.")),
+        (("substance_id",), gettext_lazy("Choose the substance.")),
+        (("quantity",), gettext_lazy("Give the quantity in kilograms.")),
     ],
 }
 
