@@ -42,6 +42,9 @@ Records, each under a short name (`world.ids[name]` is its primary key, and
 | ORG_CHN_CA, ORG_INTL | the CHN authority and the secretariat |
 | U | the CHN authority viewer (a user record) |
 | SUB | Ephedrine in the substance registry |
+| FD_draft | the CHN authority's Form D for last year, a draft never submitted |
+| FD_sub | the CHN authority's Form D for the year before, submitted |
+| FD_deu | the DEU authority's Form D for last year, submitted |
 
 An AUS authority officer answers the CHN notifications while the world is built; it is not
 one of the users the battery tries.
@@ -416,6 +419,21 @@ def build_world() -> World:
         quantity_kg="1000",
     ).pk
     ids["YEAR"] = timezone.localdate().year
+
+    # --- Form D annual reports ------------------------------------------------------------------
+    last_year = timezone.localdate().year - 1
+    fd_draft = precursor_services.annual_report_generate(actor=chn_authority, year=last_year)
+    fd_sub = precursor_services.annual_report_generate(actor=chn_authority, year=last_year - 1)
+    fd_sub = precursor_services.annual_report_submit(
+        actor=chn_authority, report=fd_sub, expected_version=fd_sub.version
+    )
+    fd_deu = precursor_services.annual_report_generate(actor=deu_authority, year=last_year)
+    fd_deu = precursor_services.annual_report_submit(
+        actor=deu_authority, report=fd_deu, expected_version=fd_deu.version
+    )
+    ids.update(FD_draft=fd_draft.pk, FD_sub=fd_sub.pk, FD_deu=fd_deu.pk)
+    ids.update(FD_draft_version=fd_draft.version, FD_sub_version=fd_sub.version)
+    ids["FD_YEAR_NEW"] = last_year - 2  # a year nobody has reported for
 
     # --- core: token, alert, import jobs, warning list ------------------------------------------
     token, _secret = core_services.token_create(

@@ -57,7 +57,7 @@ from drugcontrol.core.models import Alert, AuditEvent, User
 from drugcontrol.core.permissions import matrix_markdown
 from drugcontrol.core.visibility import visible
 from drugcontrol.incidents.models import Incident
-from drugcontrol.precursors.models import Notification, SuspiciousOrder
+from drugcontrol.precursors.models import AnnualReport, Notification, SuspiciousOrder
 from tests.battery_world import INTL, Person, World, build_world
 from tests.conftest import PASSWORD
 
@@ -225,6 +225,18 @@ SEES["W"] = read_parties  # the warning list: whoever reads parties
 SEES["O"] = any_of(member(CHN_OPERATOR), all_of(may("precursors.order_read"), in_country("CHN")))
 SEES["P_cust"] = party_audience(CHN_OPERATOR, SEES["O"])  # the order's customer
 SEES["V"] = SEES["LR"] = SEES["SUB"] = anyone  # published reference data
+read_reports = may("precursors.annual_report_read")
+
+
+def report_audience(country: str, *, submitted: bool) -> Callable[[Person], bool]:
+    """Form D: its country's readers of reports; the secretariat once it was submitted."""
+    return all_of(read_reports, any_of(in_country(country), lambda p: submitted and secretariat(p)))
+
+
+SEES["FD_draft"] = report_audience("CHN", submitted=False)
+SEES["FD_sub"] = report_audience("CHN", submitted=True)
+SEES["FD_deu"] = report_audience("DEU", submitted=True)
+REPORTS = ("FD_draft", "FD_sub", "FD_deu")
 SEES["ORG_INTL"] = anyone
 SEES["ORG_CHN_CA"] = any_of(in_country("CHN"), secretariat)
 SEES["U"] = any_of(member(CHN_AUTHORITY), all_of(secretariat, may("core.user_manage")))
@@ -331,6 +343,9 @@ reporting_police = member(CHN_POLICE)
 recipient = one_of("chn.competent_authority.focal_point")
 NOTIFICATION_BODY = {"importing_country": "AUS", "invoice_number": "INV-BATTERY-2"}
 STEP = f"{V1}/precursors/notifications"
+FORM_D = f"{V1}/precursors/annual-reports"
+REPORT_ROWS = [{"section": "methods", "text": "Battery: drums relabelled as solvent"}]
+keeps_chn_report = in_country("CHN")  # the CHN reports: its own authority
 
 API: dict[str, list[Case]] = {
     # core
@@ -770,6 +785,71 @@ API: dict[str, list[Case]] = {
             f"{V1}/precursors/statistics",
             status=lambda p: 200 if read_notifications(p) else 403,
         )
+    ],
+    "GET /api/v1/precursors/annual-reports": [
+        get(FORM_D, listed=tuple((name, SEES[name]) for name in REPORTS))
+    ],
+    "POST /api/v1/precursors/annual-reports": [
+        # "its own country's": every authority reports for its own country
+        write("POST", FORM_D, "precursors.annual_report_keep", {"year": Ref("FD_YEAR_NEW")})
+    ],
+    "GET /api/v1/precursors/annual-reports/{report_id}": [
+        get(f"{FORM_D}/{{{name}}}", SEES[name]) for name in REPORTS
+    ],
+    "PATCH /api/v1/precursors/annual-reports/{report_id}": [
+        write(
+            "PATCH",
+            f"{FORM_D}/{{FD_draft}}",
+            "precursors.annual_report_keep",
+            {"version": Ref("FD_draft_version"), "rows": REPORT_ROWS},
+            sees=SEES["FD_draft"],
+            condition=keeps_chn_report,
+        )
+    ],
+    "POST /api/v1/precursors/annual-reports/{report_id}/regenerate": [
+        write(
+            "POST",
+            f"{FORM_D}/{{FD_draft}}/regenerate",
+            "precursors.annual_report_keep",
+            {},
+            sees=SEES["FD_draft"],
+            condition=keeps_chn_report,
+        )
+    ],
+    "POST /api/v1/precursors/annual-reports/{report_id}/submit": [
+        write(
+            "POST",
+            f"{FORM_D}/{{FD_draft}}/submit",
+            "precursors.annual_report_keep",
+            {},
+            sees=SEES["FD_draft"],
+            condition=keeps_chn_report,
+        )
+    ],
+    "POST /api/v1/precursors/annual-reports/{report_id}/accept": [
+        write(
+            "POST",
+            f"{FORM_D}/{{FD_sub}}/accept",
+            "precursors.annual_report_decide",
+            {},
+            sees=SEES["FD_sub"],
+        )
+    ],
+    "POST /api/v1/precursors/annual-reports/{report_id}/return": [
+        write(
+            "POST",
+            f"{FORM_D}/{{FD_sub}}/return",
+            "precursors.annual_report_decide",
+            {"comment": "Battery: section 5 lacks the imports."},
+            sees=SEES["FD_sub"],
+        )
+    ],
+    "GET /api/v1/precursors/annual-reports/{report_id}/versions": [
+        get(f"{FORM_D}/{{{name}}}/versions", SEES[name]) for name in ("FD_draft", "FD_sub")
+    ],
+    "GET /api/v1/precursors/annual-reports/{report_id}/export": [
+        get(f"{FORM_D}/{{FD_sub}}/export?format=xlsx", SEES["FD_sub"]),
+        get(f"{FORM_D}/{{FD_draft}}/export?format=csv", SEES["FD_draft"]),
     ],
 }
 
@@ -1291,6 +1371,96 @@ PAGES: dict[str, list[Case]] = {
             for step, record, action, condition, extra in STEPS
         ),
     ],
+    "precursors:annual_reports": [
+        get(
+            "/precursors/annual-reports/",
+            read_reports,
+            marker=(
+                *(
+                    (f'href="/precursors/annual-reports/{{{name}}}/"', SEES[name])
+                    for name in REPORTS
+                ),
+                ('data-testid="generate-form"', offers("precursors.annual_report_keep")),
+            ),
+        ),
+        page_write(
+            "/precursors/annual-reports/",
+            "precursors.annual_report_keep",
+            {"year": "{FD_YEAR_NEW}"},
+            sees=read_reports,
+        ),
+    ],
+    "precursors:annual_report": [
+        get(
+            "/precursors/annual-reports/{FD_draft}/",
+            SEES["FD_draft"],
+            marker=(
+                ('value="submit"', offers("precursors.annual_report_keep", keeps_chn_report)),
+                (
+                    'href="/precursors/annual-reports/{FD_draft}/edit/"',
+                    offers("precursors.annual_report_keep", keeps_chn_report),
+                ),
+            ),
+        ),
+        get(
+            "/precursors/annual-reports/{FD_sub}/",
+            SEES["FD_sub"],
+            marker=(
+                ('value="accept"', offers("precursors.annual_report_decide")),
+                ('value="submit"', lambda p: False),
+            ),
+        ),
+        get("/precursors/annual-reports/{FD_deu}/", SEES["FD_deu"]),
+    ],
+    "precursors:annual_report_edit": [
+        get(
+            "/precursors/annual-reports/{FD_draft}/edit/",
+            status=lambda p: (
+                404
+                if not SEES["FD_draft"](p)
+                else allowed_or_forbidden("precursors.annual_report_keep", keeps_chn_report)(p)
+            ),
+        ),
+        page_write(
+            "/precursors/annual-reports/{FD_draft}/edit/",
+            "precursors.annual_report_keep",
+            {"version": "{FD_draft_version}", "methods-0-text": "Battery: relabelled drums"},
+            sees=SEES["FD_draft"],
+            condition=keeps_chn_report,
+        ),
+    ],
+    "precursors:annual_report_action": [
+        post_only("/precursors/annual-reports/{FD_draft}/action/"),
+        *(
+            page_write(
+                f"/precursors/annual-reports/{{{record}}}/action/",
+                action,
+                {"action": step, "version": f"{{{record}_version}}", **extra},
+                sees=SEES[record],
+                condition=condition,
+            )
+            for step, record, action, condition, extra in (
+                ("regenerate", "FD_draft", "precursors.annual_report_keep", keeps_chn_report, {}),
+                ("submit", "FD_draft", "precursors.annual_report_keep", keeps_chn_report, {}),
+                ("accept", "FD_sub", "precursors.annual_report_decide", anyone, {}),
+                (
+                    "return",
+                    "FD_sub",
+                    "precursors.annual_report_decide",
+                    anyone,
+                    {"comment": "Battery: section 5 lacks the imports."},
+                ),
+            )
+        ),
+    ],
+    "precursors:annual_report_export": [
+        get("/precursors/annual-reports/{FD_sub}/export/?format=xlsx", SEES["FD_sub"]),
+        get("/precursors/annual-reports/{FD_draft}/export/?format=csv", SEES["FD_draft"]),
+    ],
+    "precursors:annual_report_version": [
+        get("/precursors/annual-reports/{FD_sub}/versions/1/", SEES["FD_sub"]),
+        nobody_finds("/precursors/annual-reports/{FD_draft}/versions/1/"),  # never submitted
+    ],
     "precursors:message": [
         post_only("/precursors/{N_out}/messages/"),
         page_write(
@@ -1418,6 +1588,7 @@ ALERT_RECORDS = {
     "incidents.incident": Incident,
     "precursors.notification": Notification,
     "precursors.suspiciousorder": SuspiciousOrder,
+    "precursors.annualreport": AnnualReport,
 }
 
 
@@ -1495,6 +1666,7 @@ RECORD_PAGES = {
     "/parties/{}/": ("P", "Q", "R"),
     "/precursors/{}/": ("N_",),
     "/precursors/orders/{}/": ("O",),
+    "/precursors/annual-reports/{}/": ("FD_",),
     "/organisations/{}/": ("ORG_",),
     "/users/{}/": ("U",),
     "/audit/{}/": ("E_",),
@@ -1684,6 +1856,7 @@ def test_the_battery_covers_every_page():
 
 def test_every_table_url_reaches_its_entry():
     fake = {name: 1 for name in SEES} | {"N_draft_version": 1, "TODAY": "x", "YEAR": 1}
+    fake |= {"FD_draft_version": 1, "FD_sub_version": 1, "FD_YEAR_NEW": 1}
     fake |= {"ORG_VERSION": 1, "USER_VERSION": 1}
     for key, cases in PAGES.items():
         for case in cases:

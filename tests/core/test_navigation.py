@@ -27,6 +27,8 @@ def navigation_before_the_registry(user):
         items.append(("precursors", "Precursors", reverse("precursors:list")))
     elif can(user, "precursors.order_report"):
         items.append(("precursors", "Suspicious orders", reverse("precursors:orders")))
+    if can(user, "precursors.annual_report_read"):  # Form D, added with its pages
+        items.append(("annual_reports", "Form D", reverse("precursors:annual_reports")))
     items.append(("substances", "Substances", reverse("substances:list")))
     if can(user, "entities.party_read"):
         items.append(("parties", "Parties", reverse("entities:list")))
@@ -53,6 +55,7 @@ def test_every_app_registers_its_entries():
         "incidents:list",
         "precursors:list",
         "precursors:orders",
+        "precursors:annual_reports",
         "substances:list",
     } <= url_names
     assert {"entities:list", "core:home", "core:audit_list", "api:openapi-view"} <= url_names

@@ -77,11 +77,15 @@ def recipients_for(record_kind: str, event: str, country_codes: Iterable[str]) -
     if not codes:
         return []
     wanted = set(route.recipient_roles)
+    where = Q(organisation__country_id__in=codes)
+    if OrganisationKind.INTERNATIONAL in route.recipient_kinds:
+        # The secretariat has no country: it hears of what concerns any of them.
+        where |= Q(organisation__kind=OrganisationKind.INTERNATIONAL)
     candidates = (
         User.objects.filter(
+            where,
             is_active=True,
             organisation__is_active=True,
-            organisation__country_id__in=codes,
             organisation__kind__in=route.recipient_kinds,
             role__in=wanted | set(FALLBACK_ROLES),
         )

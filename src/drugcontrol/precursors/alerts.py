@@ -8,6 +8,7 @@ from drugcontrol.precursors.models import ObjectionGround
 
 NOTIFICATION = "precursors.notification"
 SUSPICIOUS_ORDER = "precursors.suspiciousorder"
+ANNUAL_REPORT = "precursors.annualreport"
 
 # Notifications are the competent authority's business: its officers act on them, its focal
 # points follow them; customs and police are not told.
@@ -19,11 +20,18 @@ ROUTES = [
     AlertRoute(NOTIFICATION, "notification_answered", _AUTHORITY, _HANDLERS),
     AlertRoute(NOTIFICATION, "notification_message", _AUTHORITY, _HANDLERS),
     AlertRoute(SUSPICIOUS_ORDER, "suspicious_order", _AUTHORITY, _HANDLERS),
+    # Form D: the secretariat's officers hear of a submission, the reporting authority of
+    # the decision on it.
+    AlertRoute(
+        ANNUAL_REPORT, "annual_report_submitted", (OrganisationKind.INTERNATIONAL,), _HANDLERS
+    ),
+    AlertRoute(ANNUAL_REPORT, "annual_report_decided", _AUTHORITY, (*_HANDLERS, Role.ADMIN)),
 ]
 
 # Parameters: reference; country (ISO3: the exporting country for the importer's and transit
 # alerts, the importing country for the answer); deadline (ISO date); ground (ObjectionGround
-# code); message (as typed); organisation (the reporting operator's name).
+# code); message (as typed); organisation (the reporting operator's name); year (of a
+# Form D); comment (the secretariat's, as typed).
 MESSAGES = {
     "precursors.notification_received": AlertMessage(
         title=_("Pre-export notification %(reference)s from %(country)s awaits your answer"),
@@ -50,5 +58,16 @@ MESSAGES = {
     ),
     "precursors.suspicious_order": AlertMessage(
         title=_("%(organisation)s reported suspicious order %(reference)s"),
+    ),
+    "precursors.annual_report_submitted": AlertMessage(
+        title=_("%(country)s submitted its Form D for %(year)s"),
+        formats={"country": as_country},
+    ),
+    "precursors.annual_report_accepted": AlertMessage(
+        title=_("The secretariat accepted your Form D for %(year)s"),
+    ),
+    "precursors.annual_report_returned": AlertMessage(
+        title=_("The secretariat returned your Form D for %(year)s for correction"),
+        body="%(comment)s",  # as the secretariat wrote it
     ),
 }

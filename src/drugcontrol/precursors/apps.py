@@ -19,7 +19,13 @@ class PrecursorsConfig(AppConfig):
             permissions,  # noqa: F401  (declares the actions)
             services,
         )
-        from drugcontrol.precursors.models import Notification, PartyRole, SuspiciousOrder
+        from drugcontrol.precursors.models import (
+            ANNUAL_REPORT_RECORD_TYPE,
+            AnnualReport,
+            Notification,
+            PartyRole,
+            SuspiciousOrder,
+        )
         from drugcontrol.precursors.services import ORDER_RECORD_TYPE, RECORD_TYPE
 
         register_record_reader(
@@ -64,6 +70,7 @@ class PrecursorsConfig(AppConfig):
             ),
         )
         audit_follows_record(ORDER_RECORD_TYPE, SuspiciousOrder)
+        audit_follows_record(ANNUAL_REPORT_RECORD_TYPE, AnnualReport)
         ACTION_LABELS.update(
             {
                 "precursors.notification_created": _("Notification drafted"),
@@ -85,6 +92,12 @@ class PrecursorsConfig(AppConfig):
                 "precursors.surveillance_loaded": _("Special surveillance list loaded"),
                 "precursors.suspicious_order_reported": _("Suspicious order reported"),
                 "precursors.suspicious_order_reviewed": _("Suspicious order reviewed"),
+                "precursors.annual_report_generated": _("Form D drafted from the records on file"),
+                "precursors.annual_report_regenerated": _("Form D generated again"),
+                "precursors.annual_report_updated": _("Form D completed or corrected"),
+                "precursors.annual_report_submitted": _("Form D submitted"),
+                "precursors.annual_report_accepted": _("Form D accepted"),
+                "precursors.annual_report_returned": _("Form D returned for correction"),
             }
         )
         # Who hears of this app's records, and what the alerts say.
@@ -117,6 +130,13 @@ def register_precursors_nav() -> None:
             order=41,
             action="precursors.order_report",
             visible=lambda user: not can(user, "precursors.notification_read"),
+        ),
+        NavEntry(
+            "annual_reports",
+            _("Form D"),
+            "precursors:annual_reports",
+            order=42,
+            action="precursors.annual_report_read",
         ),
     )
 

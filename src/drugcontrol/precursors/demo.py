@@ -1,7 +1,9 @@
 """Demo pre-export notifications: two years of exports among about forty countries. Most are
 cleared within days, some importers answer late or never, a few object, some exports exceed
 the importer's legitimate requirement, and a few operators are companies from the demo
-incidents. Deterministic and idempotent (each demo notification carries its key)."""
+incidents. Form D reports of China, Germany and Mexico, drafted from those records, in
+every state. Deterministic and idempotent (each demo notification carries its key; a
+country's report for a year is made once)."""
 
 import datetime
 import random
@@ -15,7 +17,12 @@ from drugcontrol.core.visibility import visible
 from drugcontrol.entities.models import Party
 from drugcontrol.incidents.demo import COMPANIES
 from drugcontrol.precursors import services
-from drugcontrol.precursors.models import Invocation, LegitimateRequirement, Notification
+from drugcontrol.precursors.models import (
+    AnnualReport,
+    Invocation,
+    LegitimateRequirement,
+    Notification,
+)
 
 COUNT = 400
 # Existing demo accounts stand for their countries; others get one officer each.
@@ -189,6 +196,7 @@ def load(result) -> None:
         result.created += 1
         _answer(rng, notification, importer, at, today)
     _awaiting_answer(result, substances, known, today)
+    _annual_reports(result, today)
 
 
 # Recent notifications to the demo accounts' own countries, still awaiting their answer, so
@@ -288,3 +296,37 @@ def _answer(rng, notification, importer: str, submitted_at, today) -> None:
                 outcome="arrived" if rng.random() < 0.97 else rng.choice(["seized", "stopped"]),
                 at=arrived_at,
             )
+
+
+# Form D: (country, years ago, how far it went), so the list has reports in every state.
+ANNUAL_REPORTS = [
+    ("CHN", 2, "accepted"),
+    ("CHN", 1, "draft"),
+    ("DEU", 1, "submitted"),
+    ("MEX", 1, "returned"),
+]
+
+
+def _annual_reports(result, today) -> None:
+    secretariat = User.objects.filter(username="intl_admin").first()
+    for code, years_ago, state in ANNUAL_REPORTS:
+        year = today.year - years_ago
+        if AnnualReport.objects.filter(country_id=code, year=year).exists():
+            continue
+        officer = _officer(code)
+        report = services.annual_report_generate(actor=officer, year=year)
+        result.created += 1
+        if state == "draft" or secretariat is None:
+            continue
+        report = services.annual_report_submit(
+            actor=officer, report=report, expected_version=report.version
+        )
+        if state == "submitted":
+            continue
+        services.annual_report_decide(
+            actor=secretariat,
+            report=report,
+            decision="accept" if state == "accepted" else "return",
+            comment="" if state == "accepted" else "Section 5: give the imports as well.",
+            expected_version=report.version,
+        )

@@ -15,6 +15,8 @@ from pydantic import Field, PrivateAttr
 from drugcontrol.core.bounds import RecordId, choice
 from drugcontrol.precursors.models import (
     AWAITING_ANSWER,
+    FIRST_REPORT_YEAR,
+    AnnualReportStatus,
     NotificationLine,
     NotificationParty,
     NotificationTransit,
@@ -126,3 +128,18 @@ class StatisticsFilter(Schema):
         """Submitted from `since` to `until`: by default the 365 days up to today."""
         until = self.until or timezone.localdate()
         return self.since or until - datetime.timedelta(days=365), until
+
+
+class AnnualReportFilter(FilterSchema):
+    """Which Form D reports of those the reader may see, declared once for the API's query
+    (`GET /api/v1/precursors/annual-reports`) and the list page's form."""
+
+    country: Annotated[str | None, Field(max_length=3)] = Field(
+        None, title=_("Country (ISO alpha-3)")
+    )
+    year: Annotated[int | None, Field(ge=FIRST_REPORT_YEAR, le=9999)] = Field(None, title=_("Year"))
+    status: choice(AnnualReportStatus) | None = Field(None, title=_("Status"))
+
+    def filter_country(self, value) -> Q:
+        code = (value or "").strip().upper()
+        return Q(country_id=code) if code else Q()

@@ -104,3 +104,32 @@ action(
     condition_text="the operator's national authority",
     refusal=_("Only the operator's national authority reviews the report."),
 )
+
+
+def _reporting_country(user, record) -> bool:
+    """`record`: a Form D, or the ISO alpha-3 code of the country one would be for."""
+    code = record if isinstance(record, str) else getattr(record, "country_id", None)
+    return code is not None and user.country_id == code
+
+
+REPORT_READ = action(
+    "precursors.annual_report_read",
+    _("Read Form D annual reports"),
+    grants={Kind.COMPETENT_AUTHORITY: Role.VIEWER, Kind.INTERNATIONAL: Role.VIEWER},
+    condition_text="its own country's reports; the secretariat those submitted at least once",
+    refusal=_("Form D reports are for competent authorities and the secretariat."),
+)
+REPORT_KEEP = action(
+    "precursors.annual_report_keep",
+    _("Generate, complete, correct and submit its country's Form D"),
+    grants=AUTHORITY_OFFICERS,
+    condition=_reporting_country,
+    condition_text="its own country's",
+    refusal=_("A competent authority reports only for its own country."),
+)
+REPORT_DECIDE = action(
+    "precursors.annual_report_decide",
+    _("Accept or return a submitted Form D"),
+    grants={Kind.INTERNATIONAL: Role.OFFICER},
+    refusal=_("The secretariat accepts or returns a Form D."),
+)

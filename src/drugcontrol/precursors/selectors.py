@@ -5,6 +5,7 @@ import statistics
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,10 +14,13 @@ from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.core.models import AuditEvent, Country, Organisation, OrganisationKind
 from drugcontrol.core.permissions import can
 from drugcontrol.core.visibility import get_visible_or_404, visibility_rule, visible
-from drugcontrol.precursors import risk, workflow
+from drugcontrol.precursors import form_d, risk, workflow
 from drugcontrol.precursors.models import (
+    ANNUAL_REPORT_RECORD_TYPE,
     AWAITING_ANSWER,
     RECORD_TYPE,
+    AnnualReport,
+    AnnualReportRow,
     Finding,
     ImportingCountryPolicy,
     Invocation,
@@ -30,7 +34,7 @@ from drugcontrol.precursors.models import (
     SurveillanceChemical,
     SuspiciousOrder,
 )
-from drugcontrol.precursors.permissions import ORDER_READ, READ
+from drugcontrol.precursors.permissions import ORDER_READ, READ, REPORT_READ
 from drugcontrol.substances.models import Listing, Substance
 
 DEFAULT_REPLY_DAYS = 15
@@ -62,6 +66,17 @@ def suspicious_orders_visible_to(queryset: QuerySet, user) -> QuerySet:
     if can(user, ORDER_READ.name):
         own |= Q(country_id=user.country_id)
     return queryset.filter(own)
+
+
+@visibility_rule(AnnualReport)
+def annual_reports_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """A Form D is its country's competent authorities' (every status); the secretariat
+    reads it once it has been submitted (then also while it is returned for correction)."""
+    if not can(user, REPORT_READ.name):
+        return queryset.none()
+    if user.is_international:
+        return queryset.filter(submitted_at__isnull=False)
+    return queryset.filter(country_id=user.country_id)
 
 
 @visibility_rule(SurveillanceChemical)
@@ -465,3 +480,80 @@ def response_statistics(
         )
     result.sort(key=lambda r: (-r["received"], r["country"]))
     return result
+
+
+# --- Form D annual reports ----------------------------------------------------------------------
+
+
+def annual_report_list(*, user, filters=None) -> QuerySet:
+    """The Form D reports `user` may see, narrowed by the list's one filter (page and API)."""
+    queryset = visible(AnnualReport, user).select_related("country", "submitted_by")
+    if filters is not None:
+        queryset = filters.filter(queryset)
+    return queryset.order_by("-year", "country_id", "pk")
+
+
+def annual_report_get(*, user, report_id: int) -> AnnualReport:
+    return get_visible_or_404(
+        AnnualReport.objects.select_related(
+            "country", "submitted_by", "decided_by", "created_by"
+        ).prefetch_related(
+            Prefetch(
+                "rows",
+                queryset=AnnualReportRow.objects.select_related(
+                    "substance", "surveillance_chemical", "country", "other_country"
+                ).order_by("position", "pk"),
+            )
+        ),
+        user,
+        pk=report_id,
+    )
+
+
+def annual_report_submissions(*, report: AnnualReport) -> QuerySet:
+    """Every version submitted, newest first (seen by whoever sees the report)."""
+    return report.submissions.select_related("submitted_by", "decided_by").order_by("-number")
+
+
+def annual_report_submission(*, report: AnnualReport, number: int):
+    """One submitted version of a report the reader sees, or a 404."""
+    submission = annual_report_submissions(report=report).filter(number=number).first()
+    if submission is None:
+        raise Http404
+    return submission
+
+
+def allowed_report_actions(*, user, report: AnnualReport) -> set[str]:
+    """The rows of Form D's workflow table the user may take now (buttons and `actions`)."""
+    return workflow.REPORTS.allowed(user, report)
+
+
+def annual_report_timeline(*, report: AnnualReport, limit: int = 100):
+    """The report's history (generated, changed, submitted, accepted, returned): seen by
+    whoever sees the report."""
+    return list(
+        AuditEvent.objects.filter(
+            object_type=ANNUAL_REPORT_RECORD_TYPE, object_id=str(report.pk)
+        ).order_by("sequence")[:limit]
+    )
+
+
+def annual_report_export(*, report: AnnualReport, kind: str, version: int | None = None):
+    """(file name, content) of a report as `kind` ("xlsx" or "csv"): its entries now, or
+    those of a submitted version (a 404 for a version it does not have)."""
+    if version is None:
+        rows = [form_d.row_values(row) for row in report.rows.all()]
+        status, suffix = report.status, ""
+    else:
+        submission = annual_report_submission(report=report, number=version)
+        rows, status, suffix = submission.rows, submission.decision or "submitted", f"-v{version}"
+    name = f"form-d-{report.country_id}-{report.year}{suffix}.{kind}"
+    if kind == "csv":
+        return name, form_d.export_csv(country=report.country_id, year=report.year, rows=rows)
+    return name, form_d.export_xlsx(
+        country=report.country_id,
+        year=report.year,
+        status=status,
+        rows=rows,
+        note=str(version or ""),
+    )

@@ -18,6 +18,26 @@ urlpatterns = [
     path("orders/", views.order_list, name="orders"),
     path("orders/new/", views.order_create, name="order_create"),
     path("orders/<id:order_id>/", views.order_detail, name="order"),
+    path("annual-reports/", views.annual_report_list, name="annual_reports"),
+    path("annual-reports/<id:report_id>/", views.annual_report_detail, name="annual_report"),
+    path(
+        "annual-reports/<id:report_id>/edit/", views.annual_report_edit, name="annual_report_edit"
+    ),
+    path(
+        "annual-reports/<id:report_id>/action/",
+        views.annual_report_action,
+        name="annual_report_action",
+    ),
+    path(
+        "annual-reports/<id:report_id>/export/",
+        views.annual_report_export,
+        name="annual_report_export",
+    ),
+    path(
+        "annual-reports/<id:report_id>/versions/<id:number>/",
+        views.annual_report_version,
+        name="annual_report_version",
+    ),
     path("<id:notification_id>/", views.notification_detail, name="detail"),
     path("<id:notification_id>/edit/", views.notification_form, name="edit"),
     path("<id:notification_id>/action/", views.notification_action, name="action"),

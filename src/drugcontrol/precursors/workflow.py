@@ -1,6 +1,7 @@
 """The notification workflow as one table: from which statuses each action may be taken, who
 may take it (a permission of `permissions.py`), the status it leads to, the audit event it
-writes and the alerts it raises.
+writes and the alerts it raises. Form D's annual reports have a table of their own in the
+same style (`REPORT_TABLE`); each table is a `Workflow`.
 
 The table drives every surface of the exchange:
 
@@ -26,7 +27,14 @@ from django.utils.translation import gettext_lazy as _
 from drugcontrol.core.errors import Conflict, ValidationFailed
 from drugcontrol.core.permissions import can, require
 from drugcontrol.precursors.models import AWAITING_ANSWER, Notification, Status
-from drugcontrol.precursors.permissions import ANSWER, EXPORT_STEP, FOLLOW_UP
+from drugcontrol.precursors.models import AnnualReportStatus as ReportStatus
+from drugcontrol.precursors.permissions import (
+    ANSWER,
+    EXPORT_STEP,
+    FOLLOW_UP,
+    REPORT_DECIDE,
+    REPORT_KEEP,
+)
 
 
 def may_ship(notification: Notification, today=None) -> bool:
@@ -125,84 +133,135 @@ TABLE = (
                route="messages", versioned=False),
 )
 # fmt: on
-TRANSITIONS: dict[str, Transition] = {row.action: row for row in TABLE}
+class Workflow:
+    """A transition table with what reads it: the permission and status checks, the rows a
+    user may take now, and the services registered for the rows (`implements`), taken by
+    `perform` for the page and the API alike. `record` names the services' argument that
+    takes the record (`notification=`, `report=`)."""
+
+    def __init__(self, table: tuple[Transition, ...], *, record: str):
+        self.table = table
+        self.transitions: dict[str, Transition] = {row.action: row for row in table}
+        self.record = record
+        self._services: dict[str, tuple[Callable, str | None]] = {}
+
+    def transition(self, action: str) -> Transition:
+        """The row of an action; an unknown action is a validation error."""
+        row = self.transitions.get(action)
+        if row is None:
+            raise ValidationFailed({"action": [_("Unknown action.")]})
+        return row
+
+    def require_step(self, actor, record, *actions: str) -> None:
+        """The permission check a service makes first, before it reads its input: the actor
+        must hold the permission of the named rows (a service taking two rows, such as
+        clear and object, names both; they share one permission)."""
+        for permission in dict.fromkeys(self.transitions[action].permission for action in actions):
+            require(actor, permission, record)
+
+    def check_step(self, action: str, record, today=None) -> Transition:
+        """The status check a service makes on the locked row: a 409 with the row's message
+        (and the record's status) when the step is not open."""
+        row = self.transitions[action]
+        if not row.allows(record, today):
+            raise Conflict(row.refusal, details={"status": record.status})
+        return row
+
+    def allowed(self, user, record, today=None) -> set[str]:
+        """The rows the user may take now, under their `offered` names."""
+        permitted: dict[str, bool] = {}
+        offered = set()
+        for row in self.table:
+            if not row.allows(record, today):
+                continue
+            if row.permission not in permitted:
+                permitted[row.permission] = can(user, row.permission, record)
+            if permitted[row.permission]:
+                offered.add(row.offered)
+        return offered
+
+    def implements(self, *actions: str, argument: str | None = None):
+        """Register a service as the one that takes these rows' steps; `argument`: the
+        keyword that tells a service taking several rows which one (`decision="clear"`)."""
+
+        def register(service):
+            for action in actions:
+                if action not in self.transitions:
+                    raise ImproperlyConfigured(f"{action} is not a row of the workflow table")
+                self._services[action] = (service, argument)
+            return service
+
+        return register
+
+    def service_for(self, action: str) -> Callable:
+        """The service registered for a row (the services module registers them on import)."""
+        if action not in self._services:
+            raise ImproperlyConfigured(f"no service takes the workflow step {action}")
+        return self._services[action][0]
+
+    def perform(self, action: str, *, actor, record, expected_version=None, **fields):
+        """Take a step of the table through its service: `fields` are the service's own
+        arguments; `expected_version` is passed to every versioned step."""
+        row = self.transition(action)
+        service = self.service_for(action)
+        argument = self._services[action][1]
+        if argument is not None:
+            fields[argument] = action
+        if row.versioned:
+            fields["expected_version"] = expected_version
+        return service(actor=actor, **{self.record: record}, **fields)
 
 
-def transition(action: str) -> Transition:
-    """The row of an action; an unknown action is a validation error."""
-    row = TRANSITIONS.get(action)
-    if row is None:
-        raise ValidationFailed({"action": [_("Unknown action.")]})
-    return row
-
-
-def require_step(actor, notification: Notification, *actions: str) -> None:
-    """The permission check a service makes first, before it reads its input: the actor
-    must hold the permission of the named rows (a service taking two rows, such as clear
-    and object, names both; they share one permission)."""
-    for permission in dict.fromkeys(TRANSITIONS[action].permission for action in actions):
-        require(actor, permission, notification)
-
-
-def check_step(action: str, notification: Notification, today=None) -> Transition:
-    """The status check a service makes on the locked row: a 409 with the row's message
-    (and the record's status) when the step is not open."""
-    row = TRANSITIONS[action]
-    if not row.allows(notification, today):
-        raise Conflict(row.refusal, details={"status": notification.status})
-    return row
-
-
-def allowed(user, notification: Notification, today=None) -> set[str]:
-    """The rows the user may take now, under their `offered` names."""
-    permitted: dict[str, bool] = {}
-    offered = set()
-    for row in TABLE:
-        if not row.allows(notification, today):
-            continue
-        if row.permission not in permitted:
-            permitted[row.permission] = can(user, row.permission, notification)
-        if permitted[row.permission]:
-            offered.add(row.offered)
-    return offered
-
-
-# --- the services that take each step ---------------------------------------------------------
-
-_services: dict[str, tuple[Callable, str | None]] = {}
-
-
-def implements(*actions: str, argument: str | None = None):
-    """Register a service as the one that takes these rows' steps; `argument`: the keyword
-    that tells a service taking several rows which one (`decision="clear"`)."""
-
-    def register(service):
-        for action in actions:
-            if action not in TRANSITIONS:
-                raise ImproperlyConfigured(f"{action} is not a row of the workflow table")
-            _services[action] = (service, argument)
-        return service
-
-    return register
-
-
-def service_for(action: str) -> Callable:
-    """The service registered for a row (the services module registers them on import)."""
-    if action not in _services:
-        raise ImproperlyConfigured(f"no service takes the workflow step {action}")
-    return _services[action][0]
+NOTIFICATIONS = Workflow(TABLE, record="notification")
+TRANSITIONS = NOTIFICATIONS.transitions
+transition = NOTIFICATIONS.transition
+require_step = NOTIFICATIONS.require_step
+check_step = NOTIFICATIONS.check_step
+allowed = NOTIFICATIONS.allowed
+implements = NOTIFICATIONS.implements
+service_for = NOTIFICATIONS.service_for
 
 
 def perform(action: str, *, actor, notification: Notification, expected_version=None, **fields):
-    """Take a step of the table through its service, for the page and the API alike:
-    `fields` are the service's own arguments (`ground`, `detail`, `outcome`, `body`,
+    """Take a step of the notification table through its service, for the page and the API
+    alike: `fields` are the service's own arguments (`ground`, `detail`, `outcome`, `body`,
     `data` and `submit` for `edit`); `expected_version` is passed to every versioned step.
     Returns what the service returns (the notification; the message for `message`)."""
-    row = transition(action)
-    service_for(action)
-    service, argument = _services[action]
-    if argument is not None:
-        fields[argument] = action
-    if row.versioned:
-        fields["expected_version"] = expected_version
-    return service(actor=actor, notification=notification, **fields)
+    return NOTIFICATIONS.perform(
+        action, actor=actor, record=notification, expected_version=expected_version, **fields
+    )
+
+
+# --- Form D annual reports ----------------------------------------------------------------------
+
+OPEN_REPORT = frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED})
+
+# fmt: off
+REPORT_TABLE = (
+    # from statuses, action, who may, next status, audit action, alerts
+    Transition(OPEN_REPORT, "edit", REPORT_KEEP.name, None,
+               "precursors.annual_report_updated", (),
+               offered="edit", label=_("Complete or correct"),
+               refusal=_("Only a draft or a returned report can be changed."), route=""),
+    Transition(OPEN_REPORT, "regenerate", REPORT_KEEP.name, None,
+               "precursors.annual_report_regenerated", (),
+               offered="regenerate", label=_("Generate again from the records on file"),
+               refusal=_("Only a draft or a returned report can be changed."),
+               route="regenerate"),
+    Transition(OPEN_REPORT, "submit", REPORT_KEEP.name, ReportStatus.SUBMITTED,
+               "precursors.annual_report_submitted", ("annual_report_submitted",),
+               offered="submit", label=_("Submit to the secretariat"),
+               refusal=_("This report was already submitted."), route="submit"),
+    Transition(frozenset({ReportStatus.SUBMITTED}), "accept", REPORT_DECIDE.name,
+               ReportStatus.ACCEPTED, "precursors.annual_report_accepted",
+               ("annual_report_decided",),
+               offered="decide", label=_("Accept"),
+               refusal=_("Only a submitted report is accepted or returned."), route="accept"),
+    Transition(frozenset({ReportStatus.SUBMITTED}), "return", REPORT_DECIDE.name,
+               ReportStatus.RETURNED, "precursors.annual_report_returned",
+               ("annual_report_decided",),
+               offered="decide", label=_("Return for correction"),
+               refusal=_("Only a submitted report is accepted or returned."), route="return"),
+)
+# fmt: on
+REPORTS = Workflow(REPORT_TABLE, record="report")

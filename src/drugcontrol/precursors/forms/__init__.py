@@ -3,6 +3,12 @@ fields, ids and versions as whole numbers); the services check the rest, and
 `ServiceForm.add_service_error` puts their `ValidationFailed` messages back on the fields they
 name (`lines.0.quantity` on the quantity of the first line of the notification form)."""
 
+from drugcontrol.precursors.forms.annual_reports import (
+    ReportActionChoiceForm,
+    ReportEditForm,
+    ReportGenerateForm,
+    ReportStepForm,
+)
 from drugcontrol.precursors.forms.base import ServiceForm
 from drugcontrol.precursors.forms.notifications import (
     ACTION_FORMS,
@@ -46,6 +52,10 @@ __all__ = [
     "PageFormChoice",
     "PartyForm",
     "PolicyForm",
+    "ReportActionChoiceForm",
+    "ReportEditForm",
+    "ReportGenerateForm",
+    "ReportStepForm",
     "RequirementSetForm",
     "ServiceForm",
     "StepForm",

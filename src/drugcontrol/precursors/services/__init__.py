@@ -7,7 +7,9 @@
   event, checked against the transition table in `precursors/workflow.py`;
 - `reference_figures`: reply terms, invocations and legitimate requirements;
 - `suspicious_orders`: reports from industry and their review;
-- `surveillance`: the special surveillance list.
+- `surveillance`: the special surveillance list;
+- `annual_reports`: Form D, generated from what is on file, completed, submitted, accepted
+  or returned (its steps in `workflow.REPORT_TABLE`).
 
 Reads (`country_for`, `substance_for`, `reply_terms`, `may_ship`) live in the selectors and
 the workflow; they are re-exported here for callers that reach them as `services.<name>`.
@@ -20,6 +22,15 @@ from drugcontrol.precursors.selectors import (
     country_for,
     reply_terms,
     substance_for,
+)
+from drugcontrol.precursors.services.annual_reports import (
+    RowInput,
+    annual_report_decide,
+    annual_report_generate,
+    annual_report_regenerate,
+    annual_report_submit,
+    annual_report_update,
+    validate_report_rows,
 )
 from drugcontrol.precursors.services.base import NOTIFICATION_FIELDS
 from drugcontrol.precursors.services.drafts import notification_create, notification_update
@@ -74,7 +85,13 @@ __all__ = [
     "LineInput",
     "NotificationInput",
     "PartyEntry",
+    "RowInput",
     "ValidationFailed",
+    "annual_report_decide",
+    "annual_report_generate",
+    "annual_report_regenerate",
+    "annual_report_submit",
+    "annual_report_update",
     "country_for",
     "default_densities",
     "invocation_add",
@@ -100,4 +117,5 @@ __all__ = [
     "suspicious_order_report",
     "suspicious_order_review",
     "validate_notification",
+    "validate_report_rows",
 ]

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from drugcontrol.core.versioning import Change, versioned_change
 from drugcontrol.precursors.models import Notification
-from drugcontrol.precursors.workflow import Transition, check_step, transition
+from drugcontrol.precursors.workflow import NOTIFICATIONS, Transition, Workflow
 
 NOTIFICATION_FIELDS = [
     "reference",
@@ -30,19 +30,26 @@ NOTIFICATION_FIELDS = [
 
 @contextmanager
 def step_change(
-    action: str, notification: Notification, *, actor, expected_version: int | None, at=None
+    action: str,
+    notification: Notification,
+    *,
+    actor,
+    expected_version: int | None,
+    at=None,
+    workflow: Workflow = NOTIFICATIONS,
 ) -> Iterator[tuple[Change, Transition, object]]:
     """Take the workflow table's step `action` on the notification: lock its row and check
     the version (`versioned_change`, which saves it with the next version and records the
     row's audit action when the block ends), then check that the row's status allows the
     step (409 with the row's message). Yields the change (set `change.record`'s attributes
-    and `change.after`), the row and the moment of the step (`at`, or now)."""
-    step = transition(action)
+    and `change.after`), the row and the moment of the step (`at`, or now). `workflow`: the
+    table the step is a row of (a Form D report's steps pass `workflow.REPORTS`)."""
+    step = workflow.transition(action)
     with versioned_change(
         notification, expected_version=expected_version, actor=actor, action=step.audit
     ) as change:
         now = at or timezone.now()
-        check_step(action, change.record, today=timezone.localdate(now))
+        workflow.check_step(action, change.record, today=timezone.localdate(now))
         yield change, step, now
 
 

@@ -1,6 +1,14 @@
 """The precursors pages, by page group: the exchange (`notifications`), reference figures
-(`reference`) and suspicious orders (`orders`)."""
+(`reference`), suspicious orders (`orders`) and Form D annual reports (`annual_reports`)."""
 
+from drugcontrol.precursors.views.annual_reports import (
+    annual_report_action,
+    annual_report_detail,
+    annual_report_edit,
+    annual_report_export,
+    annual_report_list,
+    annual_report_version,
+)
 from drugcontrol.precursors.views.notifications import (
     import_job,
     inbox,
@@ -21,6 +29,12 @@ from drugcontrol.precursors.views.reference import (
 )
 
 __all__ = [
+    "annual_report_action",
+    "annual_report_detail",
+    "annual_report_edit",
+    "annual_report_export",
+    "annual_report_list",
+    "annual_report_version",
     "import_job",
     "inbox",
     "invocations",
