@@ -433,17 +433,49 @@ def romanize(text: str, system: str) -> str:
     return " ".join(words)
 
 
-def _exonym_table() -> dict[str, list[str]]:
-    """Simplified characters of a place -> its English and postal names, from the
-    matcher's data file (drawing variants from the table is fair: it is what analysts meet)."""
-    import csv
-
-    table: dict[str, list[str]] = defaultdict(list)
-    path = ROOT / "src" / "drugcontrol" / "data" / "entities" / "place_exonyms.csv"
-    with path.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            table[row["simplified"]].append(row["variant"])
-    return dict(table)
+# English, postal (Chinese Postal Map Romanization), Wade-Giles and other European names of
+# the generator's Chinese cities: the generator's own list, written independently of the
+# matcher's table (data/entities/place_exonyms.csv), so that the matcher is measured on the
+# names analysts meet, not on its own table.
+CITY_EXONYMS = {
+    "香港": ["Hong Kong", "Hongkong"],
+    "澳门": ["Macao", "Macau"],
+    "广州": ["Canton", "Kwangchow", "Kanton"],
+    "厦门": ["Amoy", "Hsiamen"],
+    "北京": ["Peking", "Pekin"],
+    "天津": ["Tientsin"],
+    "南京": ["Nanking", "Nankin"],
+    "青岛": ["Tsingtao", "Tsingtau"],
+    "重庆": ["Chungking"],
+    "杭州": ["Hangchow"],
+    "苏州": ["Soochow"],
+    "宁波": ["Ningpo"],
+    "福州": ["Foochow"],
+    "汕头": ["Swatow"],
+    "济南": ["Tsinan"],
+    "成都": ["Chengtu"],
+    "西安": ["Sian", "Hsian"],
+    "沈阳": ["Mukden"],
+    "大连": ["Dairen", "Dalny"],
+    "深圳": ["Shumchun"],
+    "烟台": ["Chefoo"],
+    "温州": ["Wenchow"],
+    "无锡": ["Wusih"],
+    "常州": ["Changchow"],
+    "绍兴": ["Shaohing"],
+    "泉州": ["Chinchew", "Chuanchow"],
+    "珠海": ["Chuhai"],
+    "郑州": ["Chengchow"],
+    "合肥": ["Hofei"],
+    "南通": ["Nantung"],
+    "嘉兴": ["Kashing"],
+    "东莞": ["Tungkun"],
+    "佛山": ["Fatshan"],
+    "中山": ["Chungshan"],
+    "江门": ["Kongmoon"],
+    "惠州": ["Waichow"],
+    "石家庄": ["Shihkiachwang"],
+}
 
 
 HAN_NAME_CHARS = (
@@ -698,9 +730,8 @@ def typo(text: str, edits: int, rng: random.Random, protect_from: int) -> str:
     return text
 
 
-@functools.cache
 def exonyms() -> dict[str, list[str]]:
-    return _exonym_table()
+    return CITY_EXONYMS
 
 
 @functools.cache
@@ -897,11 +928,39 @@ def _unaccent(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-def choose_change(spec: Spec, rng: random.Random, s2t) -> str:
+CHANGES = (
+    "case",
+    "compound",
+    "cyrillic",
+    "exonym",
+    "legal-drop",
+    "legal-swap",
+    "middle-name",
+    "pinyin",
+    "reorder",
+    "surname-comma",
+    "traditional",
+    "translate",
+    "transliteration",
+    "typo-1",
+    "typo-2",
+)
+NEGATIVE_SHARE = 0.1  # of the queries; the rest are positives spread evenly over CHANGES
+
+
+def changes_for(spec: Spec, s2t) -> list[str]:
+    """The perturbations that apply to the party (traditional characters only where they
+    differ from the simplified)."""
     types = applicable(spec)
     if "traditional" in types and s2t.convert(spec.name) == spec.name:
         types.remove("traditional")
-    return rng.choice(types)
+    return types
+
+
+def quotas(total: int) -> dict[str, int]:
+    """`total` queries spread evenly over the perturbation kinds."""
+    share, extra = divmod(total, len(CHANGES))
+    return {change: share + (1 if i < extra else 0) for i, change in enumerate(CHANGES)}
 
 
 # --- the index ------------------------------------------------------------------------------
@@ -983,6 +1042,7 @@ def build_index(count: int, seed: int) -> Index:
                         compact=normalized.compact[:600],
                         words=" ".join(normalized.words)[:600],
                         script=normalized.script,
+                        plain=" ".join(normalized.plain)[:600],
                     )
                 )
                 hashes = {
@@ -1061,7 +1121,7 @@ def check_against_service(index: Index, rng: random.Random, sample: int = 200) -
     for position in rng.sample(range(len(index.specs)), min(sample, len(index.specs))):
         spec, party_id = index.specs[position], index.ids[position]
         bulk_keys = set(BlockingKey.objects.filter(party_id=party_id).values_list("key", flat=True))
-        fields = ("name", "syllables", "compact", "words", "script")
+        fields = ("name", "syllables", "compact", "words", "script", "plain")
         bulk_names = list(PartyName.objects.filter(party_id=party_id).values_list(*fields))
         stored = dict(KeyCount.objects.filter(key__in=bulk_keys).values_list("key", "count"))
         rows = dict(
@@ -1113,28 +1173,49 @@ def check_against_service(index: Index, rng: random.Random, sample: int = 200) -
 
 
 def labelled_queries(index: Index, queries: int, seed: int) -> list[Labelled]:
+    """Positive queries stratified by perturbation kind (the same number of each, so that a
+    kind's recall is not read from a handful of queries: 60 each at 1,000 queries), drawn
+    from the indexed parties in a random order, each party perturbed once by a kind that
+    applies to it and still lacks queries; negatives (NEGATIVE_SHARE) stratified the same
+    way over the kinds that apply to names drawn with another seed."""
     import opencc
 
     from drugcontrol.entities.normalize import normalize_name
 
     s2t = opencc.OpenCC("s2t")
     rng = random.Random(seed + 7)
-    negatives = round(queries * 0.2)
+    negatives = round(queries * NEGATIVE_SHARE)
+    wanted = quotas(queries - negatives)
     labelled = []
-    for position in rng.sample(range(len(index.specs)), queries - negatives):
+    order = list(range(len(index.specs)))
+    rng.shuffle(order)
+    for position in order:
+        if not any(wanted.values()):
+            break
         spec = index.specs[position]
-        change = choose_change(spec, rng, s2t)
+        types = [t for t in changes_for(spec, s2t) if wanted[t]]
+        if not types:
+            continue
+        change = rng.choice(types)
+        wanted[change] -= 1
         text = perturb(spec, change, rng, s2t)
         labelled.append(Labelled(text, spec.kind, change, index.ids[position], spec.name))
     other = Generator(seed + 1_000_003)
-    while len(labelled) < queries:
+    wanted = quotas(negatives)
+    for _attempt in range(200 * max(1, negatives)):
+        if not any(wanted.values()):
+            break
         spec = other.party()
+        types = [t for t in changes_for(spec, s2t) if wanted[t]]
+        if not types:
+            continue
         if (spec.kind, normalize_name(spec.name, kind=spec.kind).syllable_text) in index.seen:
             continue
-        change = choose_change(spec, rng, s2t)
+        change = rng.choice(types)
         text = perturb(spec, change, rng, s2t)
         if (spec.kind, normalize_name(text, kind=spec.kind).syllable_text) in index.seen:
             continue
+        wanted[change] -= 1
         labelled.append(Labelled(text, spec.kind, change, None, spec.name))
     rng.shuffle(labelled)
     return labelled

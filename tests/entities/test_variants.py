@@ -140,6 +140,85 @@ def test_cyrillic_against_latin_transliterations(make_party, stored, query):
     assert first(query, "person") == right.pk
 
 
+@pytest.mark.parametrize(
+    ("stored", "query"),
+    [
+        ("Михаил Воробьёв", "Michail Worobjow"),  # German (Duden)
+        ("Михаил Воробьёв", "Mikhail Vorob'yev"),  # BGN/PCGN
+        ("Сергей Башеев", "Basheyev Sergey"),
+        ("Евгений Шишоев", "Yevgeniy Shishoyev"),
+        ("Светлана Кёчук", "Swetlana Kjotschuk"),
+        ("Игорь Щешуев", "Igor Schtscheschujew"),
+        ("Наталья Щыщыёв", "Ŝyŝyëv Natal'ja"),  # ISO 9 щ, then German я
+        ("Олег Соловьёв", "Oleg Solov'yëv"),
+    ],
+)
+def test_cyrillic_e_yo_and_soft_sign_as_the_romanisations_write_them(make_party, stored, query):
+    right = make_party(stored, kind="person", country="RUS")
+    make_party("Олег Соловьёва", kind="person", country="RUS")
+    make_party("Михаил Воронцов", kind="person", country="RUS")
+    assert first(query, "person") == right.pk
+
+
+def test_apostrophes_inside_a_word():
+    assert (
+        normalize_name("Natal'ya", kind="person").words
+        == normalize_name("Наталья", kind="person").words
+    )
+    assert normalize_name("O'Brien Pharma").words[0] == "obrien"
+    assert normalize_name("Xi'an Tianhe Chemical").syllables[:2] == ("xi", "an")
+
+
+@pytest.mark.parametrize(
+    ("stored", "query"),
+    [
+        ("江门北彬实业有限公司", "Kongmoon Beibin Industrial Co., Ltd."),
+        ("石家庄力源医药股份有限公司", "Shihkiachwang Liyuan Pharmaceutical"),
+        ("Foshan Rongguhong Xin Cailiao Company Limited", "Fatshan Rongguhong Xin Cailiao"),
+        ("Xian Jiule Trading Co., Limited", "Hsian Jiule Trading Co., Limited"),
+    ],
+)
+def test_more_postal_names_of_chinese_places(make_party, stored, query):
+    right = make_party(stored)
+    make_party("Shanghai Beibin Logistics Co., Ltd.")
+    assert first(query) == right.pk
+
+
+@pytest.mark.parametrize(
+    ("stored", "query", "kind"),
+    [
+        ("Miguel Sergei Lukonaselli", "Mgiuel Sergei Ldkonaselli", "person"),
+        ("Omar Hernandez", "Omar Oernandz", "person"),
+        ("Peter Cistaenko", "Peter Cisaenk", "person"),
+        ("Zadu Technology Pty. Ltd.", "Zadu Technolg Pty. Ltd.", "company"),
+        ("Zemdralel Corp.", "Zemdwralezl Corp.", "company"),
+        ("Lifleno Import Export Pte. Ltd.", "Lifleno Impeort Exprt Pte. Ltd.", "company"),
+    ],
+)
+def test_two_typing_errors(make_party, stored, query, kind):
+    right = make_party(stored, kind=kind, country="ESP")
+    make_party("Peter Hernandez", kind=kind, country="ESP")
+    assert first(query, kind) == right.pk
+
+
+def test_a_middle_initial_prefers_the_middle_name_it_abbreviates(make_party):
+    right = make_party("Agnieszka Sarah Gonzalez", kind="person", country="POL")
+    other = make_party("Agnieszka Gonzalez", kind="person", country="POL")
+    assert first("Agnieszka S. Gonzalez", "person") == right.pk
+    assert first("Agnieszka Gonzalez", "person") == other.pk
+
+
+def test_compounds_through_the_index_vocabulary(make_party):
+    make_party("Hamburg Teveca Pharma GmbH", country="DEU")
+    make_party("Bravongut Logistics AG", country="DEU")
+    split = matching.vocabulary_variants(Query.build(kind="company", names=["Hamburgteveca"]))
+    assert ("hamburg", "teveca") in [name.words for name in split.names]
+    joined = matching.vocabulary_variants(Query.build(kind="company", names=["Bravon Gut"]))
+    assert ("bravongut",) in [name.words for name in joined.names]
+    unknown = Query.build(kind="company", names=["Kastrelmoravia"])
+    assert matching.vocabulary_variants(unknown) is unknown
+
+
 # --- properties ------------------------------------------------------------------------------
 
 SYLLABLES = ["ka", "ber", "lo", "stri", "van", "nor", "ti", "mek", "dru", "sol", "fen", "gra"]

@@ -33,7 +33,7 @@ class StoredName:
     __slots__ = ("country_id", "form", "name", "party_id", "party_name", "syllables", "target")
 
     def __init__(self, row, kind: str):
-        party_id, merged_into, country_id, party_name, name, syllables, words, script = row
+        party_id, merged_into, country_id, party_name, name, syllables, words, script, plain = row
         self.party_id = party_id
         self.target = merged_into or party_id
         self.country_id = country_id
@@ -46,6 +46,7 @@ class StoredName:
                 words=tuple(words.split()),
                 syllables=tuple(syllables.split()),
                 script=script,
+                plain=tuple(plain.split()),
             )
         else:  # a name stored before the index kept its words
             self.form = normalize_name(name, kind=kind)
@@ -55,7 +56,7 @@ def _stored_rows(kind: str, party_ids) -> list[tuple]:
     """The names of the given parties of the kind (every party of the kind when None)."""
     select = (
         "SELECT p.id, p.merged_into_id, p.country_id, p.name, n.name, n.syllables, n.words, "
-        "n.script FROM entities_partyname n JOIN entities_party p ON p.id = n.party_id "
+        "n.script, n.plain FROM entities_partyname n JOIN entities_party p ON p.id = n.party_id "
         "WHERE p.kind = %s"
     )
     rows = []
@@ -109,7 +110,7 @@ def score_parties(
     for query_name in query_names:
         if threshold > 0:
             positions = matching.may_reach(
-                query_name, query.kind, [(row[5], row[6]) for row in rows], threshold
+                query_name, query.kind, [(row[5], row[6], row[8]) for row in rows], threshold
             )
         else:
             positions = range(len(rows))
@@ -124,7 +125,7 @@ def score_parties(
         tokens = set()
         for query_name, name in passing:
             for form in (query_name, name.form):
-                tokens.update(form.words, form.syllables, skeleton_form(form).words)
+                tokens.update(form.words, form.syllables, skeleton_form(form).words, form.plain)
         rarity = matching.token_rarity(query.kind, tokens)
         for query_name, name in passing:
             score, how = matching.score_names(query_name, name.form, kind=query.kind, rarity=rarity)
@@ -163,7 +164,9 @@ def find_candidates(
     threshold: int = DEFAULT_THRESHOLD,
     limit: int = 10,
 ) -> list[matching.Candidate]:
-    """Score the parties that share the most (and the rarest) keys with the query."""
+    """Score the parties that share the most (and the rarest) keys with the query (with
+    its renderings through the index's vocabulary: compounds split or joined)."""
+    query = matching.vocabulary_variants(query)
     top = matching.top_candidates(query, exclude=exclude)
     if not top:
         return []

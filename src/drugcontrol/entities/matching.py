@@ -27,7 +27,9 @@ from drugcontrol.entities.normalize import (
     _to_simplified,
     normalize_name,
     pinyin_syllables,
+    plain_form,
     skeleton_form,
+    split_pinyin,
 )
 
 KEY_LIMIT = 5000  # parties sharing one key beyond which the key is skipped
@@ -37,7 +39,9 @@ DEFAULT_THRESHOLD = 85  # correlation proposals; a search also shows candidates 
 SEARCH_FLOOR = 60  # the lowest score a search shows (marked as below the threshold)
 SHORT_NAME = 4
 DELETION_MIN = 4  # words of at least this many letters also get their one-deletion keys
+DOUBLE_DELETION_MIN = 8  # a query's words of this length also look up their two-deletions
 GATE_WEIGHT = 30  # points off per unit of rarity of the words two names do not share
+MIDDLE_NAME_POINTS = 1  # off a person's score reached by leaving a middle name out
 RARITY_FLOOR = 10_000  # below this many parties every known word counts as fairly rare
 
 
@@ -89,6 +93,32 @@ def name_keys(kind: str, normalized: NormalizedName) -> set[str]:
         for word in set(distinctive_words(skeletal)) - set(normalized.words):
             keys.add(f"{family}d:{word}")
             keys.update(f"{family}d:{word[:i]}{word[i + 1 :]}" for i in range(len(word)))
+    # The words as written before the skeleton (Miguel, Hernandez): a typing error that
+    # breaks a digraph is one letter off in them.
+    plain = plain_form(normalized)
+    if plain is not normalized:
+        keys.add(f"{family}c:{plain.compact}")
+        for word in set(distinctive_words(plain)) - set(normalized.words) - set(skeletal.words):
+            keys.add(f"{family}d:{word}")
+            keys.update(f"{family}d:{word[:i]}{word[i + 1 :]}" for i in range(len(word)))
+        words = [w for w in plain.words if len(w) >= 3]
+        for first, second in itertools.pairwise(words):
+            keys.add(f"{family}f:{first[:3]} {second[:3]}")
+            keys.add(f"{family}l:{first[-3:]} {second[-3:]}")
+    return keys
+
+
+def query_keys(kind: str, normalized: NormalizedName) -> set[str]:
+    """Keys a query looks up beyond its name_keys (never stored): the two-letter deletions
+    of its long distinctive words as written (plain_form), which meet the stored words and
+    their one-letter deletions through two typing errors (two letters inserted, or one
+    inserted and one replaced: Zemdwralezl for Zemdralel)."""
+    family = "p" if kind == "person" else "n"
+    keys: set[str] = set()
+    words = [w for w in distinctive_words(plain_form(normalized)) if len(w) >= DOUBLE_DELETION_MIN]
+    for word in words:
+        for first, second in itertools.combinations(range(len(word)), 2):
+            keys.add(f"{family}d:{word[:first]}{word[first + 1 : second]}{word[second + 1 :]}")
     return keys
 
 
@@ -156,9 +186,79 @@ class Query:
     def keys(self) -> dict[int, str]:
         texts: set[str] = set()
         for name in self.names:
-            texts |= name_keys(self.kind, name)
+            texts |= name_keys(self.kind, name) | query_keys(self.kind, name)
         texts |= {identifier_key(kind, value) for kind, value in self.identifiers}
         return {key_hash(text): text for text in texts}
+
+
+COMPOUND_MIN = 8  # letters of a query word tried as two words of the index
+COMPOUND_PART = 4  # letters of each of the two words at least
+
+
+def vocabulary_variants(query: Query) -> Query:
+    """The query with, beside each name in Latin letters, its renderings through the index's
+    own vocabulary (the token counts of name_units): a long word that is two words known
+    in the index also as the two words (Hamburgteveca -> Hamburg Teveca, Kruegerchemie ->
+    Krueger Chemie), two adjacent words also as the one word the index knows
+    (Bravon Gut -> Bravongut). One KeyCount lookup for all the query's words; the query
+    itself when nothing is known."""
+    family = "p" if query.kind == "person" else "n"
+    proposals: list[tuple[NormalizedName, int, int, tuple[str, ...]]] = []
+    texts: set[str] = set()
+    for name in query.names:
+        if name.script != "latin":
+            continue
+        words = name.words
+        for position, word in enumerate(words):
+            if len(word) >= COMPOUND_MIN and word.isalpha() and word not in GENERIC_WORDS:
+                texts.add(f"t:{family}:{word}")
+                for cut in range(COMPOUND_PART, len(word) - COMPOUND_PART + 1):
+                    parts = (word[:cut], word[cut:])
+                    texts.update(f"t:{family}:{part}" for part in parts)
+                    proposals.append((name, position, position + 1, parts))
+        for position in range(len(words) - 1):
+            first, second = words[position], words[position + 1]
+            if first.isalpha() and second.isalpha() and min(len(first), len(second)) >= 3:
+                joined = first + second
+                texts.add(f"t:{family}:{joined}")
+                proposals.append((name, position, position + 2, (joined,)))
+    if not proposals:
+        return query
+    hashes = {key_hash(text): text for text in texts}
+    known: set[str] = set()
+    with connection.cursor() as cursor:
+        for chunk in _in_chunks(list(hashes)):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT key FROM entities_keycount WHERE key IN ({marks}) AND count > 0",  # noqa: S608
+                chunk,
+            )
+            known.update(hashes[key][len(family) + 3 :] for (key,) in cursor.fetchall())
+    variants: dict[tuple[str, ...], NormalizedName] = {}
+    for name, start, end, parts in proposals:
+        if len(parts) == 2 and name.words[start] in known:
+            continue  # a word of the index as it is
+        if not all(part in known for part in parts):
+            continue
+        words = (*name.words[:start], *parts, *name.words[end:])
+        if words in variants or words == name.words:
+            continue
+        syllables = tuple(token for word in words for token in (split_pinyin(word) or (word,)))
+        variants[words] = NormalizedName(
+            original=name.original,
+            words=words,
+            syllables=syllables,
+            script="latin",
+            legal_forms=name.legal_forms,
+        )
+    if not variants:
+        return query
+    return Query(
+        kind=query.kind,
+        names=[*query.names, *variants.values()],
+        identifiers=query.identifiers,
+        country=query.country,
+    )
 
 
 def _in_chunks(values: list, size: int = 500):
@@ -286,10 +386,14 @@ def _missing_latin(mine: tuple[str, ...], theirs: tuple[str, ...]) -> list[tuple
     for token in dict.fromkeys(mine):
         if token in theirs_set or any(token in word for word in theirs):
             continue
-        edits = _allowed_edits(len(token))
-        if edits and _near(token, runs, edits):
+        # Typing errors tolerated by the longer of the two words (Cisaenk for Cistaenko).
+        if any(
+            _near(token, (run,), _allowed_edits(max(len(token), len(run))))
+            for run in runs
+            if len(token) > 2
+        ):
             continue
-        if edits == 1 and len(token) >= 4 and _near(token, runs, 2):
+        if _allowed_edits(len(token)) == 1 and len(token) >= 4 and _near(token, runs, 2):
             missing.append((token, 0.5))
             continue
         missing.append((token, 1.0))
@@ -370,7 +474,8 @@ def person_renderings(words: tuple[str, ...] | list[str]) -> dict[str, str]:
     """A person's name written together in the orders it is met in, with the reason code of
     each: as written, the first word moved last or the last word moved first (family and
     given names swap between conventions; the syllables of a given name do not: Han Huixin
-    is not Han Xinhui), and without the middle names, in both orders."""
+    is not Han Xinhui), with the middle names cut to their initials and without them, in
+    both orders."""
     words = tuple(words)
     if not words:
         return {}
@@ -379,9 +484,19 @@ def person_renderings(words: tuple[str, ...] | list[str]) -> dict[str, str]:
         renderings.setdefault("".join((*words[1:], words[0])), "name_reordered")
         renderings.setdefault("".join((words[-1], *words[:-1])), "name_reordered")
     if len(words) > 2:
+        initials = "".join(word[0] for word in words[1:-1])
+        renderings.setdefault(words[0] + initials + words[-1], "middle_name_ignored")
+        renderings.setdefault(words[-1] + words[0] + initials, "middle_name_ignored")
         renderings.setdefault(words[0] + words[-1], "middle_name_ignored")
         renderings.setdefault(words[-1] + words[0], "middle_name_ignored")
     return renderings
+
+
+def _dropped_middle(words: tuple[str, ...] | list[str]) -> set[str]:
+    """The renderings of person_renderings that leave the middle names out altogether."""
+    if len(words) <= 2:
+        return set()
+    return {words[0] + words[-1], words[-1] + words[0]}
 
 
 def score_names(
@@ -394,7 +509,8 @@ def score_names(
     """Best agreement of two names (0-100) and the reason code of how it was reached. With
     `rarity` (token_rarity of both names' tokens) the words the names do not share take
     points off by their rarity in the index. Two names in Latin letters are also compared
-    through their spelling skeletons (skeleton_form), the better of the two counting."""
+    through their spelling skeletons (skeleton_form) and through their words as written
+    before it (plain_form), the best counting."""
     value = _score_names(query, other, kind=kind, rarity=rarity)
     if query.script == "latin" and other.script == "latin":
         query_skeleton, other_skeleton = skeleton_form(query), skeleton_form(other)
@@ -402,6 +518,9 @@ def score_names(
             value = max(
                 value, _score_names(query_skeleton, other_skeleton, kind=kind, rarity=rarity)
             )
+        query_plain, other_plain = plain_form(query), plain_form(other)
+        if query_plain is not query or other_plain is not other:
+            value = max(value, _score_names(query_plain, other_plain, kind=kind, rarity=rarity))
     return value
 
 
@@ -418,11 +537,19 @@ def _score_names(
         # Every order of one name against every order of the other (symmetric).
         mine = person_renderings(query.words or query.syllables)
         theirs = person_renderings(other.words or other.syllables)
+        # A name that keeps its middle name (or agrees on its initial) comes before one
+        # without it: Agnieszka S. Gonzalez is Agnieszka Sarah Gonzalez rather than
+        # Agnieszka Gonzalez, Joseph Schulz rather than Joseph Pierre Schulz.
+        mine_dropped = _dropped_middle(query.words or query.syllables)
+        theirs_dropped = _dropped_middle(other.words or other.syllables)
         scores = [(fuzz.ratio(query.compact, other.compact), "name_spelling")]
         for text, how in mine.items():
             for other_text, other_how in theirs.items():
                 reason = max(how, other_how, key=_REASON_RANK.__getitem__)
-                scores.append((fuzz.ratio(text, other_text), reason))
+                value = fuzz.ratio(text, other_text)
+                if text in mine_dropped or other_text in theirs_dropped:
+                    value -= MIDDLE_NAME_POINTS
+                scores.append((value, reason))
     else:
         scores = [
             (fuzz.token_sort_ratio(query.syllable_text, other.syllable_text), "name_reordered"),
@@ -455,23 +582,30 @@ def _score_names(
 _REASON_RANK = {"name_spelling": 0, "name_reordered": 1, "middle_name_ignored": 2}
 
 
-def may_reach(
-    query: NormalizedName, kind: str, rows: list[tuple[str, str]], threshold: float
-) -> set[int]:
-    """Positions of the stored names (syllable text, words) whose score_names can reach the
-    threshold: the rapidfuzz scores it takes the best of, computed in bulk, bound it from
-    above (what follows them only lowers it). The spelling skeletons are scanned too."""
-    passes = _may_reach(query, kind, rows, threshold)
+def may_reach(query: NormalizedName, kind: str, rows: list[tuple], threshold: float) -> set[int]:
+    """Positions of the stored names (syllable text, words and, when they differ from the
+    words, the plain words) whose score_names can reach the threshold: the rapidfuzz scores
+    it takes the best of, computed in bulk, bound it from above (what follows them only
+    lowers it). The spelling skeletons and the plain words are scanned too."""
+    passes = _may_reach(query, kind, [(row[0], row[1]) for row in rows], threshold)
     skeletal = skeleton_form(query)
     skeletal_rows = []
-    for syllables, words in rows:
+    for syllables, words, *_plain in rows:
         stored = (words or syllables).split()
         form = NormalizedName(
             original="", words=tuple(stored), syllables=tuple(stored), script="latin"
         )
         text = " ".join(skeleton_form(form).words)
         skeletal_rows.append((text, text))
-    return passes | _may_reach(skeletal, kind, skeletal_rows, threshold)
+    passes |= _may_reach(skeletal, kind, skeletal_rows, threshold)
+    plain = plain_form(query)
+    if plain is not query or any(len(row) > 2 and row[2] for row in rows):
+        plain_rows = []
+        for syllables, words, *rest in rows:
+            text = (rest[0] if rest else "") or words or syllables
+            plain_rows.append((text, text))
+        passes |= _may_reach(plain, kind, plain_rows, threshold)
+    return passes
 
 
 def _may_reach(

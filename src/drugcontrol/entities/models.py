@@ -79,6 +79,8 @@ class PartyName(models.Model):
     compact = models.CharField(max_length=600)
     words = models.CharField(max_length=600, blank=True, default="")
     script = models.CharField(max_length=8)
+    # The words before their spelling skeleton, when they differ (NormalizedName.plain).
+    plain = models.CharField(max_length=600, blank=True, default="")
 
     class Meta:
         ordering = ["pk"]

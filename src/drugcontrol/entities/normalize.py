@@ -40,6 +40,9 @@ _to_simplified = opencc.OpenCC("t2s")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _ABBREVIATION = re.compile(r"(?<=\b\w)[./](?=\w\b)")
+# A word with apostrophes inside (the soft sign of a Cyrillic romanisation, Solov'yev,
+# Natal'ya; O'Brien; the syllable mark of pinyin, Xi'an).
+_APOSTROPHED = re.compile(r"[^\W_]+(?:['\u2019\u02bc\u02b9][^\W_]+)+")
 
 # Legal forms and generic business words, as they appear after case folding. Chinese forms
 # are removed before conversion to pinyin; their pinyin is removed from Latin renderings.
@@ -403,7 +406,8 @@ def ascii_words(words: list[str]) -> list[str]:
         if word.isascii():
             result.append(word)
             continue
-        written = "".join(_WORD.findall(anyascii(word).casefold()))
+        # ŝ is ISO 9's щ (shch in the other romanisations); anyascii would write s.
+        written = "".join(_WORD.findall(anyascii(word.replace("ŝ", "shch")).casefold()))
         if written:
             result.append(written)
     return result
@@ -426,6 +430,11 @@ _SKELETON_RULES = [
         ("ph", "f"),
         ("w", "v"),
         ("[jy]", "i"),
+        # Cyrillic е and ё as the romanisations write them: ye, je after a vowel and at
+        # the start of a word (BGN/PCGN, German), yo, jo (German) for ё inside a word, e
+        # in the others (John, Joseph keep their io).
+        ("(?<=[a-z])io", "e"),
+        ("(?<![^aeiou])ie", "e"),
         ("z", "s"),
         ("(?<![qg])ue", "u"),
         ("oe", "o"),
@@ -439,7 +448,8 @@ _SKELETON_RULES = [
 def skeleton(word: str) -> str:
     """The spelling skeleton of a Latin word that the common transliterations share:
     mueller, muller (Müller) -> muler; shcherbakov (BGN/PCGN, ICAO), scerbakov (ISO 9),
-    schtscherbakow (German) -> scerbakov; iuliia, yuliya -> iulia; weiss (Weiß) -> veis."""
+    schtscherbakow (German) -> scerbakov; iuliia, yuliya -> iulia; weiss (Weiß) -> veis;
+    yevgeniy, evgenii -> evgeni; vorobyov, worobjow, vorobev (Воробьёв) -> vorobev."""
     for pattern, replacement in _SKELETON_RULES:
         word = pattern.sub(replacement, word)
     return word
@@ -503,6 +513,9 @@ class NormalizedName:
     syllables: tuple[str, ...]  # the same with pinyin split into syllables
     script: str  # "han", "latin", "mixed"
     legal_forms: tuple[str, ...] = field(default_factory=tuple)
+    # The words before their spelling skeleton (in ASCII, legal forms removed, business
+    # words mapped), one for one with `words`; empty when they are the same.
+    plain: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def text(self) -> str:
@@ -539,6 +552,22 @@ def skeleton_form(normalized: NormalizedName) -> NormalizedName:
     )
 
 
+@functools.lru_cache(maxsize=100_000)
+def plain_form(normalized: NormalizedName) -> NormalizedName:
+    """The name with its words as written before the spelling skeleton, one token a word:
+    a typing error that breaks a digraph (Mgiuel for Miguel, Oernandz for Hernandez) is one
+    letter off here, two or more in the skeleton. The name itself when it has none."""
+    if normalized.script != "latin" or not normalized.plain or normalized.plain == normalized.words:
+        return normalized
+    return NormalizedName(
+        original=normalized.original,
+        words=normalized.plain,
+        syllables=normalized.plain,
+        script="latin",
+        legal_forms=normalized.legal_forms,
+    )
+
+
 def normalize_name(name: str, *, kind: str = "company") -> NormalizedName:
     return _normalize_name(name, "person" if kind in PERSON_KINDS else "company")
 
@@ -550,17 +579,24 @@ def unaccent(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
+def _business_edits(word: str, known: str) -> int:
+    """Typing errors tolerated between a word long enough to be looked up (six letters for
+    a business word, five for a legal form) and the word it may be: one, two when both
+    have eight letters or more (Technolg for Technology)."""
+    return 2 if min(len(word), len(known)) >= 8 else 1
+
+
 @functools.lru_cache(maxsize=65536)
 def business_word(word: str) -> tuple[str, ...]:
     """The canonical tokens of a business word (Labs -> laboratories, Chemie -> chemical,
-    Inhustries -> industrial); the word itself when it is none."""
+    Inhustries -> industrial, Technolg -> technology); the word itself when it is none."""
     plain = unaccent(word)
     if plain in BUSINESS_WORDS:
         return tuple(BUSINESS_WORDS[plain].split())
     if plain in BUSINESS_VOCABULARY or len(plain) < 6 or not plain.isalpha():
         return (word,)
     best = process.extractOne(plain, BUSINESS_VOCABULARY, scorer=OSA.distance, score_cutoff=2)
-    if best is None or best[1] > (1 if len(plain) < 10 else 2):
+    if best is None or best[1] > _business_edits(plain, best[0]):
         return (word,)
     return tuple(BUSINESS_WORDS.get(best[0], best[0]).split())
 
@@ -571,14 +607,14 @@ LONG_LEGAL_WORDS = frozenset(w for w in LEGAL_FORMS_LATIN if len(w) >= 6)
 @functools.lru_cache(maxsize=65536)
 def is_legal_word(word: str) -> bool:
     """A legal form or a word set aside with them (Limited, Import ...), allowing one typing
-    error in the long ones (two from ten letters)."""
+    error in the long ones from five letters (Exprt, Impeort), two from eight."""
     plain = unaccent(word)
     if plain in LEGAL_FORMS_LATIN:
         return True
-    if len(plain) < 6 or not plain.isalpha():
+    if len(plain) < 5 or not plain.isalpha():
         return False
     best = process.extractOne(plain, LONG_LEGAL_WORDS, scorer=OSA.distance, score_cutoff=2)
-    return best is not None and best[1] <= (1 if len(plain) < 10 else 2)
+    return best is not None and best[1] <= _business_edits(plain, best[0])
 
 
 def _business_tokens(tokens: list[str], *, keep: bool = True) -> list[str]:
@@ -643,6 +679,7 @@ def _normalize_name(name: str, kind: str) -> NormalizedName:
         text = " ".join(pieces)
     # Dotted and slashed abbreviations become one word: S.A. -> sa, A/S -> as, B.V. -> bv.
     text = _ABBREVIATION.sub("", text)
+    text = _APOSTROPHED.sub(_apostrophes, text)
     words = ascii_words(_WORD.findall(text))
     if kind not in PERSON_KINDS:
         words = _map_exonyms(words)
@@ -660,6 +697,7 @@ def _normalize_name(name: str, kind: str) -> NormalizedName:
         words = [token for w in words for token in _pinyin_business_word(w)] or words
         words = _business_tokens(words)
     syllables: list[str] = []
+    plain = list(words)
     for position, word in enumerate(words):
         split = split_pinyin(word) if word.isascii() else None
         if split:
@@ -681,7 +719,16 @@ def _normalize_name(name: str, kind: str) -> NormalizedName:
         syllables=tuple(syllables),
         script=script,
         legal_forms=tuple(legal_found),
+        plain=tuple(plain) if plain != words else (),
     )
+
+
+def _apostrophes(match: re.Match) -> str:
+    """Xi'an stays two pinyin syllables; Solov'yev, Natal'ya, O'Brien become one word."""
+    pieces = re.split(r"['\u2019\u02bc\u02b9]", match.group(0))
+    if all(piece.isascii() and split_pinyin(piece) for piece in pieces):
+        return " ".join(pieces)
+    return "".join(pieces)
 
 
 # --- identifiers ----------------------------------------------------------------------------

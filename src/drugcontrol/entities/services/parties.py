@@ -74,6 +74,7 @@ def _add_names_and_identifiers(party: Party, names: list[str], identifiers) -> N
             compact=normalized.compact[:600],
             words=" ".join(normalized.words)[:600],
             script=normalized.script,
+            plain=" ".join(normalized.plain)[:600],
         )
         texts |= matching.name_keys(party.kind, normalized)
         tokens |= matching.token_keys(party.kind, normalized)
@@ -119,6 +120,10 @@ def rebuild_rows(models: dict, *, batch: int = 2000) -> dict:
     list's names are normalised again too."""
     BlockingKeyModel, KeyCountModel = models["BlockingKey"], models["KeyCount"]
     PartyModel, PartyNameModel = models["Party"], models["PartyName"]
+    # A migration before 0008 has no PartyName.plain.
+    stored_fields = ["syllables", "compact", "words", "script"]
+    if any(field.name == "plain" for field in PartyNameModel._meta.get_fields()):
+        stored_fields.append("plain")
     BlockingKeyModel.objects.all().delete()
     KeyCountModel.objects.all().delete()
     party_ids = list(PartyModel.objects.order_by("pk").values_list("pk", flat=True))
@@ -136,12 +141,14 @@ def rebuild_rows(models: dict, *, batch: int = 2000) -> dict:
             stored.compact = normalized.compact[:600]
             stored.words = " ".join(normalized.words)[:600]
             stored.script = normalized.script
+            if "plain" in stored_fields:
+                stored.plain = " ".join(normalized.plain)[:600]
             updated.append(stored)
             texts[stored.party_id] |= matching.name_keys(kind, normalized)
             tokens = matching.token_keys(kind, normalized)
             if tokens:
                 counted[stored.party_id] |= {*tokens, matching.total_key(kind)}
-        PartyNameModel.objects.bulk_update(updated, ["syllables", "compact", "words", "script"])
+        PartyNameModel.objects.bulk_update(updated, stored_fields)
         names += len(updated)
         for party_id, kind, normal in (
             models["PartyIdentifier"]
