@@ -3,6 +3,7 @@ import itertools
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from drugcontrol.core import services
 from drugcontrol.core.audit import allow_purge
@@ -20,6 +21,15 @@ def fast_password_hashing(request, settings):
             "django.contrib.auth.hashers.MD5PasswordHasher",
             *settings.PASSWORD_HASHERS,
         ]
+
+
+@pytest.fixture(autouse=True)
+def language_reset():
+    """Each test starts in the default language: the test client's requests leave the last
+    request's language active in the thread (LocaleMiddleware does not undo it)."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 def _database_use(request) -> str | None:
