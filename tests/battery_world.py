@@ -26,6 +26,7 @@ Records, each under a short name (`world.ids[name]` is its primary key, and
 | R1, R2, C3, M | two more, confirmed and merged (M: the merge) |
 | P_fiu | a party the CHN financial intelligence unit registered on its own |
 | ATT | a text file attached to I_country |
+| X_req | an open request for a controlled delivery on I_deu, from DEU police to China |
 | N_draft | a complete draft notification CHN -> AUS |
 | N_out | a submitted notification CHN -> AUS, in transit through DEU |
 | N_cleared, N_shipped | CHN -> AUS notifications cleared (and shipped) |
@@ -416,6 +417,15 @@ def build_world() -> World:
         quantity_kg="1000",
     ).pk
     ids["YEAR"] = timezone.localdate().year
+
+    # --- the thread of an incident ----------------------------------------------------------
+    ids["X_req"] = incident_services.message_post(
+        actor=u["deu.law_enforcement.officer"],
+        incident=i_deu,
+        kind="controlled_delivery_request",
+        body="May the consignment continue under surveillance to Shanghai?",
+        addressed_country="CHN",
+    ).pk
 
     # --- core: token, alert, import jobs, warning list ------------------------------------------
     token, _secret = core_services.token_create(
