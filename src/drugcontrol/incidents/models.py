@@ -4,6 +4,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from drugcontrol.core.quantities import TransportMode, Unit
 from drugcontrol.entities.models import Audience
@@ -216,11 +217,11 @@ REQUEST_KINDS = (MessageKind.JOINT_INVESTIGATION, MessageKind.CONTROLLED_DELIVER
 
 
 class RequestStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("request status", "Open")
+    ACCEPTED = "accepted", pgettext_lazy("request status", "Accepted")
+    DECLINED = "declined", pgettext_lazy("request status", "Declined")
+    WITHDRAWN = "withdrawn", pgettext_lazy("request status", "Withdrawn")
+    CLOSED = "closed", pgettext_lazy("request status", "Closed")
 
 
 class IncidentMessage(models.Model):
