@@ -54,6 +54,16 @@ def _chosen_party(form, data: dict, name_field: str) -> None:
         form.add_error(name_field, forms.ValidationError(message, code="required"))
 
 
+def nationality_field() -> forms.ChoiceField:
+    """A person's nationality as reported (a party row and the add-party form)."""
+    return forms.ChoiceField(
+        label=_("Nationality (a person)"),
+        required=False,
+        choices=country_choices(),
+        widget=KeepingSelect,
+    )
+
+
 def _max(name: str) -> int:
     return Incident._meta.get_field(name).max_length
 
@@ -216,12 +226,7 @@ class PartyRowForm(RowForm):
         max_length=60,
         widget=forms.TextInput(attrs={"size": 14, "placeholder": _("phone")}),
     )
-    nationality = forms.ChoiceField(
-        label=_("Nationality (a person)"),
-        required=False,
-        choices=country_choices(),
-        widget=KeepingSelect,
-    )
+    nationality = nationality_field()
     # A party on file chosen on the page; a name `Name [#id]` from the suggestions does too.
     party_id = RecordIdField(label=_("Party on file"), required=False)
 
@@ -346,12 +351,7 @@ class AddPartyForm(Form):
     country = forms.ChoiceField(
         label=_("Party country"), required=False, choices=country_choices(), widget=KeepingSelect
     )
-    nationality = forms.ChoiceField(
-        label=_("Nationality (a person)"),
-        required=False,
-        choices=country_choices(),
-        widget=KeepingSelect,
-    )
+    nationality = nationality_field()
     party_id = RecordIdField(label=_("Party on file"), required=False)
     service_fields = {"party_id": "party", "name": "party", "kind": "party_kind"}
 

@@ -66,19 +66,9 @@ INCIDENT_FIELDS = [
     "payment_method",
     "notification_reference",
 ]
-EDITABLE = {
-    "kind",
-    "occurred_on",
-    "form",
-    "concealment",
-    "modus_operandi",
-    "transport_mode",
-    "description",
-    "place_of_seizure",
-    "seizure_locode",
-    "payment_method",
-    "notification_reference",
-}
+# What the reporting organisation may change afterwards: all but the reference and the
+# distribution (widening or narrowing an audience is not an edit).
+EDITABLE = set(INCIDENT_FIELDS) - {"reference", "distribution"}
 # Free text of the report, each bounded by its column.
 TEXT_FIELDS = (
     "form",
