@@ -26,6 +26,7 @@ Records, each under a short name (`world.ids[name]` is its primary key, and
 | R1, R2, C3, M | two more, confirmed and merged (M: the merge) |
 | P_fiu | a party the CHN financial intelligence unit registered on its own |
 | ATT | a text file attached to I_country |
+| X_req | an open request for a controlled delivery on I_deu, from DEU police to China |
 | N_draft | a complete draft notification CHN -> AUS |
 | N_out | a submitted notification CHN -> AUS, in transit through DEU |
 | N_cleared, N_shipped | CHN -> AUS notifications cleared (and shipped) |
@@ -434,6 +435,14 @@ def build_world() -> World:
     ids.update(FD_draft=fd_draft.pk, FD_sub=fd_sub.pk, FD_deu=fd_deu.pk)
     ids.update(FD_draft_version=fd_draft.version, FD_sub_version=fd_sub.version)
     ids["FD_YEAR_NEW"] = last_year - 2  # a year nobody has reported for
+    # --- the thread of an incident ----------------------------------------------------------
+    ids["X_req"] = incident_services.message_post(
+        actor=u["deu.law_enforcement.officer"],
+        incident=i_deu,
+        kind="controlled_delivery_request",
+        body="May the consignment continue under surveillance to Shanghai?",
+        addressed_country="CHN",
+    ).pk
 
     # --- core: token, alert, import jobs, warning list ------------------------------------------
     token, _secret = core_services.token_create(

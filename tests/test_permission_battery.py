@@ -199,6 +199,7 @@ SEES["I_deu"] = incident_audience("deu.law_enforcement", "countries_involved", n
 SEES["I_all"] = incident_audience(CHN_AUTHORITY, "all")
 INCIDENTS = ("I_country", "I_org", "I_shared", "I_deu", "I_all")
 SEES["ATT"] = SEES["I_country"]
+SEES["X_req"] = SEES["I_deu"]  # a thread follows its incident
 SEES["P1"] = party_audience(CHN_POLICE, SEES["I_country"])
 SEES["P_org"] = party_audience(CHN_POLICE, SEES["I_org"])
 SEES["P_shared"] = party_audience(CHN_POLICE, SEES["I_shared"])
@@ -340,6 +341,19 @@ owner_or_admin = any_of(one_of(TOKEN_OWNER), all_of(member(CHN_AUTHORITY), may("
 acts_on_chn_parties = any_of(in_country("CHN"), secretariat)
 acts_across_countries = secretariat  # P_shared (CHN police) - P_deu (DEU police)
 reporting_police = member(CHN_POLICE)
+
+
+def asks_for_request(person: Person) -> int:
+    """A request on I_shared addressed to DEU: a DEU authority may not address its own
+    country (422); whoever may not make requests at all is refused (403)."""
+    return 422 if may("incidents.request_make")(person) else 403
+
+
+# The decisions on X_req (DEU asks CHN): China answers it, Germany withdraws it.
+decides_x_req = any_of(
+    all_of(may("incidents.request_answer"), in_country("CHN")),
+    all_of(may("incidents.request_withdraw"), in_country("DEU")),
+)
 recipient = one_of("chn.competent_authority.focal_point")
 NOTIFICATION_BODY = {"importing_country": "AUS", "invoice_number": "INV-BATTERY-2"}
 STEP = f"{V1}/precursors/notifications"
@@ -615,6 +629,66 @@ API: dict[str, list[Case]] = {
             sees=SEES["I_country"],
             condition=reporting_police,
         )
+    ],
+    "GET /api/v1/incidents/{incident_id}/messages": [
+        get(
+            f"{V1}/incidents/{{{name}}}/messages",
+            SEES[name],
+            listed=(("X_req", SEES["X_req"]),) if name == "I_deu" else (),
+        )
+        for name in INCIDENTS
+    ],
+    "POST /api/v1/incidents/{incident_id}/messages": [
+        write(
+            "POST",
+            f"{V1}/incidents/{{{name}}}/messages",
+            "incidents.message_post",
+            {"kind": "question", "body": "Battery question"},
+            sees=SEES[name],
+        )
+        for name in ("I_shared", "I_org")
+    ]
+    + [
+        write(
+            "POST",
+            f"{V1}/incidents/{{I_shared}}/messages",
+            "incidents.request_make",
+            {
+                "kind": "joint_investigation_request",
+                "body": "Battery request",
+                "addressed_country": "DEU",
+            },
+            sees=SEES["I_shared"],
+            condition=in_country("CHN"),
+            refused=asks_for_request,
+        )
+    ],
+    "POST /api/v1/incidents/{incident_id}/messages/{message_id}/decide": [
+        write(
+            "POST",
+            f"{V1}/incidents/{{I_deu}}/messages/{{X_req}}/decide",
+            "incidents.request_answer",
+            {"decision": "accepted", "version": 1},
+            sees=SEES["X_req"],
+            condition=in_country("CHN"),
+        ),
+        write(
+            "POST",
+            f"{V1}/incidents/{{I_deu}}/messages/{{X_req}}/decide",
+            "incidents.request_withdraw",
+            {"decision": "withdrawn"},
+            sees=SEES["X_req"],
+            condition=in_country("DEU"),
+        ),
+        # X_req through another incident's address: a 404 for everyone.
+        write(
+            "POST",
+            f"{V1}/incidents/{{I_all}}/messages/{{X_req}}/decide",
+            "incidents.request_answer",
+            {"decision": "accepted"},
+            sees=lambda person: False,
+            must_succeed=False,
+        ),
     ],
     # precursors
     "GET /api/v1/precursors/notifications": [
@@ -1149,6 +1223,12 @@ PAGES: dict[str, list[Case]] = {
                     f'action="/incidents/{{{name}}}/parties/"',
                     offers("incidents.incident_change", member(reporter)),
                 ),
+                (f'action="/incidents/{{{name}}}/messages/"', offers("incidents.message_post")),
+                *(
+                    (('action="/incidents/{I_deu}/messages/{X_req}/decide/"', decides_x_req),)
+                    if name == "I_deu"
+                    else ()
+                ),
             ),
         )
         for name, reporter in (
@@ -1177,6 +1257,25 @@ PAGES: dict[str, list[Case]] = {
             {"file": Upload("statement.txt", b"a statement\n")},
             sees=SEES["I_country"],
             condition=reporting_police,
+        ),
+    ],
+    "incidents:message": [
+        post_only("/incidents/{I_shared}/messages/"),
+        page_write(
+            "/incidents/{I_shared}/messages/",
+            "incidents.message_post",
+            {"kind": "message", "body": "Battery message"},
+            sees=SEES["I_shared"],
+        ),
+    ],
+    "incidents:decide": [
+        post_only("/incidents/{I_deu}/messages/{X_req}/decide/"),
+        page_write(
+            "/incidents/{I_deu}/messages/{X_req}/decide/",
+            "incidents.request_answer",
+            {"decision": "declined", "version": "1", "note": "Not this time"},
+            sees=SEES["X_req"],
+            condition=in_country("CHN"),
         ),
     ],
     "incidents:attachment": [

@@ -137,7 +137,13 @@ def error_response(request, status: int, code: str, message, details=None):
 
 
 def _field_name(location) -> str:
-    parts = [str(part) for part in location if part not in ("body", "query", "path", "payload")]
+    """`("body", "payload", "lines", 0, "unit")` as `lines.0.unit`: the request's part and
+    the payload's parameter name dropped, a field named `body` or `path` kept."""
+    parts = [str(part) for part in location]
+    if parts and parts[0] in ("body", "query", "path"):
+        parts = parts[1:]
+    if parts and parts[0] == "payload":
+        parts = parts[1:]
     return ".".join(parts) or "__all__"
 
 

@@ -9,7 +9,7 @@ from drugcontrol.incidents.api import IncidentPartyIn
 def test_incident_party_is_a_party_reference_with_a_role():
     assert issubclass(IncidentPartyIn, PartyReferenceIn)
     fields = set(IncidentPartyIn.model_fields)
-    assert fields == {*PartyReferenceIn.model_fields, "role"}
+    assert fields == {*PartyReferenceIn.model_fields, "role", "nationality"}
     assert set(PartyReferenceIn.model_fields) == {*PartyIn.model_fields, "party_id"}
     assert PartyIn.model_fields["name"].is_required()
     assert not PartyReferenceIn.model_fields["name"].is_required()

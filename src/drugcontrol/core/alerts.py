@@ -70,8 +70,15 @@ def route_for(record_kind: str, event: str) -> AlertRoute:
         raise ImproperlyConfigured(f"No alert route for {record_kind} / {event}.") from None
 
 
-def recipients_for(record_kind: str, event: str, country_codes: Iterable[str]) -> list[User]:
-    """The users the route names in these countries, one query whatever their number."""
+def recipients_for(
+    record_kind: str,
+    event: str,
+    country_codes: Iterable[str],
+    organisation_ids: Iterable[int] | None = None,
+) -> list[User]:
+    """The users the route names in these countries, one query whatever their number;
+    `organisation_ids`, when given, narrows them to those organisations (an answer goes to
+    the organisation that asked, not to its whole country)."""
     route = route_for(record_kind, event)
     codes = sorted({code for code in country_codes if code})
     if not codes:
@@ -81,17 +88,16 @@ def recipients_for(record_kind: str, event: str, country_codes: Iterable[str]) -
     if OrganisationKind.INTERNATIONAL in route.recipient_kinds:
         # The secretariat has no country: it hears of what concerns any of them.
         where |= Q(organisation__kind=OrganisationKind.INTERNATIONAL)
-    candidates = (
-        User.objects.filter(
-            where,
-            is_active=True,
-            organisation__is_active=True,
-            organisation__kind__in=route.recipient_kinds,
-            role__in=wanted | set(FALLBACK_ROLES),
-        )
-        .select_related("organisation")
-        .order_by("organisation_id", "pk")
+    candidates = User.objects.filter(
+        where,
+        is_active=True,
+        organisation__is_active=True,
+        organisation__kind__in=route.recipient_kinds,
+        role__in=wanted | set(FALLBACK_ROLES),
     )
+    if organisation_ids is not None:
+        candidates = candidates.filter(organisation_id__in=list(organisation_ids))
+    candidates = candidates.select_related("organisation").order_by("organisation_id", "pk")
     members = defaultdict(list)
     for user in candidates:
         members[user.organisation_id].append(user)
@@ -257,12 +263,14 @@ def alerts_raise(
     record_id="",
     url: str = "",
     sender_organisation=None,
+    organisation_ids: Iterable[int] | None = None,
 ) -> list[Alert]:
-    """Alert whom the route names in these countries (inside the caller's transaction) and
-    e-mail each of them after commit, in their own language."""
+    """Alert whom the route names in these countries (inside the caller's transaction;
+    only in these organisations, when given) and e-mail each of them after commit, in
+    their own language."""
     if message_key not in MESSAGES:
         raise ImproperlyConfigured(f"Unknown alert message {message_key}.")
-    recipients = recipients_for(record_kind, event, country_codes)
+    recipients = recipients_for(record_kind, event, country_codes, organisation_ids)
     alerts = Alert.objects.bulk_create(
         [
             Alert(

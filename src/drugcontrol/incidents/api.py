@@ -14,7 +14,14 @@ from drugcontrol.entities.models import Audience
 from drugcontrol.entities.schemas import PartyReferenceIn
 from drugcontrol.incidents import selectors, services
 from drugcontrol.incidents.filters import IncidentFilter
-from drugcontrol.incidents.models import CountryRole, IncidentKind, PartyRole
+from drugcontrol.incidents.models import (
+    CountryRole,
+    IncidentKind,
+    MessageKind,
+    PartyRole,
+    PaymentMethod,
+    RequestStatus,
+)
 
 router = Router(tags=["incidents"])
 
@@ -37,6 +44,7 @@ class IncidentPartyOut(OutSchema):
     party_id: RecordId
     role: choice(PartyRole)
     reported_name: str
+    nationality: str | None = Field(None, validation_alias="nationality_id")
 
 
 class IncidentOut(OutSchema):
@@ -58,6 +66,9 @@ class IncidentDetailOut(IncidentOut):
     concealment: str
     modus_operandi: str
     description: str
+    place_of_seizure: str
+    seizure_locode: str
+    payment_method: choice(PaymentMethod, blank=True)
     notification_reference: str
     parties: list[IncidentPartyOut] = Field(validation_alias="party_list")
 
@@ -77,6 +88,9 @@ class IncidentSubstanceIn(Schema):
 
 class IncidentPartyIn(PartyReferenceIn):
     role: choice(PartyRole)
+    nationality: str | None = Field(
+        None, max_length=3, description="A person's nationality as reported (ISO alpha-3)."
+    )
 
 
 class IncidentIn(Schema):
@@ -88,6 +102,11 @@ class IncidentIn(Schema):
     modus_operandi: str = ""
     transport_mode: choice(TransportMode) = "unknown"
     description: str = ""
+    place_of_seizure: str = Field("", max_length=200)
+    seizure_locode: str = Field(
+        "", max_length=6, description="UN/LOCODE of the place: CNSHA (CN SHA is read too)."
+    )
+    payment_method: choice(PaymentMethod, blank=True) = ""
     notification_reference: str = ""
     countries: list[IncidentCountryIn] = []
     substances: list[IncidentSubstanceIn] = []
@@ -103,6 +122,9 @@ class IncidentPatch(Schema):
     modus_operandi: str | None = None
     transport_mode: choice(TransportMode) | None = None
     description: str | None = None
+    place_of_seizure: str | None = Field(None, max_length=200)
+    seizure_locode: str | None = Field(None, max_length=6)
+    payment_method: choice(PaymentMethod, blank=True) | None = None
     notification_reference: str | None = None
 
 
@@ -168,3 +190,81 @@ def add_party(request, incident_id: RecordId, payload: IncidentPartyIn):
     )
     services.incident_add_party(actor=request.auth, incident=incident, entry=data.parties[0])
     return Status(201, shaped(selectors.incident_get(user=request.auth, incident_id=incident_id)))
+
+
+# --- the incident's thread --------------------------------------------------------------------
+
+
+class IncidentMessageOut(OutSchema):
+    id: RecordId
+    kind: choice(MessageKind)
+    body: str
+    organisation: str = Field(validation_alias="organisation_name")
+    author: str = Field(validation_alias="author_name")
+    country: str | None = Field(None, validation_alias="country_id")
+    created_at: datetime.datetime
+    addressed_country: str | None = Field(None, validation_alias="addressed_country_id")
+    status: choice(RequestStatus, blank=True)
+    decided_at: datetime.datetime | None
+    decision_note: str
+    version: int
+
+
+class IncidentMessageIn(Schema):
+    kind: choice(MessageKind) = "message"
+    body: str = Field(max_length=5000)
+    addressed_country: str | None = Field(
+        None, max_length=3, description="For a request: the country asked (ISO alpha-3)."
+    )
+
+
+class RequestDecisionIn(Schema):
+    decision: choice([pair for pair in RequestStatus.choices if pair[0] != RequestStatus.OPEN])
+    version: Version | None = None
+    note: str = Field("", max_length=2000)
+
+
+@router.get("/incidents/{incident_id}/messages", response={200: list[IncidentMessageOut], **ERRORS})
+@paginate(PagePagination)
+def list_messages(request, incident_id: RecordId):
+    """The incident's thread, oldest first (a 404 for an incident the caller may not see)."""
+    incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
+    return selectors.incident_messages(user=request.auth, incident=incident)
+
+
+@router.post("/incidents/{incident_id}/messages", response={201: IncidentMessageOut, **ERRORS})
+def post_message(request, incident_id: RecordId, payload: IncidentMessageIn):
+    """A message, a follow-up question, or a request (a joint investigation, a controlled
+    delivery) addressed to another country that may see the incident."""
+    incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
+    message = services.message_post(actor=request.auth, incident=incident, **payload.dict())
+    return Status(
+        201,
+        selectors.incident_message_get(user=request.auth, incident=incident, message_id=message.pk),
+    )
+
+
+@router.post(
+    "/incidents/{incident_id}/messages/{message_id}/decide",
+    response={200: IncidentMessageOut, **ERRORS},
+)
+def decide_request(
+    request, incident_id: RecordId, message_id: RecordId, payload: RequestDecisionIn
+):
+    """Accept or decline (the addressed country), withdraw (the requesting country) or close
+    (either, once accepted) a request; a request already decided, or a stale `version`, is a
+    409."""
+    incident = selectors.incident_get(user=request.auth, incident_id=incident_id)
+    message = selectors.incident_message_get(
+        user=request.auth, incident=incident, message_id=message_id
+    )
+    services.request_decide(
+        actor=request.auth,
+        message=message,
+        decision=payload.decision,
+        expected_version=payload.version,
+        note=payload.note,
+    )
+    return selectors.incident_message_get(
+        user=request.auth, incident=incident, message_id=message_id
+    )

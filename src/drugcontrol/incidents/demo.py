@@ -143,6 +143,18 @@ KINDS = (
     ]
 )
 COUNT = 240
+# Where a sea shipment of a reporting country was seized (the port and its UN/LOCODE).
+PORTS = {
+    "CHN": ("Port of Shanghai, Yangshan", "CNSHA"),
+    "NLD": ("Port of Rotterdam, Maasvlakte", "NLRTM"),
+    "DEU": ("Port of Hamburg", "DEHAM"),
+    "BEL": ("Port of Antwerp", "BEANR"),
+    "ESP": ("Port of Algeciras", "ESALG"),
+    "MEX": ("Port of Manzanillo", "MXZLO"),
+    "COL": ("Port of Cartagena", "COCTG"),
+    "AUS": ("Port of Melbourne", "AUMEL"),
+}
+PAYMENTS = ["", "bank_transfer", "cryptocurrency", "cash", "", "money_value_transfer"]
 
 
 def _reporter(country: str) -> User:
@@ -211,9 +223,49 @@ def load(result) -> None:
             ],
             "parties": parties,
         }
+        if raw["transport_mode"] == "sea" and reporter_country in PORTS:
+            raw["place_of_seizure"], raw["seizure_locode"] = PORTS[reporter_country]
+        raw["payment_method"] = PAYMENTS[number % len(PAYMENTS)]
         if key in known:
             continue
         actor = _reporter(reporter_country)
         data = services.validate_incident(raw, visible_parties=visible(Party, actor))
         services.incident_create(actor=actor, data=data)
         result.created += 1
+    _thread()
+
+
+def _thread() -> None:
+    """A thread on the first demo incident shared with the countries involved: a question,
+    an answer and an open request for a controlled delivery (once)."""
+    incident = (
+        Incident.objects.filter(description__startswith="demo-", distribution="countries_involved")
+        .order_by("description")
+        .first()
+    )
+    if incident is None or incident.messages.exists():
+        return
+    destination = incident.countries.filter(role="destination").first()
+    if destination is None:
+        return
+    reporter, other = _reporter(incident.reporting_country_id), _reporter(destination.country_id)
+    code = destination.country_id
+    for actor, kind, body, addressed in (
+        (
+            other,
+            "question",
+            "Was the consignee's address verified? We hold an earlier shipment to the same name.",
+            None,
+        ),
+        (reporter, "message", "Address checked: a rented office, vacated in March.", None),
+        (
+            reporter,
+            "controlled_delivery_request",
+            "The second container is due at your port in nine days. We propose a controlled "
+            "delivery; our contact point is the duty officer of the drug squad.",
+            code,
+        ),
+    ):
+        services.message_post(
+            actor=actor, incident=incident, kind=kind, body=body, addressed_country=addressed
+        )

@@ -17,6 +17,7 @@ from drugcontrol.incidents.models import (
     IncidentKind,
     IncidentParty,
     IncidentSubstance,
+    PaymentMethod,
 )
 
 
@@ -42,6 +43,15 @@ class IncidentFilter(FilterSchema):
     )
     party: str | None = Field(
         None, title=_("Party"), max_length=300, description=_("Part of a name as reported.")
+    )
+    place: str | None = Field(
+        None,
+        title=_("Place of seizure"),
+        max_length=200,
+        description=_("Part of the place or port of seizure, or its UN/LOCODE."),
+    )
+    payment_method: Annotated[choice(PaymentMethod) | None, FilterLookup("payment_method")] = Field(
+        None, title=_("Payment method")
     )
 
     def filter_substance_id(self, value) -> Q:
@@ -69,3 +79,9 @@ class IncidentFilter(FilterSchema):
             incident=OuterRef("pk"), reported_name__icontains=value
         )
         return Q(Exists(named))
+
+    def filter_place(self, value) -> Q:
+        text = (value or "").strip()
+        if not text:
+            return Q()
+        return Q(place_of_seizure__icontains=text) | Q(seizure_locode=text.replace(" ", "").upper())

@@ -11,7 +11,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from drugcontrol.core.bounds import MAX_ID
-from drugcontrol.core.forms import FixedRowsFormSet, Form, RecordIdField
+from drugcontrol.core.forms import FixedRowsFormSet, Form, MarkedForm, RecordIdField, VersionField
 from drugcontrol.core.quantities import TransportMode, Unit
 from drugcontrol.entities.forms import (
     KeepingSelect,
@@ -24,7 +24,11 @@ from drugcontrol.incidents.models import (
     CountryRole,
     Incident,
     IncidentKind,
+    IncidentMessage,
+    MessageKind,
     PartyRole,
+    PaymentMethod,
+    RequestStatus,
 )
 
 COUNTRY_ROWS, SUBSTANCE_ROWS, PARTY_ROWS = 5, 3, 4
@@ -48,6 +52,16 @@ def _chosen_party(form, data: dict, name_field: str) -> None:
     if data.get("party_id") is None and not data.get(name_field):
         message = form.fields[name_field].error_messages["required"]  # Django's own wording
         form.add_error(name_field, forms.ValidationError(message, code="required"))
+
+
+def nationality_field() -> forms.ChoiceField:
+    """A person's nationality as reported (a party row and the add-party form)."""
+    return forms.ChoiceField(
+        label=_("Nationality (a person)"),
+        required=False,
+        choices=country_choices(),
+        widget=KeepingSelect,
+    )
 
 
 def _max(name: str) -> int:
@@ -84,6 +98,21 @@ class IncidentForm(Form):
         label=_("Pre-export notification"),
         required=False,
         max_length=_max("notification_reference"),
+    )
+    place_of_seizure = forms.CharField(
+        label=_("Place or port of seizure"),
+        required=False,
+        max_length=_max("place_of_seizure"),
+        widget=forms.TextInput(attrs={"placeholder": _("Port of Rotterdam, Maasvlakte")}),
+    )
+    seizure_locode = forms.CharField(
+        label=_("UN/LOCODE"),
+        required=False,
+        max_length=6,  # "CN SHA" as often written; the service reads it as CNSHA
+        widget=forms.TextInput(attrs={"size": 7, "placeholder": "NLRTM"}),
+    )
+    payment_method = forms.ChoiceField(
+        label=_("Payment method"), required=False, choices=[("", "—"), *PaymentMethod.choices]
     )
     modus_operandi = forms.CharField(
         label=_("Modus operandi"),
@@ -162,6 +191,7 @@ class PartyRowForm(RowForm):
         "name": "party-{i}",
         "country": "party-country-{i}",
         "phone": "party-phone-{i}",
+        "nationality": "party-nationality-{i}",
         "party_id": "party-id-{i}",
     }
     key_fields = ("name", "party_id")
@@ -196,6 +226,7 @@ class PartyRowForm(RowForm):
         max_length=60,
         widget=forms.TextInput(attrs={"size": 14, "placeholder": _("phone")}),
     )
+    nationality = nationality_field()
     # A party on file chosen on the page; a name `Name [#id]` from the suggestions does too.
     party_id = RecordIdField(label=_("Party on file"), required=False)
 
@@ -207,7 +238,11 @@ class PartyRowForm(RowForm):
     def service_entry(self) -> dict:
         """The row as the service reads a party: an existing one, or a new one's details."""
         data = self.cleaned_data
-        entry = {"role": data["role"], "kind": data.get("kind") or PartyKind.COMPANY}
+        entry = {
+            "role": data["role"],
+            "kind": data.get("kind") or PartyKind.COMPANY,
+            "nationality": data.get("nationality") or None,
+        }
         if data.get("party_id"):
             entry["party_id"] = data["party_id"]
         else:
@@ -316,6 +351,7 @@ class AddPartyForm(Form):
     country = forms.ChoiceField(
         label=_("Party country"), required=False, choices=country_choices(), widget=KeepingSelect
     )
+    nationality = nationality_field()
     party_id = RecordIdField(label=_("Party on file"), required=False)
     service_fields = {"party_id": "party", "name": "party", "kind": "party_kind"}
 
@@ -326,7 +362,11 @@ class AddPartyForm(Form):
 
     def service_entry(self) -> dict:
         data = self.cleaned_data
-        entry = {"role": data["role"], "kind": data.get("party_kind") or PartyKind.COMPANY}
+        entry = {
+            "role": data["role"],
+            "kind": data.get("party_kind") or PartyKind.COMPANY,
+            "nationality": data.get("nationality") or None,
+        }
         if data.get("party_id"):
             entry["party_id"] = data["party_id"]
         else:
@@ -369,4 +409,52 @@ class BroadcastForm(Form):
         required=False,
         choices=lambda: country_choices()()[1:],
         widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+
+class MessageForm(MarkedForm):
+    """A message on the incident's thread; a request names the country it asks (offered:
+    the countries that may see the incident, the writer's own aside)."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=MessageKind.choices, initial=MessageKind.MESSAGE
+    )
+    addressed_country = forms.ChoiceField(
+        label=_("Addressed to (a request)"), required=False, widget=KeepingSelect
+    )
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=IncidentMessage._meta.get_field("body").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, countries=None, requests=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        everyone = country_choices()()
+        if countries is not None:
+            wanted = set(countries)
+            everyone = [everyone[0], *(row for row in everyone[1:] if row[0] in wanted)]
+        self.fields["addressed_country"].choices = everyone
+        if not requests:  # the secretariat writes messages and questions only
+            self.fields["kind"].choices = [
+                (value, label)
+                for value, label in MessageKind.choices
+                if value in (MessageKind.MESSAGE, MessageKind.QUESTION)
+            ]
+            del self.fields["addressed_country"]
+
+
+DECISION_CHOICES = [pair for pair in RequestStatus.choices if pair[0] != RequestStatus.OPEN]
+
+
+class DecisionForm(MarkedForm):
+    """A decision on a request: the button's value, the version the page showed, a note."""
+
+    decision = forms.ChoiceField(label=_("Decision"), choices=DECISION_CHOICES)
+    version = VersionField(label=_("Version"), required=False)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=IncidentMessage._meta.get_field("decision_note").max_length,
+        widget=forms.TextInput(attrs={"size": 30, "placeholder": _("reason, contact, terms")}),
     )

@@ -1,8 +1,10 @@
 """Incident communication: seizures, stopped shipments, diversion attempts and the like."""
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from drugcontrol.core.quantities import TransportMode, Unit
 from drugcontrol.entities.models import Audience
@@ -40,6 +42,21 @@ class PartyRole(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class PaymentMethod(models.TextChoices):
+    CASH = "cash", _("Cash")
+    BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+    CARD = "card", _("Payment card")
+    CRYPTOCURRENCY = "cryptocurrency", _("Cryptocurrency")
+    MVTS = "money_value_transfer", _("Money or value transfer service")
+    CASH_ON_DELIVERY = "cash_on_delivery", _("Cash on delivery")
+    OTHER = "other", _("Other")
+
+
+# A UN/LOCODE as commonly written: two letters of the country and three letters or digits
+# for the place (CNSHA, DEHAM, NLRTM); a space between them is accepted and dropped.
+LOCODE_PATTERN = r"^[A-Z]{2}[A-Z0-9]{3}$"
+
+
 class Incident(models.Model):
     reference = models.CharField(_("reference"), max_length=32, unique=True)
     kind = models.CharField(_("kind"), max_length=24, choices=IncidentKind.choices)
@@ -66,6 +83,16 @@ class Incident(models.Model):
         default=TransportMode.UNKNOWN,
     )
     description = models.TextField(_("description"), max_length=10000, blank=True)
+    place_of_seizure = models.CharField(_("place or port of seizure"), max_length=200, blank=True)
+    seizure_locode = models.CharField(
+        _("UN/LOCODE of the place"),
+        max_length=5,
+        blank=True,
+        validators=[RegexValidator(LOCODE_PATTERN)],
+    )
+    payment_method = models.CharField(
+        _("payment method"), max_length=24, choices=PaymentMethod.choices, blank=True
+    )
     notification_reference = models.CharField(
         _("pre-export notification"), max_length=64, blank=True
     )
@@ -150,6 +177,15 @@ class IncidentParty(models.Model):
     party = models.ForeignKey("entities.Party", on_delete=models.PROTECT, related_name="+")
     role = models.CharField(max_length=24, choices=PartyRole.choices)
     reported_name = models.CharField(max_length=300)
+    # A person's nationality as reported (a company's country is its party's country).
+    nationality = models.ForeignKey(
+        "core.Country",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("nationality"),
+    )
 
     class Meta:
         ordering = ["pk"]
@@ -168,3 +204,83 @@ class IncidentAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class MessageKind(models.TextChoices):
+    MESSAGE = "message", _("Message")
+    QUESTION = "question", _("Follow-up question")
+    JOINT_INVESTIGATION = "joint_investigation_request", _("Request for a joint investigation")
+    CONTROLLED_DELIVERY = "controlled_delivery_request", _("Request for a controlled delivery")
+
+
+REQUEST_KINDS = (MessageKind.JOINT_INVESTIGATION, MessageKind.CONTROLLED_DELIVERY)
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("request status", "Open")
+    ACCEPTED = "accepted", pgettext_lazy("request status", "Accepted")
+    DECLINED = "declined", pgettext_lazy("request status", "Declined")
+    WITHDRAWN = "withdrawn", pgettext_lazy("request status", "Withdrawn")
+    CLOSED = "closed", pgettext_lazy("request status", "Closed")
+
+
+class IncidentMessage(models.Model):
+    """The thread of an incident among the authorities that may see it: messages, follow-up
+    questions, and requests (a joint investigation, a controlled delivery) addressed to one
+    country, which accepts or declines them."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    # The author's country when written (none for the secretariat): the requesting country.
+    country = models.ForeignKey(
+        "core.Country", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=32, choices=MessageKind.choices, default=MessageKind.MESSAGE
+    )
+    body = models.TextField(_("message"), max_length=5000)
+    addressed_country = models.ForeignKey(
+        "core.Country",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("addressed to"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=RequestStatus.choices, blank=True
+    )  # requests only
+    decided_by = models.ForeignKey(
+        "core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("note on the decision"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("message on an incident")
+        verbose_name_plural = _("messages on incidents")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["incident", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["message", "question"], status="")
+                | models.Q(
+                    kind__in=["joint_investigation_request", "controlled_delivery_request"],
+                    addressed_country__isnull=False,
+                )
+                & ~models.Q(status=""),
+                name="incident_message_request_shape",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id}: {self.kind} {self.pk}"
+
+    @property
+    def is_request(self) -> bool:
+        return self.kind in REQUEST_KINDS

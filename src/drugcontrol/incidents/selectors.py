@@ -3,7 +3,7 @@
 import operator
 from functools import reduce
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from drugcontrol.core.models import AuditEvent
 from drugcontrol.core.permissions import can
@@ -15,6 +15,7 @@ from drugcontrol.incidents.models import (
     Incident,
     IncidentAudience,
     IncidentCountry,
+    IncidentMessage,
     IncidentParty,
     IncidentSubstance,
 )
@@ -60,11 +61,76 @@ def incident_get(*, user, incident_id: int) -> Incident:
         ).prefetch_related(
             Prefetch("countries", queryset=IncidentCountry.objects.select_related("country")),
             Prefetch("substances", queryset=IncidentSubstance.objects.select_related("substance")),
-            Prefetch("parties", queryset=IncidentParty.objects.select_related("party__country")),
+            Prefetch(
+                "parties",
+                queryset=IncidentParty.objects.select_related("party__country", "nationality"),
+            ),
             "attachments",
         ),
         user,
         pk=incident_id,
+    )
+
+
+@visibility_rule(IncidentMessage)
+def incident_messages_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """Exactly the incident's rule: whoever sees the incident reads its whole thread."""
+    return queryset.filter(incident__in=visible(Incident, user).values("pk"))
+
+
+def country_sees_incident(incident: Incident, country_code: str) -> bool:
+    """Whether the authorities of a country may see the incident (a request may be
+    addressed only to such a country)."""
+    if incident.distribution == Audience.ALL:
+        return True
+    if incident.distribution == Audience.ORGANISATION:
+        return False  # the reporting organisation alone
+    if country_code == incident.reporting_country_id:
+        return True
+    return (
+        incident.distribution == Audience.COUNTRIES_INVOLVED
+        and incident.audience.filter(country_id=country_code).exists()
+    )
+
+
+def addressable_countries(*, user, incident: Incident) -> list[str] | None:
+    """The countries the user could address a request on this incident to: the audience
+    (but the user's own country) when shared with the countries involved, None (any) when
+    shared with all, empty otherwise."""
+    if incident.distribution == Audience.ALL:
+        return None
+    if incident.distribution != Audience.COUNTRIES_INVOLVED:
+        return []
+    codes = incident.audience.exclude(country_id=user.country_id).values_list(
+        "country_id", flat=True
+    )
+    return sorted(codes)
+
+
+def incident_messages(*, user, incident: Incident) -> QuerySet:
+    """The thread of an incident the user sees (the caller read it through its rule), oldest
+    first, so the newest is last."""
+    return (
+        _thread(visible(IncidentMessage, user).filter(incident=incident))
+        .select_related("country", "addressed_country", "decided_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def incident_message_get(*, user, incident: Incident, message_id: int) -> IncidentMessage:
+    """One message of the thread; another incident's message is a 404, as one not seen."""
+    return get_visible_or_404(
+        _thread(IncidentMessage.objects.select_related("incident")),
+        user,
+        pk=message_id,
+        incident=incident,
+    )
+
+
+def _thread(queryset: QuerySet) -> QuerySet:
+    """What a message shows of its writer (the names the page and the API print)."""
+    return queryset.annotate(
+        organisation_name=F("organisation__name"), author_name=F("author__username")
     )
 
 

@@ -15,6 +15,12 @@ urlpatterns = [
     path("<id:incident_id>/", views.incident_detail, name="detail"),
     path("<id:incident_id>/parties/", views.incident_add_party, name="add_party"),
     path("<id:incident_id>/attachments/", views.incident_attach, name="attach"),
+    path("<id:incident_id>/messages/", views.message_post, name="message"),
+    path(
+        "<id:incident_id>/messages/<id:message_id>/decide/",
+        views.request_decide,
+        name="decide",
+    ),
     path(
         "<id:incident_id>/attachments/<id:attachment_id>/",
         views.attachment_download,

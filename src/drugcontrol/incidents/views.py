@@ -9,13 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from drugcontrol.core import alerts as alert_services
 from drugcontrol.core import selectors as core_selectors
 from drugcontrol.core.alert_filters import AlertFilter
-from drugcontrol.core.errors import ServiceError, ValidationFailed
+from drugcontrol.core.errors import Conflict, ServiceError, ValidationFailed
 from drugcontrol.core.filters import filter_form
 from drugcontrol.core.forms import add_service_error, focus_first_error
 from drugcontrol.core.import_views import import_job_page, import_upload_page
@@ -30,9 +31,12 @@ from drugcontrol.incidents.forms import (
     AlertReadAllForm,
     AttachForm,
     BroadcastForm,
+    DecisionForm,
     IncidentReport,
+    MessageForm,
 )
-from drugcontrol.incidents.models import CountryRole, IncidentKind
+from drugcontrol.incidents.models import CountryRole, IncidentKind, PaymentMethod
+from drugcontrol.incidents.permissions import REQUEST_DECISIONS, may_decide, request_decisions
 from drugcontrol.substances.selectors import find_by_name, substance_list
 
 IMPORT_KIND = "incidents.incidents"
@@ -53,6 +57,7 @@ def _filter_choices(user) -> dict:
         "role": CountryRole.choices,
         "substance_id": substances,
         "country": country_choices()()[1:],
+        "payment_method": PaymentMethod.choices,
     }
 
 
@@ -144,11 +149,51 @@ def suggest_parties(request):
     return render(request, "incidents/_options.html", {"options": options})
 
 
-def _detail(request, incident, *, party_form=None, attach_form=None, status=200):
-    """The incident page, with the add-party and attach forms (bound after an error)."""
+THREAD_PAGE = 50
+
+
+def _message_form(user, incident, data=None) -> MessageForm:
+    return MessageForm(
+        data,
+        countries=selectors.addressable_countries(user=user, incident=incident),
+        requests=can(user, "incidents.request_make", incident),
+    )
+
+
+def _thread(request, incident) -> dict:
+    """The thread's page (the newest last; the last page unless another is asked for), each
+    request with the decisions its reader may take."""
+    messages_page = Paginator(
+        selectors.incident_messages(user=request.user, incident=incident), THREAD_PAGE
+    )
+    page = messages_page.get_page(request.GET.get("thread") or messages_page.num_pages)
+    for message in page.object_list:
+        message.decisions = request_decisions(request.user, message) if message.is_request else []
+    return {
+        "thread": page,
+        "may_post": can(request.user, "incidents.message_post", incident),
+    }
+
+
+def _detail(
+    request,
+    incident,
+    *,
+    party_form=None,
+    attach_form=None,
+    message_form=None,
+    decision_form=None,
+    status=200,
+):
+    """The incident page, with the add-party, attach, message and decision forms (bound
+    after an error)."""
     route = selectors.incident_route(incident=incident)
-    focus_first_error(*(form for form in (party_form, attach_form) if form is not None))
+    bound = (party_form, attach_form, message_form, decision_form)
+    focus_first_error(*(form for form in bound if form is not None))
     context = {
+        **_thread(request, incident),
+        "message_form": message_form or _message_form(request.user, incident),
+        "decision_form": decision_form,
         "incident": incident,
         "related": selectors.related_records(user=request.user, incident=incident),
         "timeline": selectors.incident_timeline(user=request.user, incident=incident),
@@ -196,6 +241,59 @@ def incident_add_party(request, incident_id: int):
             messages.success(request, _("The party was added."))
             return redirect("incidents:detail", incident.pk)
     return _detail(request, incident, party_form=form, status=422)
+
+
+@require_POST
+@login_required
+def message_post(request, incident_id: int):
+    incident = selectors.incident_get(user=request.user, incident_id=incident_id)
+    require_page(request.user, "incidents.message_post", incident)
+    form = _message_form(request.user, incident, request.POST)
+    if form.is_valid():
+        try:
+            services.message_post(
+                actor=request.user,
+                incident=incident,
+                kind=form.cleaned_data["kind"],
+                body=form.cleaned_data["body"],
+                addressed_country=form.cleaned_data.get("addressed_country") or None,
+            )
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The message was sent."))
+            return redirect(reverse("incidents:detail", args=[incident.pk]) + "#thread")
+    return _detail(request, incident, message_form=form, status=422)
+
+
+@require_POST
+@login_required
+def request_decide(request, incident_id: int, message_id: int):
+    incident = selectors.incident_get(user=request.user, incident_id=incident_id)
+    message = selectors.incident_message_get(
+        user=request.user, incident=incident, message_id=message_id
+    )
+    form = DecisionForm(request.POST)
+    status = 422
+    if form.is_valid():
+        decision = form.cleaned_data["decision"]
+        if not may_decide(request.user, message, decision):
+            require_page(request.user, REQUEST_DECISIONS[decision][1][0], message)
+        try:
+            services.request_decide(
+                actor=request.user,
+                message=message,
+                decision=form.cleaned_data["decision"],
+                expected_version=form.cleaned_data["version"],
+                note=form.cleaned_data["note"],
+            )
+        except ServiceError as error:
+            add_service_error(form, error)
+            status = 409 if isinstance(error, Conflict) else 422
+        else:
+            messages.success(request, _("The request was updated."))
+            return redirect(reverse("incidents:detail", args=[incident.pk]) + "#thread")
+    return _detail(request, incident, decision_form=form, status=status)
 
 
 @login_required

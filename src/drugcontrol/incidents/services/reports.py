@@ -1,9 +1,11 @@
-"""Every write of the incidents app. Reporting an incident also registers its parties,
+"""Reporting and changing incidents. Reporting an incident also registers its parties,
 correlates them with every party on file, widens the audience to the countries whose
-parties correlate, and raises the alerts, all in one transaction with one audit event."""
+parties correlate and to those where a named party is registered or whose national is named,
+and raises the alerts, all in one transaction with one audit event."""
 
 import datetime
 import decimal
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -15,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from drugcontrol.core.alerts import alerts_raise
 from drugcontrol.core.audit import record_event, snapshot
-from drugcontrol.core.bounds import check_instances, model_field, read_decimal
+from drugcontrol.core.bounds import check_instances, field_problem, model_field, read_decimal
 from drugcontrol.core.countries import country_by_code
 from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.core.models import Country
@@ -35,6 +37,7 @@ from drugcontrol.entities.models import (
 )
 from drugcontrol.incidents import alerts as incident_alerts
 from drugcontrol.incidents.models import (
+    LOCODE_PATTERN,
     RECORD_TYPE,
     CountryRole,
     Incident,
@@ -44,6 +47,7 @@ from drugcontrol.incidents.models import (
     IncidentParty,
     IncidentSubstance,
     PartyRole,
+    PaymentMethod,
 )
 from drugcontrol.substances.models import Substance
 
@@ -57,18 +61,23 @@ INCIDENT_FIELDS = [
     "modus_operandi",
     "transport_mode",
     "description",
+    "place_of_seizure",
+    "seizure_locode",
+    "payment_method",
     "notification_reference",
 ]
-EDITABLE = {
-    "kind",
-    "occurred_on",
+# What the reporting organisation may change afterwards: all but the reference and the
+# distribution (widening or narrowing an audience is not an edit).
+EDITABLE = set(INCIDENT_FIELDS) - {"reference", "distribution"}
+# Free text of the report, each bounded by its column.
+TEXT_FIELDS = (
     "form",
     "concealment",
     "modus_operandi",
-    "transport_mode",
     "description",
+    "place_of_seizure",
     "notification_reference",
-}
+)
 
 
 @dataclass
@@ -85,6 +94,7 @@ class PartyEntry:
     role: str
     party: Party | None  # an existing party the reporter chose
     data: entity_services.PartyInput | None  # or a new one
+    nationality: Country | None = None  # a person's, as reported
 
 
 @dataclass
@@ -97,6 +107,9 @@ class IncidentInput:
     modus_operandi: str = ""
     transport_mode: str = TransportMode.UNKNOWN
     description: str = ""
+    place_of_seizure: str = ""
+    seizure_locode: str = ""
+    payment_method: str = ""
     notification_reference: str = ""
     countries: list[tuple[Country, str]] = field(default_factory=list)
     substances: list[SubstanceLine] = field(default_factory=list)
@@ -127,6 +140,11 @@ def validate_incident(raw: dict, *, visible_parties=None) -> IncidentInput:
     transport = raw.get("transport_mode") or TransportMode.UNKNOWN
     if transport not in TransportMode.values:
         errors["transport_mode"] = [_("Unknown transport mode.")]
+    texts = {name: _text(raw, name, errors) for name in TEXT_FIELDS}
+    locode = _locode(raw.get("seizure_locode"), errors)
+    payment = raw.get("payment_method") or ""
+    if payment not in ("", *PaymentMethod.values):
+        errors["payment_method"] = [_("Unknown payment method.")]
     countries = []
     for index, item in enumerate(raw.get("countries") or []):
         role = item.get("role") or ""
@@ -173,12 +191,17 @@ def validate_incident(raw: dict, *, visible_parties=None) -> IncidentInput:
         role = item.get("role") or ""
         if role not in PartyRole.values:
             errors[f"{prefix}.role"] = [_("Unknown role.")]
+        nationality = _nationality(item, prefix, errors)
         if item.get("party_id"):
             party = (visible_parties or Party.objects.none()).filter(pk=item["party_id"]).first()
             if party is None:
                 errors[f"{prefix}.party_id"] = [_("Unknown party.")]
-            parties.append(PartyEntry(role, party, None))
+            elif nationality is not None and party.kind != PartyKind.PERSON:
+                errors[f"{prefix}.nationality"] = [_("A nationality is given for a person.")]
+            parties.append(PartyEntry(role, party, None, nationality))
             continue
+        if nationality is not None and (item.get("kind") or PartyKind.COMPANY) != PartyKind.PERSON:
+            errors[f"{prefix}.nationality"] = [_("A nationality is given for a person.")]
         identifiers = [(k, item.get(k) or "") for k in ("phone", "email")]
         try:
             data = entity_services.validate_party(
@@ -192,23 +215,57 @@ def validate_incident(raw: dict, *, visible_parties=None) -> IncidentInput:
             for name, messages in error.details.items():
                 errors[f"{prefix}.{name}"] = [str(m) for m in messages]
             continue
-        parties.append(PartyEntry(role, None, data))
+        parties.append(PartyEntry(role, None, data, nationality))
     if errors:
         raise ValidationFailed(errors)
     return IncidentInput(
         kind=kind,
         occurred_on=occurred,
         distribution=distribution,
-        form=(raw.get("form") or "").strip(),
-        concealment=(raw.get("concealment") or "").strip(),
-        modus_operandi=(raw.get("modus_operandi") or "").strip(),
         transport_mode=transport,
-        description=(raw.get("description") or "").strip(),
-        notification_reference=(raw.get("notification_reference") or "").strip(),
+        seizure_locode=locode,
+        payment_method=payment,
+        **texts,
         countries=countries,
         substances=substances,
         parties=parties,
     )
+
+
+def _text(raw: dict, name: str, errors: dict) -> str:
+    """A free-text field, trimmed, refused by name when its column cannot hold it."""
+    value = raw.get(name) or ""
+    if not isinstance(value, str):
+        errors[name] = [_("Give text.")]
+        return ""
+    value = value.strip()
+    problem = field_problem(model_field(Incident, name), value)
+    if problem:
+        errors[name] = [problem]
+    return value
+
+
+def _locode(value, errors: dict) -> str:
+    """A UN/LOCODE (`CNSHA`, or `CN SHA` as often written), upper-cased; blank is none."""
+    if value is None or value == "":
+        return ""
+    code = re.sub(r"\s+", "", value).upper() if isinstance(value, str) else None
+    if code is None or (code and not re.fullmatch(LOCODE_PATTERN, code)):
+        errors["seizure_locode"] = [
+            _("Give a UN/LOCODE: two letters of the country and three letters or digits.")
+        ]
+        return ""
+    return code
+
+
+def _nationality(item: dict, prefix: str, errors: dict) -> Country | None:
+    code = item.get("nationality")
+    if not code:
+        return None
+    country = country_by_code(code) if isinstance(code, str) and len(code) <= 3 else None
+    if country is None:
+        errors[f"{prefix}.nationality"] = [_("Unknown country code.")]
+    return country
 
 
 def incident_create(*, actor, data: IncidentInput) -> Incident:
@@ -235,6 +292,9 @@ def _create(actor, organisation, data: IncidentInput, reference: str) -> Inciden
         modus_operandi=data.modus_operandi,
         transport_mode=data.transport_mode,
         description=data.description,
+        place_of_seizure=data.place_of_seizure,
+        seizure_locode=data.seizure_locode,
+        payment_method=data.payment_method,
         notification_reference=data.notification_reference,
         created_by=actor,
         created_at=now,
@@ -265,10 +325,10 @@ def _create(actor, organisation, data: IncidentInput, reference: str) -> Inciden
     _set_audience(incident, audience)
     parties = [_attach_party(incident, actor, entry) for entry in data.parties]
     correlated = _correlated_countries(incident, parties)
-    if data.distribution == Audience.COUNTRIES_INVOLVED:
-        _set_audience(incident, {code: "correlation" for code in correlated})
+    nationals = _national_countries(incident, parties, data.parties)
+    _widen_audience(incident, nationals=nationals, correlated=correlated)
     _sync_link_countries(incident)
-    _raise_alerts(incident, data, correlated)
+    _raise_alerts(incident, data, correlated, nationals)
     record_event(
         actor=actor,
         action="incidents.incident_created",
@@ -278,9 +338,30 @@ def _create(actor, organisation, data: IncidentInput, reference: str) -> Inciden
             "countries": [f"{c.iso3}:{r}" for c, r in data.countries],
             "parties": [p.pk for p in parties],
             "correlated_countries": sorted(correlated),
+            "national_countries": sorted(nationals),
         },
     )
     return incident
+
+
+def _widen_audience(incident: Incident, *, nationals: set[str], correlated: set[str]) -> None:
+    """An incident shared with the countries involved reaches the countries its alerts go
+    to, each with its reason; a narrower one stays where it is (derived data follows its
+    source)."""
+    if incident.distribution != Audience.COUNTRIES_INVOLVED:
+        return
+    _set_audience(incident, {code: "nationality" for code in sorted(nationals)})
+    _set_audience(incident, {code: "correlation" for code in sorted(correlated)})
+
+
+def _national_countries(incident: Incident, parties: list[Party], entries) -> set[str]:
+    """Countries (other than the reporter's) where a named party is registered or whose
+    national is named."""
+    countries = {party.country_id for party in parties}
+    countries |= {entry.nationality.iso3 for entry in entries if entry.nationality is not None}
+    countries.discard(None)
+    countries.discard(incident.reporting_country_id)
+    return countries
 
 
 def _set_audience(incident: Incident, countries: dict[str, str]) -> None:
@@ -300,7 +381,11 @@ def _attach_party(incident: Incident, actor, entry: PartyEntry) -> Party:
     if party is None:
         party = entity_services.party_register(actor=actor, data=entry.data)
     IncidentParty.objects.create(
-        incident=incident, party=party, role=entry.role, reported_name=reported
+        incident=incident,
+        party=party,
+        role=entry.role,
+        reported_name=reported,
+        nationality=entry.nationality,
     )
     entity_services.party_link(
         party=party,
@@ -348,7 +433,11 @@ def _sync_link_countries(incident: Incident) -> None:
     )
 
 
-def _raise_alerts(incident: Incident, data: IncidentInput, correlated: set[str]) -> None:
+def _raise_alerts(
+    incident: Incident, data: IncidentInput, correlated: set[str], nationals: set[str]
+) -> None:
+    """One alert per country: named in a role, else naming its party or national, else
+    holding a correlated party."""
     if incident.distribution not in (Audience.COUNTRIES_INVOLVED, Audience.ALL):
         return  # a record kept at home raises no alert abroad
     url = settings.SITE_URL.rstrip("/") + reverse("incidents:detail", args=[incident.pk])
@@ -363,7 +452,12 @@ def _raise_alerts(incident: Incident, data: IncidentInput, correlated: set[str])
     }
     for event, message_key, countries in (
         (incident_alerts.COUNTRY_NAMED, "incidents.country_named", named),
-        (incident_alerts.PARTY_CORRELATED, "incidents.party_correlated", correlated - named),
+        (incident_alerts.NATIONAL_NAMED, "incidents.national_named", nationals - named),
+        (
+            incident_alerts.PARTY_CORRELATED,
+            "incidents.party_correlated",
+            correlated - named - nationals,
+        ),
     ):
         if countries:
             alerts_raise(
@@ -408,13 +502,13 @@ def incident_add_party(*, actor, incident: Incident, entry: PartyEntry) -> Incid
     with transaction.atomic():
         party = _attach_party(incident, actor, entry)
         correlated = _correlated_countries(incident, [party])
-        if incident.distribution == Audience.COUNTRIES_INVOLVED:
-            _set_audience(incident, {code: "correlation" for code in correlated})
+        nationals = _national_countries(incident, [party], [entry])
+        _widen_audience(incident, nationals=nationals, correlated=correlated)
         _sync_link_countries(incident)
         known = IncidentInput(
             kind=incident.kind, occurred_on=incident.occurred_on, distribution=incident.distribution
         )
-        _raise_alerts(incident, known, correlated)
+        _raise_alerts(incident, known, correlated, nationals)
         Incident.objects.filter(pk=incident.pk).update(
             version=F("version") + 1, updated_at=timezone.now()
         )
@@ -425,7 +519,9 @@ def incident_add_party(*, actor, incident: Incident, entry: PartyEntry) -> Incid
             after={
                 "party": party.pk,
                 "role": entry.role,
+                "nationality": entry.nationality.iso3 if entry.nationality else None,
                 "correlated_countries": sorted(correlated),
+                "national_countries": sorted(nationals),
             },
         )
     incident.refresh_from_db()
