@@ -94,6 +94,7 @@ def test_an_unlisted_analogue_is_amber_with_the_national_lists_result(chn_office
     page = client.post("/substances/identify/", {"structure": INVENTED_FENTANYL}).content.decode()
     assert "Not on the national lists loaded" not in page
     assert "CHN: Methylthiofentanyl-X" in page
+    assert "Listed nationally: CHN (Schedule I)." in page
 
 
 def test_a_plainly_unrelated_structure_stays_green(chn_officer):
@@ -114,3 +115,18 @@ def test_components_and_possible_matches_are_shown(chn_officer):
     assert 'data-status="possibly_controlled"' in page
     assert "It may be Ephedrine" in page and "chiral chromatography" in page
     assert page.count('data-testid="listed-isomer"') == 2  # ephedrine and pseudoephedrine
+
+
+def test_a_substance_listed_only_nationally_is_not_shown_all_clear(chn_officer, chn_admin):
+    from drugcontrol.substances import services
+
+    tramadol = "CN(C)C[C@H]1CCCC[C@@]1(O)c1cccc(OC)c1"
+    services.national_list_load(
+        actor=chn_admin,
+        country_code="CHN",
+        content=f"name,smiles,schedules\nTramadol,{tramadol},I\n".encode(),
+    )
+    page = signed_in(chn_officer).post("/substances/identify/", {"structure": tramadol})
+    text = page.content.decode()
+    assert 'data-status="not_controlled"' in text and 'class="status analogue"' in text
+    assert "Listed nationally: CHN (Schedule I)." in text

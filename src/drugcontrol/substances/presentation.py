@@ -150,15 +150,25 @@ def verdict(result: dict, national_lists: list[str]) -> dict:
             "advice": " ".join(part for part in (advice, national) if part),
         }
     return {
-        "tone": "not-controlled",
+        # A national listing is not all-clear either.
+        "tone": "analogue" if result.get("national") else "not-controlled",
         "title": _("Not under international control"),
         "advice": national,
     }
 
 
 def national_line(result: dict, national_lists: list[str]) -> str:
-    """What the national lists loaded say, when the result itself has no national match."""
-    if result.get("national") or not national_lists:
+    """What the national lists loaded say: where the structure is listed, or that it is on
+    none of them."""
+    listed = result.get("national") or []
+    if listed:
+        return _("Listed nationally: %(listings)s.") % {
+            "listings": "; ".join(
+                f"{match['country']} ({', '.join(schedule_label(s) for s in match['schedules'])})"
+                for match in listed
+            )
+        }
+    if not national_lists:
         return ""
     return _("Not on the national lists loaded (%(countries)s).") % {
         "countries": ", ".join(national_lists)
