@@ -139,7 +139,7 @@ def _country(form, user):
 
 def _invocation_add(form, user):
     country = _country(form, user)
-    require_page(user, "precursors.reference_keep", country.iso3)
+    require_page(user, "precursors.invocation_record")
     text = form.cleaned_data["substance"].strip()
     substance = find_by_name(text) if text else None
     if text and substance is None:
@@ -150,6 +150,7 @@ def _invocation_add(form, user):
         scope=form.cleaned_data["scope"],
         substance=substance,
         since=form.cleaned_data["since"] or timezone.localdate(),
+        requested_on=form.cleaned_data["requested_on"],
         notes=form.cleaned_data["notes"],
     )
 
@@ -162,6 +163,9 @@ def _policy_set(form, user):
         country=country,
         reply_days=form.cleaned_data["reply_days"],
         explicit_clearance=form.cleaned_data["explicit_clearance"],
+        import_permit_required=form.cleaned_data["import_permit_required"],
+        silence_allows_shipment=form.cleaned_data["silence_allows_shipment"],
+        law_enforcement_reads=form.cleaned_data["law_enforcement_reads"],
     )
 
 
@@ -170,7 +174,7 @@ def _invocation_remove(form, user):
     invocation = selectors.invocation_list(user=user).filter(pk=form.cleaned_data["id"]).first()
     if invocation is None:
         raise Http404
-    require_page(user, "precursors.reference_keep", invocation.country_id)
+    require_page(user, "precursors.invocation_record")
     services.invocation_remove(actor=user, invocation=invocation)
 
 
@@ -215,6 +219,7 @@ def invocations(request):
         "params": request.GET,
         "default_reply_days": services.DEFAULT_REPLY_DAYS,
         "may_edit": may_edit,
+        "may_record": can(request.user, "precursors.invocation_record"),
         "active_nav": "precursors",
     }
     failed = any(form.errors for form in bound.values())
