@@ -44,7 +44,9 @@ def events(notification, action) -> int:
 def test_the_exporter_sets_the_deadline_within_the_importing_country_s_terms(people):
     exporter = people["exporter"]
     services.policy_set(
-        actor=people["importer"], country=Country.objects.get(iso3="AUS"), reply_days=20,
+        actor=people["importer"],
+        country=Country.objects.get(iso3="AUS"),
+        reply_days=20,
         explicit_clearance=False,
     )
     wanted = timezone.localdate() + datetime.timedelta(days=10)
@@ -65,7 +67,9 @@ def test_the_exporter_sets_the_deadline_within_the_importing_country_s_terms(peo
         reply_deadline=timezone.localdate() + datetime.timedelta(days=30)
     )
     with pytest.raises(ValidationFailed) as caught:
-        services.notification_submit(actor=exporter, notification=Notification.objects.get(pk=kept.pk))
+        services.notification_submit(
+            actor=exporter, notification=Notification.objects.get(pk=kept.pk)
+        )
     assert "reply_deadline" in caught.value.details
 
 
@@ -94,8 +98,11 @@ def test_silence_is_overdue_unless_the_exporting_country_records_its_law(people)
     # The exporting country's authority records that its law allows shipment after the
     # deadline without an answer; it applies to notifications submitted from then on.
     services.policy_set(
-        actor=exporter_focal(people), country=Country.objects.get(iso3="CHN"), reply_days=15,
-        explicit_clearance=False, silence_allows_shipment=True,
+        actor=exporter_focal(people),
+        country=Country.objects.get(iso3="CHN"),
+        reply_days=15,
+        explicit_clearance=False,
+        silence_allows_shipment=True,
     )
     silent = past_deadline(submitted(exporter))
     assert silent.silence_rule is True
@@ -109,7 +116,9 @@ def test_silence_is_overdue_unless_the_exporting_country_records_its_law(people)
     page = signed_in(exporter).get(f"/precursors/{silent.pk}/").content.decode()
     assert 'data-testid="no-objection"' in page
     # Nothing records consent: the audit trail holds the submission only.
-    assert not AuditEvent.objects.filter(object_id=str(silent.pk), action__contains="clear").exists()
+    assert not AuditEvent.objects.filter(
+        object_id=str(silent.pk), action__contains="clear"
+    ).exists()
     services.notification_ship(actor=exporter, notification=silent)
 
 
@@ -131,8 +140,11 @@ def test_law_enforcement_reads_notifications_only_where_its_country_says_so(peop
     parties = Party.objects.filter(pk__in=notification.parties.values("party_id"))
     assert not visible(parties, police).exists()  # derived data follows its source
     services.policy_set(
-        actor=people["importer"], country=Country.objects.get(iso3="AUS"), reply_days=15,
-        explicit_clearance=False, law_enforcement_reads=True,
+        actor=people["importer"],
+        country=Country.objects.get(iso3="AUS"),
+        reply_days=15,
+        explicit_clearance=False,
+        law_enforcement_reads=True,
     )
     police.refresh_from_db()
     police = type(police).objects.get(pk=police.pk)
@@ -175,7 +187,10 @@ def test_documents_follow_the_notification_and_who_may_attach(people):
         assert set(caught.value.details) <= {"file", "kind"}
     with pytest.raises(PermissionDenied):  # the importer does not attach to a draft
         services.notification_attach(
-            actor=importer, notification=notification, kind="import_permit", name="p.pdf",
+            actor=importer,
+            notification=notification,
+            kind="import_permit",
+            name="p.pdf",
             content=PDF,
         )
     notification = services.notification_submit(actor=exporter, notification=notification)
@@ -188,7 +203,10 @@ def test_documents_follow_the_notification_and_who_may_attach(people):
     )
     with pytest.raises(PermissionDenied):  # transit countries read only
         services.notification_attach(
-            actor=people["transit"], notification=notification, kind="other", name="t.txt",
+            actor=people["transit"],
+            notification=notification,
+            kind="other",
+            name="t.txt",
             content=b"note",
         )
     url = f"/precursors/{notification.pk}/attachments/{invoice.pk}/"
@@ -196,16 +214,25 @@ def test_documents_follow_the_notification_and_who_may_attach(people):
     assert answer.status_code == 200 and b"".join(answer.streaming_content) == PDF
     assert signed_in(people["third"]).get(url).status_code == 404
     other = submitted(exporter)
-    assert signed_in(exporter).get(f"/precursors/{other.pk}/attachments/{invoice.pk}/").status_code == 404
+    assert (
+        signed_in(exporter).get(f"/precursors/{other.pk}/attachments/{invoice.pk}/").status_code
+        == 404
+    )
     api = signed_in(people["secretariat"])
     listed = api.get(f"/api/v1/precursors/notifications/{notification.pk}/attachments").json()
     assert [a["kind"] for a in listed["items"]] == ["invoice", "import_permit"]
-    assert api.get(
-        f"/api/v1/precursors/notifications/{notification.pk}/attachments/{invoice.pk}"
-    ).status_code == 200
-    assert signed_in(people["third"]).get(
-        f"/api/v1/precursors/notifications/{notification.pk}/attachments"
-    ).status_code == 404
+    assert (
+        api.get(
+            f"/api/v1/precursors/notifications/{notification.pk}/attachments/{invoice.pk}"
+        ).status_code
+        == 200
+    )
+    assert (
+        signed_in(people["third"])
+        .get(f"/api/v1/precursors/notifications/{notification.pk}/attachments")
+        .status_code
+        == 404
+    )
 
 
 def test_documents_through_the_api_and_the_page(people):
@@ -213,9 +240,7 @@ def test_documents_through_the_api_and_the_page(people):
     notification = draft(exporter)
     client = signed_in(exporter)
     url = f"/api/v1/precursors/notifications/{notification.pk}/attachments"
-    answer = client.post(
-        url, {"kind": "invoice", "file": SimpleUploadedFile("invoice.pdf", PDF)}
-    )
+    answer = client.post(url, {"kind": "invoice", "file": SimpleUploadedFile("invoice.pdf", PDF)})
     assert answer.status_code == 201, answer.content
     assert answer.json()["name"] == "invoice.pdf"
     bad = client.post(url, {"kind": "invoice", "file": SimpleUploadedFile("x.png", PDF)})
@@ -235,8 +260,11 @@ def test_documents_through_the_api_and_the_page(people):
 def test_the_import_permit_is_required_where_the_importing_country_s_law_says_so(people):
     exporter = people["exporter"]
     services.policy_set(
-        actor=people["importer"], country=Country.objects.get(iso3="AUS"), reply_days=15,
-        explicit_clearance=False, import_permit_required=True,
+        actor=people["importer"],
+        country=Country.objects.get(iso3="AUS"),
+        reply_days=15,
+        explicit_clearance=False,
+        import_permit_required=True,
     )
     with pytest.raises(ValidationFailed) as caught:
         submitted(exporter)
@@ -245,7 +273,9 @@ def test_the_import_permit_is_required_where_the_importing_country_s_law_says_so
         exporter, import_permit_number="AU-IP-2026-0042", import_permit_date=TODAY().isoformat()
     )
     assert notification.import_permit_number == "AU-IP-2026-0042"
-    detail = signed_in(people["importer"]).get(f"/api/v1/precursors/notifications/{notification.pk}")
+    detail = signed_in(people["importer"]).get(
+        f"/api/v1/precursors/notifications/{notification.pk}"
+    )
     assert detail.json()["import_permit_number"] == "AU-IP-2026-0042"
     with pytest.raises(ValidationFailed) as caught:
         draft(exporter, import_permit_number="x" * 65)
@@ -277,15 +307,36 @@ def light_raw(**overrides) -> dict:
 def test_pen_light_has_its_own_mandatory_fields_and_no_deadline_silence_or_overdue(people):
     exporter = people["exporter"]
     services.policy_set(
-        actor=exporter_focal(people), country=Country.objects.get(iso3="CHN"), reply_days=15,
-        explicit_clearance=False, silence_allows_shipment=True,
+        actor=exporter_focal(people),
+        country=Country.objects.get(iso3="CHN"),
+        reply_days=15,
+        explicit_clearance=False,
+        silence_allows_shipment=True,
     )
     # A chemical described by CAS number needs its HS code, and a valid CAS number.
     with pytest.raises(ValidationFailed) as caught:
-        draft(exporter, **light_raw(lines=[{"substance": "X", "cas": "140-29-4", "quantity": "1", "unit": "kg"}]))
+        draft(
+            exporter,
+            **light_raw(
+                lines=[{"substance": "X", "cas": "140-29-4", "quantity": "1", "unit": "kg"}]
+            ),
+        )
     assert "lines.0.hs_code" in caught.value.details
     with pytest.raises(ValidationFailed) as caught:
-        draft(exporter, **light_raw(lines=[{"substance": "X", "cas": "140-29-5", "hs_code": "29", "quantity": "1", "unit": "kg"}]))
+        draft(
+            exporter,
+            **light_raw(
+                lines=[
+                    {
+                        "substance": "X",
+                        "cas": "140-29-5",
+                        "hs_code": "29",
+                        "quantity": "1",
+                        "unit": "kg",
+                    }
+                ]
+            ),
+        )
     assert "lines.0.cas" in caught.value.details
     with pytest.raises(ValidationFailed) as caught:  # answers are voluntary: no deadline
         draft(exporter, **light_raw(reply_deadline=TODAY().isoformat()))
@@ -304,7 +355,9 @@ def test_pen_light_has_its_own_mandatory_fields_and_no_deadline_silence_or_overd
     assert light.reply_deadline is None and light.silence_rule is False
     line = light.lines.get()
     assert (line.cas, line.hs_code, line.description) == ("140-29-4", "2926.90", "Benzyl cyanide")
-    Notification.objects.filter(pk=light.pk).update(submitted_at=timezone.now() - datetime.timedelta(days=60))
+    Notification.objects.filter(pk=light.pk).update(
+        submitted_at=timezone.now() - datetime.timedelta(days=60)
+    )
     light.refresh_from_db()
     assert light.effective_status == "submitted"  # never overdue
     assert not workflow.is_overdue(light)
@@ -377,9 +430,14 @@ def test_the_secretariat_reminds_the_importer_of_an_overdue_notification(people)
     cleared = services.notification_answer(
         actor=importer, notification=Notification.objects.get(pk=notification.pk), decision="clear"
     )
-    assert client.post(
-        f"/api/v1/precursors/notifications/{cleared.pk}/remind", {}, content_type="application/json"
-    ).status_code == 409
+    assert (
+        client.post(
+            f"/api/v1/precursors/notifications/{cleared.pk}/remind",
+            {},
+            content_type="application/json",
+        ).status_code
+        == 409
+    )
 
 
 def test_the_secretariat_asks_a_question_on_any_notification(people):
@@ -411,9 +469,7 @@ def test_the_secretariat_asks_a_question_on_any_notification(people):
 def test_invocations_are_recorded_by_the_secretariat_and_published(people):
     aus = Country.objects.get(iso3="AUS")
     with pytest.raises(PermissionDenied):
-        services.invocation_add(
-            actor=people["importer"], country=aus, scope="all", since=TODAY()
-        )
+        services.invocation_add(actor=people["importer"], country=aus, scope="all", since=TODAY())
     invocation = services.invocation_add(
         actor=people["secretariat"],
         country=aus,

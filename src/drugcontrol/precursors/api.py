@@ -400,9 +400,7 @@ for _action, (_name, _body, _status, _description) in STEP_ROUTES.items():
 # --- documents -------------------------------------------------------------------------------
 
 
-@router.get(
-    f"{BASE}/attachments", response={200: list[NotificationAttachmentOut], **ERRORS}
-)
+@router.get(f"{BASE}/attachments", response={200: list[NotificationAttachmentOut], **ERRORS})
 @paginate(PagePagination)
 def list_attachments(request, notification_id: RecordId):
     """The documents of a notification the caller sees (a 404 otherwise)."""
@@ -497,7 +495,8 @@ class PolicyIn(Schema):
     explicit_clearance: bool = False
     import_permit_required: bool | None = None
     silence_allows_shipment: bool | None = Field(
-        None, description="As exporter: the law allows shipment after the deadline without an answer"
+        None,
+        description="As exporter: the law allows shipment after the deadline without an answer",
     )
     law_enforcement_reads: bool | None = Field(
         None, description="The country's law-enforcement users read its notifications"

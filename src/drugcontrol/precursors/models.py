@@ -219,6 +219,8 @@ def silence_q() -> models.Q:
 def overdue_q(today) -> models.Q:
     """Overdue: past the deadline, and no silence rule lets the shipment proceed."""
     return past_deadline_q(today) & ~silence_q()
+
+
 # Notifications whose quantities count against the importing country's requirement.
 COUNTING = (Status.SUBMITTED, Status.ACKNOWLEDGED, Status.CLEARED, Status.SHIPPED)
 

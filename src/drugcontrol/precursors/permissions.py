@@ -90,6 +90,8 @@ FOLLOW_UP = action(
     condition_text="the exporting or importing country's authority",
     refusal=_("Only the exporting and importing authorities do this."),
 )
+
+
 def _attaching_side(user, notification) -> bool:
     """The exporting authority while the notification is a draft; the importing authority
     from submission to its answer (and on the answered notification)."""

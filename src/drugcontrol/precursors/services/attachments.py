@@ -41,6 +41,11 @@ def notification_attach(
             actor=actor,
             action="precursors.attachment_added",
             obj=locked,
-            after={"attachment": attachment.pk, "kind": kind, "name": safe_name, "size": len(content)},
+            after={
+                "attachment": attachment.pk,
+                "kind": kind,
+                "name": safe_name,
+                "size": len(content),
+            },
         )
     return attachment

@@ -395,9 +395,10 @@ def submission_problems(notification: Notification, today=None) -> dict[str, lis
         problems["expected_dispatch"] = [_("Give the expected date of dispatch.")]
     elif notification.expected_dispatch < today:
         problems["expected_dispatch"] = [_("The dispatch date is before the submission.")]
-    if notification.importing_country_id and country_terms(
+    if (
         notification.importing_country_id
-    ).import_permit_required:
+        and country_terms(notification.importing_country_id).import_permit_required
+    ):
         if not notification.import_permit_number:
             problems["import_permit_number"] = [
                 _("The importing country's law requires an import permit: give its number.")
@@ -405,7 +406,9 @@ def submission_problems(notification: Notification, today=None) -> dict[str, lis
         if notification.import_permit_date is None:
             problems["import_permit_date"] = [_("Give the date of the import permit.")]
     if notification.reply_deadline is not None and notification.importing_country_id:
-        problem = deadline_problem(notification.reply_deadline, notification.importing_country_id, today)
+        problem = deadline_problem(
+            notification.reply_deadline, notification.importing_country_id, today
+        )
         if problem:
             problems["reply_deadline"] = [problem]
     return problems
