@@ -30,13 +30,13 @@ from drugcontrol.precursors.filters import (
 )
 from drugcontrol.precursors.models import (
     FIRST_REPORT_YEAR,
-    AttachmentKind,
-    MessageKind,
     NOTIFICATION_TRANSPORT_MODES,
     AnnualReportStatus,
+    AttachmentKind,
     FormDSection,
     FormDUnit,
     InvocationScope,
+    MessageKind,
     NotificationKind,
     ObjectionGround,
     Outcome,

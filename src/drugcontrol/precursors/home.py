@@ -1,7 +1,6 @@
 """The precursors app's panel of the home work queue: what awaits the reader's country."""
 
 from django.db.models import Count
-from django.utils import timezone
 
 from drugcontrol.core.models import Country
 from drugcontrol.core.permissions import can
@@ -16,7 +15,6 @@ def notification_queue(user) -> dict | None:
     overdue ones both ways, and our drafts; for the secretariat, overdue ones by country."""
     if not can(user, "precursors.notification_read"):
         return None
-    today = timezone.localdate()
     if user.is_international:
         overdue = (
             selectors.notification_list(user=user, status=Status.OVERDUE)

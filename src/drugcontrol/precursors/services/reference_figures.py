@@ -30,7 +30,6 @@ from drugcontrol.precursors.selectors import (
 )
 from drugcontrol.substances.models import Substance
 
-
 POLICY_FIELDS = (
     "reply_days",
     "explicit_clearance",

@@ -22,7 +22,6 @@ from drugcontrol.core.quantities import MEASURED_UNITS, VOLUME_UNITS, to_kg
 from drugcontrol.core.reference import DATA_DIR
 from drugcontrol.entities import services as entity_services
 from drugcontrol.entities.models import Party, PartyKind
-from drugcontrol.substances.cas import cas_is_valid
 from drugcontrol.precursors.models import (
     NOTIFICATION_TRANSPORT_MODES,
     Notification,
@@ -36,6 +35,7 @@ from drugcontrol.precursors.selectors import (
     is_scheduled,
     reply_terms,
 )
+from drugcontrol.substances.cas import cas_is_valid
 from drugcontrol.substances.models import Substance
 
 KG = decimal.Decimal("0.001")
