@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from drugcontrol.core import imports as core_imports
 from drugcontrol.core import selectors as core_selectors
@@ -38,16 +39,26 @@ SURVEILLANCE_KIND = "precursors.surveillance"
 
 # --- statistics -------------------------------------------------------------------------------
 
+STATISTICS_KINDS = [
+    ("scheduled", gettext_lazy("Pre-export notifications (article 12(10))")),
+    ("light", gettext_lazy("Voluntary notifications (PEN Light)")),
+    ("all", gettext_lazy("Both")),
+]
+
 
 @login_required
 def statistics(request):
     if not selectors.is_reader(request.user):
         raise Http404
-    form = filter_form(StatisticsFilter, request.GET)
+    form = filter_form(StatisticsFilter, request.GET, choices={"kind": STATISTICS_KINDS})
     filters = form.filters()
     since, until = filters.period()
     rows = selectors.response_statistics(
-        user=request.user, since=since, until=until, importing_country=filters.country
+        user=request.user,
+        since=since,
+        until=until,
+        importing_country=filters.country,
+        kind=filters.notification_kind(),
     )
     if request.GET.get("format") == "csv" and not form.errors:
         return _statistics_csv(rows, since, until)
