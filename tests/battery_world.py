@@ -31,10 +31,13 @@ Records, each under a short name (`world.ids[name]` is its primary key, and
 | N_out | a submitted notification CHN -> AUS, in transit through DEU |
 | N_cleared, N_shipped | CHN -> AUS notifications cleared (and shipped) |
 | N_in | a submitted notification DEU -> CHN |
+| N_late | a submitted notification CHN -> AUS past its reply deadline (overdue) |
+| NA_draft | an invoice the CHN authority attached to N_draft |
+| NA_out | an import permit the AUS authority attached to N_out with its answer |
 | P_exp | the exporter named in the CHN notifications |
 | P_draft | a consignee named only in N_draft |
 | O | a suspicious order reported by the CHN operator; P_cust its customer |
-| V, LR | a CHN invocation and legitimate requirement |
+| V, LR | a CHN invocation (recorded by the secretariat) and legitimate requirement |
 | T | an API token of the CHN authority officer |
 | A | an alert to the CHN authority focal point (I_deu names China) |
 | J_inc, J_pre | import jobs of the CHN law-enforcement and authority officers |
@@ -67,6 +70,7 @@ from drugcontrol.entities import services as entity_services
 from drugcontrol.entities.models import Correlation, Party
 from drugcontrol.incidents import services as incident_services
 from drugcontrol.precursors import services as precursor_services
+from drugcontrol.precursors.models import Notification
 from drugcontrol.substances.selectors import find_by_name
 from tests.conftest import PASSWORD
 
@@ -372,7 +376,29 @@ def build_world() -> World:
             ],
         ),
     )
+    # Past its deadline without an answer (CHN recorded no silence rule): overdue.
+    n_late = precursor_services.notification_submit(
+        actor=chn_authority, notification=_draft(chn_authority)
+    )
+    Notification.objects.filter(pk=n_late.pk).update(
+        reply_deadline=timezone.localdate() - datetime.timedelta(days=2)
+    )
+    ids["NA_draft"] = precursor_services.notification_attach(
+        actor=chn_authority,
+        notification=n_draft,
+        kind="invoice",
+        name="invoice.pdf",
+        content=b"%PDF-1.4 battery invoice\n",
+    ).pk
+    ids["NA_out"] = precursor_services.notification_attach(
+        actor=aus,
+        notification=n_out,
+        kind="import_permit",
+        name="permit.txt",
+        content=b"AU import permit 42\n",
+    ).pk
     ids.update(
+        N_late=n_late.pk,
         N_draft=n_draft.pk,
         N_out=n_out.pk,
         N_cleared=n_cleared.pk,
@@ -410,7 +436,7 @@ def build_world() -> World:
     ephedrine = find_by_name("Ephedrine")
     ids["SUB"] = ephedrine.pk
     ids["V"] = precursor_services.invocation_add(
-        actor=chn_authority, country=chn, scope="all", since=timezone.localdate()
+        actor=u["intl.officer"], country=chn, scope="all", since=timezone.localdate()
     ).pk
     ids["LR"] = precursor_services.requirement_set(
         actor=chn_authority,

@@ -143,7 +143,11 @@ CHN_AUTHORITY = "chn.competent_authority"
 CHN_OPERATOR = "chn.operator"
 read_incidents = may("incidents.incident_read")
 read_parties = may("entities.party_read")
-read_notifications = may("precursors.notification_read")
+# Law enforcement reads notifications only where its country's setting says so; no country
+# of the world has set it.
+read_notifications = all_of(
+    may("precursors.notification_read"), lambda p: p.kind != "law_enforcement"
+)
 
 
 def incident_audience(reporter: str, distribution: str, named=()) -> Callable[[Person], bool]:
@@ -209,7 +213,9 @@ for _name in ("P3", "Q1", "Q2", "R1", "R2"):
 SEES["P_fiu"] = party_audience("chn.fiu")  # an intelligence unit's own party stays inside it
 SEES["N_draft"] = notification_audience("CHN", "AUS", draft=True)
 SEES["N_out"] = notification_audience("CHN", "AUS", transit=("DEU",))
-SEES["N_cleared"] = SEES["N_shipped"] = notification_audience("CHN", "AUS")
+SEES["N_cleared"] = SEES["N_shipped"] = SEES["N_late"] = notification_audience("CHN", "AUS")
+SEES["NA_draft"] = SEES["N_draft"]  # a document follows its notification exactly
+SEES["NA_out"] = SEES["N_out"]
 SEES["N_in"] = notification_audience("DEU", "CHN")
 SEES["P_exp"] = party_audience(CHN_AUTHORITY, SEES["N_out"])
 SEES["P_draft"] = party_audience(CHN_AUTHORITY, SEES["N_draft"])
@@ -817,14 +823,60 @@ API: dict[str, list[Case]] = {
             condition=in_country("DEU", "CHN"),
         ),
     ],
-    "GET /api/v1/precursors/invocations": [get(f"{V1}/precursors/invocations")],
+    "POST /api/v1/precursors/notifications/{notification_id}/questions": [
+        write(
+            "POST",
+            f"{STEP}/{{N_out}}/questions",
+            "precursors.notification_oversee",
+            {"body": "Battery question"},
+            sees=SEES["N_out"],
+        )
+    ],
+    "POST /api/v1/precursors/notifications/{notification_id}/remind": [
+        write(
+            "POST",
+            f"{STEP}/{{N_late}}/remind",
+            "precursors.notification_oversee",
+            {"body": "Battery reminder"},
+            sees=SEES["N_late"],
+        )
+    ],
+    "GET /api/v1/precursors/notifications/{notification_id}/attachments": [
+        get(f"{STEP}/{{N_draft}}/attachments", SEES["N_draft"]),
+        get(f"{STEP}/{{N_out}}/attachments", SEES["N_out"]),
+    ],
+    "POST /api/v1/precursors/notifications/{notification_id}/attachments": [
+        write(
+            "POST",
+            f"{STEP}/{{N_draft}}/attachments",
+            "precursors.notification_attach",
+            {"kind": "invoice", "file": Upload("invoice.pdf", b"%PDF-1.4 battery\n")},
+            sees=SEES["N_draft"],
+            condition=exporting_chn,
+        ),
+        write(
+            "POST",
+            f"{STEP}/{{N_in}}/attachments",
+            "precursors.notification_attach",
+            {"kind": "import_permit", "file": Upload("permit.txt", b"CN permit\n")},
+            sees=SEES["N_in"],
+            condition=importing_chn,
+        ),
+    ],
+    "GET /api/v1/precursors/notifications/{notification_id}/attachments/{attachment_id}": [
+        get(f"{STEP}/{{N_draft}}/attachments/{{NA_draft}}", SEES["NA_draft"]),
+        get(f"{STEP}/{{N_out}}/attachments/{{NA_out}}", SEES["NA_out"]),
+        nobody_finds(f"{STEP}/{{N_out}}/attachments/{{NA_draft}}"),  # N_draft's document
+    ],
+    "GET /api/v1/precursors/invocations": [
+        get(f"{V1}/precursors/invocations", listed=(("V", anyone),))
+    ],
     "POST /api/v1/precursors/invocations": [
         write(
             "POST",
             f"{V1}/precursors/invocations",
-            "precursors.reference_keep",
-            {"country": "CHN", "scope": "table_i", "since": TODAY},
-            condition=chn_or_secretariat,
+            "precursors.invocation_record",
+            {"country": "CHN", "scope": "table_i", "since": TODAY, "requested_on": TODAY},
         )
     ],
     "GET /api/v1/precursors/reply-terms": [get(f"{V1}/precursors/reply-terms")],
@@ -953,6 +1005,8 @@ STEPS = (  # the notification page's buttons: action, record, matrix action, con
         in_country("CHN", "AUS"),
         {"outcome": "seized"},
     ),
+    ("question", "N_out", "precursors.notification_oversee", anyone, {"body": "Battery?"}),
+    ("remind", "N_late", "precursors.notification_oversee", anyone, {}),
 )
 
 
@@ -1336,9 +1390,8 @@ PAGES: dict[str, list[Case]] = {
         get("/precursors/invocations/"),
         page_write(
             "/precursors/invocations/",
-            "precursors.reference_keep",
-            {"country": "CHN", "scope": "table_i", "since": TODAY},
-            condition=chn_or_secretariat,
+            "precursors.invocation_record",
+            {"country": "CHN", "scope": "table_i", "since": TODAY, "requested_on": TODAY},
         ),
         page_write(
             "/precursors/invocations/",
@@ -1348,9 +1401,8 @@ PAGES: dict[str, list[Case]] = {
         ),
         page_write(
             "/precursors/invocations/",
-            "precursors.reference_keep",
+            "precursors.invocation_record",
             {"form": "remove", "country": "CHN", "id": Ref("V")},
-            condition=chn_or_secretariat,
         ),
     ],
     "precursors:requirements": [
@@ -1456,6 +1508,28 @@ PAGES: dict[str, list[Case]] = {
             sees=SEES["N_draft"],
             condition=exporting_chn,
         ),
+    ],
+    "precursors:attach": [
+        post_only("/precursors/{N_draft}/attachments/"),
+        page_write(
+            "/precursors/{N_draft}/attachments/",
+            "precursors.notification_attach",
+            {"kind": "invoice", "file": Upload("invoice.pdf", b"%PDF-1.4 battery\n")},
+            sees=SEES["N_draft"],
+            condition=exporting_chn,
+        ),
+        page_write(
+            "/precursors/{N_in}/attachments/",
+            "precursors.notification_attach",
+            {"kind": "import_permit", "file": Upload("permit.txt", b"CN permit\n")},
+            sees=SEES["N_in"],
+            condition=importing_chn,
+        ),
+    ],
+    "precursors:attachment": [
+        get("/precursors/{N_draft}/attachments/{NA_draft}/", SEES["NA_draft"]),
+        get("/precursors/{N_out}/attachments/{NA_out}/", SEES["NA_out"]),
+        nobody_finds("/precursors/{N_in}/attachments/{NA_out}/"),  # N_out's document
     ],
     "precursors:action": [
         post_only("/precursors/{N_out}/action/"),
@@ -1633,7 +1707,10 @@ def send(client: Client, case: Case, world: World, *, api: bool, **headers):
     if case.method == "GET":
         return client.get(url, **headers)
     payload = resolve_payload(case.payload, world)
-    if not api:
+    multipart = isinstance(case.payload, dict) and any(
+        isinstance(value, Upload) for value in case.payload.values()
+    )
+    if not api or multipart:
         return client.post(url, data=payload or {}, **headers)
     body = json.dumps(payload if payload is not None else {})
     return client.generic(case.method, url, body, content_type="application/json", **headers)

@@ -10,7 +10,8 @@ from drugcontrol.substances.selectors import find_by_name
 
 @pytest.fixture
 def people(make_user, make_org):
-    """Exporter China, importer Australia, transit Singapore, and Mexico, uninvolved."""
+    """Exporter China, importer Australia, transit Singapore, Mexico, uninvolved, and an
+    officer of the secretariat."""
     chn = make_org(country="CHN", name="China precursor authority")
     aus = make_org(country="AUS", name="Australia precursor authority")
     return {
@@ -22,6 +23,7 @@ def people(make_user, make_org):
         "transit": make_user(country="SGP", role="focal_point", email="sg@example.org"),
         "third": make_user(country="MEX", role="focal_point"),
         "operator": make_user(country="CHN", kind="operator", role="officer"),
+        "secretariat": make_user(kind="international", role="officer"),
     }
 
 

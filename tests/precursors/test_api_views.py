@@ -163,7 +163,7 @@ def test_reference_endpoints(people, intl_admin):
         quantity_kg="250",
     )
     services.invocation_add(
-        actor=people["importer"], country=aus, scope="all", since=datetime.date(1995, 1, 1)
+        actor=people["secretariat"], country=aus, scope="all", since=datetime.date(1995, 1, 1)
     )
     client = signed_in(people["operator"])  # published figures: every participant reads them
     requirements = client.get("/api/v1/precursors/legitimate-requirements?country=aus").json()

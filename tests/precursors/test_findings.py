@@ -161,7 +161,7 @@ def test_first_notification_and_unusual_quantity_for_an_importer(people):
 def test_no_answer_last_time_is_a_finding_where_the_importer_invoked(people):
     aus = Country.objects.get(iso3="AUS")
     services.invocation_add(
-        actor=people["importer"], country=aus, scope="table_i", since=datetime.date(2010, 1, 1)
+        actor=people["secretariat"], country=aus, scope="table_i", since=datetime.date(2010, 1, 1)
     )
     earlier = submitted(people["exporter"])
     Notification.objects.filter(pk=earlier.pk).update(

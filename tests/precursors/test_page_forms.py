@@ -40,7 +40,7 @@ def _forms(people, intl_admin):
     editable = draft(people["exporter"])
     aus = Country.objects.get(iso3="AUS")
     invocation = services.invocation_add(
-        actor=people["importer"], country=aus, scope="all", since=notification.created_at.date()
+        actor=people["secretariat"], country=aus, scope="all", since=notification.created_at.date()
     )
     order = services.suspicious_order_report(
         actor=people["operator"],

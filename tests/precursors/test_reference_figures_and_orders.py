@@ -69,7 +69,7 @@ def test_requirements_keep_their_history_and_belong_to_their_country(people, int
 def test_invocations_and_reply_terms(people):
     aus = Country.objects.get(iso3="AUS")
     services.invocation_add(
-        actor=people["importer"],
+        actor=people["secretariat"],
         country=aus,
         scope="substance",
         substance=find_by_name("Acetic anhydride"),
@@ -77,7 +77,7 @@ def test_invocations_and_reply_terms(people):
     )
     with pytest.raises(Conflict):
         services.invocation_add(
-            actor=people["importer"],
+            actor=people["secretariat"],
             country=aus,
             scope="substance",
             substance=find_by_name("Acetic anhydride"),
@@ -85,7 +85,7 @@ def test_invocations_and_reply_terms(people):
         )
     with pytest.raises(ValidationFailed):
         services.invocation_add(
-            actor=people["importer"],
+            actor=people["secretariat"],
             country=aus,
             scope="substance",
             substance=find_by_name("Caffeine"),

@@ -11,7 +11,7 @@ from drugcontrol.core.visibility import visible
 from drugcontrol.entities import services as entity_services
 from drugcontrol.entities.models import Party
 from drugcontrol.precursors import selectors, services
-from drugcontrol.precursors.models import Notification, Status
+from drugcontrol.precursors.models import ImportingCountryPolicy, Notification, Status
 
 from .conftest import draft, notification_raw, submitted
 
@@ -276,9 +276,9 @@ def test_overdue_and_response_statistics_on_a_hand_checked_fixture(people, make_
         assert to_nzl.effective_status == "submitted"
         overdue = selectors.notification_list(user=importer, status="overdue")
         assert [n.pk for n in overdue] == [to_aus[3].pk]
-        # Silence past the deadline lets the exporter ship where clearance is not required,
-        # never where it is.
-        assert services.may_ship(to_aus[3]) is True
+        # Silence past the deadline is not consent: the exporting country (CHN) recorded no
+        # law allowing shipment then.
+        assert services.may_ship(to_aus[3]) is False
         assert services.may_ship(to_nzl, today=datetime.date(2026, 4, 20)) is False
         rows = selectors.response_statistics(
             user=people["third"], since=datetime.date(2026, 3, 1), until=datetime.date(2026, 3, 31)
@@ -421,6 +421,7 @@ def test_a_draft_s_parties_are_seen_by_whoever_sees_the_draft(people, make_user)
 
     notification = draft(people["exporter"])
     police = make_user(country="CHN", kind="law_enforcement", role="viewer")
+    ImportingCountryPolicy.objects.create(country_id="CHN", law_enforcement_reads=True)
     parties = Party.objects.filter(pk__in=notification.parties.values("party_id"))
     assert visible(Notification, police).filter(pk=notification.pk).exists()
     assert visible(parties, police).count() == 2

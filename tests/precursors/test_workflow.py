@@ -30,6 +30,8 @@ SERVICES = {
     "cancel": services.notification_close,
     "outcome": services.notification_record_outcome,
     "message": services.message_post,
+    "question": services.question_post,
+    "remind": services.reminder_send,
 }
 
 
@@ -47,10 +49,11 @@ def test_every_row_has_a_service_a_button_and_an_api_route():
             "precursors.notification_export_step",
             "precursors.notification_answer",
             "precursors.notification_follow_up",
+            "precursors.notification_oversee",
         }
         assert row.audit.startswith("precursors.")
         assert row.target is None or row.target in Status.values
-        assert set(row.sources) <= set(Status.values) - {Status.OVERDUE}
+        assert set(row.sources) <= set(Status.values) - {Status.OVERDUE, Status.NO_OBJECTION}
 
 
 def legacy_allowed(user, notification) -> set[str]:
@@ -76,6 +79,11 @@ def legacy_allowed(user, notification) -> set[str]:
             actions.add("message")
         if status == Status.SHIPPED:
             actions.add("outcome")
+    if can(user, "precursors.notification_oversee", notification):
+        if status != Status.DRAFT:
+            actions.add("question")
+        if workflow.is_overdue(notification):
+            actions.add("remind")
     return actions
 
 
@@ -130,12 +138,20 @@ def states(people) -> dict[str, Notification]:
         reply_deadline=timezone.localdate() - datetime.timedelta(days=1), explicit_clearance=True
     )
     made["overdue, explicit clearance"] = Notification.objects.get(pk=strict.pk)
+    silent = submitted(exporter)
+    Notification.objects.filter(pk=silent.pk).update(
+        reply_deadline=timezone.localdate() - datetime.timedelta(days=1), silence_rule=True
+    )
+    made["overdue, silence rule"] = Notification.objects.get(pk=silent.pk)
     return made
 
 
 def test_allowed_actions_are_what_the_table_and_the_permissions_say(people):
     made = states(people)
-    assert {n.status for n in made.values()} == set(Status.values) - {Status.OVERDUE}
+    assert {n.status for n in made.values()} == set(Status.values) - {
+        Status.OVERDUE,
+        Status.NO_OBJECTION,
+    }
     for state, notification in made.items():
         for name, user in people.items():
             offered = selectors.allowed_actions(user=user, notification=notification)
@@ -151,7 +167,11 @@ def test_allowed_actions_are_what_the_table_and_the_permissions_say(people):
         "answer",
         "message",
     }
-    assert "ship" in selectors.allowed_actions(user=exporter, notification=made["overdue"])
+    # Silence is never consent unless the exporting country's law says so.
+    assert "ship" not in selectors.allowed_actions(user=exporter, notification=made["overdue"])
+    assert "ship" in selectors.allowed_actions(
+        user=exporter, notification=made["overdue, silence rule"]
+    )
     assert "ship" not in selectors.allowed_actions(
         user=exporter, notification=made["overdue, explicit clearance"]
     )

@@ -19,6 +19,10 @@ ROUTES = [
     AlertRoute(NOTIFICATION, "notification_transit", _AUTHORITY, _HANDLERS),
     AlertRoute(NOTIFICATION, "notification_answered", _AUTHORITY, _HANDLERS),
     AlertRoute(NOTIFICATION, "notification_message", _AUTHORITY, _HANDLERS),
+    # The secretariat's question goes to both authorities, its reminder to the importing
+    # authority's handlers (those told of the notification when it arrived).
+    AlertRoute(NOTIFICATION, "notification_question", _AUTHORITY, _HANDLERS),
+    AlertRoute(NOTIFICATION, "notification_reminder", _AUTHORITY, (*_HANDLERS, Role.ADMIN)),
     AlertRoute(SUSPICIOUS_ORDER, "suspicious_order", _AUTHORITY, _HANDLERS),
     # Form D: the secretariat's officers hear of a submission, the reporting authority of
     # the decision on it.
@@ -55,6 +59,15 @@ MESSAGES = {
     "precursors.notification_message": AlertMessage(
         title=_("New message on pre-export notification %(reference)s"),
         body="%(message)s",  # as the other authority wrote it
+    ),
+    "precursors.notification_question": AlertMessage(
+        title=_("The secretariat asks about pre-export notification %(reference)s"),
+        body="%(message)s",  # as the secretariat wrote it
+    ),
+    "precursors.notification_reminder": AlertMessage(
+        title=_("Reminder: pre-export notification %(reference)s awaits your answer"),
+        body=_("The reply deadline was %(deadline)s. %(message)s"),
+        formats={"deadline": as_date},
     ),
     "precursors.suspicious_order": AlertMessage(
         title=_("%(organisation)s reported suspicious order %(reference)s"),

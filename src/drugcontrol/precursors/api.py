@@ -11,11 +11,12 @@ import decimal
 from typing import Annotated, Literal
 
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpResponse
-from ninja import Field, Query, Router, Schema, Status
+from django.http import FileResponse, HttpResponse
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from drugcontrol.core.api_common import ERRORS, OutSchema, PagePagination, ShapedPage
+from drugcontrol.core.attachments import too_large
 from drugcontrol.core.bounds import RecordId, Version, choice
 from drugcontrol.core.permissions import require
 from drugcontrol.core.quantities import MEASURED_UNIT_CHOICES
@@ -31,9 +32,11 @@ from drugcontrol.precursors.models import (
     FIRST_REPORT_YEAR,
     NOTIFICATION_TRANSPORT_MODES,
     AnnualReportStatus,
+    AttachmentKind,
     FormDSection,
     FormDUnit,
     InvocationScope,
+    MessageKind,
     NotificationKind,
     ObjectionGround,
     Outcome,
@@ -65,6 +68,8 @@ class NotificationLineOut(OutSchema):
     density: decimal.Decimal | None
     quantity_kg: decimal.Decimal
     hs_code: str
+    cas: str
+    description: str
 
 
 class NotificationPartyOut(OutSchema):
@@ -81,6 +86,7 @@ class NotificationFindingOut(OutSchema):
 
 
 class NotificationMessageOut(OutSchema):
+    kind: choice(MessageKind)
     organisation: str
     author: str
     body: str
@@ -97,6 +103,9 @@ class NotificationOut(OutSchema):
     transit_countries: list[str] = Field(validation_alias="transit_codes")
     submitted_at: datetime.datetime | None
     reply_deadline: datetime.date | None
+    days_left: int | None = Field(
+        None, description="Days to the reply deadline while an answer is awaited (negative: past)"
+    )
     answered_at: datetime.datetime | None
     highest_severity: int
     lines: list[NotificationLineOut] = Field(validation_alias="line_list")
@@ -106,19 +115,39 @@ class NotificationOut(OutSchema):
 class NotificationDetailOut(NotificationOut):
     exporting_authority: str = Field(validation_alias="exporting_authority_name")
     invoice_number: str
+    import_permit_number: str
+    import_permit_date: datetime.date | None
     transport_mode: PlannedTransport
     point_of_exit: str
     point_of_entry: str
     expected_dispatch: datetime.date | None
     remarks: str
     explicit_clearance: bool
+    silence_rule: bool = Field(
+        description="The exporting country's law allows shipment after the deadline without "
+        "an answer (as recorded at submission; never for PEN Light)"
+    )
     objection_ground: choice(ObjectionGround, blank=True)
     objection_detail: str
     outcome: choice(Outcome, blank=True)
     parties: list[NotificationPartyOut] = Field(validation_alias="party_list")
     findings: list[NotificationFindingOut] = Field(validation_alias="finding_list")
     messages: list[NotificationMessageOut] = Field(validation_alias="message_list")
+    attachments: list["NotificationAttachmentOut"] = Field(validation_alias="attachment_list")
     actions: list[str] = Field(validation_alias="action_list")
+
+
+class NotificationAttachmentOut(OutSchema):
+    id: RecordId
+    kind: choice(AttachmentKind)
+    name: str
+    content_type: str
+    size: int
+    organisation: str = Field(validation_alias="organisation_name")
+    uploaded_at: datetime.datetime
+
+
+NotificationDetailOut.model_rebuild()
 
 
 class NotificationLineIn(Schema):
@@ -131,6 +160,7 @@ class NotificationLineIn(Schema):
     unit: choice(MEASURED_UNIT_CHOICES, blank=True) = ""
     density: str | None = None
     hs_code: str = ""
+    cas: str = ""
     description: str = ""
 
 
@@ -143,6 +173,13 @@ class NotificationIn(Schema):
     importing_country: str
     transit_countries: list[str] = []
     invoice_number: str = ""
+    import_permit_number: str = ""
+    import_permit_date: str | None = None
+    reply_deadline: str | None = Field(
+        None,
+        description="The exporting authority's deadline for the answer (YYYY-MM-DD), within "
+        "the importing country's reply days; default: the submission date plus those days",
+    )
     transport_mode: PlannedTransport = ""
     point_of_exit: str = ""
     point_of_entry: str = ""
@@ -170,6 +207,10 @@ class NotificationMessageIn(Schema):
     body: str
 
 
+class ReminderIn(Schema):
+    body: str = ""
+
+
 def shaped(notification, *, user=None, detail=False):
     """Attach the nested lists the response schemas read."""
     notification.transit_codes = [t.country_id for t in notification.transits.all()]
@@ -187,6 +228,8 @@ def shaped(notification, *, user=None, detail=False):
             "density": line.density,
             "quantity_kg": line.quantity_kg,
             "hs_code": line.hs_code,
+            "cas": line.cas,
+            "description": line.description,
         }
         for line in notification.lines.all()
     ]
@@ -194,8 +237,12 @@ def shaped(notification, *, user=None, detail=False):
         notification.exporting_authority_name = notification.exporting_authority.name
         notification.party_list = list(notification.parties.all())
         notification.finding_list = selectors.findings(user=user, notification=notification)
+        notification.attachment_list = [
+            _shaped_attachment(attachment) for attachment in notification.attachments.all()
+        ]
         notification.message_list = [
             {
+                "kind": m.kind,
                 "organisation": m.organisation.name,
                 "author": m.author.get_username(),
                 "body": m.body,
@@ -207,6 +254,11 @@ def shaped(notification, *, user=None, detail=False):
             selectors.allowed_actions(user=user, notification=notification)
         )
     return notification
+
+
+def _shaped_attachment(attachment, **_options):
+    attachment.organisation_name = attachment.organisation.name
+    return attachment
 
 
 def _detail(request, notification_id: RecordId):
@@ -300,6 +352,20 @@ STEP_ROUTES = {
     "cancel": ("cancel", VersionIn, 200, None),
     "outcome": ("outcome", NotificationOutcomeIn, 200, None),
     "message": ("post_message", NotificationMessageIn, 201, None),
+    "question": (
+        "ask_question",
+        NotificationMessageIn,
+        201,
+        "The secretariat asks a question in the notification's thread; both authorities "
+        "are alerted.",
+    ),
+    "remind": (
+        "send_reminder",
+        ReminderIn,
+        201,
+        "The secretariat reminds the importing authority of an overdue notification (a "
+        "thread entry of kind reminder and an alert); a 409 when it is not overdue.",
+    ),
 }
 
 
@@ -331,6 +397,67 @@ for _action, (_name, _body, _status, _description) in STEP_ROUTES.items():
     _step_route(_action, _name, _body, _status, _description)
 
 
+# --- documents -------------------------------------------------------------------------------
+
+
+@router.get(f"{BASE}/attachments", response={200: list[NotificationAttachmentOut], **ERRORS})
+@paginate(PagePagination)
+def list_attachments(request, notification_id: RecordId):
+    """The documents of a notification the caller sees (a 404 otherwise)."""
+    notification = selectors.notification_get(user=request.auth, notification_id=notification_id)
+    return ShapedPage(selectors.attachment_list(notification=notification), _shaped_attachment)
+
+
+@router.post(f"{BASE}/attachments", response={201: NotificationAttachmentOut, **ERRORS})
+def attach(
+    request,
+    notification_id: RecordId,
+    kind: Form[choice(AttachmentKind)],
+    file: File[UploadedFile],
+):
+    """Attach a document (multipart: `kind` and `file`): the exporting authority to its
+    draft, the importing authority to its answer. At most 10 MB; PDF, PNG, JPEG, XLSX,
+    DOCX, CSV or UTF-8 text whose content matches its extension."""
+    notification = selectors.notification_get(user=request.auth, notification_id=notification_id)
+    error = too_large(file.size or 0)
+    if error is not None:
+        raise error
+    attachment = services.notification_attach(
+        actor=request.auth,
+        notification=notification,
+        kind=kind,
+        name=file.name or "",
+        content=file.read(),
+    )
+    return Status(201, _shaped_attachment(attachment))
+
+
+@router.get(
+    f"{BASE}/attachments/{{attachment_id}}",
+    response={200: None, **ERRORS},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The document, as a download",
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            }
+        }
+    },
+)
+def download_attachment(request, notification_id: RecordId, attachment_id: RecordId):
+    """The document, to whoever sees the notification (a 404 otherwise)."""
+    notification = selectors.notification_get(user=request.auth, notification_id=notification_id)
+    attachment = selectors.attachment_get(notification=notification, attachment_id=attachment_id)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+
+
 # --- reference --------------------------------------------------------------------------------
 
 
@@ -340,27 +467,40 @@ class InvocationOut(OutSchema):
     scope: choice(InvocationScope)
     substance_id: RecordId | None
     since: datetime.date
+    requested_on: datetime.date | None
     notes: str
 
 
 class InvocationIn(Schema):
-    country: str
+    country: Annotated[str, Field(max_length=3)]
     scope: choice(InvocationScope)
     substance_id: RecordId | None = None
     since: datetime.date
-    notes: str = ""
+    requested_on: datetime.date | None = None
+    notes: Annotated[str, Field(max_length=300)] = ""
 
 
 class PolicyOut(OutSchema):
     country: str = Field(validation_alias="country_id")
     reply_days: int
     explicit_clearance: bool
+    import_permit_required: bool
+    silence_allows_shipment: bool
+    law_enforcement_reads: bool
     version: int
 
 
 class PolicyIn(Schema):
     reply_days: int
     explicit_clearance: bool = False
+    import_permit_required: bool | None = None
+    silence_allows_shipment: bool | None = Field(
+        None,
+        description="As exporter: the law allows shipment after the deadline without an answer",
+    )
+    law_enforcement_reads: bool | None = Field(
+        None, description="The country's law-enforcement users read its notifications"
+    )
     version: Version | None = None
 
 
@@ -399,6 +539,7 @@ def add_invocation(request, payload: InvocationIn):
         scope=payload.scope,
         substance=services.substance_for(payload.substance_id),
         since=payload.since,
+        requested_on=payload.requested_on,
         notes=payload.notes,
     )
     return Status(201, invocation)
@@ -418,6 +559,9 @@ def set_policy(request, country: str, payload: PolicyIn):
         country=services.country_for(country),
         reply_days=payload.reply_days,
         explicit_clearance=payload.explicit_clearance,
+        import_permit_required=payload.import_permit_required,
+        silence_allows_shipment=payload.silence_allows_shipment,
+        law_enforcement_reads=payload.law_enforcement_reads,
         expected_version=payload.version,
     )
 
@@ -466,11 +610,16 @@ class StatisticsOut(Schema):
 @router.get("/precursors/statistics", response={200: list[StatisticsOut], **ERRORS})
 def statistics(request, filters: Query[StatisticsFilter]):
     """Response behaviour per importing country for notifications submitted in the period
-    (default: the last 365 days)."""
+    (default: the last 365 days); `kind`: the mandatory exchange (`scheduled`, the default),
+    PEN Light (`light`) or `all`."""
     require(request.auth, "precursors.notification_read")
     since, until = filters.period()
     return selectors.response_statistics(
-        user=request.auth, since=since, until=until, importing_country=filters.country
+        user=request.auth,
+        since=since,
+        until=until,
+        importing_country=filters.country,
+        kind=filters.notification_kind(),
     )
 
 

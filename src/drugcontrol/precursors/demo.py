@@ -16,7 +16,7 @@ from drugcontrol.core.models import OrganisationKind, Role, User
 from drugcontrol.core.visibility import visible
 from drugcontrol.entities.models import Party
 from drugcontrol.incidents.demo import COMPANIES
-from drugcontrol.precursors import services
+from drugcontrol.precursors import selectors, services
 from drugcontrol.precursors.models import (
     AnnualReport,
     Invocation,
@@ -78,6 +78,10 @@ def _officer(country: str) -> User:
     )
 
 
+def _secretariat() -> User:
+    return User.objects.select_related("organisation").get(username="intl_admin")
+
+
 def _moment(day: datetime.date, rng: random.Random) -> datetime.datetime:
     return timezone.make_aware(
         datetime.datetime.combine(day, datetime.time(rng.randint(7, 17), rng.randint(0, 59)))
@@ -89,16 +93,25 @@ def _reference_data(rng: random.Random, substances: dict) -> None:
     if Invocation.objects.exists() or LegitimateRequirement.objects.exists():
         return
     today = timezone.localdate()
+    secretariat = _secretariat()  # records invocations at the countries' request
     for code in IMPORTERS:
         officer = _officer(code)
         country = officer.organisation.country
         if rng.random() < 0.7:
             services.invocation_add(
-                actor=officer, country=country, scope="all", since=datetime.date(2000, 1, 1)
+                actor=secretariat,
+                country=country,
+                scope="all",
+                since=datetime.date(2000, 1, 1),
+                requested_on=datetime.date(1999, 11, 15),
             )
         elif rng.random() < 0.5:
             services.invocation_add(
-                actor=officer, country=country, scope="table_i", since=datetime.date(2010, 6, 1)
+                actor=secretariat,
+                country=country,
+                scope="table_i",
+                since=datetime.date(2010, 6, 1),
+                requested_on=datetime.date(2010, 4, 20),
             )
         if code in EXPLICIT:
             services.policy_set(
@@ -196,7 +209,89 @@ def load(result) -> None:
         result.created += 1
         _answer(rng, notification, importer, at, today)
     _awaiting_answer(result, substances, known, today)
+    _notification_items(result, substances, known, today)
     _annual_reports(result, today)
+
+
+ITEM_PARTIES = [
+    {
+        "role": "exporter",
+        "name": "Zhejiang Jiuzhou Fine Chemicals Co., Ltd.",
+        "country": "CHN",
+        "address": "18 Binhai Road, Taizhou",
+    },
+    {
+        "role": "importer",
+        "name": "Melbourne Fine Chemicals Pty Ltd",
+        "country": "AUS",
+        "address": "40 Dock Road, Melbourne",
+    },
+]
+
+
+def _notification_items(result, substances, known, today) -> None:
+    """Germany's law allows shipment after the deadline without an answer; a notification
+    to Australia with its import permit and its invoice attached; a voluntary PEN Light
+    notification of a chemical described by CAS number and HS code (invented names)."""
+    deu = _officer("DEU")
+    terms = selectors.country_terms("DEU")
+    if not terms.silence_allows_shipment:
+        services.policy_set(
+            actor=deu,
+            country=deu.organisation.country,
+            reply_days=terms.reply_days,
+            explicit_clearance=terms.explicit_clearance,
+            silence_allows_shipment=True,
+            expected_version=terms.version if terms.pk else None,
+        )
+    chn = _officer("CHN")
+    dispatch = today + datetime.timedelta(days=25)
+    items = {
+        "demo-items-permit": {
+            "importing_country": "AUS",
+            "invoice_number": f"INV-{today.year}-P001",
+            "import_permit_number": f"AU-IP-{today.year}-0042",
+            "import_permit_date": today - datetime.timedelta(days=20),
+            "reply_deadline": today + datetime.timedelta(days=10),
+            "transport_mode": "sea",
+            "point_of_exit": "Ningbo",
+            "point_of_entry": "Port of Melbourne",
+            "expected_dispatch": dispatch,
+            "lines": [{"substance_id": substances["Ephedrine"].pk, "quantity": "40", "unit": "kg"}],
+        },
+        "demo-items-light": {
+            "kind": "light",
+            "importing_country": "AUS",
+            "expected_dispatch": dispatch,
+            "lines": [
+                {
+                    "substance": "Benzyl cyanide",
+                    "cas": "140-29-4",
+                    "hs_code": "2926.90",
+                    "quantity": "800",
+                    "unit": "kg",
+                }
+            ],
+        },
+    }
+    for key, raw in items.items():
+        if key in known:
+            continue
+        raw = {**raw, "remarks": key, "parties": ITEM_PARTIES}
+        data = services.validate_notification(
+            raw, exporting_country_id="CHN", visible_parties=visible(Party, chn)
+        )
+        notification = services.notification_create(actor=chn, data=data)
+        if key == "demo-items-permit":
+            services.notification_attach(
+                actor=chn,
+                notification=notification,
+                kind="invoice",
+                name="invoice.txt",
+                content=f"Commercial invoice {raw['invoice_number']}: ephedrine, 40 kg\n".encode(),
+            )
+        services.notification_submit(actor=chn, notification=notification)
+        result.created += 1
 
 
 # Recent notifications to the demo accounts' own countries, still awaiting their answer, so

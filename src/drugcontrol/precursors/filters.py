@@ -17,10 +17,14 @@ from drugcontrol.precursors.models import (
     AWAITING_ANSWER,
     FIRST_REPORT_YEAR,
     AnnualReportStatus,
+    NotificationKind,
     NotificationLine,
     NotificationParty,
     NotificationTransit,
     Status,
+    overdue_q,
+    past_deadline_q,
+    silence_q,
 )
 
 Direction = Literal["outgoing", "incoming", "transit"]
@@ -42,7 +46,10 @@ class NotificationFilter(FilterSchema):
     status: choice(Status) | None = Field(
         None,
         title=_("Status"),
-        description=_("overdue: awaiting an answer past the reply deadline"),
+        description=_(
+            "overdue: awaiting an answer past the reply deadline; no_objection: the same "
+            "where the exporting country's law allows shipment then"
+        ),
     )
     country: Annotated[str | None, Field(max_length=3)] = Field(
         None,
@@ -81,7 +88,9 @@ class NotificationFilter(FilterSchema):
             return Q()
         today = timezone.localdate()
         if value == Status.OVERDUE:
-            return Q(status__in=AWAITING_ANSWER, reply_deadline__lt=today)
+            return overdue_q(today)
+        if value == Status.NO_OBJECTION:
+            return past_deadline_q(today) & silence_q()
         if value in AWAITING_ANSWER:  # those past their deadline are overdue instead
             return Q(status=value) & ~Q(reply_deadline__lt=today)
         return Q(status=value)
@@ -123,6 +132,19 @@ class StatisticsFilter(Schema):
     country: Annotated[str | None, Field(max_length=3)] = Field(
         None, title=_("Importing country (ISO alpha-3)")
     )
+    kind: Literal["scheduled", "light", "all"] | None = Field(
+        None,
+        title=_("Notifications"),
+        description=_(
+            "scheduled: the mandatory exchange (default); light: voluntary PEN Light; all"
+        ),
+    )
+
+    def notification_kind(self) -> str | None:
+        """The kind counted: PEN Light only when asked for (None: both)."""
+        if self.kind == "all":
+            return None
+        return self.kind or NotificationKind.SCHEDULED
 
     def period(self) -> tuple[datetime.date, datetime.date]:
         """Submitted from `since` to `until`: by default the 365 days up to today."""

@@ -1,7 +1,6 @@
 """The precursors app's panel of the home work queue: what awaits the reader's country."""
 
 from django.db.models import Count
-from django.utils import timezone
 
 from drugcontrol.core.models import Country
 from drugcontrol.core.permissions import can
@@ -16,7 +15,6 @@ def notification_queue(user) -> dict | None:
     overdue ones both ways, and our drafts; for the secretariat, overdue ones by country."""
     if not can(user, "precursors.notification_read"):
         return None
-    today = timezone.localdate()
     if user.is_international:
         overdue = (
             selectors.notification_list(user=user, status=Status.OVERDUE)
@@ -34,10 +32,9 @@ def notification_queue(user) -> dict | None:
         total = selectors.notification_list(user=user, status=Status.OVERDUE).count()
         return {"overdue_by_country": by_country, "overdue_total": total}
     awaiting = list(selectors.inbox(user=user)[:QUEUE_LENGTH])
-    for notification in awaiting:
-        deadline = notification.reply_deadline
-        notification.days_left = (deadline - today).days if deadline else None
-        notification.days_late = max(0, -notification.days_left) if deadline else 0
+    for notification in awaiting:  # `days_left` is the notification's own
+        left = notification.days_left
+        notification.days_late = max(0, -left) if left is not None else 0
     return {
         "awaiting": awaiting,
         "awaiting_count": selectors.inbox(user=user).count(),

@@ -23,6 +23,9 @@ COLUMNS = [
     "importing_country",
     "transit_countries",
     "invoice_number",
+    "import_permit_number",
+    "import_permit_date",
+    "reply_deadline",
     "transport_mode",
     "point_of_exit",
     "point_of_entry",
@@ -34,6 +37,7 @@ COLUMNS = [
     "unit",
     "density",
     "hs_code",
+    "cas",
     "exporter",
     "exporter_address",
     "importer",
@@ -60,6 +64,7 @@ def _line(row: dict) -> dict:
         "unit": row.get("unit", ""),
         "density": row.get("density") or None,
         "hs_code": row.get("hs_code", ""),
+        "cas": row.get("cas", ""),
     }
 
 
@@ -82,6 +87,9 @@ def _notification(row: dict) -> dict:
             c.strip() for c in (row.get("transit_countries") or "").split(";") if c.strip()
         ],
         "invoice_number": row.get("invoice_number", ""),
+        "import_permit_number": row.get("import_permit_number", ""),
+        "import_permit_date": row.get("import_permit_date", ""),
+        "reply_deadline": row.get("reply_deadline", ""),
         "transport_mode": row.get("transport_mode", ""),
         "point_of_exit": row.get("point_of_exit", ""),
         "point_of_entry": row.get("point_of_entry", ""),

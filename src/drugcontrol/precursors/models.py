@@ -33,6 +33,18 @@ class ImportingCountryPolicy(models.Model):
     )
     reply_days = models.PositiveSmallIntegerField(_("reply deadline (days)"), default=15)
     explicit_clearance = models.BooleanField(_("explicit clearance required"), default=False)
+    # The country's law requires an import permit or authorization: its number and date are
+    # then part of what a notification to it must give.
+    import_permit_required = models.BooleanField(_("import permit required"), default=False)
+    # As an exporting country: its law allows shipment once the importing country's deadline
+    # has passed without an answer. Without it silence is never consent.
+    silence_allows_shipment = models.BooleanField(
+        _("law allows shipment after the deadline without an answer"), default=False
+    )
+    # Whether the country's law-enforcement users read the notifications involving it.
+    law_enforcement_reads = models.BooleanField(
+        _("law enforcement reads notifications"), default=False
+    )
     updated_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
 
@@ -42,6 +54,16 @@ class ImportingCountryPolicy(models.Model):
 
     def __str__(self) -> str:
         return self.country_id
+
+    @property
+    def flags(self) -> tuple[bool, ...]:
+        """The yes/no settings, in the order the reference page shows them."""
+        return (
+            self.explicit_clearance,
+            self.import_permit_required,
+            self.silence_allows_shipment,
+            self.law_enforcement_reads,
+        )
 
 
 class Invocation(models.Model):
@@ -54,7 +76,11 @@ class Invocation(models.Model):
         "substances.Substance", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     since = models.DateField(_("in force since"))
+    requested_on = models.DateField(_("date of the request"), null=True, blank=True)
     notes = models.CharField(_("notes"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        "core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -169,12 +195,32 @@ class Status(models.TextChoices):
     CLEARED = "cleared", _("Cleared")
     OBJECTED = "objected", _("Objected")
     OVERDUE = "overdue", _("Overdue")  # derived: never stored
+    # Derived, never stored, never consent: the deadline passed without an answer and the
+    # exporting country's law allows shipment then.
+    NO_OBJECTION = "no_objection", _("Deadline passed without objection")
     SHIPPED = "shipped", _("Shipped")
     CANCELLED = "cancelled", _("Cancelled")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 AWAITING_ANSWER = (Status.SUBMITTED, Status.ACKNOWLEDGED)
+
+
+def past_deadline_q(today) -> models.Q:
+    """Awaiting an answer after the reply deadline (a query)."""
+    return models.Q(status__in=AWAITING_ANSWER, reply_deadline__lt=today)
+
+
+def silence_q() -> models.Q:
+    """Where the exporting country's silence rule lets the shipment proceed (a query)."""
+    return models.Q(silence_rule=True, explicit_clearance=False)
+
+
+def overdue_q(today) -> models.Q:
+    """Overdue: past the deadline, and no silence rule lets the shipment proceed."""
+    return past_deadline_q(today) & ~silence_q()
+
+
 # Notifications whose quantities count against the importing country's requirement.
 COUNTING = (Status.SUBMITTED, Status.ACKNOWLEDGED, Status.CLEARED, Status.SHIPPED)
 
@@ -227,6 +273,10 @@ class Notification(models.Model):
         "core.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     invoice_number = models.CharField(_("invoice number"), max_length=64, blank=True)
+    import_permit_number = models.CharField(
+        _("import permit or authorization number"), max_length=64, blank=True
+    )
+    import_permit_date = models.DateField(_("date of the import permit"), null=True, blank=True)
     transport_mode = models.CharField(
         _("transport mode"), max_length=12, choices=NOTIFICATION_TRANSPORT_MODES, blank=True
     )
@@ -237,6 +287,8 @@ class Notification(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     reply_deadline = models.DateField(_("reply deadline"), null=True, blank=True)
     explicit_clearance = models.BooleanField(default=False)
+    # The exporting country's silence rule as it stood at submission (never for PEN Light).
+    silence_rule = models.BooleanField(default=False)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     # Hours from submission to answer: kept so that statistics need no date arithmetic.
@@ -278,15 +330,34 @@ class Notification(models.Model):
         return self.reference
 
     @property
-    def effective_status(self) -> str:
-        """`overdue` when an answer is awaited past the deadline; otherwise the status."""
-        if (
+    def past_deadline(self) -> bool:
+        """An answer is awaited and the reply deadline has passed (PEN Light has none)."""
+        return (
             self.status in AWAITING_ANSWER
             and self.reply_deadline is not None
             and self.reply_deadline < timezone.localdate()
-        ):
-            return Status.OVERDUE
+        )
+
+    @property
+    def silence_may_proceed(self) -> bool:
+        """Past the deadline without an answer, where the exporting country's law allows
+        shipment then (and the importing country does not require explicit clearance)."""
+        return self.past_deadline and self.silence_rule and not self.explicit_clearance
+
+    @property
+    def effective_status(self) -> str:
+        """`overdue` when an answer is awaited past the deadline (`no_objection` where the
+        exporting country's silence rule applies); otherwise the status."""
+        if self.past_deadline:
+            return Status.NO_OBJECTION if self.silence_may_proceed else Status.OVERDUE
         return self.status
+
+    @property
+    def days_left(self) -> int | None:
+        """Days until the reply deadline while an answer is awaited (negative once past)."""
+        if self.status not in AWAITING_ANSWER or self.reply_deadline is None:
+            return None
+        return (self.reply_deadline - timezone.localdate()).days
 
     def get_effective_status_display(self) -> str:
         return Status(self.effective_status).label
@@ -334,6 +405,7 @@ class NotificationLine(models.Model):
     )
     quantity_kg = models.DecimalField(_("pure substance (kg)"), max_digits=16, decimal_places=3)
     hs_code = models.CharField(_("HS code"), max_length=12, blank=True)
+    cas = models.CharField(_("CAS number"), max_length=12, blank=True)
     description = models.CharField(_("trade name or description"), max_length=300, blank=True)
     # Copied from the notification, fixed once submitted, so that a country's yearly total
     # is one indexed range.
@@ -388,10 +460,17 @@ class NotificationParty(models.Model):
         return f"{self.reported_name} ({self.role})"
 
 
+class MessageKind(models.TextChoices):
+    MESSAGE = "message", _("Message")
+    QUESTION = "question", _("Question from the secretariat")
+    REMINDER = "reminder", _("Reminder from the secretariat")
+
+
 class NotificationMessage(models.Model):
     notification = models.ForeignKey(
         Notification, on_delete=models.CASCADE, related_name="messages"
     )
+    kind = models.CharField(max_length=10, choices=MessageKind.choices, default=MessageKind.MESSAGE)
     author = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey(
         "core.Organisation", on_delete=models.PROTECT, related_name="+"
@@ -406,6 +485,40 @@ class NotificationMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notification_id}: {self.author_id}"
+
+
+class AttachmentKind(models.TextChoices):
+    INVOICE = "invoice", _("Invoice")
+    IMPORT_PERMIT = "import_permit", _("Import permit")
+    EXPORT_AUTHORIZATION = "export_authorization", _("Export authorization")
+    OTHER = "other", _("Other document")
+
+
+class NotificationAttachment(models.Model):
+    """A document on a notification (an invoice, a permit); seen by whoever sees the
+    notification."""
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="attachments"
+    )
+    kind = models.CharField(_("kind of document"), max_length=24, choices=AttachmentKind.choices)
+    file = models.FileField(upload_to="precursors/%Y/%m/", max_length=200)
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("document on a notification")
+        verbose_name_plural = _("documents on notifications")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Severity(models.IntegerChoices):

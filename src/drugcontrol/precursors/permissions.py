@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drugcontrol.core.models import OrganisationKind as Kind
 from drugcontrol.core.models import Role
 from drugcontrol.core.permissions import action, own_country_or_secretariat
+from drugcontrol.precursors.models import AWAITING_ANSWER, ImportingCountryPolicy, Status
 
 AUTHORITY_OFFICERS = {Kind.COMPETENT_AUTHORITY: Role.OFFICER}
 NOT_AN_AUTHORITY = _("Only officers of a competent national authority handle notifications.")
@@ -27,6 +28,24 @@ def _operators_authority(user, order) -> bool:
     return order is not None and user.country_id == order.country_id
 
 
+def law_enforcement_reads(country_id) -> bool:
+    """Whether the country lets its law-enforcement users read notifications (default no)."""
+    return ImportingCountryPolicy.objects.filter(
+        country_id=country_id, law_enforcement_reads=True
+    ).exists()
+
+
+def _reads_notifications(user, _record=None) -> bool:
+    """Law enforcement reads only where its country's setting says so (asked once per user
+    object); authorities and the secretariat always."""
+    if user.organisation.kind != Kind.LAW_ENFORCEMENT:
+        return True
+    cached = getattr(user, "_reads_notifications", None)
+    if cached is None:
+        cached = user._reads_notifications = law_enforcement_reads(user.country_id)
+    return cached
+
+
 READ = action(
     "precursors.notification_read",
     _("Read pre-export notifications, response statistics and the surveillance list"),
@@ -35,8 +54,10 @@ READ = action(
         Kind.LAW_ENFORCEMENT: Role.VIEWER,
         Kind.INTERNATIONAL: Role.VIEWER,
     },
+    condition=_reads_notifications,
     condition_text="notifications of the reader's country as exporter, importer or transit; "
-    "the secretariat all but drafts",
+    "the secretariat all but drafts; law enforcement only where its country's setting lets "
+    "it read them (default: no)",
     refusal=_("Response statistics are for national authorities."),
 )
 action(
@@ -69,13 +90,53 @@ FOLLOW_UP = action(
     condition_text="the exporting or importing country's authority",
     refusal=_("Only the exporting and importing authorities do this."),
 )
+
+
+def _attaching_side(user, notification) -> bool:
+    """The exporting authority while the notification is a draft; the importing authority
+    from submission to its answer (and on the answered notification)."""
+    if notification is None:
+        return False
+    if _exporting_country(user, notification):
+        return notification.status == Status.DRAFT
+    return _importing_country(user, notification) and notification.status in (
+        *AWAITING_ANSWER,
+        Status.CLEARED,
+        Status.OBJECTED,
+    )
+
+
+ATTACH = action(
+    "precursors.notification_attach",
+    _("Attach a document (invoice, permit) to a notification"),
+    grants=AUTHORITY_OFFICERS,
+    condition=_attaching_side,
+    condition_text="the exporting country's authority while a draft; the importing country's "
+    "authority with its answer",
+    refusal=_(
+        "The exporting authority attaches documents to its draft, the importing authority "
+        "to its answer."
+    ),
+)
+OVERSEE = action(
+    "precursors.notification_oversee",
+    _("Ask a question on any notification or remind an importing country of an overdue one"),
+    grants={Kind.INTERNATIONAL: Role.OFFICER},
+    refusal=_("The secretariat asks questions and sends reminders."),
+)
+action(
+    "precursors.invocation_record",
+    _("Record or remove a country's invocation of article 12(10)(a) at its request"),
+    grants={Kind.INTERNATIONAL: Role.OFFICER},
+    refusal=_("The secretariat records invocations at a country's request."),
+)
 action(
     "precursors.reference_keep",
-    _("Keep invocations, reply terms and legitimate requirements"),
+    _("Keep reply terms, notification settings and legitimate requirements"),
     grants={**AUTHORITY_OFFICERS, Kind.INTERNATIONAL: Role.OFFICER},
     condition=own_country_or_secretariat,
     condition_text="its own country's (the secretariat: any country's)",
-    refusal=_("A country keeps only its own invocations and requirements."),
+    refusal=_("A country keeps only its own terms and requirements."),
 )
 action(
     "precursors.surveillance_load",

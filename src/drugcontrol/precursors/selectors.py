@@ -26,6 +26,8 @@ from drugcontrol.precursors.models import (
     Invocation,
     LegitimateRequirement,
     Notification,
+    NotificationAttachment,
+    NotificationKind,
     NotificationLine,
     NotificationParty,
     NotificationTransit,
@@ -33,6 +35,7 @@ from drugcontrol.precursors.models import (
     Status,
     SurveillanceChemical,
     SuspiciousOrder,
+    overdue_q,
 )
 from drugcontrol.precursors.permissions import ORDER_READ, READ, REPORT_READ
 from drugcontrol.substances.models import Listing, Substance
@@ -44,7 +47,8 @@ DEFAULT_REPLY_DAYS = 15
 def notifications_visible_to(queryset: QuerySet, user) -> QuerySet:
     """The exporting country's authorities (drafts included); once submitted, also the
     importing and transit countries' authorities and the secretariat. Transit countries
-    and the secretariat read only (the services decide who may act)."""
+    and the secretariat read only (the services decide who may act). Law enforcement reads
+    the same notifications only where its country's setting lets it (`READ`'s condition)."""
     if not can(user, READ.name):
         return queryset.none()
     if user.is_international:
@@ -116,15 +120,6 @@ def _with_contents(queryset: QuerySet) -> QuerySet:
     )
 
 
-def _status_filter(queryset: QuerySet, status: str) -> QuerySet:
-    today = timezone.localdate()
-    if status == Status.OVERDUE:
-        return queryset.filter(status__in=AWAITING_ANSWER, reply_deadline__lt=today)
-    if status in AWAITING_ANSWER:
-        return queryset.filter(status=status).exclude(reply_deadline__lt=today)
-    return queryset.filter(status=status)
-
-
 def notification_list(*, user, filters=None, **criteria) -> QuerySet:
     """The notifications `user` may see that match `filters` (a `NotificationFilter`, the
     list's one filter for page and API; or its fields given as keywords)."""
@@ -156,6 +151,10 @@ def notification_get(*, user, notification_id: int) -> Notification:
             "messages__organisation",
             "messages__author",
             "findings",
+            Prefetch(
+                "attachments",
+                queryset=NotificationAttachment.objects.select_related("organisation"),
+            ),
         ),
         user,
         pk=notification_id,
@@ -328,11 +327,31 @@ def is_scheduled(substance: Substance) -> bool:
 
 def reply_terms(country_id: str) -> tuple[int, bool]:
     """The importing country's reply deadline in days and whether it requires explicit
-    clearance (others: 15 days, silence is consent)."""
-    policy = ImportingCountryPolicy.objects.filter(country_id=country_id).first()
-    if policy is None:
-        return DEFAULT_REPLY_DAYS, False
+    clearance (others: 15 days)."""
+    policy = country_terms(country_id)
     return policy.reply_days, policy.explicit_clearance
+
+
+def country_terms(country_id: str | None) -> ImportingCountryPolicy:
+    """A country's terms and settings: reply days, explicit clearance, import permit,
+    silence rule (as exporter), law-enforcement reading; an unsaved row of the defaults
+    for a country that set none."""
+    policy = ImportingCountryPolicy.objects.filter(country_id=country_id).first()
+    return policy or ImportingCountryPolicy(country_id=country_id, reply_days=DEFAULT_REPLY_DAYS)
+
+
+def attachment_get(*, notification: Notification, attachment_id: int) -> NotificationAttachment:
+    """A document of a notification the reader sees (read through `notification_get`);
+    another notification's document, or none, is a 404."""
+    attachment = notification.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+def attachment_list(*, notification: Notification) -> QuerySet:
+    """The documents of a notification the reader sees, oldest first."""
+    return notification.attachments.select_related("organisation").order_by("uploaded_at", "pk")
 
 
 def importing_authority(country_id: str) -> Organisation | None:
@@ -347,6 +366,7 @@ def importing_authority(country_id: str) -> Organisation | None:
 
 
 def invocation_list(*, user, country: str | None = None) -> QuerySet:
+    """Invocations of article 12(10)(a), published to every signed-in user."""
     queryset = visible(Invocation, user).select_related("country", "substance")
     if country:
         queryset = queryset.filter(country_id=country.upper())
@@ -438,12 +458,15 @@ def response_statistics(
     since: datetime.date,
     until: datetime.date,
     importing_country: str | None = None,
+    kind: str | None = NotificationKind.SCHEDULED,
     today: datetime.date | None = None,
 ) -> list[dict]:
     """Per importing country, of the notifications submitted in [since, until]: how many
     were received, the share answered, the median days to answer, the share objected, how
     many were answered late and how many are overdue now. Figures about behaviour, not
-    contents: every authority sees them for every country."""
+    contents: every authority sees them for every country. `kind`: the mandatory exchange
+    (`scheduled`, the default), voluntary PEN Light notifications (`light`), or both
+    (None); PEN Light answers are voluntary, so they count only when asked for."""
     if not is_reader(user):
         return []
     today = today or timezone.localdate()
@@ -452,12 +475,14 @@ def response_statistics(
     queryset = Notification.objects.filter(submitted_at__range=(start, end))
     if importing_country:
         queryset = queryset.filter(importing_country_id=importing_country.upper())
+    if kind:
+        queryset = queryset.filter(kind=kind)
     rows = queryset.values("importing_country_id").annotate(
         received=Count("pk"),
         answered=Count("pk", filter=Q(answered_at__isnull=False)),
         objected=Count("pk", filter=Q(status=Status.OBJECTED) | Q(objection_ground__gt="")),
         late=Count("pk", filter=Q(answered_late=True)),
-        overdue=Count("pk", filter=Q(status__in=AWAITING_ANSWER, reply_deadline__lt=today)),
+        overdue=Count("pk", filter=overdue_q(today)),
     )
     medians = _median_hours(queryset)
     result = []

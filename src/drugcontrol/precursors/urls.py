@@ -42,4 +42,10 @@ urlpatterns = [
     path("<id:notification_id>/edit/", views.notification_form, name="edit"),
     path("<id:notification_id>/action/", views.notification_action, name="action"),
     path("<id:notification_id>/messages/", views.message_post, name="message"),
+    path("<id:notification_id>/attachments/", views.attach, name="attach"),
+    path(
+        "<id:notification_id>/attachments/<id:attachment_id>/",
+        views.attachment_download,
+        name="attachment",
+    ),
 ]

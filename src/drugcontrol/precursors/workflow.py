@@ -26,28 +26,48 @@ from django.utils.translation import gettext_lazy as _
 
 from drugcontrol.core.errors import Conflict, ValidationFailed
 from drugcontrol.core.permissions import can, require
-from drugcontrol.precursors.models import AWAITING_ANSWER, Notification, Status
+from drugcontrol.precursors.models import AWAITING_ANSWER, Notification, NotificationKind, Status
 from drugcontrol.precursors.models import AnnualReportStatus as ReportStatus
 from drugcontrol.precursors.permissions import (
     ANSWER,
     EXPORT_STEP,
     FOLLOW_UP,
+    OVERSEE,
     REPORT_DECIDE,
     REPORT_KEEP,
 )
 
 
+def _past_deadline(notification: Notification, today) -> bool:
+    return (
+        notification.status in AWAITING_ANSWER
+        and notification.reply_deadline is not None
+        and notification.reply_deadline < today
+    )
+
+
 def may_ship(notification: Notification, today=None) -> bool:
-    """Cleared; or past the deadline without an answer where the importing country does not
-    require explicit clearance."""
+    """Cleared; or past the deadline without an answer where the exporting country's law
+    allows shipment then (its silence rule, recorded at submission) and the importing
+    country does not require explicit clearance. Silence is never consent otherwise. A
+    voluntary (PEN Light) notification asks for no answer: it may ship once sent."""
     today = today or timezone.localdate()
     if notification.status == Status.CLEARED:
         return True
+    if notification.kind == NotificationKind.LIGHT:
+        return notification.status in AWAITING_ANSWER
     return (
-        notification.status in AWAITING_ANSWER
+        _past_deadline(notification, today)
+        and notification.silence_rule
         and not notification.explicit_clearance
-        and notification.reply_deadline is not None
-        and notification.reply_deadline < today
+    )
+
+
+def is_overdue(notification: Notification, today=None) -> bool:
+    """Awaiting an answer past its deadline, with no silence rule letting it proceed."""
+    today = today or timezone.localdate()
+    return _past_deadline(notification, today) and not (
+        notification.silence_rule and not notification.explicit_clearance
     )
 
 
@@ -73,7 +93,7 @@ class Transition:
         return self.guard is None or self.guard(notification, today)
 
 
-SENT = frozenset(Status) - {Status.DRAFT, Status.OVERDUE}
+SENT = frozenset(Status) - {Status.DRAFT, Status.OVERDUE, Status.NO_OBJECTION}
 ANSWERED = frozenset({Status.CLEARED, Status.OBJECTED})
 ALREADY_ANSWERED = _("This notification was already answered.")
 
@@ -131,6 +151,16 @@ TABLE = (
                offered="message", label=_("Send"),
                refusal=_("Submit the notification before writing to the importing country."),
                route="messages", versioned=False),
+    Transition(SENT, "question", OVERSEE.name, None,
+               "precursors.question_posted", ("notification_question",),
+               offered="question", label=_("Ask the authorities"),
+               refusal=_("Questions are asked on submitted notifications."),
+               route="questions", versioned=False),
+    Transition(frozenset(AWAITING_ANSWER), "remind", OVERSEE.name, None,
+               "precursors.reminder_sent", ("notification_reminder",),
+               offered="remind", label=_("Send a reminder"),
+               refusal=_("A reminder is sent only on an overdue notification."),
+               route="remind", guard=is_overdue, versioned=False),
 )
 # fmt: on
 class Workflow:

@@ -7,6 +7,7 @@ from django import forms
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
+from drugcontrol.core.attachments import ACCEPT as ATTACHMENT_ACCEPT
 from drugcontrol.core.errors import ServiceError
 from drugcontrol.core.forms import Form, VersionField, focus_first_error
 from drugcontrol.precursors.forms.base import (
@@ -15,6 +16,7 @@ from drugcontrol.precursors.forms.base import (
     model_choices,
 )
 from drugcontrol.precursors.models import (
+    AttachmentKind,
     Notification,
     NotificationKind,
     NotificationLine,
@@ -48,6 +50,7 @@ class LineForm(ServiceForm):
     )
     density = forms.CharField(label=_("Density (kg/l)"), max_length=40, required=False)
     hs_code = forms.CharField(label=_("HS code"), max_length=20, required=False)
+    cas = forms.CharField(label=_("CAS number"), max_length=20, required=False)
     description = forms.CharField(label=_("Description"), max_length=10_000, required=False)
 
     def __init__(self, *args, index=0, **kwargs):
@@ -75,6 +78,7 @@ class LineForm(ServiceForm):
             "unit": data["unit"],
             "density": data["density"] or None,
             "hs_code": data["hs_code"],
+            "cas": data["cas"],
             "description": data["description"],
         }
 
@@ -181,6 +185,19 @@ class NotificationForm(ServiceForm):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     invoice_number = forms.CharField(label=_("Invoice number"), max_length=100, required=False)
+    import_permit_number = forms.CharField(
+        label=_("Import permit or authorization number"), max_length=100, required=False
+    )
+    import_permit_date = forms.DateField(
+        label=_("Date of the import permit"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    reply_deadline = forms.DateField(
+        label=_("Reply deadline"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     remarks = forms.CharField(
         label=_("Remarks"),
         max_length=10_000,
@@ -231,6 +248,9 @@ class NotificationForm(ServiceForm):
             "importing_country": data["importing_country"],
             "transit_countries": data["transit_countries"],
             "invoice_number": data["invoice_number"],
+            "import_permit_number": data["import_permit_number"],
+            "import_permit_date": data["import_permit_date"],
+            "reply_deadline": data["reply_deadline"],
             "transport_mode": data["transport_mode"],
             "point_of_exit": data["point_of_exit"],
             "point_of_entry": data["point_of_entry"],
@@ -293,6 +313,9 @@ def notification_initial(notification) -> tuple[dict, list[dict], list[dict]]:
         "importing_country": notification.importing_country_id,
         "transit_countries": " ".join(t.country_id for t in notification.transits.all()),
         "invoice_number": notification.invoice_number,
+        "import_permit_number": notification.import_permit_number,
+        "import_permit_date": notification.import_permit_date,
+        "reply_deadline": notification.reply_deadline,
         "transport_mode": notification.transport_mode,
         "point_of_exit": notification.point_of_exit,
         "point_of_entry": notification.point_of_entry,
@@ -312,6 +335,7 @@ def notification_initial(notification) -> tuple[dict, list[dict], list[dict]]:
                 "unit": line.unit,
                 "density": line.density or "",
                 "hs_code": line.hs_code,
+                "cas": line.cas,
                 "description": line.description,
             }
         )
@@ -350,6 +374,23 @@ class OutcomeForm(StepForm):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
 
 
+class QuestionForm(StepForm):
+    body = forms.CharField(
+        label=_("Question to both authorities"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReminderForm(StepForm):
+    body = forms.CharField(
+        label=_("Note with the reminder"),
+        max_length=5000,
+        required=False,
+        widget=forms.TextInput(attrs={"size": 40}),
+    )
+
+
 # The form of each action of the notification page.
 ACTION_FORMS = {
     "submit": StepForm,
@@ -360,6 +401,8 @@ ACTION_FORMS = {
     "withdraw": StepForm,
     "cancel": StepForm,
     "outcome": OutcomeForm,
+    "question": QuestionForm,
+    "remind": ReminderForm,
 }
 
 
@@ -377,4 +420,11 @@ class MessageForm(ServiceForm):
         label=_("Message to the other authority"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AttachForm(ServiceForm):
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=AttachmentKind.choices)
+    file = forms.FileField(
+        label=_("File"), widget=forms.FileInput(attrs={"accept": ATTACHMENT_ACCEPT})
     )

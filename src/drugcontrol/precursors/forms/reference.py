@@ -31,6 +31,11 @@ class InvocationForm(ServiceForm):
     since = forms.DateField(
         label=_("In force since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    requested_on = forms.DateField(
+        label=_("Date of the request"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     notes = forms.CharField(label=_("Notes"), max_length=10_000, required=False)
 
 
@@ -45,6 +50,15 @@ class PolicyForm(ServiceForm):
         label=_("Reply deadline (days)"), min_value=1, max_value=90, initial=15
     )
     explicit_clearance = forms.BooleanField(label=_("Explicit clearance required"), required=False)
+    import_permit_required = forms.BooleanField(
+        label=_("Our law requires an import permit"), required=False
+    )
+    silence_allows_shipment = forms.BooleanField(
+        label=_("Our law allows shipment after the deadline without an answer"), required=False
+    )
+    law_enforcement_reads = forms.BooleanField(
+        label=_("Our law-enforcement users read notifications"), required=False
+    )
 
 
 class RequirementSetForm(ServiceForm):

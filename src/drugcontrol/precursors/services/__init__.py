@@ -3,6 +3,7 @@
 - `validation`: a notification's contents checked (form, API or import row), what its
   submission needs, quantities in kilograms of the pure substance;
 - `drafts`: creating and changing a draft (and create-and-submit in one transaction);
+- `attachments`: documents on a notification (invoice, permits);
 - `exchange`: the steps of the article 12(10) exchange, each one transaction with one audit
   event, checked against the transition table in `precursors/workflow.py`;
 - `reference_figures`: reply terms, invocations and legitimate requirements;
@@ -32,6 +33,7 @@ from drugcontrol.precursors.services.annual_reports import (
     annual_report_update,
     validate_report_rows,
 )
+from drugcontrol.precursors.services.attachments import notification_attach
 from drugcontrol.precursors.services.base import NOTIFICATION_FIELDS
 from drugcontrol.precursors.services.drafts import notification_create, notification_update
 from drugcontrol.precursors.services.exchange import (
@@ -42,6 +44,8 @@ from drugcontrol.precursors.services.exchange import (
     notification_record_outcome,
     notification_ship,
     notification_submit,
+    question_post,
+    reminder_send,
 )
 from drugcontrol.precursors.services.reference_figures import (
     invocation_add,
@@ -100,6 +104,7 @@ __all__ = [
     "message_post",
     "notification_acknowledge",
     "notification_answer",
+    "notification_attach",
     "notification_close",
     "notification_create",
     "notification_record_outcome",
@@ -108,6 +113,8 @@ __all__ = [
     "notification_update",
     "policy_set",
     "pure_kg",
+    "question_post",
+    "reminder_send",
     "reply_terms",
     "requirement_set",
     "submission_problems",

@@ -18,6 +18,8 @@ NOTIFICATION_FIELDS = [
     "status",
     "importing_country_id",
     "invoice_number",
+    "import_permit_number",
+    "import_permit_date",
     "transport_mode",
     "point_of_exit",
     "point_of_entry",

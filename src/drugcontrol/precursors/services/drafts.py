@@ -54,6 +54,7 @@ def _write_contents(notification: Notification, actor, data: NotificationInput) 
             density=line.density,
             quantity_kg=line.quantity_kg,
             hs_code=line.hs_code,
+            cas=line.cas,
             description=line.description,
             importing_country=data.importing_country,
             year=year,
@@ -144,6 +145,9 @@ def notification_create(
             exporting_authority=organisation,
             importing_country=data.importing_country,
             invoice_number=data.invoice_number,
+            import_permit_number=data.import_permit_number,
+            import_permit_date=data.import_permit_date,
+            reply_deadline=data.reply_deadline,
             transport_mode=data.transport_mode,
             point_of_exit=data.point_of_exit,
             point_of_entry=data.point_of_entry,
@@ -198,6 +202,9 @@ def notification_update(
             current.kind = data.kind
             current.importing_country = data.importing_country
             current.invoice_number = data.invoice_number
+            current.import_permit_number = data.import_permit_number
+            current.import_permit_date = data.import_permit_date
+            current.reply_deadline = data.reply_deadline
             current.transport_mode = data.transport_mode
             current.point_of_exit = data.point_of_exit
             current.point_of_entry = data.point_of_entry

@@ -19,12 +19,14 @@ from drugcontrol.precursors import risk
 from drugcontrol.precursors.models import (
     RECORD_TYPE,
     Finding,
+    MessageKind,
     Notification,
+    NotificationKind,
     NotificationMessage,
     ObjectionGround,
     Outcome,
 )
-from drugcontrol.precursors.selectors import importing_authority, reply_terms
+from drugcontrol.precursors.selectors import country_terms, importing_authority, reply_terms
 from drugcontrol.precursors.services.base import dated, notification_url, step_change
 from drugcontrol.precursors.services.validation import submission_problems
 from drugcontrol.precursors.workflow import check_step, implements, require_step
@@ -53,8 +55,18 @@ def notification_submit(
         findings = risk.evaluate(current, today=timezone.localdate(now))
         current.status = step.target
         current.submitted_at = now
-        current.reply_deadline = timezone.localdate(now) + datetime.timedelta(days=days)
+        light = current.kind == NotificationKind.LIGHT
+        if light:  # answers are voluntary: no deadline, no silence rule, never overdue
+            current.reply_deadline, explicit, silence = None, False, False
+        else:
+            # The exporting authority's own deadline (checked against the terms by
+            # `submission_problems`), or the importing country's term.
+            current.reply_deadline = current.reply_deadline or (
+                timezone.localdate(now) + datetime.timedelta(days=days)
+            )
+            silence = country_terms(current.exporting_country_id).silence_allows_shipment
         current.explicit_clearance = explicit
+        current.silence_rule = silence
         current.importing_authority = importing_authority(current.importing_country_id)
         current.highest_severity = max(
             (f.severity for f in findings if f.rule not in risk.READER_DEPENDENT), default=0
@@ -93,8 +105,11 @@ def notification_submit(
         change.after = dated(
             {
                 "status": current.status,
-                "reply_deadline": current.reply_deadline.isoformat(),
+                "reply_deadline": current.reply_deadline.isoformat()
+                if current.reply_deadline
+                else None,
                 "explicit_clearance": explicit,
+                "silence_rule": silence,
                 "findings": [f"{f.rule}:{f.severity}" for f in findings],
             },
             at,
@@ -107,7 +122,7 @@ def _alert_submitted(notification: Notification, transit_codes, *, events) -> No
     params = {
         "reference": notification.reference,
         "country": notification.exporting_country_id,
-        "deadline": notification.reply_deadline.isoformat(),
+        "deadline": notification.reply_deadline.isoformat() if notification.reply_deadline else "",
     }
     received, transit = events
     for event, countries in (
@@ -183,7 +198,9 @@ def notification_answer(
         current.status = step.target
         current.answered_at = now
         current.response_hours = max(hours, 0)
-        current.answered_late = timezone.localdate(now) > current.reply_deadline
+        current.answered_late = (
+            current.reply_deadline is not None and timezone.localdate(now) > current.reply_deadline
+        )
         current.acknowledged_at = current.acknowledged_at or now
         current.objection_ground = ground if decision == "object" else ""
         current.objection_detail = detail.strip() if decision == "object" else ""
@@ -277,41 +294,105 @@ def notification_record_outcome(
     return change.record
 
 
-@implements("message")
-def message_post(*, actor, notification: Notification, body: str) -> NotificationMessage:
-    """A message between the exporting and the importing authority."""
-    require_step(actor, notification, "message")
-    side = actor.organisation.country_id
-    step = check_step("message", notification)
+def _checked_body(body: str, *, required: bool = True) -> str:
     body = (body or "").strip()
-    if not body:
+    if required and not body:
         raise ValidationFailed({"body": [_("Write a message.")]})
     if len(body) > 5000:
         raise ValidationFailed({"body": [_("The message is longer than 5,000 characters.")]})
-    other = (
-        notification.importing_country_id
-        if side == notification.exporting_country_id
-        else notification.exporting_country_id
-    )
+    return body
+
+
+def _thread_entry(
+    action: str, *, actor, notification: Notification, body: str, kind: str, countries, params
+) -> NotificationMessage:
+    """One entry of the notification's thread, its alert to `countries` (the row's event)
+    and its audit event, in one transaction; the status is checked on the locked row."""
     with transaction.atomic():
+        locked = Notification.objects.select_for_update().get(pk=notification.pk)
+        step = check_step(action, locked)
         message = NotificationMessage.objects.create(
-            notification=notification, author=actor, organisation=actor.organisation, body=body
+            notification=locked,
+            kind=kind,
+            author=actor,
+            organisation=actor.organisation,
+            body=body,
         )
         (event,) = step.alerts
         alerts_raise(
             record_kind=RECORD_TYPE,
             event=event,
-            country_codes=[other],
-            message_key="precursors.notification_message",
-            params={"reference": notification.reference, "message": body[:500]},
-            record_id=notification.pk,
-            url=notification_url(notification),
+            country_codes=countries,
+            message_key=f"precursors.{event}",
+            params={"reference": locked.reference, **params},
+            record_id=locked.pk,
+            url=notification_url(locked),
             sender_organisation=actor.organisation,
         )
         record_event(
             actor=actor,
             action=step.audit,
-            obj=notification,
-            after={"message": message.pk, "length": len(body)},
+            obj=locked,
+            after={"message": message.pk, "kind": kind, "length": len(body)},
         )
     return message
+
+
+@implements("message")
+def message_post(*, actor, notification: Notification, body: str) -> NotificationMessage:
+    """A message between the exporting and the importing authority."""
+    require_step(actor, notification, "message")
+    side = actor.organisation.country_id
+    check_step("message", notification)
+    body = _checked_body(body)
+    other = (
+        notification.importing_country_id
+        if side == notification.exporting_country_id
+        else notification.exporting_country_id
+    )
+    return _thread_entry(
+        "message",
+        actor=actor,
+        notification=notification,
+        body=body,
+        kind=MessageKind.MESSAGE,
+        countries=[other],
+        params={"message": body[:500]},
+    )
+
+
+@implements("question")
+def question_post(*, actor, notification: Notification, body: str) -> NotificationMessage:
+    """The secretariat asks a question on any submitted notification, in its thread: both
+    authorities are told."""
+    require_step(actor, notification, "question")
+    check_step("question", notification)
+    body = _checked_body(body)
+    return _thread_entry(
+        "question",
+        actor=actor,
+        notification=notification,
+        body=body,
+        kind=MessageKind.QUESTION,
+        countries=[notification.exporting_country_id, notification.importing_country_id],
+        params={"message": body[:500]},
+    )
+
+
+@implements("remind")
+def reminder_send(*, actor, notification: Notification, body: str = "") -> NotificationMessage:
+    """The secretariat reminds the importing country of an overdue notification: an entry
+    of kind reminder in the thread, an alert to the importing authority's handlers. Refused
+    (409) when the notification is not overdue."""
+    require_step(actor, notification, "remind")
+    check_step("remind", notification)
+    body = _checked_body(body, required=False)
+    return _thread_entry(
+        "remind",
+        actor=actor,
+        notification=notification,
+        body=body,
+        kind=MessageKind.REMINDER,
+        countries=[notification.importing_country_id],
+        params={"deadline": notification.reply_deadline.isoformat(), "message": body[:500]},
+    )

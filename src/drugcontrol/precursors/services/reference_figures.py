@@ -30,6 +30,14 @@ from drugcontrol.precursors.selectors import (
 )
 from drugcontrol.substances.models import Substance
 
+POLICY_FIELDS = (
+    "reply_days",
+    "explicit_clearance",
+    "import_permit_required",
+    "silence_allows_shipment",
+    "law_enforcement_reads",
+)
+
 
 def policy_set(
     *,
@@ -37,15 +45,30 @@ def policy_set(
     country: Country,
     reply_days: int,
     explicit_clearance: bool,
+    import_permit_required: bool | None = None,
+    silence_allows_shipment: bool | None = None,
+    law_enforcement_reads: bool | None = None,
     expected_version: int | None = None,
 ) -> ImportingCountryPolicy:
+    """A country's terms and settings: as importer, its reply days, whether it requires
+    explicit clearance and an import permit; as exporter, whether its law allows shipment
+    after the deadline without an answer; whether its law-enforcement users read the
+    notifications involving it. A setting given as None keeps what is on file (default:
+    no)."""
     require(actor, "precursors.reference_keep", country.iso3)
     errors: dict = {}
     reply_days = read_int(reply_days, "reply_days", errors, minimum=1, maximum=90)
     if reply_days is None:
         raise ValidationFailed(errors or {"reply_days": [_("Between 1 and 90 days.")]})
-    fields = ["reply_days", "explicit_clearance"]
     values = {"reply_days": int(reply_days), "explicit_clearance": bool(explicit_clearance)}
+    for name, value in (
+        ("import_permit_required", import_permit_required),
+        ("silence_allows_shipment", silence_allows_shipment),
+        ("law_enforcement_reads", law_enforcement_reads),
+    ):
+        if value is not None:
+            values[name] = bool(value)
+    fields = [*POLICY_FIELDS]
     with transaction.atomic():
         policy, created = ImportingCountryPolicy.objects.select_for_update().get_or_create(
             country=country, defaults=values
@@ -77,9 +100,12 @@ def invocation_add(
     scope: str,
     substance: Substance | None = None,
     since: datetime.date,
+    requested_on: datetime.date | None = None,
     notes: str = "",
 ) -> Invocation:
-    require(actor, "precursors.reference_keep", country.iso3)
+    """The secretariat records a country's invocation of article 12(10)(a), at that
+    country's request of `requested_on` (default: `since`); published to every user."""
+    require(actor, "precursors.invocation_record")
     errors = {}
     if scope not in InvocationScope.values:
         errors["scope"] = [_("Unknown scope.")]
@@ -94,7 +120,12 @@ def invocation_add(
             country=country,
             scope=scope,
             substance=substance if scope == InvocationScope.SUBSTANCE else None,
-            defaults={"since": since, "notes": notes.strip()},
+            defaults={
+                "since": since,
+                "requested_on": requested_on or since,
+                "notes": notes.strip(),
+                "recorded_by": actor if getattr(actor, "pk", None) else None,
+            },
         )
         if not created:
             raise Conflict(_("This invocation is already on file."))
@@ -102,13 +133,16 @@ def invocation_add(
             actor=actor,
             action="precursors.invocation_added",
             obj=invocation,
-            after=snapshot(invocation, ["country_id", "scope", "substance_id", "since", "notes"]),
+            after=snapshot(
+                invocation,
+                ["country_id", "scope", "substance_id", "since", "requested_on", "notes"],
+            ),
         )
     return invocation
 
 
 def invocation_remove(*, actor, invocation: Invocation) -> None:
-    require(actor, "precursors.reference_keep", invocation.country_id)
+    require(actor, "precursors.invocation_record")
     with transaction.atomic():
         record_event(
             actor=actor,

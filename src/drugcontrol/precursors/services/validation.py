@@ -31,8 +31,11 @@ from drugcontrol.precursors.models import (
     SurveillanceChemical,
 )
 from drugcontrol.precursors.selectors import (
+    country_terms,
     is_scheduled,
+    reply_terms,
 )
+from drugcontrol.substances.cas import cas_is_valid
 from drugcontrol.substances.models import Substance
 
 KG = decimal.Decimal("0.001")
@@ -78,6 +81,7 @@ class LineInput:
     quantity_kg: decimal.Decimal
     hs_code: str = ""
     description: str = ""
+    cas: str = ""
 
 
 @dataclass
@@ -94,6 +98,9 @@ class NotificationInput:
     importing_country: Country | None
     transit_countries: list[Country] = field(default_factory=list)
     invoice_number: str = ""
+    import_permit_number: str = ""
+    import_permit_date: datetime.date | None = None
+    reply_deadline: datetime.date | None = None
     transport_mode: str = ""
     point_of_exit: str = ""
     point_of_entry: str = ""
@@ -113,8 +120,22 @@ def country_from_code(code, name, errors) -> Country | None:
     return country
 
 
+def _described_chemical(item: dict, prefix: str, errors: dict) -> bool:
+    """A PEN Light line may describe a chemical the list and the registry lack: its name or
+    description, a valid CAS number and its HS code."""
+    cas = (item.get("cas") or "").strip()
+    if not cas:
+        return False
+    if not cas_is_valid(cas):
+        errors[f"{prefix}.cas"] = [_("Not a valid CAS number.")]
+    if not (item.get("hs_code") or "").strip():
+        errors[f"{prefix}.hs_code"] = [_("Give the HS code of a chemical described by CAS number.")]
+    return True
+
+
 def _validate_line(item: dict, prefix: str, kind: str, errors: dict) -> LineInput | None:
     substance = chemical = None
+    described = False
     if item.get("substance_id"):
         substance = Substance.objects.filter(pk=item["substance_id"]).first()
         if substance is None:
@@ -132,10 +153,14 @@ def _validate_line(item: dict, prefix: str, kind: str, errors: dict) -> LineInpu
             chemical = SurveillanceChemical.objects.filter(name__iexact=text).first() or (
                 SurveillanceChemical.objects.filter(cas=text).first()
             )
-        if substance is None and chemical is None:
+            if chemical is None:
+                described = _described_chemical(item, prefix, errors)
+        if substance is None and chemical is None and not described:
             errors[f"{prefix}.substance"] = [
                 _("Unknown substance: %(name)s.") % {"name": text[:100]}
             ]
+    elif kind == NotificationKind.LIGHT and _described_chemical(item, prefix, errors):
+        described = True
     else:
         errors[f"{prefix}.substance"] = [_("Choose a substance.")]
     if substance is not None and kind == NotificationKind.SCHEDULED and not is_scheduled(substance):
@@ -145,7 +170,9 @@ def _validate_line(item: dict, prefix: str, kind: str, errors: dict) -> LineInpu
     if substance is not None and kind == NotificationKind.LIGHT:
         chemical = SurveillanceChemical.objects.filter(substance=substance).first()
         if chemical is None:
-            errors[f"{prefix}.substance"] = [_("Not on the special surveillance list.")]
+            described = _described_chemical(item, prefix, errors)
+            if not described:
+                errors[f"{prefix}.substance"] = [_("Not on the special surveillance list.")]
     quantity = read_decimal(
         item.get("quantity"), f"{prefix}.quantity", errors, field=LINE_QUANTITY, positive=True
     )
@@ -197,7 +224,10 @@ def _validate_line(item: dict, prefix: str, kind: str, errors: dict) -> LineInpu
         density=density,
         quantity_kg=kilograms,
         hs_code=(item.get("hs_code") or "").strip(),
-        description=(item.get("description") or "").strip(),
+        description=(item.get("description") or item.get("substance") or "").strip()
+        if described
+        else (item.get("description") or "").strip(),
+        cas=(item.get("cas") or "").strip() if described else "",
     )
 
 
@@ -252,13 +282,17 @@ def validate_notification(raw: dict, *, exporting_country_id: str, visible_parti
     transport = raw.get("transport_mode") or ""
     if transport and transport not in dict(NOTIFICATION_TRANSPORT_MODES):
         errors["transport_mode"] = [_("Unknown transport mode.")]
-    dispatch = raw.get("expected_dispatch") or None
-    if isinstance(dispatch, str):
-        try:
-            dispatch = datetime.date.fromisoformat(dispatch.strip())
-        except ValueError:
-            errors["expected_dispatch"] = [_("Give the date as YYYY-MM-DD.")]
-            dispatch = None
+    dispatch = _date(raw, "expected_dispatch", errors)
+    permit_date = _date(raw, "import_permit_date", errors)
+    deadline = _date(raw, "reply_deadline", errors)
+    if deadline is not None and kind == NotificationKind.LIGHT:
+        errors["reply_deadline"] = [
+            _("A voluntary notification sets no reply deadline: answers are voluntary.")
+        ]
+    elif deadline is not None and importing is not None:
+        problem = deadline_problem(deadline, importing.iso3, timezone.localdate())
+        if problem:
+            errors["reply_deadline"] = [problem]
     lines = [
         _validate_line(item, f"lines.{index}", kind, errors)
         for index, item in enumerate(raw.get("lines") or [])
@@ -274,6 +308,9 @@ def validate_notification(raw: dict, *, exporting_country_id: str, visible_parti
         importing_country=importing,
         transit_countries=transits,
         invoice_number=(raw.get("invoice_number") or "").strip(),
+        import_permit_number=(raw.get("import_permit_number") or "").strip(),
+        import_permit_date=permit_date,
+        reply_deadline=deadline,
         transport_mode=transport,
         point_of_exit=(raw.get("point_of_exit") or "").strip(),
         point_of_entry=(raw.get("point_of_entry") or "").strip(),
@@ -284,9 +321,60 @@ def validate_notification(raw: dict, *, exporting_country_id: str, visible_parti
     )
 
 
+def _date(raw: dict, name: str, errors: dict) -> datetime.date | None:
+    value = raw.get(name) or None
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            errors[name] = [_("Give the date as YYYY-MM-DD.")]
+            return None
+    return value
+
+
+def deadline_problem(deadline: datetime.date, importing_country_id: str, today) -> str | None:
+    """Why a reply deadline the exporting authority asks for cannot be set: in the past, or
+    beyond the importing country's reply days (from `today`, the day of submission)."""
+    if deadline < today:
+        return _("The reply deadline is in the past.")
+    days, _explicit = reply_terms(importing_country_id)
+    if deadline > today + datetime.timedelta(days=days):
+        return _(
+            "The importing country's terms give at most %(days)s days for the answer: "
+            "the deadline can be %(latest)s at the latest."
+        ) % {"days": days, "latest": (today + datetime.timedelta(days=days)).isoformat()}
+    return None
+
+
+def _light_problems(notification: Notification) -> dict[str, list[str]]:
+    """PEN Light's own mandatory fields: exporter and importer, and each line a chemical of
+    the special surveillance list (or described with CAS number and HS code) with its
+    quantity."""
+    problems: dict[str, list[str]] = {}
+    roles = {p.role for p in notification.parties.all()}
+    for role, label in ((PartyRole.EXPORTER, "exporter"), (PartyRole.IMPORTER, "importer")):
+        if role not in roles:
+            problems[f"parties.{label}"] = [_("Name the %(role)s.") % {"role": role.label}]
+    lines = list(notification.lines.all())
+    if not lines:
+        problems["lines"] = [_("Add at least one substance with its quantity.")]
+    for index, line in enumerate(lines):
+        if line.surveillance_chemical_id is None and not (line.cas and line.hs_code):
+            problems[f"lines.{index}.substance"] = [
+                _(
+                    "Choose a chemical of the special surveillance list, or describe it "
+                    "with its CAS number and HS code."
+                )
+            ]
+    return problems
+
+
 def submission_problems(notification: Notification, today=None) -> dict[str, list[str]]:
-    """What article 12(10)(a) asks for and the notification lacks, by field."""
+    """What article 12(10)(a) asks for and the notification lacks, by field (for PEN Light:
+    its own mandatory fields)."""
     today = today or timezone.localdate()
+    if notification.kind == NotificationKind.LIGHT:
+        return _light_problems(notification)
     problems: dict[str, list[str]] = {}
     roles = {p.role: p for p in notification.parties.all()}
     for role, label in ((PartyRole.EXPORTER, "exporter"), (PartyRole.IMPORTER, "importer")):
@@ -307,4 +395,20 @@ def submission_problems(notification: Notification, today=None) -> dict[str, lis
         problems["expected_dispatch"] = [_("Give the expected date of dispatch.")]
     elif notification.expected_dispatch < today:
         problems["expected_dispatch"] = [_("The dispatch date is before the submission.")]
+    if (
+        notification.importing_country_id
+        and country_terms(notification.importing_country_id).import_permit_required
+    ):
+        if not notification.import_permit_number:
+            problems["import_permit_number"] = [
+                _("The importing country's law requires an import permit: give its number.")
+            ]
+        if notification.import_permit_date is None:
+            problems["import_permit_date"] = [_("Give the date of the import permit.")]
+    if notification.reply_deadline is not None and notification.importing_country_id:
+        problem = deadline_problem(
+            notification.reply_deadline, notification.importing_country_id, today
+        )
+        if problem:
+            problems["reply_deadline"] = [problem]
     return problems

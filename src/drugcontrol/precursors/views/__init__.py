@@ -10,6 +10,8 @@ from drugcontrol.precursors.views.annual_reports import (
     annual_report_version,
 )
 from drugcontrol.precursors.views.notifications import (
+    attach,
+    attachment_download,
     import_job,
     inbox,
     message_post,
@@ -35,6 +37,8 @@ __all__ = [
     "annual_report_export",
     "annual_report_list",
     "annual_report_version",
+    "attach",
+    "attachment_download",
     "import_job",
     "inbox",
     "invocations",

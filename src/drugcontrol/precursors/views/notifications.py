@@ -5,25 +5,27 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from drugcontrol.core.attachments import too_large
 from drugcontrol.core.bounds import form_int
 from drugcontrol.core.errors import ServiceError, ValidationFailed
 from drugcontrol.core.filters import filter_form
 from drugcontrol.core.import_views import import_job_page, import_upload_page
-from drugcontrol.core.permissions import require_page
+from drugcontrol.core.permissions import can, require_page
 from drugcontrol.entities import selectors as entity_selectors
 from drugcontrol.precursors import imports, selectors, services, workflow
 from drugcontrol.precursors.filters import DIRECTION_CHOICES, NotificationFilter
 from drugcontrol.precursors.forms import (
     ACTION_FORMS,
     ActionChoiceForm,
+    AttachForm,
     MessageForm,
     NotificationForm,
     StepForm,
@@ -31,6 +33,7 @@ from drugcontrol.precursors.forms import (
     show_problems,
 )
 from drugcontrol.precursors.models import Status
+from drugcontrol.precursors.permissions import ATTACH
 from drugcontrol.precursors.views.common import countries
 from drugcontrol.substances import selectors as substance_selectors
 
@@ -207,11 +210,13 @@ def _detail(request, notification, *, bound=None, status=200):
         for name, form_class in ACTION_FORMS.items()
     }
     action_forms["message"] = MessageForm(auto_id=False)
+    action_forms["attach"] = AttachForm()
     action_forms |= bound or {}
     context = {
         "notification": notification,
         "findings": selectors.findings(user=request.user, notification=notification),
         "actions": selectors.allowed_actions(user=request.user, notification=notification),
+        "may_attach": can(request.user, ATTACH.name, notification),
         "timeline": selectors.notification_timeline(user=request.user, notification=notification),
         "forms": action_forms,
         "failed": next(iter((bound or {}).values()), None),
@@ -237,6 +242,8 @@ STEP_ACTIONS = {
     "clear": "precursors.notification_answer",
     "object": "precursors.notification_answer",
     "outcome": "precursors.notification_follow_up",
+    "question": "precursors.notification_oversee",
+    "remind": "precursors.notification_oversee",
 }
 DONE = {
     "submit": gettext_lazy("The notification was submitted."),
@@ -247,6 +254,8 @@ DONE = {
     "withdraw": gettext_lazy("The notification was withdrawn."),
     "cancel": gettext_lazy("The shipment was cancelled."),
     "outcome": gettext_lazy("The outcome was recorded."),
+    "question": gettext_lazy("The question was sent to both authorities."),
+    "remind": gettext_lazy("The reminder was sent to the importing authority."),
 }
 
 
@@ -309,6 +318,53 @@ def message_post(request, notification_id: int):
             messages.success(request, _("The message was sent."))
             return redirect("precursors:detail", notification.pk)
     return _detail(request, notification, bound={"message": form}, status=422)
+
+
+# --- documents --------------------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def attach(request, notification_id: int):
+    """Attach a document: the exporting authority to its draft, the importing authority to
+    its answer."""
+    notification = selectors.notification_get(user=request.user, notification_id=notification_id)
+    require_page(request.user, ATTACH.name, notification)
+    form = AttachForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            error = too_large(upload.size)
+            if error is not None:
+                raise error
+            services.notification_attach(
+                actor=request.user,
+                notification=notification,
+                kind=form.cleaned_data["kind"],
+                name=upload.name,
+                content=upload.read(),
+            )
+        except ServiceError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("The file was attached."))
+            return redirect("precursors:detail", notification.pk)
+    notification = selectors.notification_get(user=request.user, notification_id=notification_id)
+    return _detail(request, notification, bound={"attach": form}, status=422)
+
+
+@require_GET
+@login_required
+def attachment_download(request, notification_id: int, attachment_id: int):
+    """Served only to whoever sees the notification, always as a download."""
+    notification = selectors.notification_get(user=request.user, notification_id=notification_id)
+    attachment = selectors.attachment_get(notification=notification, attachment_id=attachment_id)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
 
 
 # --- import -----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from drugcontrol.core import imports as core_imports
 from drugcontrol.core import selectors as core_selectors
@@ -38,16 +39,26 @@ SURVEILLANCE_KIND = "precursors.surveillance"
 
 # --- statistics -------------------------------------------------------------------------------
 
+STATISTICS_KINDS = [
+    ("scheduled", gettext_lazy("Pre-export notifications (article 12(10))")),
+    ("light", gettext_lazy("Voluntary notifications (PEN Light)")),
+    ("all", gettext_lazy("Both")),
+]
+
 
 @login_required
 def statistics(request):
     if not selectors.is_reader(request.user):
         raise Http404
-    form = filter_form(StatisticsFilter, request.GET)
+    form = filter_form(StatisticsFilter, request.GET, choices={"kind": STATISTICS_KINDS})
     filters = form.filters()
     since, until = filters.period()
     rows = selectors.response_statistics(
-        user=request.user, since=since, until=until, importing_country=filters.country
+        user=request.user,
+        since=since,
+        until=until,
+        importing_country=filters.country,
+        kind=filters.notification_kind(),
     )
     if request.GET.get("format") == "csv" and not form.errors:
         return _statistics_csv(rows, since, until)
@@ -139,7 +150,7 @@ def _country(form, user):
 
 def _invocation_add(form, user):
     country = _country(form, user)
-    require_page(user, "precursors.reference_keep", country.iso3)
+    require_page(user, "precursors.invocation_record")
     text = form.cleaned_data["substance"].strip()
     substance = find_by_name(text) if text else None
     if text and substance is None:
@@ -150,6 +161,7 @@ def _invocation_add(form, user):
         scope=form.cleaned_data["scope"],
         substance=substance,
         since=form.cleaned_data["since"] or timezone.localdate(),
+        requested_on=form.cleaned_data["requested_on"],
         notes=form.cleaned_data["notes"],
     )
 
@@ -162,6 +174,9 @@ def _policy_set(form, user):
         country=country,
         reply_days=form.cleaned_data["reply_days"],
         explicit_clearance=form.cleaned_data["explicit_clearance"],
+        import_permit_required=form.cleaned_data["import_permit_required"],
+        silence_allows_shipment=form.cleaned_data["silence_allows_shipment"],
+        law_enforcement_reads=form.cleaned_data["law_enforcement_reads"],
     )
 
 
@@ -170,7 +185,7 @@ def _invocation_remove(form, user):
     invocation = selectors.invocation_list(user=user).filter(pk=form.cleaned_data["id"]).first()
     if invocation is None:
         raise Http404
-    require_page(user, "precursors.reference_keep", invocation.country_id)
+    require_page(user, "precursors.invocation_record")
     services.invocation_remove(actor=user, invocation=invocation)
 
 
@@ -215,6 +230,7 @@ def invocations(request):
         "params": request.GET,
         "default_reply_days": services.DEFAULT_REPLY_DAYS,
         "may_edit": may_edit,
+        "may_record": can(request.user, "precursors.invocation_record"),
         "active_nav": "precursors",
     }
     failed = any(form.errors for form in bound.values())
