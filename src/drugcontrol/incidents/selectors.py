@@ -1,6 +1,9 @@
 """Every read of the incidents app, through the incident's distribution rule."""
 
+import itertools
 import operator
+from collections import Counter
+from dataclasses import dataclass
 from functools import reduce
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -9,7 +12,7 @@ from drugcontrol.core.models import AuditEvent
 from drugcontrol.core.permissions import can
 from drugcontrol.core.visibility import get_visible_or_404, visibility_rule, visible
 from drugcontrol.entities.models import Audience, Correlation, CorrelationStatus, Party, PartyLink
-from drugcontrol.incidents.filters import IncidentFilter
+from drugcontrol.incidents.filters import IncidentFilter, RouteMapFilter
 from drugcontrol.incidents.models import (
     RECORD_TYPE,
     Incident,
@@ -225,6 +228,42 @@ def route_points(*, user, since=None, limit: int = 2000) -> list[dict]:
         stops.setdefault(incident_id, []).append((role, sequence, country))
     routes = [{"incident": key, "path": _route(value)} for key, value in stops.items()]
     return [route for route in routes if len(route["path"]) >= 2]
+
+
+@dataclass
+class RouteLegs:
+    """The route map's data: the busiest legs (origin, destination, incidents), the number
+    of legs left out, and the incidents with a route that were counted."""
+
+    legs: list[tuple[str, str, int]]
+    more: int
+    incidents: int
+
+
+def route_legs(*, user, filters: RouteMapFilter | None = None, top: int = 40) -> RouteLegs:
+    """The legs (consecutive countries of a route) of the incidents the user may see that
+    the filter selects, each with the number of incidents travelling it, busiest first and
+    cut to `top`. Only the incidents' stops are read (one query, streamed), and only those
+    of incidents the visibility rule lets the user see."""
+    incidents = visible(Incident, user)
+    if filters is not None:
+        incidents = filters.filter(incidents)
+    rows = (
+        IncidentCountry.objects.filter(incident__in=incidents.order_by().values("pk"))
+        .order_by("incident_id")
+        .values_list("incident_id", "role", "sequence", "country_id")
+    )
+    counts: Counter = Counter()
+    routed = 0
+    for _incident, stops in itertools.groupby(rows.iterator(chunk_size=5000), key=lambda r: r[0]):
+        path = _route((role, sequence, country) for _i, role, sequence, country in stops)
+        if len(path) < 2:
+            continue
+        routed += 1
+        counts.update(set(itertools.pairwise(path)))  # an incident counts once per leg
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    legs = [(start, end, count) for (start, end), count in ranked[:top]]
+    return RouteLegs(legs=legs, more=max(len(ranked) - top, 0), incidents=routed)
 
 
 def incident_timeline(*, user, incident: Incident, limit: int = 50) -> list[AuditEvent]:
