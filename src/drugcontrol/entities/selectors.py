@@ -164,6 +164,8 @@ def party_links(*, user, party: Party) -> list[PartyLink]:
     links = list(
         visible(PartyLink, user).filter(party=party).select_related("organisation", "country")
     )
+    # Grouped by the record's country (the page shows one heading per country).
+    links.sort(key=lambda link: (str(link.country) if link.country_id else "", link.pk))
     for link in links:
         page = _record_pages.get(link.record_type)
         link.page_url = reverse(page, args=[link.record_id]) if page else ""

@@ -163,7 +163,7 @@ def related_records(*, user, incident: Incident) -> list[dict]:
         visible(PartyLink, user)
         .filter(party_id__in=others)
         .exclude(record_type=RECORD_TYPE, record_id=str(incident.pk))
-        .select_related("organisation")
+        .select_related("organisation", "country")
     )
     links_by_party: dict[int, list] = {}
     for link in links:
@@ -175,26 +175,43 @@ def related_records(*, user, incident: Incident) -> list[dict]:
     )
     references = dict(visible_incidents)
     for other, (incident_party, correlation) in others.items():
+        shown_records, hidden = [], []
+        for link in links_by_party.get(other, []):
+            is_incident = link.record_type == RECORD_TYPE
+            reference = references.get(int(link.record_id)) if is_incident else None
+            if is_incident and reference is None:
+                # Named in a record the party rule lets the reader know of (its link is
+                # visible), whose page the incident's own rule does not open: counted, not
+                # shown. Records the reader may not know of are not counted at all.
+                hidden.append(link)
+                continue
+            shown_records.append(
+                {
+                    "link": link,
+                    "incident_id": int(link.record_id) if is_incident else None,
+                    "reference": reference,
+                }
+            )
+        shown_records.sort(key=lambda r: (str(r["link"].country or ""), r["link"].pk))
+        groups = [
+            {"country": country, "records": list(records)}
+            for country, records in itertools.groupby(
+                shown_records, key=lambda r: r["link"].country
+            )
+        ]
         rows.append(
             {
                 "incident_party": incident_party,
                 "correlation": correlation,
                 "party": shown.get(other),
-                "records": [
-                    {
-                        "link": link,
-                        "incident_id": int(link.record_id)
-                        if link.record_type == RECORD_TYPE
-                        else None,
-                        "reference": references.get(int(link.record_id))
-                        if link.record_type == RECORD_TYPE
-                        else None,
-                    }
-                    for link in links_by_party.get(other, [])
-                ],
+                "records": shown_records,
+                "groups": groups,
+                "hidden_records": len(hidden),
+                "hidden_countries": len({link.country_id for link in hidden}),
             }
         )
-    rows.sort(key=lambda row: -row["correlation"].score)
+    # Grouped by the incident's party, the closest correlation first within each.
+    rows.sort(key=lambda row: (row["incident_party"].pk, -row["correlation"].score))
     return rows
 
 
