@@ -7,7 +7,6 @@ from drugcontrol.core.permissions import can
 from drugcontrol.core.visibility import get_visible_or_404, visibility_rule, visible
 from drugcontrol.entities.candidates import find_candidates
 from drugcontrol.entities.matching import DEFAULT_THRESHOLD, SEARCH_FLOOR, Query
-from drugcontrol.entities.normalize import normalize_name
 from drugcontrol.entities.models import (
     Audience,
     Correlation,
@@ -19,6 +18,7 @@ from drugcontrol.entities.models import (
     PartyName,
     WarningValue,
 )
+from drugcontrol.entities.normalize import normalize_name
 from drugcontrol.entities.permissions import READ_PARTIES
 from drugcontrol.entities.validation import validate_party
 
