@@ -23,25 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
-
-
-def setup(workdir: Path) -> None:
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="drugcontrol.settings",
-        DEBUG="0",
-        SECRET_KEY="benchmark-" + "x" * 40,
-        DATABASE_URL=f"sqlite:///{workdir / 'routes.sqlite3'}",
-        DRUGCONTROL_VAR_DIR=str(workdir),
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-    )
-    sys.path.insert(0, str(PROJECT_DIR / "src"))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+from incident_thread import percentile, setup  # the same SQLite set-up (benchmarks/ on the path)
 
 
 def world(incidents: int, seed: int = 13):
@@ -111,11 +93,6 @@ def aggregated(reader):
 
     result = selectors.route_legs(user=reader, top=40)
     return maps.legs_map(result.legs), len(result.legs)
-
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
 def main() -> int:
