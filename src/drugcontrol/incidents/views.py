@@ -20,7 +20,6 @@ from drugcontrol.core.errors import Conflict, ServiceError, ValidationFailed
 from drugcontrol.core.filters import filter_form
 from drugcontrol.core.forms import add_service_error, focus_first_error
 from drugcontrol.core.import_views import import_job_page, import_upload_page
-from drugcontrol.core.models import Country
 from drugcontrol.core.permissions import can, require_page
 from drugcontrol.entities import selectors as entity_selectors
 from drugcontrol.entities.forms import add_nested_service_error, country_choices
@@ -313,7 +312,8 @@ def route_map(request):
     )
     result = selectors.route_legs(user=request.user, filters=form.filters(), top=ROUTE_MAP_TOP)
     codes = {code for leg in result.legs for code in leg[:2]}
-    names = {country.iso3: country.name for country in Country.objects.filter(iso3__in=codes)}
+    countries = core_selectors.country_list(user=request.user).filter(iso3__in=codes)
+    names = {country.iso3: country.name for country in countries}
     context = {
         "form": form,
         "svg": maps.legs_map(result.legs, label=_("Route map")),
