@@ -51,6 +51,37 @@ def visible_text(markup: str) -> list[str]:
     return [html.unescape(part).strip() for part in [*parts, *attributes] if part.strip()]
 
 
+# Interface text that is not a catalogue message but still English: a date in Django's
+# English style, a clock with a.m./p.m., a schedule or table code shown as stored.
+_MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+ENGLISH_PATTERNS = {
+    "English date": re.compile(
+        rf"\b(?:{_MONTHS})[a-z]*\.? \d{{1,2}}, \d{{4}}|\b\d{{1,2}} (?:{_MONTHS})[a-z]*\.? \d{{4}}"
+    ),
+    "a.m./p.m.": re.compile(r"\b\d{1,2}(?::\d{2})? ?[ap]\.m\.|\b(?:noon|midnight)\b"),
+    "numeric date": re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b"),
+    "schedule code": re.compile(
+        r"\b(?:Table|Schedule) (?:I|II|III|IV)\b|\b(?:1961|1971|1988) (?:I|II|III|IV|Table)\b"
+    ),
+}
+
+
+def without_english_data(markup: str) -> str:
+    """The page without the record data it marks as English (`lang="en"`: a note as the
+    source published it), which is not interface text."""
+    return re.sub(r'<(td|span|p|div)\b[^>]*\blang="en"[^>]*>.*?</\1>', " ", markup, flags=re.S)
+
+
+def english_forms(texts: list[str]) -> list[str]:
+    """The pieces of visible text that read as English interface forms (see above)."""
+    return [
+        f"{kind}: {text}"
+        for text in texts
+        for kind, pattern in ENGLISH_PATTERNS.items()
+        if pattern.search(text)
+    ]
+
+
 def get_pages():
     return [
         (name, case)
@@ -87,6 +118,13 @@ def test_page_in_chinese_has_no_english_interface_text(world, name):  # noqa: F8
                 for text in visible_text(markup)
                 if text in english_messages() and text not in KEPT
             ]
+            left += english_forms(visible_text(without_english_data(markup)))
             if left:
                 problems.append(f"{person}: {world.fill(case.url)}: {sorted(set(left))}")
     assert not problems, "\n".join(problems)
+
+
+def test_english_forms_are_recognised():
+    assert english_forms(["Nov. 27, 2026", "27 Nov 2026", "1:34 p.m.", "11/29/2026"])
+    assert english_forms(["Table I", "1961 I", "Schedule II"])
+    assert not english_forms(["2026年11月27日 13:34", "附表一", "1961年公约 附表一", "表二"])

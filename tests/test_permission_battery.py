@@ -1260,7 +1260,10 @@ PAGES: dict[str, list[Case]] = {
         get("/incidents/import/{J_inc}/", SEES["J_inc"]),
         nobody_finds("/incidents/import/{J_pre}/"),  # a notification import
     ],
-    "incidents:map": [get("/incidents/map/")],
+    "incidents:map": [
+        get("/incidents/map/"),
+        get("/incidents/map/?since=2000-01-01&kind=seizure&country=CHN"),
+    ],
     "incidents:suggest_substances": [get("/incidents/suggest/substances/?q=Ephed")],
     "incidents:suggest_parties": [
         get(

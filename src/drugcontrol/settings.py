@@ -190,6 +190,8 @@ MAX_UPLOAD_REQUEST_BYTES = 11 * 1024 * 1024
 LANGUAGE_CODE = "en"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# One date style per language (drugcontrol/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["drugcontrol.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -151,7 +151,7 @@ def test_api_and_inbox_render_in_the_readers_language(make_user, django_assert_m
     assert items[0]["params"]["country"] == "CHN"
     english = client.get(f"/api/v1/alerts/{items[0]['id']}", HTTP_ACCEPT_LANGUAGE="en").json()
     assert english["title"] == "Pre-export notification PEN-CHN-6 from China awaits your answer"
-    assert english["body"] == "Answer by March 9, 2026."
+    assert english["body"] == "Answer by 9 Mar 2026."
     client.cookies["django_language"] = "zh-hans"
     # One query for the countries of the whole page, not one per alert (and one for the
     # kinds the filter offers).

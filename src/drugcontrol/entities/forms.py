@@ -101,7 +101,7 @@ def add_nested_service_error(form, error, rows: dict[str, list] | None = None) -
 
 
 class PartySearchForm(Form):
-    q = forms.CharField(label=_("Name"), required=False)
+    q = forms.CharField(label=_("Name"), required=False, max_length=100)
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("Any")), *PartyKind.choices]
     )

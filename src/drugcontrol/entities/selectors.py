@@ -15,8 +15,10 @@ from drugcontrol.entities.models import (
     PartyLink,
     PartyLinkCountry,
     PartyMerge,
+    PartyName,
     WarningValue,
 )
+from drugcontrol.entities.normalize import normalize_name
 from drugcontrol.entities.permissions import READ_PARTIES
 from drugcontrol.entities.validation import validate_party
 
@@ -145,8 +147,70 @@ def party_list(*, user, kind: str | None = None, search: str | None = None, coun
     if country:
         queryset = queryset.filter(country_id=country.upper())
     if search:
-        queryset = queryset.filter(names__name__icontains=search).distinct()
+        queryset = queryset.filter(name_search(search))
     return queryset.order_by("name", "pk")
+
+
+def name_search(search: str) -> Q:
+    """A party any of whose names contains the text as written, or contains it in the
+    matching engine's compact form (the same normalisation as matching: 天河 finds Tianhe,
+    Müller finds Mueller, whatever the script it was reported in). One EXISTS on the names
+    (no join to de-duplicate); the text is bounded by the form (100 characters)."""
+    text = search.strip()[:100]
+    wanted = Q(name__icontains=text)
+    compacts = {normalize_name(text, kind=kind).compact for kind in ("company", "person")}
+    for compact in sorted(c for c in compacts if len(c) >= 2):
+        wanted |= Q(compact__contains=compact)
+    return Q(Exists(PartyName.objects.filter(wanted, party=OuterRef("pk"))))
+
+
+def duplicate_groups(*, user, parties) -> list[dict]:
+    """The parties of a page with their likely duplicates: the parties they are confirmed or
+    proposed as correlated with, as far as the reader sees the correlation (so both of its
+    parties). A party correlated with one shown before it on the page is moved under that
+    one; each row carries the others it is correlated with (shown on the page or not)."""
+    parties = list(parties)
+    ids = [party.pk for party in parties]
+    if not ids or not can(user, READ_PARTIES.name):
+        return [{"party": party, "duplicates": [], "under": None} for party in parties]
+    correlations = (
+        visible(Correlation, user)
+        .filter(Q(party_a_id__in=ids) | Q(party_b_id__in=ids))
+        .filter(status__in=(CorrelationStatus.PROPOSED, CorrelationStatus.CONFIRMED))
+        .select_related("party_a__country", "party_b__country")
+        .order_by("-score", "pk")[:500]
+    )
+    related: dict[int, list] = {}
+    for correlation in correlations:
+        for mine, other in (
+            (correlation.party_a, correlation.party_b),
+            (correlation.party_b, correlation.party_a),
+        ):
+            if mine.pk in ids:
+                related.setdefault(mine.pk, []).append(
+                    {"party": other, "status": correlation.get_status_display()}
+                )
+    position = {pk: index for index, pk in enumerate(ids)}
+    rows = {
+        party.pk: {"party": party, "duplicates": related.get(party.pk, []), "under": None}
+        for party in parties
+    }
+    for party in parties:
+        earlier = [
+            d["party"].pk
+            for d in related.get(party.pk, [])
+            if position.get(d["party"].pk, len(ids)) < position[party.pk]
+        ]
+        if earlier:
+            head = min(earlier, key=position.get)
+            rows[party.pk]["under"] = rows[head]["under"] or head
+    ordered: list[dict] = []
+    for party in parties:
+        row = rows[party.pk]
+        if row["under"] is None:
+            ordered.append(row)
+            ordered.extend(r for r in rows.values() if r["under"] == party.pk)
+    return ordered
 
 
 def party_get(*, user, party_id: int) -> Party:
@@ -164,6 +228,8 @@ def party_links(*, user, party: Party) -> list[PartyLink]:
     links = list(
         visible(PartyLink, user).filter(party=party).select_related("organisation", "country")
     )
+    # Grouped by the record's country (the page shows one heading per country).
+    links.sort(key=lambda link: (str(link.country) if link.country_id else "", link.pk))
     for link in links:
         page = _record_pages.get(link.record_type)
         link.page_url = reverse(page, args=[link.record_id]) if page else ""

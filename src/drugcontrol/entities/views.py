@@ -52,11 +52,13 @@ def party_list(request):
                 item["reason_labels"] = [reason_label(code) for code in item["reasons"]]
     query = request.GET.copy()
     query.pop("page", None)
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "match_form": match_form,
         "matches": matches,
-        "page": Paginator(queryset, 50).get_page(request.GET.get("page")),
+        "page": page,
+        "rows": selectors.duplicate_groups(user=request.user, parties=page.object_list),
         "query": query.urlencode(),
         "active_nav": "parties",
     }

@@ -4,7 +4,7 @@ the same values give the same rows on the page and in the API. A substance is fi
 its registry id on both."""
 
 import datetime
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
@@ -85,3 +85,30 @@ class IncidentFilter(FilterSchema):
         if not text:
             return Q()
         return Q(place_of_seizure__icontains=text) | Q(seizure_locode=text.replace(" ", "").upper())
+
+
+class RouteMapFilter(FilterSchema):
+    """The route map's filter: the period, substance, kind and country of the incidents
+    whose routes are drawn. Its fields and their rules are the incident list's own (the
+    same values select the same incidents on the list and on the map)."""
+
+    since: Annotated[datetime.date | None, FilterLookup("occurred_on__gte")] = Field(
+        None, title=_("From")
+    )
+    until: Annotated[datetime.date | None, FilterLookup("occurred_on__lte")] = Field(
+        None, title=_("Until")
+    )
+    substance_id: RecordId | None = Field(None, title=_("Substance"))
+    kind: Annotated[choice(IncidentKind) | None, FilterLookup("kind")] = Field(
+        None, title=_("Kind")
+    )
+    country: str | None = Field(
+        None,
+        title=_("Country"),
+        max_length=3,
+        description=_("ISO alpha-3: the reporting country or a country named in a role."),
+    )
+    role: ClassVar[None] = None  # the country filter of the list, without its role
+
+    filter_substance_id = IncidentFilter.filter_substance_id
+    filter_country = IncidentFilter.filter_country

@@ -42,30 +42,38 @@ def world_paths() -> str:
     return inner.group(1) if inner else ""
 
 
-def busiest_legs(routes: list[dict]) -> list[tuple[tuple[str, str], int]]:
+def busiest_legs(routes: list[dict]) -> list[tuple[str, str, int]]:
+    """The legs of these routes (each a list of countries), each with the number of routes
+    travelling it, busiest first."""
     legs: Counter = Counter()
     for route in routes:
-        path = route["path"]
-        for start, end in itertools.pairwise(path):
-            legs[(start, end)] += 1
-    return legs.most_common()
+        legs.update(set(itertools.pairwise(route["path"])))
+    return [(start, end, count) for (start, end), count in legs.most_common()]
 
 
 def route_map(routes: list[dict]) -> str:
-    """An inline SVG (presentation attributes only: the page's policy forbids inline styles)."""
+    """The map of a few routes (an incident's own)."""
+    return legs_map(busiest_legs(routes))
+
+
+def legs_map(legs: list[tuple[str, str, int]], *, label: str = "") -> str:
+    """An inline SVG of aggregated legs, each line as wide as its count against the busiest
+    (the busiest drawn heaviest, and last, so on top). Presentation attributes only: the
+    page's policy forbids inline styles."""
     points = centroids()
-    legs = busiest_legs(routes)
-    heaviest = max((count for _leg, count in legs), default=1)
+    heaviest = max((count for _s, _e, count in legs), default=1)
     lines, used = [], set()
-    for (start, end), count in legs:
+    for start, end, count in sorted(legs, key=lambda leg: leg[2]):
         if start not in points or end not in points:
             continue
         (x1, y1), (x2, y2) = points[start], points[end]
-        width = 0.3 + 1.7 * count / heaviest
+        width = 0.3 + 2.7 * count / heaviest
+        opacity = 0.35 + 0.5 * count / heaviest
         bend = (x1 + x2) / 2, (y1 + y2) / 2 - abs(x2 - x1) * 0.15  # a gentle arc
         lines.append(
             f'<path d="M{x1},{y1} Q{bend[0]:.1f},{bend[1]:.1f} {x2},{y2}" fill="none" '
-            f'stroke="#b42318" stroke-opacity="0.7" stroke-width="{width:.2f}">'
+            f'stroke="#b42318" stroke-opacity="{opacity:.2f}" stroke-width="{width:.2f}" '
+            f'data-count="{count}">'
             f"<title>{escape(start)} → {escape(end)}: {count}</title></path>"
         )
         used.update((start, end))
@@ -76,7 +84,7 @@ def route_map(routes: list[dict]) -> str:
     ]
     return (
         '<svg class="route-map" viewBox="0 0 360 180" xmlns="http://www.w3.org/2000/svg" '
-        'role="img" aria-label="routes">'
+        f'role="img" aria-label="{escape(label or "routes")}">'
         '<rect width="360" height="180" fill="#f4f8fb"/>'
         f"{world_paths()}{''.join(lines)}{''.join(dots)}</svg>"
     )

@@ -1,6 +1,9 @@
 """Every read of the incidents app, through the incident's distribution rule."""
 
+import itertools
 import operator
+from collections import Counter
+from dataclasses import dataclass
 from functools import reduce
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -9,7 +12,7 @@ from drugcontrol.core.models import AuditEvent
 from drugcontrol.core.permissions import can
 from drugcontrol.core.visibility import get_visible_or_404, visibility_rule, visible
 from drugcontrol.entities.models import Audience, Correlation, CorrelationStatus, Party, PartyLink
-from drugcontrol.incidents.filters import IncidentFilter
+from drugcontrol.incidents.filters import IncidentFilter, RouteMapFilter
 from drugcontrol.incidents.models import (
     RECORD_TYPE,
     Incident,
@@ -160,7 +163,7 @@ def related_records(*, user, incident: Incident) -> list[dict]:
         visible(PartyLink, user)
         .filter(party_id__in=others)
         .exclude(record_type=RECORD_TYPE, record_id=str(incident.pk))
-        .select_related("organisation")
+        .select_related("organisation", "country")
     )
     links_by_party: dict[int, list] = {}
     for link in links:
@@ -172,26 +175,43 @@ def related_records(*, user, incident: Incident) -> list[dict]:
     )
     references = dict(visible_incidents)
     for other, (incident_party, correlation) in others.items():
+        shown_records, hidden = [], []
+        for link in links_by_party.get(other, []):
+            is_incident = link.record_type == RECORD_TYPE
+            reference = references.get(int(link.record_id)) if is_incident else None
+            if is_incident and reference is None:
+                # Named in a record the party rule lets the reader know of (its link is
+                # visible), whose page the incident's own rule does not open: counted, not
+                # shown. Records the reader may not know of are not counted at all.
+                hidden.append(link)
+                continue
+            shown_records.append(
+                {
+                    "link": link,
+                    "incident_id": int(link.record_id) if is_incident else None,
+                    "reference": reference,
+                }
+            )
+        shown_records.sort(key=lambda r: (str(r["link"].country or ""), r["link"].pk))
+        groups = [
+            {"country": country, "records": list(records)}
+            for country, records in itertools.groupby(
+                shown_records, key=lambda r: r["link"].country
+            )
+        ]
         rows.append(
             {
                 "incident_party": incident_party,
                 "correlation": correlation,
                 "party": shown.get(other),
-                "records": [
-                    {
-                        "link": link,
-                        "incident_id": int(link.record_id)
-                        if link.record_type == RECORD_TYPE
-                        else None,
-                        "reference": references.get(int(link.record_id))
-                        if link.record_type == RECORD_TYPE
-                        else None,
-                    }
-                    for link in links_by_party.get(other, [])
-                ],
+                "records": shown_records,
+                "groups": groups,
+                "hidden_records": len(hidden),
+                "hidden_countries": len({link.country_id for link in hidden}),
             }
         )
-    rows.sort(key=lambda row: -row["correlation"].score)
+    # Grouped by the incident's party, the closest correlation first within each.
+    rows.sort(key=lambda row: (row["incident_party"].pk, -row["correlation"].score))
     return rows
 
 
@@ -225,6 +245,42 @@ def route_points(*, user, since=None, limit: int = 2000) -> list[dict]:
         stops.setdefault(incident_id, []).append((role, sequence, country))
     routes = [{"incident": key, "path": _route(value)} for key, value in stops.items()]
     return [route for route in routes if len(route["path"]) >= 2]
+
+
+@dataclass
+class RouteLegs:
+    """The route map's data: the busiest legs (origin, destination, incidents), the number
+    of legs left out, and the incidents with a route that were counted."""
+
+    legs: list[tuple[str, str, int]]
+    more: int
+    incidents: int
+
+
+def route_legs(*, user, filters: RouteMapFilter | None = None, top: int = 40) -> RouteLegs:
+    """The legs (consecutive countries of a route) of the incidents the user may see that
+    the filter selects, each with the number of incidents travelling it, busiest first and
+    cut to `top`. Only the incidents' stops are read (one query, streamed), and only those
+    of incidents the visibility rule lets the user see."""
+    incidents = visible(Incident, user)
+    if filters is not None:
+        incidents = filters.filter(incidents)
+    rows = (
+        IncidentCountry.objects.filter(incident__in=incidents.order_by().values("pk"))
+        .order_by("incident_id")
+        .values_list("incident_id", "role", "sequence", "country_id")
+    )
+    counts: Counter = Counter()
+    routed = 0
+    for _incident, stops in itertools.groupby(rows.iterator(chunk_size=5000), key=lambda r: r[0]):
+        path = _route((role, sequence, country) for _i, role, sequence, country in stops)
+        if len(path) < 2:
+            continue
+        routed += 1
+        counts.update(set(itertools.pairwise(path)))  # an incident counts once per leg
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    legs = [(start, end, count) for (start, end), count in ranked[:top]]
+    return RouteLegs(legs=legs, more=max(len(ranked) - top, 0), incidents=routed)
 
 
 def incident_timeline(*, user, incident: Incident, limit: int = 50) -> list[AuditEvent]:

@@ -24,7 +24,7 @@ from drugcontrol.core.permissions import can, require_page
 from drugcontrol.entities import selectors as entity_selectors
 from drugcontrol.entities.forms import add_nested_service_error, country_choices
 from drugcontrol.incidents import imports, maps, selectors, services
-from drugcontrol.incidents.filters import IncidentFilter
+from drugcontrol.incidents.filters import IncidentFilter, RouteMapFilter
 from drugcontrol.incidents.forms import (
     AddPartyForm,
     AlertMarkForm,
@@ -296,17 +296,38 @@ def request_decide(request, incident_id: int, message_id: int):
     return _detail(request, incident, decision_form=form, status=status)
 
 
+ROUTE_MAP_TOP = 40  # legs drawn; the rest are counted in a note
+
+
 @login_required
 def route_map(request):
-    since = _date(request.GET.get("since")) or (
-        datetime.date.today() - datetime.timedelta(days=365)
+    """The busiest legs of the routes of the incidents the reader may see, filtered by
+    period (the last year unless asked), substance, kind and country."""
+    data = request.GET.copy()
+    if not data.get("since") and not data.get("until"):
+        data["since"] = (datetime.date.today() - datetime.timedelta(days=365)).isoformat()
+    choices = _filter_choices(request.user)
+    form = filter_form(
+        RouteMapFilter, data, choices={k: choices[k] for k in ("kind", "substance_id", "country")}
     )
-    routes = selectors.route_points(user=request.user, since=since)
+    result = selectors.route_legs(user=request.user, filters=form.filters(), top=ROUTE_MAP_TOP)
+    codes = {code for leg in result.legs for code in leg[:2]}
+    countries = core_selectors.country_list(user=request.user).filter(iso3__in=codes)
+    names = {country.iso3: country.name for country in countries}
     context = {
-        "svg": maps.route_map(routes),
-        "route_count": len(routes),
-        "since": since,
-        "busiest": maps.busiest_legs(routes)[:10],
+        "form": form,
+        "svg": maps.legs_map(result.legs, label=_("Route map")),
+        "result": result,
+        "busiest": [
+            {
+                "start": start,
+                "end": end,
+                "start_name": names.get(start) or start,
+                "end_name": names.get(end) or end,
+                "count": count,
+            }
+            for start, end, count in result.legs[:15]
+        ],
         "active_nav": "incidents",
     }
     return render(request, "incidents/route_map.html", context)

@@ -1,7 +1,7 @@
 """The registry of controlled substances and their listings under the conventions."""
 
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -66,8 +66,12 @@ class Substance(models.Model):
 
     @property
     def name(self) -> str:
-        if (get_language() or "").startswith("zh") and self.name_zh:
-            return self.name_zh
+        """The name in the page's language; on a Chinese page a substance with no Chinese
+        name says so beside its English name (never English shown silently)."""
+        if (get_language() or "").startswith("zh"):
+            if self.name_zh:
+                return self.name_zh
+            return gettext("%(name)s (no Chinese name)") % {"name": self.name_en}
         return self.name_en
 
 

@@ -1,0 +1,10 @@
+"""English: 27 Nov 2026 and 27 Nov 2026 13:34 (24-hour clock, no a.m./p.m.)."""
+
+DATE_FORMAT = "j M Y"
+SHORT_DATE_FORMAT = "j M Y"
+DATETIME_FORMAT = "j M Y H:i"
+SHORT_DATETIME_FORMAT = "j M Y H:i"
+MONTH_DAY_FORMAT = "j M"
+YEAR_MONTH_FORMAT = "M Y"
+TIME_FORMAT = "H:i"
+FIRST_DAY_OF_WEEK = 1

@@ -1,0 +1,10 @@
+"""Simplified Chinese: 2026年11月27日 and 2026年11月27日 13:34."""
+
+DATE_FORMAT = "Y年n月j日"
+SHORT_DATE_FORMAT = "Y年n月j日"
+DATETIME_FORMAT = "Y年n月j日 H:i"
+SHORT_DATETIME_FORMAT = "Y年n月j日 H:i"
+MONTH_DAY_FORMAT = "n月j日"
+YEAR_MONTH_FORMAT = "Y年n月"
+TIME_FORMAT = "H:i"
+FIRST_DAY_OF_WEEK = 1

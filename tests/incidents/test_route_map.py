@@ -1,0 +1,76 @@
+import datetime
+
+import pytest
+
+from drugcontrol.incidents import maps, selectors
+from drugcontrol.incidents.filters import RouteMapFilter
+
+from ..conftest import signed_in
+from .conftest import report
+
+pytestmark = pytest.mark.django_db
+
+MEX_ROUTE = [
+    {"country": "MEX", "role": "departure"},
+    {"country": "USA", "role": "destination"},
+]
+
+
+def test_legs_are_counted_once_per_incident_and_busiest_first(scenario):
+    for name in ("Alpha", "Beta"):
+        report(scenario["a_officer"], consignee=name)
+    report(scenario["a_officer"], consignee="Gamma", countries=MEX_ROUTE)
+    result = selectors.route_legs(user=scenario["a_officer"])
+    assert result.incidents == 3
+    assert result.legs[:2] == [("CHN", "NLD", 2), ("NLD", "AUS", 2)]
+    assert ("MEX", "USA", 1) in result.legs and result.more == 0
+    capped = selectors.route_legs(user=scenario["a_officer"], top=1)
+    assert capped.legs == [("CHN", "NLD", 2)] and capped.more == 2
+
+
+def test_only_incidents_the_reader_may_see_count(scenario):
+    report(scenario["a_officer"], distribution="country")
+    assert selectors.route_legs(user=scenario["a_officer"]).incidents == 1
+    assert selectors.route_legs(user=scenario["c_focal"]).incidents == 0
+    assert selectors.route_legs(user=scenario["c_focal"]).legs == []
+
+
+def test_filters_period_kind_and_country(scenario):
+    report(scenario["a_officer"], consignee="Alpha")
+    report(scenario["a_officer"], consignee="Gamma", countries=MEX_ROUTE)
+    user = scenario["a_officer"]
+    legs = selectors.route_legs(user=user, filters=RouteMapFilter(country="MEX")).legs
+    assert legs == [("MEX", "USA", 1)]
+    later = datetime.date.today() + datetime.timedelta(days=1)
+    assert selectors.route_legs(user=user, filters=RouteMapFilter(since=later)).legs == []
+    assert (
+        selectors.route_legs(user=user, filters=RouteMapFilter(kind="illicit_laboratory")).legs
+        == []
+    )
+
+
+def test_busiest_leg_is_drawn_heaviest():
+    svg = maps.legs_map([("CHN", "NLD", 10), ("NLD", "AUS", 1)])
+    widths = {
+        part.split('data-count="')[1].split('"')[0]: float(
+            part.split('stroke-width="')[1].split('"')[0]
+        )
+        for part in svg.split("<path")[1:]
+        if "data-count" in part
+    }
+    assert widths["10"] > widths["1"]
+
+
+def test_map_page_filters_and_notes_the_legs_left_out(scenario, monkeypatch):
+    from drugcontrol.incidents import views
+
+    report(scenario["a_officer"], consignee="Alpha")
+    report(scenario["a_officer"], consignee="Gamma", countries=MEX_ROUTE)
+    client = signed_in(scenario["a_officer"])
+    page = client.get("/incidents/map/?country=MEX").content.decode()
+    assert "MEX → USA: 1" in page and "CHN → NLD" not in page
+    monkeypatch.setattr(views, "ROUTE_MAP_TOP", 1)
+    page = client.get("/incidents/map/").content.decode()
+    assert "2 more legs are not drawn" in page
+    bad = client.get("/incidents/map/?since=not-a-date")
+    assert bad.status_code == 200 and 'class="error"' in bad.content.decode()
