@@ -12,11 +12,14 @@ from drugcontrol.entities.models import (
     Correlation,
     CorrelationStatus,
     Party,
+    PartyKind,
     PartyLink,
     PartyLinkCountry,
     PartyMerge,
+    PartyName,
     WarningValue,
 )
+from drugcontrol.entities.normalize import normalize_name
 from drugcontrol.entities.permissions import READ_PARTIES
 from drugcontrol.entities.validation import validate_party
 
@@ -261,4 +264,46 @@ def match(
             "below_threshold": c.score < threshold,
         }
         for c in candidates[:limit]
+    ]
+
+
+def party_suggestions(*, user, text: str, kind: str | None = None, limit: int = 10) -> list[dict]:
+    """Parties the user may see whose name starts with what was typed, or a word of it
+    does, in any script (天河 finds "Guangzhou Tianhe Chemical": both read `tian he`), then
+    the matching engine's candidates for the whole text (a name reported in another script
+    or spelling), best first, at most `limit`. Each: id, name, country (ISO3 or None)."""
+    typed = normalize_name(text, kind=kind or PartyKind.COMPANY)
+    words = " ".join(typed.plain) if typed.plain else typed.text
+    keys = [key for key in (typed.syllable_text, words) if key]
+    compact = "".join(words.split()) or typed.compact
+    if not keys or len(compact) < 2:
+        return []
+    starts = Q(compact__startswith=compact)
+    for key in keys:
+        starts |= Q(syllables__startswith=key) | Q(syllables__contains=f" {key}")
+        starts |= Q(words__startswith=key) | Q(words__contains=f" {key}")
+    parties = visible(Party, user).filter(merged_into__isnull=True)
+    if kind:
+        parties = parties.filter(kind=kind)
+    ids = list(
+        PartyName.objects.filter(starts, party__in=parties)
+        .order_by("party_id")
+        .values_list("party_id", flat=True)
+        .distinct()[:limit]
+    )
+    if len(ids) < limit:
+        query = Query.build(kind=kind or PartyKind.COMPANY, names=[text])
+        found = find_candidates(query, threshold=SEARCH_FLOOR, limit=limit * 3)
+        allowed = set(
+            parties.filter(pk__in=[c.party_id for c in found]).values_list("pk", flat=True)
+        )
+        ids += [c.party_id for c in found if c.party_id in allowed and c.party_id not in ids]
+    rows = {
+        party.pk: party
+        for party in Party.objects.filter(pk__in=ids[:limit]).only("name", "country")
+    }
+    return [
+        {"id": pk, "name": rows[pk].name, "country": rows[pk].country_id}
+        for pk in ids[:limit]
+        if pk in rows
     ]
