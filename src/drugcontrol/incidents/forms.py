@@ -43,6 +43,8 @@ COUNTRY_ROWS, SUBSTANCE_ROWS, PARTY_ROWS = 5, 3, 4
 # A party on file named by `Name [#id]` (how the first suggestions wrote it; still read,
 # the suffix is never kept as part of the name).
 _CHOSEN_PARTY = re.compile(r"\[#(\d+)\]\s*$")
+# Beside a party field, the party on file chosen from the suggestions.
+PICKED = _("On file:")
 PARTY_KINDS = [(PartyKind.COMPANY, _("Company")), (PartyKind.PERSON, _("Person"))]
 
 
@@ -164,7 +166,7 @@ class SubstanceRowForm(RowForm):
                 "autocomplete": "off",
                 "placeholder": _("name, synonym or CAS number"),
                 "hx-get": reverse_lazy("substances:suggest"),
-                "hx-trigger": "keyup changed delay:250ms",
+                "hx-trigger": "input changed delay:250ms",
                 "hx-target": "#substance-options",
             }
         ),
@@ -219,7 +221,7 @@ class PartyRowForm(RowForm):
                 "autocomplete": "off",
                 "placeholder": _("name as reported"),
                 "hx-get": reverse_lazy("entities:suggest"),
-                "hx-trigger": "keyup changed delay:300ms",
+                "hx-trigger": "input changed delay:300ms",
                 "hx-target": "#party-options",
             }
         ),
@@ -237,7 +239,9 @@ class PartyRowForm(RowForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["name"].widget.attrs["data-pick-id"] = self.add_prefix("party_id")
+        self.fields["name"].widget.attrs.update(
+            {"data-pick-id": self.add_prefix("party_id"), "data-picked-label": PICKED}
+        )
 
     def clean(self):
         data = super().clean()
@@ -357,8 +361,9 @@ class AddPartyForm(Form):
                 "list": "party-options",
                 "autocomplete": "off",
                 "data-pick-id": "party_id",
+                "data-picked-label": PICKED,
                 "hx-get": reverse_lazy("entities:suggest"),
-                "hx-trigger": "keyup changed delay:300ms",
+                "hx-trigger": "input changed delay:300ms",
                 "hx-target": "#party-options",
             }
         ),

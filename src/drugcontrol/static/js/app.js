@@ -41,8 +41,9 @@ function enhanceCountrySelects(root) {
   });
 }
 
-// A party chosen from the suggestions: its id goes to the row's hidden field (the name as
-// typed or chosen is kept as the name reported); editing the name forgets it.
+// A party chosen from the suggestions: its id goes to the row's hidden field and the party
+// on file is named beside the field. The name may then be written as reported (it is kept
+// as written); emptying the field forgets the party.
 document.addEventListener("input", (event) => {
   const input = event.target;
   if (!input.matches || !input.matches("input[data-pick-id]")) return;
@@ -50,7 +51,21 @@ document.addEventListener("input", (event) => {
   if (!hidden) return;
   const list = input.list;
   const chosen = list && [...list.options].find((o) => o.value === input.value && o.dataset.id);
-  hidden.value = chosen ? chosen.dataset.id : "";
+  let note = input.parentElement.querySelector(`output[data-picked-for="${input.name}"]`);
+  if (!note) {
+    note = document.createElement("output");
+    note.className = "picked";
+    note.dataset.pickedFor = input.name;
+    note.setAttribute("data-testid", "picked-party");
+    input.after(note);
+  }
+  if (chosen) {
+    hidden.value = chosen.dataset.id;
+    note.textContent = `${input.dataset.pickedLabel || ""} ${chosen.textContent}`.trim();
+  } else if (!input.value.trim()) {
+    hidden.value = "";
+    note.textContent = "";
+  }
 });
 
 document.addEventListener("DOMContentLoaded", () => enhanceCountrySelects(document));
