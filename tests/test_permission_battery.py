@@ -1211,7 +1211,7 @@ PAGES: dict[str, list[Case]] = {
     "incidents:suggest_parties": [
         get(
             "/incidents/suggest/parties/?q=Guangzhou%20Tianhe%20Chemical",
-            marker=(('data-id="{P1}"', SEES["P1"]), ('data-id="{P3}"', SEES["P3"])),
+            marker=(("[#{P1}]", SEES["P1"]), ("[#{P3}]", SEES["P3"])),
         )
     ],
     "substances:suggest": [

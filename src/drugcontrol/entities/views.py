@@ -189,11 +189,13 @@ def warning_list(request):
 
 @require_GET
 @login_required
-def suggest(request):
+def suggest(request, with_ids: bool = False):
     """`<option>`s for a party field's datalist as the reader types (`q`, or the field's own
     name), through the matching engine: parties the reader may see whose name starts with
     the text, in any script, then the engine's candidates. The value is the party's name;
-    `data-id` its id (the page's script puts it in the row's hidden field)."""
+    `data-id` its id (the page's script puts it in the row's hidden field). `with_ids`: the
+    first address's shape, `Name [#id]` as the value, for the pages that still read it
+    (the notification form)."""
     text = typed_text(request, "party")
     kind = request.GET.get("kind") or request.GET.get("party_kind") or None
     kind = kind if kind in PartyKind.values else None
@@ -203,5 +205,6 @@ def suggest(request):
             user=request.user, text=text, kind=kind, limit=SUGGESTIONS
         ):
             label = f"{party['name']} ({party['country']})" if party["country"] else party["name"]
-            options.append({"value": party["name"], "label": label, "id": party["id"]})
+            value = f"{party['name']} [#{party['id']}]" if with_ids else party["name"]
+            options.append({"value": value, "label": label, "id": party["id"]})
     return render(request, "core/_suggestions.html", {"options": options})
