@@ -278,10 +278,10 @@ def party_suggestions(*, user, text: str, kind: str | None = None, limit: int = 
     compact = "".join(words.split()) or typed.compact
     if not keys or len(compact) < 2:
         return []
-    starts = Q(compact__startswith=compact)
-    for key in keys:
-        starts |= Q(syllables__startswith=key) | Q(syllables__contains=f" {key}")
-        starts |= Q(words__startswith=key) | Q(words__contains=f" {key}")
+    starts = Q(compact__startswith=compact)  # the name's start, in any script
+    for key in keys:  # a later word's start
+        starts |= Q(syllables__contains=f" {key}") if key == typed.syllable_text else Q()
+        starts |= Q(words__contains=f" {key}") if key != typed.syllable_text else Q()
     parties = visible(Party, user).filter(merged_into__isnull=True)
     if kind:
         parties = parties.filter(kind=kind)
@@ -291,7 +291,7 @@ def party_suggestions(*, user, text: str, kind: str | None = None, limit: int = 
         .values_list("party_id", flat=True)
         .distinct()[:limit]
     )
-    if len(ids) < limit:
+    if len(ids) < limit and len(compact) >= 4:  # the engine, for a name more than begun
         query = Query.build(kind=kind or PartyKind.COMPANY, names=[text])
         found = find_candidates(query, threshold=SEARCH_FLOOR, limit=limit * 3)
         allowed = set(
