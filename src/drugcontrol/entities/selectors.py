@@ -285,12 +285,18 @@ def party_suggestions(*, user, text: str, kind: str | None = None, limit: int = 
     parties = visible(Party, user).filter(merged_into__isnull=True)
     if kind:
         parties = parties.filter(kind=kind)
-    ids = list(
-        PartyName.objects.filter(starts, party__in=parties)
+    names = PartyName.objects.filter(party__in=parties)
+    ids = list(  # the name itself first, then names that start with it
+        names.filter(compact=compact).values_list("party_id", flat=True).distinct()[:limit]
+    )
+    ids += [
+        pk
+        for pk in names.filter(starts)
         .order_by("party_id")
         .values_list("party_id", flat=True)
         .distinct()[:limit]
-    )
+        if pk not in ids
+    ]
     if len(ids) < limit and len(compact) >= 4:  # the engine, for a name more than begun
         query = Query.build(kind=kind or PartyKind.COMPANY, names=[text])
         found = find_candidates(query, threshold=SEARCH_FLOOR, limit=limit * 3)
