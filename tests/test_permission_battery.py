@@ -1271,6 +1271,20 @@ PAGES: dict[str, list[Case]] = {
             marker=(("[#{P1}]", SEES["P1"]), ("[#{P3}]", SEES["P3"])),
         )
     ],
+    "substances:suggest": [
+        get("/substances/suggest/?q=Ephe"),
+        get("/substances/suggest/?q=299-42-3"),
+    ],
+    "entities:suggest": [
+        get(
+            "/parties/suggest/?q=Guangzhou%20Tianhe%20Chemical",
+            marker=(('data-id="{P1}"', SEES["P1"]), ('data-id="{P3}"', SEES["P3"])),
+        ),
+        get(  # the first letters, in another script
+            "/parties/suggest/?q=%E5%A4%A9%E6%B2%B3",
+            marker=(('data-id="{P1}"', SEES["P1"]), ('data-id="{P3}"', SEES["P3"])),
+        ),
+    ],
     "incidents:detail": [
         get(
             f"/incidents/{{{name}}}/",

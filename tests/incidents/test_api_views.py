@@ -193,8 +193,12 @@ def test_report_form_page(scenario):
 
 def test_suggestions_as_you_type(scenario):
     client = signed_in(scenario["b_focal"])
-    options = client.get("/incidents/suggest/parties/?party-0=广州天河化工").content.decode()
-    assert "Guangzhou Tianhe Huagong Youxian Gongsi [#" in options
+    options = client.get("/parties/suggest/?party-0=广州天河化工").content.decode()
+    party = scenario["b_party"]
+    assert f'value="Guangzhou Tianhe Huagong Youxian Gongsi" data-id="{party.pk}"' in options
+    assert "[#" not in options, "a suggestion is the name, its id apart"
+    old = client.get("/incidents/suggest/parties/?party-0=广州天河化工").content.decode()
+    assert f"Guangzhou Tianhe Huagong Youxian Gongsi [#{party.pk}]" in old, "the first shape"
     options = client.get("/incidents/suggest/substances/?substance-0=ephed").content.decode()
     assert 'value="Ephedrine"' in options and "麻黄素" in options
 

@@ -24,6 +24,10 @@ from pydantic.fields import FieldInfo
 
 Choices = Sequence[tuple[typing.Any, typing.Any]]
 
+# `choices={"country": COUNTRIES}`: the field is a `core.forms.CountryField` (every country
+# named in the reader's language, searchable; the value is the ISO alpha-3 code).
+COUNTRIES = "countries"
+
 
 def _unwrapped(annotation) -> tuple[typing.Any, list]:
     """The annotation without `Optional` and `Annotated`, and the metadata it carried."""
@@ -81,6 +85,10 @@ def _form_field(name: str, info: FieldInfo, choices: Choices | None) -> forms.Fi
     bounds = _bounds(metadata)
     label = info.title or name.replace("_", " ").capitalize()
     common = {"required": False, "label": label, "help_text": info.description or ""}
+    if isinstance(choices, str) and choices == COUNTRIES:
+        from drugcontrol.core.forms import CountryField
+
+        return CountryField(**common)
     origin = typing.get_origin(annotation)
     if origin in (list, tuple, set):
         (member,) = typing.get_args(annotation)[:1]

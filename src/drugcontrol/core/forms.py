@@ -3,7 +3,9 @@ import re
 from django import forms
 from django.conf import settings
 from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT, BaseFormSet, ManagementForm
+from django.forms.utils import flatatt
 from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -226,6 +228,116 @@ def add_service_error(form: forms.Form, error: ServiceError, *, fields=None) -> 
         form.add_error(None, str(error.message))
 
 
+# --- countries chosen from a list -------------------------------------------------------------
+
+
+def country_options() -> list[tuple[str, str, str]]:
+    """Every country as (ISO3, `Name (ISO3)` in the reader's language, the words a reader
+    may type to find it: its names in every language held and its codes), by name."""
+    from drugcontrol.core.models import Country
+
+    rows = []
+    for country in Country.objects.only(
+        "iso3", "iso2", "name_en", "name_zh", "name_fr", "name_es", "name_ru", "name_ar"
+    ):
+        names = (country.name_en, country.name_zh, country.name_fr, country.name_es)
+        names += (country.name_ru, country.name_ar)
+        terms = " ".join(dict.fromkeys(n for n in (*names, country.iso3, country.iso2) if n))
+        rows.append((country.iso3, f"{country.name} ({country.iso3})", terms))
+    return sorted(rows, key=lambda row: row[1].casefold())
+
+
+class CountrySelect(forms.SelectMultiple):
+    """A select of countries named in the reader's language, rendered in one pass (several
+    hundred options). Each option carries the words that find it (`data-terms`: its names
+    in every language and its codes); `static/js/app.js` adds a search box above the select
+    that narrows it to the options matching what is typed, in either language or by code.
+    A value the list does not offer is shown again, selected (what was sent stays visible
+    next to its error)."""
+
+    allow_multiple_selected = False
+
+    def __init__(self, attrs=None, *, multiple=False, blank="—"):
+        super().__init__(attrs)
+        self.allow_multiple_selected = multiple
+        self.blank = blank
+
+    def value_from_datadict(self, data, files, name):
+        if self.allow_multiple_selected:
+            return super().value_from_datadict(data, files, name)
+        return data.get(name)
+
+    def format_value(self, value):
+        if value is None:
+            return []
+        if not isinstance(value, list | tuple):
+            value = [value]
+        return [str(item) for item in value if item not in (None, "")]
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(self.format_value(value))
+        rows = country_options()
+        offered = {code for code, _label, _terms in rows}
+        extra = [(code, code, code) for code in sorted(chosen - offered)]
+        blank = [] if self.allow_multiple_selected else [("", self.blank, "")]
+        options = format_html_join(
+            "",
+            '<option value="{}"{} data-terms="{}">{}</option>',
+            (
+                (code, mark_safe(" selected") if code in chosen else "", terms, label)
+                for code, label, terms in [*blank, *rows, *extra]
+            ),
+        )
+        final = self.build_attrs(self.attrs, attrs)
+        final["data-country-select"] = ""
+        final["data-search-label"] = _("Find a country: a name in either language, or a code")
+        if self.allow_multiple_selected:
+            final["multiple"] = True
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final), options)
+
+
+class CountryField(forms.Field):
+    """A country chosen from a list (never a code typed by hand): the page shows every
+    country named in the reader's language, searchable in either language or by code; the
+    value posted and cleaned is the ISO alpha-3 code the services take (a list of codes with
+    `multiple=True`; "" or [] when nothing is chosen). An unknown code is a field error."""
+
+    default_error_messages = {
+        # Django's own wording (and its translations).
+        "invalid_choice": forms.ChoiceField.default_error_messages["invalid_choice"],
+    }
+
+    def __init__(self, *, required=True, multiple=False, blank=None, **kwargs):
+        self.multiple = multiple
+        kwargs.setdefault("label", _("Countries") if multiple else _("Country"))
+        widget = kwargs.pop("widget", None) or CountrySelect(
+            multiple=multiple, blank=blank if blank is not None else "—"
+        )
+        super().__init__(required=required, widget=widget, **kwargs)
+
+    def to_python(self, value):
+        if self.multiple:
+            if value in self.empty_values:
+                return []
+            values = value if isinstance(value, list | tuple) else [value]
+            return list(dict.fromkeys(str(v).strip().upper() for v in values if str(v).strip()))
+        return "" if value in self.empty_values else str(value).strip().upper()
+
+    def validate(self, value):
+        super().validate(value)
+        from drugcontrol.core.models import Country
+
+        codes = value if self.multiple else [value] if value else []
+        known = set(Country.objects.filter(iso3__in=codes).values_list("iso3", flat=True))
+        for code in codes:
+            if code not in known:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": code[:20]},
+                )
+
+
 class SignInForm(MarkedForm):
     username = forms.CharField(
         label=_("User name"),
@@ -311,13 +423,23 @@ class UserEditForm(MarkedForm):
 class OrganisationCreateForm(MarkedForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=OrganisationKind.choices)
-    country = forms.CharField(
-        label=_("Country (ISO alpha-3)"),
-        max_length=3,
+    country = CountryField(
+        label=_("Country"),
         required=False,
         help_text=_("Leave empty for an international organisation."),
     )
     require_second_factor = forms.BooleanField(label=_("Require a second factor"), required=False)
+
+
+class OrganisationFilterForm(Form):
+    """The organisation list's filter (a country from the list, not a code typed)."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    country = CountryField(label=_("Country"), required=False, blank=_("Any"))
+
+    def values(self) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {"search": data.get("q") or None, "country": data.get("country") or None}
 
 
 class SecondFactorPolicyForm(MarkedForm):

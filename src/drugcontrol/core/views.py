@@ -30,6 +30,7 @@ from drugcontrol.core.forms import (
     CodeForm,
     NextForm,
     OrganisationCreateForm,
+    OrganisationFilterForm,
     OrganisationSettingsForm,
     PasswordChangeForm,
     ProfileForm,
@@ -308,15 +309,14 @@ def organisation_list(request):
         else:
             messages.success(request, _("The organisation was created."))
             return redirect("core:organisation_detail", organisation.pk)
+    filters = OrganisationFilterForm(request.GET, auto_id="filter-%s")
     queryset = selectors.organisation_list(
-        user=request.user,
-        kind=request.GET.get("kind") or None,
-        country=request.GET.get("country") or None,
-        search=request.GET.get("q") or None,
+        user=request.user, kind=request.GET.get("kind") or None, **filters.values()
     )
     context = {
         "page": paginate(request, queryset),
         "form": form,
+        "filters": filters,
         "can_create": can(request.user, "core.organisation_manage"),
     }
     return render(request, "core/organisation_list.html", context)

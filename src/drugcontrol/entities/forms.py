@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.core.forms import (
+    CountryField,
     Form,
     RecordIdField,
     VersionField,
@@ -105,9 +106,7 @@ class PartySearchForm(Form):
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("Any")), *PartyKind.choices]
     )
-    country = forms.ChoiceField(
-        label=_("Country"), required=False, choices=country_choices(_("Any")), widget=KeepingSelect
-    )
+    country = CountryField(label=_("Country"), required=False, blank=_("Any"))
 
 
 class MatchForm(Form):
@@ -115,9 +114,7 @@ class MatchForm(Form):
         label=_("Kind"), choices=[("", "—"), *PartyKind.choices], initial=PartyKind.COMPANY
     )
     name = forms.CharField(label=_("Name as reported"), max_length=300)
-    country = forms.ChoiceField(
-        label=_("Country"), required=False, choices=country_choices(), widget=KeepingSelect
-    )
+    country = CountryField(label=_("Country"), required=False)
 
 
 class WarningValueForm(Form):

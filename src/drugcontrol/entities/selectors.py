@@ -12,6 +12,7 @@ from drugcontrol.entities.models import (
     Correlation,
     CorrelationStatus,
     Party,
+    PartyKind,
     PartyLink,
     PartyLinkCountry,
     PartyMerge,
@@ -327,4 +328,52 @@ def match(
             "below_threshold": c.score < threshold,
         }
         for c in candidates[:limit]
+    ]
+
+
+def party_suggestions(*, user, text: str, kind: str | None = None, limit: int = 10) -> list[dict]:
+    """Parties the user may see whose name starts with what was typed, or a word of it
+    does, in any script (天河 finds "Guangzhou Tianhe Chemical": both read `tian he`), then
+    the matching engine's candidates for the whole text (a name reported in another script
+    or spelling), best first, at most `limit`. Each: id, name, country (ISO3 or None)."""
+    typed = normalize_name(text, kind=kind or PartyKind.COMPANY)
+    words = " ".join(typed.plain) if typed.plain else typed.text
+    keys = [key for key in (typed.syllable_text, words) if key]
+    compact = "".join(words.split()) or typed.compact
+    if not keys or len(compact) < 2:
+        return []
+    starts = Q(compact__startswith=compact)  # the name's start, in any script
+    for key in keys:  # a later word's start
+        starts |= Q(syllables__contains=f" {key}") if key == typed.syllable_text else Q()
+        starts |= Q(words__contains=f" {key}") if key != typed.syllable_text else Q()
+    parties = visible(Party, user).filter(merged_into__isnull=True)
+    if kind:
+        parties = parties.filter(kind=kind)
+    names = PartyName.objects.filter(party__in=parties)
+    ids = list(  # the name itself first, then names that start with it
+        names.filter(compact=compact).values_list("party_id", flat=True).distinct()[:limit]
+    )
+    ids += [
+        pk
+        for pk in names.filter(starts)
+        .order_by("party_id")
+        .values_list("party_id", flat=True)
+        .distinct()[:limit]
+        if pk not in ids
+    ]
+    if len(ids) < limit and len(compact) >= 4:  # the engine, for a name more than begun
+        query = Query.build(kind=kind or PartyKind.COMPANY, names=[text])
+        found = find_candidates(query, threshold=SEARCH_FLOOR, limit=limit * 3)
+        allowed = set(
+            parties.filter(pk__in=[c.party_id for c in found]).values_list("pk", flat=True)
+        )
+        ids += [c.party_id for c in found if c.party_id in allowed and c.party_id not in ids]
+    rows = {
+        party.pk: party
+        for party in Party.objects.filter(pk__in=ids[:limit]).only("name", "country")
+    }
+    return [
+        {"id": pk, "name": rows[pk].name, "country": rows[pk].country_id}
+        for pk in ids[:limit]
+        if pk in rows
     ]

@@ -7,11 +7,12 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from drugcontrol.core.errors import Conflict, ServiceError
 from drugcontrol.core.forms import add_service_error, focus_first_error
 from drugcontrol.core.permissions import can, require_page
+from drugcontrol.core.suggest import SHORTEST, SUGGESTIONS, typed_text
 from drugcontrol.entities import selectors, services
 from drugcontrol.entities.forms import (
     CorrelationDecideForm,
@@ -20,7 +21,7 @@ from drugcontrol.entities.forms import (
     WarningRemoveForm,
     WarningValueForm,
 )
-from drugcontrol.entities.models import CorrelationStatus
+from drugcontrol.entities.models import CorrelationStatus, PartyKind
 from drugcontrol.entities.reasons import reason_label
 
 
@@ -186,3 +187,26 @@ def warning_list(request):
     }
     status = 422 if form.errors or remove_form.errors else 200
     return render(request, "entities/warning_list.html", context, status=status)
+
+
+@require_GET
+@login_required
+def suggest(request, with_ids: bool = False):
+    """`<option>`s for a party field's datalist as the reader types (`q`, or the field's own
+    name), through the matching engine: parties the reader may see whose name starts with
+    the text, in any script, then the engine's candidates. The value is the party's name;
+    `data-id` its id (the page's script puts it in the row's hidden field). `with_ids`: the
+    first address's shape, `Name [#id]` as the value, for the pages that still read it
+    (the notification form)."""
+    text = typed_text(request, "party")
+    kind = request.GET.get("kind") or request.GET.get("party_kind") or None
+    kind = kind if kind in PartyKind.values else None
+    options = []
+    if len(text) >= SHORTEST:
+        for party in selectors.party_suggestions(
+            user=request.user, text=text, kind=kind, limit=SUGGESTIONS
+        ):
+            label = f"{party['name']} ({party['country']})" if party["country"] else party["name"]
+            value = f"{party['name']} [#{party['id']}]" if with_ids else party["name"]
+            options.append({"value": value, "label": label, "id": party["id"]})
+    return render(request, "core/_suggestions.html", {"options": options})

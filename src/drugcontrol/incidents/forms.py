@@ -11,7 +11,15 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from drugcontrol.core.bounds import MAX_ID
-from drugcontrol.core.forms import FixedRowsFormSet, Form, MarkedForm, RecordIdField, VersionField
+from drugcontrol.core.forms import (
+    CountryField,
+    CountrySelect,
+    FixedRowsFormSet,
+    Form,
+    MarkedForm,
+    RecordIdField,
+    VersionField,
+)
 from drugcontrol.core.quantities import TransportMode, Unit
 from drugcontrol.entities.forms import (
     KeepingSelect,
@@ -32,17 +40,23 @@ from drugcontrol.incidents.models import (
 )
 
 COUNTRY_ROWS, SUBSTANCE_ROWS, PARTY_ROWS = 5, 3, 4
-# A party chosen from the suggestions is sent as `Name [#id]`.
+# A party on file named by `Name [#id]` (how the first suggestions wrote it; still read,
+# the suffix is never kept as part of the name).
 _CHOSEN_PARTY = re.compile(r"\[#(\d+)\]\s*$")
+# Beside a party field, the party on file chosen from the suggestions.
+PICKED = _("On file:")
 PARTY_KINDS = [(PartyKind.COMPANY, _("Company")), (PartyKind.PERSON, _("Person"))]
 
 
 def _chosen_party(form, data: dict, name_field: str) -> None:
-    """A party on file named by its id field, or by `Name [#id]` as the suggestions write
-    it; otherwise a name is required (a new party)."""
+    """A party on file named by its id field (the suggestions' script fills it in), or by
+    `Name [#id]`; otherwise a name is required (a new party). The name keeps what was
+    typed, without the `[#id]`."""
     if "party_id" in form.errors:
         return
     chosen = _CHOSEN_PARTY.search(data.get(name_field) or "")
+    if chosen:
+        data[name_field] = data[name_field][: chosen.start()].strip()
     if data.get("party_id") is None and chosen:
         number = int(chosen.group(1))
         if number > MAX_ID:
@@ -56,12 +70,7 @@ def _chosen_party(form, data: dict, name_field: str) -> None:
 
 def nationality_field() -> forms.ChoiceField:
     """A person's nationality as reported (a party row and the add-party form)."""
-    return forms.ChoiceField(
-        label=_("Nationality (a person)"),
-        required=False,
-        choices=country_choices(),
-        widget=KeepingSelect,
-    )
+    return CountryField(label=_("Nationality (a person)"), required=False)
 
 
 def _max(name: str) -> int:
@@ -133,7 +142,7 @@ class CountryRowForm(RowForm):
     key_fields = ("country",)
     service_fields = {"country": "country", "role": "role"}
 
-    country = forms.ChoiceField(label=_("Country"), choices=country_choices(), widget=KeepingSelect)
+    country = CountryField(label=_("Country"))
     role = forms.ChoiceField(label=_("Role"), choices=CountryRole.choices)
 
 
@@ -156,8 +165,8 @@ class SubstanceRowForm(RowForm):
                 "list": "substance-options",
                 "autocomplete": "off",
                 "placeholder": _("name, synonym or CAS number"),
-                "hx-get": reverse_lazy("incidents:suggest_substances"),
-                "hx-trigger": "keyup changed delay:250ms",
+                "hx-get": reverse_lazy("substances:suggest"),
+                "hx-trigger": "input changed delay:250ms",
                 "hx-target": "#substance-options",
             }
         ),
@@ -211,15 +220,13 @@ class PartyRowForm(RowForm):
                 "size": 32,
                 "autocomplete": "off",
                 "placeholder": _("name as reported"),
-                "hx-get": reverse_lazy("incidents:suggest_parties"),
-                "hx-trigger": "keyup changed delay:300ms",
+                "hx-get": reverse_lazy("entities:suggest"),
+                "hx-trigger": "input changed delay:300ms",
                 "hx-target": "#party-options",
             }
         ),
     )
-    country = forms.ChoiceField(
-        label=_("Party country"), required=False, choices=country_choices(), widget=KeepingSelect
-    )
+    country = CountryField(label=_("Party country"), required=False)
     phone = forms.CharField(
         label=_("Phone number"),
         required=False,
@@ -227,8 +234,14 @@ class PartyRowForm(RowForm):
         widget=forms.TextInput(attrs={"size": 14, "placeholder": _("phone")}),
     )
     nationality = nationality_field()
-    # A party on file chosen on the page; a name `Name [#id]` from the suggestions does too.
+    # A party on file chosen from the suggestions (or named `Name [#id]`).
     party_id = RecordIdField(label=_("Party on file"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs.update(
+            {"data-pick-id": self.add_prefix("party_id"), "data-picked-label": PICKED}
+        )
 
     def clean(self):
         data = super().clean()
@@ -244,7 +257,7 @@ class PartyRowForm(RowForm):
             "nationality": data.get("nationality") or None,
         }
         if data.get("party_id"):
-            entry["party_id"] = data["party_id"]
+            entry.update(party_id=data["party_id"], name=data.get("name") or "")
         else:
             entry.update(
                 name=data["name"], country=data.get("country") or None, phone=data.get("phone")
@@ -343,14 +356,22 @@ class AddPartyForm(Form):
     party = forms.CharField(
         label=_("Party name"),
         max_length=320,
-        widget=forms.TextInput(attrs={"list": "party-options", "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={
+                "list": "party-options",
+                "autocomplete": "off",
+                "data-pick-id": "party_id",
+                "data-picked-label": PICKED,
+                "hx-get": reverse_lazy("entities:suggest"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": "#party-options",
+            }
+        ),
     )
     party_kind = forms.ChoiceField(
         label=_("Kind"), choices=PARTY_KINDS, required=False, initial=PartyKind.COMPANY
     )
-    country = forms.ChoiceField(
-        label=_("Party country"), required=False, choices=country_choices(), widget=KeepingSelect
-    )
+    country = CountryField(label=_("Party country"), required=False)
     nationality = nationality_field()
     party_id = RecordIdField(label=_("Party on file"), required=False)
     service_fields = {"party_id": "party", "name": "party", "kind": "party_kind"}
@@ -368,7 +389,7 @@ class AddPartyForm(Form):
             "nationality": data.get("nationality") or None,
         }
         if data.get("party_id"):
-            entry["party_id"] = data["party_id"]
+            entry.update(party_id=data["party_id"], name=data.get("party") or "")
         else:
             entry.update(name=data["party"], country=data.get("country") or None)
         return entry
@@ -404,11 +425,11 @@ class BroadcastForm(Form):
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    countries = forms.MultipleChoiceField(
+    countries = CountryField(
         label=_("Countries (none chosen: all)"),
         required=False,
-        choices=lambda: country_choices()()[1:],
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        multiple=True,
+        widget=CountrySelect(attrs={"size": 8}, multiple=True),
     )
 
 

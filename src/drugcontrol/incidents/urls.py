@@ -1,6 +1,8 @@
 from django.urls import path
 
+from drugcontrol.entities import views as entity_views
 from drugcontrol.incidents import views
+from drugcontrol.substances import views as substance_views
 
 app_name = "incidents"
 
@@ -10,8 +12,10 @@ urlpatterns = [
     path("import/", views.incident_import, name="import"),
     path("import/<id:job_id>/", views.import_job, name="import_job"),
     path("map/", views.route_map, name="map"),
-    path("suggest/substances/", views.suggest_substances, name="suggest_substances"),
-    path("suggest/parties/", views.suggest_parties, name="suggest_parties"),
+    # The first addresses of the suggestions (now the registry's and the parties' own); the
+    # parties' one still answers `Name [#id]`, which the notification form reads.
+    path("suggest/substances/", substance_views.suggest, name="suggest_substances"),
+    path("suggest/parties/", entity_views.suggest, {"with_ids": True}, name="suggest_parties"),
     path("<id:incident_id>/", views.incident_detail, name="detail"),
     path("<id:incident_id>/parties/", views.incident_add_party, name="add_party"),
     path("<id:incident_id>/attachments/", views.incident_attach, name="attach"),

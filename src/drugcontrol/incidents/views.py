@@ -17,12 +17,12 @@ from drugcontrol.core import alerts as alert_services
 from drugcontrol.core import selectors as core_selectors
 from drugcontrol.core.alert_filters import AlertFilter
 from drugcontrol.core.errors import Conflict, ServiceError, ValidationFailed
-from drugcontrol.core.filters import filter_form
+from drugcontrol.core.filters import COUNTRIES, filter_form
 from drugcontrol.core.forms import add_service_error, focus_first_error
 from drugcontrol.core.import_views import import_job_page, import_upload_page
 from drugcontrol.core.permissions import can, require_page
 from drugcontrol.entities import selectors as entity_selectors
-from drugcontrol.entities.forms import add_nested_service_error, country_choices
+from drugcontrol.entities.forms import add_nested_service_error
 from drugcontrol.incidents import imports, maps, selectors, services
 from drugcontrol.incidents.filters import IncidentFilter, RouteMapFilter
 from drugcontrol.incidents.forms import (
@@ -56,7 +56,7 @@ def _filter_choices(user) -> dict:
         "kind": IncidentKind.choices,
         "role": CountryRole.choices,
         "substance_id": substances,
-        "country": country_choices()()[1:],
+        "country": COUNTRIES,
         "payment_method": PaymentMethod.choices,
     }
 
@@ -106,47 +106,6 @@ def incident_create(request):
     context = {"report": report, "active_nav": "incidents"}
     status = 422 if report.has_errors else 200
     return render(request, "incidents/incident_form.html", context, status=status)
-
-
-def _typed(request) -> str:
-    """The text of the field that asked (htmx sends it under the field's own name)."""
-    for key, value in request.GET.items():
-        if key == "q" or key.startswith(("substance-", "party-")):
-            return value.strip()
-    return ""
-
-
-@require_GET
-@login_required
-def suggest_substances(request):
-    """<option>s for the substance field's datalist, as the reporter types."""
-    text = _typed(request)
-    names = []
-    if len(text) >= 2:
-        for substance in substance_list(user=request.user, search=text)[:12]:
-            names.append(substance.name_en)
-            if substance.name_zh:
-                names.append(substance.name_zh)
-    return render(request, "incidents/_options.html", {"options": names})
-
-
-@require_GET
-@login_required
-def suggest_parties(request):
-    """Existing parties like the typed name (any script), offered as `Name [#id]`."""
-
-    text = _typed(request)
-    kind = request.GET.get("kind", "company")
-    options = []
-    if len(text) >= 3:
-        try:
-            found = entity_selectors.match(
-                user=request.user, kind=kind, name=text, threshold=70, limit=8
-            )
-        except ServiceError:
-            found = []
-        options = [f"{item['name']} [#{item['id']}]" for item in found]
-    return render(request, "incidents/_options.html", {"options": options})
 
 
 THREAD_PAGE = 50

@@ -3,7 +3,9 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
+from drugcontrol.core.suggest import SHORTEST, SUGGESTIONS, typed_text
 from drugcontrol.substances import selectors
 from drugcontrol.substances.forms import IdentifyForm, SubstanceSearchForm
 from drugcontrol.substances.presentation import (
@@ -107,3 +109,29 @@ def identify(request):
             )
     context = {"form": form, "result": result, "active_nav": "substances"}
     return render(request, "substances/identify.html", context)
+
+
+@require_GET
+@login_required
+def suggest(request):
+    """`<option>`s for a substance field's datalist as the reader types (`q`, or the
+    field's own name): registry substances by name or synonym in either language, first
+    letters included, or by CAS number. The value is the name in the reader's language."""
+    text = typed_text(request, "substance")
+    options = []
+    if len(text) >= SHORTEST:
+        found = list(selectors.substance_list(user=request.user, search=text)[: SUGGESTIONS * 3])
+        start = text.casefold()
+        found.sort(  # the names that start with the text first
+            key=lambda s: (
+                not any(
+                    (name or "").casefold().startswith(start)
+                    for name in (s.name_en, s.name_zh, s.cas)
+                )
+            )
+        )
+        for substance in found[:SUGGESTIONS]:
+            other = substance.name_en if substance.name != substance.name_en else substance.name_zh
+            label = " · ".join(part for part in (substance.name, other, substance.cas) if part)
+            options.append({"value": substance.name, "label": label})
+    return render(request, "core/_suggestions.html", {"options": options})

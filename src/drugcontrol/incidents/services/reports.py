@@ -95,6 +95,7 @@ class PartyEntry:
     party: Party | None  # an existing party the reporter chose
     data: entity_services.PartyInput | None  # or a new one
     nationality: Country | None = None  # a person's, as reported
+    reported_name: str = ""  # the name as typed, kept as typed (else the party's own)
 
 
 @dataclass
@@ -198,7 +199,12 @@ def validate_incident(raw: dict, *, visible_parties=None) -> IncidentInput:
                 errors[f"{prefix}.party_id"] = [_("Unknown party.")]
             elif nationality is not None and party.kind != PartyKind.PERSON:
                 errors[f"{prefix}.nationality"] = [_("A nationality is given for a person.")]
-            parties.append(PartyEntry(role, party, None, nationality))
+            reported = item.get("name") if isinstance(item.get("name"), str) else ""
+            reported = reported.strip()
+            problem = field_problem(model_field(IncidentParty, "reported_name"), reported)
+            if problem:
+                errors[f"{prefix}.name"] = [problem]
+            parties.append(PartyEntry(role, party, None, nationality, reported))
             continue
         if nationality is not None and (item.get("kind") or PartyKind.COMPANY) != PartyKind.PERSON:
             errors[f"{prefix}.nationality"] = [_("A nationality is given for a person.")]
@@ -377,7 +383,7 @@ def _set_audience(incident: Incident, countries: dict[str, str]) -> None:
 
 def _attach_party(incident: Incident, actor, entry: PartyEntry) -> Party:
     party = entry.party
-    reported = party.name if party else entry.data.name
+    reported = entry.reported_name or (party.name if party else entry.data.name)
     if party is None:
         party = entity_services.party_register(actor=actor, data=entry.data)
     IncidentParty.objects.create(
