@@ -16,6 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from drugcontrol.core.alerts import alerts_raise
+from drugcontrol.core.attachments import (  # noqa: F401  (re-exported)
+    ATTACHMENT_TYPES,
+    MAX_ATTACHMENT_BYTES,
+    check_attachment,
+)
 from drugcontrol.core.audit import record_event, snapshot
 from drugcontrol.core.bounds import check_instances, field_problem, model_field, read_decimal
 from drugcontrol.core.countries import country_by_code
@@ -536,54 +541,16 @@ def incident_add_party(*, actor, incident: Incident, entry: PartyEntry) -> Incid
 
 # --- attachments ------------------------------------------------------------------------------
 
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-# What a file must start with to be what it says it is (extension -> magic bytes).
-ATTACHMENT_TYPES = {
-    ".pdf": ("application/pdf", (b"%PDF-",)),
-    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".xlsx": (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        (b"PK\x03\x04",),
-    ),
-    ".docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        (b"PK\x03\x04",),
-    ),
-    ".csv": ("text/csv", ()),
-    ".txt": ("text/plain", ()),
-}
-
 
 def incident_attach(*, actor, incident: Incident, name: str, content: bytes):
     """Attach a file to an incident (the reporting organisation): at most 10 MB, and only
     documents and images whose content matches their extension."""
-    from pathlib import PurePath
-
     from django.core.files.base import ContentFile
 
     from drugcontrol.incidents.models import IncidentAttachment
 
     require(actor, "incidents.incident_change", incident)
-    safe_name = PurePath(name or "").name[:200]
-    extension = PurePath(safe_name).suffix.lower()
-    if extension not in ATTACHMENT_TYPES:
-        raise ValidationFailed(
-            {"file": [_("Allowed: PDF, PNG, JPEG, XLSX, DOCX, CSV and text files.")]}
-        )
-    if not content:
-        raise ValidationFailed({"file": [_("The file is empty.")]})
-    if len(content) > MAX_ATTACHMENT_BYTES:
-        raise ValidationFailed({"file": [_("The file is larger than 10 MB.")]})
-    content_type, signatures = ATTACHMENT_TYPES[extension]
-    if signatures and not content.startswith(signatures):
-        raise ValidationFailed({"file": [_("The file's content does not match its extension.")]})
-    if not signatures:
-        try:
-            content.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ValidationFailed({"file": [_("A text file must be UTF-8.")]}) from None
+    safe_name, content_type = check_attachment(name, content)
     with transaction.atomic():
         attachment = IncidentAttachment(
             incident=incident, name=safe_name, content_type=content_type, size=len(content)
