@@ -222,3 +222,10 @@ class ReportActionChoiceForm(forms.Form):
         choices=[(name, name) for name in ("regenerate", "submit", "accept", "return")],
         error_messages={"required": _("Choose a step."), "invalid_choice": _("Choose a step.")},
     )
+
+
+class ReportExportForm(forms.Form):
+    """The export's query string: the file `format` and, optionally, a submitted `version`."""
+
+    format = forms.ChoiceField(choices=[("xlsx", "XLSX"), ("csv", "CSV")], required=False)
+    version = WholeNumberField(min_value=1, required=False)

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from drugcontrol.core.bounds import form_int
 from drugcontrol.core.errors import Conflict, ServiceError, ValidationFailed
 from drugcontrol.core.filters import filter_form
 from drugcontrol.core.forms import add_service_error
@@ -24,7 +23,7 @@ from drugcontrol.precursors.forms import (
     ReportGenerateForm,
     ReportStepForm,
 )
-from drugcontrol.precursors.forms.annual_reports import SERVICE_NAMES
+from drugcontrol.precursors.forms.annual_reports import SERVICE_NAMES, ReportExportForm
 from drugcontrol.precursors.models import AnnualReportStatus
 from drugcontrol.precursors.permissions import REPORT_KEEP, REPORT_READ
 from drugcontrol.precursors.views.common import countries
@@ -239,10 +238,11 @@ def annual_report_edit(request, report_id: int):
 def annual_report_export(request, report_id: int):
     """The report (or a submitted `version`) as XLSX or CSV (`format`)."""
     report = selectors.annual_report_get(user=request.user, report_id=report_id)
-    kind = request.GET.get("format", "xlsx")
-    version = form_int(request.GET, "version") if request.GET.get("version") else None
-    if kind not in EXPORT_TYPES or (request.GET.get("version") and not version):
+    form = ReportExportForm(request.GET)
+    if not form.is_valid():
         raise Http404
+    kind = form.cleaned_data["format"] or "xlsx"
+    version = form.cleaned_data["version"]
     name, content = selectors.annual_report_export(report=report, kind=kind, version=version)
     response = HttpResponse(content, content_type=EXPORT_TYPES[kind])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
