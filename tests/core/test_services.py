@@ -4,7 +4,7 @@ import pyotp
 import pytest
 from django.utils import timezone
 
-from drugcontrol.core import services
+from drugcontrol.core import selectors, services
 from drugcontrol.core.errors import (
     Conflict,
     PermissionDenied,
@@ -339,6 +339,23 @@ def test_second_factor_enrolment_and_single_use_codes(chn_officer):
     )
 
 
+def test_the_code_that_confirmed_the_second_factor_cannot_sign_in(chn_officer):
+    secret = services.second_factor_begin(actor=chn_officer)
+    now = timezone.now()
+    code = pyotp.TOTP(secret).at(now)
+    services.second_factor_confirm(actor=chn_officer, code=code, now=now)
+    user = fresh(chn_officer)
+    for seconds in (0, 20, 29):  # within the same step and the drift window
+        moment = now + datetime.timedelta(seconds=seconds)
+        if pyotp.TOTP(secret).at(moment) == code:
+            assert not services.sign_in_verify_totp(
+                address="192.0.2.1", user=fresh(user), code=code, now=moment
+            ), "the confirming code replayed at sign-in"
+    # A new enrolment starts a new secret with no used step.
+    secret = services.second_factor_begin(actor=fresh(chn_officer))
+    assert fresh(chn_officer).totp_last_counter is None
+
+
 def test_second_factor_confirm_needs_a_started_enrolment(chn_officer):
     with pytest.raises(ValidationFailed):
         services.second_factor_confirm(actor=chn_officer, code="123456")
@@ -454,14 +471,21 @@ def test_removing_ones_own_second_factor_needs_a_current_code(chn_officer):
     user = fresh(chn_officer)
     before = (user.totp_secret, user.totp_confirmed_at, user.totp_last_counter)
     events = AuditEvent.objects.count()
+    failures = 0
     for code in ("", "  ", wrong_code(secret, now), used):  # missing, wrong, already used
         with pytest.raises(ValidationFailed) as refused:
-            services.second_factor_disable(actor=user, user=user, code=code, now=now)
+            services.second_factor_disable(
+                actor=user, user=user, code=code, address="192.0.2.1", now=now
+            )
         assert list(refused.value.details) == ["code"]
         after = fresh(chn_officer)
         assert (after.totp_secret, after.totp_confirmed_at, after.totp_last_counter) == before
-        assert AuditEvent.objects.count() == events
-        assert after.failed_sign_ins == 0
+        if code.strip():  # a wrong code counts as a failed sign-in, audited
+            failures += 1
+            assert last_event().action == "auth.sign_in_failed"
+        assert after.failed_sign_ins == failures
+        assert AuditEvent.objects.count() == events + failures
+    events += failures
     later = now + datetime.timedelta(seconds=30)
     services.second_factor_disable(
         actor=user, user=user, code=pyotp.TOTP(secret).at(later), now=later
@@ -476,6 +500,35 @@ def test_removing_ones_own_second_factor_needs_a_current_code(chn_officer):
         str(chn_officer.pk),
     )
     assert event.after == {"by_administrator": False}
+
+
+def test_guessing_the_removal_code_is_bounded_by_the_sign_in_locks(settings, chn_officer):
+    settings.SIGN_IN_MAX_FAILURES = 3
+    now = timezone.now()
+    secret = enrol(chn_officer, now=now)
+    user = fresh(chn_officer)
+    for _attempt in range(3):
+        with pytest.raises(ValidationFailed):
+            services.second_factor_disable(
+                actor=user, user=user, code=wrong_code(secret, now), address="192.0.2.9", now=now
+            )
+    # Locked from that address: even the right code is not checked any more.
+    with pytest.raises(ValidationFailed) as refused:
+        services.second_factor_disable(
+            actor=user, user=user, code=pyotp.TOTP(secret).at(now), address="192.0.2.9", now=now
+        )
+    assert "Too many wrong codes" in str(refused.value.details["code"][0])
+    assert fresh(chn_officer).has_second_factor
+    assert selectors.sign_in_blocked(user=fresh(chn_officer), address="192.0.2.9", now=now)
+
+
+def test_a_new_password_equal_to_the_current_one_is_refused(chn_officer):
+    with pytest.raises(ValidationFailed) as refused:
+        services.password_change(
+            actor=chn_officer, current_password=PASSWORD, new_password=PASSWORD
+        )
+    assert list(refused.value.details) == ["new_password"]
+    assert fresh(chn_officer).check_password(PASSWORD)
 
 
 def test_administrator_removes_a_members_second_factor_without_a_code(chn_admin, chn_officer):

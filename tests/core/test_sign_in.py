@@ -199,7 +199,25 @@ def test_a_throttled_address_gets_429_and_a_clear_message(settings, chn_officer)
         response.content.decode()
     )
     assert int(response["Retry-After"]) == settings.SIGN_IN_LOCKOUT_MINUTES * 60
+    assert f"Try again in {settings.SIGN_IN_LOCKOUT_MINUTES} minutes" in response.content.decode()
     assert page_sign_in(chn_officer.username, PASSWORD, VICTIM).status_code == 302
+
+
+def test_the_429_tells_the_time_left_on_the_lock(settings, chn_officer):
+    settings.SIGN_IN_ADDRESS_MAX_FAILURES = 2
+    for name in ("a", "b"):
+        page_sign_in(name, "guess", ATTACKER)
+    lock = SignInLock.objects.get(address=ATTACKER, username="")
+    lock.until = timezone.now() + datetime.timedelta(seconds=150)
+    lock.save()
+    response = page_sign_in(chn_officer.username, PASSWORD, ATTACKER)
+    assert response.status_code == 429
+    assert 140 <= int(response["Retry-After"]) <= 150
+    assert "Try again in 3 minutes" in response.content.decode()
+    lock.until = timezone.now() + datetime.timedelta(seconds=20)
+    lock.save()
+    response = page_sign_in(chn_officer.username, PASSWORD, ATTACKER)
+    assert "Try again in 1 minute." in response.content.decode()
 
 
 def test_authenticate_does_not_bypass_the_sign_in_page(chn_officer):

@@ -1,7 +1,10 @@
+import datetime
+
 import pyotp
 import pytest
 from django.db import OperationalError, connection
 from django.test import Client
+from django.utils import timezone
 
 from drugcontrol.core import services
 from drugcontrol.core.models import ApiToken, AuditEvent, User
@@ -57,8 +60,7 @@ def test_wrong_password_and_lockout_messages(settings, chn_officer):
 
 
 def test_sign_in_with_second_factor(chn_officer):
-    secret = services.second_factor_begin(actor=chn_officer)
-    services.second_factor_confirm(actor=chn_officer, code=pyotp.TOTP(secret).now())
+    secret = enrol(chn_officer)
     client = Client()
     response = sign_in(client, chn_officer.username)
     assert response["Location"] == "/accounts/sign-in/code/"
@@ -83,14 +85,17 @@ def test_second_factor_enrolment_pages(chn_officer):
     assert 'src="data:image/svg+xml;base64,' in page
     secret = User.objects.get(pk=chn_officer.pk).totp_secret
     assert secret in page
-    response = client.post(
-        "/accounts/second-factor/", {"action": "confirm", "code": pyotp.TOTP(secret).now()}
-    )
+    confirming = pyotp.TOTP(secret).now()
+    response = client.post("/accounts/second-factor/", {"action": "confirm", "code": confirming})
     assert response.status_code == 302
     assert User.objects.get(pk=chn_officer.pk).has_second_factor
     page = client.get("/accounts/second-factor/").content.decode()
     assert 'value="disable"' in page and 'name="code"' in page
-    client.post("/accounts/second-factor/", {"action": "disable", "code": pyotp.TOTP(secret).now()})
+    # The confirming code's step counts as used.
+    client.post("/accounts/second-factor/", {"action": "disable", "code": confirming})
+    assert User.objects.get(pk=chn_officer.pk).has_second_factor
+    next_step = pyotp.TOTP(secret).at(timezone.now() + datetime.timedelta(seconds=30))
+    client.post("/accounts/second-factor/", {"action": "disable", "code": next_step})
     assert not User.objects.get(pk=chn_officer.pk).has_second_factor
 
 
@@ -191,7 +196,11 @@ def test_turning_off_the_second_factor_needs_a_current_code(chn_officer):
         page = response.content.decode()
         assert response.status_code == 200 and 'data-field="code"' in page
         assert fresh(chn_officer).has_second_factor
-        assert AuditEvent.objects.count() == events
+    # The wrong code counted as a failed sign-in (bounded by the locks); nothing else changed.
+    assert AuditEvent.objects.count() == events + 1
+    assert AuditEvent.objects.order_by("-sequence").first().action == "auth.sign_in_failed"
+    assert fresh(chn_officer).failed_sign_ins == 1
+    events += 1
     response = client.post(
         "/accounts/second-factor/", {"action": "disable", "code": pyotp.TOTP(secret).now()}
     )

@@ -314,6 +314,15 @@ def sign_in_address_throttled(*, address: str, now=None) -> bool:
     return sign_in_lock_active(address, "", now or timezone.now())
 
 
+def sign_in_address_locked_until(*, address: str, now=None):
+    """When the client address's lock for every account ends (None: not locked)."""
+    return (
+        SignInLock.objects.filter(address=address, username="", until__gt=now or timezone.now())
+        .values_list("until", flat=True)
+        .first()
+    )
+
+
 def sign_in_blocked(*, user: User, address: str, now=None) -> bool:
     """Whether `user` may not sign in from `address` now: the address, the account from
     that address, or the whole account is locked."""

@@ -2,10 +2,10 @@
 
 import base64
 import datetime
+import math
 
 import pyotp
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -16,7 +16,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -96,13 +96,18 @@ def sign_in(request):
             address=address,
         )
         if result.throttled:
+            retry_after = result.retry_after
+            minutes = math.ceil(retry_after / 60)
             form.add_error(
                 None,
-                _(
+                ngettext(
                     "Too many failed sign-in attempts came from your network address. "
-                    "Try again in %(minutes)d minutes."
+                    "Try again in %(minutes)d minute.",
+                    "Too many failed sign-in attempts came from your network address. "
+                    "Try again in %(minutes)d minutes.",
+                    minutes,
                 )
-                % {"minutes": settings.SIGN_IN_LOCKOUT_MINUTES},
+                % {"minutes": minutes},
             )
             status = 429
         elif result.user is None:
@@ -123,7 +128,7 @@ def sign_in(request):
         request, "core/sign_in.html", {"form": form, "next": _next_url(request)}, status=status
     )
     if status == 429:
-        response["Retry-After"] = str(settings.SIGN_IN_LOCKOUT_MINUTES * 60)
+        response["Retry-After"] = str(retry_after)
     return response
 
 
@@ -233,7 +238,10 @@ def second_factor(request):
                 return redirect("core:second_factor")
             if action == "disable" and form.is_valid():
                 services.second_factor_disable(
-                    actor=user, user=user, code=form.cleaned_data["code"]
+                    actor=user,
+                    user=user,
+                    code=form.cleaned_data["code"],
+                    address=client_address(request),
                 )
                 messages.success(request, _("The second factor is off."))
                 return redirect("core:second_factor")

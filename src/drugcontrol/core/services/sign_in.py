@@ -3,6 +3,7 @@ whether a user may use the API yet."""
 
 import datetime
 import functools
+import math
 import secrets
 from dataclasses import dataclass
 
@@ -24,7 +25,7 @@ from drugcontrol.core.models import (
 )
 from drugcontrol.core.selectors import (
     second_factor_missing,
-    sign_in_address_throttled,
+    sign_in_address_locked_until,
     sign_in_lock_active,
     username_key,
 )
@@ -35,12 +36,14 @@ from drugcontrol.core.selectors import (
 @dataclass(frozen=True)
 class SignInResult:
     """`locked` and a wrong password are answered alike (nothing tells them apart from
-    outside); `throttled` is the client address's own lock, answered 429."""
+    outside); `throttled` is the client address's own lock, answered 429, and
+    `retry_after` the seconds until it ends."""
 
     user: User | None
     needs_second_factor: bool = False
     locked: bool = False
     throttled: bool = False
+    retry_after: int = 0
 
 
 @functools.cache
@@ -61,8 +64,10 @@ def sign_in_check_password(*, username: str, password: str, address: str, now=No
     unknown names, locked accounts and wrong passwords cannot be told apart by their timing.
     """
     now = now or timezone.now()
-    if sign_in_address_throttled(address=address, now=now):
-        return SignInResult(user=None, throttled=True)
+    locked_until = sign_in_address_locked_until(address=address, now=now)
+    if locked_until is not None:
+        remaining = math.ceil((locked_until - now).total_seconds())
+        return SignInResult(user=None, throttled=True, retry_after=max(remaining, 1))
     key = username_key(username)
     user = User.objects.select_related("organisation").filter(username__iexact=key).first()
     # Unknown names are locked like accounts, so that the answers do not differ.

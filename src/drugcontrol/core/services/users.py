@@ -144,6 +144,10 @@ def profile_update(
 def password_change(*, actor: User, current_password: str, new_password: str) -> None:
     if not actor.check_password(current_password):
         raise ValidationFailed({"current_password": [_("The current password is wrong.")]})
+    if actor.check_password(new_password):
+        raise ValidationFailed(
+            {"new_password": [_("The new password must differ from the current one.")]}
+        )
     _validated_password(new_password, actor)
     with transaction.atomic():
         actor.set_password(new_password)
