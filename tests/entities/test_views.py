@@ -56,6 +56,13 @@ def test_correlation_queue_and_warning_list_pages(make_party, chn_officer, intl_
         'data-testid="queue-row"'
         in signed_in(chn_officer).get("/parties/correlations/").content.decode()
     )
+    # An unknown status in the address is named, and the proposed ones are shown.
+    response = signed_in(chn_officer).get("/parties/correlations/?status=bogus")
+    page = response.content.decode()
+    assert response.status_code == 200 and 'data-field="status"' in page
+    assert 'data-testid="queue-row"' in page
+    page = signed_in(chn_officer).get("/parties/correlations/?status=rejected").content.decode()
+    assert 'data-testid="queue-row"' not in page and 'data-field="status"' not in page
     client = signed_in(intl_admin)
     client.post(
         "/parties/warning-list/",

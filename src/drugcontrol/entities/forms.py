@@ -16,7 +16,7 @@ from drugcontrol.core.forms import (
     VersionField,
     add_service_error,
 )
-from drugcontrol.entities.models import IdentifierKind, PartyKind
+from drugcontrol.entities.models import CorrelationStatus, IdentifierKind, PartyKind
 
 # --- shared helpers ---------------------------------------------------------------------------
 
@@ -107,6 +107,18 @@ class PartySearchForm(Form):
         label=_("Kind"), required=False, choices=[("", _("Any")), *PartyKind.choices]
     )
     country = CountryField(label=_("Country"), required=False, blank=_("Any"))
+
+
+class CorrelationQueueForm(Form):
+    """The correlation queue's status filter (its links post nothing else)."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=CorrelationStatus.choices)
+
+    def chosen_status(self) -> str:
+        """The status asked for; the proposed ones when none or an unknown one was asked."""
+        if self.is_valid() and self.cleaned_data["status"]:
+            return self.cleaned_data["status"]
+        return CorrelationStatus.PROPOSED
 
 
 class MatchForm(Form):

@@ -16,6 +16,7 @@ from drugcontrol.core.suggest import SHORTEST, SUGGESTIONS, typed_text
 from drugcontrol.entities import selectors, services
 from drugcontrol.entities.forms import (
     CorrelationDecideForm,
+    CorrelationQueueForm,
     MatchForm,
     PartySearchForm,
     WarningRemoveForm,
@@ -134,7 +135,8 @@ def merge_undo(request, merge_id: int):
 
 @login_required
 def correlation_queue(request):
-    status = request.GET.get("status") or CorrelationStatus.PROPOSED
+    form = CorrelationQueueForm(request.GET)
+    status = form.chosen_status()
     queryset = selectors.correlation_list(user=request.user, status=status)
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     for correlation in page:
@@ -143,6 +145,7 @@ def correlation_queue(request):
         "page": page,
         "status": status,
         "statuses": CorrelationStatus.choices,
+        "form": form,
         "query": f"status={status}",
         "active_nav": "parties",
     }
