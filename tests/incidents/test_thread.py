@@ -90,6 +90,20 @@ def test_who_may_write(thread, intl_admin, make_user):
             services.message_post(actor=refused, incident=incident, body="Hello")
     intl_officer = make_user(role="officer", organisation=intl_admin.organisation)
     services.message_post(actor=intl_officer, incident=incident, body="Noted by the secretariat.")
+    # A financial intelligence unit of a country that sees the incident asks about payments.
+    fiu = make_user(country="DEU", role="officer", kind="fiu")
+    services.message_post(actor=fiu, incident=incident, kind="question", body="How was it paid?")
+    fiu_viewer = make_user(country="DEU", role="viewer", organisation=fiu.organisation)
+    with pytest.raises(PermissionDenied):
+        services.message_post(actor=fiu_viewer, incident=incident, body="Hello")
+    with pytest.raises(PermissionDenied):  # nor does a unit make requests
+        services.message_post(
+            actor=fiu,
+            incident=incident,
+            kind="joint_investigation_request",
+            body="?",
+            addressed_country="CHN",
+        )
     with pytest.raises(PermissionDenied):  # the secretariat asks no controlled delivery
         services.message_post(
             actor=intl_officer,

@@ -48,9 +48,11 @@ action(
 )
 
 # --- the incident's thread ------------------------------------------------------------------
-# Who may write at all; that the writer sees the incident is its visibility rule's part (a
-# thread of an incident one may not see is a 404, as the incident is).
-THREAD_WRITERS = {**REPORTERS, Kind.INTERNATIONAL: Role.OFFICER}
+# Who may write at all: every kind of authority that reads incidents (a financial
+# intelligence unit asks about the payments); that the writer sees the incident is its
+# visibility rule's part (a thread of an incident one may not see is a 404, as the incident
+# is).
+THREAD_WRITERS = {**REPORTERS, Kind.FIU: Role.OFFICER, Kind.INTERNATIONAL: Role.OFFICER}
 
 
 def _addressed_country(user, message) -> bool:
@@ -70,7 +72,7 @@ action(
     condition_text="incidents the writer may see",
     refusal=_(
         "Messages on incidents are written by officers of national authorities, law "
-        "enforcement and the secretariat."
+        "enforcement, financial intelligence units and the secretariat."
     ),
 )
 action(
