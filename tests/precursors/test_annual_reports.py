@@ -250,6 +250,51 @@ def test_regenerating_keeps_entries_added_or_corrected_by_hand(form_d_world):
     assert report.rows.count() == before
 
 
+def test_a_generated_entry_removed_by_hand_stays_removed_until_restored(form_d_world):
+    people = form_d_world
+    report = generated(people)
+    entries = _entries(report)
+    removed = next(entry for entry in entries if entry["section"] == "trade")
+    removed_key = report.rows.get(pk=removed["id"]).key
+    assert removed_key, "a generated entry carries its key"
+    kept = [entry for entry in entries if entry is not removed]
+    report = services.annual_report_update(
+        actor=people["officer"],
+        report=report,
+        rows=services.validate_report_rows(kept),
+        expected_version=report.version,
+    )
+    assert report.removed_keys == [removed_key]
+    for _again in range(2):  # generating again, twice, does not bring it back
+        report = services.annual_report_regenerate(
+            actor=people["officer"], report=report, expected_version=report.version
+        )
+        assert not report.rows.filter(key=removed_key).exists()
+        assert report.rows.count() == len(kept)
+    page = _client(people["officer"]).get(f"/precursors/annual-reports/{report.pk}/")
+    assert 'data-testid="restore-removed"' in page.content.decode()
+    api_url = f"/api/v1/precursors/annual-reports/{report.pk}"
+    assert _client(people["officer"]).get(api_url).json()["removed_generated"] == 1
+    answer = _client(people["officer"]).post(
+        f"{api_url}/regenerate",
+        {"version": report.version, "restore_removed": "perhaps"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 422 and "restore_removed" in json.dumps(answer.json())
+    # Asked to restore, the page's checkbox brings it back, once, and forgets the removal.
+    response = _client(people["officer"]).post(
+        f"/precursors/annual-reports/{report.pk}/action/",
+        {"action": "regenerate", "version": report.version, "restore_removed": "1"},
+    )
+    assert response.status_code == 302, response.content
+    report.refresh_from_db()
+    assert report.rows.filter(key=removed_key, origin=RowOrigin.GENERATED).count() == 1
+    assert report.removed_keys == []
+    assert AuditEvent.objects.filter(
+        action="precursors.annual_report_regenerated", after__restored=1
+    ).exists()
+
+
 def test_bad_entries_are_named_by_row_and_field(form_d_world):
     ephedrine = form_d_world["ephedrine"]
     with pytest.raises(ValidationFailed) as raised:

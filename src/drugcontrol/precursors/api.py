@@ -666,6 +666,8 @@ class AnnualReportOut(OutSchema):
 
 class AnnualReportDetailOut(AnnualReportOut):
     return_comment: str
+    # Generated entries removed by hand, which generating again leaves out.
+    removed_generated: int = Field(validation_alias="removed_generated")
     rows: list[AnnualReportRowOut] = Field(validation_alias="row_list")
     actions: list[str] = Field(validation_alias="action_list")
 
@@ -734,6 +736,11 @@ class AnnualReportReturnIn(VersionIn):
     comment: _text(5000)
 
 
+class AnnualReportRegenerateIn(VersionIn):
+    # Also generate again the entries someone removed by hand (left out otherwise).
+    restore_removed: bool = False
+
+
 def _report_row(row) -> dict:
     values = form_d.row_values(row)
     return {**values, "id": row.pk}
@@ -742,6 +749,7 @@ def _report_row(row) -> dict:
 def _report_detail(request, report_id: RecordId):
     report = selectors.annual_report_get(user=request.auth, report_id=report_id)
     report.row_list = [_report_row(row) for row in report.rows.all()]
+    report.removed_generated = len(report.removed_keys or [])
     report.action_list = sorted(selectors.allowed_report_actions(user=request.auth, report=report))
     return report
 
@@ -787,7 +795,7 @@ def update_annual_report(request, report_id: RecordId, payload: AnnualReportIn):
 
 
 REPORT_STEP_ROUTES = {
-    "regenerate": ("regenerate_annual_report", VersionIn),
+    "regenerate": ("regenerate_annual_report", AnnualReportRegenerateIn),
     "submit": ("submit_annual_report", VersionIn),
     "accept": ("accept_annual_report", VersionIn),
     "return": ("return_annual_report", AnnualReportReturnIn),

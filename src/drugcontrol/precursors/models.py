@@ -680,6 +680,9 @@ class AnnualReport(models.Model):
         "core.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     return_comment = models.TextField(_("why it was returned"), max_length=5000, blank=True)
+    # The keys of generated entries removed by hand: generating again leaves them out
+    # (unless asked to restore them), so a removal is not undone behind the officer's back.
+    removed_keys = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)

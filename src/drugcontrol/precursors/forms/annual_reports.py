@@ -209,6 +209,9 @@ class ReportStepForm(MarkedForm):
     """A step of the report's page: its version, and the comment when it is returned."""
 
     version = VersionField(label=_("Version"))
+    restore_removed = forms.BooleanField(
+        label=_("Also restore the entries removed by hand"), required=False
+    )
     comment = forms.CharField(
         label=_("What should be corrected"),
         max_length=5000,

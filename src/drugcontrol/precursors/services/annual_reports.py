@@ -240,11 +240,12 @@ def _counts(report: AnnualReport) -> dict:
 
 def _write_generated(report: AnnualReport, actor) -> None:
     """Replace the generated rows with what is on file now; rows someone added or edited
-    stay, and a generated row whose key an edited row holds is not generated again."""
+    stay, and a generated row whose key an edited row holds, or whose entry was removed by
+    hand (`removed_keys`), is not generated again."""
     figures = form_d_figures(user=actor, country=report.country_id, year=report.year)
     report.rows.filter(origin=RowOrigin.GENERATED).delete()
     manual = list(report.rows.order_by("position", "pk"))
-    held = {row.key for row in manual if row.key}
+    held = {row.key for row in manual if row.key} | set(report.removed_keys or [])
     order = {section: index for index, section in enumerate(form_d.SECTIONS)}
     figures.sort(key=lambda figure: order[figure["section"]])
     rows = [
@@ -297,17 +298,25 @@ def annual_report_generate(*, actor, year, country: str | None = None) -> Annual
 
 
 @REPORTS.implements("regenerate")
-def annual_report_regenerate(*, actor, report: AnnualReport, expected_version) -> AnnualReport:
+def annual_report_regenerate(
+    *, actor, report: AnnualReport, expected_version, restore_removed: bool = False
+) -> AnnualReport:
     """Generate the draft again from what is on file now; entries added or corrected by
-    hand are kept."""
+    hand are kept, and generated entries removed by hand stay removed unless
+    `restore_removed`."""
     REPORTS.require_step(actor, report, "regenerate")
     with _step("regenerate", report, actor=actor, expected_version=expected_version) as (
         change,
         _row,
         _now,
     ):
-        _write_generated(change.record, actor)
-        change.after = _counts(change.record)
+        current = change.record
+        restored = len(current.removed_keys or []) if restore_removed else 0
+        if restore_removed:
+            current.removed_keys = []
+            current.save(update_fields=["removed_keys"])
+        _write_generated(current, actor)
+        change.after = {**_counts(current), "restored": restored}
     return change.record
 
 
@@ -362,6 +371,12 @@ def annual_report_update(
             for name, value in item.values.items():
                 setattr(row, name, value)
         check_instances([*changed, *added], "rows")
+        removed_keys = [row.key for row in existing.values() if row.key]
+        if removed_keys:
+            current.removed_keys = list(
+                dict.fromkeys([*(current.removed_keys or []), *removed_keys])
+            )
+            current.save(update_fields=["removed_keys"])
         AnnualReportRow.objects.filter(pk__in=list(existing)).delete()
         AnnualReportRow.objects.bulk_update(changed, ["section", "position", "origin", *ROW_FIELDS])
         AnnualReportRow.objects.bulk_create(added)

@@ -141,7 +141,10 @@ def annual_report_action(request, report_id: int):
     require_page(request.user, workflow.REPORTS.transitions[action].permission, report)
     status = 422
     if form.is_valid():
-        fields = {"comment": form.cleaned_data["comment"]} if action == "return" else {}
+        fields = {
+            "return": {"comment": form.cleaned_data["comment"]},
+            "regenerate": {"restore_removed": form.cleaned_data["restore_removed"]},
+        }.get(action, {})
         try:
             workflow.REPORTS.perform(
                 action,
