@@ -33,7 +33,7 @@ def test_exporter_sets_a_deadline_and_attaches_an_invoice_the_importer_downloads
     with override_settings(MEDIA_ROOT=tmp_path / "media"):
         context, page = sign_in_as(browser, live_server, exporter)
         page.goto("/precursors/new/")
-        page.locator("input[name=importing_country]").fill("AUS")
+        page.locator("select[name=importing_country]").select_option("AUS")
         page.locator("select[name=transport_mode]").select_option("sea")
         page.locator("input[name=point_of_entry]").fill("Port of Melbourne")
         dispatch = datetime.date.today() + datetime.timedelta(days=20)
@@ -46,7 +46,7 @@ def test_exporter_sets_a_deadline_and_attaches_an_invoice_the_importer_downloads
         page.locator("input[name=party-exporter]").fill("Jiangsu Hengrui Pharmaceutical Co., Ltd.")
         page.get_by_label("Address of the Exporter").fill("7 Kunlunshan Road, Lianyungang")
         page.locator("input[name=party-importer]").fill("Southern Cross Pharma Pty Ltd")
-        page.locator("input[name=party-importer-country]").fill("AUS")
+        page.locator("select[name=party-importer-country]").select_option("AUS")
         page.get_by_label("Address of the Importer").fill("12 Collins Street, Melbourne")
         page.get_by_role("button", name="Save draft").click()
         page.wait_for_url("**/precursors/*/")

@@ -7,6 +7,7 @@ import datetime
 import pytest
 
 from .conftest import watched
+from .test_choosing import _search_box
 from .test_incident_flow import sign_in_as as _sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,8 +28,9 @@ def test_exchange_between_exporting_and_importing_authorities(
 
     context, page = sign_in_as(browser, live_server, exporter)
     page.goto("/precursors/new/")
-    page.locator("input[name=importing_country]").fill("AUS")
-    page.locator("input[name=transit_countries]").fill("SGP")
+    _search_box(page, "importing_country").fill("Australia")
+    assert page.locator("select[name=importing_country]").input_value() == "AUS"
+    page.locator("select[name=transit_countries]").select_option(["SGP"])
     page.locator("select[name=transport_mode]").select_option("sea")
     page.locator("input[name=point_of_exit]").fill("Shanghai")
     page.locator("input[name=point_of_entry]").fill("Port of Melbourne")
@@ -40,7 +42,7 @@ def test_exchange_between_exporting_and_importing_authorities(
     page.locator("input[name=party-exporter]").fill("Jiangsu Hengrui Pharmaceutical Co., Ltd.")
     page.get_by_label("Address of the Exporter").fill("7 Kunlunshan Road, Lianyungang")
     page.locator("input[name=party-importer]").fill("Southern Cross Pharma Pty Ltd")
-    page.locator("input[name=party-importer-country]").fill("AUS")
+    page.locator("select[name=party-importer-country]").select_option("AUS")
     page.get_by_label("Address of the Importer").fill("12 Collins Street, Melbourne")
     page.get_by_role("button", name="Save draft").click()
     page.wait_for_url("**/precursors/*/")

@@ -2,6 +2,8 @@
 number of days) is a field error on every form, never a 500 and never ignored; the
 services' errors land on the fields they concern, in the reader's words."""
 
+import re
+
 import pytest
 
 from drugcontrol.core.models import Country
@@ -135,14 +137,12 @@ def test_errors_land_on_their_fields_with_what_was_typed(people):
             "line-substance-1": "Pseudoephedrine",
             "line-quantity-1": "-4",
             "line-unit-1": "kg",
-            "party-importer-country": "QQQ",
         },
     )
     assert response.status_code == 422
     html = response.content.decode()
-    # the second line's quantity, on that line; the importer's country, on its row
+    # the second line's quantity, on that line
     assert 'data-field="lines.1.quantity"' in html
-    assert 'data-field="parties.importer.country"' in html
     assert "INV-TYPED-7" in html and 'value="-4"' in html
     # the first field in error is focused, and nothing else
     assert html.count(" autofocus") == 1
@@ -150,6 +150,12 @@ def test_errors_land_on_their_fields_with_what_was_typed(people):
     assert focused.rsplit("<input", 1)[1].startswith(' name="line-quantity-1"')
     # required fields are marked, for the browser and for the eye
     assert 'class="required"' in html and "required-marker" in html
+    # a country the list does not offer: an error on its row's field, shown again as sent
+    response = client.post("/precursors/new/", {**FORM, "party-importer-country": "QQQ"})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert 'data-field="parties.importer.country"' in html
+    assert '<option value="QQQ" selected' in html
     assert Notification.objects.count() == 0
 
 
@@ -171,8 +177,13 @@ def test_a_refused_submission_shows_why_on_the_fields_of_the_saved_draft(people)
 def test_choices_come_from_lists(people, intl_admin):
     page = signed_in(people["exporter"]).get("/precursors/new/").content.decode()
     assert '<select name="transport_mode"' in page and '<select name="kind"' in page
-    assert '<datalist id="country-options">' in page
-    assert '<option value="AUS">Australia</option>' in page
+    # countries from the searchable list, named in the reader's language; no code typed
+    for name in ("importing_country", "transit_countries", "party-importer-country"):
+        assert re.search(rf'<select name="{name}"[^>]*data-country-select', page), name
+    assert re.search(r'<select name="transit_countries"[^>]*multiple', page)
+    assert '<option value="AUS" data-terms="' in page and ">Australia (AUS)</option>" in page
+    assert 'placeholder="SGP NLD"' not in page and 'placeholder="ISO3"' not in page
+    assert "country-options" not in page
     order = signed_in(people["operator"]).get("/precursors/orders/new/").content.decode()
     assert '<select name="customer_country"' in order and '<select name="unit"' in order
     secretariat = signed_in(intl_admin).get("/precursors/requirements/").content.decode()

@@ -253,14 +253,16 @@ class CountrySelect(forms.SelectMultiple):
     in every language and its codes); `static/js/app.js` adds a search box above the select
     that narrows it to the options matching what is typed, in either language or by code.
     A value the list does not offer is shown again, selected (what was sent stays visible
-    next to its error)."""
+    next to its error). `chosen_first`: the countries chosen head the list in the order
+    given, so a form posts them back in that order (a route's transit countries)."""
 
     allow_multiple_selected = False
 
-    def __init__(self, attrs=None, *, multiple=False, blank="—"):
+    def __init__(self, attrs=None, *, multiple=False, blank="—", chosen_first=False):
         super().__init__(attrs)
         self.allow_multiple_selected = multiple
         self.blank = blank
+        self.chosen_first = chosen_first
 
     def value_from_datadict(self, data, files, name):
         if self.allow_multiple_selected:
@@ -275,10 +277,15 @@ class CountrySelect(forms.SelectMultiple):
         return [str(item) for item in value if item not in (None, "")]
 
     def render(self, name, value, attrs=None, renderer=None):
-        chosen = set(self.format_value(value))
+        given = self.format_value(value)
+        chosen = set(given)
         rows = country_options()
         offered = {code for code, _label, _terms in rows}
         extra = [(code, code, code) for code in sorted(chosen - offered)]
+        if self.chosen_first and chosen:
+            by_code = {row[0]: row for row in [*rows, *extra]}
+            first = [by_code[code] for code in dict.fromkeys(given)]
+            rows, extra = first + [row for row in rows if row[0] not in chosen], []
         blank = [] if self.allow_multiple_selected else [("", self.blank, "")]
         options = format_html_join(
             "",
@@ -300,18 +307,20 @@ class CountryField(forms.Field):
     """A country chosen from a list (never a code typed by hand): the page shows every
     country named in the reader's language, searchable in either language or by code; the
     value posted and cleaned is the ISO alpha-3 code the services take (a list of codes with
-    `multiple=True`; "" or [] when nothing is chosen). An unknown code is a field error."""
+    `multiple=True`; "" or [] when nothing is chosen). An unknown code is a field error.
+    `ordered=True` (with `multiple`): the order of the codes matters and is kept (the chosen
+    countries head the list in that order)."""
 
     default_error_messages = {
         # Django's own wording (and its translations).
         "invalid_choice": forms.ChoiceField.default_error_messages["invalid_choice"],
     }
 
-    def __init__(self, *, required=True, multiple=False, blank=None, **kwargs):
+    def __init__(self, *, required=True, multiple=False, blank=None, ordered=False, **kwargs):
         self.multiple = multiple
         kwargs.setdefault("label", _("Countries") if multiple else _("Country"))
         widget = kwargs.pop("widget", None) or CountrySelect(
-            multiple=multiple, blank=blank if blank is not None else "—"
+            multiple=multiple, blank=blank if blank is not None else "—", chosen_first=ordered
         )
         super().__init__(required=required, widget=widget, **kwargs)
 

@@ -3,11 +3,13 @@
 service errors put on the row and field they name, the first bad field focused, country
 selects that keep what was sent."""
 
+import re
 from collections import defaultdict
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from drugcontrol.core.bounds import MAX_ID
 from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.core.forms import (
     CountryField,
@@ -33,6 +35,33 @@ def country_choices(blank=None):
         return [("", blank if blank is not None else "—"), *rows]
 
     return choices
+
+
+# A party on file named by `Name [#id]` (how the first suggestions wrote it; still read,
+# the suffix is never kept as part of the name).
+_CHOSEN_PARTY = re.compile(r"\[#(\d+)\]\s*$")
+# Beside a party field, the party on file chosen from the suggestions.
+PICKED = _("On file:")
+
+
+def chosen_party(form, data: dict, name_field: str, *, required: bool = True) -> None:
+    """A party on file named by its id field `party_id` (the suggestions' script fills it
+    in), or by `Name [#id]`; otherwise, when `required`, a name is (a new party). The name
+    keeps what was typed, without the `[#id]`."""
+    if "party_id" in form.errors:
+        return
+    chosen = _CHOSEN_PARTY.search(data.get(name_field) or "")
+    if chosen:
+        data[name_field] = data[name_field][: chosen.start()].strip()
+    if data.get("party_id") is None and chosen:
+        number = int(chosen.group(1))
+        if number > MAX_ID:
+            form.add_error(name_field, _("Unknown party."))
+            return
+        data["party_id"] = number
+    if required and data.get("party_id") is None and not data.get(name_field):
+        message = form.fields[name_field].error_messages["required"]  # Django's own wording
+        form.add_error(name_field, forms.ValidationError(message, code="required"))
 
 
 class KeepingSelect(forms.Select):

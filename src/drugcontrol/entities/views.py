@@ -199,8 +199,8 @@ def suggest(request, with_ids: bool = False):
     name), through the matching engine: parties the reader may see whose name starts with
     the text, in any script, then the engine's candidates. The value is the party's name;
     `data-id` its id (the page's script puts it in the row's hidden field). `with_ids`: the
-    first address's shape, `Name [#id]` as the value, for the pages that still read it
-    (the notification form)."""
+    first address's shape, `Name [#id]` as the value (pages drawn before; the forms still
+    read it and drop the suffix)."""
     text = typed_text(request, "party")
     kind = request.GET.get("kind") or request.GET.get("party_kind") or None
     kind = kind if kind in PartyKind.values else None

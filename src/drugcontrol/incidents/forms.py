@@ -3,14 +3,11 @@
 `quantity-1`, `party-role-2`); `report_input` turns what they cleaned into the service's
 input, and `report_errors` puts the service's errors back on the row and field they name."""
 
-import re
-
 from django import forms
 from django.forms import formset_factory
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from drugcontrol.core.bounds import MAX_ID
 from drugcontrol.core.forms import (
     CountryField,
     CountrySelect,
@@ -22,9 +19,11 @@ from drugcontrol.core.forms import (
 )
 from drugcontrol.core.quantities import TransportMode, Unit
 from drugcontrol.entities.forms import (
+    PICKED,
     KeepingSelect,
     RowForm,
     add_nested_service_error,
+    chosen_party,
     country_choices,
 )
 from drugcontrol.entities.models import Audience, PartyKind
@@ -40,32 +39,7 @@ from drugcontrol.incidents.models import (
 )
 
 COUNTRY_ROWS, SUBSTANCE_ROWS, PARTY_ROWS = 5, 3, 4
-# A party on file named by `Name [#id]` (how the first suggestions wrote it; still read,
-# the suffix is never kept as part of the name).
-_CHOSEN_PARTY = re.compile(r"\[#(\d+)\]\s*$")
-# Beside a party field, the party on file chosen from the suggestions.
-PICKED = _("On file:")
 PARTY_KINDS = [(PartyKind.COMPANY, _("Company")), (PartyKind.PERSON, _("Person"))]
-
-
-def _chosen_party(form, data: dict, name_field: str) -> None:
-    """A party on file named by its id field (the suggestions' script fills it in), or by
-    `Name [#id]`; otherwise a name is required (a new party). The name keeps what was
-    typed, without the `[#id]`."""
-    if "party_id" in form.errors:
-        return
-    chosen = _CHOSEN_PARTY.search(data.get(name_field) or "")
-    if chosen:
-        data[name_field] = data[name_field][: chosen.start()].strip()
-    if data.get("party_id") is None and chosen:
-        number = int(chosen.group(1))
-        if number > MAX_ID:
-            form.add_error(name_field, _("Unknown party."))
-            return
-        data["party_id"] = number
-    if data.get("party_id") is None and not data.get(name_field):
-        message = form.fields[name_field].error_messages["required"]  # Django's own wording
-        form.add_error(name_field, forms.ValidationError(message, code="required"))
 
 
 def nationality_field() -> forms.ChoiceField:
@@ -245,7 +219,7 @@ class PartyRowForm(RowForm):
 
     def clean(self):
         data = super().clean()
-        _chosen_party(self, data, "name")
+        chosen_party(self, data, "name")
         return data
 
     def service_entry(self) -> dict:
@@ -378,7 +352,7 @@ class AddPartyForm(Form):
 
     def clean(self):
         data = super().clean()
-        _chosen_party(self, data, "party")
+        chosen_party(self, data, "party")
         return data
 
     def service_entry(self) -> dict:

@@ -13,7 +13,8 @@ urlpatterns = [
     path("import/<id:job_id>/", views.import_job, name="import_job"),
     path("map/", views.route_map, name="map"),
     # The first addresses of the suggestions (now the registry's and the parties' own); the
-    # parties' one still answers `Name [#id]`, which the notification form reads.
+    # parties' one still answers `Name [#id]` for pages drawn before, which the forms still
+    # read (the suffix dropped). No page asks them any more.
     path("suggest/substances/", substance_views.suggest, name="suggest_substances"),
     path("suggest/parties/", entity_views.suggest, {"with_ids": True}, name="suggest_parties"),
     path("<id:incident_id>/", views.incident_detail, name="detail"),

@@ -53,8 +53,8 @@ class NotificationFilter(FilterSchema):
     )
     country: Annotated[str | None, Field(max_length=3)] = Field(
         None,
-        title=_("Country (ISO alpha-3)"),
-        description=_("the exporting or the importing country"),
+        title=_("Country"),
+        description=_("ISO alpha-3: the exporting or the importing country."),
     )
     substance_id: RecordId | None = Field(None, title=_("Substance"))
     since: datetime.date | None = Field(None, title=_("From"))
@@ -130,7 +130,7 @@ class StatisticsFilter(Schema):
     since: datetime.date | None = Field(None, title=_("From"))
     until: datetime.date | None = Field(None, title=_("Until"))
     country: Annotated[str | None, Field(max_length=3)] = Field(
-        None, title=_("Importing country (ISO alpha-3)")
+        None, title=_("Importing country"), description=_("ISO alpha-3")
     )
     kind: Literal["scheduled", "light", "all"] | None = Field(
         None,
@@ -157,7 +157,7 @@ class AnnualReportFilter(FilterSchema):
     (`GET /api/v1/precursors/annual-reports`) and the list page's form."""
 
     country: Annotated[str | None, Field(max_length=3)] = Field(
-        None, title=_("Country (ISO alpha-3)")
+        None, title=_("Country"), description=_("ISO alpha-3")
     )
     year: Annotated[int | None, Field(ge=FIRST_REPORT_YEAR, le=9999)] = Field(None, title=_("Year"))
     status: choice(AnnualReportStatus) | None = Field(None, title=_("Status"))

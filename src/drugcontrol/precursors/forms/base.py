@@ -3,15 +3,16 @@ substances from lists, the service's errors on the fields, the first field in er
 
 from django import forms
 from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
 
 from drugcontrol.core.errors import ServiceError
 from drugcontrol.core.forms import (
+    CountryField,
     FixedRowsFormSet,
     Form,
     add_service_error,
     focus_first_error,
 )
-from drugcontrol.core.models import Country
 
 
 def model_choices(model, field: str) -> list[tuple[str, str]]:
@@ -20,25 +21,22 @@ def model_choices(model, field: str) -> list[tuple[str, str]]:
     return [(value, label) for value, label in model._meta.get_field(field).choices if value]
 
 
-def country_field(label, *, required=False) -> forms.ModelChoiceField:
-    """A country chosen from the list (its ISO alpha-3 code is what is posted)."""
-    return forms.ModelChoiceField(
-        label=label,
-        queryset=Country.objects.all(),
-        to_field_name="iso3",
-        required=required,
-        empty_label="—",
-    )
+def country_field(label, *, required=False) -> CountryField:
+    """A country chosen from the list, named in the reader's language and searchable in
+    either language or by code (its ISO alpha-3 code is what is posted and cleaned)."""
+    return CountryField(label=label, required=required)
 
 
 def substance_input(**attrs) -> forms.TextInput:
-    """A substance typed by name, synonym or CAS number, with the registry's suggestions."""
+    """A substance typed by name, synonym (Chinese names too) or CAS number, with the
+    registry's suggestions (`substances:suggest`)."""
     return forms.TextInput(
         attrs={
             "list": "substance-options",
             "autocomplete": "off",
-            "hx-get": reverse_lazy("incidents:suggest_substances"),
-            "hx-trigger": "keyup changed delay:250ms",
+            "placeholder": _("name, synonym or CAS number"),
+            "hx-get": reverse_lazy("substances:suggest"),
+            "hx-trigger": "input changed delay:250ms",
             "hx-target": "#substance-options",
             **attrs,
         }

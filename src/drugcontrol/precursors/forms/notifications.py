@@ -1,19 +1,28 @@
 """The notification form (the shipment, a formset of lines and a formset of parties) and the
-forms of the notification page's actions and messages."""
-
-import re
+forms of the notification page's actions and messages. Countries are chosen from the list
+(`CountryField`), substances and parties from the suggestions as the officer types; a party
+on file chosen keeps the name as typed beside it (its id in the row's hidden field)."""
 
 from django import forms
 from django.forms.utils import ErrorDict
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from drugcontrol.core.attachments import ACCEPT as ATTACHMENT_ACCEPT
 from drugcontrol.core.errors import ServiceError
-from drugcontrol.core.forms import Form, VersionField, focus_first_error
+from drugcontrol.core.forms import (
+    CountryField,
+    Form,
+    RecordIdField,
+    VersionField,
+    focus_first_error,
+)
+from drugcontrol.entities.forms import PICKED, chosen_party
 from drugcontrol.precursors.forms.base import (
     NumberedRowsFormSet,
     ServiceForm,
     model_choices,
+    substance_input,
 )
 from drugcontrol.precursors.models import (
     AttachmentKind,
@@ -33,7 +42,6 @@ PARTY_LABELS = {
     "consignee": _("Consignee"),
     "other": _("Other operator"),
 }
-_PARTY_ID = re.compile(r"\[#(\d{1,18})\]\s*$")  # a party chosen from the suggestions
 
 
 class LineForm(ServiceForm):
@@ -41,7 +49,12 @@ class LineForm(ServiceForm):
 
     post_names = {"is_preparation": "preparation", "hs_code": "hs"}
 
-    substance = forms.CharField(label=_("Substance"), max_length=200, required=False)
+    substance = forms.CharField(
+        label=_("Substance"),
+        max_length=200,
+        required=False,
+        widget=substance_input(**{"aria-label": _("Substance")}),
+    )
     is_preparation = forms.BooleanField(label=_("preparation"), required=False)
     concentration = forms.CharField(label=_("concentration (%)"), max_length=40, required=False)
     quantity = forms.CharField(label=_("Quantity"), max_length=40, required=False)
@@ -92,11 +105,28 @@ class LineFormSet(forms.formset_factory(LineForm, formset=NumberedRowsFormSet, e
 
 
 class PartyForm(ServiceForm):
-    """One operator, posted as `party-exporter`, `party-exporter-country`, ...; a party
-    chosen from the suggestions ends with its id (`Name [#12]`)."""
+    """One operator, posted as `party-exporter`, `party-exporter-country`, ...; a party on
+    file chosen from the suggestions has its id in `party-exporter-id` (the page's script
+    puts it there), the name staying as typed (`Name [#12]`, the first suggestions' way, is
+    still read and the suffix dropped)."""
 
-    name = forms.CharField(max_length=300, required=False)
-    country = forms.CharField(label=_("Party country"), max_length=3, required=False)
+    name = forms.CharField(
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "list": "party-options",
+                "size": 32,
+                "autocomplete": "off",
+                "placeholder": _("name as reported"),
+                "hx-get": reverse_lazy("entities:suggest"),
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": "#party-options",
+            }
+        ),
+    )
+    party_id = RecordIdField(label=_("Party on file"), required=False)
+    country = CountryField(label=_("Party country"), required=False)
     address = forms.CharField(label=_("Address"), max_length=2000, required=False)
     role = forms.ChoiceField(
         label=_("Role"),
@@ -109,10 +139,23 @@ class PartyForm(ServiceForm):
     )
     service_fields = {"party_id": "name", "kind": "name", "phone": "name", "email": "name"}
 
+    # Beside the name, the party on file chosen (`On file: Name (CHN)`), set by
+    # `NotificationForm.name_chosen_parties`.
+    picked = ""
+
     def __init__(self, *args, index=0, **kwargs):
         self.role_on_form = PARTY_ROLES_ON_FORM[index]
         super().__init__(*args, **kwargs)
-        self.fields["name"].label = PARTY_LABELS[self.role_on_form]
+        label = PARTY_LABELS[self.role_on_form]
+        self.fields["name"].label = label
+        self.fields["name"].widget.attrs.update(
+            {
+                "aria-label": label,
+                "data-pick-id": self.add_prefix("party_id"),
+                "data-picked-label": PICKED,
+            }
+        )
+        self.fields["country"].widget.attrs["aria-label"] = self.fields["country"].label
         if self.role_on_form != "other":
             del self.fields["role"]
 
@@ -121,7 +164,14 @@ class PartyForm(ServiceForm):
             return f"party-{self.role_on_form}"
         if field_name == "role":
             return "party-other-role"
+        if field_name == "party_id":
+            return f"party-{self.role_on_form}-id"
         return f"party-{self.role_on_form}-{field_name}"
+
+    def clean(self):
+        data = super().clean()
+        chosen_party(self, data, "name", required=False)
+        return data
 
     @property
     def path(self) -> str:
@@ -132,17 +182,25 @@ class PartyForm(ServiceForm):
         return PARTY_LABELS[self.role_on_form]
 
     def is_empty(self) -> bool:
-        return not (self.cleaned_data.get("name") or "").strip()
+        data = self.cleaned_data
+        return not (data.get("name") or "").strip() and not data.get("party_id")
+
+    def chosen_id(self) -> int | None:
+        """The party on file the row names: as posted, or as the draft had it."""
+        if self.is_bound:
+            return (getattr(self, "cleaned_data", None) or {}).get("party_id")
+        return self.initial.get("party_id")
 
     def raw(self) -> dict:
+        """The row as the service reads a party: one on file (with the name as typed, kept
+        as reported), or a new one's details."""
         data = self.cleaned_data
         role = (data.get("role") or "broker") if self.role_on_form == "other" else self.role_on_form
-        entry = {"role": role, "address": data["address"]}
-        chosen = _PARTY_ID.search(data["name"])
-        if chosen:
-            entry["party_id"] = int(chosen.group(1))
+        entry = {"role": role, "address": data["address"], "name": data["name"]}
+        if data.get("party_id"):
+            entry["party_id"] = data["party_id"]
         else:
-            entry |= {"name": data["name"], "country": data["country"].upper() or None}
+            entry["country"] = data["country"] or None
         return entry
 
 
@@ -159,16 +217,10 @@ class NotificationForm(ServiceForm):
 
     version = VersionField(label=_("Version"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=NotificationKind.choices, required=False)
-    importing_country = forms.CharField(
-        label=_("Importing country (ISO alpha-3)"),
-        max_length=3,
-        widget=forms.TextInput(attrs={"size": 4, "list": "country-options"}),
-    )
-    transit_countries = forms.CharField(
-        label=_("Transit countries"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"size": 16, "placeholder": "SGP NLD"}),
+    importing_country = CountryField(label=_("Importing country"))
+    # In the order of the route (the chosen head the list in that order).
+    transit_countries = CountryField(
+        label=_("Transit countries"), required=False, multiple=True, ordered=True
     )
     transport_mode = forms.ChoiceField(
         label=_("Transport mode"),
@@ -231,12 +283,16 @@ class NotificationForm(ServiceForm):
     def clean_kind(self):
         return self.cleaned_data["kind"] or NotificationKind.SCHEDULED
 
-    def clean_importing_country(self):
-        return self.cleaned_data["importing_country"].strip().upper()
-
-    def clean_transit_countries(self):
-        text = self.cleaned_data["transit_countries"]
-        return [code for code in re.split(r"[\s,;]+", text.upper()) if code]
+    def name_chosen_parties(self, parties) -> None:
+        """Name beside each party row the party on file it has chosen (`On file: Name
+        (CHN)`), among `parties`, those the reader may refer to."""
+        chosen = {f: f.chosen_id() for f in self.parties.forms}
+        found = {p.pk: p for p in parties.filter(pk__in=[i for i in chosen.values() if i])}
+        for form, party_id in chosen.items():
+            party = found.get(party_id)
+            if party is not None:
+                shown = f"{party.name} ({party.country_id})" if party.country_id else party.name
+                form.picked = f"{PICKED} {shown}"
 
     def raw(self) -> dict:
         """The service's input, from the cleaned fields; empty rows left out."""
@@ -311,7 +367,7 @@ def notification_initial(notification) -> tuple[dict, list[dict], list[dict]]:
     initial = {
         "kind": notification.kind,
         "importing_country": notification.importing_country_id,
-        "transit_countries": " ".join(t.country_id for t in notification.transits.all()),
+        "transit_countries": [t.country_id for t in notification.transits.all()],
         "invoice_number": notification.invoice_number,
         "import_permit_number": notification.import_permit_number,
         "import_permit_date": notification.import_permit_date,
@@ -343,7 +399,8 @@ def notification_initial(notification) -> tuple[dict, list[dict], list[dict]]:
     for item in notification.parties.select_related("party"):
         role = item.role if item.role in PARTY_ROLES_ON_FORM else "other"
         parties[PARTY_ROLES_ON_FORM.index(role)] = {
-            "name": f"{item.party.name} [#{item.party_id}]",
+            "name": item.reported_name,  # as typed; the party on file by its id
+            "party_id": item.party_id,
             "address": item.address,
             "country": item.party.country_id or "",
             "role": item.role if role == "other" else "",
@@ -404,6 +461,16 @@ ACTION_FORMS = {
     "question": QuestionForm,
     "remind": ReminderForm,
 }
+
+
+class NotificationListAskedForm(Form):
+    """The substance the notification list is asked to filter by (`?substance_id=`), read
+    as a record id so that the list offers it; a bad value is the filter's field error."""
+
+    substance_id = RecordIdField(label=_("Substance"), required=False)
+
+    def asked(self) -> int | None:
+        return self.cleaned_data.get("substance_id") if self.is_valid() else None
 
 
 class ActionChoiceForm(Form):

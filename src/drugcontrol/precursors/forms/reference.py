@@ -4,7 +4,7 @@ list, and file uploads."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from drugcontrol.core.forms import Form, RecordIdField
+from drugcontrol.core.forms import CountryField, Form, RecordIdField, WholeNumberField
 from drugcontrol.precursors.forms.base import (
     ServiceForm,
     country_field,
@@ -40,8 +40,9 @@ class InvocationForm(ServiceForm):
 
 
 class InvocationRemoveForm(ServiceForm):
+    """Withdraws an invocation (its own country is the one it is about)."""
+
     id = RecordIdField(label=_("Invocation"))
-    country = forms.CharField(required=False, max_length=3, widget=forms.HiddenInput)
 
 
 class PolicyForm(ServiceForm):
@@ -78,6 +79,29 @@ class RequirementSetForm(ServiceForm):
 
     def clean_form(self):
         return self.cleaned_data["form"] or RequirementForm.SUBSTANCE
+
+
+class InvocationFilterForm(Form):
+    """The invocations list's filter: a country from the list."""
+
+    country = CountryField(label=_("Country"), required=False, blank=_("Any"))
+
+    def __init__(self, data=None):
+        super().__init__(data, auto_id="filter-%s")
+
+
+class RequirementFilterForm(Form):
+    """The requirements list's filter: a country from the list, a substance from the
+    registry's suggestions, a year."""
+
+    country = CountryField(label=_("Country"), required=False, blank=_("Any"))
+    substance = forms.CharField(
+        label=_("Substance"), max_length=200, required=False, widget=substance_input()
+    )
+    year = WholeNumberField(label=_("Year"), required=False, min_value=1990, max_value=2100)
+
+    def __init__(self, data=None):
+        super().__init__(data, auto_id="filter-%s")
 
 
 class UploadForm(ServiceForm):

@@ -67,7 +67,7 @@ def _write_contents(notification: Notification, actor, data: NotificationInput) 
     entity_services.record_links_clear(record_type=RECORD_TYPE, record_id=notification.pk)
     for entry in data.parties:
         party = entry.party or entity_services.party_register(actor=actor, data=entry.data)
-        reported_name = entry.data.name if entry.data else party.name
+        reported_name = entry.name_as_reported  # as typed, else the party's own name
         NotificationParty.objects.create(
             notification=notification,
             party=party,
@@ -101,9 +101,7 @@ def _contents_snapshot(data: NotificationInput) -> dict:
             }
             for line in data.lines
         ],
-        "parties": [
-            {"role": e.role, "name": e.data.name if e.data else e.party.name} for e in data.parties
-        ],
+        "parties": [{"role": e.role, "name": e.name_as_reported} for e in data.parties],
     }
 
 

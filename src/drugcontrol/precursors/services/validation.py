@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from drugcontrol.core.bounds import (
     decimal_limit,
+    field_problem,
     model_field,
     read_decimal,
 )
@@ -27,6 +28,7 @@ from drugcontrol.precursors.models import (
     Notification,
     NotificationKind,
     NotificationLine,
+    NotificationParty,
     PartyRole,
     SurveillanceChemical,
 )
@@ -87,9 +89,15 @@ class LineInput:
 @dataclass
 class PartyEntry:
     role: str
-    party: Party | None
-    data: entity_services.PartyInput | None
+    party: Party | None  # a party on file the officer chose
+    data: entity_services.PartyInput | None  # or a new one
     address: str = ""
+    reported_name: str = ""  # the name as typed beside a party on file (else the party's own)
+
+    @property
+    def name_as_reported(self) -> str:
+        """The name the notification keeps: as typed, else the new or chosen party's."""
+        return self.reported_name or (self.data.name if self.data else self.party.name)
 
 
 @dataclass
@@ -241,7 +249,13 @@ def _validate_party(item: dict, prefix: str, errors: dict, visible_parties) -> P
         if party is None:
             errors[f"{prefix}.party_id"] = [_("Unknown party.")]
             return None
-        return PartyEntry(role, party, None, address or party.address)
+        reported = item.get("name") if isinstance(item.get("name"), str) else ""
+        reported = reported.strip()
+        problem = field_problem(model_field(NotificationParty, "reported_name"), reported)
+        if problem:
+            errors[f"{prefix}.name"] = [problem]
+            return None
+        return PartyEntry(role, party, None, address or party.address, reported)
     try:
         data = entity_services.validate_party(
             kind=item.get("kind") or PartyKind.COMPANY,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from drugcontrol.core.errors import Conflict, ServiceError, ValidationFailed
-from drugcontrol.core.filters import filter_form
+from drugcontrol.core.filters import COUNTRIES, filter_form
 from drugcontrol.core.forms import add_service_error
 from drugcontrol.core.permissions import can, may_sometimes, require_page
 from drugcontrol.precursors import form_d, selectors, services, workflow
@@ -82,7 +82,7 @@ def annual_report_list(request):
         status = 422
     choices = {"status": AnnualReportStatus.choices}
     if request.user.is_international:
-        choices["country"] = countries(request.user)
+        choices["country"] = COUNTRIES  # the searchable list in the reader's language
     form = filter_form(AnnualReportFilter, request.GET, choices=choices)
     if not request.user.is_international:
         del form.fields["country"]

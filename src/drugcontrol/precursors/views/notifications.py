@@ -14,9 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from drugcontrol.core.attachments import too_large
-from drugcontrol.core.bounds import form_int
 from drugcontrol.core.errors import ServiceError, ValidationFailed
-from drugcontrol.core.filters import filter_form
+from drugcontrol.core.filters import COUNTRIES, filter_form
 from drugcontrol.core.import_views import import_job_page, import_upload_page
 from drugcontrol.core.permissions import can, require_page
 from drugcontrol.entities import selectors as entity_selectors
@@ -28,13 +27,13 @@ from drugcontrol.precursors.forms import (
     AttachForm,
     MessageForm,
     NotificationForm,
+    NotificationListAskedForm,
     StepForm,
     notification_initial,
     show_problems,
 )
 from drugcontrol.precursors.models import Status
 from drugcontrol.precursors.permissions import ATTACH
-from drugcontrol.precursors.views.common import countries
 from drugcontrol.substances import selectors as substance_selectors
 
 IMPORT_KIND = "precursors.notifications"
@@ -42,8 +41,9 @@ IMPORT_KIND = "precursors.notifications"
 
 def notification_filter_form(request):
     """The list's filter (`NotificationFilter`) as the page's form, bound to the query:
-    statuses, countries and the substances of the notifications the reader may see (and
-    the one asked for) are offered as lists, with the values the API takes."""
+    statuses, the substances of the notifications the reader may see (and the one asked
+    for) are offered as lists, countries as the searchable country list in the reader's
+    language, with the values the API takes."""
     used = (
         selectors.notification_list(user=request.user)
         .order_by()
@@ -51,7 +51,8 @@ def notification_filter_form(request):
         .values_list("lines__substance_id", flat=True)
         .distinct()
     )
-    asked = form_int(request.GET, "substance_id")  # offered too, so the page filters by it
+    # offered too, so the page filters by it (a bad id is the filter's own field error)
+    asked = NotificationListAskedForm(request.GET).asked()
     chosen = substance_selectors.substance_list(user=request.user).filter(
         Q(pk__in=used) | Q(pk=asked or 0)
     )
@@ -62,7 +63,7 @@ def notification_filter_form(request):
         choices={
             "direction": DIRECTION_CHOICES,
             "status": Status.choices,
-            "country": countries(request.user),
+            "country": COUNTRIES,
             "substance_id": sorted(substances, key=lambda item: str(item[1]).lower()),
         },
     )
@@ -174,10 +175,10 @@ def notification_form(request, notification_id: int | None = None):
             show_problems(form, ValidationFailed(problems))
     else:
         form = NotificationForm()
+    form.name_chosen_parties(entity_selectors.referable_parties(user=request.user))
     context = {
         "form": form,
         "notification": notification,
-        "countries": countries(request.user),
         "active_nav": "precursors",
     }
     return render(

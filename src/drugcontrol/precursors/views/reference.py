@@ -14,19 +14,20 @@ from django.utils.translation import gettext_lazy
 
 from drugcontrol.core import imports as core_imports
 from drugcontrol.core import selectors as core_selectors
-from drugcontrol.core.bounds import form_int
 from drugcontrol.core.charts import bar_chart
 from drugcontrol.core.countries import country_or_error
 from drugcontrol.core.errors import ServiceError, ValidationFailed
-from drugcontrol.core.filters import filter_form
+from drugcontrol.core.filters import COUNTRIES, filter_form
 from drugcontrol.core.permissions import can, require_page
 from drugcontrol.precursors import imports, selectors, services
 from drugcontrol.precursors.filters import StatisticsFilter
 from drugcontrol.precursors.forms import (
+    InvocationFilterForm,
     InvocationForm,
     InvocationRemoveForm,
     PageFormChoice,
     PolicyForm,
+    RequirementFilterForm,
     RequirementSetForm,
     SurveillanceUploadForm,
     UploadForm,
@@ -50,7 +51,9 @@ STATISTICS_KINDS = [
 def statistics(request):
     if not selectors.is_reader(request.user):
         raise Http404
-    form = filter_form(StatisticsFilter, request.GET, choices={"kind": STATISTICS_KINDS})
+    form = filter_form(
+        StatisticsFilter, request.GET, choices={"kind": STATISTICS_KINDS, "country": COUNTRIES}
+    )
     filters = form.filters()
     since, until = filters.period()
     rows = selectors.response_statistics(
@@ -181,7 +184,6 @@ def _policy_set(form, user):
 
 
 def _invocation_remove(form, user):
-    _country(form, user)
     invocation = selectors.invocation_list(user=user).filter(pk=form.cleaned_data["id"]).first()
     if invocation is None:
         raise Http404
@@ -221,13 +223,14 @@ def invocations(request):
         or PolicyForm(initial={"reply_days": services.DEFAULT_REPLY_DAYS}, user=request.user),
         "remove": bound.get("remove"),
     }
-    country = request.GET.get("country") or None
+    filters = InvocationFilterForm(request.GET)
+    country = filters.cleaned_data["country"] if filters.is_valid() else None
     context = {
-        "invocations": selectors.invocation_list(user=request.user, country=country),
+        "filters": filters,
+        "invocations": selectors.invocation_list(user=request.user, country=country or None),
         "policies": selectors.policy_list(user=request.user),
         "forms": forms,
         "failed": next(iter(bound.values()), None),
-        "params": request.GET,
         "default_reply_days": services.DEFAULT_REPLY_DAYS,
         "may_edit": may_edit,
         "may_record": can(request.user, "precursors.invocation_record"),
@@ -280,19 +283,26 @@ def requirements(request):
                 messages.success(request, _("Saved."))
                 return redirect("precursors:requirements")
     params = request.GET
-    substance = find_by_name(params["substance"]) if params.get("substance") else None
+    filters = RequirementFilterForm(params)
+    asked = filters.cleaned_data if filters.is_valid() else {}
+    text = (asked.get("substance") or "").strip()
+    substance = find_by_name(text) if text else None
+    if text and substance is None:
+        filters.add_error("substance", _("Unknown substance: %(name)s.") % {"name": text[:100]})
     queryset = selectors.requirement_list(
         user=request.user,
-        country=params.get("country") or None,
+        country=asked.get("country") or None,
         substance_id=substance.pk if substance else None,
-        year=form_int(params, "year"),
+        year=asked.get("year"),
     )
+    if filters.errors:
+        queryset = queryset.none()  # a filter that cannot be read lists nothing, says why
     query = params.copy()
     query.pop("page", None)
     context = {
         "page": Paginator(queryset, 50).get_page(params.get("page")),
         "query": query.urlencode(),
-        "params": params,
+        "filters": filters,
         "form": form,
         "upload": upload,
         "report": report,
