@@ -3,11 +3,14 @@ letters, CAS number), parties through the matching engine (first letters, anothe
 never a party the reader may not see; the name as reported is kept as typed."""
 
 import datetime
+import re
 
 import pytest
 
 from drugcontrol.entities import services as entity_services
 from drugcontrol.incidents.models import Incident
+from drugcontrol.substances.models import Synonym
+from drugcontrol.substances.names import normalize_name
 
 from ..conftest import signed_in
 from .conftest import report
@@ -35,6 +38,28 @@ def test_substance_names_in_the_readers_language(scenario):
     html = options.content.decode()
     assert 'value="麻黄素"' in html and "Ephedrine" in html
     assert html.index("麻黄素") < html.index("4-CMC"), "names that start with the text first"
+
+
+@pytest.mark.parametrize("typed", ["(-)-ep", "(-)-Ephedr", "ep", "伪麻"])
+def test_names_that_start_with_the_text_come_before_names_that_contain_it(scenario, typed):
+    client = signed_in(scenario["a_officer"])
+    html = client.get("/substances/suggest/", {"q": typed}).content.decode()
+    values = re.findall(r'value="([^"]*)"', html)
+    assert values, "suggestions"
+    expected = "Pseudoephedrine" if typed == "伪麻" else "Ephedrine"
+    assert expected in values, values
+    # Every name that starts with the text comes before any that only contains it.
+    key = normalize_name(typed)
+    starts = [
+        any(
+            name.startswith(key)
+            for name in Synonym.objects.filter(substance__name_en=value).values_list(
+                "normalized", flat=True
+            )
+        )
+        for value in values
+    ]
+    assert starts == sorted(starts, reverse=True), list(zip(values, starts, strict=True))
 
 
 def test_the_page_fields_ask_the_generic_addresses(scenario):

@@ -2,7 +2,15 @@
 
 import threading
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 
 from drugcontrol.core.visibility import get_visible_or_404, visibility_rule, visible
 from drugcontrol.substances import chemistry
@@ -78,6 +86,21 @@ def substance_list(
         queryset.distinct()
         .prefetch_related(Prefetch("listings", queryset=current, to_attr="current_listings"))
         .order_by("name_en", "pk")
+    )
+
+
+def substance_suggestions(*, user, text: str, limit: int) -> list[Substance]:
+    """Substances the reader may see for a field's suggestions: those with a name or synonym
+    (either language) that starts with the text first, then those that contain it, each
+    alphabetically; a CAS number's first digits count as a start."""
+    key = normalize_name(text)
+    starts = Exists(
+        Synonym.objects.filter(substance=OuterRef("pk"), normalized__startswith=key)
+    ) | Q(cas__startswith=text.strip())
+    return list(
+        substance_list(user=user, search=text)
+        .alias(starts=ExpressionWrapper(starts, output_field=BooleanField()))
+        .order_by("-starts", "name_en", "pk")[:limit]
     )
 
 

@@ -120,17 +120,8 @@ def suggest(request):
     text = typed_text(request, "substance")
     options = []
     if len(text) >= SHORTEST:
-        found = list(selectors.substance_list(user=request.user, search=text)[: SUGGESTIONS * 3])
-        start = text.casefold()
-        found.sort(  # the names that start with the text first
-            key=lambda s: (
-                not any(
-                    (name or "").casefold().startswith(start)
-                    for name in (s.name_en, s.name_zh, s.cas)
-                )
-            )
-        )
-        for substance in found[:SUGGESTIONS]:
+        found = selectors.substance_suggestions(user=request.user, text=text, limit=SUGGESTIONS)
+        for substance in found:
             other = substance.name_en if substance.name != substance.name_en else substance.name_zh
             label = " · ".join(part for part in (substance.name, other, substance.cas) if part)
             options.append({"value": substance.name, "label": label})
