@@ -32,6 +32,7 @@ from drugcontrol.precursors.models import (
     NotificationParty,
     NotificationTransit,
     Outcome,
+    Severity,
     Status,
     SurveillanceChemical,
     SuspiciousOrder,
@@ -235,8 +236,9 @@ def _records_behind(user, items, *, counted: bool = True) -> dict[int, dict]:
 
 
 def findings(*, user, notification: Notification) -> list[dict]:
-    """The findings as sentences in the reader's language. Findings that rest on other
-    records count and name only the records the reader may see."""
+    """The findings as sentences in the reader's language, each with its `id` (what a
+    decision names as considered). Findings that rest on other records count and name only
+    the records the reader may see."""
     items = list(notification.findings.all())
     for item in items:
         item.notification = notification
@@ -251,6 +253,7 @@ def findings(*, user, notification: Notification) -> list[dict]:
             shown = {"facts": finding.facts, "incidents": [], "notifications": []}
         rows.append(
             {
+                "id": finding.pk,
                 "rule": finding.rule,
                 "severity": finding.severity,
                 "severity_label": finding.get_severity_display(),
@@ -260,6 +263,12 @@ def findings(*, user, notification: Notification) -> list[dict]:
             }
         )
     return rows
+
+
+def high_findings(rows: list[dict]) -> list[dict]:
+    """Of the rows `findings` gave a reader, those of high severity: what clearing the
+    shipment asks the importing authority to confirm it has considered."""
+    return [row for row in rows if row["severity"] >= Severity.HIGH]
 
 
 def with_reader_severity(*, user, notifications) -> list[Notification]:
