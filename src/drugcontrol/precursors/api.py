@@ -507,7 +507,7 @@ class PolicyOut(OutSchema):
 
 class PolicyIn(Schema):
     reply_days: int
-    explicit_clearance: bool = False
+    explicit_clearance: bool | None = None
     import_permit_required: bool | None = None
     silence_allows_shipment: bool | None = Field(
         None,
@@ -516,7 +516,9 @@ class PolicyIn(Schema):
     law_enforcement_reads: bool | None = Field(
         None, description="The country's law-enforcement users read its notifications"
     )
-    version: Version | None = None
+    version: Version | None = Field(
+        None, description="The version read (0: no terms on file yet); a 409 when stale"
+    )
 
 
 class RequirementOut(OutSchema):

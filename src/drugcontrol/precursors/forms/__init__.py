@@ -35,7 +35,9 @@ from drugcontrol.precursors.forms.reference import (
     PolicyForm,
     RequirementSetForm,
     SurveillanceUploadForm,
+    TermsCountryForm,
     UploadForm,
+    policy_initial,
 )
 
 __all__ = [
@@ -65,7 +67,9 @@ __all__ = [
     "StepForm",
     "SurveillanceUploadForm",
     "SuspiciousOrderForm",
+    "TermsCountryForm",
     "UploadForm",
     "notification_initial",
+    "policy_initial",
     "show_problems",
 ]
