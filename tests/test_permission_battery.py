@@ -1016,7 +1016,18 @@ def page_write(url, action, payload=None, **extra) -> Case:
 
 PAGES: dict[str, list[Case]] = {
     # core
-    "core:home": [get("/")],
+    "core:home": [
+        get(
+            "/",
+            # The Form D panel: an authority's own draft of last year; for the secretariat,
+            # the submitted reports awaiting its decision; never another country's draft.
+            marker=(
+                ('data-report="{FD_draft}"', SEES["FD_draft"]),
+                ('data-report="{FD_sub}"', all_of(read_reports, secretariat)),
+                ('data-report="{FD_deu}"', all_of(read_reports, secretariat)),
+            ),
+        )
+    ],
     "core:sign_out": [
         post_only("/accounts/sign-out/"),
         page_write(

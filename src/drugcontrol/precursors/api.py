@@ -80,6 +80,9 @@ class NotificationPartyOut(OutSchema):
 
 
 class NotificationFindingOut(OutSchema):
+    id: RecordId = Field(
+        description="What `clear` names in `considered_findings` (findings of severity 4)"
+    )
     rule: str
     severity: int
     text: str
@@ -197,6 +200,17 @@ class VersionIn(Schema):
 class NotificationAnswerIn(VersionIn):
     ground: choice(ObjectionGround, blank=True) = ""
     detail: str = ""
+
+
+class NotificationClearIn(VersionIn):
+    considered_findings: Annotated[list[RecordId], Field(max_length=200)] | None = Field(
+        None,
+        description="The ids of the findings of high severity (4) the caller read and "
+        "considered, as `findings` gave them. Required while the notification has such "
+        "findings (a 422 without it); a 409 when one is missing from the list (it appeared "
+        "since the caller read the notification; [] says none was shown). Other ids are "
+        "ignored.",
+    )
 
 
 class NotificationOutcomeIn(VersionIn):
@@ -337,9 +351,10 @@ STEP_ROUTES = {
     "acknowledge": ("acknowledge", VersionIn, 200, None),
     "clear": (
         "clear",
-        VersionIn,
+        NotificationClearIn,
         200,
-        "The importing authority clears the shipment; a second answer is a 409.",
+        "The importing authority clears the shipment, naming the findings of high severity "
+        "it considered (`considered_findings`); a second answer is a 409.",
     ),
     "object": (
         "object_to",
@@ -492,7 +507,7 @@ class PolicyOut(OutSchema):
 
 class PolicyIn(Schema):
     reply_days: int
-    explicit_clearance: bool = False
+    explicit_clearance: bool | None = None
     import_permit_required: bool | None = None
     silence_allows_shipment: bool | None = Field(
         None,
@@ -501,7 +516,9 @@ class PolicyIn(Schema):
     law_enforcement_reads: bool | None = Field(
         None, description="The country's law-enforcement users read its notifications"
     )
-    version: Version | None = None
+    version: Version | None = Field(
+        None, description="The version read (0: no terms on file yet); a 409 when stale"
+    )
 
 
 class RequirementOut(OutSchema):

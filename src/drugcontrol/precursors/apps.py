@@ -150,5 +150,6 @@ def register_home_panels() -> None:
     from drugcontrol.precursors import home
 
     register_home_panel(
-        HomePanel("notifications", "precursors/_home_queue.html", 20, home.notification_queue)
+        HomePanel("notifications", "precursors/_home_queue.html", 20, home.notification_queue),
+        HomePanel("form_d", "precursors/_home_form_d.html", 25, home.form_d_queue),
     )

@@ -374,8 +374,14 @@ def _answer(rng, notification, importer: str, submitted_at, today) -> None:
             at=answered_at,
         )
         return
+    # The officer has read the findings of high severity it clears the shipment over.
+    seen = selectors.findings(user=officer, notification=notification)
     notification = services.notification_answer(
-        actor=officer, notification=notification, decision="clear", at=answered_at
+        actor=officer,
+        notification=notification,
+        decision="clear",
+        considered_findings=[row["id"] for row in selectors.high_findings(seen)],
+        at=answered_at,
     )
     shipped_at = answered_at + datetime.timedelta(days=rng.randint(3, 20))
     if shipped_at.date() < today:

@@ -4,6 +4,7 @@ two exports (XLSX laid out like the form, CSV with one line per entry). Reads no
 the database but country names; the pages, the API and the services share it."""
 
 import csv
+import datetime
 import decimal
 import io
 from collections.abc import Iterable
@@ -32,6 +33,15 @@ PART_ONE = (
 PART_TWO = (Section.TRADE, Section.REQUIREMENTS)
 SECTIONS = (*PART_ONE, *PART_TWO)
 NUMBER = {section: index for index, section in enumerate(SECTIONS, start=1)}
+# Governments furnish Form D for a calendar year to the Board by 30 June of the next year
+# (the date on the form and in the Board's annual requests).
+DUE_MONTH, DUE_DAY = 6, 30
+
+
+def due_date(year: int) -> datetime.date:
+    """When the report for `year` is due at the secretariat: 30 June of the next year."""
+    return datetime.date(year + 1, DUE_MONTH, DUE_DAY)
+
 
 # The columns of each section, in the form's order.
 SECTION_COLUMNS: dict[str, tuple[str, ...]] = {

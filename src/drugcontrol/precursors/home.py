@@ -1,11 +1,15 @@
-"""The precursors app's panel of the home work queue: what awaits the reader's country."""
+"""The precursors app's panels of the home work queue: the notifications awaiting the
+reader's country, and its Form D annual report (for the secretariat: the reports awaiting
+its decision)."""
 
 from django.db.models import Count
+from django.utils import timezone
 
 from drugcontrol.core.models import Country
 from drugcontrol.core.permissions import can
 from drugcontrol.precursors import selectors
 from drugcontrol.precursors.models import Status
+from drugcontrol.precursors.permissions import REPORT_KEEP, REPORT_READ
 
 QUEUE_LENGTH = 8
 
@@ -47,3 +51,25 @@ def notification_queue(user) -> dict | None:
         "drafts": list(selectors.notification_list(user=user, status=Status.DRAFT)[:QUEUE_LENGTH]),
         "draft_count": selectors.notification_list(user=user, status=Status.DRAFT).count(),
     }
+
+
+def form_d_queue(user) -> dict | None:
+    """Form D: for a competent authority, its country's reports returned with the
+    secretariat's comments (first), then last year's report while a draft or not yet
+    started, each with its due date (30 June of the next year); for the secretariat, the
+    submitted reports awaiting its acceptance. None when nothing waits."""
+    if not can(user, REPORT_READ.name):
+        return None
+    today = timezone.localdate()
+    if user.is_international:
+        awaiting = selectors.annual_reports_awaiting_decision(user=user)
+        count = awaiting.count()
+        if not count:
+            return None
+        return {"awaiting_decision": list(awaiting[:QUEUE_LENGTH]), "awaiting_count": count}
+    rows = selectors.annual_reports_to_finish(user=user, year=today.year - 1)
+    if not rows:
+        return None
+    for row in rows:
+        row["days_late"] = max(0, (today - row["due"]).days)
+    return {"rows": rows, "may_generate": can(user, REPORT_KEEP.name, user.country_id)}

@@ -21,6 +21,7 @@ from drugcontrol.precursors.models import (
     RECORD_TYPE,
     AnnualReport,
     AnnualReportRow,
+    AnnualReportStatus,
     Finding,
     ImportingCountryPolicy,
     Invocation,
@@ -32,6 +33,7 @@ from drugcontrol.precursors.models import (
     NotificationParty,
     NotificationTransit,
     Outcome,
+    Severity,
     Status,
     SurveillanceChemical,
     SuspiciousOrder,
@@ -235,8 +237,9 @@ def _records_behind(user, items, *, counted: bool = True) -> dict[int, dict]:
 
 
 def findings(*, user, notification: Notification) -> list[dict]:
-    """The findings as sentences in the reader's language. Findings that rest on other
-    records count and name only the records the reader may see."""
+    """The findings as sentences in the reader's language, each with its `id` (what a
+    decision names as considered). Findings that rest on other records count and name only
+    the records the reader may see."""
     items = list(notification.findings.all())
     for item in items:
         item.notification = notification
@@ -251,6 +254,7 @@ def findings(*, user, notification: Notification) -> list[dict]:
             shown = {"facts": finding.facts, "incidents": [], "notifications": []}
         rows.append(
             {
+                "id": finding.pk,
                 "rule": finding.rule,
                 "severity": finding.severity,
                 "severity_label": finding.get_severity_display(),
@@ -260,6 +264,12 @@ def findings(*, user, notification: Notification) -> list[dict]:
             }
         )
     return rows
+
+
+def high_findings(rows: list[dict]) -> list[dict]:
+    """Of the rows `findings` gave a reader, those of high severity: what clearing the
+    shipment asks the importing authority to confirm it has considered."""
+    return [row for row in rows if row["severity"] >= Severity.HIGH]
 
 
 def with_reader_severity(*, user, notifications) -> list[Notification]:
@@ -516,6 +526,40 @@ def annual_report_list(*, user, filters=None) -> QuerySet:
     if filters is not None:
         queryset = filters.filter(queryset)
     return queryset.order_by("-year", "country_id", "pk")
+
+
+def annual_reports_awaiting_decision(*, user) -> QuerySet:
+    """Reports submitted and neither accepted nor returned yet, the longest waiting first:
+    the secretariat's queue (an authority sees its own country's only)."""
+    return (
+        visible(AnnualReport, user)
+        .filter(status=AnnualReportStatus.SUBMITTED)
+        .select_related("country")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def annual_reports_to_finish(*, user, year: int) -> list[dict]:
+    """What the reader's country still has to do on Form D: its reports returned for
+    correction (the oldest year first), then the report for `year` while it is a draft or
+    not yet started (`report` None). Each row gives `year`, `state` (returned, draft,
+    not_started) and `due` (`form_d.due_date`). Empty for the secretariat, which keeps no
+    report of its own."""
+    if not user.country_id:
+        return []
+    own = visible(AnnualReport, user).filter(country_id=user.country_id)
+    rows = [
+        {"report": report, "year": report.year, "state": report.status}
+        for report in own.filter(status=AnnualReportStatus.RETURNED).order_by("year", "pk")
+    ]
+    current = own.filter(year=year).first()
+    if current is None:
+        rows.append({"report": None, "year": year, "state": "not_started"})
+    elif current.status == AnnualReportStatus.DRAFT:
+        rows.append({"report": current, "year": year, "state": current.status})
+    for row in rows:
+        row["due"] = form_d.due_date(row["year"])
+    return rows
 
 
 def annual_report_get(*, user, report_id: int) -> AnnualReport:

@@ -16,6 +16,7 @@ from drugcontrol.precursors.forms.notifications import (
     PARTY_ROLES_ON_FORM,
     ActionChoiceForm,
     AttachForm,
+    ClearForm,
     LineForm,
     MessageForm,
     NotificationForm,
@@ -37,7 +38,9 @@ from drugcontrol.precursors.forms.reference import (
     RequirementFilterForm,
     RequirementSetForm,
     SurveillanceUploadForm,
+    TermsCountryForm,
     UploadForm,
+    policy_initial,
 )
 
 __all__ = [
@@ -46,6 +49,7 @@ __all__ = [
     "PARTY_ROLES_ON_FORM",
     "ActionChoiceForm",
     "AttachForm",
+    "ClearForm",
     "InvocationFilterForm",
     "InvocationForm",
     "InvocationRemoveForm",
@@ -69,7 +73,9 @@ __all__ = [
     "StepForm",
     "SurveillanceUploadForm",
     "SuspiciousOrderForm",
+    "TermsCountryForm",
     "UploadForm",
     "notification_initial",
+    "policy_initial",
     "show_problems",
 ]

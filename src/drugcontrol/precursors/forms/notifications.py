@@ -416,6 +416,42 @@ class StepForm(ServiceForm):
 
     version = VersionField(label=_("Version"), required=False)
 
+    def arguments(self) -> dict:
+        """The step's service arguments: the cleaned fields but the version."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+class ClearForm(StepForm):
+    """Clearing the shipment. `findings` holds the ids of the findings of high severity the
+    page showed (none: empty); where there are some, the page lists them and the officer
+    ticks `considered`. The service checks the ids against the findings on file now."""
+
+    findings = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+    considered = forms.BooleanField(
+        label=_("I have considered these findings of high severity"), required=False
+    )
+    service_fields = {"considered_findings": "considered"}
+
+    def clean_findings(self) -> list[int]:
+        ids = []
+        for part in self.cleaned_data["findings"].split():
+            if not part.isdigit() or len(part) > 18:
+                raise forms.ValidationError(_("Reload the notification and decide again."))
+            ids.append(int(part))
+        return ids
+
+    def clean(self):
+        data = super().clean()
+        if data.get("findings") and not data.get("considered"):
+            self.add_error(
+                "considered",
+                _("Confirm that you have considered each finding of high severity, or object."),
+            )
+        return data
+
+    def arguments(self) -> dict:
+        return {"considered_findings": self.cleaned_data["findings"]}
+
 
 class ObjectionForm(StepForm):
     ground = forms.ChoiceField(label=_("Ground"), choices=[("", "—"), *ObjectionGround.choices])
@@ -452,7 +488,7 @@ class ReminderForm(StepForm):
 ACTION_FORMS = {
     "submit": StepForm,
     "acknowledge": StepForm,
-    "clear": StepForm,  # clearing takes no ground
+    "clear": ClearForm,  # no ground; the high findings considered
     "object": ObjectionForm,
     "ship": StepForm,
     "withdraw": StepForm,

@@ -4,7 +4,13 @@ list, and file uploads."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from drugcontrol.core.forms import CountryField, Form, RecordIdField, WholeNumberField
+from drugcontrol.core.forms import (
+    CountryField,
+    Form,
+    RecordIdField,
+    VersionField,
+    WholeNumberField,
+)
 from drugcontrol.precursors.forms.base import (
     ServiceForm,
     country_field,
@@ -45,21 +51,63 @@ class InvocationRemoveForm(ServiceForm):
     id = RecordIdField(label=_("Invocation"))
 
 
+class TermsCountryForm(Form):
+    """Whose reply terms the page's form shows (`?terms=`): the secretariat chooses any
+    country; an authority keeps its own."""
+
+    terms = CountryField(required=False, label=_("Country"))
+
+
 class PolicyForm(ServiceForm):
-    country = country_field(_("Country"))
+    """A country's reply terms and settings, drawn with what is on file for it
+    (`policy_initial`). Each setting also posts the value the page showed
+    (`show_hidden_initial`), so saving changes only what the reader changed (`changes`), and
+    `version` is the version read (0: none on file yet), so a concurrent edit is a 409
+    rather than overwritten."""
+
+    country = forms.CharField(max_length=3, required=False, widget=forms.HiddenInput)
+    version = VersionField(label=_("Version"), required=False)
     reply_days = forms.IntegerField(
-        label=_("Reply deadline (days)"), min_value=1, max_value=90, initial=15
+        label=_("Reply deadline (days)"), min_value=1, max_value=90, show_hidden_initial=True
     )
-    explicit_clearance = forms.BooleanField(label=_("Explicit clearance required"), required=False)
+    explicit_clearance = forms.BooleanField(
+        label=_("Explicit clearance required"), required=False, show_hidden_initial=True
+    )
     import_permit_required = forms.BooleanField(
-        label=_("Our law requires an import permit"), required=False
+        label=_("Our law requires an import permit"), required=False, show_hidden_initial=True
     )
     silence_allows_shipment = forms.BooleanField(
-        label=_("Our law allows shipment after the deadline without an answer"), required=False
+        label=_("Our law allows shipment after the deadline without an answer"),
+        required=False,
+        show_hidden_initial=True,
     )
     law_enforcement_reads = forms.BooleanField(
-        label=_("Our law-enforcement users read notifications"), required=False
+        label=_("Our law-enforcement users read notifications"),
+        required=False,
+        show_hidden_initial=True,
     )
+    SETTINGS = (
+        "reply_days",
+        "explicit_clearance",
+        "import_permit_required",
+        "silence_allows_shipment",
+        "law_enforcement_reads",
+    )
+
+    def changes(self) -> dict:
+        """The settings the reader changed from what the page showed."""
+        changed = set(self.changed_data)
+        return {name: self.cleaned_data[name] for name in self.SETTINGS if name in changed}
+
+
+def policy_initial(policy) -> dict:
+    """The policy form's values for a country's terms (`selectors.country_terms`: an unsaved
+    row of the defaults where none is on file, read as version 0)."""
+    return {
+        "country": policy.country_id,
+        "version": 0 if policy._state.adding else policy.version,
+        **{name: getattr(policy, name) for name in PolicyForm.SETTINGS},
+    }
 
 
 class RequirementSetForm(ServiceForm):

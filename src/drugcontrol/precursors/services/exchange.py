@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 
 from drugcontrol.core.alerts import alerts_raise
 from drugcontrol.core.audit import record_event
-from drugcontrol.core.errors import ValidationFailed
+from drugcontrol.core.errors import Conflict, ValidationFailed
 from drugcontrol.entities import services as entity_services
 from drugcontrol.entities.models import Audience
-from drugcontrol.precursors import risk
+from drugcontrol.precursors import risk, selectors
 from drugcontrol.precursors.models import (
     RECORD_TYPE,
     Finding,
@@ -178,11 +178,14 @@ def notification_answer(
     decision: str,
     ground: str = "",
     detail: str = "",
+    considered_findings: list[int] | None = None,
     expected_version: int | None = None,
     at=None,
 ) -> Notification:
     """Clear or object (with a ground). The first answer wins: a second one, even from an
-    officer who read the same version, is a conflict."""
+    officer who read the same version, is a conflict. Clearing a shipment with findings of
+    high severity names each of them as considered (`considered_findings`, their ids; see
+    `_high_findings_considered`); the audit event keeps which."""
     require_step(actor, notification, "clear", "object")
     if decision not in ("clear", "object"):
         raise ValidationFailed({"decision": [_("Answer with clear or object.")]})
@@ -194,6 +197,11 @@ def notification_answer(
         decision, notification, actor=actor, expected_version=expected_version, at=at
     ) as (change, step, now):
         current = change.record
+        considered = (
+            _high_findings_considered(actor, current, considered_findings)
+            if decision == "clear"
+            else []
+        )
         hours = int((now - current.submitted_at).total_seconds() // 3600)
         current.status = step.target
         current.answered_at = now
@@ -220,15 +228,53 @@ def notification_answer(
             url=notification_url(current),
             sender_organisation=actor.organisation,
         )
-        change.after = dated(
-            {
-                "status": current.status,
-                "objection_ground": current.objection_ground,
-                "response_hours": current.response_hours,
-            },
-            at,
-        )
+        after = {
+            "status": current.status,
+            "objection_ground": current.objection_ground,
+            "response_hours": current.response_hours,
+        }
+        if considered:  # the evidence the decision was taken on
+            after["high_findings_considered"] = [
+                {"id": row["id"], "rule": row["rule"]} for row in considered
+            ]
+        change.after = dated(after, at)
     return change.record
+
+
+def _high_findings_considered(actor, notification: Notification, considered) -> list[dict]:
+    """The high findings the actor sees on the notification now, each of which the actor
+    must have named as considered before clearing (`considered`: the ids of the findings
+    the page or the API showed). None given while there are some: a 422 naming them. A list
+    that leaves one out (it appeared, or became visible to the actor, since the
+    notification was read; an empty list says none was shown): a 409 naming it, so the
+    decision is taken again on what is on file. Ids of other findings are ignored."""
+    high = selectors.high_findings(selectors.findings(user=actor, notification=notification))
+    named = set(considered or ())
+    missing = [row for row in high if row["id"] not in named]
+    if not missing:
+        return high
+    listing = " ".join(row["text"] for row in missing)
+    if considered is None:
+        raise ValidationFailed(
+            {
+                "considered_findings": [
+                    _(
+                        "This notification has findings of high severity. Confirm that you "
+                        "have considered each of them before clearing the shipment: "
+                        "%(findings)s"
+                    )
+                    % {"findings": listing}
+                ]
+            }
+        )
+    raise Conflict(
+        _(
+            "A finding of high severity appeared since you read the notification: "
+            "%(findings)s Read it, then decide again."
+        )
+        % {"findings": listing},
+        details={"unconsidered": {"finding_ids": [row["id"] for row in missing]}},
+    )
 
 
 @implements("ship")

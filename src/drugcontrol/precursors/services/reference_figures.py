@@ -43,8 +43,8 @@ def policy_set(
     *,
     actor,
     country: Country,
-    reply_days: int,
-    explicit_clearance: bool,
+    reply_days: int | None = None,
+    explicit_clearance: bool | None = None,
     import_permit_required: bool | None = None,
     silence_allows_shipment: bool | None = None,
     law_enforcement_reads: bool | None = None,
@@ -54,14 +54,18 @@ def policy_set(
     explicit clearance and an import permit; as exporter, whether its law allows shipment
     after the deadline without an answer; whether its law-enforcement users read the
     notifications involving it. A setting given as None keeps what is on file (default:
-    no)."""
+    15 days, no). `expected_version`: the version read (0: none was on file), a 409 when
+    someone changed or first set the terms since."""
     require(actor, "precursors.reference_keep", country.iso3)
-    errors: dict = {}
-    reply_days = read_int(reply_days, "reply_days", errors, minimum=1, maximum=90)
-    if reply_days is None:
-        raise ValidationFailed(errors or {"reply_days": [_("Between 1 and 90 days.")]})
-    values = {"reply_days": int(reply_days), "explicit_clearance": bool(explicit_clearance)}
+    values: dict = {}
+    if reply_days is not None:
+        errors: dict = {}
+        reply_days = read_int(reply_days, "reply_days", errors, minimum=1, maximum=90)
+        if reply_days is None:
+            raise ValidationFailed(errors or {"reply_days": [_("Between 1 and 90 days.")]})
+        values["reply_days"] = int(reply_days)
     for name, value in (
+        ("explicit_clearance", explicit_clearance),
         ("import_permit_required", import_permit_required),
         ("silence_allows_shipment", silence_allows_shipment),
         ("law_enforcement_reads", law_enforcement_reads),

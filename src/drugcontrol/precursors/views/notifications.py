@@ -202,25 +202,38 @@ SIMPLE_ACTIONS = (
 
 
 def _detail(request, notification, *, bound=None, status=200):
-    """The notification's page; `bound` is a form posted with errors ({name: form})."""
-    version = {"version": notification.version}
+    """The notification's page; `bound` is a form posted with errors ({name: form}).
+
+    Where the reader sees findings of high severity, objecting is the page's first answer
+    and clearing asks the reader to confirm having considered each of them: the clear form
+    carries their ids, and is always drawn afresh (a refused clear shows its errors above
+    the actions, while the form names the findings on file now)."""
+    findings = selectors.findings(user=request.user, notification=notification)
+    high = selectors.high_findings(findings)
+    initial = {
+        "version": notification.version,
+        "outcome": notification.outcome or None,
+        "findings": " ".join(str(row["id"]) for row in high),
+    }
     action_forms = {
-        name: form_class(
-            initial={**version, "outcome": notification.outcome or None}, auto_id=False
-        )
+        name: form_class(initial=initial, auto_id=False)
         for name, form_class in ACTION_FORMS.items()
     }
     action_forms["message"] = MessageForm(auto_id=False)
     action_forms["attach"] = AttachForm()
-    action_forms |= bound or {}
+    action_forms |= {name: form for name, form in (bound or {}).items() if name != "clear"}
+    left = notification.days_left
     context = {
         "notification": notification,
-        "findings": selectors.findings(user=request.user, notification=notification),
+        "findings": findings,
+        "high_findings": high,
+        "days_past_deadline": -left if left is not None and left < 0 else None,
         "actions": selectors.allowed_actions(user=request.user, notification=notification),
         "may_attach": can(request.user, ATTACH.name, notification),
         "timeline": selectors.notification_timeline(user=request.user, notification=notification),
         "forms": action_forms,
         "failed": next(iter((bound or {}).values()), None),
+        "clear_failed": "clear" in (bound or {}),
         "simple_actions": [(name, label, action_forms[name]) for name, label in SIMPLE_ACTIONS],
         "active_nav": "precursors",
     }
@@ -283,14 +296,13 @@ def notification_action(request, notification_id: int):
     require_page(request.user, STEP_ACTIONS[action], notification)
     form, status = ACTION_FORMS[action](request.POST, auto_id=False), 422
     if form.is_valid():
-        fields = dict(form.cleaned_data)
         try:
             run_action(
                 action,
                 actor=request.user,
                 notification=notification,
-                expected_version=fields.pop("version"),
-                **fields,
+                expected_version=form.cleaned_data["version"],
+                **form.arguments(),
             )
         except ServiceError as error:
             form.add_service_error(error)

@@ -2,12 +2,14 @@
 reply terms, annual legitimate requirements and the special surveillance list."""
 
 import csv
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from drugcontrol.core import imports as core_imports
 from drugcontrol.core import selectors as core_selectors
 from drugcontrol.core.charts import bar_chart
-from drugcontrol.core.countries import country_or_error
+from drugcontrol.core.countries import country_by_code, country_or_error
 from drugcontrol.core.errors import ServiceError, ValidationFailed
 from drugcontrol.core.filters import COUNTRIES, filter_form
 from drugcontrol.core.permissions import can, require_page
@@ -30,7 +32,9 @@ from drugcontrol.precursors.forms import (
     RequirementFilterForm,
     RequirementSetForm,
     SurveillanceUploadForm,
+    TermsCountryForm,
     UploadForm,
+    policy_initial,
 )
 from drugcontrol.substances.selectors import find_by_name
 
@@ -170,17 +174,19 @@ def _invocation_add(form, user):
 
 
 def _policy_set(form, user):
+    """Save what the reader changed of the terms the page showed, checking the version
+    read; the page then shows that country's terms again."""
     country = _country(form, user)
     require_page(user, "precursors.reference_keep", country.iso3)
-    services.policy_set(
-        actor=user,
-        country=country,
-        reply_days=form.cleaned_data["reply_days"],
-        explicit_clearance=form.cleaned_data["explicit_clearance"],
-        import_permit_required=form.cleaned_data["import_permit_required"],
-        silence_allows_shipment=form.cleaned_data["silence_allows_shipment"],
-        law_enforcement_reads=form.cleaned_data["law_enforcement_reads"],
-    )
+    changes = form.changes()
+    if changes:
+        services.policy_set(
+            actor=user,
+            country=country,
+            expected_version=form.cleaned_data["version"],
+            **changes,
+        )
+    return {"terms": country.iso3}, (_("Saved.") if changes else _("Nothing was changed."))
 
 
 def _invocation_remove(form, user):
@@ -199,28 +205,47 @@ INVOCATION_FORMS = {
 }
 
 
+def _terms_country(request, chooser: TermsCountryForm | None) -> str:
+    """The country whose terms the policy form shows: an authority's own; the one the
+    secretariat chose (none: the form waits for a choice)."""
+    if chooser is None:
+        return request.user.country_id or ""
+    return chooser.cleaned_data["terms"] if chooser.is_valid() else ""
+
+
 @login_required
 def invocations(request):
     may_edit = can(request.user, "precursors.reference_keep", request.user.country_id)
+    chooser = TermsCountryForm(request.GET or None) if request.user.is_international else None
     bound = {}
+    status = 200
     if request.method == "POST":
         choice = PageFormChoice(request.POST)
         name = choice.cleaned_data["form"] if choice.is_valid() else ""
         form_class, save = INVOCATION_FORMS.get(name, INVOCATION_FORMS[""])
         form = form_class(request.POST, user=request.user)
         bound = {name if name in INVOCATION_FORMS else "": form}
+        status = 422
         if form.is_valid():
             try:
-                save(form, request.user)
+                saved = save(form, request.user)
             except ServiceError as error:
                 form.add_service_error(error)
+                status = error.status  # 409: the terms were changed since they were read
             else:
-                messages.success(request, _("Saved."))
-                return redirect("precursors:invocations")
+                query, message = saved or ({}, _("Saved."))
+                messages.success(request, message)
+                target = reverse("precursors:invocations")
+                return redirect(f"{target}?{urlencode(query)}" if query else target)
+    terms = _terms_country(request, chooser)
+    policy_form = bound.get("policy")
+    if policy_form is None and may_edit and terms:
+        policy_form = PolicyForm(
+            initial=policy_initial(selectors.country_terms(terms)), user=request.user
+        )
     forms = {
         "invocation": bound.get("") or InvocationForm(user=request.user),
-        "policy": bound.get("policy")
-        or PolicyForm(initial={"reply_days": services.DEFAULT_REPLY_DAYS}, user=request.user),
+        "policy": policy_form,
         "remove": bound.get("remove"),
     }
     filters = InvocationFilterForm(request.GET)
@@ -230,14 +255,17 @@ def invocations(request):
         "invocations": selectors.invocation_list(user=request.user, country=country or None),
         "policies": selectors.policy_list(user=request.user),
         "forms": forms,
+        "chooser": chooser,
+        "terms_country": country_by_code(policy_form["country"].value() or terms)
+        if policy_form
+        else None,
         "failed": next(iter(bound.values()), None),
         "default_reply_days": services.DEFAULT_REPLY_DAYS,
         "may_edit": may_edit,
         "may_record": can(request.user, "precursors.invocation_record"),
         "active_nav": "precursors",
     }
-    failed = any(form.errors for form in bound.values())
-    return render(request, "precursors/invocations.html", context, status=422 if failed else 200)
+    return render(request, "precursors/invocations.html", context, status=status)
 
 
 # --- legitimate requirements ------------------------------------------------------------------
