@@ -65,7 +65,8 @@ class PolicyForm(ServiceForm):
     `version` is the version read (0: none on file yet), so a concurrent edit is a 409
     rather than overwritten."""
 
-    country = forms.CharField(max_length=3, required=False, widget=forms.HiddenInput)
+    # Chosen above the form (`TermsCountryForm`); posted back as drawn.
+    country = CountryField(required=False, widget=forms.HiddenInput)
     version = VersionField(label=_("Version"), required=False)
     reply_days = forms.IntegerField(
         label=_("Reply deadline (days)"), min_value=1, max_value=90, show_hidden_initial=True
