@@ -40,7 +40,7 @@ Records, each under a short name (`world.ids[name]` is its primary key, and
 | V, LR | a CHN invocation (recorded by the secretariat) and legitimate requirement |
 | T | an API token of the CHN authority officer |
 | A | an alert to the CHN authority focal point (I_deu names China) |
-| J_inc, J_pre | import jobs of the CHN law-enforcement and authority officers |
+| J_inc, J_pre | import jobs of the CHN police and authority officers (J_pre run: failed) |
 | W | a value on the warning list |
 | E_tok, E_inc_org | audit events: T created, I_org reported |
 | ORG_CHN_CA, ORG_INTL | the CHN authority and the secretariat |
@@ -62,7 +62,7 @@ from django.test import Client
 from django.utils import timezone
 
 from drugcontrol.core import services as core_services
-from drugcontrol.core.imports import import_start
+from drugcontrol.core.imports import import_run, import_start
 from drugcontrol.core.models import Alert, AuditEvent, User
 from drugcontrol.core.reference import load_countries
 from drugcontrol.core.visibility import visible
@@ -490,6 +490,7 @@ def build_world() -> World:
         name="notifications.csv",
         content=b"importing_country\n",
     ).pk
+    import_run(ids["J_pre"])  # failed, with its report (the other one stays queued)
     ids["W"] = entity_services.warning_value_add(
         actor=u["intl.officer"], kind="phone", value="+86 20 8888 6666", reason="a hotel"
     ).pk

@@ -6,6 +6,7 @@ any message of the catalogue, so a label rendered outside the reader's language 
 string forced at import, a stored English message, a choice label) is caught."""
 
 import html
+import json
 import re
 from functools import cache
 
@@ -82,6 +83,43 @@ def english_forms(texts: list[str]) -> list[str]:
     ]
 
 
+CHART = re.compile(r'<svg\b[^>]*class="(?:chart|route-map)\b[^"]*"[^>]*>.*?</svg>', re.S)
+JSON_DATA = re.compile(r'<script\b[^>]*type="application/json"[^>]*>(.*?)</script>', re.S)
+
+
+def chart_texts(markup: str) -> list[str]:
+    """Every text a chart or map draws or offers (labels, values, tooltips, its title),
+    and every string of the data a page embeds for its scripts (json_script)."""
+    texts = []
+    for chart in CHART.findall(markup):
+        texts += re.findall(r">([^<>]+)<", chart)
+        texts += re.findall(r'(?:aria-label|title)="([^"]+)"', chart)
+    for block in JSON_DATA.findall(markup):
+        texts += [html.escape(value) for value in json_strings(json.loads(block))]
+    return [html.unescape(text).strip() for text in texts if text.strip()]
+
+
+def json_strings(data) -> list[str]:
+    """The string values of embedded data (its keys are names for the script, not text)."""
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, dict):
+        data = list(data.values())
+    if isinstance(data, list):
+        return [text for item in data for text in json_strings(item)]
+    return []
+
+
+def english_in_charts(markup: str) -> list[str]:
+    """Chart text with a Latin word in it: an English label, series or tooltip, or a
+    country's code where its name belongs."""
+    return [
+        f"chart: {text}"
+        for text in chart_texts(markup)
+        if any(word not in KEPT for word in re.findall(r"[A-Za-z]{2,}", text))
+    ]
+
+
 def get_pages():
     return [
         (name, case)
@@ -119,6 +157,7 @@ def test_page_in_chinese_has_no_english_interface_text(world, name):  # noqa: F8
                 if text in english_messages() and text not in KEPT
             ]
             left += english_forms(visible_text(without_english_data(markup)))
+            left += english_in_charts(markup)
             if left:
                 problems.append(f"{person}: {world.fill(case.url)}: {sorted(set(left))}")
     assert not problems, "\n".join(problems)
@@ -128,3 +167,18 @@ def test_english_forms_are_recognised():
     assert english_forms(["Nov. 27, 2026", "27 Nov 2026", "1:34 p.m.", "11/29/2026"])
     assert english_forms(["Table I", "1961 I", "Schedule II"])
     assert not english_forms(["2026年11月27日 13:34", "附表一", "1961年公约 附表一", "表二"])
+
+
+def test_english_in_charts_is_recognised():
+    chart = (
+        '<svg class="chart" role="img" aria-label="答复比例"><title>答复比例</title>'
+        '<text class="chart-label">{label}</text><rect><title>{label}: 50 %</title></rect></svg>'
+    )
+    assert english_in_charts(chart.format(label="AUS")) == ["chart: AUS", "chart: AUS: 50 %"]
+    assert not english_in_charts(chart.format(label="澳大利亚"))
+    route = (
+        '<svg class="route-map" aria-label="Route map"><title>中国 → 荷兰: 1 incident</title></svg>'
+    )
+    assert english_in_charts(route) == ["chart: 中国 → 荷兰: 1 incident", "chart: Route map"]
+    data = '<script id="labels" type="application/json">{"series": "Answered"}</script>'
+    assert english_in_charts(data) == ["chart: Answered"]

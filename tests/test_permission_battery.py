@@ -484,6 +484,10 @@ API: dict[str, list[Case]] = {
             condition=recipient,
         )
     ],
+    "GET /api/v1/imports/{job_id}": [
+        get(f"{V1}/imports/{{J_inc}}", SEES["J_inc"]),
+        get(f"{V1}/imports/{{J_pre}}", SEES["J_pre"]),
+    ],
     # substances
     "GET /api/v1/substances": [get(f"{V1}/substances?search=ephedrine")],
     "POST /api/v1/substances/identify": [

@@ -142,6 +142,9 @@ def source_messages() -> set[str]:
         for _line, function, message, _comments in extract_python(
             io.BytesIO(code), KEYWORDS.keys(), [], {}
         ):
+            first = message if isinstance(message, str | None) else message[0]
+            if first is None or (function.startswith("pgettext") and message[1] is None):
+                continue  # a call with no literal text (`gettext(key)`): nothing to extract
             if function.startswith("pgettext"):  # (context, message): kept apart by context
                 found.add(f"{message[0]}\x04{message[1]}")
             else:

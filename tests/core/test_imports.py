@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from drugcontrol.core import tabular
 from drugcontrol.core.errors import PermissionDenied, ValidationFailed
-from drugcontrol.core.imports import import_now, import_run, import_start
+from drugcontrol.core.imports import import_now, import_problems, import_run, import_start
 from drugcontrol.core.models import ImportJob
 from drugcontrol.core.tabular import read_rows, read_table
 from drugcontrol.entities.models import Party
@@ -270,8 +270,9 @@ def test_incident_import_failures_are_rows_and_columns(make_user):
     ):
         job = _run(officer, name, content)
         assert job.state == "failed", name
-        assert list(job.report) == [where] and list(job.report[where]) == [column], job.report
-        assert "unexpected" not in str(job.report)
+        problems = import_problems(job)
+        assert [(p.where, p.column) for p in problems] == [(where, column)], job.report
+        assert "unexpected" not in problems[0].message
     assert not Incident.objects.exists()
 
 
@@ -285,7 +286,12 @@ def test_a_job_whose_uploader_lost_the_right_is_refused_by_the_worker(make_user)
     )
     type(officer).objects.filter(pk=officer.pk).update(role="viewer")
     job = import_run(job.pk)
-    assert job.state == "failed" and "unexpected" not in str(job.report)
+    assert job.state == "failed"
+    [problem] = import_problems(job)
+    assert problem.where == "file" and "unexpected" not in problem.message
+    assert problem.stored_message == {
+        "key": "Incidents are reported by officers of national authorities and law enforcement."
+    }
     assert not Incident.objects.exists()
 
 
@@ -294,9 +300,14 @@ def test_requirements_page_reads_a_semicolon_file(make_user, registry):
     upload = SimpleUploadedFile(
         "requirements.csv", b"Country;Substance;Year;Quantity_KG\nAUS;Ephedrine;2027;300\n"
     )
-    response = signed_in(officer).post("/precursors/requirements/", {"file": upload})
+    client = signed_in(officer)
+    response = client.post("/precursors/requirements/", {"file": upload})
     assert response.status_code == 302
-    assert LegitimateRequirement.objects.count() == 1
+    requirement = LegitimateRequirement.objects.get()
+    # The source is stored as a code and named in the reader's language.
+    assert requirement.source == "file import"
+    page = client.get(f"/precursors/requirements/{requirement.pk}/").content.decode()
+    assert "<dd>imported from a file</dd>" in page
 
 
 def test_surveillance_list_from_xlsx_through_the_page(make_user):

@@ -94,3 +94,29 @@ def test_business_words_and_legal_forms_in_other_languages(name, syllables):
 def test_short_words_are_not_taken_for_business_words():
     assert normalize_name("Farmo Ltd").syllables == ("farmo",)
     assert normalize_name("Ao Xing Trading").syllables == ("ao", "xing")
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "problem", "english"),
+    [
+        ("phone", "not a phone", "phone", "not a phone is not a phone number."),
+        ("phone", "+86 123", "phone_impossible", "+86 123 cannot be a phone number"),
+        ("email", "not-an-address", "email", "not-an-address is not an e-mail address."),
+        ("website", "no web", "website", "no web is not a web address."),
+        ("bank_account", "DE89 3704 0044 0532 0130 01", "iban", "The IBAN DE89 3704"),
+    ],
+)
+def test_a_bad_identifier_is_named_in_the_readers_language(kind, value, problem, english):
+    """The refusal people read is a message of the catalogue, never the library's English."""
+    from django.utils import translation
+
+    from drugcontrol.core.messages import stored
+    from drugcontrol.entities.validation import identifier_problem
+
+    with pytest.raises(IdentifierError) as caught:
+        normalize_identifier(kind, value)
+    assert caught.value.problem == problem
+    with translation.override("en"):
+        message = identifier_problem(caught.value)
+    assert message.startswith(english)
+    assert stored(message)["key"].startswith(("%(value)s", "The IBAN"))

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 
@@ -68,9 +69,26 @@ def test_map_page_filters_and_notes_the_legs_left_out(scenario, monkeypatch):
     report(scenario["a_officer"], consignee="Gamma", countries=MEX_ROUTE)
     client = signed_in(scenario["a_officer"])
     page = client.get("/incidents/map/?country=MEX").content.decode()
-    assert "MEX → USA: 1" in page and "CHN → NLD" not in page
+    assert "<title>Mexico → United States: 1 incident</title>" in page
+    assert "China → Netherlands" not in page
     monkeypatch.setattr(views, "ROUTE_MAP_TOP", 1)
     page = client.get("/incidents/map/").content.decode()
     assert "2 more legs are not drawn" in page
     bad = client.get("/incidents/map/?since=not-a-date")
     assert bad.status_code == 200 and 'class="error"' in bad.content.decode()
+
+
+def test_the_map_reads_in_chinese(scenario):
+    """Every text of the drawn map is in the reader's language: the map's title, each leg's
+    tooltip and each country's, not the codes or the map file's English title."""
+    report(scenario["a_officer"], consignee="Alpha")
+    client = signed_in(scenario["a_officer"])
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get("/incidents/map/").content.decode()
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    titles = re.findall(r"<title>([^<]*)</title>", svg)
+    assert titles[0] == "路线图" and 'aria-label="路线图"' in svg
+    assert "中国" in titles and "荷兰" in titles and "澳大利亚" in titles
+    assert "中国 → 荷兰：1起事件" in titles, titles
+    assert "World map" not in svg
+    assert not [title for title in titles if re.search(r"[A-Za-z]", title)], titles

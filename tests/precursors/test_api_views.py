@@ -1,5 +1,6 @@
 import datetime
 import json
+import re
 
 import pytest
 from openpyxl import Workbook
@@ -212,6 +213,49 @@ def test_statistics_page_chart_and_csv(people):
     assert signed_in(people["operator"]).get("/precursors/statistics/").status_code == 404
     api = client.get("/api/v1/precursors/statistics").json()
     assert api[0]["country"] == "AUS" and api[0]["objected"] == 1
+
+
+def test_statistics_charts_read_in_the_readers_language(people):
+    """The charts name each country in the reader's language (never its code), and their
+    titles, tooltips and units are translated: a Chinese page's charts hold no English."""
+    notification = submitted(people["exporter"])
+    services.notification_answer(
+        actor=people["importer"], notification=notification, decision="clear"
+    )
+    client = signed_in(people["third"])
+    for language, country, other in (
+        ("en", "Australia", "澳大利亚"),
+        ("zh-hans", "澳大利亚", "Australia"),
+    ):
+        client.cookies["django_language"] = language
+        page = client.get("/precursors/statistics/").content.decode()
+        charts = re.findall(r'<svg class="chart".*?</svg>', page, flags=re.S)
+        assert len(charts) == 2, language
+        for chart in charts:
+            labels = re.findall(r'class="chart-label">([^<]*)<', chart)
+            tooltips = re.findall(r"<rect[^>]*><title>([^<]*)</title>", chart)
+            assert labels == [country] and tooltips[0].startswith(f"{country}: ")
+            assert "AUS" not in chart and other not in chart
+            if language == "zh-hans":
+                texts = re.findall(r">([^<>]+)<", chart) + re.findall(
+                    r'aria-label="([^"]*)"', chart
+                )
+                assert not [t for t in texts if re.search(r"[A-Za-z]", t)], texts
+    assert "天" in charts[1]  # the unit of the median days
+
+
+def test_a_long_country_name_is_cut_to_fit_its_label():
+    from drugcontrol.core.charts import LABEL_WIDTH, _text_width, bar_chart, fitted
+
+    long_name = "Micronesia (Federated States of), and a good deal more than fits"
+    assert (
+        fitted("China") == "China"
+        and fitted("大不列颠及北爱尔兰联合王国") == "大不列颠及北爱尔兰联合王国"
+    )
+    cut = fitted(long_name)
+    assert cut.endswith("…") and _text_width(cut) <= LABEL_WIDTH - 10
+    chart = bar_chart([(long_name, 3)], title="t")
+    assert f">{cut}</text>" in chart and f"<title>{long_name}: 3" in chart
 
 
 def test_the_form_saves_a_draft_and_submits_it(people):

@@ -4,7 +4,9 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.utils import translation
 
+from drugcontrol.core.imports import import_problems
 from drugcontrol.core.models import ImportJob
 from drugcontrol.precursors.models import Notification
 
@@ -66,22 +68,40 @@ def test_a_bad_file_imports_nothing_and_the_page_names_rows(people, registry):
     run_worker()
     job = ImportJob.objects.get()
     assert job.state == "failed"
-    assert set(job.report) == {"row 3", "row 4"}
-    assert job.report["row 4"] == {
-        "importing_country": ["The importing country is the exporting country."],
-        "quantity": ["Must be greater than zero."],
-    }
+    problems = [(p.where, p.column, p.message) for p in import_problems(job)]
+    assert {where for where, _column, _message in problems} == {"row 3", "row 4"}
+    assert [(column, message) for where, column, message in problems if where == "row 4"] == [
+        ("importing_country", "The importing country is the exporting country."),
+        ("quantity", "Must be greater than zero."),
+    ]
     assert Notification.objects.count() == 0
     page = client.get(f"/precursors/import/{job.pk}/")
     assert b'data-testid="import-report"' in page.content and b"row 3" in page.content
 
 
-def test_the_report_is_written_in_the_uploaders_language(people, make_user, registry):
+def test_the_report_reads_in_its_readers_language(people, make_user, registry):
+    """The worker runs in the uploader's language (Chinese here); the report is stored as
+    messages and reads in whichever language the page is read in."""
     officer = make_user(organisation=people["exporter"].organisation, preferred_language="zh-hans")
-    upload(signed_in(officer), HEADER + "AUS,,,Unobtainium,5,kg,,,,,\n")
+    client = signed_in(officer)
+    upload(client, HEADER + "AUS,,,Unobtainium,5,kg,,,,,\n")
     run_worker()
     job = ImportJob.objects.get()
-    assert list(job.report) == ["第2行"]
+    assert job.report[0]["where"] == {"key": "row %(number)s", "params": {"number": 2}}
+    assert job.report[0]["message"] == {
+        "key": "Unknown substance: %(name)s.",
+        "params": {"name": "Unobtainium"},
+    }
+    with translation.override("zh-hans"):
+        chinese = [(p.where, p.column, p.message) for p in import_problems(job)]
+    with translation.override("en"):
+        english = [(p.where, p.column, p.message) for p in import_problems(job)]
+    assert chinese == [("第2行", "substance", "未知物质：Unobtainium。")]
+    assert english == [("row 2", "substance", "Unknown substance: Unobtainium.")]
+    for language, texts in (("en", english[0]), ("zh-hans", chinese[0])):
+        client.cookies["django_language"] = language
+        page = client.get(f"/precursors/import/{job.pk}/").content.decode()
+        assert f"<td>{texts[0]}</td><td>substance</td><td>{texts[2]}</td>" in page, language
 
 
 def test_who_may_import(people, registry):

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from drugcontrol.core.audit import record_event
 from drugcontrol.core.countries import country_by_code
 from drugcontrol.core.errors import PermissionDenied, ValidationFailed
+from drugcontrol.core.messages import fill
 from drugcontrol.core.models import Alert, Country, OrganisationKind, Role, User
 from drugcontrol.core.permissions import require
 
@@ -181,16 +182,6 @@ def register_messages(messages: Mapping[str, AlertMessage]) -> None:
     MESSAGES.update(messages)
 
 
-class _Filled(dict):
-    def __missing__(self, key):
-        return "—"  # a parameter the template names but the alert lacks
-
-
-def _fill(template, values: dict) -> str:
-    # An empty template stays empty: gettext("") would answer the catalogue's header.
-    return str(template) % _Filled(values) if template else ""
-
-
 def _render(alert: Alert, lookups: _Lookups) -> tuple[str, str]:
     params = alert.params or {}
     message = MESSAGES.get(alert.message_key)
@@ -199,7 +190,7 @@ def _render(alert: Alert, lookups: _Lookups) -> tuple[str, str]:
     values = {
         name: message.formats.get(name, as_text)(value, lookups) for name, value in params.items()
     }
-    return _fill(message.title, values), _fill(message.body, values)
+    return fill(message.title, values), fill(message.body, values)
 
 
 def _cache_key() -> str:

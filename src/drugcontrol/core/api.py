@@ -1,15 +1,16 @@
-"""Core endpoints: the signed-in user, countries, organisations, users, tokens, audit log."""
+"""Core endpoints: the signed-in user, countries, organisations, users, tokens, audit log,
+alerts and import jobs."""
 
 import datetime
 
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from drugcontrol.core import alerts, permissions, selectors, services
+from drugcontrol.core import alerts, imports, permissions, selectors, services
 from drugcontrol.core.alert_filters import AlertFilter
 from drugcontrol.core.api_common import ERRORS, OutSchema, PagePagination
 from drugcontrol.core.bounds import Moment, RecordId, Version, choice
-from drugcontrol.core.models import OrganisationKind, Role
+from drugcontrol.core.models import ImportState, OrganisationKind, Role
 
 router = Router(tags=["core"])
 
@@ -379,3 +380,61 @@ def get_alert(request, alert_id: RecordId):
 def mark_alert(request, alert_id: RecordId, payload: MarkIn):
     alert = selectors.alert_get(user=request.auth, alert_id=alert_id)
     return alerts.alert_mark(actor=request.auth, alert=alert, acknowledge=payload.acknowledge)
+
+
+class ImportProblemOut(Schema):
+    where: str  # rendered in the request's language: "row 4", "第4行", "file"
+    column: str  # as the file names it
+    message: str  # rendered in the request's language
+    where_key: str | None  # the catalogue entry and its parameters, as stored
+    where_params: dict
+    message_key: str | None  # null: text kept as it was written
+    params: dict
+
+
+class ImportJobOut(Schema):
+    id: RecordId
+    kind: str
+    file_name: str
+    state: choice(ImportState)
+    checked: int
+    total: int
+    created_at: datetime.datetime
+    finished_at: datetime.datetime | None
+    summary: str  # a finished import's result in one sentence of the request's language
+    result: dict
+    problems: list[ImportProblemOut]
+
+
+def _problem_out(problem: imports.ImportProblem) -> dict:
+    return {
+        "where": problem.where,
+        "column": problem.column,
+        "message": problem.message,
+        "where_key": problem.stored_where.get("key"),
+        "where_params": problem.stored_where.get("params") or {},
+        "message_key": problem.stored_message.get("key"),
+        "params": problem.stored_message.get("params") or {},
+    }
+
+
+@router.get(
+    "/imports/{job_id}", response={200: ImportJobOut, **ERRORS}, summary="An import of mine"
+)
+def get_import(request, job_id: RecordId):
+    """A file import the caller uploaded: its progress, then its result or its report by
+    row and column, in the request's language (another user's import is a 404)."""
+    job = selectors.import_job_get(user=request.auth, job_id=job_id)
+    return {
+        "id": job.pk,
+        "kind": job.kind,
+        "file_name": job.file_name,
+        "state": job.state,
+        "checked": job.checked,
+        "total": job.total,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+        "summary": imports.import_summary(job),
+        "result": job.result or {},
+        "problems": [_problem_out(problem) for problem in imports.import_problems(job)],
+    }

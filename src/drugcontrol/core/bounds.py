@@ -17,10 +17,10 @@ from django.apps import apps
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models.signals import pre_save
-from django.utils.translation import gettext as _
 from pydantic import AfterValidator, Field
 
 from drugcontrol.core.errors import ValidationFailed
+from drugcontrol.core.messages import gettext as _
 
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+")
 _WHOLE = re.compile(r"[+-]?\d{1,30}")

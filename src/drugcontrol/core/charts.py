@@ -1,14 +1,36 @@
 """Small server-drawn SVG charts: no script, no external library, readable without colour
-(every bar carries its value as text) and translated with the page."""
+(every bar carries its value as text) and translated with the page: the caller passes its
+labels (country names, not codes) and unit in the reader's language."""
+
+import unicodedata
 
 from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 ROW_HEIGHT = 22
-LABEL_WIDTH = 120
+LABEL_WIDTH = 170
 BAR_WIDTH = 360
 VALUE_WIDTH = 90
+FONT_SIZE = 12  # .chart-label in app.css
+
+
+def _text_width(text: str) -> float:
+    """About how wide a label is drawn: a Chinese character takes a full em, a Latin
+    letter a little over half of one."""
+    return sum(
+        FONT_SIZE if unicodedata.east_asian_width(c) in "WF" else FONT_SIZE * 0.58 for c in text
+    )
+
+
+def fitted(label: str, width: float = LABEL_WIDTH - 10) -> str:
+    """The label cut to the width it has, marked by an ellipsis (the bar's tooltip and the
+    table beside the chart keep the whole name)."""
+    if _text_width(label) <= width:
+        return label
+    while label and _text_width(label + "…") > width:
+        label = label[:-1]
+    return label.rstrip() + "…"
 
 
 def bar_chart(
@@ -36,7 +58,7 @@ def bar_chart(
         shown = number_format(round(float(value), decimals), decimal_pos=None, use_l10n=True)
         parts.append(
             f'<text x="{LABEL_WIDTH - 6}" y="{y + 15}" text-anchor="end" '
-            f'class="chart-label">{escape(label)}</text>'
+            f'class="chart-label">{escape(fitted(label))}</text>'
             f'<rect x="{LABEL_WIDTH}" y="{y + 3}" width="{length:.1f}" height="{ROW_HEIGHT - 6}" '
             f'class="chart-bar"><title>{escape(label)}: {shown} {escape(unit)}</title></rect>'
             f'<text x="{LABEL_WIDTH + length + 6:.1f}" y="{y + 15}" class="chart-value">'

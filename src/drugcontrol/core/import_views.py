@@ -126,6 +126,7 @@ def import_job_page(
         **(context or {}),
         "job": job,
         "done_message": core_imports.import_summary(job),
+        "problems": core_imports.import_problems(job),
         "active_nav": nav,
     }
     fragment = request.GET.get("fragment")

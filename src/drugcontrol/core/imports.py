@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from drugcontrol.core import tabular
 from drugcontrol.core.audit import record_event
 from drugcontrol.core.errors import ServiceError, ValidationFailed
+from drugcontrol.core.messages import gettext as _
+from drugcontrol.core.messages import render, stored
 from drugcontrol.core.models import ImportJob, ImportState
 from drugcontrol.core.permissions import require
 from drugcontrol.core.tabular import import_report
@@ -149,16 +150,17 @@ def import_run(job_id: int) -> ImportJob:
                 progress=_progress(job.pk),
             )
         except ValidationFailed as error:
-            state, report, result = ImportState.FAILED, _plain(import_report(error)), {}
+            state, report, result = ImportState.FAILED, stored_report(error), {}
         except ServiceError as error:  # a refusal for the whole file (e.g. the right was lost)
             state, result = ImportState.FAILED, {}
-            report = {_("file"): {"": [str(error.message)]}}
+            report = stored_report(ValidationFailed({tabular.FILE: [error.message]}))
         except Exception:  # the report must say something whatever went wrong
             logger.exception("import %s failed", job.pk)
             state, result = ImportState.FAILED, {}
-            report = {_("file"): {"": [_("The import stopped on an unexpected error.")]}}
+            unexpected = _("The import stopped on an unexpected error.")
+            report = stored_report(ValidationFailed({tabular.FILE: [unexpected]}))
         else:
-            state, report = ImportState.DONE, {}
+            state, report = ImportState.DONE, []
     ImportJob.objects.filter(pk=job.pk).update(
         state=state, report=report, result=result, content=b"", finished_at=timezone.now()
     )
@@ -166,8 +168,46 @@ def import_run(job_id: int) -> ImportJob:
     return job
 
 
-def _plain(report: dict) -> dict:
-    return {
-        str(where): {str(column): [str(m) for m in messages] for column, messages in rows.items()}
-        for where, rows in report.items()
-    }
+def stored_report(error: ValidationFailed) -> list[dict]:
+    """A failed import's problems as stored on its job: one entry per message, with where
+    it is (a row, the rows of one record, an item of a JSON file, the whole file) and the
+    message as catalogue entries and parameters (`core.messages.stored`), and the file's
+    column as it is named there, so the report reads in whichever language its reader
+    uses."""
+    problems = []
+    for where, columns in import_report(error).items():
+        place = _("file") if where == tabular.FILE else where
+        for column, messages in columns.items():
+            for message in messages:
+                problems.append(
+                    {"where": stored(place), "column": str(column), "message": stored(message)}
+                )
+    return problems
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One line of a failed import's report, in the active language; `stored_where` and
+    `stored_message` are the stored message (for the API)."""
+
+    where: str
+    column: str
+    message: str
+    stored_where: dict
+    stored_message: dict
+
+
+def import_problems(job: ImportJob) -> list[ImportProblem]:
+    """The job's report in the active language, in the order it was found."""
+    report = job.report if isinstance(job.report, list) else []
+    return [
+        ImportProblem(
+            where=render(problem.get("where")),
+            column=str(problem.get("column") or ""),
+            message=render(problem.get("message")),
+            stored_where=problem.get("where") or {},
+            stored_message=problem.get("message") or {},
+        )
+        for problem in report
+        if isinstance(problem, dict)
+    ]

@@ -331,12 +331,15 @@ class ImportJob(models.Model):
     file_name = models.CharField(max_length=200)
     content = models.BinaryField()
     actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    # The language the uploader was reading in: the worker writes the report in it.
+    # The language the uploader was reading in: the worker runs the import in it.
     language = models.CharField(max_length=10, blank=True)
     state = models.CharField(max_length=12, choices=ImportState.choices, default="queued")
     total = models.PositiveIntegerField(default=0)
     checked = models.PositiveIntegerField(default=0)
-    report = models.JSONField(default=dict)
+    # A failed import's problems, each a row (or the file) and a column with its message,
+    # stored as catalogue entries and parameters (core.imports.stored_report) and shown in
+    # the reader's language (core.imports.import_problems).
+    report = models.JSONField(default=list)
     result = models.JSONField(default=dict)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -288,8 +288,10 @@ def import_jobs_visible_to(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(actor_id=user.pk)
 
 
-def import_job_get(*, user, job_id: int, kind: str) -> ImportJob:
-    return get_visible_or_404(ImportJob.objects.defer("content"), user, pk=job_id, kind=kind)
+def import_job_get(*, user, job_id: int, kind: str | None = None) -> ImportJob:
+    """One import of the user's (of this kind, when given: a page follows its own kind)."""
+    where = {"kind": kind} if kind is not None else {}
+    return get_visible_or_404(ImportJob.objects.defer("content"), user, pk=job_id, **where)
 
 
 def user_signing_in(*, user_id: int) -> User | None:

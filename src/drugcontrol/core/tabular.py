@@ -13,9 +13,8 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext as _
-
 from drugcontrol.core.errors import ValidationFailed
+from drugcontrol.core.messages import gettext as _
 
 MAX_BYTES = 10 * 1024 * 1024  # the upload itself
 MAX_ROWS = 50_000  # data rows, below the header
@@ -42,9 +41,12 @@ class Table:
     rows: list[Row] = field(default_factory=list)
 
 
-def where(number: int) -> str:
-    """How a report names a row (as a spreadsheet numbers it: the header is row 1)."""
-    return _("row %(number)s") % {"number": number}
+def where(*numbers: int) -> str:
+    """How a report names a row, or the rows of one record (as a spreadsheet numbers them:
+    the header is row 1)."""
+    if len(numbers) == 1:
+        return _("row %(number)s") % {"number": numbers[0]}
+    return _("rows %(numbers)s") % {"numbers": ", ".join(str(n) for n in numbers)}
 
 
 def column_letter(index: int) -> str:
@@ -57,8 +59,12 @@ def column_letter(index: int) -> str:
     return letters
 
 
+# Where a report puts a problem of the whole file (also the upload form's field).
+FILE = "file"
+
+
 def _refuse(message) -> ValidationFailed:
-    return ValidationFailed({"file": [message]})
+    return ValidationFailed({FILE: [message]})
 
 
 def is_xlsx(name: str) -> bool:

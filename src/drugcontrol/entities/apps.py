@@ -39,6 +39,7 @@ class EntitiesConfig(AppConfig):
                 "entities.merge_undone": _("Merge undone"),
                 "entities.warning_value_added": _("Value added to the warning list"),
                 "entities.warning_value_removed": _("Value removed from the warning list"),
+                "entities.index_rebuilt": _("Matching index rebuilt"),
             }
         )
         register_entities_extensions()

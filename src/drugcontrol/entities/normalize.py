@@ -735,16 +735,23 @@ def _apostrophes(match: re.Match) -> str:
 
 
 class IdentifierError(ValueError):
-    """An identifier that cannot be right (bad phone number, IBAN check digits ...)."""
+    """An identifier that cannot be right (bad phone number, IBAN check digits ...):
+    `problem` says which (`phone`, `phone_impossible`, `email`, `website`, `iban`) and
+    `value` what was given; `entities.validation.identifier_problem` words it for people."""
+
+    def __init__(self, problem: str, value: str, text: str):
+        super().__init__(text)
+        self.problem = problem
+        self.value = value
 
 
 def normalize_phone(value: str, country_iso2: str | None = None) -> str:
     try:
         number = phonenumbers.parse(value, (country_iso2 or "").upper() or None)
     except phonenumbers.NumberParseException as error:
-        raise IdentifierError(f"not a phone number: {value!r}") from error
+        raise IdentifierError("phone", value, f"not a phone number: {value!r}") from error
     if not phonenumbers.is_possible_number(number):
-        raise IdentifierError(f"not a possible phone number: {value!r}")
+        raise IdentifierError("phone_impossible", value, f"not a possible phone number: {value!r}")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -753,7 +760,7 @@ def normalize_email(value: str) -> str:
     if value.startswith("mailto:"):
         value = value[7:]
     if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
-        raise IdentifierError(f"not an e-mail address: {value!r}")
+        raise IdentifierError("email", value, f"not an e-mail address: {value!r}")
     return value
 
 
@@ -763,7 +770,7 @@ def normalize_website(value: str) -> str:
     value = re.sub(r"^www\d?\.", "", value)
     value = value.split("#")[0].split("?")[0].rstrip("/")
     if "." not in value or " " in value:
-        raise IdentifierError(f"not a web address: {value!r}")
+        raise IdentifierError("website", value, f"not a web address: {value!r}")
     return value
 
 
@@ -771,7 +778,7 @@ def normalize_iban(value: str) -> str:
     try:
         return iban_number.validate(value)
     except NumberError as error:
-        raise IdentifierError(f"IBAN {value!r} fails its check digits") from error
+        raise IdentifierError("iban", value, f"IBAN {value!r} fails its check digits") from error
 
 
 def normalize_identifier(kind: str, value: str, country_iso2: str | None = None) -> str:

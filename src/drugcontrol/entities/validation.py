@@ -3,10 +3,9 @@ selectors match. Pure enough for both layers."""
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
-
 from drugcontrol.core.countries import country_by_code
 from drugcontrol.core.errors import ValidationFailed
+from drugcontrol.core.messages import gettext as _
 from drugcontrol.core.models import Country
 from drugcontrol.entities.models import (
     IdentifierKind,
@@ -55,9 +54,25 @@ def validate_party(
         try:
             normal = normalize_identifier(identifier_kind, value, country.iso2 if country else None)
         except IdentifierError as error:
-            errors.setdefault(identifier_kind, []).append(str(error))
+            errors.setdefault(identifier_kind, []).append(identifier_problem(error))
             continue
         normalized.append((identifier_kind, value.strip(), normal))
     if errors:
         raise ValidationFailed(errors)
     return PartyInput(kind, name, country, (address or "").strip(), normalized)
+
+
+def identifier_problem(error: IdentifierError) -> str:
+    """Why an identifier cannot be right, in the reader's language."""
+    value = (error.value or "").strip()[:100]
+    messages = {
+        "phone": _("%(value)s is not a phone number."),
+        "phone_impossible": _(
+            "%(value)s cannot be a phone number: it has too few or too many digits."
+        ),
+        "email": _("%(value)s is not an e-mail address."),
+        "website": _("%(value)s is not a web address."),
+        "iban": _("The IBAN %(value)s fails its check digits."),
+    }
+    message = messages.get(error.problem)
+    return message % {"value": value} if message is not None else str(error)

@@ -2,11 +2,11 @@
 its row and column, nothing saved unless every row is good."""
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from drugcontrol.core.audit import record_event
 from drugcontrol.core.errors import ValidationFailed
+from drugcontrol.core.messages import gettext as _
 from drugcontrol.core.tabular import read_rows, where
 from drugcontrol.core.visibility import visible
 from drugcontrol.entities.models import Party
@@ -120,8 +120,7 @@ def incidents_import(*, actor, name: str, content: bytes, progress=None) -> dict
             checked.append(services.validate_incident(raw, visible_parties=parties))
         except ValidationFailed as error:
             report[where(row.number)] = {
-                _column_of(field): [str(m) for m in messages]
-                for field, messages in error.details.items()
+                _column_of(field): list(messages) for field, messages in error.details.items()
             }
     if report:
         raise ValidationFailed(report, message=_("The file has errors; nothing was imported."))

@@ -1,5 +1,7 @@
 """The route map: the project's own world map (static/maps/world.svg, equirectangular,
-viewBox 0 0 360 180) with the incidents' routes drawn between country centroids."""
+viewBox 0 0 360 180) with the incidents' routes drawn between country centroids. Every text
+the map holds (its title, each leg's and each country's tooltip) is in the reader's
+language: the caller passes the countries' names."""
 
 import csv
 import functools
@@ -9,6 +11,8 @@ from collections import Counter
 from pathlib import Path
 
 from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 PACKAGE = Path(__file__).resolve().parent.parent
 CENTROIDS = PACKAGE / "data" / "country_centroids.csv"
@@ -37,7 +41,8 @@ def world_paths() -> str:
     if not WORLD.exists():
         return ""
     text = WORLD.read_text(encoding="utf-8")
-    text = re.sub(r"<\?xml.*?\?>|<!--.*?-->", "", text, flags=re.S)
+    # The file's own title is English; the drawn map carries one in the reader's language.
+    text = re.sub(r"<\?xml.*?\?>|<!--.*?-->|<title\b[^>]*>.*?</title>", "", text, flags=re.S)
     inner = re.search(r"<svg[^>]*>(.*)</svg>", text, flags=re.S)
     return inner.group(1) if inner else ""
 
@@ -51,15 +56,20 @@ def busiest_legs(routes: list[dict]) -> list[tuple[str, str, int]]:
     return [(start, end, count) for (start, end), count in legs.most_common()]
 
 
-def route_map(routes: list[dict]) -> str:
-    """The map of a few routes (an incident's own)."""
-    return legs_map(busiest_legs(routes))
+def route_map(routes: list[dict], *, names: dict[str, str] | None = None) -> str:
+    """The map of a few routes (an incident's own); `names`: country code -> name."""
+    return legs_map(busiest_legs(routes), label=_("Route"), names=names)
 
 
-def legs_map(legs: list[tuple[str, str, int]], *, label: str = "") -> str:
+def legs_map(
+    legs: list[tuple[str, str, int]], *, label: str = "", names: dict[str, str] | None = None
+) -> str:
     """An inline SVG of aggregated legs, each line as wide as its count against the busiest
     (the busiest drawn heaviest, and last, so on top). Presentation attributes only: the
-    page's policy forbids inline styles."""
+    page's policy forbids inline styles. `names` gives each country code's name in the
+    reader's language (the code itself where it lacks one)."""
+    names = names or {}
+    label = label or _("Route map")
     points = centroids()
     heaviest = max((count for _s, _e, count in legs), default=1)
     lines, used = [], set()
@@ -74,17 +84,25 @@ def legs_map(legs: list[tuple[str, str, int]], *, label: str = "") -> str:
             f'<path d="M{x1},{y1} Q{bend[0]:.1f},{bend[1]:.1f} {x2},{y2}" fill="none" '
             f'stroke="#b42318" stroke-opacity="{opacity:.2f}" stroke-width="{width:.2f}" '
             f'data-count="{count}">'
-            f"<title>{escape(start)} → {escape(end)}: {count}</title></path>"
+            f"<title>{escape(_leg_title(names, start, end, count))}</title></path>"
         )
         used.update((start, end))
     dots = [
         f'<circle cx="{points[code][0]}" cy="{points[code][1]}" r="1.2" fill="#0b4f8a">'
-        f"<title>{escape(code)}</title></circle>"
+        f"<title>{escape(names.get(code) or code)}</title></circle>"
         for code in sorted(used)
     ]
     return (
         '<svg class="route-map" viewBox="0 0 360 180" xmlns="http://www.w3.org/2000/svg" '
-        f'role="img" aria-label="{escape(label or "routes")}">'
+        f'role="img" aria-label="{escape(label)}"><title>{escape(label)}</title>'
         '<rect width="360" height="180" fill="#f4f8fb"/>'
         f"{world_paths()}{''.join(lines)}{''.join(dots)}</svg>"
     )
+
+
+def _leg_title(names: dict[str, str], start: str, end: str, count: int) -> str:
+    return ngettext(
+        "%(start)s → %(end)s: %(count)s incident",
+        "%(start)s → %(end)s: %(count)s incidents",
+        count,
+    ) % {"start": names.get(start) or start, "end": names.get(end) or end, "count": count}

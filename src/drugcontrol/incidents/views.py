@@ -159,7 +159,10 @@ def _detail(
         "is_reporter": can(request.user, "incidents.incident_change", incident),
         "party_form": party_form or AddPartyForm(),
         "attach_form": attach_form or AttachForm(),
-        "map_svg": maps.route_map([{"incident": incident.pk, "path": route}])
+        "map_svg": maps.route_map(
+            [{"incident": incident.pk, "path": route}],
+            names=_country_names(request.user, route),
+        )
         if len(route) > 1
         else "",
         "active_nav": "incidents",
@@ -258,6 +261,12 @@ def request_decide(request, incident_id: int, message_id: int):
 ROUTE_MAP_TOP = 40  # legs drawn; the rest are counted in a note
 
 
+def _country_names(user, codes) -> dict[str, str]:
+    """Each country code's name in the reader's language."""
+    countries = core_selectors.country_list(user=user).filter(iso3__in=set(codes))
+    return {country.iso3: country.name for country in countries}
+
+
 @login_required
 def route_map(request):
     """The busiest legs of the routes of the incidents the reader may see, filtered by
@@ -270,12 +279,10 @@ def route_map(request):
         RouteMapFilter, data, choices={k: choices[k] for k in ("kind", "substance_id", "country")}
     )
     result = selectors.route_legs(user=request.user, filters=form.filters(), top=ROUTE_MAP_TOP)
-    codes = {code for leg in result.legs for code in leg[:2]}
-    countries = core_selectors.country_list(user=request.user).filter(iso3__in=codes)
-    names = {country.iso3: country.name for country in countries}
+    names = _country_names(request.user, {code for leg in result.legs for code in leg[:2]})
     context = {
         "form": form,
-        "svg": maps.legs_map(result.legs, label=_("Route map")),
+        "svg": maps.legs_map(result.legs, label=_("Route map"), names=names),
         "result": result,
         "busiest": [
             {

@@ -22,6 +22,7 @@ from drugcontrol.precursors.models import (
     Invocation,
     LegitimateRequirement,
     Notification,
+    RequirementSource,
 )
 
 COUNT = 400
@@ -129,7 +130,7 @@ def _reference_data(rng: random.Random, substances: dict) -> None:
                     year=year,
                     quantity_kg=str(round(base * rng.uniform(0.8, 1.2))),
                     updated_on=datetime.date(year - 1, 11, rng.randint(1, 28)),
-                    source="demo",
+                    source=RequirementSource.DEMO,
                 )
 
 

@@ -5,16 +5,17 @@ column; nothing is saved unless the whole file is good."""
 import json
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from drugcontrol.core.audit import record_event
 from drugcontrol.core.countries import country_by_code
 from drugcontrol.core.errors import ServiceError, ValidationFailed
+from drugcontrol.core.messages import gettext as _
 from drugcontrol.core.tabular import read_rows
 from drugcontrol.core.tabular import where as row_label
 from drugcontrol.core.visibility import visible
 from drugcontrol.entities.models import Party
 from drugcontrol.precursors import services
+from drugcontrol.precursors.models import RequirementSource
 from drugcontrol.substances.selectors import find_by_name
 
 COLUMNS = [
@@ -146,7 +147,7 @@ def _column(field: str) -> str:
 
 def _problems(error: ValidationFailed) -> dict[str, list[str]]:
     """A row's field errors under the file's column names."""
-    return {_column(field): [str(m) for m in messages] for field, messages in error.details.items()}
+    return {_column(field): list(messages) for field, messages in error.details.items()}
 
 
 def notifications_import(*, actor, name: str, content: bytes, progress=None) -> dict:
@@ -164,11 +165,7 @@ def notifications_import(*, actor, name: str, content: bytes, progress=None) -> 
     checked = []
     progress(0, len(entries))
     for index, (numbers, raw) in enumerate(entries, start=1):
-        where = (
-            _("item %(number)s") % {"number": numbers[0]}
-            if is_json
-            else ", ".join(row_label(n) for n in numbers)
-        )
+        where = _("item %(number)s") % {"number": numbers[0]} if is_json else row_label(*numbers)
         try:
             data = services.validate_notification(
                 raw, exporting_country_id=actor.country_id, visible_parties=parties
@@ -189,7 +186,7 @@ def notifications_import(*, actor, name: str, content: bytes, progress=None) -> 
             except ValidationFailed as error:
                 report[where] = _problems(error)
             except ServiceError as error:
-                report[where] = {"": [str(error.message)]}
+                report[where] = {"": [error.message]}
                 if error.status == 403:
                     break  # the same refusal would repeat on every row
         if report:
@@ -265,13 +262,13 @@ def requirements_import(
                         year=int(year),
                         quantity_kg=row.get("quantity_kg", ""),
                         updated_on=updated,
-                        source="file import",
+                        source=RequirementSource.FILE_IMPORT,
                     )
                     count += 1
                 except ValidationFailed as error:
-                    problems = {k: [str(m) for m in v] for k, v in error.details.items()}
+                    problems = {k: list(v) for k, v in error.details.items()}
                 except ServiceError as error:
-                    problems = {"country": [str(error.message)]}
+                    problems = {"country": [error.message]}
             if problems:
                 report[row_label(number)] = problems
         if report:

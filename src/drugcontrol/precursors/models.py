@@ -107,6 +107,14 @@ class RequirementForm(models.TextChoices):
     PREPARATIONS = "preparations", _("Preparations")
 
 
+class RequirementSource(models.TextChoices):
+    """Where a requirement's figure came from: stored as the code, shown in the reader's
+    language (a value outside these, as an older version wrote it, is shown as stored)."""
+
+    FILE_IMPORT = "file import", _("imported from a file")
+    DEMO = "demo", _("demonstration data")
+
+
 class LegitimateRequirement(models.Model):
     """A country's annual legitimate requirement for a substance (or its preparations), in
     kilograms of the pure substance."""
@@ -121,7 +129,9 @@ class LegitimateRequirement(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     quantity_kg = models.DecimalField(_("quantity (kg)"), max_digits=14, decimal_places=3)
     updated_on = models.DateField(_("last updated"))
-    source = models.CharField(_("source"), max_length=200, blank=True)
+    source = models.CharField(
+        _("source"), max_length=200, blank=True, choices=RequirementSource.choices
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

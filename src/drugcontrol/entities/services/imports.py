@@ -1,10 +1,10 @@
 """Parties imported from a file (CSV or XLSX), all rows or none."""
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from drugcontrol.core.audit import record_event
 from drugcontrol.core.errors import ValidationFailed
+from drugcontrol.core.messages import gettext as _
 from drugcontrol.core.permissions import require
 from drugcontrol.entities.models import (
     IdentifierKind,
@@ -50,9 +50,7 @@ def parties_import(
                 identifiers=identifiers,
             )
         except ValidationFailed as error:
-            errors[line] = {
-                field: [str(m) for m in messages] for field, messages in error.details.items()
-            }
+            errors[line] = {field: list(messages) for field, messages in error.details.items()}
             continue
         external = row.get("id", "")
         if external and external in seen_ids:

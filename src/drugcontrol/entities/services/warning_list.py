@@ -22,6 +22,7 @@ from drugcontrol.entities.normalize import (
     normalize_identifier,
     normalize_name,
 )
+from drugcontrol.entities.validation import identifier_problem
 
 
 def warning_value_add(*, actor, kind: str, value: str, reason: str = "") -> WarningValue:
@@ -46,7 +47,7 @@ def warning_value_add(*, actor, kind: str, value: str, reason: str = "") -> Warn
         try:
             normalized = normalize_identifier(kind, value)
         except IdentifierError as error:
-            raise ValidationFailed({"value": [str(error)]}) from None
+            raise ValidationFailed({"value": [identifier_problem(error)]}) from None
     elif kind in PartyKind.values:
         normalized = normalize_name(value, kind=kind).syllable_text
     else:

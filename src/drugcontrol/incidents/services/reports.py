@@ -13,7 +13,6 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from drugcontrol.core.alerts import alerts_raise
 from drugcontrol.core.attachments import (  # noqa: F401  (re-exported)
@@ -25,6 +24,7 @@ from drugcontrol.core.audit import record_event, snapshot
 from drugcontrol.core.bounds import check_instances, field_problem, model_field, read_decimal
 from drugcontrol.core.countries import country_by_code
 from drugcontrol.core.errors import ValidationFailed
+from drugcontrol.core.messages import gettext as _
 from drugcontrol.core.models import Country
 from drugcontrol.core.permissions import require
 from drugcontrol.core.quantities import TransportMode, Unit
@@ -224,7 +224,7 @@ def validate_incident(raw: dict, *, visible_parties=None) -> IncidentInput:
             )
         except ValidationFailed as error:
             for name, messages in error.details.items():
-                errors[f"{prefix}.{name}"] = [str(m) for m in messages]
+                errors[f"{prefix}.{name}"] = list(messages)
             continue
         parties.append(PartyEntry(role, None, data, nationality))
     if errors:

@@ -2,13 +2,13 @@
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from drugcontrol.core.audit import record_event, snapshot
 from drugcontrol.core.bounds import (
     check_instances,
 )
 from drugcontrol.core.errors import ValidationFailed
+from drugcontrol.core.messages import gettext as _
 from drugcontrol.core.permissions import require
 from drugcontrol.core.sequences import create_with_reference
 from drugcontrol.core.versioning import versioned_change

@@ -8,11 +8,11 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from drugcontrol.core.alerts import alerts_raise
 from drugcontrol.core.audit import record_event
 from drugcontrol.core.errors import Conflict, ValidationFailed
+from drugcontrol.core.messages import gettext as _
 from drugcontrol.entities import services as entity_services
 from drugcontrol.entities.models import Audience
 from drugcontrol.precursors import risk, selectors

@@ -8,7 +8,6 @@ import functools
 from dataclasses import dataclass, field
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from drugcontrol.core.bounds import (
     decimal_limit,
@@ -18,6 +17,7 @@ from drugcontrol.core.bounds import (
 )
 from drugcontrol.core.countries import country_by_code
 from drugcontrol.core.errors import ValidationFailed
+from drugcontrol.core.messages import gettext as _
 from drugcontrol.core.models import Country
 from drugcontrol.core.quantities import MEASURED_UNITS, VOLUME_UNITS, to_kg
 from drugcontrol.core.reference import DATA_DIR
@@ -266,7 +266,7 @@ def _validate_party(item: dict, prefix: str, errors: dict, visible_parties) -> P
         )
     except ValidationFailed as error:
         for name, messages in error.details.items():
-            errors[f"{prefix}.{name}"] = [str(m) for m in messages]
+            errors[f"{prefix}.{name}"] = list(messages)
         return None
     return PartyEntry(role, None, data, address)
 

@@ -85,13 +85,13 @@ def statistics(request):
         "country": filters.country or "",
         "form": form,
         "answered_chart": bar_chart(
-            [(r["country"], r["answered_share"] * 100) for r in busiest],
+            [(r["name"], r["answered_share"] * 100) for r in busiest],
             unit="%",
             maximum=100,
             title=_("Share answered, the 20 countries receiving most notifications"),
         ),
         "median_chart": bar_chart(
-            [(r["country"], r["median_days"] or 0) for r in busiest],
+            [(r["name"], r["median_days"] or 0) for r in busiest],
             unit=_("days"),
             title=_("Median days to answer"),
         ),
