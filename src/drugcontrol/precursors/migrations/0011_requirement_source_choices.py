@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('precursors', '0009_notification_items'),
+        ('precursors', '0010_annual_report_removed_keys'),
     ]
 
     operations = [
