@@ -8,13 +8,10 @@ from django.utils.translation import gettext as _
 from drugcontrol.core.countries import country_by_code
 from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.core.models import Country
+from drugcontrol.entities.identifiers import IdentifierError, normalize_identifier
 from drugcontrol.entities.models import (
     IdentifierKind,
     PartyKind,
-)
-from drugcontrol.entities.normalize import (
-    IdentifierError,
-    normalize_identifier,
 )
 
 
