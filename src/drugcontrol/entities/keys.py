@@ -87,6 +87,12 @@ def name_keys(kind: str, normalized: NormalizedName) -> set[str]:
     return keys
 
 
+def is_exact_key(text: str) -> bool:
+    """A key of a whole name (its compact form: syllables, spelling skeleton or words as
+    written, run together)."""
+    return text[1:3] == "c:"
+
+
 def query_keys(kind: str, normalized: NormalizedName) -> set[str]:
     """Keys a query looks up beyond its name_keys (never stored): the two-letter deletions
     of its long distinctive words as written (plain_form), which meet the stored words and

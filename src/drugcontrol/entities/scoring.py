@@ -8,6 +8,7 @@ words one name has and the other lacks take points off by their rarity in the in
 scored one by one.
 """
 
+import dataclasses
 import functools
 
 from rapidfuzz import fuzz, process
@@ -18,10 +19,13 @@ from drugcontrol.entities.normalize import (
     NormalizedName,
     _strip_han_legal_forms,
     _to_simplified,
+    pinyin_syllables,
     plain_form,
+    skeleton,
     skeleton_form,
+    split_pinyin,
 )
-from drugcontrol.entities.vocabulary import GENERIC_WORDS
+from drugcontrol.entities.vocabulary import CANONICAL_WORDS, GENERIC_WORDS
 
 GATE_WEIGHT = 30  # points off per unit of rarity of the words two names do not share
 MIDDLE_NAME_POINTS = 1  # off a person's score reached by leaving a middle name out
@@ -36,10 +40,16 @@ def _near(token: str, words, edits: int) -> bool:
     return any(OSA.distance(token, word, score_cutoff=edits) <= edits for word in words)
 
 
-def _missing_latin(mine: tuple[str, ...], theirs: tuple[str, ...]) -> list[tuple[str, float]]:
+def _missing_latin(
+    mine: tuple[str, ...],
+    theirs: tuple[str, ...],
+    tolerance: "Tolerance | None" = None,
+) -> list[tuple[str, float]]:
     """Words of one name in Latin letters that the other lacks, with the share missing: not
     the same word, nor the same within a typing error (two in long words), nor part of one
-    of its words; a short word two typing errors away is half missing."""
+    of its words; a short word two typing errors away is half missing. A word within typing
+    errors of one of the other name's words is half missing too when `tolerance` says the
+    two are different words (see Tolerance)."""
     theirs_set = set(theirs)
     runs = [
         "".join(theirs[i : i + size]) for size in (1, 2, 3) for i in range(len(theirs) - size + 1)
@@ -49,17 +59,89 @@ def _missing_latin(mine: tuple[str, ...], theirs: tuple[str, ...]) -> list[tuple
         if token in theirs_set or any(token in word for word in theirs):
             continue
         # Typing errors tolerated by the longer of the two words (Cisaenk for Cistaenko).
-        if any(
-            _near(token, (run,), _allowed_edits(max(len(token), len(run))))
+        near = [
+            run
             for run in runs
-            if len(token) > 2
-        ):
+            if len(token) > 2 and _near(token, (run,), _allowed_edits(max(len(token), len(run))))
+        ]
+        if near:
+            if tolerance is None or any(
+                run not in theirs_set or tolerance.same(token, run) for run in near
+            ):
+                continue
+            missing.append((token, 0.5))
             continue
         if _allowed_edits(len(token)) == 1 and len(token) >= 4 and _near(token, runs, 2):
             missing.append((token, 0.5))
             continue
         missing.append((token, 1.0))
     return missing
+
+
+class Tolerance:
+    """Which two words within typing errors of each other (in their spelling skeletons) are
+    taken for one word mistyped. Not when both are words of the index (`known`, as written
+    or in the skeleton): two names one or two letters apart are two people as often as one
+    mistyped. Between two names in pinyin (`pinyin`: every word but the business words
+    reads as pinyin), not when both read as pinyin of as many syllables, one of them another
+    character's (Ningjing and Pingping; fuzzy pinyin allowed): Pierre and Paerre are not
+    Chinese names. Not, between two names
+    written in plain ASCII (`check_written`), when the words as written (`written`, from the
+    word to its letters as written) are further apart than the typing errors allowed: the
+    skeleton made them close (Zuskii and Susuki are suski and susuki)."""
+
+    __slots__ = ("check_written", "known", "pinyin", "written")
+
+    def __init__(
+        self,
+        known=None,
+        written: dict[str, str] | None = None,
+        *,
+        check_written: bool = False,
+        pinyin: bool = False,
+    ):
+        self.known = known
+        self.written = written or {}
+        self.check_written = check_written
+        self.pinyin = pinyin
+
+    def same(self, token: str, other: str) -> bool:
+        written, other_written = self.written.get(token, token), self.written.get(other, other)
+        if self.known is not None and (
+            (self.known(token) or self.known(written))
+            and (self.known(other) or self.known(other_written))
+        ):
+            return False
+        if self.pinyin and not _typing_error_in_pinyin(written, split_pinyin(other_written) or ()):
+            return False
+        if not self.check_written or (written == token and other_written == other):
+            return True
+        edits = _allowed_edits(max(len(written), len(other_written)))
+        return _near(written, (other_written,), edits)
+
+
+def _fuzzy_syllable(syllable: str) -> str:
+    """A pinyin syllable with the distinctions input methods let writers blur (fuzzy
+    pinyin): zh/ch/sh as z/c/s, and -ang/-eng/-ing as -an/-en/-in."""
+    if syllable[:2] in ("zh", "ch", "sh"):
+        syllable = syllable[0] + syllable[2:]
+    if syllable.endswith("ng") and syllable[-3:-2] in ("a", "e", "i"):
+        syllable = syllable[:-1]
+    return syllable
+
+
+def _typing_error_in_pinyin(word: str, syllables: tuple[str, ...]) -> bool:
+    """Whether a word in Latin letters a typing error away from a run of pinyin syllables
+    may be those characters mistyped: not when it reads as other pinyin syllables of the
+    same number, one of them another character's (Xinwen is not 锦文 jin wen; Guangzou is
+    广州 guang zhou written with fuzzy pinyin)."""
+    split = split_pinyin(word) if syllables else None
+    if not split or len(split) != len(syllables):
+        return True
+    return all(
+        _fuzzy_syllable(mine) == _fuzzy_syllable(theirs)
+        for mine, theirs in zip(split, syllables, strict=True)
+    )
 
 
 def _missing_across_scripts(
@@ -77,6 +159,8 @@ def _missing_across_scripts(
         for start in range(len(syllables)):
             for end in range(start + 1, min(len(syllables), start + 4) + 1):
                 run = "".join(syllables[start:end])
+                if word != run and not _typing_error_in_pinyin(word, syllables[start:end]):
+                    continue
                 if OSA.distance(word, run, score_cutoff=edits) <= edits:
                     covered[start:end] = [True] * (end - start)
                     found = True
@@ -86,14 +170,16 @@ def _missing_across_scripts(
     return missing
 
 
-def _person_missing(mine: tuple[str, ...], theirs: tuple[str, ...]) -> list[tuple[str, float]]:
+def _person_missing(
+    mine: tuple[str, ...], theirs: tuple[str, ...], tolerance: Tolerance | None = None
+) -> list[tuple[str, float]]:
     """_missing_latin for person names, tolerant of middle names: a middle name (neither the
     first nor the last word) the other name lacks counts a fifth when the other name has no
     middle name of its own, and is not missing at all when the other has its initial."""
     initials = {word for word in theirs[1:-1] if len(word) == 1}
     middle = set(mine[1:-1])
     missing = []
-    for token, share in _missing_latin(mine, theirs):
+    for token, share in _missing_latin(mine, theirs, tolerance):
         if token in middle and token[0] in initials:
             continue
         if token in middle and len(theirs) <= 2:
@@ -113,13 +199,32 @@ def disagreement(
     little, a distinctive word or character (another company's) close to 1; initials and
     two-letter tokens carry less. Names in Latin letters are compared word for word (a
     Latin word that happens to read as pinyin stays whole), names in Chinese characters
-    syllable by syllable; a person's middle name the other name lacks counts little."""
+    syllable by syllable; a person's middle name the other name lacks counts little.
+    Typing errors are tolerated as Tolerance says."""
     query_latin = query.script == "latin" and bool(query.words)
     other_latin = other.script == "latin" and bool(other.words)
     if query_latin and other_latin:
         compare = _person_missing if kind == "person" else _missing_latin
-        missing = compare(query.words, other.words)
-        missing += compare(other.words, query.words)
+
+        def known(token: str) -> bool:
+            # A word as written or in its skeleton (the index counts the skeletons).
+            return min(rarity.get(token, 1.0), rarity.get(skeleton(token), 1.0)) < 1.0
+
+        # Words as written count only between two names written in plain ASCII letters:
+        # with another script or letters beyond ASCII on either side, the skeleton's
+        # closeness is a transliteration's (Kûcoov for Кюцоов).
+        written = {}
+        for form in (query, other):
+            if form.plain and len(form.plain) == len(form.words):
+                written.update(zip(form.words, form.plain, strict=True))
+        ascii_only = query.original.isascii() and other.original.isascii()
+        pinyin = all(
+            word in CANONICAL_WORDS or split_pinyin(written.get(word, word))
+            for word in (*query.words, *other.words)
+        )
+        tolerance = Tolerance(known, written, check_written=ascii_only, pinyin=pinyin)
+        missing = compare(query.words, other.words, tolerance)
+        missing += compare(other.words, query.words, tolerance)
     elif query_latin:
         missing = _missing_across_scripts(query.words, other.syllables)
     elif other_latin:
@@ -175,15 +280,27 @@ def score_names(
     before it (plain_form), the best counting."""
     value = _score_names(query, other, kind=kind, rarity=rarity)
     if query.script == "latin" and other.script == "latin":
-        query_skeleton, other_skeleton = skeleton_form(query), skeleton_form(other)
+        query_skeleton, other_skeleton = _written(query), _written(other)
         if query_skeleton is not query or other_skeleton is not other:
             value = max(
-                value, _score_names(query_skeleton, other_skeleton, kind=kind, rarity=rarity)
+                value,
+                _score_names(query_skeleton, other_skeleton, kind=kind, rarity=rarity),
             )
         query_plain, other_plain = plain_form(query), plain_form(other)
         if query_plain is not query or other_plain is not other:
             value = max(value, _score_names(query_plain, other_plain, kind=kind, rarity=rarity))
     return value
+
+
+def _written(normalized: NormalizedName) -> NormalizedName:
+    """skeleton_form, with the name's words as written beside its skeleton words."""
+    skeletal = skeleton_form(normalized)
+    if skeletal is normalized:
+        return normalized
+    written = normalized.plain or normalized.words
+    if len(written) != len(skeletal.words):
+        return skeletal
+    return dataclasses.replace(skeletal, plain=written)
 
 
 def _score_names(
@@ -236,9 +353,32 @@ def _score_names(
     query_han, other_han = han_core(query.original), han_core(other.original)
     if query_han and other_han:
         value = min(value, fuzz.ratio(query_han, other_han))
+    else:
+        value = min(value, _pinyin_agreement(query, other))
     if rarity is not None:
         value -= GATE_WEIGHT * disagreement(query, other, rarity, kind=kind)
     return max(0, round(value)), how
+
+
+def _pinyin_agreement(query: NormalizedName, other: NormalizedName) -> float:
+    """A name in pinyin against one in Chinese characters agrees as their syllables do, one
+    for one (a syllable is a character; in any order, fuzzy pinyin allowed): Yu Hao Chao is
+    not 余超, Xinwen is not 锦文. 100 unless one name is in Chinese characters and every token
+    of the other (Latin letters) is a pinyin syllable or one of its tokens."""
+    if query.script == "han" and other.script == "latin":
+        han, latin = query, other
+    elif other.script == "han" and query.script == "latin":
+        han, latin = other, query
+    else:
+        return 100.0
+    theirs = set(han.syllables)
+    syllables = pinyin_syllables()
+    if not all(token in syllables or token in theirs for token in latin.syllables):
+        return 100.0
+    return fuzz.ratio(
+        sorted(_fuzzy_syllable(token) for token in latin.syllables),
+        sorted(_fuzzy_syllable(token) for token in han.syllables),
+    )
 
 
 _REASON_RANK = {"name_spelling": 0, "name_reordered": 1, "middle_name_ignored": 2}
@@ -253,11 +393,7 @@ def may_reach(query: NormalizedName, kind: str, rows: list[tuple], threshold: fl
     skeletal = skeleton_form(query)
     skeletal_rows = []
     for syllables, words, *_plain in rows:
-        stored = (words or syllables).split()
-        form = NormalizedName(
-            original="", words=tuple(stored), syllables=tuple(stored), script="latin"
-        )
-        text = " ".join(skeleton_form(form).words)
+        text = _skeleton_text(words or syllables)
         skeletal_rows.append((text, text))
     passes |= _may_reach(skeletal, kind, skeletal_rows, threshold)
     plain = plain_form(query)
@@ -268,6 +404,22 @@ def may_reach(query: NormalizedName, kind: str, rows: list[tuple], threshold: fl
             plain_rows.append((text, text))
         passes |= _may_reach(plain, kind, plain_rows, threshold)
     return passes
+
+
+@functools.lru_cache(maxsize=200_000)
+def _skeleton_text(text: str) -> str:
+    """A stored name's words (or syllables) in their spelling skeletons, as skeleton_form
+    writes them."""
+    return " ".join(
+        skeleton(word) if word.isalpha() and word not in CANONICAL_WORDS else word
+        for word in text.split()
+    )
+
+
+@functools.lru_cache(maxsize=200_000)
+def _stored_renderings(text: str) -> tuple[str, ...]:
+    """person_renderings of a stored name's words (or syllables)."""
+    return tuple(person_renderings(text.split()))
 
 
 def _may_reach(
@@ -287,14 +439,19 @@ def _may_reach(
 
     if kind == "person":
         scan(query.compact, compacts, fuzz.ratio, cutoff)
-        stored = [
-            list(person_renderings((words or syllables).split())) for syllables, words in rows
-        ]
-        width = max((len(r) for r in stored), default=0)
-        columns = [[r[i] if i < len(r) else "" for r in stored] for i in range(width)]
+        # Every rendering of every stored name in one list (one scan per rendering of the
+        # query), each with the position of its name.
+        choices: list[str] = []
+        owners: list[int] = []
+        for position, (syllables, words) in enumerate(rows):
+            renderings = _stored_renderings(words or syllables)
+            choices += renderings
+            owners += [position] * len(renderings)
         for text in person_renderings(query.words or query.syllables):
-            for column in columns:
-                scan(text, column, fuzz.ratio, cutoff)
+            found = process.extract(
+                text, choices, scorer=fuzz.ratio, processor=None, limit=None, score_cutoff=cutoff
+            )
+            passes.update(owners[index] for _choice, _score, index in found)
     else:
         texts = [syllables for syllables, _words in rows]
         scan(query.syllable_text, texts, fuzz.token_sort_ratio, cutoff)
