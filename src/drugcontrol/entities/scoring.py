@@ -80,38 +80,29 @@ def _missing_latin(
 
 class Tolerance:
     """Which two words within typing errors of each other (in their spelling skeletons) are
-    taken for one word mistyped. Not when both are words of the index (`known`, as written
-    or in the skeleton): two names one or two letters apart are two people as often as one
-    mistyped. Between two names in pinyin (`pinyin`: every word but the business words
-    reads as pinyin), not when both read as pinyin of as many syllables, one of them another
-    character's (Ningjing and Pingping; fuzzy pinyin allowed): Pierre and Paerre are not
-    Chinese names. Not, between two names
-    written in plain ASCII (`check_written`), when the words as written (`written`, from the
-    word to its letters as written) are further apart than the typing errors allowed: the
-    skeleton made them close (Zuskii and Susuki are suski and susuki)."""
+    taken for one word mistyped. Between two names in pinyin (`pinyin`: every word but the
+    business words reads as pinyin), not when both read as pinyin of as many syllables, one
+    of them another character's (Ningjing and Pingping; fuzzy pinyin allowed): Pierre and
+    Paerre are not Chinese names. Not, between two names written in plain ASCII
+    (`check_written`), when the words as written (`written`, from the word to its letters
+    as written) are further apart than the typing errors allowed: the skeleton made them
+    close (Zuskii and Susuki are suski and susuki)."""
 
-    __slots__ = ("check_written", "known", "pinyin", "written")
+    __slots__ = ("check_written", "pinyin", "written")
 
     def __init__(
         self,
-        known=None,
         written: dict[str, str] | None = None,
         *,
         check_written: bool = False,
         pinyin: bool = False,
     ):
-        self.known = known
         self.written = written or {}
         self.check_written = check_written
         self.pinyin = pinyin
 
     def same(self, token: str, other: str) -> bool:
         written, other_written = self.written.get(token, token), self.written.get(other, other)
-        if self.known is not None and (
-            (self.known(token) or self.known(written))
-            and (self.known(other) or self.known(other_written))
-        ):
-            return False
         if self.pinyin and not _typing_error_in_pinyin(written, split_pinyin(other_written) or ()):
             return False
         if not self.check_written or (written == token and other_written == other):
@@ -206,10 +197,6 @@ def disagreement(
     if query_latin and other_latin:
         compare = _person_missing if kind == "person" else _missing_latin
 
-        def known(token: str) -> bool:
-            # A word as written or in its skeleton (the index counts the skeletons).
-            return min(rarity.get(token, 1.0), rarity.get(skeleton(token), 1.0)) < 1.0
-
         # Words as written count only between two names written in plain ASCII letters:
         # with another script or letters beyond ASCII on either side, the skeleton's
         # closeness is a transliteration's (Kûcoov for Кюцоов).
@@ -222,7 +209,7 @@ def disagreement(
             word in CANONICAL_WORDS or split_pinyin(written.get(word, word))
             for word in (*query.words, *other.words)
         )
-        tolerance = Tolerance(known, written, check_written=ascii_only, pinyin=pinyin)
+        tolerance = Tolerance(written, check_written=ascii_only, pinyin=pinyin)
         missing = compare(query.words, other.words, tolerance)
         missing += compare(other.words, query.words, tolerance)
     elif query_latin:
@@ -375,10 +362,11 @@ def _pinyin_agreement(query: NormalizedName, other: NormalizedName) -> float:
     syllables = pinyin_syllables()
     if not all(token in syllables or token in theirs for token in latin.syllables):
         return 100.0
-    return fuzz.ratio(
-        sorted(_fuzzy_syllable(token) for token in latin.syllables),
-        sorted(_fuzzy_syllable(token) for token in han.syllables),
-    )
+    mine = [_fuzzy_syllable(token) for token in latin.syllables]
+    theirs = [_fuzzy_syllable(token) for token in han.syllables]
+    # One for one in any order, or letter for letter in the order written (Xian for 西安
+    # xi an, Yingan for 鹰安 ying an: pinyin without its syllable marks splits either way).
+    return max(fuzz.ratio(sorted(mine), sorted(theirs)), fuzz.ratio("".join(mine), "".join(theirs)))
 
 
 _REASON_RANK = {"name_spelling": 0, "name_reordered": 1, "middle_name_ignored": 2}
