@@ -1,11 +1,7 @@
 import pytest
 
-from drugcontrol.entities.normalize import (
-    IdentifierError,
-    normalize_identifier,
-    normalize_name,
-    split_pinyin,
-)
+from drugcontrol.entities.identifiers import IdentifierError, normalize_identifier
+from drugcontrol.entities.normalize import normalize_name, split_pinyin
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,7 @@ the English and postal names of Chinese places become their pinyin (Canton -> Gu
 table with its provenance in data/entities/place_exonyms.csv), and compounds that end in a
 business word are split (Chemiehandel -> Chemie Handel). Person names written "Surname, Given
 names" are turned round to "Given names Surname".
-Identifiers: phone numbers to E.164 (phonenumbers), e-mail and web addresses canonicalised,
-IBAN check digits verified (python-stdnum).
+The word tables are in vocabulary.py, identifiers are normalised in identifiers.py.
 """
 
 import csv
@@ -23,18 +22,29 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import opencc
-import phonenumbers
 from anyascii import anyascii
 from pypinyin import Style, lazy_pinyin
 from pypinyin.constants import PINYIN_DICT
 from pypinyin.style import convert
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
-from stdnum import iban as iban_number
-from stdnum.exceptions import ValidationError as NumberError
+
+from drugcontrol.entities.vocabulary import (
+    BUSINESS_SYLLABLES,
+    BUSINESS_VOCABULARY,
+    BUSINESS_WORDS,
+    CANONICAL_WORDS,
+    COMPOUND_ENDINGS,
+    LEGAL_FORM_SYLLABLES,
+    LEGAL_FORM_WORD_SEQUENCES,
+    LEGAL_FORMS_HAN,
+    LEGAL_FORMS_LATIN,
+    PERSON_KINDS,
+    PLACE_EXONYMS_FILE,
+    TRAILING_LEGAL_FORMS,
+)
 
 _to_simplified = opencc.OpenCC("t2s")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -43,315 +53,6 @@ _ABBREVIATION = re.compile(r"(?<=\b\w)[./](?=\w\b)")
 # A word with apostrophes inside (the soft sign of a Cyrillic romanisation, Solov'yev,
 # Natal'ya; O'Brien; the syllable mark of pinyin, Xi'an).
 _APOSTROPHED = re.compile(r"[^\W_]+(?:['\u2019\u02bc\u02b9][^\W_]+)+")
-
-# Legal forms and generic business words, as they appear after case folding. Chinese forms
-# are removed before conversion to pinyin; their pinyin is removed from Latin renderings.
-LEGAL_FORMS_LATIN = {
-    "co",
-    "company",
-    "companies",
-    "ltd",
-    "limited",
-    "llc",
-    "llp",
-    "lp",
-    "inc",
-    "incorporated",
-    "corp",
-    "corporation",
-    "plc",
-    "pte",
-    "pty",
-    "pvt",
-    "private",
-    "public",
-    "gmbh",
-    "mbh",
-    "ag",
-    "kg",
-    "ohg",
-    "ug",
-    "ev",
-    "sa",
-    "sas",
-    "sarl",
-    "sarlu",
-    "sl",
-    "srl",
-    "spa",
-    "sapa",
-    "snc",
-    "bv",
-    "nv",
-    "vof",
-    "cv",
-    "oy",
-    "oyj",
-    "ab",
-    "as",
-    "asa",
-    "aps",
-    "a/s",
-    "kft",
-    "zrt",
-    "rt",
-    "sro",
-    "doo",
-    "dd",
-    "ooo",
-    "zao",
-    "oao",
-    "pao",
-    "tov",
-    "kk",
-    "yk",
-    "kabushiki",
-    "kaisha",
-    "ltda",
-    "cia",
-    "sac",
-    "eireli",
-    "me",
-    "sp",
-    "zoo",
-    "sdn",
-    "bhd",
-    "tbk",
-    "pt",
-    "jsc",
-    "ojsc",
-    "cjsc",
-    "group",
-    "holding",
-    "holdings",
-    "trading",
-    "trade",
-    "handel",
-    "handels",
-    "commerce",
-    "comercio",
-    "commercio",
-    "import",
-    "export",
-    "imp",
-    "exp",
-    "importexport",
-    "fze",
-    "fzco",
-    "fzc",
-    "fzllc",
-    "pjsc",
-    "sti",
-    "eurl",
-    "gbr",
-    "ek",
-    "ltdsti",
-    "enterprise",
-    "enterprises",
-    "international",
-    "intl",
-    "and",
-    "the",
-    "of",
-    "&",
-    "youxian",
-    "gongsi",
-    "gufen",
-    "zeren",
-    "jituan",
-    "maoyi",
-}
-LEGAL_FORMS_HAN = [
-    "股份有限公司",
-    "有限责任公司",
-    "有限公司",
-    "分公司",
-    "总公司",
-    "集团",
-    "公司",
-    "贸易",
-    "进出口",
-    "商行",
-    "企业",
-    "工厂",
-    "厂",
-]
-# Legal forms that are also pinyin syllables or common words: set aside at the end of a name.
-TRAILING_LEGAL_FORMS = {"ao", "ad"}
-# Legal forms written in several words (after dotted abbreviations were joined).
-LEGAL_FORM_WORD_SEQUENCES = [
-    ("s", "de", "rl", "de", "cv"),
-    ("s", "de", "rl"),
-    ("sa", "de", "cv"),
-    ("sab", "de", "cv"),
-    ("sp", "z", "oo"),
-    ("z", "oo"),
-    ("s", "r", "o"),
-    ("a", "s"),
-    ("s", "a"),
-    ("co", "ltd"),
-    ("pty", "ltd"),
-    ("pvt", "ltd"),
-]
-# Pinyin syllable sequences that are legal forms (removed from syllable lists).
-LEGAL_FORM_SYLLABLES = [
-    ("gu", "fen", "you", "xian", "gong", "si"),
-    ("you", "xian", "ze", "ren", "gong", "si"),
-    ("you", "xian", "gong", "si"),
-    ("fen", "gong", "si"),
-    ("zong", "gong", "si"),
-    ("ji", "tuan"),
-    ("gong", "si"),
-    ("mao", "yi"),
-    ("jin", "chu", "kou"),
-]
-# Common business words: pinyin, English and other languages to one canonical token (looked
-# up without accents: Química, Médical). A value of several words replaces the word by all.
-BUSINESS_WORDS = {
-    "huagong": "chemical",
-    "chemicals": "chemical",
-    "chemistry": "chemical",
-    "chemie": "chemical",
-    "chemikalien": "chemical",
-    "chimie": "chemical",
-    "chimique": "chemical",
-    "chimica": "chemical",
-    "quimica": "chemical",
-    "quimicos": "chemical",
-    "quimicas": "chemical",
-    "feinchemie": "fine chemical",
-    "feinchemikalien": "fine chemical",
-    "jingxi": "fine",
-    "keji": "technology",
-    "tech": "technology",
-    "technologies": "technology",
-    "technologie": "technology",
-    "technologien": "technology",
-    "tecnologia": "technology",
-    "tecnologias": "technology",
-    "technik": "technology",
-    "shengwu": "biotech",
-    "bio": "biotech",
-    "biological": "biotech",
-    "biotechnology": "biotech",
-    "biotechnologie": "biotech",
-    "biotecnologia": "biotech",
-    "shengwukeji": "biotech",
-    "yiyao": "pharmaceutical",
-    "zhiyao": "pharmaceutical",
-    "pharma": "pharmaceutical",
-    "pharmaceuticals": "pharmaceutical",
-    "pharmazie": "pharmaceutical",
-    "pharmazeutika": "pharmaceutical",
-    "pharmaceutique": "pharmaceutical",
-    "pharmaceutiques": "pharmaceutical",
-    "farma": "pharmaceutical",
-    "farmaceutica": "pharmaceutical",
-    "farmaceutico": "pharmaceutical",
-    "farmaceuticos": "pharmaceutical",
-    "wuliu": "logistics",
-    "logistik": "logistics",
-    "logistique": "logistics",
-    "logistica": "logistics",
-    "guoji": "international",
-    "shiye": "industrial",
-    "industries": "industrial",
-    "industry": "industrial",
-    "industrie": "industrial",
-    "industrias": "industrial",
-    "industria": "industrial",
-    "industriel": "industrial",
-    "laboratory": "laboratories",
-    "labs": "laboratories",
-    "lab": "laboratories",
-    "laboratorios": "laboratories",
-    "laboratorio": "laboratories",
-    "laboratoires": "laboratories",
-    "laboratoire": "laboratories",
-    "labor": "laboratories",
-    "materials": "material",
-    "materialien": "material",
-    "materiales": "material",
-    "materiaux": "material",
-    "materiali": "material",
-    "cailiao": "material",
-    "distributors": "distribution",
-    "distributor": "distribution",
-    "distributing": "distribution",
-    "vertrieb": "distribution",
-    "distribucion": "distribution",
-    "distribuzione": "distribution",
-    "distributeur": "distribution",
-    "medizin": "medical",
-    "medizinisch": "medical",
-    "medico": "medical",
-    "medica": "medical",
-    "medicale": "medical",
-    "supplies": "supply",
-    "sciences": "science",
-}
-# Business words of several tokens (新材料 xin cai liao = New Material, 生物科技 = Biotech).
-BUSINESS_SYLLABLES = [
-    (("xin", "material"), ("new", "material")),
-    (("biotech", "technology"), ("biotech",)),
-]
-# Generic words of company names: they make unrelated companies look alike (the matcher
-# weighs them little); their canonical spelling is kept as is (no spelling skeleton).
-GENERIC_WORDS = frozenset(
-    {
-        "chemical",
-        "pharmaceutical",
-        "technology",
-        "biotech",
-        "logistics",
-        "international",
-        "industrial",
-        "fine",
-        "laboratories",
-        "laboratory",
-        "labs",
-        "import",
-        "export",
-        "materials",
-        "material",
-        "solutions",
-        "distribution",
-        "healthcare",
-        "medical",
-        "sciences",
-        "science",
-        "life",
-        "supply",
-        "supplies",
-        "products",
-        "services",
-        "global",
-        "new",
-    }
-)
-# Business words are recognised through one typing error (two in long words).
-BUSINESS_VOCABULARY = frozenset(
-    {*BUSINESS_WORDS, *BUSINESS_WORDS.values()} - {"bio", "lab", "labor", "tech", "fine"}
-)
-PERSON_KINDS = {"person"}
-# Words that end a compound (German Chemiehandel, Pharmavertrieb ...): split off when what
-# precedes them is a word of its own (three letters or more).
-COMPOUND_ENDINGS = tuple(
-    sorted(
-        {w for w in (*BUSINESS_WORDS, *GENERIC_WORDS) if len(w) >= 5 and w.isalpha()}
-        | {t for v in BUSINESS_WORDS.values() for t in v.split() if len(t) >= 5}
-        | {"handel", "handels", "import", "export", "trading"},
-        key=len,
-        reverse=True,
-    )
-)
-# Words never reduced to their spelling skeleton: the canonical business words.
-CANONICAL_WORDS = frozenset(
-    {*GENERIC_WORDS, *(t for v in BUSINESS_WORDS.values() for t in v.split())}
-)
-PLACE_EXONYMS_FILE = (
-    Path(__file__).resolve().parent.parent / "data" / "entities" / "place_exonyms.csv"
-)
 
 
 @functools.cache
@@ -729,66 +430,3 @@ def _apostrophes(match: re.Match) -> str:
     if all(piece.isascii() and split_pinyin(piece) for piece in pieces):
         return " ".join(pieces)
     return "".join(pieces)
-
-
-# --- identifiers ----------------------------------------------------------------------------
-
-
-class IdentifierError(ValueError):
-    """An identifier that cannot be right (bad phone number, IBAN check digits ...):
-    `problem` says which (`phone`, `phone_impossible`, `email`, `website`, `iban`) and
-    `value` what was given; `entities.validation.identifier_problem` words it for people."""
-
-    def __init__(self, problem: str, value: str, text: str):
-        super().__init__(text)
-        self.problem = problem
-        self.value = value
-
-
-def normalize_phone(value: str, country_iso2: str | None = None) -> str:
-    try:
-        number = phonenumbers.parse(value, (country_iso2 or "").upper() or None)
-    except phonenumbers.NumberParseException as error:
-        raise IdentifierError("phone", value, f"not a phone number: {value!r}") from error
-    if not phonenumbers.is_possible_number(number):
-        raise IdentifierError("phone_impossible", value, f"not a possible phone number: {value!r}")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def normalize_email(value: str) -> str:
-    value = fold(value)
-    if value.startswith("mailto:"):
-        value = value[7:]
-    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
-        raise IdentifierError("email", value, f"not an e-mail address: {value!r}")
-    return value
-
-
-def normalize_website(value: str) -> str:
-    value = fold(value)
-    value = re.sub(r"^[a-z]+://", "", value)
-    value = re.sub(r"^www\d?\.", "", value)
-    value = value.split("#")[0].split("?")[0].rstrip("/")
-    if "." not in value or " " in value:
-        raise IdentifierError("website", value, f"not a web address: {value!r}")
-    return value
-
-
-def normalize_iban(value: str) -> str:
-    try:
-        return iban_number.validate(value)
-    except NumberError as error:
-        raise IdentifierError("iban", value, f"IBAN {value!r} fails its check digits") from error
-
-
-def normalize_identifier(kind: str, value: str, country_iso2: str | None = None) -> str:
-    """Canonical form of an identifier; raises IdentifierError when it cannot be right."""
-    if kind == "phone":
-        return normalize_phone(value, country_iso2)
-    if kind == "email":
-        return normalize_email(value)
-    if kind == "website":
-        return normalize_website(value)
-    if kind == "bank_account" and re.match(r"^\s*[A-Za-z]{2}\d{2}", value or ""):
-        return normalize_iban(value)
-    return re.sub(r"[\s\-./]+", "", fold(value))

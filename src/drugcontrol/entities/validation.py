@@ -7,13 +7,10 @@ from drugcontrol.core.countries import country_by_code
 from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.core.messages import gettext as _
 from drugcontrol.core.models import Country
+from drugcontrol.entities.identifiers import IdentifierError, normalize_identifier
 from drugcontrol.entities.models import (
     IdentifierKind,
     PartyKind,
-)
-from drugcontrol.entities.normalize import (
-    IdentifierError,
-    normalize_identifier,
 )
 
 

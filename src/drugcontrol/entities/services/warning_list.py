@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from drugcontrol.core.audit import record_event, snapshot
 from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.core.permissions import require
+from drugcontrol.entities.identifiers import IdentifierError, normalize_identifier
 from drugcontrol.entities.models import (
     Correlation,
     CorrelationStatus,
@@ -17,11 +18,7 @@ from drugcontrol.entities.models import (
     PartyName,
     WarningValue,
 )
-from drugcontrol.entities.normalize import (
-    IdentifierError,
-    normalize_identifier,
-    normalize_name,
-)
+from drugcontrol.entities.normalize import normalize_name
 from drugcontrol.entities.validation import identifier_problem
 
 

@@ -1,0 +1,467 @@
+"""Scoring of two party names with rapidfuzz (0-100), with the reasons of each score.
+
+Names are compared on several renderings (syllables in any order, compact, word sets; every
+order of a person's names), then through their spelling skeletons and their words as written;
+words one name has and the other lacks take points off by their rarity in the index
+(`disagreement`), and two names in Chinese characters differ as their characters do.
+`may_reach` bounds the score from above in bulk, so that only the names that may pass are
+scored one by one.
+"""
+
+import dataclasses
+import functools
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from drugcontrol.entities.normalize import (
+    _HAN,
+    NormalizedName,
+    _strip_han_legal_forms,
+    _to_simplified,
+    pinyin_syllables,
+    plain_form,
+    skeleton,
+    skeleton_form,
+    split_pinyin,
+)
+from drugcontrol.entities.vocabulary import CANONICAL_WORDS, GENERIC_WORDS
+
+GATE_WEIGHT = 30  # points off per unit of rarity of the words two names do not share
+MIDDLE_NAME_POINTS = 1  # off a person's score reached by leaving a middle name out
+
+
+def _allowed_edits(size: int) -> int:
+    """Typing errors tolerated in a word of this length."""
+    return 0 if size <= 2 else (1 if size <= 6 else 2)
+
+
+def _near(token: str, words, edits: int) -> bool:
+    return any(OSA.distance(token, word, score_cutoff=edits) <= edits for word in words)
+
+
+def _missing_latin(
+    mine: tuple[str, ...],
+    theirs: tuple[str, ...],
+    tolerance: "Tolerance | None" = None,
+) -> list[tuple[str, float]]:
+    """Words of one name in Latin letters that the other lacks, with the share missing: not
+    the same word, nor the same within a typing error (two in long words), nor part of one
+    of its words; a short word two typing errors away is half missing. A word within typing
+    errors of one of the other name's words is half missing too when `tolerance` says the
+    two are different words (see Tolerance)."""
+    theirs_set = set(theirs)
+    runs = [
+        "".join(theirs[i : i + size]) for size in (1, 2, 3) for i in range(len(theirs) - size + 1)
+    ]
+    missing = []
+    for token in dict.fromkeys(mine):
+        if token in theirs_set or any(token in word for word in theirs):
+            continue
+        # Typing errors tolerated by the longer of the two words (Cisaenk for Cistaenko).
+        near = [
+            run
+            for run in runs
+            if len(token) > 2 and _near(token, (run,), _allowed_edits(max(len(token), len(run))))
+        ]
+        if near:
+            if tolerance is None or any(
+                run not in theirs_set or tolerance.same(token, run) for run in near
+            ):
+                continue
+            missing.append((token, 0.5))
+            continue
+        if _allowed_edits(len(token)) == 1 and len(token) >= 4 and _near(token, runs, 2):
+            missing.append((token, 0.5))
+            continue
+        missing.append((token, 1.0))
+    return missing
+
+
+class Tolerance:
+    """Which two words within typing errors of each other (in their spelling skeletons) are
+    taken for one word mistyped. Between two names in pinyin (`pinyin`: every word but the
+    business words reads as pinyin), not when both read as pinyin of as many syllables, one
+    of them another character's (Ningjing and Pingping; fuzzy pinyin allowed): Pierre and
+    Paerre are not Chinese names. Not, between two names written in plain ASCII
+    (`check_written`), when the words as written (`written`, from the word to its letters
+    as written) are further apart than the typing errors allowed: the skeleton made them
+    close (Zuskii and Susuki are suski and susuki)."""
+
+    __slots__ = ("check_written", "pinyin", "written")
+
+    def __init__(
+        self,
+        written: dict[str, str] | None = None,
+        *,
+        check_written: bool = False,
+        pinyin: bool = False,
+    ):
+        self.written = written or {}
+        self.check_written = check_written
+        self.pinyin = pinyin
+
+    def same(self, token: str, other: str) -> bool:
+        written, other_written = self.written.get(token, token), self.written.get(other, other)
+        if self.pinyin and not _typing_error_in_pinyin(written, split_pinyin(other_written) or ()):
+            return False
+        if not self.check_written or (written == token and other_written == other):
+            return True
+        edits = _allowed_edits(max(len(written), len(other_written)))
+        return _near(written, (other_written,), edits)
+
+
+def _fuzzy_syllable(syllable: str) -> str:
+    """A pinyin syllable with the distinctions input methods let writers blur (fuzzy
+    pinyin): zh/ch/sh as z/c/s, and -ang/-eng/-ing as -an/-en/-in."""
+    if syllable[:2] in ("zh", "ch", "sh"):
+        syllable = syllable[0] + syllable[2:]
+    if syllable.endswith("ng") and syllable[-3:-2] in ("a", "e", "i"):
+        syllable = syllable[:-1]
+    return syllable
+
+
+def _typing_error_in_pinyin(word: str, syllables: tuple[str, ...]) -> bool:
+    """Whether a word in Latin letters a typing error away from a run of pinyin syllables
+    may be those characters mistyped: not when it reads as other pinyin syllables of the
+    same number, one of them another character's (Xinwen is not 锦文 jin wen; Guangzou is
+    广州 guang zhou written with fuzzy pinyin)."""
+    split = split_pinyin(word) if syllables else None
+    if not split or len(split) != len(syllables):
+        return True
+    return all(
+        _fuzzy_syllable(mine) == _fuzzy_syllable(theirs)
+        for mine, theirs in zip(split, syllables, strict=True)
+    )
+
+
+def _missing_across_scripts(
+    words: tuple[str, ...], syllables: tuple[str, ...]
+) -> list[tuple[str, float]]:
+    """A name in Latin letters (its words) against one in Chinese characters (its pinyin
+    syllables): each word must spell a run of adjacent syllables, within one typing error
+    from five letters on (Guangzou for Guangzhou; one syllable for another is another
+    character); the syllables no word spells are missing too."""
+    covered = [False] * len(syllables)
+    missing = []
+    for word in dict.fromkeys(words):
+        edits = 0 if len(word) <= 4 else 1
+        found = False
+        for start in range(len(syllables)):
+            for end in range(start + 1, min(len(syllables), start + 4) + 1):
+                run = "".join(syllables[start:end])
+                if word != run and not _typing_error_in_pinyin(word, syllables[start:end]):
+                    continue
+                if OSA.distance(word, run, score_cutoff=edits) <= edits:
+                    covered[start:end] = [True] * (end - start)
+                    found = True
+        if not found:
+            missing.append((word, 1.0))
+    missing += [(s, 1.0) for s, done in zip(syllables, covered, strict=True) if not done]
+    return missing
+
+
+def _person_missing(
+    mine: tuple[str, ...], theirs: tuple[str, ...], tolerance: Tolerance | None = None
+) -> list[tuple[str, float]]:
+    """_missing_latin for person names, tolerant of middle names: a middle name (neither the
+    first nor the last word) the other name lacks counts a fifth when the other name has no
+    middle name of its own, and is not missing at all when the other has its initial."""
+    initials = {word for word in theirs[1:-1] if len(word) == 1}
+    middle = set(mine[1:-1])
+    missing = []
+    for token, share in _missing_latin(mine, theirs, tolerance):
+        if token in middle and token[0] in initials:
+            continue
+        if token in middle and len(theirs) <= 2:
+            share *= 0.2
+        missing.append((token, share))
+    return missing
+
+
+def disagreement(
+    query: NormalizedName,
+    other: NormalizedName,
+    rarity: dict[str, float],
+    *,
+    kind: str = "company",
+) -> float:
+    """The rarity of the tokens one name has and the other lacks: generic words weigh
+    little, a distinctive word or character (another company's) close to 1; initials and
+    two-letter tokens carry less. Names in Latin letters are compared word for word (a
+    Latin word that happens to read as pinyin stays whole), names in Chinese characters
+    syllable by syllable; a person's middle name the other name lacks counts little.
+    Typing errors are tolerated as Tolerance says."""
+    query_latin = query.script == "latin" and bool(query.words)
+    other_latin = other.script == "latin" and bool(other.words)
+    if query_latin and other_latin:
+        compare = _person_missing if kind == "person" else _missing_latin
+
+        # Words as written count only between two names written in plain ASCII letters:
+        # with another script or letters beyond ASCII on either side, the skeleton's
+        # closeness is a transliteration's (Kûcoov for Кюцоов).
+        written = {}
+        for form in (query, other):
+            if form.plain and len(form.plain) == len(form.words):
+                written.update(zip(form.words, form.plain, strict=True))
+        ascii_only = query.original.isascii() and other.original.isascii()
+        pinyin = all(
+            word in CANONICAL_WORDS or split_pinyin(written.get(word, word))
+            for word in (*query.words, *other.words)
+        )
+        tolerance = Tolerance(written, check_written=ascii_only, pinyin=pinyin)
+        missing = compare(query.words, other.words, tolerance)
+        missing += compare(other.words, query.words, tolerance)
+    elif query_latin:
+        missing = _missing_across_scripts(query.words, other.syllables)
+    elif other_latin:
+        missing = _missing_across_scripts(other.words, query.syllables)
+    else:
+        mine, theirs = set(query.syllables), set(other.syllables)
+        missing = [(token, 1.0) for token in sorted(mine - theirs) + sorted(theirs - mine)]
+    return sum(
+        share * rarity.get(token, 1.0) * min(1.0, len(token) / 3) for token, share in missing
+    )
+
+
+def person_renderings(words: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """A person's name written together in the orders it is met in, with the reason code of
+    each: as written, the first word moved last or the last word moved first (family and
+    given names swap between conventions; the syllables of a given name do not: Han Huixin
+    is not Han Xinhui), with the middle names cut to their initials and without them, in
+    both orders."""
+    words = tuple(words)
+    if not words:
+        return {}
+    renderings = {"".join(words): "name_spelling"}
+    if len(words) > 1:
+        renderings.setdefault("".join((*words[1:], words[0])), "name_reordered")
+        renderings.setdefault("".join((words[-1], *words[:-1])), "name_reordered")
+    if len(words) > 2:
+        initials = "".join(word[0] for word in words[1:-1])
+        renderings.setdefault(words[0] + initials + words[-1], "middle_name_ignored")
+        renderings.setdefault(words[-1] + words[0] + initials, "middle_name_ignored")
+        renderings.setdefault(words[0] + words[-1], "middle_name_ignored")
+        renderings.setdefault(words[-1] + words[0], "middle_name_ignored")
+    return renderings
+
+
+def _dropped_middle(words: tuple[str, ...] | list[str]) -> set[str]:
+    """The renderings of person_renderings that leave the middle names out altogether."""
+    if len(words) <= 2:
+        return set()
+    return {words[0] + words[-1], words[-1] + words[0]}
+
+
+def score_names(
+    query: NormalizedName,
+    other: NormalizedName,
+    *,
+    kind: str = "company",
+    rarity: dict[str, float] | None = None,
+) -> tuple[int, str]:
+    """Best agreement of two names (0-100) and the reason code of how it was reached. With
+    `rarity` (token_rarity of both names' tokens) the words the names do not share take
+    points off by their rarity in the index. Two names in Latin letters are also compared
+    through their spelling skeletons (skeleton_form) and through their words as written
+    before it (plain_form), the best counting."""
+    value = _score_names(query, other, kind=kind, rarity=rarity)
+    if query.script == "latin" and other.script == "latin":
+        query_skeleton, other_skeleton = _written(query), _written(other)
+        if query_skeleton is not query or other_skeleton is not other:
+            value = max(
+                value,
+                _score_names(query_skeleton, other_skeleton, kind=kind, rarity=rarity),
+            )
+        query_plain, other_plain = plain_form(query), plain_form(other)
+        if query_plain is not query or other_plain is not other:
+            value = max(value, _score_names(query_plain, other_plain, kind=kind, rarity=rarity))
+    return value
+
+
+def _written(normalized: NormalizedName) -> NormalizedName:
+    """skeleton_form, with the name's words as written beside its skeleton words."""
+    skeletal = skeleton_form(normalized)
+    if skeletal is normalized:
+        return normalized
+    written = normalized.plain or normalized.words
+    if len(written) != len(skeletal.words):
+        return skeletal
+    return dataclasses.replace(skeletal, plain=written)
+
+
+def _score_names(
+    query: NormalizedName,
+    other: NormalizedName,
+    *,
+    kind: str = "company",
+    rarity: dict[str, float] | None = None,
+) -> tuple[int, str]:
+    if not query.syllables or not other.syllables:
+        return 0, ""
+    if kind == "person":
+        # Every order of one name against every order of the other (symmetric).
+        mine = person_renderings(query.words or query.syllables)
+        theirs = person_renderings(other.words or other.syllables)
+        # A name that keeps its middle name (or agrees on its initial) comes before one
+        # without it: Agnieszka S. Gonzalez is Agnieszka Sarah Gonzalez rather than
+        # Agnieszka Gonzalez, Joseph Schulz rather than Joseph Pierre Schulz.
+        mine_dropped = _dropped_middle(query.words or query.syllables)
+        theirs_dropped = _dropped_middle(other.words or other.syllables)
+        scores = [(fuzz.ratio(query.compact, other.compact), "name_spelling")]
+        for text, how in mine.items():
+            for other_text, other_how in theirs.items():
+                reason = max(how, other_how, key=_REASON_RANK.__getitem__)
+                value = fuzz.ratio(text, other_text)
+                if text in mine_dropped or other_text in theirs_dropped:
+                    value -= MIDDLE_NAME_POINTS
+                scores.append((value, reason))
+    else:
+        scores = [
+            (fuzz.token_sort_ratio(query.syllable_text, other.syllable_text), "name_reordered"),
+            (fuzz.ratio(query.compact, other.compact), "name_spelling"),
+            (fuzz.token_set_ratio(query.syllable_text, other.syllable_text) * 0.9, "name_words"),
+        ]
+    value, how = max(scores)
+    if kind != "person":
+        # Generic words (Chemical, Pharma, Technology ...) make unrelated companies look
+        # alike; what is left must agree too, within a small margin.
+        mine = [t for t in query.syllables if t not in GENERIC_WORDS]
+        theirs = [t for t in other.syllables if t not in GENERIC_WORDS]
+        reduced = mine != list(query.syllables) or theirs != list(other.syllables)
+        if mine and theirs and reduced and len(mine) == len(theirs):
+            mine_text, theirs_text = " ".join(mine), " ".join(theirs)
+            rest = max(
+                fuzz.token_sort_ratio(mine_text, theirs_text), fuzz.ratio(mine_text, theirs_text)
+            )
+            value = min(value, rest + 10)
+    # Two names written in Chinese characters differ as their characters do: one different
+    # character is another company or person, however close the pinyin.
+    query_han, other_han = han_core(query.original), han_core(other.original)
+    if query_han and other_han:
+        value = min(value, fuzz.ratio(query_han, other_han))
+    else:
+        value = min(value, _pinyin_agreement(query, other))
+    if rarity is not None:
+        value -= GATE_WEIGHT * disagreement(query, other, rarity, kind=kind)
+    return max(0, round(value)), how
+
+
+def _pinyin_agreement(query: NormalizedName, other: NormalizedName) -> float:
+    """A name in pinyin against one in Chinese characters agrees as their syllables do, one
+    for one (a syllable is a character; in any order, fuzzy pinyin allowed): Yu Hao Chao is
+    not 余超, Xinwen is not 锦文. 100 unless one name is in Chinese characters and every token
+    of the other (Latin letters) is a pinyin syllable or one of its tokens."""
+    if query.script == "han" and other.script == "latin":
+        han, latin = query, other
+    elif other.script == "han" and query.script == "latin":
+        han, latin = other, query
+    else:
+        return 100.0
+    theirs = set(han.syllables)
+    syllables = pinyin_syllables()
+    if not all(token in syllables or token in theirs for token in latin.syllables):
+        return 100.0
+    mine = [_fuzzy_syllable(token) for token in latin.syllables]
+    theirs = [_fuzzy_syllable(token) for token in han.syllables]
+    # One for one in any order, or letter for letter in the order written (Xian for 西安
+    # xi an, Yingan for 鹰安 ying an: pinyin without its syllable marks splits either way).
+    return max(fuzz.ratio(sorted(mine), sorted(theirs)), fuzz.ratio("".join(mine), "".join(theirs)))
+
+
+_REASON_RANK = {"name_spelling": 0, "name_reordered": 1, "middle_name_ignored": 2}
+
+
+def may_reach(query: NormalizedName, kind: str, rows: list[tuple], threshold: float) -> set[int]:
+    """Positions of the stored names (syllable text, words and, when they differ from the
+    words, the plain words) whose score_names can reach the threshold: the rapidfuzz scores
+    it takes the best of, computed in bulk, bound it from above (what follows them only
+    lowers it). The spelling skeletons and the plain words are scanned too."""
+    passes = _may_reach(query, kind, [(row[0], row[1]) for row in rows], threshold)
+    skeletal = skeleton_form(query)
+    skeletal_rows = []
+    for syllables, words, *_plain in rows:
+        text = _skeleton_text(words or syllables)
+        skeletal_rows.append((text, text))
+    passes |= _may_reach(skeletal, kind, skeletal_rows, threshold)
+    plain = plain_form(query)
+    if plain is not query or any(len(row) > 2 and row[2] for row in rows):
+        plain_rows = []
+        for syllables, words, *rest in rows:
+            text = (rest[0] if rest else "") or words or syllables
+            plain_rows.append((text, text))
+        passes |= _may_reach(plain, kind, plain_rows, threshold)
+    return passes
+
+
+@functools.lru_cache(maxsize=200_000)
+def _skeleton_text(text: str) -> str:
+    """A stored name's words (or syllables) in their spelling skeletons, as skeleton_form
+    writes them."""
+    return " ".join(
+        skeleton(word) if word.isalpha() and word not in CANONICAL_WORDS else word
+        for word in text.split()
+    )
+
+
+@functools.lru_cache(maxsize=200_000)
+def _stored_renderings(text: str) -> tuple[str, ...]:
+    """person_renderings of a stored name's words (or syllables)."""
+    return tuple(person_renderings(text.split()))
+
+
+def _may_reach(
+    query: NormalizedName, kind: str, rows: list[tuple[str, str]], threshold: float
+) -> set[int]:
+    if not query.syllables:
+        return set()
+    cutoff = threshold - 0.5  # score_names rounds
+    compacts = [syllables.replace(" ", "") for syllables, _words in rows]
+    passes: set[int] = set()
+
+    def scan(text: str, choices: list[str], scorer, floor: float) -> None:
+        found = process.extract(
+            text, choices, scorer=scorer, processor=None, limit=None, score_cutoff=floor
+        )
+        passes.update(position for _choice, _score, position in found)
+
+    if kind == "person":
+        scan(query.compact, compacts, fuzz.ratio, cutoff)
+        # Every rendering of every stored name in one list (one scan per rendering of the
+        # query), each with the position of its name.
+        choices: list[str] = []
+        owners: list[int] = []
+        for position, (syllables, words) in enumerate(rows):
+            renderings = _stored_renderings(words or syllables)
+            choices += renderings
+            owners += [position] * len(renderings)
+        for text in person_renderings(query.words or query.syllables):
+            found = process.extract(
+                text, choices, scorer=fuzz.ratio, processor=None, limit=None, score_cutoff=cutoff
+            )
+            passes.update(owners[index] for _choice, _score, index in found)
+    else:
+        texts = [syllables for syllables, _words in rows]
+        scan(query.syllable_text, texts, fuzz.token_sort_ratio, cutoff)
+        scan(query.compact, compacts, fuzz.ratio, cutoff)
+        if cutoff / 0.9 <= 100:
+            scan(query.syllable_text, texts, fuzz.token_set_ratio, cutoff / 0.9)
+    return passes
+
+
+@functools.lru_cache(maxsize=100_000)
+def han_core(text: str) -> str:
+    """The Chinese characters of a name, simplified, legal forms set aside."""
+    if not text or not _HAN.search(text):
+        return ""
+    simplified = _strip_han_legal_forms(_to_simplified.convert(text))
+    return "".join(_HAN.findall(simplified))
+
+
+def name_reasons(query: NormalizedName, other: NormalizedName) -> list[str]:
+    reasons = []
+    if query.script != other.script and "latin" in (query.script, other.script):
+        reasons.append("script_bridged")
+    if query.legal_forms or other.legal_forms:
+        reasons.append("legal_forms_ignored")
+    return reasons
