@@ -28,7 +28,6 @@ from drugcontrol.precursors.models import (
     NotificationKind,
     NotificationLine,
     PartyRole,
-    SurveillanceChemical,
 )
 from drugcontrol.precursors.selectors import (
     country_terms,
@@ -36,7 +35,7 @@ from drugcontrol.precursors.selectors import (
     reply_terms,
 )
 from drugcontrol.substances.cas import cas_is_valid
-from drugcontrol.substances.models import Substance
+from drugcontrol.substances.models import Substance, SurveillanceChemical
 
 KG = decimal.Decimal("0.001")
 LINE_QUANTITY = model_field(NotificationLine, "quantity")
