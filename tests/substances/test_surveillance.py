@@ -101,5 +101,7 @@ def test_a_typed_chemical_matches_by_name_or_cas_but_never_a_controlled_substanc
     assert selectors.surveillance_match("white powder") is None
     assert selectors.surveillance_match("") is None
     assert selectors.surveillance_match("x" * 400) is None
+    assert selectors.surveillance_match("Nitro\x00ethane") is None
+    assert selectors.surveillance_match("Nitro\ud800ethane") is None
     # A substance of the conventions' tables is reported as itself, not as a list entry.
     assert selectors.surveillance_match("", substance=ephedrine) is None

@@ -78,12 +78,24 @@ def surveillance_match(text: str = "", *, substance: Substance | None = None):
         if entry is not None:
             return entry
     text = (text or "").strip() if isinstance(text, str) else ""
-    if not text or len(text) > 300:
+    if not text or len(text) > 300 or not _storable(text):
         return None
     by_name = SurveillanceChemical.objects.filter(name__iexact=text).order_by("pk").first()
     if by_name is not None or len(text) > 12:
         return by_name
     return SurveillanceChemical.objects.filter(cas=text).order_by("pk").first()
+
+
+def _storable(text: str) -> bool:
+    """Text a query may carry on every database (no NUL, no lone surrogate): a reported
+    description is checked for its column only when the row is saved."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def substance_list(
