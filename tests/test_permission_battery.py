@@ -148,6 +148,9 @@ read_parties = may("entities.party_read")
 read_notifications = all_of(
     may("precursors.notification_read"), lambda p: p.kind != "law_enforcement"
 )
+# The special surveillance list: national authorities (law enforcement included) and the
+# secretariat.
+read_surveillance = may("substances.surveillance_read")
 
 
 def incident_audience(reporter: str, distribution: str, named=()) -> Callable[[Person], bool]:
@@ -1457,12 +1460,12 @@ PAGES: dict[str, list[Case]] = {
     ],
     "precursors:requirement": [get("/precursors/requirements/{LR}/")],
     "precursors:surveillance": [
-        get("/precursors/surveillance/", read_notifications),
+        get("/precursors/surveillance/", read_surveillance),
         page_write(
             "/precursors/surveillance/",
-            "precursors.surveillance_load",
+            "substances.surveillance_load",
             {"edition": "2026", "file": Upload("list.csv", b"name,cas\nBattery chemical,\n")},
-            sees=read_notifications,
+            sees=read_surveillance,
         ),
     ],
     "precursors:orders": [

@@ -1,4 +1,5 @@
 import io
+import re
 import subprocess
 import sys
 
@@ -176,6 +177,58 @@ def test_load_demo_is_idempotent(countries):
     for username in ("chn_officer", "deu_officer", "mex_officer"):
         officer = User.objects.get(username=username)
         assert precursor_selectors.inbox(user=officer).exists(), username
+    _no_demo_page_opens_empty()
+
+
+# The lists each demo account reaches from the navigation, and what shows they are filled.
+DEMO_LISTS = [
+    ("intl_admin", "/precursors/surveillance/", "demo (generated)"),
+    ("chn_officer", "/precursors/surveillance/", "Benzyl cyanide"),
+    ("chn_customs", "/precursors/surveillance/", "Nitroethane"),
+    ("deu_officer", "/precursors/orders/", "SOR-DEU-"),
+    ("deu_company", "/precursors/orders/", "SOR-DEU-"),
+    ("chn_officer", "/precursors/annual-reports/", "China"),
+    ("mex_officer", "/precursors/annual-reports/", "Mexico"),
+    ("intl_admin", "/precursors/annual-reports/", "Germany"),
+]
+
+
+def _no_demo_page_opens_empty():
+    """Every page of each demo account's navigation opens with rows in its lists (an empty
+    list shows `class="empty"`), and the demo's special surveillance list, suspicious orders
+    and Form D reports are where their readers look."""
+    from drugcontrol.core.navigation import nav_items
+    from drugcontrol.incidents.models import IncidentSubstance
+    from drugcontrol.precursors.models import AnnualReportRow
+
+    from ..conftest import signed_in
+
+    for username, url, marker in DEMO_LISTS:
+        page = signed_in(User.objects.get(username=username)).get(url)
+        html = page.content.decode()
+        assert page.status_code == 200 and marker in html, (username, url)
+        assert 'class="empty"' not in html, (username, url)
+    for username, _index, _role in DEMO_USERS:
+        user = User.objects.get(username=username)
+        client = signed_in(user)
+        urls = [url for _key, _label, url in nav_items(user)]
+        for url in urls:
+            page = client.get(url)
+            assert page.status_code == 200, (username, url)
+            html = page.content.decode()
+            assert 'class="empty"' not in html, (username, url)
+            # A module's own navigation (the precursors pages' tabs) counts as well.
+            subnav = re.search(r'<nav class="subnav".*?</nav>', html, re.S)
+            for link in re.findall(r'href="([^"]+)"', subnav.group(0) if subnav else ""):
+                if link not in urls and not link.endswith(("/new/", "/import/")):
+                    urls.append(link)
+    # Incidents name chemicals of the list, and a Form D draft counts them in section 2.
+    assert IncidentSubstance.objects.exclude(surveillance_chemical=None).count() >= 5
+    assert (
+        AnnualReportRow.objects.filter(section="seizures_other", report__country_id="CHN")
+        .exclude(surveillance_chemical=None)
+        .exists()
+    )
 
 
 @pytest.mark.django_db

@@ -19,8 +19,8 @@ from drugcontrol.core.models import ImportJob
 from drugcontrol.core.tabular import read_rows, read_table
 from drugcontrol.entities.models import Party
 from drugcontrol.incidents.models import Incident
-from drugcontrol.precursors.models import LegitimateRequirement, SurveillanceChemical
-from drugcontrol.substances.models import Listing
+from drugcontrol.precursors.models import LegitimateRequirement
+from drugcontrol.substances.models import Listing, SurveillanceChemical
 
 from ..conftest import signed_in
 
@@ -334,7 +334,7 @@ CSV = b"kind,date\nseizure,2026-01-05\n"
         ("incidents.incidents", {"country": "CHN", "kind": "operator"}, {}),
         ("precursors.notifications", {"country": "CHN", "kind": "law_enforcement"}, {}),
         ("precursors.requirements", {"country": "CHN", "kind": "operator"}, {}),
-        ("precursors.surveillance", {"country": "CHN", "role": "admin"}, {"edition": "2026"}),
+        ("substances.surveillance", {"country": "CHN", "role": "admin"}, {"edition": "2026"}),
         ("entities.parties", {"country": "CHN", "kind": "forensic_lab"}, {}),
         ("substances.national_list", {"country": "CHN", "role": "admin"}, {"country_code": "DEU"}),
     ],

@@ -22,8 +22,8 @@ from drugcontrol.precursors.models import (
     AnnualReport,
     AnnualReportRow,
     RowOrigin,
-    SurveillanceChemical,
 )
+from drugcontrol.substances.models import SurveillanceChemical
 from drugcontrol.substances.selectors import find_by_name
 from tests.precursors.conftest import draft
 

@@ -17,8 +17,8 @@ from drugcontrol.precursors.models import (
     ImportingCountryPolicy,
     MessageKind,
     Notification,
-    SurveillanceChemical,
 )
+from drugcontrol.substances.models import SurveillanceChemical
 from tests.conftest import signed_in
 
 from .conftest import draft, submitted

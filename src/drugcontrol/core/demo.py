@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 
 from drugcontrol.core import services
-from drugcontrol.core.models import Organisation, OrganisationKind, Role, User
+from drugcontrol.core.models import ApiToken, Organisation, OrganisationKind, Role, User
 
 DEMO_PASSWORD = "demo-Passw0rd-2026"
 
@@ -73,8 +73,24 @@ def load_demo() -> DemoResult:
             )
             result.created += 1
         result.accounts.append(user)
+    _laboratory_token(result)
     _load_module_demos(result)
     return result
+
+
+def _laboratory_token(result: DemoResult) -> None:
+    """The demo laboratory's API token for its laboratory information system (the secret is
+    not kept: the laboratory's page lists the token, which it may revoke or replace)."""
+    laboratory = User.objects.filter(username="chn_lab").first()
+    if laboratory is None or ApiToken.objects.filter(user=laboratory).exists():
+        return
+    services.token_create(
+        actor=laboratory,
+        user=laboratory,
+        name="Laboratory information system (demo)",
+        expires_in_days=365,
+    )
+    result.created += 1
 
 
 def demo_account(*, username: str, kind: str, country: str, organisation_name: str, role: str):

@@ -22,6 +22,7 @@ from drugcontrol.incidents.models import (
     PaymentMethod,
     RequestStatus,
 )
+from drugcontrol.substances import selectors as substance_selectors
 
 router = Router(tags=["incidents"])
 
@@ -35,6 +36,14 @@ class IncidentSubstanceOut(OutSchema):
     substance_id: RecordId | None
     substance: str | None = None
     description: str
+    surveillance_chemical_id: RecordId | None = Field(
+        None,
+        description="The special surveillance list's entry the reported chemical is (linked "
+        "when reported, by name or CAS number); null for readers who may not read the list.",
+    )
+    surveillance_chemical: str | None = Field(
+        None, description="That entry's name, for readers of the list."
+    )
     quantity: decimal.Decimal | None
     unit: choice(Unit, blank=True)
     purity: decimal.Decimal | None
@@ -128,14 +137,22 @@ class IncidentPatch(Schema):
     notification_reference: str | None = None
 
 
-def shaped(incident, *, with_parties=True):
-    """Attach the nested lists the response schemas read."""
+def shaped(incident, *, user, with_parties=True):
+    """Attach the nested lists the response schemas read. The special surveillance list
+    has a limited distribution: its entries show only to its readers."""
+    reads_list = substance_selectors.surveillance_readable(user)
     incident.country_list = list(incident.countries.all())
     incident.substance_list = [
         {
             "substance_id": line.substance_id,
             "substance": line.substance.name_en if line.substance else None,
             "description": line.description,
+            "surveillance_chemical_id": line.surveillance_chemical_id if reads_list else None,
+            "surveillance_chemical": (
+                line.surveillance_chemical.name
+                if reads_list and line.surveillance_chemical_id
+                else None
+            ),
             "quantity": line.quantity,
             "unit": line.unit,
             "purity": line.purity,
@@ -150,7 +167,9 @@ def shaped(incident, *, with_parties=True):
 @paginate(PagePagination)
 def list_incidents(request, filters: Query[IncidentFilter]):
     queryset = selectors.incident_list(user=request.auth, filters=filters)
-    return ShapedPage(queryset, lambda incident: shaped(incident, with_parties=False))
+    return ShapedPage(
+        queryset, lambda incident: shaped(incident, user=request.auth, with_parties=False)
+    )
 
 
 @router.post("/incidents", response={201: IncidentDetailOut, **ERRORS})
@@ -159,12 +178,19 @@ def create_incident(request, payload: IncidentIn):
         payload.dict(), visible_parties=entity_selectors.referable_parties(user=request.auth)
     )
     incident = services.incident_create(actor=request.auth, data=data)
-    return Status(201, shaped(selectors.incident_get(user=request.auth, incident_id=incident.pk)))
+    return Status(
+        201,
+        shaped(
+            selectors.incident_get(user=request.auth, incident_id=incident.pk), user=request.auth
+        ),
+    )
 
 
 @router.get("/incidents/{incident_id}", response={200: IncidentDetailOut, **ERRORS})
 def get_incident(request, incident_id: RecordId):
-    return shaped(selectors.incident_get(user=request.auth, incident_id=incident_id))
+    return shaped(
+        selectors.incident_get(user=request.auth, incident_id=incident_id), user=request.auth
+    )
 
 
 @router.patch("/incidents/{incident_id}", response={200: IncidentDetailOut, **ERRORS})
@@ -178,7 +204,9 @@ def update_incident(request, incident_id: RecordId, payload: IncidentPatch):
         expected_version=version,
         **{k: v for k, v in changes.items() if v is not None},
     )
-    return shaped(selectors.incident_get(user=request.auth, incident_id=incident_id))
+    return shaped(
+        selectors.incident_get(user=request.auth, incident_id=incident_id), user=request.auth
+    )
 
 
 @router.post("/incidents/{incident_id}/parties", response={201: IncidentDetailOut, **ERRORS})
@@ -189,7 +217,12 @@ def add_party(request, incident_id: RecordId, payload: IncidentPartyIn):
         visible_parties=entity_selectors.referable_parties(user=request.auth),
     )
     services.incident_add_party(actor=request.auth, incident=incident, entry=data.parties[0])
-    return Status(201, shaped(selectors.incident_get(user=request.auth, incident_id=incident_id)))
+    return Status(
+        201,
+        shaped(
+            selectors.incident_get(user=request.auth, incident_id=incident_id), user=request.auth
+        ),
+    )
 
 
 # --- the incident's thread --------------------------------------------------------------------

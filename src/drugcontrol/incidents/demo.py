@@ -232,7 +232,53 @@ def load(result) -> None:
         data = services.validate_incident(raw, visible_parties=visible(Party, actor))
         services.incident_create(actor=actor, data=data)
         result.created += 1
+    _surveillance_incidents(result, known, today)
     _thread()
+
+
+# Seizures of chemicals no convention table lists, typed as the officers wrote them (a name
+# or a CAS number): when the special surveillance list is on file (the substances demo
+# loads a generated one first), each is linked to its entry, and Form D's second section
+# counts them. (country, months ago in the previous year, chemical as typed, quantity, unit)
+SURVEILLANCE_SEIZURES = [
+    ("CHN", 3, "Benzyl cyanide", "1200", "kg"),
+    ("CHN", 7, "79-24-3", "400", "l"),
+    ("MEX", 5, "Red phosphorus", "85", "kg"),
+    ("MEX", 9, "Methylamine", "650", "l"),
+    ("DEU", 4, "Benzaldehyde", "300", "l"),
+    ("IND", 6, "Propionyl chloride", "120", "l"),
+]
+# The README's law-enforcement accounts report their countries' seizures themselves.
+DEMO_REPORTERS = {"CHN": "chn_customs", "IND": "ind_police"}
+
+
+def _surveillance_incidents(result, known, today) -> None:
+    """In the previous calendar year, so the demo's Form D drafts of that year list them."""
+    for number, (country, month, chemical, quantity, unit) in enumerate(SURVEILLANCE_SEIZURES):
+        key = f"demo-surveillance-{number}"
+        if key in known:
+            continue
+        raw = {
+            "kind": "seizure",
+            "occurred_on": datetime.date(today.year - 1, month, 10 + number),
+            "distribution": "countries_involved",
+            "transport_mode": "sea",
+            "concealment": "mislabelled drums",
+            "description": key,
+            "countries": [
+                {"country": "KOR" if country in ("CHN", "IND") else "IND", "role": "origin"},
+                {"country": country, "role": "seizure"},
+            ],
+            "substances": [{"description": chemical, "quantity": quantity, "unit": unit}],
+        }
+        actor = (
+            User.objects.select_related("organisation")
+            .filter(username=DEMO_REPORTERS.get(country, ""))
+            .first()
+        ) or _reporter(country)
+        data = services.validate_incident(raw, visible_parties=visible(Party, actor))
+        services.incident_create(actor=actor, data=data)
+        result.created += 1
 
 
 def _thread() -> None:

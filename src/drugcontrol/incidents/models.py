@@ -157,6 +157,16 @@ class IncidentSubstance(models.Model):
         "substances.Substance", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     description = models.CharField(_("description as reported"), max_length=300, blank=True)
+    # A chemical no convention schedules that the description names (by name or CAS
+    # number) on the special surveillance list: linked when the incident is reported.
+    surveillance_chemical = models.ForeignKey(
+        "substances.SurveillanceChemical",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("on the special surveillance list as"),
+    )
     quantity = models.DecimalField(
         _("quantity"), max_digits=14, decimal_places=3, null=True, blank=True
     )

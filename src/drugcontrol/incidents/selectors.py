@@ -53,7 +53,10 @@ def incident_list(*, user, filters: IncidentFilter | None = None) -> QuerySet:
         queryset = filters.filter(queryset)
     return queryset.prefetch_related(
         Prefetch("countries", queryset=IncidentCountry.objects.select_related("country")),
-        Prefetch("substances", queryset=IncidentSubstance.objects.select_related("substance")),
+        Prefetch(
+            "substances",
+            queryset=IncidentSubstance.objects.select_related("substance", "surveillance_chemical"),
+        ),
     ).order_by("-occurred_on", "-pk")
 
 
@@ -63,7 +66,12 @@ def incident_get(*, user, incident_id: int) -> Incident:
             "reporting_country", "reporting_organisation", "created_by"
         ).prefetch_related(
             Prefetch("countries", queryset=IncidentCountry.objects.select_related("country")),
-            Prefetch("substances", queryset=IncidentSubstance.objects.select_related("substance")),
+            Prefetch(
+                "substances",
+                queryset=IncidentSubstance.objects.select_related(
+                    "substance", "surveillance_chemical"
+                ),
+            ),
             Prefetch(
                 "parties",
                 queryset=IncidentParty.objects.select_related("party__country", "nationality"),

@@ -17,7 +17,6 @@ class PrecursorsConfig(AppConfig):
         from drugcontrol.precursors import (
             imports,
             permissions,  # noqa: F401  (declares the actions)
-            services,
         )
         from drugcontrol.precursors.models import (
             ANNUAL_REPORT_RECORD_TYPE,
@@ -60,15 +59,6 @@ class PrecursorsConfig(AppConfig):
                 record=lambda actor, **options: actor.country_id if actor else None,
             ),
         )
-        register_importer(
-            "precursors.surveillance",
-            Importer(
-                run=services.surveillance_load,
-                summary=services.surveillance_summary,
-                action="precursors.surveillance_load",
-                max_rows=services.SURVEILLANCE_MAX_ROWS,
-            ),
-        )
         audit_follows_record(ORDER_RECORD_TYPE, SuspiciousOrder)
         audit_follows_record(ANNUAL_REPORT_RECORD_TYPE, AnnualReport)
         ACTION_LABELS.update(
@@ -92,6 +82,7 @@ class PrecursorsConfig(AppConfig):
                 "precursors.invocation_added": _("Article 12(10) invoked"),
                 "precursors.invocation_removed": _("Article 12(10) invocation withdrawn"),
                 "precursors.requirement_set": _("Legitimate requirement recorded"),
+                # Events recorded before the list moved to the substances app.
                 "precursors.surveillance_loaded": _("Special surveillance list loaded"),
                 "precursors.suspicious_order_reported": _("Suspicious order reported"),
                 "precursors.suspicious_order_reviewed": _("Suspicious order reviewed"),

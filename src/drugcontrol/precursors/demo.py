@@ -1,8 +1,10 @@
 """Demo pre-export notifications: two years of exports among about forty countries. Most are
 cleared within days, some importers answer late or never, a few object, some exports exceed
 the importer's legitimate requirement, and a few operators are companies from the demo
-incidents. Form D reports of China, Germany and Mexico, drafted from those records, in
-every state. Deterministic and idempotent (each demo notification carries its key; a
+incidents. Suspicious orders the demo operators of Germany, China and Mexico reported to
+their authorities (one turned into an incident, some closed, the others waiting). Form D
+reports of China, Germany and Mexico, drafted from those records, in every state.
+Deterministic and idempotent (each demo notification carries its key; a
 country's report for a year is made once)."""
 
 import datetime
@@ -211,6 +213,7 @@ def load(result) -> None:
         _answer(rng, notification, importer, at, today)
     _awaiting_answer(result, substances, known, today)
     _notification_items(result, substances, known, today)
+    _suspicious_orders(result, today)
     _annual_reports(result, today)
 
 
@@ -397,6 +400,160 @@ def _answer(rng, notification, importer: str, submitted_at, today) -> None:
                 notification=notification,
                 outcome="arrived" if rng.random() < 0.97 else rng.choice(["seized", "stopped"]),
                 at=arrived_at,
+            )
+
+
+# What the demo operators reported to their authorities: (operator's country, days ago,
+# chemical as asked for, quantity, unit, customer, customer's country, why, the authority's
+# decision or None while it waits). Invented customers.
+SUSPICIOUS_ORDERS = [
+    (
+        "DEU",
+        40,
+        "Benzyl cyanide",
+        "500",
+        "kg",
+        "Comercializadora Lerma S.A. de C.V.",
+        "MEX",
+        "A new customer paid in advance in cash, gave no end-use statement and asked for "
+        "delivery to a residential address.",
+        "incident",
+    ),
+    (
+        "DEU",
+        25,
+        "Ephedrine",
+        "25",
+        "kg",
+        "Lagos Pharma Trading Ltd",
+        "NGA",
+        "Pharmaceutical grade asked for without a manufacturing licence; the buyer declined "
+        "to name the finished product.",
+        "dismiss",
+    ),
+    (
+        "DEU",
+        9,
+        "Nitroethane",
+        "200",
+        "l",
+        "Dubai Horizon General Trading LLC",
+        "ARE",
+        "Ten times the quantity of earlier orders, shipped through a free zone to a "
+        "forwarder the customer would not name.",
+        None,
+    ),
+    (
+        "DEU",
+        3,
+        "Red phosphorus",
+        "50",
+        "kg",
+        "Almaty Steppe Reagents LLP",
+        "KAZ",
+        "The customer asked for unlabelled packaging and a declaration as 'matches ingredients'.",
+        None,
+    ),
+    (
+        "CHN",
+        12,
+        "Benzyl chloride",
+        "2000",
+        "kg",
+        "Pacific Imports Vancouver Incorporated",
+        "CAN",
+        "Paid from a third country's account; the consignee's address is a freight "
+        "forwarder's warehouse.",
+        None,
+    ),
+    (
+        "CHN",
+        30,
+        "Potassium permanganate",
+        "1000",
+        "kg",
+        "Quimica Industrial del Pacifico SA de CV",
+        "MEX",
+        "The customer changed the declared end use twice and asked for air freight.",
+        "dismiss",
+    ),
+    (
+        "MEX",
+        6,
+        "Methylamine",
+        "400",
+        "l",
+        "Distribuidora Química Norteña",
+        "MEX",
+        "A buyer with no registered activity asked for monthly deliveries in unmarked drums.",
+        None,
+    ),
+]
+# Each country's demo operator (the README's account for Germany).
+OPERATORS = {
+    "DEU": ("deu_company", ""),
+    "CHN": ("demo_chn_company", "Jiangsu Demo Fine Reagents Co., Ltd. (demo)"),
+    "MEX": ("demo_mex_company", "Química Demo del Bajío S.A. de C.V. (demo)"),
+}
+
+
+def _operator(country: str) -> User:
+    username, organisation = OPERATORS[country]
+    if not organisation:
+        return User.objects.select_related("organisation").filter(username=username).first()
+    return demo_account(
+        username=username,
+        kind=OrganisationKind.OPERATOR,
+        country=country,
+        organisation_name=organisation,
+        role=Role.OFFICER,
+    )
+
+
+def _suspicious_orders(result, today) -> None:
+    """Reports of the demo operators to their authorities (Germany, China, Mexico): some
+    waiting for review, one closed, one turned into an incident (each operator's reports
+    are made once)."""
+    from drugcontrol.precursors.models import SuspiciousOrder
+
+    done: dict[str, bool] = {}
+    for (
+        country,
+        days,
+        chemical,
+        quantity,
+        unit,
+        customer,
+        customer_country,
+        reasons,
+        decision,
+    ) in SUSPICIOUS_ORDERS:
+        operator = _operator(country)
+        if operator is None:
+            continue
+        if country not in done:
+            done[country] = SuspiciousOrder.objects.filter(created_by=operator).exists()
+        if done[country]:
+            continue
+        order = services.suspicious_order_report(
+            actor=operator,
+            raw={
+                "received_on": today - datetime.timedelta(days=days),
+                "chemical": chemical,
+                "quantity": quantity,
+                "unit": unit,
+                "customer_name": customer,
+                "customer_country": customer_country,
+                "reasons": reasons,
+            },
+        )
+        result.created += 1
+        if decision:
+            services.suspicious_order_review(
+                actor=_officer(country),
+                order=order,
+                decision=decision,
+                expected_version=order.version,
             )
 
 

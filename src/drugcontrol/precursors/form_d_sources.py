@@ -4,9 +4,10 @@ records it comes from, so a draft never holds what its author may not see:
 - seizures: incidents the country reported (seizures and illicit laboratories) in the
   calendar year, with their substances, grouped by substance, unit and country of origin;
   split by whether the substance is in Table I or II of the 1988 Convention (section 1)
-  or a chemical no convention lists (section 2; also a description that names a chemical
-  of the special surveillance list). Narcotic drugs and psychotropic substances belong to
-  other returns and are left out;
+  or a chemical no convention lists (section 2; also a row linked to a chemical of the
+  special surveillance list when it was reported, and a description that names one, for
+  rows reported before the chemical was on the list). Narcotic drugs and psychotropic
+  substances belong to other returns and are left out;
 - methods: the concealment methods and modus operandi of those incidents, grouped by
   text, citing their references;
 - stopped shipments: notifications the country objected to, and notifications from or to
@@ -37,10 +38,9 @@ from drugcontrol.precursors.models import (
     Outcome,
     Status,
     StopReason,
-    SurveillanceChemical,
     TradeDirection,
 )
-from drugcontrol.substances.models import Listing
+from drugcontrol.substances.models import Listing, SurveillanceChemical
 
 SEIZURE_KINDS = (IncidentKind.SEIZURE, IncidentKind.ILLICIT_LABORATORY)
 STOPPED_KINDS = (IncidentKind.STOPPED_SHIPMENT, IncidentKind.SUSPENDED_SHIPMENT)
@@ -129,6 +129,8 @@ def _seizures(user, country: str, year: int) -> list[dict]:
             "description",
             "quantity",
             "unit",
+            "surveillance_chemical_id",
+            "surveillance_chemical__name",
         )
     )
     scheduled, drugs = scheduled_substance_ids(), drug_substance_ids()
@@ -141,10 +143,14 @@ def _seizures(user, country: str, year: int) -> list[dict]:
     watched_substance = {substance: (pk, name) for pk, name, substance in watched.values()}
     origins = _origins({item[0] for item in items})
     groups: dict[tuple, dict] = {}
-    for incident_id, reference, substance, name, description, quantity, unit in items:
+    for incident_id, reference, substance, name, description, quantity, unit, *linked in items:
         chemical = None
         if substance in scheduled:
             section = FormDSection.SCHEDULED_SEIZURES
+        elif linked[0] is not None:  # linked to the surveillance list when reported
+            section = FormDSection.OTHER_SEIZURES
+            chemical = (linked[0], linked[1])
+            name = name or linked[1]
         elif substance is not None and substance not in drugs:
             section = FormDSection.OTHER_SEIZURES
             chemical = watched_substance.get(substance)

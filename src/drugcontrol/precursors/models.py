@@ -1,6 +1,7 @@
 """Pre-export notifications of precursor chemicals (article 12(10) of the 1988 Convention),
-the importing countries' invocations and legitimate requirements, the special
-surveillance list, and suspicious order reports from industry."""
+the importing countries' invocations and legitimate requirements, suspicious order reports
+from industry and Form D. The special surveillance list they point at is substance
+reference data (`substances.models.SurveillanceChemical`)."""
 
 from django.db import models
 from django.utils import timezone
@@ -168,29 +169,6 @@ class LegitimateRequirementRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.requirement_id}: {self.quantity_kg} kg"
-
-
-class SurveillanceChemical(models.Model):
-    """An entry of the limited international special surveillance list of non-scheduled
-    chemicals, loaded from the file the secretariat distributes (not shipped here)."""
-
-    name = models.CharField(_("name"), max_length=300)
-    cas = models.CharField(_("CAS number"), max_length=12, blank=True, db_index=True)
-    hs_code = models.CharField(_("HS code"), max_length=12, blank=True)
-    substance = models.ForeignKey(
-        "substances.Substance", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    notes = models.CharField(_("notes"), max_length=500, blank=True)
-    edition = models.CharField(_("list edition"), max_length=40)
-
-    class Meta:
-        verbose_name = _("chemical under special surveillance")
-        verbose_name_plural = _("chemicals under special surveillance")
-        ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["name"], name="surveillance_name_unique")]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class NotificationKind(models.TextChoices):
@@ -402,7 +380,11 @@ class NotificationLine(models.Model):
         "substances.Substance", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     surveillance_chemical = models.ForeignKey(
-        SurveillanceChemical, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "substances.SurveillanceChemical",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     is_preparation = models.BooleanField(_("preparation or mixture"), default=False)
     concentration = models.DecimalField(
@@ -727,7 +709,11 @@ class AnnualReportRow(models.Model):
         "substances.Substance", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     surveillance_chemical = models.ForeignKey(
-        SurveillanceChemical, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "substances.SurveillanceChemical",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     chemical_name = models.CharField(_("chemical name"), max_length=300, blank=True)
     is_preparation = models.BooleanField(_("preparations"), default=False)

@@ -1,5 +1,6 @@
 """Who may read beyond their own organisation and act in the pre-export notification
-exchange, on reference figures, the surveillance list and suspicious orders."""
+exchange, on reference figures, suspicious orders and Form D (the special surveillance list
+is the substances app's: `substances.surveillance_read`, `substances.surveillance_load`)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -48,7 +49,7 @@ def _reads_notifications(user, _record=None) -> bool:
 
 READ = action(
     "precursors.notification_read",
-    _("Read pre-export notifications, response statistics and the surveillance list"),
+    _("Read pre-export notifications and response statistics"),
     grants={
         Kind.COMPETENT_AUTHORITY: Role.VIEWER,
         Kind.LAW_ENFORCEMENT: Role.VIEWER,
@@ -137,12 +138,6 @@ action(
     condition=own_country_or_secretariat,
     condition_text="its own country's (the secretariat: any country's)",
     refusal=_("A country keeps only its own terms and requirements."),
-)
-action(
-    "precursors.surveillance_load",
-    _("Load the special surveillance list"),
-    grants={Kind.INTERNATIONAL: Role.OFFICER},
-    refusal=_("The secretariat loads the special surveillance list."),
 )
 action(
     "precursors.order_report",

@@ -35,11 +35,11 @@ from drugcontrol.precursors.models import (
     Outcome,
     Severity,
     Status,
-    SurveillanceChemical,
     SuspiciousOrder,
     overdue_q,
 )
 from drugcontrol.precursors.permissions import ORDER_READ, READ, REPORT_READ
+from drugcontrol.substances import selectors as substance_selectors
 from drugcontrol.substances.models import Listing, Substance
 
 DEFAULT_REPLY_DAYS = 15
@@ -83,12 +83,6 @@ def annual_reports_visible_to(queryset: QuerySet, user) -> QuerySet:
     if user.is_international:
         return queryset.filter(submitted_at__isnull=False)
     return queryset.filter(country_id=user.country_id)
-
-
-@visibility_rule(SurveillanceChemical)
-def surveillance_visible_to(queryset: QuerySet, user) -> QuerySet:
-    """The list has a limited distribution: authorities and the secretariat only."""
-    return queryset if is_reader(user) else queryset.none()
 
 
 @visibility_rule(Invocation)
@@ -411,7 +405,12 @@ def requirement_get(*, user, requirement_id: int) -> LegitimateRequirement:
 
 
 def surveillance_list(*, user) -> QuerySet:
-    return visible(SurveillanceChemical, user).select_related("substance").order_by("name")
+    """The special surveillance list (substance reference data, with its own rule)."""
+    return substance_selectors.surveillance_list(user=user)
+
+
+def surveillance_readable(user) -> bool:
+    return substance_selectors.surveillance_readable(user)
 
 
 def suspicious_order_list(*, user) -> QuerySet:
@@ -436,7 +435,7 @@ def suspicious_order_get(*, user, order_id: int) -> SuspiciousOrder:
 
 
 def is_reader(user) -> bool:
-    """Authorities and the secretariat: who reads statistics and the surveillance list."""
+    """Authorities and the secretariat: who reads notifications and response statistics."""
     return can(user, READ.name)
 
 

@@ -17,9 +17,12 @@ class SubstancesConfig(AppConfig):
             selectors,  # noqa: F401  (registers the visibility rules)
         )
         from drugcontrol.substances.services import (
+            SURVEILLANCE_MAX_ROWS,
             national_list_load,
             national_list_summary,
             reference_lists_load,
+            surveillance_load,
+            surveillance_summary,
         )
 
         register_importer(
@@ -31,10 +34,20 @@ class SubstancesConfig(AppConfig):
                 record=lambda actor, country_code="", **options: country_code.strip().upper(),
             ),
         )
+        register_importer(
+            "substances.surveillance",
+            Importer(
+                run=surveillance_load,
+                summary=surveillance_summary,
+                action="substances.surveillance_load",
+                max_rows=SURVEILLANCE_MAX_ROWS,
+            ),
+        )
         ACTION_LABELS.update(
             {
                 "substances.reference_loaded": _("Controlled-substance lists loaded"),
                 "substances.national_list_loaded": _("National control list loaded"),
+                "substances.surveillance_loaded": _("Special surveillance list loaded"),
             }
         )
         register_reference_loader(

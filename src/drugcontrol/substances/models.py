@@ -151,3 +151,31 @@ class RegistryState(models.Model):
 
     def __str__(self) -> str:
         return f"registry {self.stamp}"
+
+
+class SurveillanceChemical(models.Model):
+    """An entry of the limited international special surveillance list of non-scheduled
+    chemicals, loaded from the file the secretariat distributes (not shipped here).
+
+    Reference data about substances, kept here so that every app that names a chemical
+    (notifications, Form D, incidents) can point at it. The table keeps the name it had
+    when the model lived in the precursors app."""
+
+    name = models.CharField(_("name"), max_length=300)
+    cas = models.CharField(_("CAS number"), max_length=12, blank=True, db_index=True)
+    hs_code = models.CharField(_("HS code"), max_length=12, blank=True)
+    substance = models.ForeignKey(
+        Substance, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    notes = models.CharField(_("notes"), max_length=500, blank=True)
+    edition = models.CharField(_("list edition"), max_length=40)
+
+    class Meta:
+        db_table = "precursors_surveillancechemical"
+        verbose_name = _("chemical under special surveillance")
+        verbose_name_plural = _("chemicals under special surveillance")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["name"], name="surveillance_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name

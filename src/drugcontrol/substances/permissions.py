@@ -15,3 +15,20 @@ action(
     condition_text="its own country's (the secretariat: any country's)",
     refusal=_("A country's competent authority loads its own national control list."),
 )
+SURVEILLANCE_READ = action(
+    "substances.surveillance_read",
+    _("Read the special surveillance list"),
+    grants={
+        Kind.COMPETENT_AUTHORITY: Role.VIEWER,
+        Kind.LAW_ENFORCEMENT: Role.VIEWER,
+        Kind.INTERNATIONAL: Role.VIEWER,
+    },
+    condition_text="a limited distribution: national authorities and the secretariat",
+    refusal=_("The special surveillance list is for national authorities."),
+)
+action(
+    "substances.surveillance_load",
+    _("Load the special surveillance list"),
+    grants={Kind.INTERNATIONAL: Role.OFFICER},
+    refusal=_("The secretariat loads the special surveillance list."),
+)

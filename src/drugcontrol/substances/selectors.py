@@ -12,6 +12,7 @@ from django.db.models import (
     QuerySet,
 )
 
+from drugcontrol.core.permissions import can
 from drugcontrol.core.visibility import get_visible_or_404, visibility_rule, visible
 from drugcontrol.substances import chemistry
 from drugcontrol.substances.chemistry import StructureError
@@ -29,13 +30,16 @@ from drugcontrol.substances.identification import (
     load_rules,
 )
 from drugcontrol.substances.models import (
+    Instrument,
     Listing,
     RegistryState,
     StructureKind,
     Substance,
+    SurveillanceChemical,
     Synonym,
 )
 from drugcontrol.substances.names import normalize_name
+from drugcontrol.substances.permissions import SURVEILLANCE_READ
 
 
 @visibility_rule(Substance)
@@ -48,6 +52,58 @@ def substances_visible_to(queryset: QuerySet, user) -> QuerySet:
 def listings_visible_to(queryset: QuerySet, user) -> QuerySet:
     """International and national listings are public law: visible to every signed-in user."""
     return queryset
+
+
+@visibility_rule(SurveillanceChemical)
+def surveillance_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """The list has a limited distribution: national authorities and the secretariat."""
+    return queryset if surveillance_readable(user) else queryset.none()
+
+
+def surveillance_readable(user) -> bool:
+    """Whether the user reads the special surveillance list (and so sees which chemical of
+    a record is on it)."""
+    return can(user, SURVEILLANCE_READ.name)
+
+
+def surveillance_list(*, user) -> QuerySet:
+    return visible(SurveillanceChemical, user).select_related("substance").order_by("name")
+
+
+def surveillance_match(text: str = "", *, substance: Substance | None = None):
+    """The entry of the special surveillance list a reported chemical is: the entry of a
+    registry substance that no convention lists, else the entry the typed text names (by
+    name, case aside, or CAS number). None for a substance under international control.
+    For services that link what a reporter gave: the link is made whoever reports; only
+    readers of the list are shown it."""
+    if substance is not None:
+        controlled = Listing.objects.filter(substance=substance, removed="").exclude(
+            instrument=Instrument.NATIONAL
+        )
+        if controlled.exists():
+            return None
+        entry = SurveillanceChemical.objects.filter(substance=substance).order_by("pk").first()
+        if entry is not None:
+            return entry
+    text = (text or "").strip() if isinstance(text, str) else ""
+    if not text or len(text) > 300 or not _storable(text):
+        return None
+    by_name = SurveillanceChemical.objects.filter(name__iexact=text).order_by("pk").first()
+    if by_name is not None or len(text) > 12:
+        return by_name
+    return SurveillanceChemical.objects.filter(cas=text).order_by("pk").first()
+
+
+def _storable(text: str) -> bool:
+    """Text a query may carry on every database (no NUL, no lone surrogate): a reported
+    description is checked for its column only when the row is saved."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def substance_list(

@@ -1,4 +1,5 @@
-"""Every write of the substances app: loading the conventions' lists and national lists."""
+"""Every write of the substances app: loading the conventions' lists, national lists and
+the special surveillance list."""
 
 import csv
 import io
@@ -23,6 +24,7 @@ from drugcontrol.substances.models import (
     StructureKind,
     Substance,
     SubstanceKind,
+    SurveillanceChemical,
     Synonym,
 )
 from drugcontrol.substances.names import normalize_name
@@ -311,3 +313,99 @@ def _find_existing(row: ListRow) -> Substance | None:
         if found:
             return found
     return Substance.objects.filter(synonyms__normalized=normalize_name(row.name)).first()
+
+
+# --- the special surveillance list ----------------------------------------------------------
+
+SURVEILLANCE_COLUMNS = ("name", "cas", "hs_code", "notes")
+SURVEILLANCE_MAX_ROWS = 5000
+SURVEILLANCE_RECORD_TYPE = "substances.surveillancechemical"
+
+
+def surveillance_load(
+    *, actor, content: bytes, edition: str, name: str = "list.csv", progress=None
+) -> dict:
+    """Replace the limited international special surveillance list with a file's rows (CSV
+    or XLSX with `name,cas,hs_code,notes`); a bad file changes nothing and names each bad
+    row. Entries a record points at (a notification line, a Form D row, an incident's
+    substance) are kept."""
+    from drugcontrol.core.tabular import read_table, where
+
+    require(actor, "substances.surveillance_load")
+    edition = edition.strip() if isinstance(edition, str) else ""
+    if not edition:
+        raise ValidationFailed({"edition": [_("Name the edition of the list.")]})
+    table = read_table(name, content, required=("name", "cas"), max_rows=SURVEILLANCE_MAX_ROWS)
+    rows, errors, seen = [], {}, set()
+    for row in table.rows:
+        entry = row.get("name", "")
+        problems = {}
+        if not entry:
+            problems["name"] = [_("A name is required.")]
+        elif entry.lower() in seen:
+            problems["name"] = [_("Listed twice.")]
+        cas = row.get("cas", "")
+        if cas and not cas_is_valid(cas):
+            problems["cas"] = [_("Not a valid CAS number.")]
+        if problems:
+            errors[where(row.number)] = problems
+            continue
+        seen.add(entry.lower())
+        rows.append(
+            SurveillanceChemical(
+                name=entry[:300],
+                cas=cas,
+                hs_code=row.get("hs_code", "")[:12],
+                notes=row.get("notes", "")[:500],
+                edition=edition[:40],
+                substance=Substance.objects.filter(cas=cas).first() if cas else None,
+            )
+        )
+    if errors:
+        raise ValidationFailed(errors, message=_("Nothing was loaded: fix these rows."))
+    with transaction.atomic():
+        kept = SurveillanceChemical.objects.count()
+        # Entries records point at stay (PROTECT); the others are replaced.
+        used = _surveillance_entries_in_use()
+        SurveillanceChemical.objects.exclude(pk__in=used).delete()
+        for chemical in rows:
+            SurveillanceChemical.objects.update_or_create(
+                name=chemical.name,
+                defaults={
+                    "cas": chemical.cas,
+                    "hs_code": chemical.hs_code,
+                    "notes": chemical.notes,
+                    "edition": chemical.edition,
+                    "substance": chemical.substance,
+                },
+            )
+        record_event(
+            actor=actor,
+            action="substances.surveillance_loaded",
+            object_type=SURVEILLANCE_RECORD_TYPE,
+            object_id=edition[:40],
+            before={"entries": kept},
+            after={"entries": len(rows), "edition": edition},
+        )
+    return {"loaded": len(rows), "edition": edition}
+
+
+def _surveillance_entries_in_use() -> set[int]:
+    """The entries some record points at, whichever app's model holds the reference (each
+    foreign key to the list, as Django's own deletion finds them): the apps above this one
+    are not imported."""
+    used: set[int] = set()
+    for relation in SurveillanceChemical._meta.get_fields(include_hidden=True):
+        if not (relation.auto_created and not relation.concrete and relation.one_to_many):
+            continue
+        column = relation.field.attname
+        used |= set(
+            relation.related_model._base_manager.exclude(**{column: None})
+            .values_list(column, flat=True)
+            .distinct()
+        )
+    return used
+
+
+def surveillance_summary(result: dict) -> str:
+    return _("%(count)s chemicals were loaded.") % {"count": result.get("loaded", 0)}

@@ -54,7 +54,8 @@ from drugcontrol.incidents.models import (
     PartyRole,
     PaymentMethod,
 )
-from drugcontrol.substances.models import Substance
+from drugcontrol.substances.models import Substance, SurveillanceChemical
+from drugcontrol.substances.selectors import surveillance_match
 
 INCIDENT_FIELDS = [
     "reference",
@@ -92,6 +93,8 @@ class SubstanceLine:
     quantity: decimal.Decimal | None
     unit: str
     purity: decimal.Decimal | None
+    # The special surveillance list's entry the substance or description is, if any.
+    surveillance_chemical: SurveillanceChemical | None = None
 
 
 @dataclass
@@ -190,7 +193,10 @@ def validate_incident(raw: dict, *, visible_parties=None) -> IncidentInput:
             positive=True,
             maximum=100,
         )
-        substances.append(SubstanceLine(substance, description, quantity, unit, purity))
+        chemical = None
+        if f"{prefix}.substance_id" not in errors:
+            chemical = surveillance_match(description, substance=substance)
+        substances.append(SubstanceLine(substance, description, quantity, unit, purity, chemical))
     parties = []
     for index, item in enumerate(raw.get("parties") or []):
         prefix = f"parties.{index}"
@@ -322,6 +328,7 @@ def _create(actor, organisation, data: IncidentInput, reference: str) -> Inciden
             incident=incident,
             substance=line.substance,
             description=line.description,
+            surveillance_chemical=line.surveillance_chemical,
             quantity=line.quantity,
             unit=line.unit,
             purity=line.purity,

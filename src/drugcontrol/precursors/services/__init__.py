@@ -8,7 +8,8 @@
   event, checked against the transition table in `precursors/workflow.py`;
 - `reference_figures`: reply terms, invocations and legitimate requirements;
 - `suspicious_orders`: reports from industry and their review;
-- `surveillance`: the special surveillance list;
+- the special surveillance list is substance reference data: its loader is
+  `substances.services.surveillance_load`, re-exported here for the precursors pages;
 - `annual_reports`: Form D, generated from what is on file, completed, submitted, accepted
   or returned (its steps in `workflow.REPORT_TABLE`).
 
@@ -53,12 +54,6 @@ from drugcontrol.precursors.services.reference_figures import (
     policy_set,
     requirement_set,
 )
-from drugcontrol.precursors.services.surveillance import (
-    SURVEILLANCE_COLUMNS,
-    SURVEILLANCE_MAX_ROWS,
-    surveillance_load,
-    surveillance_summary,
-)
 from drugcontrol.precursors.services.suspicious_orders import (
     suspicious_order_report,
     suspicious_order_review,
@@ -75,6 +70,12 @@ from drugcontrol.precursors.services.validation import (
     validate_notification,
 )
 from drugcontrol.precursors.workflow import may_ship
+from drugcontrol.substances.services import (
+    SURVEILLANCE_COLUMNS,
+    SURVEILLANCE_MAX_ROWS,
+    surveillance_load,
+    surveillance_summary,
+)
 
 __all__ = [
     "DEFAULT_REPLY_DAYS",

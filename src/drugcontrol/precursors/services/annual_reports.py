@@ -31,13 +31,12 @@ from drugcontrol.precursors.models import (
     FormDUnit,
     RowOrigin,
     StopReason,
-    SurveillanceChemical,
     TradeDirection,
 )
 from drugcontrol.precursors.permissions import REPORT_KEEP
 from drugcontrol.precursors.services.base import step_change
 from drugcontrol.precursors.workflow import REPORTS
-from drugcontrol.substances.models import Substance
+from drugcontrol.substances.models import Substance, SurveillanceChemical
 
 MAX_ROWS = 1000  # entries in one report
 MAX_COUNT = 1_000_000  # seizures or cases in one entry

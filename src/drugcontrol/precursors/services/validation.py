@@ -30,7 +30,6 @@ from drugcontrol.precursors.models import (
     NotificationLine,
     NotificationParty,
     PartyRole,
-    SurveillanceChemical,
 )
 from drugcontrol.precursors.selectors import (
     country_terms,
@@ -38,7 +37,7 @@ from drugcontrol.precursors.selectors import (
     reply_terms,
 )
 from drugcontrol.substances.cas import cas_is_valid
-from drugcontrol.substances.models import Substance
+from drugcontrol.substances.models import Substance, SurveillanceChemical
 
 KG = decimal.Decimal("0.001")
 LINE_QUANTITY = model_field(NotificationLine, "quantity")
@@ -153,14 +152,12 @@ def _validate_line(item: dict, prefix: str, kind: str, errors: dict) -> LineInpu
         if chemical is None:
             errors[f"{prefix}.substance"] = [_("Not on the special surveillance list.")]
     elif (item.get("substance") or "").strip():
-        from drugcontrol.substances.selectors import find_by_name
+        from drugcontrol.substances.selectors import find_by_name, surveillance_match
 
         text = item["substance"].strip()
         substance = find_by_name(text)
         if substance is None and kind == NotificationKind.LIGHT:
-            chemical = SurveillanceChemical.objects.filter(name__iexact=text).first() or (
-                SurveillanceChemical.objects.filter(cas=text).first()
-            )
+            chemical = surveillance_match(text)
             if chemical is None:
                 described = _described_chemical(item, prefix, errors)
         if substance is None and chemical is None and not described:

@@ -39,7 +39,7 @@ from drugcontrol.precursors.forms import (
 from drugcontrol.substances.selectors import find_by_name
 
 REQUIREMENTS_KIND = "precursors.requirements"
-SURVEILLANCE_KIND = "precursors.surveillance"
+SURVEILLANCE_KIND = "substances.surveillance"
 
 
 # --- statistics -------------------------------------------------------------------------------
@@ -359,11 +359,11 @@ def requirement_detail(request, requirement_id: int):
 
 @login_required
 def surveillance(request):
-    if not selectors.is_reader(request.user):
+    if not selectors.surveillance_readable(request.user):
         raise Http404
     form, report = SurveillanceUploadForm(), None
     if request.method == "POST":
-        require_page(request.user, "precursors.surveillance_load")
+        require_page(request.user, "substances.surveillance_load")
         form = SurveillanceUploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
