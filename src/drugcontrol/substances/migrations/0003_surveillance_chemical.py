@@ -1,7 +1,7 @@
 # The special surveillance list moves from the precursors app to the substances app as
 # substance reference data. Only Django's idea of the model moves: the table keeps its name
 # (precursors_surveillancechemical), its rows, its index and its constraint, so nothing is
-# written to the database. precursors 0010 then points its foreign keys here and forgets
+# written to the database. precursors 0012 then points its foreign keys here and forgets
 # its own copy of the model.
 
 import django.db.models.deletion

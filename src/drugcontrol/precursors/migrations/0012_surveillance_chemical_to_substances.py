@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('precursors', '0009_notification_items'),
+        ('precursors', '0011_requirement_source_choices'),
         ('substances', '0003_surveillance_chemical'),
     ]
 
