@@ -229,3 +229,35 @@ def test_fields_through_the_import(scenario):
         )
     (row,) = error.value.details.values()
     assert set(row) == {"seizure_locode", "payment_method"}
+
+
+def test_a_person_and_nationality_through_the_import(scenario, focal):
+    header = "kind,date,seizure_country,exporter,exporter_country,person,person_nationality\n"
+    good = header + f"seizure,{YESTERDAY},CHN,Thames Fine Chemicals Ltd,GBR,Chinedu Okafor,NGA\n"
+    result = import_now(
+        actor=scenario["a_officer"], kind="incidents.incidents", name="i.csv", content=good.encode()
+    )
+    assert result["imported"] == 1
+    incident = Incident.objects.get()
+    courier = incident.parties.get(role="person_involved")
+    assert (courier.party.kind, courier.party.name, courier.nationality_id) == (
+        "person",
+        "Chinedu Okafor",
+        "NGA",
+    )
+    # The country of nationality is alerted as when the incident is reported on the page.
+    for code in ("GBR", "NGA"):
+        assert Alert.objects.filter(recipient=focal[code], kind="national_named").count() == 1
+    assert not Alert.objects.filter(recipient=focal["MEX"]).exists()
+    # A bad nationality is named by its row and its own column; nothing is imported.
+    bad = header + f"seizure,{YESTERDAY},CHN,Acme,GBR,Ana Ruiz,QQQ\n"
+    with pytest.raises(ValidationFailed) as error:
+        import_now(
+            actor=scenario["a_officer"],
+            kind="incidents.incidents",
+            name="i.csv",
+            content=bad.encode(),
+        )
+    (row,) = error.value.details.values()
+    assert set(row) == {"person_nationality"}
+    assert Incident.objects.count() == 1

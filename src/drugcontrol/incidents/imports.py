@@ -34,6 +34,11 @@ COLUMNS = [
     "exporter_country",
     "consignee",
     "consignee_country",
+    # A person involved (a courier, a suspect): the country the person lives in and the
+    # nationality, which alerts the country of nationality as PICS does.
+    "person",
+    "person_country",
+    "person_nationality",
     "concealment",
     "description",
 ]
@@ -76,6 +81,16 @@ def _row_to_raw(row: dict) -> dict:
                     "country": row.get(f"{column}_country") or None,
                 }
             )
+    if row.get("person") or row.get("person_nationality"):
+        parties.append(
+            {
+                "role": "person_involved",
+                "kind": "person",
+                "name": row.get("person") or "",
+                "country": row.get("person_country") or None,
+                "nationality": row.get("person_nationality") or None,
+            }
+        )
     return {
         "kind": row.get("kind", ""),
         "occurred_on": row.get("date", ""),
@@ -92,7 +107,24 @@ def _row_to_raw(row: dict) -> dict:
     }
 
 
-def _column_of(field: str) -> str:
+def _party_columns(row: dict) -> dict:
+    """For each party the row names, by its index in the service's list: the file's column of
+    each field (`name`, `country`, `nationality`)."""
+    columns, index = {}, 0
+    for column in ("exporter", "consignee", "person"):
+        present = row.get(column) or (column == "person" and row.get("person_nationality"))
+        if present:
+            columns[str(index)] = {
+                "name": column,
+                "party_id": column,
+                "country": f"{column}_country",
+                "nationality": "person_nationality",
+            }
+            index += 1
+    return columns
+
+
+def _column_of(field: str, row: dict) -> str:
     """Name the file's column for a validation error on a nested field."""
     if field.startswith("countries."):
         return "origin/departure/transit/destination/seizure_country"
@@ -101,7 +133,8 @@ def _column_of(field: str) -> str:
             field.rsplit(".", 1)[1], "substance"
         )
     if field.startswith("parties."):
-        return "exporter/consignee"
+        index, _dot, name = field.removeprefix("parties.").partition(".")
+        return _party_columns(row).get(index, {}).get(name, "exporter/consignee/person")
     return {"occurred_on": "date"}.get(field, field)
 
 
@@ -120,7 +153,7 @@ def incidents_import(*, actor, name: str, content: bytes, progress=None) -> dict
             checked.append(services.validate_incident(raw, visible_parties=parties))
         except ValidationFailed as error:
             report[where(row.number)] = {
-                _column_of(field): list(messages) for field, messages in error.details.items()
+                _column_of(field, row): list(messages) for field, messages in error.details.items()
             }
     if report:
         raise ValidationFailed(report, message=_("The file has errors; nothing was imported."))
