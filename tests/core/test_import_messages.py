@@ -199,18 +199,19 @@ def test_the_migration_turns_old_text_reports_into_messages(make_user):
     migration.to_messages(apps, None)
     job.refresh_from_db()
     assert isinstance(job.report, list) and len(job.report) == 5
-    chinese = rows(job, "zh-hans")
-    del chinese[3]  # "rows %(numbers)s": its translation is not in the catalogue yet
-    assert chinese == [
-        ("第4行", "quantity", "必须大于零。"),
-        ("第4行", "kind", "未知的事件类型。"),
-        ("第5行", "substance", "未知物质：Unobtainium。"),
-        ("文件", "", "文件只有标题行，下面没有数据行。"),
-    ]
-    assert rows(job, "en")[2:4] == [
-        ("row 5", "substance", "Unknown substance: Unobtainium."),
-        ("rows 3, 7", "", "A note nobody wrote in the catalogue."),
-    ]
+    # In any order: PostgreSQL's JSON keeps an object's keys in its own order.
+    assert sorted(rows(job, "zh-hans")) == sorted(
+        [
+            ("第4行", "quantity", "必须大于零。"),
+            ("第4行", "kind", "未知的事件类型。"),
+            ("第5行", "substance", "未知物质：Unobtainium。"),
+            ("第3, 7行", "", "A note nobody wrote in the catalogue."),
+            ("文件", "", "文件只有标题行，下面没有数据行。"),
+        ]
+    )
+    english = rows(job, "en")
+    assert ("row 5", "substance", "Unknown substance: Unobtainium.") in english
+    assert ("rows 3, 7", "", "A note nobody wrote in the catalogue.") in english
     migration.to_messages(apps, None)  # a converted report is left as it is
     job.refresh_from_db()
     assert len(job.report) == 5
