@@ -9,6 +9,9 @@ import pytest
 
 from drugcontrol.core.errors import Conflict, ValidationFailed
 from drugcontrol.core.models import AuditEvent, Country
+from drugcontrol.core.visibility import visible
+from drugcontrol.entities.models import Party
+from drugcontrol.incidents import services as incident_services
 from drugcontrol.precursors import selectors, services
 from drugcontrol.precursors.models import Finding, Notification, Severity, Status
 from drugcontrol.substances.selectors import find_by_name
@@ -77,6 +80,45 @@ def test_the_service_asks_which_high_findings_were_considered(people):
     ]
 
 
+def test_the_audit_log_names_no_finding_that_only_some_readers_see(people):
+    # Australia alone knows of a seizure naming the importer (distribution: its country).
+    importer = people["importer"]
+    yesterday = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
+    seizure = incident_services.validate_incident(
+        {
+            "kind": "seizure",
+            "occurred_on": yesterday,
+            "distribution": "country",
+            "countries": [{"country": "AUS", "role": "seizure"}],
+            "parties": [
+                {
+                    "role": "consignee",
+                    "kind": "company",
+                    "name": "Southern Cross Pharma Pty Ltd",
+                    "country": "AUS",
+                }
+            ],
+        },
+        visible_parties=visible(Party, importer),
+    )
+    incident_services.incident_create(actor=importer, data=seizure)
+    notification = high_risk(people)
+    rules = {row["rule"] for row in selectors.findings(user=importer, notification=notification)}
+    assert "party_flagged" in rules, "the importer sees the flag"
+    services.notification_answer(
+        actor=importer,
+        notification=notification,
+        decision="clear",
+        considered_findings=high_ids(importer, notification),
+    )
+    # The secretariat reads the whole audit log but not the incident: the log names only
+    # what every reader of the notification sees.
+    event = AuditEvent.objects.filter(action="precursors.notification_cleared").get()
+    logged = [item["rule"] for item in event.after["high_findings_considered"]]
+    assert logged == ["requirement_exceeded"]
+    assert "party_flagged" not in str(event.after)
+
+
 def test_objecting_and_clearing_without_high_findings_ask_nothing_more(people):
     plain = submitted(people["exporter"])
     assert high_ids(people["importer"], plain) == []
@@ -141,6 +183,10 @@ def test_the_page_makes_objecting_the_first_answer_and_asks_to_confirm(people):
     bare = importer.post(url, {"action": "clear", "version": notification.version})
     assert bare.status_code == 409
     assert b"appeared since you read the notification" in bare.content
+    # Ids in other digits than ASCII ones are refused as any garbled id is, never a 500.
+    for garbled in ("²", f"¹ {finding_id}", "١"):
+        answer = importer.post(url, {**post, "findings": garbled, "considered": "on"})
+        assert answer.status_code == 422, garbled
     # Ticked, naming what was shown: cleared.
     done = importer.post(url, {**post, "considered": "on"})
     assert done.status_code == 302

@@ -3,6 +3,8 @@ forms of the notification page's actions and messages. Countries are chosen from
 (`CountryField`), substances and parties from the suggestions as the officer types; a party
 on file chosen keeps the name as typed beside it (its id in the row's hidden field)."""
 
+import re
+
 from django import forms
 from django.forms.utils import ErrorDict
 from django.urls import reverse_lazy
@@ -435,7 +437,7 @@ class ClearForm(StepForm):
     def clean_findings(self) -> list[int]:
         ids = []
         for part in self.cleaned_data["findings"].split():
-            if not part.isdigit() or len(part) > 18:
+            if not re.fullmatch(r"[0-9]{1,18}", part):  # ASCII digits only (not ², ١)
                 raise forms.ValidationError(_("Reload the notification and decide again."))
             ids.append(int(part))
         return ids

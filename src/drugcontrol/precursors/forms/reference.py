@@ -75,15 +75,17 @@ class PolicyForm(ServiceForm):
         label=_("Explicit clearance required"), required=False, show_hidden_initial=True
     )
     import_permit_required = forms.BooleanField(
-        label=_("Our law requires an import permit"), required=False, show_hidden_initial=True
+        label=_("The country's law requires an import permit"),
+        required=False,
+        show_hidden_initial=True,
     )
     silence_allows_shipment = forms.BooleanField(
-        label=_("Our law allows shipment after the deadline without an answer"),
+        label=_("The country's law allows shipment after the deadline without an answer"),
         required=False,
         show_hidden_initial=True,
     )
     law_enforcement_reads = forms.BooleanField(
-        label=_("Our law-enforcement users read notifications"),
+        label=_("The country's law-enforcement users read notifications"),
         required=False,
         show_hidden_initial=True,
     )

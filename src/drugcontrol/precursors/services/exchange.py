@@ -233,9 +233,14 @@ def notification_answer(
             "objection_ground": current.objection_ground,
             "response_hours": current.response_hours,
         }
-        if considered:  # the evidence the decision was taken on
+        # The evidence the decision was taken on, as far as every reader of the notification
+        # (and so of its audit log) may see it: a reader-dependent finding rests on records
+        # only some readers see (a party flagged by a restricted incident), so the log
+        # names none of those.
+        shared = [row for row in considered if row["rule"] not in risk.READER_DEPENDENT]
+        if shared:
             after["high_findings_considered"] = [
-                {"id": row["id"], "rule": row["rule"]} for row in considered
+                {"id": row["id"], "rule": row["rule"]} for row in shared
             ]
         change.after = dated(after, at)
     return change.record
