@@ -311,11 +311,6 @@ def sign_in_lock_active(address: str, username: str, now) -> bool:
     return SignInLock.objects.filter(address=address, username=username, until__gt=now).exists()
 
 
-def sign_in_address_throttled(*, address: str, now=None) -> bool:
-    """Whether the client address is locked for every account (answered 429)."""
-    return sign_in_lock_active(address, "", now or timezone.now())
-
-
 def sign_in_address_locked_until(*, address: str, now=None):
     """When the client address's lock for every account ends (None: not locked)."""
     return (

@@ -7,7 +7,6 @@ from services."""
 
 from drugcontrol.core.selectors import (
     second_factor_missing,
-    sign_in_address_throttled,
     sign_in_blocked,
 )
 from drugcontrol.core.services.organisations import (
@@ -71,7 +70,6 @@ __all__ = [
     "second_factor_confirm",
     "second_factor_disable",
     "second_factor_missing",
-    "sign_in_address_throttled",
     "sign_in_blocked",
     "sign_in_check_password",
     "sign_in_record_failure",
