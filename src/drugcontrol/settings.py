@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "drugcontrol.entities",
     "drugcontrol.incidents",
     "drugcontrol.precursors",
+    "drugcontrol.nps",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -18,5 +18,6 @@ urlpatterns = [
     path("parties/", include("drugcontrol.entities.urls")),
     path("incidents/", include("drugcontrol.incidents.urls")),
     path("precursors/", include("drugcontrol.precursors.urls")),
+    path("nps/", include("drugcontrol.nps.urls")),
     path("", include("drugcontrol.core.urls")),
 ]

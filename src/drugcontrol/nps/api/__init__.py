@@ -1,0 +1,9 @@
+"""The NPS API under /api/v1/nps/: identification reports, the NPS register, signals, the
+spectral search, the scheduling pipeline and toxicology cases."""
+
+# Importing the modules adds their routes to the router, in this order.
+# isort: off
+from drugcontrol.nps.api.base import router
+# isort: on
+
+__all__ = ["router"]
