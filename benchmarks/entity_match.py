@@ -24,6 +24,7 @@ import gc
 import os
 import platform
 import random
+import re
 import shutil
 import sqlite3
 import sys
@@ -710,18 +711,38 @@ class Generator:
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
+TYPO_MIN_WORD = 4  # a slip lands in a word of at least this many letters ...
+TYPO_TWICE_WORD = 8  # ... once, or twice from this many letters on
+
+
+def typo_slots(text: str, protect_from: int) -> list[tuple[int, int]]:
+    """Where keyboard slips may land so that the name stays attributable: each word of
+    text[:protect_from] of TYPO_MIN_WORD letters or more, after its first letter, once (twice
+    from TYPO_TWICE_WORD letters). Two slips in one short word (Sogo as Sgog, Ziyan as Eiean)
+    leave a string no reader could attribute at a million parties; first letters are the
+    least often mistyped."""
+    slots = []
+    for match in re.finditer(r"[^\W\d_]+", text[:protect_from]):
+        size = len(match.group())
+        if size >= TYPO_MIN_WORD:
+            slots += [(match.start(), match.end())] * (2 if size >= TYPO_TWICE_WORD else 1)
+    return slots
+
+
 def typo(text: str, edits: int, rng: random.Random, protect_from: int) -> str:
-    """`edits` keyboard slips (insert, delete, substitute, transpose) in text[1:protect_from]."""
-    for _ in range(edits):
-        positions = [i for i in range(1, min(protect_from, len(text))) if text[i].isalpha()]
-        if not positions:
-            break
-        i = rng.choice(positions)
+    """`edits` keyboard slips (insert, delete, substitute, transpose) in the words that
+    typo_slots gives, at most as many in a word as it gives that word."""
+    slots = typo_slots(text, protect_from)
+    chosen = sorted(rng.sample(range(len(slots)), min(edits, len(slots))), reverse=True)
+    # Right to left, so that a slip does not move the words still to be mistyped.
+    used: Counter = Counter()
+    for slot in chosen:
+        start, end = slots[slot]
+        end += used[start]  # the word's length after its earlier slip
+        i = rng.randrange(start + 1, end)
         operation = rng.choice(["insert", "delete", "substitute", "transpose"])
         letter = rng.choice(LETTERS)
-        if operation == "substitute" and text[i].isupper():
-            letter = letter.upper()
-        if operation == "transpose" and i + 1 < protect_from and text[i + 1].isalpha():
+        if operation == "transpose" and i + 1 < end:
             if text[i] == text[i + 1]:
                 operation = "delete"
             else:
@@ -729,14 +750,14 @@ def typo(text: str, edits: int, rng: random.Random, protect_from: int) -> str:
                 continue
         if operation in ("insert", "transpose"):
             text = text[:i] + letter + text[i:]
-            protect_from += 1
-        elif operation == "delete":
+            used[start] += 1
+        elif operation == "delete" and end - start > 2:
             text = text[:i] + text[i + 1 :]
-            protect_from -= 1
+            used[start] -= 1
         else:
-            if letter.lower() == text[i].lower():
-                letter = "z" if letter.lower() != "z" else "q"
-            text = text[:i] + letter + text[i + 1 :]
+            if letter == text[i].lower():
+                letter = "z" if letter != "z" else "q"
+            text = text[:i] + (letter.upper() if text[i].isupper() else letter) + text[i + 1 :]
     return text
 
 
@@ -768,7 +789,12 @@ def applicable(spec: Spec) -> list[str]:
         if _city(spec) in exonyms():
             types.append("exonym")
         return types
-    types = ["typo-1", "typo-2", "case"]
+    types = ["case"]
+    legal = [text for role, text in spec.parts if role == "legal"]
+    slots = len(
+        typo_slots(spec.name, len(spec.name) - len(legal[0]) - 1 if legal else len(spec.name))
+    )
+    types += ["typo-1", "typo-2"][: min(2, slots)]
     if _city(spec) in exonyms():
         types.append("exonym")
     if not spec.name.isascii():
@@ -1213,6 +1239,7 @@ def labelled_queries(index: Index, queries: int, seed: int) -> list[Labelled]:
 
     s2t = opencc.OpenCC("s2t")
     rng = random.Random(seed + 7)
+    outer_names = Counter(outer for outer in map(_outer_names, index.specs) if outer is not None)
     negatives = round(queries * NEGATIVE_SHARE)
     wanted = quotas(queries - negatives)
     labelled = []
@@ -1235,6 +1262,10 @@ def labelled_queries(index: Index, queries: int, seed: int) -> list[Labelled]:
         own = index.syllables[position]
         if form != own and (spec.kind, form) in index.seen:
             continue
+        # Likewise a middle name left out of one of two indexed persons who share their
+        # first and last names (Mateo Costa, for Mateo Diego Costa and Mateo Pavel Costa).
+        if change == "middle-name" and outer_names[_outer_names(spec)] > 1:
+            continue
         wanted[change] -= 1
         labelled.append(Labelled(text, spec.kind, change, index.ids[position], spec.name))
     other = Generator(seed + 1_000_003)
@@ -1248,6 +1279,10 @@ def labelled_queries(index: Index, queries: int, seed: int) -> list[Labelled]:
             continue
         if (spec.kind, normalize_name(spec.name, kind=spec.kind).syllable_text) in index.seen:
             continue
+        # A person who differs from an indexed one only by a middle name is that person
+        # by the tolerance for middle names (Joao Hoffmann and Joao G. Hoffmann): no negative.
+        if _outer_names(spec) in outer_names:
+            continue
         change = rng.choice(types)
         text = perturb(spec, change, rng, s2t)
         if (spec.kind, normalize_name(text, kind=spec.kind).syllable_text) in index.seen:
@@ -1256,6 +1291,26 @@ def labelled_queries(index: Index, queries: int, seed: int) -> list[Labelled]:
         labelled.append(Labelled(text, spec.kind, change, None, spec.name))
     rng.shuffle(labelled)
     return labelled
+
+
+def _outer_names(spec: Spec) -> tuple[str, str] | None:
+    """A person's first given name and family name in their spelling skeletons (None for
+    companies and for names without both)."""
+    if spec.kind != "person":
+        return None
+    given = [text for role, text in spec.parts if role == "given"]
+    family = [text for role, text in spec.parts if role == "family"]
+    if not given or not family:
+        return None
+    return _outer_word(given[0]), _outer_word(family[0])
+
+
+@functools.lru_cache(maxsize=500_000)
+def _outer_word(word: str) -> str:
+    """A name's word in the engine's spelling skeleton (Andersson and Anderson are one)."""
+    from drugcontrol.entities.normalize import skeleton
+
+    return skeleton(_unaccent(word).lower())
 
 
 def percentile(values: list[float], fraction: float) -> float:

@@ -201,6 +201,35 @@ def test_two_typing_errors(make_party, stored, query, kind):
     assert first(query, kind) == right.pk
 
 
+@pytest.mark.parametrize(
+    ("stored", "query", "kind"),
+    [
+        # Two slips in a name of ten letters or fewer: the ratio alone stays near 80.
+        ("Kogroörar AG", "Kogrotörak AG", "company"),
+        ("Plemucha BV", "Plemtuchi BV", "company"),
+        ("Claire Kaya", "Claier Kaqa", "person"),
+        ("George Natalia Chekomdromelli", "Geore Natalia Chekomdromeli", "person"),
+    ],
+)
+def test_names_that_agree_word_for_word_up_to_typing_errors(make_party, stored, query, kind):
+    right = make_party(stored, kind=kind, country="DEU")
+    make_party("Kogel Handel AG", kind=kind, country="DEU")
+    assert first(query, kind) == right.pk
+
+
+@pytest.mark.parametrize(
+    ("stored", "query"),
+    [
+        ("Grigori Vin", "Kyin Grigori"),  # Kin and Vin: one letter of three is another name
+        ("Viaceslav Sadunko", "Viacheslav Shatsaenko"),  # two letters of seven
+        ("Aleksei Sianko", "Aleksej Šûšâenko"),
+    ],
+)
+def test_short_words_a_letter_or_two_apart_are_other_names(make_party, stored, query):
+    make_party(stored, kind="person", country="RUS")
+    assert first(query, "person") is None
+
+
 def test_a_middle_initial_prefers_the_middle_name_it_abbreviates(make_party):
     right = make_party("Agnieszka Sarah Gonzalez", kind="person", country="POL")
     other = make_party("Agnieszka Gonzalez", kind="person", country="POL")

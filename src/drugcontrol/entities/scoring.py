@@ -28,12 +28,47 @@ from drugcontrol.entities.normalize import (
 from drugcontrol.entities.vocabulary import CANONICAL_WORDS, GENERIC_WORDS
 
 GATE_WEIGHT = 30  # points off per unit of rarity of the words two names do not share
+# Names that agree word for word up to tolerated typing errors score at least this (the
+# correlation threshold, matching.DEFAULT_THRESHOLD): two slips in a ten-letter name leave
+# a ratio near 80, though a reader takes Kogrotörak AG for Kogroörar AG.
+MISTYPED_FLOOR = 85
+MISTYPED_MAX_EDITS = 2  # typing errors in a whole name for MISTYPED_FLOOR
+MISTYPED_SCAN = 70  # may_reach: the ratio from which names are checked for MISTYPED_FLOOR
 MIDDLE_NAME_POINTS = 1  # off a person's score reached by leaving a middle name out
 
 
 def _allowed_edits(size: int) -> int:
-    """Typing errors tolerated in a word of this length."""
-    return 0 if size <= 2 else (1 if size <= 6 else 2)
+    """Typing errors tolerated in a word of this length: none in three letters (Kin and Vin,
+    Li and Lu are other names), one up to seven (Sacanko and Sadunko are two names), two
+    from eight."""
+    return 0 if size <= 3 else (1 if size <= 7 else 2)
+
+
+def mistyped_words(mine, theirs) -> bool:
+    """Whether two names' words are the same words, in the same order, with one to
+    MISTYPED_MAX_EDITS typing errors in words long enough to carry them (_allowed_edits)."""
+    if len(mine) != len(theirs) or not mine:
+        return False
+    edits = 0
+    for word, other in zip(mine, theirs, strict=True):
+        if word == other:
+            continue
+        allowed = _allowed_edits(max(len(word), len(other)))
+        distance = OSA.distance(word, other, score_cutoff=allowed)
+        if distance > allowed:
+            return False
+        edits += distance
+    return 0 < edits <= MISTYPED_MAX_EDITS
+
+
+def _mistyped(query: NormalizedName, other: NormalizedName) -> bool:
+    """mistyped_words on the words as normalised or as written (plain_form), both names in
+    Latin letters."""
+    if query.script != "latin" or other.script != "latin":
+        return False
+    if mistyped_words(query.words, other.words):
+        return True
+    return mistyped_words(plain_form(query).words, plain_form(other).words)
 
 
 def _near(token: str, words, edits: int) -> bool:
@@ -323,6 +358,9 @@ def _score_names(
             (fuzz.token_set_ratio(query.syllable_text, other.syllable_text) * 0.9, "name_words"),
         ]
     value, how = max(scores)
+    if value < MISTYPED_FLOOR and _mistyped(query, other):
+        # The rarity check below still takes points off words the tolerance tells apart.
+        value, how = MISTYPED_FLOOR, "name_spelling"
     if kind != "person":
         # Generic words (Chemical, Pharma, Technology ...) make unrelated companies look
         # alike; what is left must agree too, within a small margin.
@@ -425,6 +463,21 @@ def _may_reach(
         )
         passes.update(position for _choice, _score, position in found)
 
+    if MISTYPED_SCAN < cutoff <= MISTYPED_FLOOR - 0.5 and query.script == "latin":
+        # Names that may be the query mistyped (MISTYPED_FLOOR), checked word for word; a
+        # threshold at MISTYPED_SCAN or below lets the scans below find them.
+        found = process.extract(
+            query.compact,
+            compacts,
+            scorer=fuzz.ratio,
+            processor=None,
+            limit=None,
+            score_cutoff=MISTYPED_SCAN,
+        )
+        for _choice, _score, position in found:
+            words = tuple((rows[position][1] or rows[position][0]).split())
+            if mistyped_words(query.words, words):
+                passes.add(position)
     if kind == "person":
         scan(query.compact, compacts, fuzz.ratio, cutoff)
         # Every rendering of every stored name in one list (one scan per rendering of the
