@@ -2083,7 +2083,7 @@ def test_every_table_url_reaches_its_entry():
 
 # Actions taken only from the command line (no page or operation offers them); their
 # services still require the action, which tests/substances checks.
-COMMAND_LINE_ONLY = {"substances.national_list_load"}
+COMMAND_LINE_ONLY = {"substances.national_list_load", "substances.listing_add"}
 
 
 def test_every_write_action_of_the_matrix_is_tried():
