@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from ninja import FilterSchema
 from pydantic import Field
 
-from drugcontrol.core.bounds import RecordId, choice
-from drugcontrol.core.permissions import can
+from drugcontrol.core.bounds import choice
+from drugcontrol.core.permissions import can, require
 from drugcontrol.core.visibility import get_visible_or_404, visibility_rule, visible
 from drugcontrol.nps import pipeline_workflow
 from drugcontrol.nps.models.pipeline import (
@@ -39,7 +39,6 @@ class ReviewFilter(FilterSchema):
     board's form."""
 
     stage: choice(ReviewStage) | None = Field(None, title=_("Stage"))
-    substance_id: RecordId | None = Field(None, title=_("Substance"))
     open: bool | None = Field(
         None,
         title=_("Under way"),
@@ -93,6 +92,12 @@ def board(*, user, filters: ReviewFilter | None = None, limit: int = 200) -> dic
         "counts": counts,
         "columns": [str(stage) for stage in PIPELINE_STAGES],
     }
+
+
+def require_open(user) -> None:
+    """The right to open a review, asked before the substance is looked up (a refused caller
+    learns nothing of the registry's ids)."""
+    require(user, pipeline_workflow.OPEN_ACTION)
 
 
 def may_read_pipeline(user) -> bool:
