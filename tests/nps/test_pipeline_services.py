@@ -86,7 +86,10 @@ def walk_to(stage: str, review: ScheduleReview, actor) -> ScheduleReview:
     return review
 
 
-def opened(analogue, officer, on=DAY(2023, 9, 1)) -> ScheduleReview:
+FIRST_DAY = DAY(2023, 9, 1)
+
+
+def opened(analogue, officer, on=FIRST_DAY) -> ScheduleReview:
     return services.review_open(actor=officer, substance=analogue, opened_on=on)
 
 
