@@ -13,7 +13,7 @@ from drugcontrol.core.bounds import RecordId, Version, choice
 from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.nps import pipeline_workflow, selectors_pipeline
 from drugcontrol.nps.api.base import router
-from drugcontrol.nps.models.pipeline import (
+from drugcontrol.nps.pipeline_choices import (
     Convention,
     Recommendation,
     ReviewAction,

@@ -14,8 +14,8 @@ from drugcontrol.core.forms import add_service_error
 from drugcontrol.core.permissions import can, require_page
 from drugcontrol.nps import pipeline_workflow, selectors_pipeline
 from drugcontrol.nps.forms_pipeline import STEP_FORMS, ReviewOpenForm
-from drugcontrol.nps.models.pipeline import PIPELINE_STAGES, ReviewStage
 from drugcontrol.nps.permissions import PIPELINE_READ, REVIEW_OPEN
+from drugcontrol.nps.pipeline_choices import PIPELINE_STAGES, ReviewStage
 from drugcontrol.nps.services import pipeline as services
 
 ACTIVE_NAV = "nps"
