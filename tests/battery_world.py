@@ -49,6 +49,8 @@ Records, each under a short name (`world.ids[name]` is its primary key, and
 | FD_draft | the CHN authority's Form D for last year, a draft never submitted |
 | FD_sub | the CHN authority's Form D for the year before, submitted |
 | FD_deu | the DEU authority's Form D for last year, submitted |
+| PR_surv, PR_pre, PR_crit | scheduling reviews (nps): surveillance, pre-review, critical review |
+| PR_rec, PR_adopted | reviews recommended for 1971 Schedule II; adopted by the Commission |
 
 An AUS authority officer answers the CHN notifications while the world is built; it is not
 one of the users the battery tries.
@@ -504,7 +506,44 @@ def build_world() -> World:
     ids["USER_VERSION"] = u["chn.competent_authority.viewer"].version
     ids["ORG_VERSION"] = world.orgs["chn.competent_authority"].version
     ids["TODAY"] = timezone.localdate().isoformat()
+    _scheduling_pipeline(ids, u["intl.officer"])
 
     for key, person_user in world.users.items():
         world.clients[key] = _client(person_user)
     return world
+
+
+# --- nps: scheduling pipeline ---------------------------------------------------------------
+
+
+def _scheduling_pipeline(ids: dict, officer) -> None:
+    """A review at each stage where a step remains, each of its own registry substance."""
+    from drugcontrol.nps import pipeline_workflow
+    from drugcontrol.nps.services import pipeline as pipeline_services
+    from drugcontrol.substances.models import Substance
+
+    day = timezone.localdate() - datetime.timedelta(days=400)
+    steps = [
+        ("pre_review", {"started_on": day}),
+        ("critical_review", {"started_on": day}),
+        (
+            "recommend",
+            {
+                "recommended_on": day,
+                "recommendation": "schedule",
+                "convention": "1971",
+                "schedule": "II",
+            },
+        ),
+        ("vote", {"voted_on": day, "decision": "CND 98/1", "result": "adopted"}),
+    ]
+    for taken, name in enumerate(("PR_surv", "PR_pre", "PR_crit", "PR_rec", "PR_adopted")):
+        substance = Substance.objects.create(
+            name_en=f"Battery substance under review {taken + 1}", kind="other"
+        )
+        review = pipeline_services.review_open(actor=officer, substance=substance, opened_on=day)
+        for action, fields in steps[:taken]:
+            review = pipeline_workflow.perform(
+                action, actor=officer, review=review, expected_version=review.version, **fields
+            )
+        ids[name], ids[f"{name}_version"] = review.pk, review.version

@@ -1689,6 +1689,130 @@ PAGES: dict[str, list[Case]] = {
 }
 
 # Pages anyone may load, signed in or not (checked by `test_public_pages`).
+
+# --- nps: scheduling pipeline ---------------------------------------------------------------
+# Reviews at each stage (tests/battery_world.py): every reader but industry sees them; the
+# secretariat's officers take the steps, each from the stage the pipeline's table allows.
+read_pipeline = may("nps.pipeline_read")
+PIPELINE_REVIEWS = ("PR_surv", "PR_pre", "PR_crit", "PR_rec", "PR_adopted")
+for _name in PIPELINE_REVIEWS:
+    SEES[_name] = read_pipeline
+NPS_PIPELINE = f"{V1}/nps/pipeline"
+PIPELINE_STEPS = (
+    # (route, review, payload, matrix action, audit events)
+    ("pre-review", "PR_surv", {"started_on": TODAY}, "nps.review_step", 1),
+    ("critical-review", "PR_pre", {"started_on": TODAY}, "nps.review_step", 1),
+    (
+        "recommendation",
+        "PR_crit",
+        {
+            "recommended_on": TODAY,
+            "recommendation": "schedule",
+            "convention": "1971",
+            "schedule": "II",
+        },
+        "nps.review_step",
+        1,
+    ),
+    (
+        "vote",
+        "PR_rec",
+        {"voted_on": TODAY, "decision": "CND 99/1", "result": "adopted"},
+        "nps.review_step",
+        1,
+    ),
+    # Entry into force records the listing in the registry too (the registry's own event);
+    # both rights are the secretariat officers'.
+    ("entry-into-force", "PR_adopted", {"in_force_on": TODAY}, "substances.listing_add", 2),
+)
+API.update(
+    {
+        "GET /api/v1/nps/pipeline": [
+            get(NPS_PIPELINE, listed=tuple((name, read_pipeline) for name in PIPELINE_REVIEWS)),
+            get(f"{NPS_PIPELINE}?stage=adopted", listed=(("PR_adopted", read_pipeline),)),
+        ],
+        "POST /api/v1/nps/pipeline": [
+            write(
+                "POST",
+                NPS_PIPELINE,
+                "nps.review_open",
+                {"substance_id": Ref("SUB"), "opened_on": TODAY},
+            )
+        ],
+        "GET /api/v1/nps/pipeline/{review_id}": [
+            get(f"{NPS_PIPELINE}/{{{name}}}", SEES[name]) for name in PIPELINE_REVIEWS
+        ],
+        **{
+            f"POST /api/v1/nps/pipeline/{{review_id}}/{route}": [
+                write(
+                    "POST",
+                    f"{NPS_PIPELINE}/{{{review}}}/{route}",
+                    action,
+                    {"version": f"{{{review}_version}}", **payload},
+                    sees=SEES[review],
+                    events=events,
+                    why="(the step's and the registry's listing)" if events == 2 else "",
+                )
+            ]
+            for route, review, payload, action, events in PIPELINE_STEPS
+        },
+    }
+)
+PAGES.update(
+    {
+        "nps:pipeline": [
+            get(
+                "/nps/pipeline/",
+                status=allowed_or_forbidden("nps.pipeline_read"),
+                marker=(
+                    *((f'data-review="{{{name}}}"', read_pipeline) for name in PIPELINE_REVIEWS),
+                    ('data-testid="open-review"', offers("nps.review_open")),
+                ),
+            ),
+            get(
+                "/nps/pipeline/?stage=surveillance",
+                status=allowed_or_forbidden("nps.pipeline_read"),
+            ),
+        ],
+        "nps:pipeline_open": [
+            get("/nps/pipeline/open/", status=allowed_or_forbidden("nps.review_open")),
+            page_write(
+                "/nps/pipeline/open/",
+                "nps.review_open",
+                {"substance": "Ephedrine", "opened_on": TODAY},
+            ),
+        ],
+        "nps:pipeline_review": [
+            get(
+                f"/nps/pipeline/{{{name}}}/",
+                SEES[name],
+                marker=(('data-testid="step-', offers("nps.review_step")),),
+            )
+            for name in PIPELINE_REVIEWS
+        ],
+        "nps:pipeline_step": [
+            post_only("/nps/pipeline/{PR_surv}/pre-review/"),
+            page_write(
+                "/nps/pipeline/{PR_surv}/pre-review/",
+                "nps.review_step",
+                {"pre_review-version": "{PR_surv_version}", "pre_review-started_on": TODAY},
+                sees=SEES["PR_surv"],
+            ),
+            page_write(
+                "/nps/pipeline/{PR_adopted}/entry-into-force/",
+                "substances.listing_add",
+                {
+                    "enter_into_force-version": "{PR_adopted_version}",
+                    "enter_into_force-in_force_on": TODAY,
+                },
+                sees=SEES["PR_adopted"],
+                events=2,
+                why="(the step's and the registry's listing)",
+            ),
+        ],
+    }
+)
+
 PUBLIC = {
     "healthz": "/healthz",
     "robots.txt": "/robots.txt",
@@ -1881,6 +2005,7 @@ RECORD_PAGES = {
     "/organisations/{}/": ("ORG_",),
     "/users/{}/": ("U",),
     "/audit/{}/": ("E_",),
+    "/nps/pipeline/{}/": ("PR_",),
 }
 
 

@@ -1,5 +1,6 @@
 """Substance registry and identification endpoints."""
 
+import datetime
 from typing import Literal
 
 from ninja import Field, Router, Schema
@@ -51,11 +52,21 @@ class SubstanceDetailOut(SubstanceOut):
     listings: list[ListingOut] = Field(validation_alias="listing_history")
 
 
+STRUCTURE_FIELDS = ("smiles", "inchi", "molblock", "name")
+
+
 class IdentifyIn(Schema):
     smiles: str | None = None
     inchi: str | None = None
     molblock: str | None = None
     name: str | None = None
+    on: datetime.date | None = Field(
+        None,
+        description=(
+            "the day to answer for (YYYY-MM-DD; default today): the status under the listings "
+            "in force on that day"
+        ),
+    )
 
 
 Status = Literal[STATUSES]  # type: ignore[valid-type]
@@ -106,6 +117,7 @@ class IdentifyOut(OutSchema):
     families: list[str]
     analogues: list[AnalogueOut]
     errors: list[str]
+    on: datetime.date = Field(description="the day the status is for")
     national: list[SubstanceMatchOut] | None = None
     components: list[ComponentOut] | None = Field(
         None,
@@ -142,12 +154,13 @@ def list_substances(
     summary="International control status of a structure or name",
 )
 def identify(request, payload: IdentifyIn):
-    given = {key: value for key, value in payload.dict().items() if value}
+    values = payload.dict()
+    given = {key: values[key] for key in STRUCTURE_FIELDS if values[key]}
     if len(given) != 1:
         raise ValidationFailed(
             {"__all__": ["Give exactly one of smiles, inchi, molblock or name."]}
         )
-    result = selectors.identify(**given)
+    result = selectors.identify(**given, on=payload.on)
     if result["errors"] and "inchikey" not in result["query"]:
         raise ValidationFailed({next(iter(given)): result["errors"]})
     return result

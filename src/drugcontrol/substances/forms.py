@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drugcontrol.core.forms import Form, MarkedForm
 from drugcontrol.substances.models import Instrument
 from drugcontrol.substances.presentation import families_by_code, family_label
+from drugcontrol.substances.selectors import today
 
 
 def family_choices():
@@ -33,6 +34,16 @@ class IdentifyForm(MarkedForm):
         widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false", "autocomplete": "off"}),
     )
     name = forms.CharField(label=_("or a name, synonym or CAS number"), required=False)
+    on = forms.DateField(
+        label=_("Status on"),
+        required=False,
+        help_text=_("The status under the listings in force on that day (empty: today)."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = today
 
     def clean(self):
         data = super().clean()

@@ -13,11 +13,16 @@ The steps follow the conventions' own rules (data/substances/rules.json):
 4. group entries (groups.json): structure patterns for the listed classes (`listed_group`);
 5. for 1961 Schedule I, an ester or ether whose hydrolysed parts include a listed substance;
 6. structural families (SMARTS) and the nearest listed neighbours by fingerprint similarity.
+
+Every answer is for a day: the index holds each listing with the period it counts
+(`listing_period`), and the matches are filtered by the day asked at answer time, so one
+index answers every date.
 """
 
+import datetime
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy
@@ -51,6 +56,73 @@ STATUS_ORDER = ("not_controlled", "possibly_controlled", "controlled")
 
 _ESTER = Chem.MolFromSmarts("[#6:1](=[#8])-[#8;!R:2]-[#6:3]")
 _ETHER = Chem.MolFromSmarts("[#6;!$([#6]=[#8]):1]-[#8;!R:2]-[#6;!$([#6]=[#8]):3]")
+
+
+# --- listings in time -------------------------------------------------------------------------
+
+# A removal recorded without a date ("removed": the schedule left a later edition of the list)
+# counts from before any date asked: the registry says it is no longer listed, not since when.
+NEVER = datetime.date.min
+_DAY = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+
+
+def _period_bound(text: str, *, last: bool) -> datetime.date | None:
+    """A date written `YYYY-MM-DD`, `YYYY-MM` or `YYYY` as one day: a partial date is the
+    first day of its year or month (`last=False`), or the day after it ends (`last=True`);
+    None for text that is not a date."""
+    found = _DAY.match((text or "").strip())
+    if found is None:
+        return None
+    year, month, day = (int(part) if part else None for part in found.groups())
+    try:
+        if day is not None:
+            return datetime.date(year, month, day) + datetime.timedelta(days=int(last))
+        if month is not None:
+            first = datetime.date(year, month, 1)
+            if not last:
+                return first
+            return (first + datetime.timedelta(days=31)).replace(day=1)
+        if not last:
+            return datetime.date(year, 1, 1)
+        return datetime.date(year + 1, 1, 1) if year < datetime.MAXYEAR else None
+    except (ValueError, OverflowError):
+        return None
+
+
+def listing_period(
+    in_force: str, removed: str
+) -> tuple[datetime.date | None, datetime.date | None]:
+    """(first day the listing counts, first day it no longer counts); None: open.
+
+    - `in_force` empty, or text that is not a date: in force since before the system's
+      records, so it counts on every day up to its removal;
+    - `in_force` a year (`2016`) or a month (`2016-03`): from the first day of that year or
+      month, so a day of the year it entered into force is never answered "not controlled"
+      when it may have been controlled;
+    - `removed` empty: still listed; a date: not counted on that day and after; a year or a
+      month: counted to its end (the same caution); any other text ("removed"): a removal
+      whose date the registry does not hold, counted as removed on every day.
+    """
+    start = _period_bound(in_force, last=False)
+    removed = (removed or "").strip()
+    if not removed:
+        return start, None
+    found = _DAY.match(removed)
+    if found is None:
+        return start, NEVER
+    if found.group(3):  # a full date: removed on that day
+        return start, _period_bound(removed, last=False)
+    return start, _period_bound(removed, last=True)
+
+
+def counts_on(period: tuple, day: datetime.date) -> bool:
+    start, end = period
+    return (start is None or start <= day) and (end is None or day < end)
+
+
+def never_counts(period: tuple) -> bool:
+    start, end = period
+    return end is not None and (end == NEVER or (start is not None and end <= start))
 
 
 @dataclass(frozen=True)
@@ -88,10 +160,36 @@ class ReferenceListing:
     # them (molecules for every listing would take megabytes for a rare step).
     form_smiles: tuple = ()
     smiles: str = ""  # as listed, for drawing the isomer a listing fixes
+    # {schedule: (first day, first day no longer)} from `listing_period`; a schedule absent
+    # here counts on every day.
+    periods: dict = field(default_factory=dict)
 
     def __post_init__(self):
         if not self.inchikeys and self.inchikey:
             self.inchikeys = (self.inchikey,)
+
+    @property
+    def key(self) -> tuple:
+        return (self.substance_id, self.instrument, self.country)
+
+    def on(self, day: datetime.date | None) -> "ReferenceListing | None":
+        """The listing as it stood on the day: only the schedules in force then (a copy when
+        some were not), or None when none was; unchanged when no day is asked."""
+        if day is None or not self.periods:
+            return self
+        schedules = [
+            schedule
+            for schedule in self.schedules
+            if schedule not in self.periods or counts_on(self.periods[schedule], day)
+        ]
+        if len(schedules) == len(self.schedules):
+            return self
+        return replace(self, schedules=schedules) if schedules else None
+
+
+def in_force_on(listings, day: datetime.date | None) -> list:
+    """The listings as they stood on the day (those with no schedule in force left out)."""
+    return [found for listing in listings if (found := listing.on(day)) is not None]
 
 
 @dataclass(frozen=True)
@@ -119,6 +217,11 @@ class ReferenceSubstance:
     families: list[str]
     fingerprint: object
     name_zh: str = ""
+    # The periods of its international listings; empty: listed on every day.
+    periods: tuple = ()
+
+    def listed_on(self, day: datetime.date | None) -> bool:
+        return day is None or not self.periods or any(counts_on(p, day) for p in self.periods)
 
 
 @dataclass
@@ -303,13 +406,14 @@ def _stereo_compatible(query: Standardised, listing: ReferenceListing) -> bool:
     )
 
 
-def _structure_matches(index: Index, query: Standardised) -> list[Match]:
+def _structure_matches(index: Index, query: Standardised, day=None) -> list[Match]:
     matches: list[Match] = [
-        Match(listing, "exact") for listing in index.by_full_inchikey.get(query.full_inchikey, [])
+        Match(listing, "exact")
+        for listing in in_force_on(index.by_full_inchikey.get(query.full_inchikey, []), day)
     ]
-    as_listed = {id(m.listing) for m in matches}
-    for listing in index.by_inchikey.get(query.inchikey, []):
-        if id(listing) in as_listed:
+    as_listed = {m.listing.key for m in matches}
+    for listing in in_force_on(index.by_inchikey.get(query.inchikey, []), day):
+        if listing.key in as_listed:
             continue
         if listing.structure_kind == "inorganic" and (
             query.was_salt or listing.full_inchikey != listing.inchikey
@@ -321,7 +425,7 @@ def _structure_matches(index: Index, query: Standardised) -> list[Match]:
         else:
             matches.append(Match(listing, "exact"))
     exact_ids = {(m.listing.substance_id, m.listing.instrument) for m in matches}
-    for listing in index.by_skeleton.get(query.skeleton_key, []):
+    for listing in in_force_on(index.by_skeleton.get(query.skeleton_key, []), day):
         if query.inchikey in listing.inchikeys or (listing.substance_id, listing.instrument) in (
             exact_ids
         ):
@@ -345,11 +449,12 @@ def _structure_matches(index: Index, query: Standardised) -> list[Match]:
     return matches
 
 
-def _group_matches(index: Index, query: Standardised, found: list[Match]) -> list[Match]:
+def _group_matches(index: Index, query: Standardised, found: list[Match], day=None) -> list[Match]:
     """Group entries (a class named in a list) the query belongs to."""
     already = {(m.listing.substance_id, m.listing.instrument) for m in found}
     matches = []
-    for group, listings in index.groups:
+    for group, all_listings in index.groups:
+        listings = in_force_on(all_listings, day)
         if not listings or not group.matches(query):
             continue
         for listing in listings:
@@ -422,7 +527,7 @@ def _as_parent_part(query, parent, match: tuple) -> object | None:
     return part
 
 
-def _ester_ether_matches(index: Index, query: Standardised) -> list[Match]:
+def _ester_ether_matches(index: Index, query: Standardised, day=None) -> list[Match]:
     """Is the query an ester or ether of a substance whose esters and ethers are covered?
 
     Screens first (an ester or ether contains its parent's atoms), then checks that the query
@@ -456,7 +561,7 @@ def _ester_ether_matches(index: Index, query: Standardised) -> list[Match]:
                 standard = chemistry.standardise(part, with_fingerprint=False)
             except StructureError:
                 continue
-            for hit in _structure_matches(index, standard):
+            for hit in _structure_matches(index, standard, day):
                 listing = hit.listing
                 covered = set(
                     index.rules.get(listing.instrument, {}).get("ester_ether_schedules", [])
@@ -485,15 +590,16 @@ def _match_json(match: Match) -> dict:
     return item
 
 
-def identify_structure(index: Index, query: Standardised) -> dict:
-    """The identification object for one standardised structure (without the `query` key)."""
-    matches = _structure_matches(index, query)
-    matches += _group_matches(index, query, matches)
+def identify_structure(index: Index, query: Standardised, day: datetime.date | None = None) -> dict:
+    """The identification object for one standardised structure (without the `query` key),
+    from the listings in force on `day` (None: every listing the index holds)."""
+    matches = _structure_matches(index, query, day)
+    matches += _group_matches(index, query, matches, day)
     matched_1961 = any(
         m.listing.instrument == "1961" and m.basis not in UNCERTAIN_BASES for m in matches
     )
     if not matched_1961:
-        matches += _ester_ether_matches(index, query)
+        matches += _ester_ether_matches(index, query, day)
     international = [m for m in matches if m.listing.instrument in INTERNATIONAL]
     national = [m for m in matches if m.listing.instrument not in INTERNATIONAL]
     matched_ids = {m.listing.substance_id for m in matches}
@@ -511,6 +617,7 @@ def identify_structure(index: Index, query: Standardised) -> dict:
                 for position, score in enumerate(scores)
                 if score >= ANALOGUE_THRESHOLD
                 and index.substances[position].substance_id not in matched_ids
+                and index.substances[position].listed_on(day)
             ),
             reverse=True,
         )[:ANALOGUE_LIMIT]
@@ -553,13 +660,15 @@ def status_of(international: list[Match]) -> str:
     return "possibly_controlled" if international else "not_controlled"
 
 
-def identify_components(index: Index, components: list[Standardised]) -> dict:
+def identify_components(
+    index: Index, components: list[Standardised], day: datetime.date | None = None
+) -> dict:
     """The identification object of a whole input: one component as before; several (a
     mixture, or the two enantiomers of a racemic drawing) each identified on its own, the
     most serious status winning, and each match naming its component."""
     if len(components) == 1:
-        return identify_structure(index, components[0])
-    results = [identify_structure(index, component) for component in components]
+        return identify_structure(index, components[0], day)
+    results = [identify_structure(index, component, day) for component in components]
     matches, national, families, analogues = [], [], [], {}
     for position, result in enumerate(results):
         matches += [{**match, "component": position} for match in result["matches"]]
@@ -609,6 +718,8 @@ def public(result: dict) -> dict:
         "analogues": [{k: a[k] for k in PUBLIC_ANALOGUE_KEYS} for a in result["analogues"]],
         "errors": result["errors"],
     }
+    if "on" in result:
+        answer["on"] = result["on"]
     if "national" in result:
         answer["national"] = [_public_match(m) for m in result["national"]]
     if "components" in result:

@@ -32,6 +32,11 @@ class Instrument(models.TextChoices):
 INTERNATIONAL_INSTRUMENTS = ("1961", "1971", "1988")
 
 
+class ListingOrigin(models.TextChoices):
+    LIST_FILE = "list_file", _("Loaded from a list file")
+    DECISION = "decision", _("Recorded from a decision that entered into force")
+
+
 class Substance(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=300, db_index=True)
     name_zh = models.CharField(_("name (Chinese)"), max_length=300, blank=True)
@@ -109,6 +114,11 @@ class Listing(models.Model):
     decision = models.CharField(_("decision"), max_length=200, blank=True)
     removed = models.CharField(_("removed on"), max_length=10, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # A listing recorded from a decision (the scheduling pipeline's entry into force) is not
+    # marked removed when a list file that predates it does not name it.
+    origin = models.CharField(
+        _("origin"), max_length=16, choices=ListingOrigin.choices, default=ListingOrigin.LIST_FILE
+    )
 
     class Meta:
         ordering = ["instrument", "schedule"]

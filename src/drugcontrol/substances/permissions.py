@@ -32,3 +32,10 @@ action(
     grants={Kind.INTERNATIONAL: Role.OFFICER},
     refusal=_("The secretariat loads the special surveillance list."),
 )
+action(
+    "substances.listing_add",
+    _("Record an international listing that entered into force"),
+    grants={Kind.INTERNATIONAL: Role.OFFICER},
+    condition_text="from a decision of the Commission (the scheduling pipeline)",
+    refusal=_("The secretariat records the listings the Commission decided."),
+)

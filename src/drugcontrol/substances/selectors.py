@@ -1,5 +1,6 @@
 """Every read of the substances app, and the identification entry point."""
 
+import datetime
 import threading
 
 from django.db.models import (
@@ -11,6 +12,7 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.utils import timezone
 
 from drugcontrol.core.permissions import can
 from drugcontrol.core.visibility import get_visible_or_404, visibility_rule, visible
@@ -22,12 +24,15 @@ from drugcontrol.substances.identification import (
     Index,
     ReferenceListing,
     ReferenceSubstance,
+    counts_on,
     group_member_by_name,
     identify_components,
+    listing_period,
     load_counter_ions,
     load_families,
     load_groups,
     load_rules,
+    never_counts,
 )
 from drugcontrol.substances.models import (
     Instrument,
@@ -185,6 +190,12 @@ _index_lock = threading.Lock()
 _index_cache: dict[str, Index] = {}
 
 
+def today() -> datetime.date:
+    """The day an identification answers for when none is asked: today where the
+    installation is (its TIME_ZONE)."""
+    return timezone.localdate()
+
+
 def registry_version() -> str:
     return RegistryState.objects.filter(pk=1).values_list("stamp", flat=True).first() or ""
 
@@ -216,11 +227,24 @@ def build_index(version: str) -> Index:
     groups = load_groups()
     group_names = {group.substance for group in groups}
     group_listings: dict[str, list[ReferenceListing]] = {}
-    listings: dict[int, dict[tuple, list[str]]] = {}
-    for substance_id, instrument, country, schedule in Listing.objects.filter(
-        removed=""
-    ).values_list("substance_id", "instrument", "country_id", "schedule"):
-        listings.setdefault(substance_id, {}).setdefault((instrument, country), []).append(schedule)
+    # Every listing that counts on some day, with its period: answers filter by the day
+    # asked, so the index is built once for every date.
+    listings: dict[int, dict[tuple, dict[str, tuple]]] = {}
+    for (
+        substance_id,
+        instrument,
+        country,
+        schedule,
+        in_force,
+        removed,
+    ) in Listing.objects.values_list(
+        "substance_id", "instrument", "country_id", "schedule", "in_force", "removed"
+    ).iterator(chunk_size=2000):
+        period = listing_period(in_force, removed)
+        if never_counts(period):
+            continue
+        by_instrument = listings.setdefault(substance_id, {})
+        by_instrument.setdefault((instrument, country), {})[schedule] = period
     for substance in Substance.objects.filter(pk__in=listings.keys()).only(
         "id", "name_en", "name_zh", "smiles", "structure_kind", "families"
     ):
@@ -233,7 +257,8 @@ def build_index(version: str) -> Index:
         if standard is None and substance.name_en not in group_names:
             continue
         forms, keys = _covered_forms(substance.structure_kind, standard)
-        for (instrument, country), schedules in listings[substance.pk].items():
+        for (instrument, country), periods in listings[substance.pk].items():
+            schedules = list(periods)
             covered = set(rules.get(instrument, {}).get("ester_ether_schedules", []))
             if standard is not None and covered & set(schedules):
                 index.add_ester_ether_parent(standard.parent)
@@ -252,13 +277,18 @@ def build_index(version: str) -> Index:
                 inchikeys=keys,
                 form_smiles=forms,
                 smiles=substance.smiles,
+                periods={s: p for s, p in periods.items() if p != (None, None)},
             )
             index.add_listing(listing)
             if substance.name_en in group_names:
                 group_listings.setdefault(substance.name_en, []).append(listing)
-        international = any(
-            instrument in INTERNATIONAL for instrument, _c in listings[substance.pk]
-        )
+        international_periods = [
+            period
+            for (instrument, _country), periods in listings[substance.pk].items()
+            if instrument in INTERNATIONAL
+            for period in periods.values()
+        ]
+        international = bool(international_periods)
         if (
             standard is not None
             and international
@@ -272,6 +302,9 @@ def build_index(version: str) -> Index:
                     families=substance.families,
                     fingerprint=standard.fingerprint,
                     name_zh=substance.name_zh,
+                    periods=()
+                    if (None, None) in international_periods
+                    else tuple(international_periods),
                 )
             )
     index.groups = [(group, group_listings.get(group.substance, [])) for group in groups]
@@ -332,8 +365,20 @@ def identify(
     molblock: str | None = None,
     name: str | None = None,
     index: Index | None = None,
+    on: datetime.date | None = None,
 ) -> dict:
-    """Identify one query; the answer always has every key, with `errors` saying what failed."""
+    """Identify one query on a day (`on`, default today in the installation's time zone):
+    the status under the listings in force that day. The answer always has every key, with
+    `errors` saying what failed, and `on` the day it answers for."""
+    day = on or today()
+    result = _identify(
+        smiles=smiles, inchi=inchi, molblock=molblock, name=name, index=index, day=day
+    )
+    result["on"] = day.isoformat()
+    return result
+
+
+def _identify(*, smiles, inchi, molblock, name, index, day: datetime.date) -> dict:
     smiles, inchi, name = (v.strip() if v else None for v in (smiles, inchi, name))
     molblock = molblock if molblock and molblock.strip() else None
     query = {
@@ -365,7 +410,7 @@ def identify(
             query["substance"], text = member
         elif not substance.smiles:
             query["substance"] = substance.name_en
-            return {**_listed_without_structure(substance), "query": query}
+            return {**_listed_without_structure(substance, day), "query": query}
         else:
             query["substance"], text = substance.name_en, substance.smiles
         kind = "smiles"
@@ -397,13 +442,16 @@ def identify(
             formula=".".join(component.formula for component in components),
             removed_fragments=first.removed_fragments,
         )
-    return {"query": query, **identify_components(index, components)}
+    return {"query": query, **identify_components(index, components, day)}
 
 
-def _listed_without_structure(substance: Substance) -> dict:
-    """Plants and mixtures (opium, coca leaf ...) are identified by name only."""
+def _listed_without_structure(substance: Substance, day: datetime.date) -> dict:
+    """Plants and mixtures (opium, coca leaf ...) are identified by name only, from their
+    listings in force on the day."""
     by_instrument: dict[tuple, list[str]] = {}
-    for listing in substance.listings.filter(removed=""):
+    for listing in substance.listings.all():
+        if not counts_on(listing_period(listing.in_force, listing.removed), day):
+            continue
         by_instrument.setdefault((listing.instrument, listing.country_id), []).append(
             listing.schedule
         )

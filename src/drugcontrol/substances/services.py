@@ -2,6 +2,7 @@
 the special surveillance list."""
 
 import csv
+import datetime
 import io
 import uuid
 from dataclasses import dataclass, field
@@ -19,7 +20,9 @@ from drugcontrol.substances.cas import cas_is_valid
 from drugcontrol.substances.chemistry import StructureError
 from drugcontrol.substances.identification import DATA_DIR, families_of, load_families
 from drugcontrol.substances.models import (
+    INTERNATIONAL_INSTRUMENTS,
     Listing,
+    ListingOrigin,
     RegistryState,
     StructureKind,
     Substance,
@@ -28,6 +31,7 @@ from drugcontrol.substances.models import (
     Synonym,
 )
 from drugcontrol.substances.names import normalize_name
+from drugcontrol.substances.presentation import schedule_label
 
 REFERENCE_FILES = ("1961.csv", "1971.csv", "1988.csv")
 SCHEDULES = {
@@ -242,12 +246,130 @@ def _sync_listings(substance: Substance, instrument: str, country, row: ListRow)
                 setattr(listing, key, value)
             listing.save()
             changed += 1
-    # Schedules no longer in the file: kept as history with a removal mark.
+    # Schedules no longer in the file: kept as history with a removal mark. A listing
+    # recorded from a decision is the file's successor, not something the file withdrew.
     stale = Listing.objects.filter(
-        substance=substance, instrument=instrument, country=country, removed=""
+        substance=substance,
+        instrument=instrument,
+        country=country,
+        removed="",
+        origin=ListingOrigin.LIST_FILE,
     ).exclude(schedule__in=row.schedules)
     changed += stale.update(removed="removed")
     return changed
+
+
+# What an international listing makes of a substance whose kind the registry did not know.
+KIND_BY_INSTRUMENT = {
+    "1961": SubstanceKind.NARCOTIC_DRUG,
+    "1971": SubstanceKind.PSYCHOTROPIC_SUBSTANCE,
+    "1988": SubstanceKind.PRECURSOR,
+}
+
+
+def listing_add(
+    *,
+    actor,
+    substance: Substance,
+    instrument: str,
+    schedule: str,
+    in_force: datetime.date,
+    decision: str,
+    notes: str = "",
+) -> Listing:
+    """Place a substance in a schedule of a convention from a day on (a decision of the
+    Commission that entered into force). The registry's stamp is renewed, so every process's
+    identification index takes the listing at its next answer; identifying the substance
+    answers controlled from `in_force` on and not controlled the day before.
+
+    A schedule the substance is already in is refused; one it was removed from is listed
+    again (the earlier period stays in the audit log)."""
+    require(actor, "substances.listing_add", substance)
+    errors: dict[str, list[str]] = {}
+    if instrument not in INTERNATIONAL_INSTRUMENTS:
+        errors["instrument"] = [_("Choose the 1961, 1971 or 1988 Convention.")]
+    elif schedule not in SCHEDULES[instrument]:
+        errors["schedule"] = [
+            _("The %(instrument)s Convention has no %(schedule)s; it has %(allowed)s.")
+            % {
+                "instrument": instrument,
+                "schedule": schedule_label(schedule),
+                "allowed": ", ".join(schedule_label(s) for s in sorted(SCHEDULES[instrument])),
+            }
+        ]
+    if not isinstance(in_force, datetime.date) or isinstance(in_force, datetime.datetime):
+        errors["in_force"] = [_("Give the day the listing enters into force.")]
+    decision = decision.strip() if isinstance(decision, str) else ""
+    if not decision:
+        errors["decision"] = [_("Name the decision (e.g. CND 67/1).")]
+    elif len(decision) > 200:
+        errors["decision"] = [_("At most 200 characters.")]
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        substance = Substance.objects.select_for_update().get(pk=substance.pk)
+        listing = Listing.objects.filter(
+            substance=substance, instrument=instrument, country=None, schedule=schedule
+        ).first()
+        if listing is not None and not listing.removed:
+            raise ValidationFailed(
+                {
+                    "schedule": [
+                        _(
+                            "%(substance)s is already in %(schedule)s of the %(instrument)s "
+                            "Convention."
+                        )
+                        % {
+                            "substance": substance.name,
+                            "schedule": schedule_label(schedule),
+                            "instrument": instrument,
+                        }
+                    ]
+                }
+            )
+        before = (
+            {"in_force": listing.in_force, "removed": listing.removed, "decision": listing.decision}
+            if listing is not None
+            else None
+        )
+        values = {
+            "in_force": in_force.isoformat(),
+            "decision": decision,
+            "removed": "",
+            "notes": notes,
+            "origin": ListingOrigin.DECISION,
+        }
+        if listing is None:
+            listing = Listing.objects.create(
+                substance=substance,
+                instrument=instrument,
+                country=None,
+                schedule=schedule,
+                **values,
+            )
+        else:
+            for key, value in values.items():
+                setattr(listing, key, value)
+            listing.save()
+        if substance.kind == SubstanceKind.OTHER:
+            substance.kind = KIND_BY_INSTRUMENT[instrument]
+            substance.version += 1
+            substance.save(update_fields=["kind", "version"])
+        _bump_registry()
+        record_event(
+            actor=actor,
+            action="substances.listing_added",
+            obj=listing,
+            before=before,
+            after={
+                "substance": substance.name_en,
+                "instrument": instrument,
+                "schedule": schedule,
+                "in_force": values["in_force"],
+                "decision": decision,
+            },
+        )
+    return listing
 
 
 def national_list_load(

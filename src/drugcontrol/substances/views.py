@@ -1,5 +1,7 @@
 """Pages of the substance registry: search, substance, identification."""
 
+import datetime
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -65,15 +67,16 @@ def identify(request):
     result = None
     if request.method == "POST" and form.is_valid():
         structure = form.cleaned_data["structure"]
+        day = form.cleaned_data.get("on")
         if structure.strip():
             if "M  END" in structure:
-                result = selectors.identify(molblock=structure)
+                result = selectors.identify(molblock=structure, on=day)
             elif structure.strip().startswith("InChI="):
-                result = selectors.identify(inchi=structure)
+                result = selectors.identify(inchi=structure, on=day)
             else:
-                result = selectors.identify(smiles=structure)
+                result = selectors.identify(smiles=structure, on=day)
         else:
-            result = selectors.identify(name=form.cleaned_data["name"].strip())
+            result = selectors.identify(name=form.cleaned_data["name"].strip(), on=day)
         for error in result["errors"]:
             form.add_error(None, error)
         if "parent_smiles" in result["query"]:
@@ -95,6 +98,7 @@ def identify(request):
             for match in result["matches"]
         ]
         result["verdict"] = verdict(result, selectors.national_lists())
+        result["on_date"] = datetime.date.fromisoformat(result["on"])
         for component in result.get("components", []):
             component["drawing"] = drawing(component["parent_smiles"], width=200, height=150)
             component["status_label"] = status_label(component["status"])

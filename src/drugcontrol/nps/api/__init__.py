@@ -4,6 +4,7 @@ spectral search, the scheduling pipeline and toxicology cases."""
 # Importing the modules adds their routes to the router, in this order.
 # isort: off
 from drugcontrol.nps.api.base import router
+import drugcontrol.nps.api.pipeline  # noqa: F401  (scheduling pipeline)
 # isort: on
 
 __all__ = ["router"]

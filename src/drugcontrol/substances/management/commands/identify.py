@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 import json
 from pathlib import Path
@@ -14,7 +15,7 @@ class Command(BaseCommand):
     help = (
         "International control status of a structure: --smiles, --inchi, --name (name, synonym "
         "or CAS number) or --file (CSV with a smiles or name column, or SDF; one JSON object "
-        "per line)."
+        "per line); --on YYYY-MM-DD answers for that day (default today)."
     )
 
     def add_arguments(self, parser):
@@ -24,11 +25,19 @@ class Command(BaseCommand):
         source.add_argument("--name")
         source.add_argument("--file", type=Path)
         parser.add_argument("--format", choices=["json", "text"], default="json")
+        parser.add_argument(
+            "--on",
+            metavar="YYYY-MM-DD",
+            help="the day to answer for: the listings in force on that day (default today)",
+        )
 
-    def handle(self, *args, smiles, inchi, name, file, format, **options):
+    def handle(self, *args, smiles, inchi, name, file, format, on=None, **options):
+        day = self._day(on)
         index = selectors.identification_index()
         if file is None:
-            result = public(selectors.identify(smiles=smiles, inchi=inchi, name=name, index=index))
+            result = public(
+                selectors.identify(smiles=smiles, inchi=inchi, name=name, index=index, on=day)
+            )
             self._write(result, format)
             if result["errors"] and "inchikey" not in result["query"]:
                 raise CommandError("; ".join(result["errors"]))
@@ -45,14 +54,26 @@ class Command(BaseCommand):
                     "families": [],
                     "analogues": [],
                     "errors": [query],
+                    "on": (day or selectors.today()).isoformat(),
                 }
             else:
-                result = public(selectors.identify(index=index, **query))
+                result = public(selectors.identify(index=index, on=day, **query))
                 result["query"]["row"] = label
             failures += bool(result["errors"])
             self._write(result, format)
         if failures:
             self.stderr.write(f"{failures} row(s) had errors (see their 'errors' key)")
+
+    @staticmethod
+    def _day(text: str | None) -> datetime.date | None:
+        if text is None:
+            return None
+        try:
+            return datetime.date.fromisoformat(text.strip())
+        except ValueError:
+            raise CommandError(
+                f"--on: {text!r} is not a date; write it as YYYY-MM-DD (e.g. 2024-03-15)"
+            ) from None
 
     def _write(self, result: dict, format: str) -> None:
         if format == "json":
@@ -60,7 +81,7 @@ class Command(BaseCommand):
             return
         query = result["query"]
         label = query.get("name") or query.get("smiles") or query.get("inchi") or query.get("row")
-        self.stdout.write(f"{label}: {result['status']}")
+        self.stdout.write(f"{label}: {result['status']} on {result['on']}")
         for position, component in enumerate(result.get("components", []), start=1):
             self.stdout.write(
                 f"  component {position}: {component['parent_smiles']}: {component['status']}"
