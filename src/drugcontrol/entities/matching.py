@@ -81,7 +81,7 @@ __all__ = [
 
 KEY_LIMIT = 5000  # parties sharing one key beyond which the key is skipped
 ROW_LIMIT = 20_000  # key rows read per query, rarest keys first
-CANDIDATE_LIMIT = 300  # candidates scored per query
+CANDIDATE_LIMIT = 150  # candidates scored per query (300 gave the same answers at 1,000,000 parties)
 DEFAULT_THRESHOLD = 85  # correlation proposals; a search also shows candidates below it
 SEARCH_FLOOR = 60  # the lowest score a search shows (marked as below the threshold)
 RARITY_FLOOR = 10_000  # below this many parties every known word counts as fairly rare
@@ -89,7 +89,7 @@ RARITY_FLOOR = 10_000  # below this many parties every known word counts as fair
 # however common the words it shares: at a million parties each pair of words a Hong Kong
 # company shares with its pinyin or English name is shared by a thousand others.
 EXACT_WEIGHT = 100.0
-EXACT_LIMIT = CANDIDATE_LIMIT // 2  # beyond this many parties a whole name is not told apart
+EXACT_LIMIT = CANDIDATE_LIMIT  # beyond this many parties a whole name is not told apart
 
 
 @dataclass
