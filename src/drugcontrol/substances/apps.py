@@ -48,6 +48,7 @@ class SubstancesConfig(AppConfig):
                 "substances.reference_loaded": _("Controlled-substance lists loaded"),
                 "substances.national_list_loaded": _("National control list loaded"),
                 "substances.surveillance_loaded": _("Special surveillance list loaded"),
+                "substances.substance_registered": _("Substance first reported, registered"),
             }
         )
         register_reference_loader(

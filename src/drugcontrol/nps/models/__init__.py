@@ -1,1 +1,10 @@
 """The nps app's tables, one module per part; each is imported here so Django finds it."""
+
+# isort: off
+# identification reports, the NPS register, toxicology cases and the watch list
+from drugcontrol.nps.models.reports import IdentificationReport as IdentificationReport
+from drugcontrol.nps.models.reports import RegisterEntry as RegisterEntry
+from drugcontrol.nps.models.reports import ToxicologyCase as ToxicologyCase
+from drugcontrol.nps.models.reports import ToxicologyFinding as ToxicologyFinding
+from drugcontrol.nps.models.reports import WatchEntry as WatchEntry
+# isort: on
