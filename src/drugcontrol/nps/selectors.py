@@ -98,6 +98,26 @@ def incident_visible(*, user, incident_id: int | None) -> bool:
     return incident_selectors.incident_list(user=user).filter(pk=incident_id).exists()
 
 
+def with_shown_incidents(*, user, reports) -> list[IdentificationReport]:
+    """Reports with `incident_shown`: the linked incident's id where the reader may open the
+    incident, else None (a link to a record the reader may not see is not shown)."""
+    reports = list(reports)
+    linked = {report.incident_id for report in reports if report.incident_id}
+    seen = (
+        set(
+            incident_selectors.incident_list(user=user)
+            .prefetch_related(None)
+            .filter(pk__in=linked)
+            .values_list("pk", flat=True)
+        )
+        if linked
+        else set()
+    )
+    for report in reports:
+        report.incident_shown = report.incident_id if report.incident_id in seen else None
+    return reports
+
+
 def incident_for_link(*, user, incident_id: int):
     """The incident a report links to, if the writer may see it (Http404 otherwise)."""
     return incident_selectors.incident_get(user=user, incident_id=incident_id)

@@ -4,6 +4,7 @@ spectral search, the scheduling pipeline and toxicology cases."""
 # Importing the modules adds their routes to the router, in this order.
 # isort: off
 from drugcontrol.nps.api.base import router
+from drugcontrol.nps.api import reports  # noqa: F401  (reports, register, toxicology, watch list)
 # isort: on
 
 __all__ = ["router"]

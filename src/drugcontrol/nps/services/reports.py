@@ -104,6 +104,7 @@ def identify_given(text: str) -> Identified:
         matches=[
             {
                 "substance": m["substance"],
+                "substance_zh": m.get("substance_zh", ""),
                 "substance_id": m.get("substance_id"),
                 "instrument": m["instrument"],
                 "schedules": m["schedules"],
@@ -114,6 +115,7 @@ def identify_given(text: str) -> Identified:
         analogues=[
             {
                 "substance": a["substance"],
+                "substance_zh": a.get("substance_zh", ""),
                 "substance_id": a.get("substance_id"),
                 "similarity": a["similarity"],
                 "family": a.get("family"),
@@ -136,10 +138,12 @@ class ReportInput:
     techniques: list
     incident: object
     notes: str
+    identified: Identified
 
 
 def validate_report(raw: dict, *, actor) -> ReportInput:
-    """Every field checked at once; a `ValidationFailed` naming each bad one."""
+    """Every field checked at once, the structure identified; a `ValidationFailed` naming
+    each bad field."""
     errors: dict[str, list] = {}
     sample_kind = read_choice(raw, "sample_kind", errors, SampleKind)
     form = read_choice(raw, "form", errors, SampleForm)
@@ -178,6 +182,12 @@ def validate_report(raw: dict, *, actor) -> ReportInput:
             except Http404:
                 errors["incident_id"] = [_("No incident you may see has this number.")]
     notes = read_text(raw, "notes", errors, max_length=10000)
+    identified = None
+    if structure and "structure" not in errors:
+        try:
+            identified = identify_given(structure)
+        except ValidationFailed as failed:
+            errors.update(failed.details)
     if errors:
         raise ValidationFailed(errors)
     return ReportInput(
@@ -192,6 +202,7 @@ def validate_report(raw: dict, *, actor) -> ReportInput:
         techniques=techniques,
         incident=incident,
         notes=notes,
+        identified=identified,
     )
 
 
@@ -229,7 +240,7 @@ def report_submit(*, actor, raw: dict) -> IdentificationReport:
     with what the engine answered; all or nothing."""
     require(actor, "nps.report_submit")
     data = validate_report(raw, actor=actor)
-    identified = identify_given(data.structure)
+    identified = data.identified
     organisation = actor.organisation
     with transaction.atomic():
         classification, substance, entered = _classify(actor, identified, data.reported_name)
