@@ -4,7 +4,6 @@ the API import no models, so the choices live apart from them)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 # How audit events name each record kind (app label and model, lower case).
 REPORT_RECORD_TYPE = "nps.identificationreport"
@@ -24,7 +23,7 @@ class SampleForm(models.TextChoices):
     BLOTTER = "blotter", _("Blotter")
     HERBAL_MATERIAL = "herbal_material", _("Herbal material")
     E_LIQUID = "e_liquid", _("E-liquid")
-    OTHER = "other", pgettext_lazy("sample form", "Other")
+    OTHER = "other", _("Other")
 
 
 class Technique(models.TextChoices):
@@ -37,7 +36,7 @@ class Technique(models.TextChoices):
     GC_IR = "gc_ir", "GC-IR"
     UV_VIS = "uv_vis", _("UV-visible spectroscopy")
     IMMUNOASSAY = "immunoassay", _("Immunoassay")
-    OTHER = "other", pgettext_lazy("technique", "Other")
+    OTHER = "other", _("Other")
 
 
 class Classification(models.TextChoices):
@@ -60,7 +59,7 @@ class EffectGroup(models.TextChoices):
     OPIOID = "opioid", _("Opioid")
     SEDATIVE_HYPNOTIC = "sedative_hypnotic", _("Sedative/hypnotic")
     DISSOCIATIVE = "dissociative", _("Dissociative")
-    OTHER = "other", pgettext_lazy("effect group", "Other")
+    OTHER = "other", _("Other")
 
 
 class CaseKind(models.TextChoices):
@@ -73,7 +72,7 @@ class Outcome(models.TextChoices):
     FATAL = "fatal", _("Fatal")
     HOSPITALISED = "hospitalised", _("Hospitalised")
     RECOVERED = "recovered", _("Recovered")
-    UNKNOWN = "unknown", pgettext_lazy("outcome", "Unknown")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 class Matrix(models.TextChoices):
@@ -82,7 +81,7 @@ class Matrix(models.TextChoices):
     VITREOUS = "vitreous", _("Vitreous humour")
     HAIR = "hair", _("Hair")
     ORAL_FLUID = "oral_fluid", _("Oral fluid")
-    OTHER = "other", pgettext_lazy("matrix", "Other")
+    OTHER = "other", _("Other")
 
 
 class ConcentrationUnit(models.TextChoices):

@@ -123,6 +123,7 @@ def report_detail(request, report_id: int):
         else "",
         "reasons": [explain(match) for match in report.matches],
         "families": [(code, family_label(code)) for code in report.families],
+        "purity_label": _("Purity (%)"),
         "techniques": [label for value, label in _technique_labels() if value in report.techniques],
         "in_register": selectors.registered(report.substance_id)
         and report.classification in ("known_nps", "new_substance"),
