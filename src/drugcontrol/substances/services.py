@@ -432,6 +432,8 @@ def unlisted_substance_register(
         standard = chemistry.standardise(chemistry.parse(smiles), with_fingerprint=False)
     except StructureError as error:
         raise ValidationFailed({"smiles": [str(error)]}) from error
+    from drugcontrol.substances.selectors import identification_index
+
     existing = (
         Substance.objects.filter(inchikey=standard.inchikey).order_by("pk").first()
         if standard.inchikey
@@ -456,7 +458,7 @@ def unlisted_substance_register(
             inchikey=standard.inchikey,
             skeleton_key=standard.skeleton_key,
             formula=standard.formula,
-            families=families_of(standard.parent, load_families()),
+            families=families_of(standard.parent, identification_index().families),
             source="reported",
         )
         Synonym.objects.create(substance=substance, name=name, normalized=normalize_name(name))
