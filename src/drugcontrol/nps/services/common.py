@@ -74,7 +74,8 @@ def read_country(raw: dict, name: str, errors: dict, *, actor):
             return actor.organisation.country
         errors[name] = [_("Choose the country.")]
         return None
-    country = country_by_code(code)
+    plain = code.strip()
+    country = country_by_code(plain) if len(plain) <= 3 and "\x00" not in plain else None
     if country is None:
         errors[name] = [_("Unknown country code.")]
     return country
@@ -96,6 +97,9 @@ def read_substance(raw: dict, errors: dict, where: str):
         return None
     if len(name) > 300:
         errors[where] = [_("At most %(limit)s characters.") % {"limit": 300}]
+        return None
+    if "\x00" in name:
+        errors[where] = [_("Contains a character that cannot be stored (NUL).")]
         return None
     substance = find_by_name(name)
     if substance is None:
