@@ -179,3 +179,30 @@ def test_watch_list_takes_a_new_structure_and_refuses_a_controlled_one(intl_offi
         services.watch_add(actor=intl_officer, raw={"substance": "Tramadol", "reason": "again"})
     with pytest.raises(ValidationFailed):
         services.watch_add(actor=intl_officer, raw={"substance": "Fentanyl", "reason": "x"})
+
+
+def test_an_inchi_and_a_mol_block_are_read_as_the_smiles_is(chn_lab):
+    from rdkit import Chem
+
+    from tests.nps.conftest import INVENTED_FENTANYL
+
+    molecule = Chem.MolFromSmiles(INVENTED_FENTANYL)
+    first = services.report_submit(
+        actor=chn_lab, raw=report_raw(structure=Chem.MolToInchi(molecule))
+    )
+    second = services.report_submit(
+        actor=chn_lab, raw=report_raw(structure=Chem.MolToMolBlock(molecule))
+    )
+    assert (first.classification, second.classification) == ("new_substance", "known_nps")
+    assert first.substance == second.substance
+    assert first.inchikey == second.inchikey == Chem.MolToInchiKey(molecule)
+
+
+def test_a_salt_of_a_new_substance_is_the_same_register_substance(chn_lab):
+    from tests.nps.conftest import INVENTED_FENTANYL
+
+    base = services.report_submit(actor=chn_lab, raw=report_raw())
+    salt = services.report_submit(
+        actor=chn_lab, raw=report_raw(structure=INVENTED_FENTANYL + ".Cl")
+    )
+    assert salt.classification == "known_nps" and salt.substance == base.substance

@@ -27,6 +27,7 @@ class ReportForm(MarkedForm):
     structure = forms.CharField(
         label=_("Substance: SMILES, InChI, MOL block or name"),
         max_length=20000,
+        strip=False,  # a MOL block's first lines may be blank
         widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
         help_text=_(
             "Paste a SMILES, an InChI or a MOL block from a drawing program, or type the "

@@ -151,6 +151,8 @@ def validate_report(raw: dict, *, actor) -> ReportInput:
     place = read_text(raw, "place", errors, max_length=200)
     country = read_country(raw, "country", errors, actor=actor)
     structure = read_text(raw, "structure", errors, max_length=STRUCTURE_MAX, required=True)
+    if "M  END" in structure and "structure" not in errors:
+        structure = raw["structure"]  # a MOL block's first lines may be blank: kept as given
     reported_name = read_text(raw, "reported_name", errors, max_length=300)
     purity = read_decimal(
         raw.get("purity"),
