@@ -25,6 +25,8 @@ COUNTRIES = [
     "SGP", "THA", "MYS", "NZL", "BRA", "ZAF", "TUR", "IND", "MEX", "COL",
 ]  # fmt: skip
 
+# The countries of the demo accounts (core/demo.py), which read what their country holds.
+FOCUS = ["CHN", "DEU", "MEX", "IND", "NLD"]
 # (name as reported, SMILES, effect group, first year, countries reached by the end)
 SUBSTANCES = [
     ("Cyclopentylfentanyl", "O=C(C1CCCC1)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1", "opioid", 2020, 8),
@@ -147,8 +149,11 @@ def _reports(result, rng, today) -> dict[str, int]:
 
     labs = {}
     names = {}
-    for name, smiles, group, first_year, reach in SUBSTANCES:
+    for number, (name, smiles, group, first_year, reach) in enumerate(SUBSTANCES):
         countries = rng.sample(COUNTRIES, reach)
+        focus = FOCUS[number % len(FOCUS)]
+        if focus not in countries:  # the demo accounts' countries have reports to read
+            countries[-1] = focus
         years = max(1, today.year - first_year + 1)
         for position, country in enumerate(countries):
             year = min(today.year, first_year + position * years // reach)
@@ -192,8 +197,8 @@ def _cases(result, rng, today, names: dict[str, int]) -> None:
     from drugcontrol.nps import services
 
     detected = [name for name, *_rest in SUBSTANCES if name in names] + ["Tramadol", "Ketamine"]
-    for _case in range(CASES):
-        country = rng.choice(COUNTRIES)
+    for number in range(CASES):
+        country = FOCUS[number] if number < len(FOCUS) else rng.choice(COUNTRIES)
         kind = rng.choice(["post_mortem", "driving", "clinical", "clinical"])
         outcome = {
             "post_mortem": "fatal",
