@@ -51,6 +51,10 @@ Records, each under a short name (`world.ids[name]` is its primary key, and
 | FD_deu | the DEU authority's Form D for last year, submitted |
 | PR_surv, PR_pre, PR_crit | scheduling reviews (nps): surveillance, pre-review, critical review |
 | PR_rec, PR_adopted | reviews recommended for 1971 Schedule II; adopted by the Commission |
+| NR | an identification report of the CHN laboratory: an invented fentanyl analogue, new |
+| NPS_SUB | that analogue's registry substance, which the report entered in the NPS register |
+| TC | a toxicology case of the CHN laboratory naming NPS_SUB |
+| WL | tramadol on the watch list (put there by the secretariat) |
 
 An AUS authority officer answers the CHN notifications while the world is built; it is not
 one of the users the battery tries.
@@ -508,6 +512,8 @@ def build_world() -> World:
     ids["TODAY"] = timezone.localdate().isoformat()
     _scheduling_pipeline(ids, u["intl.officer"])
 
+    _nps_records(world)
+
     for key, person_user in world.users.items():
         world.clients[key] = _client(person_user)
     return world
@@ -547,3 +553,46 @@ def _scheduling_pipeline(ids: dict, officer) -> None:
                 action, actor=officer, review=review, expected_version=review.version, **fields
             )
         ids[name], ids[f"{name}_version"] = review.pk, review.version
+
+
+# An unlisted analogue of fentanyl invented for the tests (cycloheptanecarbonyl).
+NPS_BATTERY_SMILES = "O=C(C1CCCCCC1)N(c1ccccc1)C1CCN(CCc2ccccc2)CC1"
+NPS_BATTERY_NAME = "Battery fentanyl analogue"
+
+
+def _nps_records(world: World) -> None:
+    """Identification report, NPS register substance, toxicology case, watch list entry."""
+    from drugcontrol.nps import services as nps_services
+
+    lab, ids = world.users["chn.forensic_lab.officer"], world.ids
+    sampled_on = (timezone.localdate() - datetime.timedelta(days=4)).isoformat()
+    report = nps_services.report_submit(
+        actor=lab,
+        raw={
+            "sample_kind": "seized_material",
+            "form": "powder",
+            "sampled_on": sampled_on,
+            "structure": NPS_BATTERY_SMILES,
+            "reported_name": NPS_BATTERY_NAME,
+            "techniques": ["gc_ms"],
+        },
+    )
+    case = nps_services.case_report(
+        actor=lab,
+        raw={
+            "kind": "post_mortem",
+            "occurred_on": sampled_on,
+            "outcome": "fatal",
+            "findings": [{"substance": NPS_BATTERY_NAME, "matrix": "blood"}],
+        },
+    )
+    entry = nps_services.watch_add(
+        actor=world.users["intl.officer"],
+        raw={
+            "substance": "Tramadol",
+            "smiles": "CN(C)CC1CCCCC1(O)c1cccc(OC)c1",
+            "reason": "Non-medical use in West Africa.",
+        },
+    )
+    ids.update(NR=report.pk, NR_ref=report.reference, NPS_SUB=report.substance_id)
+    ids.update(TC=case.pk, TC_ref=case.reference, WL=entry.substance_id)

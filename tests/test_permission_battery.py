@@ -263,6 +263,18 @@ SEES["E_inc_org"] = all_of(
     SEES["I_org"],
 )
 
+# NPS: reports and cases - the reporting organisation, readers of the kind in the country
+# concerned, the secretariat; the register and the watch list - every reader but industry.
+read_nps_reports = may("nps.report_read")
+SEES["NR"] = any_of(
+    member("chn.forensic_lab"), all_of(read_nps_reports, any_of(in_country("CHN"), secretariat))
+)
+SEES["TC"] = any_of(
+    member("chn.forensic_lab"),
+    all_of(may("nps.case_read"), any_of(in_country("CHN"), secretariat)),
+)
+SEES["NPS_SUB"] = SEES["WL"] = may("nps.register_read")
+
 # --- the tables ---------------------------------------------------------------------------
 
 
@@ -369,6 +381,25 @@ STEP = f"{V1}/precursors/notifications"
 FORM_D = f"{V1}/precursors/annual-reports"
 REPORT_ROWS = [{"section": "methods", "text": "Battery: drums relabelled as solvent"}]
 keeps_chn_report = in_country("CHN")  # the CHN reports: its own authority
+
+NPS_REPORT_BODY = {
+    "sample_kind": "seized_material",
+    "form": "tablet",
+    "sampled_on": TODAY,
+    "structure": "Mephedrone",
+    "purity": "20",
+}
+NPS_CASE_BODY = {
+    "kind": "driving",
+    "occurred_on": TODAY,
+    "outcome": "recovered",
+    "findings": [{"substance": "Mephedrone", "matrix": "oral_fluid"}],
+}
+NPS_WATCH_BODY = {
+    "substance": "Ketamine",
+    "smiles": "CNC1(CCCCC1=O)c1ccccc1Cl",
+    "reason": "Diverted from veterinary use.",
+}
 
 API: dict[str, list[Case]] = {
     # core
@@ -984,6 +1015,44 @@ API: dict[str, list[Case]] = {
         get(f"{FORM_D}/{{FD_sub}}/export?format=xlsx", SEES["FD_sub"]),
         get(f"{FORM_D}/{{FD_draft}}/export?format=csv", SEES["FD_draft"]),
     ],
+    # nps: identification reports, the register, toxicology cases, the watch list
+    "GET /api/v1/nps/reports": [get(f"{V1}/nps/reports", listed=(("NR", SEES["NR"]),))],
+    "POST /api/v1/nps/reports": [
+        write("POST", f"{V1}/nps/reports", "nps.report_submit", NPS_REPORT_BODY)
+    ],
+    "GET /api/v1/nps/reports/{report_id}": [get(f"{V1}/nps/reports/{{NR}}", SEES["NR"])],
+    "GET /api/v1/nps/substances": [
+        get(f"{V1}/nps/substances", listed=(("NPS_SUB", SEES["NPS_SUB"]),))
+    ],
+    "GET /api/v1/nps/substances/{substance_id}": [
+        get(f"{V1}/nps/substances/{{NPS_SUB}}", SEES["NPS_SUB"])
+    ],
+    "PATCH /api/v1/nps/substances/{substance_id}": [
+        write(
+            "PATCH",
+            f"{V1}/nps/substances/{{NPS_SUB}}",
+            "nps.register_keep",
+            {"effect_group": "opioid"},
+            sees=SEES["NPS_SUB"],
+        )
+    ],
+    "GET /api/v1/nps/toxicology": [get(f"{V1}/nps/toxicology", listed=(("TC", SEES["TC"]),))],
+    "POST /api/v1/nps/toxicology": [
+        write("POST", f"{V1}/nps/toxicology", "nps.case_report", NPS_CASE_BODY)
+    ],
+    "GET /api/v1/nps/toxicology/{case_id}": [get(f"{V1}/nps/toxicology/{{TC}}", SEES["TC"])],
+    "GET /api/v1/nps/watch-list": [get(f"{V1}/nps/watch-list", listed=(("WL", SEES["WL"]),))],
+    "POST /api/v1/nps/watch-list": [
+        write(
+            "POST",
+            f"{V1}/nps/watch-list",
+            "nps.register_keep",
+            NPS_WATCH_BODY,
+            events=2,
+            why="ketamine is new to the registry: registered, then put on the list",
+        )
+    ],
+    "GET /api/v1/nps/watch-list/{substance_id}": [get(f"{V1}/nps/watch-list/{{WL}}", SEES["WL"])],
 }
 
 NEW_PASSWORD = "another-horse-battery-42"
@@ -1686,6 +1755,63 @@ PAGES: dict[str, list[Case]] = {
             condition=in_country("DEU", "CHN"),
         ),
     ],
+    # nps: identification reports, the register, toxicology cases, the watch list
+    "nps:register": [get("/nps/", marker=(("Battery fentanyl analogue", SEES["NPS_SUB"]),))],
+    "nps:substance": [
+        get(
+            "/nps/substances/{NPS_SUB}/",
+            SEES["NPS_SUB"],
+            marker=(('data-testid="effect-group-form"', offers("nps.register_keep")),),
+        ),
+        page_write(
+            "/nps/substances/{NPS_SUB}/",
+            "nps.register_keep",
+            {"effect_group": "opioid"},
+            sees=SEES["NPS_SUB"],
+        ),
+    ],
+    "nps:reports": [get("/nps/reports/", marker=(("{NR_ref}", SEES["NR"]),))],
+    "nps:report_create": [
+        get("/nps/reports/new/", status=allowed_or_forbidden("nps.report_submit")),
+        page_write("/nps/reports/new/", "nps.report_submit", NPS_REPORT_BODY),
+    ],
+    "nps:report": [get("/nps/reports/{NR}/", SEES["NR"])],
+    "nps:cases": [get("/nps/toxicology/", marker=(("{TC_ref}", SEES["TC"]),))],
+    "nps:case_create": [
+        get("/nps/toxicology/new/", status=allowed_or_forbidden("nps.case_report")),
+        page_write(
+            "/nps/toxicology/new/",
+            "nps.case_report",
+            {
+                "kind": "clinical",
+                "occurred_on": TODAY,
+                "outcome": "hospitalised",
+                "finding-0-substance": "Mephedrone",
+                "finding-0-matrix": "blood",
+            },
+        ),
+    ],
+    "nps:case": [get("/nps/toxicology/{TC}/", SEES["TC"])],
+    "nps:watch_list": [
+        get(
+            "/nps/watch-list/",
+            marker=(
+                ('href="/nps/watch-list/{WL}/"', SEES["WL"]),
+                ('data-testid="watch-form"', offers("nps.register_keep")),
+            ),
+        ),
+        page_write(
+            "/nps/watch-list/",
+            "nps.register_keep",
+            NPS_WATCH_BODY,
+            events=2,
+            why="ketamine is new to the registry: registered, then put on the list",
+        ),
+    ],
+    "nps:watch": [
+        get("/nps/watch-list/{WL}/", SEES["WL"]),
+        get("/nps/watch-list/{WL}/?format=csv", SEES["WL"]),
+    ],
 }
 
 # Pages anyone may load, signed in or not (checked by `test_public_pages`).
@@ -2006,6 +2132,10 @@ RECORD_PAGES = {
     "/users/{}/": ("U",),
     "/audit/{}/": ("E_",),
     "/nps/pipeline/{}/": ("PR_",),
+    "/nps/reports/{}/": ("NR",),
+    "/nps/toxicology/{}/": ("TC",),
+    "/nps/substances/{}/": ("NPS_SUB",),
+    "/nps/watch-list/{}/": ("WL",),
 }
 
 

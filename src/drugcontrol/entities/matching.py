@@ -81,7 +81,9 @@ __all__ = [
 
 KEY_LIMIT = 5000  # parties sharing one key beyond which the key is skipped
 ROW_LIMIT = 20_000  # key rows read per query, rarest keys first
-CANDIDATE_LIMIT = 150  # candidates scored per query (300 gave the same answers at 1,000,000 parties)
+CANDIDATE_LIMIT = (
+    150  # candidates scored per query (300 gave the same answers at 1,000,000 parties)
+)
 DEFAULT_THRESHOLD = 85  # correlation proposals; a search also shows candidates below it
 SEARCH_FLOOR = 60  # the lowest score a search shows (marked as below the threshold)
 RARITY_FLOOR = 10_000  # below this many parties every known word counts as fairly rare

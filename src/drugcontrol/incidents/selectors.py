@@ -403,3 +403,26 @@ def incidents_naming_parties(*, party_ids) -> list[tuple[int, int]]:
             "party_id", "incident_id"
         )
     )
+
+
+def visible_incidents_per_year(*, user, substance_ids, kind: str | None = "seizure") -> dict:
+    """For other modules' charts: {year: incidents} of the incidents the user may see that
+    name any of these substances (seizures by default)."""
+    from django.db.models.functions import ExtractYear
+
+    queryset = visible(Incident, user).filter(
+        Exists(
+            IncidentSubstance.objects.filter(
+                incident=OuterRef("pk"), substance_id__in=list(substance_ids)
+            )
+        )
+    )
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    rows = (
+        queryset.order_by()
+        .annotate(year=ExtractYear("occurred_on"))
+        .values("year")
+        .annotate(count=Count("pk"))
+    )
+    return {row["year"]: row["count"] for row in rows}

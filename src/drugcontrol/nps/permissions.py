@@ -1,10 +1,78 @@
 """Who may do which action in the nps app: one rule per action (core.permissions)."""
 
+# --- identification reports, the NPS register, toxicology cases, the watch list ------------
+
 from django.utils.translation import gettext_lazy as _
 
 from drugcontrol.core.models import OrganisationKind as Kind
 from drugcontrol.core.models import Role
 from drugcontrol.core.permissions import action
+
+# Reports and cases are read by the authorities, law enforcement and laboratories of the
+# country concerned and by the secretariat; financial intelligence units and industry read
+# none (their own organisation files none).
+_NATIONAL_READERS = {
+    Kind.COMPETENT_AUTHORITY: Role.VIEWER,
+    Kind.LAW_ENFORCEMENT: Role.VIEWER,
+    Kind.FORENSIC_LAB: Role.VIEWER,
+    Kind.INTERNATIONAL: Role.VIEWER,
+}
+_REPORTERS = {
+    Kind.FORENSIC_LAB: Role.OFFICER,
+    Kind.COMPETENT_AUTHORITY: Role.OFFICER,
+    Kind.LAW_ENFORCEMENT: Role.OFFICER,
+}
+
+REPORT_READ = action(
+    "nps.report_read",
+    _("Read identification reports"),
+    grants=_NATIONAL_READERS,
+    condition_text="reports about the reader's country or filed by its organisations; the "
+    "secretariat all",
+    refusal=_("Identification reports are for authorities, law enforcement and laboratories."),
+)
+REPORT_SUBMIT = action(
+    "nps.report_submit",
+    _("Submit an identification report"),
+    grants=_REPORTERS,
+    refusal=_(
+        "Officers of laboratories, authorities and law enforcement submit identification reports."
+    ),
+)
+REGISTER_READ = action(
+    "nps.register_read",
+    _("Read the NPS register and the watch list"),
+    grants={
+        Kind.COMPETENT_AUTHORITY: Role.VIEWER,
+        Kind.LAW_ENFORCEMENT: Role.VIEWER,
+        Kind.FORENSIC_LAB: Role.VIEWER,
+        Kind.FIU: Role.VIEWER,
+        Kind.INTERNATIONAL: Role.VIEWER,
+    },
+    condition_text="shared early-warning data: every signed-in user but industry",
+    refusal=_("The NPS register is for authorities, laboratories and the secretariat."),
+)
+REGISTER_KEEP = action(
+    "nps.register_keep",
+    _("Set a register substance's effect group; keep the watch list"),
+    grants={Kind.INTERNATIONAL: Role.OFFICER},
+    refusal=_("The secretariat keeps the NPS register's effect groups and the watch list."),
+)
+CASE_READ = action(
+    "nps.case_read",
+    _("Read toxicology cases"),
+    grants=_NATIONAL_READERS,
+    condition_text="cases of the reader's country or filed by its organisations; the "
+    "secretariat all",
+    refusal=_("Toxicology cases are for authorities, law enforcement and laboratories."),
+)
+CASE_REPORT = action(
+    "nps.case_report",
+    _("Report a toxicology case"),
+    grants=_REPORTERS,
+    refusal=_("Officers of laboratories, authorities and law enforcement report toxicology cases."),
+)
+
 
 # --- Scheduling pipeline ----------------------------------------------------------------------
 # Public process information (WHO reviews, the Commission's votes): every signed-in user but

@@ -49,6 +49,7 @@ class SubstancesConfig(AppConfig):
                 "substances.national_list_loaded": _("National control list loaded"),
                 "substances.surveillance_loaded": _("Special surveillance list loaded"),
                 "substances.listing_added": _("International listing recorded"),
+                "substances.substance_registered": _("Substance first reported, registered"),
             }
         )
         register_reference_loader(

@@ -10,6 +10,7 @@ class SubstanceKind(models.TextChoices):
     PSYCHOTROPIC_SUBSTANCE = "psychotropic_substance", _("Psychotropic substance")
     PRECURSOR = "precursor", _("Precursor")
     SOLVENT_REAGENT = "solvent_reagent", _("Solvent or reagent")
+    NPS = "nps", _("New psychoactive substance")
     OTHER = "other", _("Other")
 
 

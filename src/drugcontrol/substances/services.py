@@ -351,7 +351,7 @@ def listing_add(
             for key, value in values.items():
                 setattr(listing, key, value)
             listing.save()
-        if substance.kind == SubstanceKind.OTHER:
+        if substance.kind in (SubstanceKind.OTHER, SubstanceKind.NPS):
             substance.kind = KIND_BY_INSTRUMENT[instrument]
             substance.version += 1
             substance.save(update_fields=["kind", "version"])
@@ -531,3 +531,63 @@ def _surveillance_entries_in_use() -> set[int]:
 
 def surveillance_summary(result: dict) -> str:
     return _("%(count)s chemicals were loaded.") % {"count": result.get("loaded", 0)}
+
+
+# --- substances first met in a report (registered by the nps app's services) ----------------
+
+REGISTERED_RECORD_TYPE = "substances.substance"
+
+
+def unlisted_substance_register(
+    *, actor, smiles: str, name: str = "", kind: str = SubstanceKind.NPS
+) -> tuple[Substance, bool]:
+    """The registry substance with this structure, or a new one: for another module's record
+    whose own service decided that the actor may write it (an identification report of a new
+    psychoactive substance, the watch list). Returns (substance, created).
+
+    A structure is the same substance when the InChIKey of its standardised parent is (salts
+    and counter-ions aside). A new substance is named as reported, unless that name is empty
+    or already names another substance, then by its formula and skeleton key, which are the
+    same in every language. No listing is made, so the identification index stays as it is:
+    scheduling a substance is the listings' business."""
+    try:
+        standard = chemistry.standardise(chemistry.parse(smiles), with_fingerprint=False)
+    except StructureError as error:
+        raise ValidationFailed({"smiles": [str(error)]}) from error
+    from drugcontrol.substances.selectors import identification_index
+
+    existing = (
+        Substance.objects.filter(inchikey=standard.inchikey).order_by("pk").first()
+        if standard.inchikey
+        else None
+    )
+    if existing is not None:
+        return existing, False
+    name = (name or "").strip()
+    taken = not name or (
+        Substance.objects.filter(name_en__iexact=name).exists()
+        or Synonym.objects.filter(normalized=normalize_name(name)).exists()
+    )
+    if taken:
+        name = f"{standard.formula} ({standard.skeleton_key})"
+    with transaction.atomic():
+        substance = Substance.objects.create(
+            name_en=name,
+            kind=kind,
+            structure_kind=StructureKind.DEFINED,
+            smiles=standard.smiles,
+            inchi=chemistry.Chem.MolToInchi(standard.parent),
+            inchikey=standard.inchikey,
+            skeleton_key=standard.skeleton_key,
+            formula=standard.formula,
+            families=families_of(standard.parent, identification_index().families),
+            source="reported",
+        )
+        Synonym.objects.create(substance=substance, name=name, normalized=normalize_name(name))
+        record_event(
+            actor=actor,
+            action="substances.substance_registered",
+            obj=substance,
+            after={"name": name, "inchikey": standard.inchikey, "kind": kind},
+        )
+    return substance, True

@@ -5,6 +5,7 @@ spectral search, the scheduling pipeline and toxicology cases."""
 # isort: off
 from drugcontrol.nps.api.base import router
 import drugcontrol.nps.api.pipeline  # noqa: F401  (scheduling pipeline)
+from drugcontrol.nps.api import reports  # noqa: F401  (reports, register, toxicology, watch list)
 # isort: on
 
 __all__ = ["router"]

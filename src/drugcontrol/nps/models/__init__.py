@@ -2,3 +2,12 @@
 
 from drugcontrol.nps.models.pipeline import ReviewStep as ReviewStep  # scheduling pipeline
 from drugcontrol.nps.models.pipeline import ScheduleReview as ScheduleReview  # scheduling pipeline
+
+# isort: off
+# identification reports, the NPS register, toxicology cases and the watch list
+from drugcontrol.nps.models.reports import IdentificationReport as IdentificationReport
+from drugcontrol.nps.models.reports import RegisterEntry as RegisterEntry
+from drugcontrol.nps.models.reports import ToxicologyCase as ToxicologyCase
+from drugcontrol.nps.models.reports import ToxicologyFinding as ToxicologyFinding
+from drugcontrol.nps.models.reports import WatchEntry as WatchEntry
+# isort: on
