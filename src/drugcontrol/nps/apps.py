@@ -13,3 +13,6 @@ class NpsConfig(AppConfig):
 
     def ready(self) -> None:
         from drugcontrol.nps import permissions  # noqa: F401  (declares the actions)
+        from drugcontrol.nps.spectra.registration import register_spectral_library
+
+        register_spectral_library()
