@@ -4,6 +4,7 @@ spectral search, the scheduling pipeline and toxicology cases."""
 # Importing the modules adds their routes to the router, in this order.
 # isort: off
 from drugcontrol.nps.api.base import router
+from drugcontrol.nps.api import spectra as _spectra  # noqa: F401  (the spectral library)
 # isort: on
 
 __all__ = ["router"]

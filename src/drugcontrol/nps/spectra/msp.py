@@ -358,3 +358,60 @@ def _check_complete(spectrum, line: int, problems, *, ended_by: str) -> None:
         )
     elif spectrum.peaks and not any(intensity > 0 for _mz, intensity in spectrum.peaks):
         problems.add(spectrum.announced_line, "peaks", _("Every peak of the spectrum is zero."))
+
+
+def read_peak_list(pairs, field_name: str = "peaks") -> list[tuple[float, float]]:
+    """Peaks given as a list of (m/z, intensity) pairs (the API, a form), checked as a file's
+    peaks are; each problem named by its place in the list (`peaks.3`)."""
+    problems: dict = {}
+    if not pairs:
+        raise ValidationFailed({field_name: [_("The spectrum has no peaks.")]})
+    if len(pairs) > MAX_PEAKS:
+        raise ValidationFailed(
+            {field_name: [_("More than %(max)s peaks in one spectrum.") % {"max": MAX_PEAKS}]}
+        )
+    peaks = []
+    for index, pair in enumerate(pairs):
+        mz, intensity = (float(value) for value in pair)
+        where = f"{field_name}.{index}"
+        if not (math.isfinite(mz) and 0 < mz <= MAX_MZ):
+            problems[where] = [
+                _("An m/z must be above 0 and at most %(max)s: %(value)s")
+                % {"max": int(MAX_MZ), "value": mz}
+            ]
+        elif not math.isfinite(intensity) or intensity < 0:
+            problems[where] = [
+                _("An intensity cannot be negative: %(value)s") % {"value": intensity}
+            ]
+        elif intensity > MAX_INTENSITY:
+            problems[where] = [_("The intensity is too large.")]
+        peaks.append((mz, intensity))
+    if not problems and not any(intensity > 0 for _mz, intensity in peaks):
+        problems[field_name] = [_("Every peak of the spectrum is zero.")]
+    if problems:
+        raise ValidationFailed(problems)
+    return peaks
+
+
+def parse_peak_text(text: str, name: str = "") -> ParsedSpectrum:
+    """One spectrum from pasted text: MSP (it has a `Num Peaks:` line), or peak lines alone
+    (`m/z intensity` pairs in any of MSP's peak formats), each problem named by its line."""
+    if re.search(r"(?im)^\s*num\s*peaks\s*:", text or ""):
+        spectra = parse_msp(text)
+        if len(spectra) != 1:
+            raise ValidationFailed({FILE: [_("Give one spectrum to search.")]})
+        return spectra[0]
+    spectrum = ParsedSpectrum(line=1, name=name, announced=MAX_PEAKS)
+    problems = _Problems()
+    lines = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for number, raw in enumerate(lines, start=1):
+        if len(raw) > MAX_LINE:
+            problems.add(number, "", _too_long(MAX_LINE))
+        elif raw.strip():
+            _read_peak_line(spectrum, raw.strip(), number, problems)
+    if not spectrum.peaks and not problems.count:
+        problems.add(1, "peaks", _("The spectrum has no peaks."))
+    elif not problems.count and not any(intensity > 0 for _mz, intensity in spectrum.peaks):
+        problems.add(1, "peaks", _("Every peak of the spectrum is zero."))
+    problems.raise_if_any()
+    return spectrum

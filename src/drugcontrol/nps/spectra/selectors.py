@@ -5,10 +5,10 @@ import threading
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Q, QuerySet
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from drugcontrol.core.permissions import can
+from drugcontrol.core.permissions import can, require
 from drugcontrol.core.visibility import get_visible_or_404, visibility_rule, visible
 from drugcontrol.nps.models.spectra import LibrarySpectrum, SpectralLibraryState
 from drugcontrol.nps.permissions import SPECTRUM_READ
@@ -25,10 +25,34 @@ def library_spectra_visible_to(queryset: QuerySet, user) -> QuerySet:
     return queryset if can(user, SPECTRUM_READ.name) else queryset.none()
 
 
+def _in_force_listings():
+    """Current international listings (in force today, not removed)."""
+    today = timezone.localdate().isoformat()
+    return Listing.objects.filter(instrument__in=INTERNATIONAL_INSTRUMENTS, removed="").filter(
+        Q(in_force="") | Q(in_force__lte=today)
+    )
+
+
+def with_status(queryset: QuerySet) -> QuerySet:
+    """Each spectrum with `control_status`: "controlled" when its substance has a current
+    international listing, "not_controlled" when it has none, None when the spectrum is
+    linked to no substance; and `substance_name`, the substance's English name."""
+    listed = Exists(_in_force_listings().filter(substance_id=OuterRef("substance_id")))
+    return queryset.annotate(
+        substance_name=F("substance__name_en"),
+        control_status=Case(
+            When(substance__isnull=True, then=Value(None)),
+            When(listed, then=Value("controlled")),
+            default=Value("not_controlled"),
+            output_field=CharField(),
+        ),
+    )
+
+
 def spectrum_list(*, user, search: str | None = None) -> QuerySet:
-    """The library, by name; `search` matches a name, a synonym, a CAS number or the linked
+    """The library, by name; `search` matches a name, a CAS number or the linked
     substance's name."""
-    queryset = visible(LibrarySpectrum, user).select_related("substance")
+    queryset = with_status(visible(LibrarySpectrum, user).select_related("substance"))
     text = (search or "").strip()[:MAX_SEARCH_TEXT]
     if text:
         queryset = queryset.filter(
@@ -42,7 +66,9 @@ def spectrum_list(*, user, search: str | None = None) -> QuerySet:
 
 def spectrum_get(*, user, spectrum_id: int) -> LibrarySpectrum:
     return get_visible_or_404(
-        LibrarySpectrum.objects.select_related("substance", "source"), user, pk=spectrum_id
+        with_status(LibrarySpectrum.objects.select_related("substance", "source")),
+        user,
+        pk=spectrum_id,
     )
 
 
@@ -50,22 +76,10 @@ def control_statuses(substance_ids) -> dict[int, str]:
     """ "controlled" for substances with a current international listing (in force today),
     "not_controlled" for the others."""
     ids = {pk for pk in substance_ids if pk is not None}
-    today = timezone.localdate().isoformat()
     listed = set(
-        Listing.objects.filter(
-            substance_id__in=ids, instrument__in=INTERNATIONAL_INSTRUMENTS, removed=""
-        )
-        .filter(Q(in_force="") | Q(in_force__lte=today))
-        .values_list("substance_id", flat=True)
+        _in_force_listings().filter(substance_id__in=ids).values_list("substance_id", flat=True)
     )
     return {pk: "controlled" if pk in listed else "not_controlled" for pk in ids}
-
-
-def status_of(spectrum: LibrarySpectrum) -> str | None:
-    """The control status of a spectrum's substance; None when it is linked to none."""
-    if spectrum.substance_id is None:
-        return None
-    return control_statuses([spectrum.substance_id])[spectrum.substance_id]
 
 
 # --- linking to the registry ---------------------------------------------------------------
@@ -155,10 +169,10 @@ def search_library(
     *, user, peaks, limit: int = 10, min_matched_peaks: int = 0
 ) -> list[SpectrumHit]:
     """The library spectra most like `peaks`, best first. `user=None` is the command line;
-    a user who may not read the library finds nothing (the whole library or none of it,
-    so a hit never names a spectrum its reader may not see)."""
-    if user is not None and not can(user, SPECTRUM_READ.name):
-        return []
+    a user who may not read the library is refused (its readers see the whole library, so a
+    hit never names a spectrum its reader may not see)."""
+    if user is not None:
+        require(user, SPECTRUM_READ.name)
     found = library_matrix().search(peaks, limit=limit, min_matched_peaks=min_matched_peaks)
     if not found:
         return []
