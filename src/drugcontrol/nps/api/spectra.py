@@ -88,13 +88,6 @@ def list_spectra(request, search: str | None = None):
     return selectors.spectrum_list(user=request.auth, search=search)
 
 
-@router.get("/nps/spectra/{spectrum_id}", response={200: SpectrumDetailOut, **ERRORS})
-def get_spectrum(request, spectrum_id: RecordId):
-    spectrum = selectors.spectrum_get(user=request.auth, spectrum_id=spectrum_id)
-    spectrum.source_file = spectrum.source.file_name
-    return spectrum
-
-
 @router.post(
     "/nps/spectra/search",
     response={200: SpectrumSearchOut, **ERRORS},
@@ -120,3 +113,11 @@ def search_spectra(request, payload: SpectrumSearchIn):
         min_matched_peaks=payload.min_matched_peaks,
     )
     return {"query": {"name": name}, "hits": [hit.public() for hit in hits]}
+
+
+# After the search: its address would otherwise be read as a spectrum's id.
+@router.get("/nps/spectra/{spectrum_id}", response={200: SpectrumDetailOut, **ERRORS})
+def get_spectrum(request, spectrum_id: RecordId):
+    spectrum = selectors.spectrum_get(user=request.auth, spectrum_id=spectrum_id)
+    spectrum.source_file = spectrum.source.file_name
+    return spectrum
