@@ -72,16 +72,6 @@ def spectrum_get(*, user, spectrum_id: int) -> LibrarySpectrum:
     )
 
 
-def control_statuses(substance_ids) -> dict[int, str]:
-    """ "controlled" for substances with a current international listing (in force today),
-    "not_controlled" for the others."""
-    ids = {pk for pk in substance_ids if pk is not None}
-    listed = set(
-        _in_force_listings().filter(substance_id__in=ids).values_list("substance_id", flat=True)
-    )
-    return {pk: "controlled" if pk in listed else "not_controlled" for pk in ids}
-
-
 # --- linking to the registry ---------------------------------------------------------------
 
 
@@ -176,28 +166,30 @@ def search_library(
     found = library_matrix().search(peaks, limit=limit, min_matched_peaks=min_matched_peaks)
     if not found:
         return []
-    spectra = {
-        spectrum.pk: spectrum
-        for spectrum in LibrarySpectrum.objects.filter(pk__in=[hit.key for hit in found])
-        .select_related("substance")
-        .only("pk", "name", "substance", "substance__name_en", "substance__name_zh")
+    # One query: each hit's name, substance and status (values, not model instances).
+    rows = {
+        row[0]: row
+        for row in with_status(LibrarySpectrum.objects.filter(pk__in=[hit.key for hit in found]))
+        .order_by()
+        .values_list(
+            "pk", "name", "substance_id", "substance_name", "substance__name_zh", "control_status"
+        )
     }
-    statuses = control_statuses(spectrum.substance_id for spectrum in spectra.values())
     hits = []
     for hit in found:
-        spectrum = spectra.get(hit.key)
-        if spectrum is None:  # removed since the matrix was built
+        row = rows.get(hit.key)
+        if row is None:  # removed since the matrix was built
             continue
-        substance = spectrum.substance
+        _pk, name, substance_id, substance, substance_zh, status = row
         hits.append(
             SpectrumHit(
-                spectrum_id=spectrum.pk,
-                name=spectrum.name,
-                substance_id=spectrum.substance_id,
-                substance=substance.name_en if substance else None,
-                substance_zh=substance.name_zh if substance else "",
+                spectrum_id=hit.key,
+                name=name,
+                substance_id=substance_id,
+                substance=substance,
+                substance_zh=substance_zh or "",
                 score=hit.score,
-                status=statuses.get(spectrum.substance_id),
+                status=status,
                 matched_peaks=hit.matched_peaks,
             )
         )
