@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from drugcontrol.core.charts import stick_plot
 from drugcontrol.core.errors import ServiceError, ValidationFailed
-from drugcontrol.core.forms import MarkedForm, add_service_error
+from drugcontrol.core.forms import MarkedForm, WholeNumberField, add_service_error
 from drugcontrol.core.import_views import import_job_page, import_upload_page
 from drugcontrol.core.permissions import can, require_page
 from drugcontrol.core.tabular import FILE, MAX_BYTES, decode_text
@@ -33,8 +33,8 @@ class SpectrumSearchForm(MarkedForm):
         widget=forms.Textarea(attrs={"rows": 8, "placeholder": "41 100\n43 55\n58 999"}),
         help_text=_("One or several m/z intensity pairs a line, or a whole MSP spectrum."),
     )
-    limit = forms.IntegerField(label=_("Hits"), min_value=1, max_value=100, initial=10)
-    min_matched_peaks = forms.IntegerField(
+    limit = WholeNumberField(label=_("Hits"), min_value=1, max_value=100, initial=10)
+    min_matched_peaks = WholeNumberField(
         label=_("At least this many peaks in common"), min_value=0, max_value=1000, initial=0
     )
 
