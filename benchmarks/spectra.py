@@ -157,6 +157,7 @@ def main() -> int:
         matrix.search(query, limit=LIMIT)
         selectors.search_library(user=None, peaks=query, limit=LIMIT)
 
+    load_before = os.getloadavg()
     matrix_times, dense_times, full_times, found, largest_gap = [], [], [], 0, 0.0
     for index, query in zip(picked, queries, strict=True):
         bins, weights = binned(query)
@@ -192,6 +193,7 @@ def main() -> int:
     imported = time.perf_counter() - moment
 
     ms = 1000
+    load_after = os.getloadavg()
     matrix_p50, dense_p50 = statistics.median(matrix_times), statistics.median(dense_times)
     full_p50 = statistics.median(full_times)
     ratio = matrix_p50 / dense_p50
@@ -201,6 +203,7 @@ def main() -> int:
         f"Python {platform.python_version()}, NumPy {np.__version__}, {platform.platform()}"
     )
     print(f"library: {matrix.size} spectra, {dense.shape[1]} bins, dense {dense.nbytes >> 20} MiB")
+    print(f"load average (1, 5, 15 min) before the queries {load_before}, after {load_after}")
     print(f"queries: {len(queries)}, found as themselves first: {found}")
     print(f"largest difference dense vs matrix score: {largest_gap:.2e}")
     for label, times in (
