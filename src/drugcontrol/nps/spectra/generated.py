@@ -29,7 +29,9 @@ def invented_spectrum(seed: str, nominal_mass: int = 0) -> list[tuple[float, flo
             peaks[int(mz)] = float(rng.uniform(20, 300))
     count = int(rng.integers(12, 45))
     fragments = rng.integers(30, max(mass - 1, 31), size=count)
-    strengths = rng.pareto(1.2, size=count) * 60 + 5
+    # A long tail of weak fragments and a few strong ones, bounded so that one draw never
+    # leaves the others below 1 in 999 (a spectrum of a handful of peaks).
+    strengths = np.minimum(rng.pareto(1.2, size=count) * 60 + 5, 999.0)
     for mz, strength in zip(fragments, strengths, strict=True):
         peaks[int(mz)] = max(peaks.get(int(mz), 0.0), float(strength))
     base = int(rng.choice(fragments))
