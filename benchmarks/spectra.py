@@ -20,7 +20,9 @@ equal the matrix's. Also measured: building the matrix from the database, and im
 file of 10,000 spectra through the import service.
 
 Targets (issue 14): search p50 < 50 ms; the matrix search no slower than 1.5x the plain
-NumPy cosine (p50). Exit status 0 only when both are met.
+NumPy cosine (p50). Exit status 0 only when both are met (wall-clock time). The CPU time
+of each measure (`time.process_time`) is printed beside it: on a shared machine the wall
+clock also counts the time the process waits for the core.
 
     .venv/bin/python benchmarks/spectra.py [--spectra 100000] [--queries 200]
 """
@@ -159,23 +161,27 @@ def main() -> int:
 
     load_before = os.getloadavg()
     matrix_times, dense_times, full_times, found, largest_gap = [], [], [], 0, 0.0
+    cpu = {"matrix search": [], "plain NumPy": [], "whole search": []}
     for index, query in zip(picked, queries, strict=True):
         bins, weights = binned(query)
         vector = np.zeros(dense.shape[1], dtype=np.float32)
         inside = bins < dense.shape[1]
         vector[bins[inside]] = weights[inside]
 
-        moment = time.perf_counter()
+        moment, spent = time.perf_counter(), time.process_time()
         hits = matrix.search(query, limit=LIMIT)
         matrix_times.append(time.perf_counter() - moment)
+        cpu["matrix search"].append(time.process_time() - spent)
 
-        moment = time.perf_counter()
+        moment, spent = time.perf_counter(), time.process_time()
         best = plain_numpy_search(dense, vector)
         dense_times.append(time.perf_counter() - moment)
+        cpu["plain NumPy"].append(time.process_time() - spent)
 
-        moment = time.perf_counter()
+        moment, spent = time.perf_counter(), time.process_time()
         full = selectors.search_library(user=None, peaks=query, limit=LIMIT)
         full_times.append(time.perf_counter() - moment)
+        cpu["whole search"].append(time.process_time() - spent)
 
         expected = int(keys[index])
         found += hits[0].key == expected and full[0].spectrum_id == expected
@@ -213,9 +219,12 @@ def main() -> int:
     ):
         print(
             f"{label:<15} p50 {statistics.median(times) * ms:7.2f} ms  "
-            f"p99 {percentile(times, 0.99) * ms:7.2f} ms"
+            f"p99 {percentile(times, 0.99) * ms:7.2f} ms  "
+            f"(CPU time p50 {statistics.median(cpu[label]) * ms:6.2f} ms)"
         )
     print(f"ratio matrix / plain NumPy (p50): {ratio:.2f}")
+    cpu_ratio = statistics.median(cpu["matrix search"]) / statistics.median(cpu["plain NumPy"])
+    print(f"ratio in CPU time (p50): {cpu_ratio:.2f}")
     print(
         f"matrix build: {build:.2f} s; import of 10,000 spectra: {imported:.2f} s "
         f"({result['imported']} stored)"
