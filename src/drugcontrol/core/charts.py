@@ -112,7 +112,12 @@ def stick_plot(
             f'text-anchor="middle">{int(tick)}</text>'
         )
         tick += step
-    strongest = {mz for mz, _i in sorted(peaks, key=lambda peak: (-peak[1], peak[0]))[:labelled]}
+    strongest: set[float] = set()  # labelled peaks, strongest first, never two labels touching
+    for mz, _i in sorted(peaks, key=lambda peak: (-peak[1], peak[0])):
+        if len(strongest) == labelled:
+            break
+        if all(abs(x_of(mz) - x_of(other)) > 24 for other in strongest):
+            strongest.add(mz)
     for mz, intensity in sorted(peaks):
         relative = intensity / base
         x = x_of(mz)
