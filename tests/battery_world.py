@@ -55,6 +55,8 @@ Records, each under a short name (`world.ids[name]` is its primary key, and
 | NPS_SUB | that analogue's registry substance, which the report entered in the NPS register |
 | TC | a toxicology case of the CHN laboratory naming NPS_SUB |
 | WL | tramadol on the watch list (put there by the secretariat) |
+| SPEC | a library spectrum (linked to Ephedrine) the CHN laboratory imported |
+| J_spec | an import job of spectra of the CHN laboratory officer (queued) |
 
 An AUS authority officer answers the CHN notifications while the world is built; it is not
 one of the users the battery tries.
@@ -75,10 +77,17 @@ from drugcontrol.core.visibility import visible
 from drugcontrol.entities import services as entity_services
 from drugcontrol.entities.models import Correlation, Party
 from drugcontrol.incidents import services as incident_services
+from drugcontrol.nps.models import LibrarySpectrum
+from drugcontrol.nps.services.spectra import spectra_import
 from drugcontrol.precursors import services as precursor_services
 from drugcontrol.precursors.models import Notification
 from drugcontrol.substances.selectors import find_by_name
 from tests.conftest import PASSWORD
+
+BATTERY_SPECTRA = (
+    b"Name: Ephedrine (battery spectrum)\nCAS#: 299-42-3\nNum Peaks: 4\n"
+    b"58 999; 77 80; 105 40; 146 12\n"
+)
 
 CA, LE, LAB, FIU, OP, INTL = (
     "competent_authority",
@@ -497,6 +506,14 @@ def build_world() -> World:
         content=b"importing_country\n",
     ).pk
     import_run(ids["J_pre"])  # failed, with its report (the other one stays queued)
+
+    # --- the spectral library (nps) ----------------------------------------------------------
+    lab_officer = u["chn.forensic_lab.officer"]
+    spectra_import(actor=lab_officer, name="battery.msp", content=BATTERY_SPECTRA)
+    ids["SPEC"] = visible(LibrarySpectrum, lab_officer).get(name="Ephedrine (battery spectrum)").pk
+    ids["J_spec"] = import_start(
+        actor=lab_officer, kind="nps.spectra", name="spectra.msp", content=BATTERY_SPECTRA
+    ).pk
     ids["W"] = entity_services.warning_value_add(
         actor=u["intl.officer"], kind="phone", value="+86 20 8888 6666", reason="a hotel"
     ).pk

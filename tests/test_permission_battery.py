@@ -258,6 +258,10 @@ SEES["J_pre"] = one_of("chn.competent_authority.officer")
 # Audit events: the secretariat, the actor, and the administrators of the actor's or the
 # record's organisation; an event about an incident only for those who see the incident.
 SEES["E_tok"] = any_of(secretariat, one_of(TOKEN_OWNER, "chn.competent_authority.admin"))
+# The spectral library: shared reference data, the whole of it to its readers; an import
+# job only to its uploader.
+SEES["SPEC"] = may("nps.spectrum_read")
+SEES["J_spec"] = one_of("chn.forensic_lab.officer")
 SEES["E_inc_org"] = all_of(
     any_of(secretariat, one_of("chn.law_enforcement.officer", "chn.law_enforcement.admin")),
     SEES["I_org"],
@@ -528,6 +532,19 @@ API: dict[str, list[Case]] = {
         write("POST", f"{V1}/substances/identify", None, {"name": "Ephedrine"}, read=True)
     ],
     "GET /api/v1/substances/{substance_id}": [get(f"{V1}/substances/{{SUB}}")],
+    # nps: the spectral library
+    "GET /api/v1/nps/spectra": [get(f"{V1}/nps/spectra", listed=(("SPEC", SEES["SPEC"]),))],
+    "GET /api/v1/nps/spectra/{spectrum_id}": [get(f"{V1}/nps/spectra/{{SPEC}}", SEES["SPEC"])],
+    "POST /api/v1/nps/spectra/search": [
+        write(
+            "POST",
+            f"{V1}/nps/spectra/search",
+            "nps.spectrum_read",
+            {"peaks": [[58, 999], [77, 80], [105, 30]], "limit": 5},
+            events=0,
+            why="(a search writes nothing)",
+        )
+    ],
     # entities
     "POST /api/v1/entities/match": [
         write(
@@ -1229,6 +1246,37 @@ PAGES: dict[str, list[Case]] = {
         page_write("/substances/identify/", None, {"name": "Ephedrine"}, read=True),
     ],
     "substances:detail": [get("/substances/{SUB}/")],
+    # nps: the spectral library
+    "nps:spectra_list": [
+        get(
+            "/nps/spectra/?q=ephedrine",
+            status=allowed_or_forbidden("nps.spectrum_read"),
+            marker=(('href="/nps/spectra/{SPEC}/"', SEES["SPEC"]),),
+        )
+    ],
+    "nps:spectra_detail": [get("/nps/spectra/{SPEC}/", SEES["SPEC"])],
+    "nps:spectra_search": [
+        get("/nps/spectra/search/", status=allowed_or_forbidden("nps.spectrum_read")),
+        page_write(
+            "/nps/spectra/search/",
+            "nps.spectrum_read",
+            {"peaks": "58 999\n77 80\n105 30", "limit": "5", "min_matched_peaks": "0"},
+            events=0,
+            why="(a search writes nothing)",
+        ),
+    ],
+    "nps:spectra_import": [
+        get("/nps/spectra/import/", status=allowed_or_forbidden("nps.spectrum_import")),
+        page_write(
+            "/nps/spectra/import/",
+            "nps.spectrum_import",
+            {"file": Upload("spectra.msp", b"Name: A\nNum Peaks: 1\n58 999\n")},
+        ),
+    ],
+    "nps:spectra_import_job": [
+        get("/nps/spectra/import/{J_spec}/", SEES["J_spec"]),
+        nobody_finds("/nps/spectra/import/{J_inc}/"),  # an incident import
+    ],
     # entities
     "entities:list": [
         get(
@@ -2136,6 +2184,7 @@ RECORD_PAGES = {
     "/nps/toxicology/{}/": ("TC",),
     "/nps/substances/{}/": ("NPS_SUB",),
     "/nps/watch-list/{}/": ("WL",),
+    "/nps/spectra/{}/": ("SPEC",),
 }
 
 

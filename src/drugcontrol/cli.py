@@ -16,6 +16,7 @@ COMMANDS = {
     "identify": ("identify", "international control status of a structure or name"),
     "load-national-list": ("load_national_list", "load a country's national control list (CSV)"),
     "entities": ("entities", "parties: import a CSV file, or match a name"),
+    "spectra": ("spectra", "spectral library: import an MSP file, or search its spectra"),
     "worker": ("db_worker", "run background tasks from the database queue"),
     "audit": ("audit", "verify the audit log's hash chain, or write a signed checkpoint"),
     "check": ("healthcheck", "check the configuration and that the database is reachable"),

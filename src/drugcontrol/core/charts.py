@@ -66,3 +66,71 @@ def bar_chart(
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 (every piece of text above is escaped)
+
+
+def stick_plot(
+    peaks: list[tuple[float, float]], *, title: str = "", labelled: int = 8
+) -> SafeString:
+    """A mass spectrum: one vertical line per peak at its m/z, as high as its intensity
+    relative to the base peak (100 %); the `labelled` most intense peaks carry their m/z.
+    The peaks' table beside the chart is its data."""
+    peaks = [(float(mz), float(intensity)) for mz, intensity in peaks if intensity > 0]
+    if not peaks:
+        return mark_safe("")
+    width, height, left, bottom, top_margin = 640, 260, 44, 28, 18
+    plot_width, plot_height = width - left - 12, height - bottom - top_margin
+    base = max(intensity for _mz, intensity in peaks)
+    low = max(0.0, 10 * (min(mz for mz, _i in peaks) // 10) - 10)
+    high = 10 * (max(mz for mz, _i in peaks) // 10) + 20
+    span = high - low
+
+    def x_of(mz: float) -> float:
+        return left + (mz - low) / span * plot_width
+
+    def y_of(relative: float) -> float:
+        return top_margin + plot_height * (1 - relative)
+
+    parts = [
+        f'<svg class="chart stick-plot" role="img" viewBox="0 0 {width} {height}" '
+        f'width="100%" preserveAspectRatio="xMinYMin meet" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+        f'<line x1="{left}" y1="{y_of(0):.1f}" x2="{width - 12}" y2="{y_of(0):.1f}" '
+        f'stroke="currentColor" stroke-width="1"/>',
+        f'<line x1="{left}" y1="{y_of(0):.1f}" x2="{left}" y2="{top_margin}" '
+        f'stroke="currentColor" stroke-width="1"/>',
+    ]
+    for relative in (0.0, 0.5, 1.0):
+        parts.append(
+            f'<text class="chart-label" x="{left - 4}" y="{y_of(relative) + 4:.1f}" '
+            f'text-anchor="end">{int(relative * 100)}</text>'
+        )
+    step = max(10, round(span / 8 / 10) * 10)
+    tick = low + (step - low % step) % step
+    while tick <= high:
+        parts.append(
+            f'<text class="chart-label" x="{x_of(tick):.1f}" y="{height - 10}" '
+            f'text-anchor="middle">{int(tick)}</text>'
+        )
+        tick += step
+    strongest: set[float] = set()  # labelled peaks, strongest first, never two labels touching
+    for mz, _i in sorted(peaks, key=lambda peak: (-peak[1], peak[0])):
+        if len(strongest) == labelled:
+            break
+        if all(abs(x_of(mz) - x_of(other)) > 24 for other in strongest):
+            strongest.add(mz)
+    for mz, intensity in sorted(peaks):
+        relative = intensity / base
+        x = x_of(mz)
+        shown = f"{mz:g}"
+        parts.append(
+            f'<line class="stick" x1="{x:.1f}" y1="{y_of(0):.1f}" x2="{x:.1f}" '
+            f'y2="{y_of(relative):.1f}" stroke="#1f5fa8" stroke-width="1.5">'
+            f"<title>m/z {shown}: {relative * 100:.1f} %</title></line>"
+        )
+        if mz in strongest:
+            parts.append(
+                f'<text class="chart-label" x="{x:.1f}" y="{y_of(relative) - 3:.1f}" '
+                f'text-anchor="middle">{shown}</text>'
+            )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 (the title is escaped; the rest are numbers)

@@ -16,6 +16,9 @@ class NpsConfig(AppConfig):
 
         register_reports_register_toxicology_watch_list()
         register_scheduling_pipeline()
+        from drugcontrol.nps.spectra.registration import register_spectral_library
+
+        register_spectral_library()
 
 
 def register_scheduling_pipeline() -> None:

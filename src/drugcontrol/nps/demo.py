@@ -128,9 +128,14 @@ def _secretariat() -> User | None:
 def load(result) -> None:
     from drugcontrol.nps.models import IdentificationReport
 
+    from drugcontrol.nps.demo_pipeline import load_demo_pipeline
+    from drugcontrol.nps.demo_spectra import load_demo_spectra
+
     secretariat = _secretariat()
     if secretariat is None:
         return
+    result.created += load_demo_spectra()
+    result.created += load_demo_pipeline()
     _watch_list(result, secretariat)
     if IdentificationReport.objects.filter(notes=DEMO_NOTE).exists():
         return

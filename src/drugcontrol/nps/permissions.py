@@ -103,3 +103,29 @@ REVIEW_STEP = action(
     grants={Kind.INTERNATIONAL: Role.OFFICER},
     refusal=_("The secretariat records the steps of a scheduling review."),
 )
+
+
+# --- Spectral library ----------------------------------------------------------------------
+# Library spectra are shared reference data: every reader of them sees the whole library.
+# Industry operators are outside the early-warning exchange; laboratories and the
+# secretariat keep the library.
+
+SPECTRUM_READ = action(
+    "nps.spectrum_read",
+    _("Read the spectral library and search a spectrum against it"),
+    grants={
+        Kind.COMPETENT_AUTHORITY: Role.VIEWER,
+        Kind.LAW_ENFORCEMENT: Role.VIEWER,
+        Kind.FORENSIC_LAB: Role.VIEWER,
+        Kind.FIU: Role.VIEWER,
+        Kind.INTERNATIONAL: Role.VIEWER,
+    },
+    condition_text="shared reference data: the whole library",
+    refusal=_("The spectral library is for authorities, laboratories and the secretariat."),
+)
+SPECTRUM_IMPORT = action(
+    "nps.spectrum_import",
+    _("Import spectra into the spectral library"),
+    grants={Kind.FORENSIC_LAB: Role.OFFICER, Kind.INTERNATIONAL: Role.OFFICER},
+    refusal=_("Forensic laboratories and the secretariat import library spectra."),
+)

@@ -19,6 +19,13 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
+            name='SpectralLibraryState',
+            fields=[
+                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
+                ('stamp', models.CharField(default='', max_length=32)),
+            ],
+        ),
+        migrations.CreateModel(
             name='RegisterEntry',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -83,6 +90,47 @@ class Migration(migrations.Migration):
                 'verbose_name': 'review step',
                 'verbose_name_plural': 'review steps',
                 'ordering': ['review', 'happened_on', 'pk'],
+            },
+        ),
+        migrations.CreateModel(
+            name='SpectralImport',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('file_name', models.CharField(max_length=200, verbose_name='file')),
+                ('spectra', models.PositiveIntegerField(default=0, verbose_name='spectra')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('imported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.organisation')),
+            ],
+            options={
+                'ordering': ['-created_at', '-pk'],
+            },
+        ),
+        migrations.CreateModel(
+            name='LibrarySpectrum',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(db_index=True, max_length=300, verbose_name='name')),
+                ('synonyms', models.JSONField(blank=True, default=list, verbose_name='synonyms')),
+                ('formula', models.CharField(blank=True, max_length=100, verbose_name='molecular formula')),
+                ('molecular_weight', models.FloatField(blank=True, null=True, verbose_name='molecular weight')),
+                ('cas', models.CharField(blank=True, db_index=True, max_length=12, verbose_name='CAS number')),
+                ('comments', models.TextField(blank=True, max_length=2000, verbose_name='comments')),
+                ('fields', models.JSONField(blank=True, default=dict)),
+                ('peak_data', models.BinaryField()),
+                ('peak_count', models.PositiveIntegerField(verbose_name='peaks')),
+                ('base_peak', models.FloatField(verbose_name='base peak (m/z)')),
+                ('digest', models.CharField(max_length=64, unique=True)),
+                ('linked_by', models.CharField(choices=[('cas', 'CAS number'), ('name', 'name or synonym'), ('none', 'not linked')], default='none', max_length=8, verbose_name='linked by')),
+                ('source_line', models.PositiveIntegerField(verbose_name='line')),
+                ('version', models.PositiveIntegerField(default=1)),
+                ('substance', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='substances.substance', verbose_name='substance')),
+                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='nps.spectralimport')),
+            ],
+            options={
+                'verbose_name': 'library spectrum',
+                'verbose_name_plural': 'library spectra',
+                'ordering': ['name', 'pk'],
             },
         ),
         migrations.CreateModel(

@@ -10,4 +10,6 @@ from drugcontrol.nps.models.reports import RegisterEntry as RegisterEntry
 from drugcontrol.nps.models.reports import ToxicologyCase as ToxicologyCase
 from drugcontrol.nps.models.reports import ToxicologyFinding as ToxicologyFinding
 from drugcontrol.nps.models.reports import WatchEntry as WatchEntry
+
 # isort: on
+from drugcontrol.nps.models.spectra import *  # noqa: F403  (the spectral library)
