@@ -79,17 +79,25 @@ def test_schema_names_are_unique_across_apps():
     """Two schemas of one name would be published as one: the document would be wrong for
     every operation using the other."""
     import importlib
+    import pkgutil
 
     from pydantic import BaseModel
 
     seen: dict[str, str] = {}
-    for app in ("core", "substances", "entities", "incidents", "precursors"):
-        module = importlib.import_module(f"drugcontrol.{app}.api")
+    modules = []
+    for app in ("core", "substances", "entities", "incidents", "precursors", "nps"):
+        package = importlib.import_module(f"drugcontrol.{app}.api")
+        modules.append(package)
+        # An app whose API is a package defines its schemas in the package's modules.
+        for found in pkgutil.iter_modules(getattr(package, "__path__", [])):
+            modules.append(importlib.import_module(f"{package.__name__}.{found.name}"))
+    for module in modules:
         for name, value in vars(module).items():
             if (
                 isinstance(value, type)
                 and issubclass(value, BaseModel)
                 and value.__module__ == module.__name__
+                and not name.startswith("_")
             ):
                 assert name not in seen, f"{name} in {module.__name__} and {seen[name]}"
                 seen[name] = module.__name__
@@ -111,7 +119,7 @@ def test_choices_are_enumerations_and_errors_are_documented():
             assert not missing, f"{method.upper()} {path} does not document {missing}"
 
 
-@pytest.mark.parametrize("app", ["core", "substances", "entities", "incidents", "precursors"])
+@pytest.mark.parametrize("app", ["core", "substances", "entities", "incidents", "precursors", "nps"])
 def test_an_app_api_module_imports_on_its_own(app):
     """No import cycle: an app's API module may be imported first (a worker, a script, a
     test importing it directly), not only through the assembled API."""
