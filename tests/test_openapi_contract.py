@@ -119,7 +119,9 @@ def test_choices_are_enumerations_and_errors_are_documented():
             assert not missing, f"{method.upper()} {path} does not document {missing}"
 
 
-@pytest.mark.parametrize("app", ["core", "substances", "entities", "incidents", "precursors", "nps"])
+@pytest.mark.parametrize(
+    "app", ["core", "substances", "entities", "incidents", "precursors", "nps"]
+)
 def test_an_app_api_module_imports_on_its_own(app):
     """No import cycle: an app's API module may be imported first (a worker, a script, a
     test importing it directly), not only through the assembled API."""

@@ -116,3 +116,31 @@ def test_a_bad_identifier_is_named_in_the_readers_language(kind, value, problem,
         message = identifier_problem(caught.value)
     assert message.startswith(english)
     assert stored(message)["key"].startswith(("%(value)s", "The IBAN"))
+
+
+@pytest.mark.parametrize(
+    ("han", "pinyin"),
+    [
+        ("盐城宇胜物流有限公司", "Yancheng Yusheng Wuliu"),
+        ("广州天河化工有限公司", "Guangzhou Tianhe Huagong"),
+        ("上海生物科技有限公司", "Shanghai Shengwu Keji"),
+        ("大连新材料有限公司", "Dalian Xin Cailiao"),
+    ],
+)
+def test_business_words_in_chinese_characters_are_read_on_the_characters(han, pinyin):
+    # 宇胜物流: 胜物 reads sheng wu like 生物 (biotech); it is 宇胜 and 物流 (logistics).
+    assert normalize_name(han).syllables == normalize_name(pinyin).syllables
+    assert "biotech" not in normalize_name("盐城宇胜物流有限公司").syllables
+    assert normalize_name("胜物贸易有限公司").syllables[:2] == ("sheng", "wu")
+
+
+def test_each_business_word_in_characters_is_its_pinyin_entry():
+    from pypinyin import Style, lazy_pinyin
+
+    from drugcontrol.entities.vocabulary import HAN_BUSINESS_WORDS
+
+    for characters, canonical in HAN_BUSINESS_WORDS.items():
+        written = " ".join(lazy_pinyin(characters, style=Style.NORMAL))
+        assert normalize_name(f"Qingdao {written}").syllables[2:] == tuple(canonical.split()), (
+            characters
+        )

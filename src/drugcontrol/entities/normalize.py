@@ -37,6 +37,7 @@ from drugcontrol.entities.vocabulary import (
     BUSINESS_WORDS,
     CANONICAL_WORDS,
     COMPOUND_ENDINGS,
+    HAN_BUSINESS_WORDS,
     LEGAL_FORM_SYLLABLES,
     LEGAL_FORM_WORD_SEQUENCES,
     LEGAL_FORMS_HAN,
@@ -48,6 +49,7 @@ from drugcontrol.entities.vocabulary import (
 
 _to_simplified = opencc.OpenCC("t2s")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN_BUSINESS = re.compile("|".join(sorted(HAN_BUSINESS_WORDS, key=len, reverse=True)))
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _ABBREVIATION = re.compile(r"(?<=\b\w)[./](?=\w\b)")
 # A word with apostrophes inside (the soft sign of a Cyrillic romanisation, Solov'yev,
@@ -318,16 +320,18 @@ def is_legal_word(word: str) -> bool:
     return best is not None and best[1] <= _business_edits(plain, best[0])
 
 
-def _business_tokens(tokens: list[str], *, keep: bool = True) -> list[str]:
+def _business_tokens(tokens: list[str], *, keep: bool = True, pairs: bool = True) -> list[str]:
     """Legal forms and business words written in pinyin syllables (you xian gong si, hua
     gong, jing xi ...) set aside or mapped like the words are (all tokens set aside only
-    when not `keep`)."""
+    when not `keep`). Without `pairs`, two syllables are not read as one business word: the
+    syllables of a name in Chinese characters, whose business words were read on the
+    characters (HAN_BUSINESS_WORDS)."""
     tokens = _remove_sequences(tokens, LEGAL_FORM_SYLLABLES) or ([] if not keep else tokens)
     merged: list[str] = []
     index = 0
     while index < len(tokens):
         pair = "".join(tokens[index : index + 2])
-        if index + 1 < len(tokens) and pair in BUSINESS_WORDS:
+        if pairs and index + 1 < len(tokens) and pair in BUSINESS_WORDS:
             merged.extend(BUSINESS_WORDS[pair].split())
             index += 2
         else:
@@ -375,7 +379,10 @@ def _normalize_name(name: str, kind: str) -> NormalizedName:
         stripped = _strip_han_legal_forms(text) if kind not in PERSON_KINDS else text
         if stripped != text:
             legal_found.append("han")
-        # Each Han character becomes its pinyin syllable; other characters stay as written.
+        # Business words are read on the characters; each other Han character becomes its
+        # pinyin syllable; other characters stay as written.
+        if kind not in PERSON_KINDS:
+            stripped = _HAN_BUSINESS.sub(lambda m: f" {HAN_BUSINESS_WORDS[m.group()]} ", stripped)
         pieces = lazy_pinyin(stripped, style=Style.NORMAL, errors=lambda chars: [chars])
         text = " ".join(pieces)
     # Dotted and slashed abbreviations become one word: S.A. -> sa, A/S -> as, B.V. -> bv.
@@ -396,7 +403,7 @@ def _normalize_name(name: str, kind: str) -> NormalizedName:
         words = kept or words
         words = [token for w in words for token in business_word(w)]
         words = [token for w in words for token in _pinyin_business_word(w)] or words
-        words = _business_tokens(words)
+        words = _business_tokens(words, pairs=not has_han)
     syllables: list[str] = []
     plain = list(words)
     for position, word in enumerate(words):
@@ -408,7 +415,7 @@ def _normalize_name(name: str, kind: str) -> NormalizedName:
             word = words[position] = skeleton(word)
         syllables.append(word)
     if kind not in PERSON_KINDS:
-        syllables = _business_tokens(syllables)
+        syllables = _business_tokens(syllables, pairs=not has_han)
     script = (
         "han"
         if has_han and not re.search(r"[a-z]", fold(name))

@@ -250,6 +250,25 @@ BUSINESS_WORDS = {
     "supplies": "supply",
     "sciences": "science",
 }
+# Business words in Chinese characters, matched on the characters before they become pinyin:
+# 宇胜物流 is yu sheng logistics, not yu biotech liu (胜物 reads sheng wu like 生物). Each is
+# the characters of a pinyin entry of BUSINESS_WORDS (or BUSINESS_SYLLABLES), with its
+# canonical words; the longest is matched first.
+HAN_BUSINESS_WORDS = {
+    "精细化工": "fine chemical",
+    "生物科技": "biotech",
+    "新材料": "new material",
+    "化工": "chemical",
+    "精细": "fine",
+    "科技": "technology",
+    "生物": "biotech",
+    "医药": "pharmaceutical",
+    "制药": "pharmaceutical",
+    "物流": "logistics",
+    "国际": "international",
+    "实业": "industrial",
+    "材料": "material",
+}
 # Business words of several tokens (新材料 xin cai liao = New Material, 生物科技 = Biotech).
 BUSINESS_SYLLABLES = [
     (("xin", "material"), ("new", "material")),

@@ -126,10 +126,9 @@ def _secretariat() -> User | None:
 
 
 def load(result) -> None:
-    from drugcontrol.nps.models import IdentificationReport
-
     from drugcontrol.nps.demo_pipeline import load_demo_pipeline
     from drugcontrol.nps.demo_spectra import load_demo_spectra
+    from drugcontrol.nps.models import IdentificationReport
 
     secretariat = _secretariat()
     if secretariat is None:

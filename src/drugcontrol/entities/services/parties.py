@@ -114,6 +114,18 @@ def index_rebuild(*, actor=None, batch: int = 2000) -> dict:
     return summary
 
 
+def rebuild_in_migration(apps, schema_editor) -> None:
+    """A migration's step that normalises the stored names again with the code of the
+    version being installed (rebuild_rows on the migration's historical models)."""
+    models = {
+        name: apps.get_model("entities", name)
+        for name in ("Party", "PartyName", "PartyIdentifier", "BlockingKey", "KeyCount")
+    }
+    models["WarningValue"] = apps.get_model("entities", "WarningValue")
+    if models["PartyName"].objects.exists() or models["WarningValue"].objects.exists():
+        rebuild_rows(models)
+
+
 def rebuild_rows(models: dict, *, batch: int = 2000) -> dict:
     """index_rebuild's work on the given model classes (the current ones, or a migration's
     historical ones), in the caller's transaction, without an audit event. The warning
