@@ -326,3 +326,18 @@ def test_a_long_note_is_refused(analogue, officer):
     assert "note" in refused(
         services.review_open, actor=officer, substance=analogue, note="x" * 2001
     )
+
+
+def test_an_entry_into_force_years_ahead_is_a_field_error(analogue, officer):
+    review = walk_to(ReviewStage.ADOPTED, opened(analogue, officer), officer)
+    far = timezone.localdate() + datetime.timedelta(days=3 * 366)
+    with pytest.raises(ValidationFailed) as refused:
+        pipeline_workflow.perform(
+            "enter_into_force",
+            actor=officer,
+            review=review,
+            expected_version=review.version,
+            in_force_on=far,
+        )
+    assert "in_force_on" in refused.value.details
+    assert not Listing.objects.filter(substance=analogue).exists()

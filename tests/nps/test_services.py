@@ -206,3 +206,15 @@ def test_a_salt_of_a_new_substance_is_the_same_register_substance(chn_lab):
         actor=chn_lab, raw=report_raw(structure=INVENTED_FENTANYL + ".Cl")
     )
     assert salt.classification == "known_nps" and salt.substance == base.substance
+
+
+@pytest.mark.parametrize(
+    "structure", ["[Na+].[Cl-]", "[U]", "O=C=O", "CCO", "C[13C]", "CCCCC[Hg]CCCC"]
+)
+def test_what_is_no_psychoactive_substance_does_not_enter_the_register(chn_lab, structure):
+    before = (Substance.objects.count(), RegisterEntry.objects.count())
+    with pytest.raises(ValidationFailed) as refused:
+        services.report_submit(actor=chn_lab, raw=report_raw(structure=structure))
+    assert "structure" in refused.value.details
+    assert (Substance.objects.count(), RegisterEntry.objects.count()) == before
+    assert not IdentificationReport.objects.exists()

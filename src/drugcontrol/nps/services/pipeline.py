@@ -58,6 +58,10 @@ def _note(note) -> str:
     return note
 
 
+# A decision enters into force months after the vote; a date further ahead is a typing error.
+ANNOUNCED_AHEAD = datetime.timedelta(days=2 * 366)
+
+
 def _day(value, field: str, *, after: datetime.date | None, after_message: str, future=False):
     """The day a step happened: a date, not before the Commission existed nor before `after`
     (the step it follows), and not after today unless the step may be announced ahead."""
@@ -67,6 +71,8 @@ def _day(value, field: str, *, after: datetime.date | None, after_message: str, 
         raise ValidationFailed({field: [_("No review step is older than the Commission (1946).")]})
     if not future and value > timezone.localdate():
         raise ValidationFailed({field: [_("This date is in the future.")]})
+    if future and value > timezone.localdate() + ANNOUNCED_AHEAD:
+        raise ValidationFailed({field: [_("At most two years ahead: check the year.")]})
     if after is not None and value < after:
         raise ValidationFailed({field: [after_message % {"date": after.isoformat()}]})
     return value

@@ -208,6 +208,36 @@ def validate_report(raw: dict, *, actor) -> ReportInput:
     )
 
 
+MIN_HEAVY_ATOMS = 6  # the smallest new psychoactive substances have about ten
+
+
+def _refuse_what_is_no_psychoactive_substance(smiles: str) -> None:
+    """A structure new to the system enters the shared register only as an organic molecule
+    of MIN_HEAVY_ATOMS heavy atoms or more: a salt, a metal, an atom or carbon dioxide
+    reported by mistake would be early-warning noise for every country."""
+    from rdkit import Chem
+
+    molecule = Chem.MolFromSmiles(smiles) if smiles else None
+    symbols = [atom.GetSymbol() for atom in molecule.GetAtoms()] if molecule else []
+    organic = {"C", "H", "N", "O", "S", "P", "F", "Cl", "Br", "I", "B", "Si", "Se"}
+    if (
+        "C" not in symbols
+        or len(symbols) < MIN_HEAVY_ATOMS
+        or any(symbol not in organic for symbol in symbols)
+    ):
+        raise ValidationFailed(
+            {
+                "structure": [
+                    _(
+                        "Not a psychoactive substance the register can hold: an organic "
+                        "molecule of at least %(count)s atoms besides hydrogen."
+                    )
+                    % {"count": MIN_HEAVY_ATOMS}
+                ]
+            }
+        )
+
+
 def _classify(actor, identified: Identified, reported_name: str):
     """(classification, substance, entered the register now): controlled or possibly
     controlled as the engine says; otherwise a known NPS when the substance is already in the
@@ -227,6 +257,7 @@ def _classify(actor, identified: Identified, reported_name: str):
         return classification, substance, False
     if substance is not None and selectors.registered(substance.pk):
         return Classification.KNOWN_NPS, substance, False
+    _refuse_what_is_no_psychoactive_substance(identified.parent_smiles)
     if substance is None:
         substance, _created = substance_services.unlisted_substance_register(
             actor=actor, smiles=identified.parent_smiles, name=reported_name
