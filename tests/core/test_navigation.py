@@ -29,7 +29,11 @@ def navigation_before_the_registry(user):
         items.append(("precursors", "Suspicious orders", reverse("precursors:orders")))
     if can(user, "precursors.annual_report_read"):  # Form D, added with its pages
         items.append(("annual_reports", "Form D", reverse("precursors:annual_reports")))
+    if can(user, "nps.register_read"):  # added with the nps app
+        items.append(("nps", "NPS", reverse("nps:register")))
     items.append(("substances", "Substances", reverse("substances:list")))
+    if can(user, "nps.spectrum_read"):  # added with the spectral library
+        items.append(("spectra", "Spectral library", reverse("nps:spectra_list")))
     if can(user, "entities.party_read"):
         items.append(("parties", "Parties", reverse("entities:list")))
     if user.is_international:
