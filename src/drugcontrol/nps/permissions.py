@@ -17,6 +17,16 @@ _NATIONAL_READERS = {
     Kind.FORENSIC_LAB: Role.VIEWER,
     Kind.INTERNATIONAL: Role.VIEWER,
 }
+# Shared early-warning data and public process information: every signed-in user but
+# industry, which is outside the early-warning exchange.
+_SHARED_READERS = {
+    Kind.COMPETENT_AUTHORITY: Role.VIEWER,
+    Kind.LAW_ENFORCEMENT: Role.VIEWER,
+    Kind.FORENSIC_LAB: Role.VIEWER,
+    Kind.FIU: Role.VIEWER,
+    Kind.INTERNATIONAL: Role.VIEWER,
+}
+_SECRETARIAT_OFFICERS = {Kind.INTERNATIONAL: Role.OFFICER}
 _REPORTERS = {
     Kind.FORENSIC_LAB: Role.OFFICER,
     Kind.COMPETENT_AUTHORITY: Role.OFFICER,
@@ -42,20 +52,14 @@ REPORT_SUBMIT = action(
 REGISTER_READ = action(
     "nps.register_read",
     _("Read the NPS register and the watch list"),
-    grants={
-        Kind.COMPETENT_AUTHORITY: Role.VIEWER,
-        Kind.LAW_ENFORCEMENT: Role.VIEWER,
-        Kind.FORENSIC_LAB: Role.VIEWER,
-        Kind.FIU: Role.VIEWER,
-        Kind.INTERNATIONAL: Role.VIEWER,
-    },
+    grants=_SHARED_READERS,
     condition_text="shared early-warning data: every signed-in user but industry",
     refusal=_("The NPS register is for authorities, laboratories and the secretariat."),
 )
 REGISTER_KEEP = action(
     "nps.register_keep",
     _("Set a register substance's effect group; keep the watch list"),
-    grants={Kind.INTERNATIONAL: Role.OFFICER},
+    grants=_SECRETARIAT_OFFICERS,
     refusal=_("The secretariat keeps the NPS register's effect groups and the watch list."),
 )
 CASE_READ = action(
@@ -81,26 +85,20 @@ CASE_REPORT = action(
 PIPELINE_READ = action(
     "nps.pipeline_read",
     _("Read the scheduling pipeline"),
-    grants={
-        Kind.COMPETENT_AUTHORITY: Role.VIEWER,
-        Kind.LAW_ENFORCEMENT: Role.VIEWER,
-        Kind.FORENSIC_LAB: Role.VIEWER,
-        Kind.FIU: Role.VIEWER,
-        Kind.INTERNATIONAL: Role.VIEWER,
-    },
+    grants=_SHARED_READERS,
     condition_text="public process information: every signed-in user but industry",
     refusal=_("The scheduling pipeline is for authorities, laboratories and the secretariat."),
 )
 REVIEW_OPEN = action(
     "nps.review_open",
     _("Place a substance under review for scheduling"),
-    grants={Kind.INTERNATIONAL: Role.OFFICER},
+    grants=_SECRETARIAT_OFFICERS,
     refusal=_("The secretariat places substances under review."),
 )
 REVIEW_STEP = action(
     "nps.review_step",
     _("Record a step of a scheduling review"),
-    grants={Kind.INTERNATIONAL: Role.OFFICER},
+    grants=_SECRETARIAT_OFFICERS,
     refusal=_("The secretariat records the steps of a scheduling review."),
 )
 
@@ -113,13 +111,7 @@ REVIEW_STEP = action(
 SPECTRUM_READ = action(
     "nps.spectrum_read",
     _("Read the spectral library and search a spectrum against it"),
-    grants={
-        Kind.COMPETENT_AUTHORITY: Role.VIEWER,
-        Kind.LAW_ENFORCEMENT: Role.VIEWER,
-        Kind.FORENSIC_LAB: Role.VIEWER,
-        Kind.FIU: Role.VIEWER,
-        Kind.INTERNATIONAL: Role.VIEWER,
-    },
+    grants=_SHARED_READERS,
     condition_text="shared reference data: the whole library",
     refusal=_("The spectral library is for authorities, laboratories and the secretariat."),
 )
