@@ -267,6 +267,42 @@ KIND_BY_INSTRUMENT = {
 }
 
 
+def schedule_problems(instrument, schedule) -> dict[str, list[str]]:
+    """A convention and a schedule it has (the errors by field, `instrument` and `schedule`;
+    empty when both are right). listing_add and the scheduling pipeline's recommendation
+    check the same rule."""
+    if instrument not in INTERNATIONAL_INSTRUMENTS:
+        return {"instrument": [_("Choose the 1961, 1971 or 1988 Convention.")]}
+    if schedule not in SCHEDULES[instrument]:
+        return {
+            "schedule": [
+                _("The %(instrument)s Convention has no %(schedule)s; it has %(allowed)s.")
+                % {
+                    "instrument": instrument,
+                    "schedule": schedule_label(schedule) if isinstance(schedule, str) else "",
+                    "allowed": ", ".join(schedule_label(s) for s in sorted(SCHEDULES[instrument])),
+                }
+            ]
+        }
+    return {}
+
+
+def already_listed_problem(substance: Substance, instrument, schedule) -> str | None:
+    """The message when the substance is in that schedule now (None otherwise)."""
+    listed = Listing.objects.filter(
+        substance=substance, instrument=instrument, country=None, schedule=schedule, removed=""
+    ).exists()
+    return _already_listed(substance, instrument, schedule) if listed else None
+
+
+def _already_listed(substance: Substance, instrument, schedule) -> str:
+    return _("%(substance)s is already in %(schedule)s of the %(instrument)s Convention.") % {
+        "substance": substance.name,
+        "schedule": schedule_label(schedule),
+        "instrument": instrument,
+    }
+
+
 def listing_add(
     *,
     actor,
@@ -285,18 +321,7 @@ def listing_add(
     A schedule the substance is already in is refused; one it was removed from is listed
     again (the earlier period stays in the audit log)."""
     require(actor, "substances.listing_add", substance)
-    errors: dict[str, list[str]] = {}
-    if instrument not in INTERNATIONAL_INSTRUMENTS:
-        errors["instrument"] = [_("Choose the 1961, 1971 or 1988 Convention.")]
-    elif schedule not in SCHEDULES[instrument]:
-        errors["schedule"] = [
-            _("The %(instrument)s Convention has no %(schedule)s; it has %(allowed)s.")
-            % {
-                "instrument": instrument,
-                "schedule": schedule_label(schedule),
-                "allowed": ", ".join(schedule_label(s) for s in sorted(SCHEDULES[instrument])),
-            }
-        ]
+    errors = schedule_problems(instrument, schedule)
     if not isinstance(in_force, datetime.date) or isinstance(in_force, datetime.datetime):
         errors["in_force"] = [_("Give the day the listing enters into force.")]
     decision = decision.strip() if isinstance(decision, str) else ""
@@ -312,21 +337,7 @@ def listing_add(
             substance=substance, instrument=instrument, country=None, schedule=schedule
         ).first()
         if listing is not None and not listing.removed:
-            raise ValidationFailed(
-                {
-                    "schedule": [
-                        _(
-                            "%(substance)s is already in %(schedule)s of the %(instrument)s "
-                            "Convention."
-                        )
-                        % {
-                            "substance": substance.name,
-                            "schedule": schedule_label(schedule),
-                            "instrument": instrument,
-                        }
-                    ]
-                }
-            )
+            raise ValidationFailed({"schedule": [_already_listed(substance, instrument, schedule)]})
         before = (
             {"in_force": listing.in_force, "removed": listing.removed, "decision": listing.decision}
             if listing is not None

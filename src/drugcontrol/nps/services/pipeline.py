@@ -18,7 +18,6 @@ from drugcontrol.core.versioning import versioned_change
 from drugcontrol.nps import pipeline_workflow
 from drugcontrol.nps.models.pipeline import (
     CLOSED_STAGES,
-    Convention,
     Recommendation,
     ReviewAction,
     ReviewStage,
@@ -28,8 +27,7 @@ from drugcontrol.nps.models.pipeline import (
 )
 from drugcontrol.nps.pipeline_workflow import OPEN_ACTION
 from drugcontrol.substances import services as substance_services
-from drugcontrol.substances.models import Listing, Substance
-from drugcontrol.substances.presentation import schedule_label
+from drugcontrol.substances.models import Substance
 
 # The Commission on Narcotic Drugs was established in 1946: no step of a review is older.
 FIRST_DAY = datetime.date(1946, 2, 16)
@@ -205,37 +203,17 @@ def _begin(action, stage, *, actor, review, started_on, note, expected_version):
 
 
 def _schedule_problems(substance, recommendation, convention, schedule) -> dict:
+    """A recommendation to schedule names a schedule of its convention that the substance is
+    not in now (the rule listing_add applies at entry into force)."""
     if recommendation != Recommendation.SCHEDULE:
         return {}
-    if convention not in Convention.values:
-        return {"convention": [_("Choose the 1961, 1971 or 1988 Convention.")]}
-    allowed = substance_services.SCHEDULES[convention]
-    if schedule not in allowed:
-        return {
-            "schedule": [
-                _("The %(instrument)s Convention has no %(schedule)s; it has %(allowed)s.")
-                % {
-                    "instrument": convention,
-                    "schedule": schedule_label(schedule) if isinstance(schedule, str) else "",
-                    "allowed": ", ".join(schedule_label(s) for s in sorted(allowed)),
-                }
-            ]
-        }
-    listed = Listing.objects.filter(
-        substance=substance, instrument=convention, country=None, schedule=schedule, removed=""
-    ).exists()
-    if listed:
-        return {
-            "schedule": [
-                _("%(substance)s is already in %(schedule)s of the %(instrument)s Convention.")
-                % {
-                    "substance": substance.name,
-                    "schedule": schedule_label(schedule),
-                    "instrument": convention,
-                }
-            ]
-        }
-    return {}
+    problems = substance_services.schedule_problems(convention, schedule)
+    if "instrument" in problems:
+        return {"convention": problems["instrument"]}
+    if problems:
+        return problems
+    listed = substance_services.already_listed_problem(substance, convention, schedule)
+    return {"schedule": [listed]} if listed else {}
 
 
 @pipeline_workflow.implements(ReviewAction.RECOMMEND)
