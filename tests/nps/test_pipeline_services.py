@@ -14,9 +14,9 @@ from drugcontrol.nps.models.pipeline import ReviewStage, ScheduleReview
 from drugcontrol.nps.services import pipeline as services
 from drugcontrol.substances import selectors as substance_selectors
 from drugcontrol.substances import services as substance_services
-from drugcontrol.substances.identification import load_families
 from drugcontrol.substances.models import Listing, Substance, Synonym
 from drugcontrol.substances.names import normalize_name
+from drugcontrol.substances.reference_rules import load_families
 
 pytestmark = pytest.mark.django_db
 

@@ -263,8 +263,8 @@ def test_answer_does_not_depend_on_fragment_order_or_an_added_counter_ion(parts,
 
 
 def test_every_group_entry_names_a_row_of_its_list():
-    from drugcontrol.substances.identification import load_groups
     from drugcontrol.substances.models import Substance
+    from drugcontrol.substances.reference_rules import load_groups
 
     for group in load_groups():
         substance = Substance.objects.get(name_en=group.substance)
@@ -272,8 +272,8 @@ def test_every_group_entry_names_a_row_of_its_list():
 
 
 def test_no_other_listed_substance_falls_into_a_group_by_accident():
-    from drugcontrol.substances.identification import load_groups
     from drugcontrol.substances.models import Substance
+    from drugcontrol.substances.reference_rules import load_groups
 
     groups = load_groups()
     for substance in Substance.objects.exclude(smiles=""):
@@ -292,8 +292,8 @@ def test_named_members_of_a_group_are_found_by_name(name):
 
 def test_counter_ions_include_no_listed_substance_but_the_two_acids():
     from drugcontrol.substances import chemistry
-    from drugcontrol.substances.identification import load_counter_ions
     from drugcontrol.substances.models import Substance
+    from drugcontrol.substances.reference_rules import load_counter_ions
 
     counter_ions = load_counter_ions()
     listed = {

@@ -12,7 +12,8 @@ from django.core.management.base import CommandError
 from drugcontrol.core.errors import PermissionDenied, ValidationFailed
 from drugcontrol.core.models import AuditEvent
 from drugcontrol.substances import selectors, services
-from drugcontrol.substances.identification import listing_period, load_families, public
+from drugcontrol.substances.identification import public
+from drugcontrol.substances.listing_periods import listing_period
 from drugcontrol.substances.models import (
     Listing,
     ListingOrigin,
@@ -21,6 +22,7 @@ from drugcontrol.substances.models import (
     Synonym,
 )
 from drugcontrol.substances.names import normalize_name
+from drugcontrol.substances.reference_rules import load_families
 
 from ..conftest import signed_in
 

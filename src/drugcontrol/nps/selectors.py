@@ -2,7 +2,6 @@
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
-from django.utils import timezone
 
 from drugcontrol.core.permissions import can
 from drugcontrol.core.visibility import get_visible_or_404, visibility_rule, visible
@@ -16,8 +15,8 @@ from drugcontrol.nps.models import (
 )
 from drugcontrol.nps.permissions import CASE_READ, REGISTER_READ, REPORT_READ
 from drugcontrol.nps.report_filters import CaseFilter, RegisterFilter, ReportFilter
-from drugcontrol.substances.identification import INTERNATIONAL
-from drugcontrol.substances.models import Listing, Substance
+from drugcontrol.substances import selectors as substance_selectors
+from drugcontrol.substances.models import Substance
 
 # --- the rules ---------------------------------------------------------------------------------
 
@@ -138,22 +137,11 @@ def registered(substance_id: int | None) -> bool:
 # --- the NPS register ----------------------------------------------------------------------------
 
 
-def _in_force_today() -> QuerySet:
-    """International listings in force today: not removed, and in force from a day (or a year
-    or month, as the lists write it; empty for listings older than the records) not after
-    today. A decision whose entry into force is still ahead leaves the substance listed here
-    until that day, as identification answers."""
-    today = timezone.localdate().isoformat()
-    return Listing.objects.filter(removed="", instrument__in=INTERNATIONAL, in_force__lte=today)
-
-
-def _internationally_listed() -> QuerySet:
-    return _in_force_today().filter(substance=OuterRef("substance_id"))
-
-
 def register_list(*, user, filters: RegisterFilter | None = None) -> QuerySet:
     """The register: substances reported and not (or no longer) under international control."""
-    queryset = visible(RegisterEntry, user).exclude(Exists(_internationally_listed()))
+    queryset = visible(RegisterEntry, user).exclude(
+        substance_id__in=substance_selectors.internationally_controlled()
+    )
     if filters is not None:
         queryset = filters.filter(queryset)
         if filters.family:
@@ -175,7 +163,7 @@ def register_get(*, user, substance_id: int) -> RegisterEntry:
     entry = get_visible_or_404(
         RegisterEntry.objects.select_related("substance"), user, substance_id=substance_id
     )
-    entry.controlled_now = _in_force_today().filter(substance_id=substance_id).exists()
+    entry.controlled_now = bool(substance_selectors.internationally_controlled([substance_id]))
     return entry
 
 

@@ -20,10 +20,8 @@ index answers every date.
 """
 
 import datetime
-import json
 import re
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import numpy
 from rdkit import Chem, DataStructs
@@ -31,9 +29,10 @@ from rdkit.Chem.rdMolDescriptors import CalcMolFormula, CalcNumAromaticRings, Ca
 
 from drugcontrol.substances import chemistry
 from drugcontrol.substances.chemistry import Standardised, StructureError
+from drugcontrol.substances.listing_periods import counts_on
 from drugcontrol.substances.names import normalize_name
+from drugcontrol.substances.reference_rules import Family
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "substances"
 ANALOGUE_LIMIT = 5
 ANALOGUE_THRESHOLD = 0.4
 MIN_ANALOGUE_ATOMS = 6  # similarity between very small molecules (HCl, acetone) means nothing
@@ -56,86 +55,6 @@ STATUS_ORDER = ("not_controlled", "possibly_controlled", "controlled")
 
 _ESTER = Chem.MolFromSmarts("[#6:1](=[#8])-[#8;!R:2]-[#6:3]")
 _ETHER = Chem.MolFromSmarts("[#6;!$([#6]=[#8]):1]-[#8;!R:2]-[#6;!$([#6]=[#8]):3]")
-
-
-# --- listings in time -------------------------------------------------------------------------
-
-# A removal recorded without a date ("removed": the schedule left a later edition of the list)
-# counts from before any date asked: the registry says it is no longer listed, not since when.
-NEVER = datetime.date.min
-_DAY = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
-
-
-def _period_bound(text: str, *, last: bool) -> datetime.date | None:
-    """A date written `YYYY-MM-DD`, `YYYY-MM` or `YYYY` as one day: a partial date is the
-    first day of its year or month (`last=False`), or the day after it ends (`last=True`);
-    None for text that is not a date."""
-    found = _DAY.match((text or "").strip())
-    if found is None:
-        return None
-    year, month, day = (int(part) if part else None for part in found.groups())
-    try:
-        if day is not None:
-            return datetime.date(year, month, day) + datetime.timedelta(days=int(last))
-        if month is not None:
-            first = datetime.date(year, month, 1)
-            if not last:
-                return first
-            return (first + datetime.timedelta(days=31)).replace(day=1)
-        if not last:
-            return datetime.date(year, 1, 1)
-        return datetime.date(year + 1, 1, 1) if year < datetime.MAXYEAR else None
-    except (ValueError, OverflowError):
-        return None
-
-
-def listing_period(
-    in_force: str, removed: str
-) -> tuple[datetime.date | None, datetime.date | None]:
-    """(first day the listing counts, first day it no longer counts); None: open.
-
-    - `in_force` empty, or text that is not a date: in force since before the system's
-      records, so it counts on every day up to its removal;
-    - `in_force` a year (`2016`) or a month (`2016-03`): from the first day of that year or
-      month, so a day of the year it entered into force is never answered "not controlled"
-      when it may have been controlled;
-    - `removed` empty: still listed; a date: not counted on that day and after; a year or a
-      month: counted to its end (the same caution); any other text ("removed"): a removal
-      whose date the registry does not hold, counted as removed on every day.
-    """
-    start = _period_bound(in_force, last=False)
-    removed = (removed or "").strip()
-    if not removed:
-        return start, None
-    found = _DAY.match(removed)
-    if found is None:
-        return start, NEVER
-    if found.group(3):  # a full date: removed on that day
-        return start, _period_bound(removed, last=False)
-    return start, _period_bound(removed, last=True)
-
-
-def counts_on(period: tuple, day: datetime.date) -> bool:
-    start, end = period
-    return (start is None or start <= day) and (end is None or day < end)
-
-
-def never_counts(period: tuple) -> bool:
-    start, end = period
-    return end is not None and (end == NEVER or (start is not None and end <= start))
-
-
-@dataclass(frozen=True)
-class Family:
-    code: str
-    name_en: str
-    name_zh: str
-    explanation_en: str
-    explanation_zh: str
-    patterns: tuple
-
-    def matches(self, molecule) -> bool:
-        return any(molecule.HasSubstructMatch(pattern) for pattern in self.patterns)
 
 
 @dataclass
@@ -190,23 +109,6 @@ class ReferenceListing:
 def in_force_on(listings, day: datetime.date | None) -> list:
     """The listings as they stood on the day (those with no schedule in force left out)."""
     return [found for listing in listings if (found := listing.on(day)) is not None]
-
-
-@dataclass(frozen=True)
-class Group:
-    """A group entry of a list (a class of compounds) as structure patterns."""
-
-    code: str
-    instrument: str
-    substance: str
-    patterns: tuple
-    member_skeletons: frozenset
-    member_names: tuple = ()  # (normalised name, display name, SMILES) of each named member
-
-    def matches(self, query: Standardised) -> bool:
-        return query.skeleton_key in self.member_skeletons or any(
-            query.parent.HasSubstructMatch(pattern) for pattern in self.patterns
-        )
 
 
 @dataclass
@@ -284,77 +186,6 @@ class Index:
     def add_substance(self, substance: ReferenceSubstance) -> None:
         self.substances.append(substance)
         self.fingerprints.append(substance.fingerprint)
-
-
-def _smarts_patterns(item: dict, what: str) -> tuple:
-    patterns = tuple(Chem.MolFromSmarts(smarts) for smarts in item["smarts"])
-    if any(pattern is None for pattern in patterns):
-        raise ValueError(f"{what} {item['code']}: a SMARTS pattern does not parse")
-    return patterns
-
-
-def load_families(path: Path = DATA_DIR / "families.json") -> list[Family]:
-    document = json.loads(path.read_text(encoding="utf-8"))
-    families = []
-    for item in document["families"]:
-        patterns = _smarts_patterns(item, "family")
-        families.append(
-            Family(
-                code=item["code"],
-                name_en=item["name_en"],
-                name_zh=item["name_zh"],
-                explanation_en=item["explanation_en"],
-                explanation_zh=item["explanation_zh"],
-                patterns=patterns,
-            )
-        )
-    return families
-
-
-def load_rules(path: Path = DATA_DIR / "rules.json") -> tuple[dict, dict[str, set[str]]]:
-    document = json.loads(path.read_text(encoding="utf-8"))
-    rules = document["instruments"]
-    exceptions = {
-        instrument: {
-            chemistry.standardise(chemistry.parse(item["smiles"]), with_fingerprint=False).inchikey
-            for item in rule.get("isomer_exceptions", [])
-        }
-        for instrument, rule in rules.items()
-    }
-    return rules, exceptions
-
-
-def load_counter_ions(path: Path = DATA_DIR / "counter_ions.json") -> frozenset:
-    document = json.loads(path.read_text(encoding="utf-8"))
-    return frozenset(
-        chemistry.skeleton_of(chemistry.parse(item["smiles"])) for item in document["counter_ions"]
-    )
-
-
-def load_groups(path: Path = DATA_DIR / "groups.json") -> list[Group]:
-    document = json.loads(path.read_text(encoding="utf-8"))
-    groups = []
-    for item in document["groups"]:
-        patterns = _smarts_patterns(item, "group")
-        members = frozenset(
-            chemistry.skeleton_of(chemistry.parse(member["smiles"])) for member in item["members"]
-        )
-        named = tuple(
-            (normalize_name(name), member["name"], member["smiles"])
-            for member in item["members"]
-            for name in [member["name"], *member.get("names", [])]
-        )
-        groups.append(
-            Group(
-                code=item["code"],
-                instrument=item["instrument"],
-                substance=item["substance"],
-                patterns=patterns,
-                member_skeletons=members,
-                member_names=named,
-            )
-        )
-    return groups
 
 
 def group_member_by_name(index: Index, name: str) -> tuple[str, str] | None:

@@ -6,7 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from drugcontrol.substances import chemistry
-from drugcontrol.substances.identification import load_families
+from drugcontrol.substances.reference_rules import load_families
 
 _families = {}
 

@@ -24,16 +24,10 @@ from drugcontrol.substances.identification import (
     Index,
     ReferenceListing,
     ReferenceSubstance,
-    counts_on,
     group_member_by_name,
     identify_components,
-    listing_period,
-    load_counter_ions,
-    load_families,
-    load_groups,
-    load_rules,
-    never_counts,
 )
+from drugcontrol.substances.listing_periods import counts_on, listing_period, never_counts
 from drugcontrol.substances.models import (
     Instrument,
     Listing,
@@ -45,6 +39,12 @@ from drugcontrol.substances.models import (
 )
 from drugcontrol.substances.names import normalize_name
 from drugcontrol.substances.permissions import SURVEILLANCE_READ
+from drugcontrol.substances.reference_rules import (
+    load_counter_ions,
+    load_families,
+    load_groups,
+    load_rules,
+)
 
 
 @visibility_rule(Substance)
@@ -194,6 +194,23 @@ def today() -> datetime.date:
     """The day an identification answers for when none is asked: today where the
     installation is (its TIME_ZONE)."""
     return timezone.localdate()
+
+
+def internationally_controlled(substance_ids=None, *, day: datetime.date | None = None) -> set[int]:
+    """The substances (of `substance_ids`, or all) with an international listing that counts
+    on the day (default today), by the periods identification answers with
+    (`listing_periods`): a decision announced ahead counts from its day, a removal from its."""
+    day = day or today()
+    listings = Listing.objects.filter(country=None, instrument__in=INTERNATIONAL)
+    if substance_ids is not None:
+        listings = listings.filter(substance_id__in=list(substance_ids))
+    return {
+        substance_id
+        for substance_id, in_force, removed in listings.values_list(
+            "substance_id", "in_force", "removed"
+        )
+        if counts_on(listing_period(in_force, removed), day)
+    }
 
 
 def registry_version() -> str:

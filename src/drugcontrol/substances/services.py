@@ -18,7 +18,7 @@ from drugcontrol.core.permissions import require
 from drugcontrol.substances import chemistry
 from drugcontrol.substances.cas import cas_is_valid
 from drugcontrol.substances.chemistry import StructureError
-from drugcontrol.substances.identification import DATA_DIR, families_of, load_families
+from drugcontrol.substances.identification import families_of
 from drugcontrol.substances.models import (
     INTERNATIONAL_INSTRUMENTS,
     Listing,
@@ -32,6 +32,7 @@ from drugcontrol.substances.models import (
 )
 from drugcontrol.substances.names import normalize_name
 from drugcontrol.substances.presentation import schedule_label
+from drugcontrol.substances.reference_rules import DATA_DIR, load_families
 
 REFERENCE_FILES = ("1961.csv", "1971.csv", "1988.csv")
 SCHEDULES = {

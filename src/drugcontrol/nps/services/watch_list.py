@@ -9,7 +9,7 @@ from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.core.permissions import require
 from drugcontrol.nps.models import WatchEntry
 from drugcontrol.nps.services.common import read_substance, read_text
-from drugcontrol.substances.identification import INTERNATIONAL
+from drugcontrol.substances import selectors as substance_selectors
 from drugcontrol.substances.models import SubstanceKind
 from drugcontrol.substances.services import unlisted_substance_register
 
@@ -27,7 +27,7 @@ def watch_add(*, actor, raw: dict) -> WatchEntry:
     if not smiles:
         substance = read_substance(raw, errors, "substance")
     if substance is not None:
-        if substance.listings.filter(removed="", instrument__in=INTERNATIONAL).exists():
+        if substance_selectors.internationally_controlled([substance.pk]):
             errors["substance"] = [
                 _(
                     "%(name)s is under international control: the watch list is for substances "
@@ -54,7 +54,7 @@ def watch_add(*, actor, raw: dict) -> WatchEntry:
                         ]
                     }
                 )
-            if substance.listings.filter(removed="", instrument__in=INTERNATIONAL).exists():
+            if substance_selectors.internationally_controlled([substance.pk]):
                 raise ValidationFailed(
                     {"smiles": [_("This structure is under international control.")]}
                 )
