@@ -270,3 +270,34 @@ def test_the_report_page_and_the_api_give_the_same_rows_for_one_filter(chn_lab, 
         page = client.get(f"/nps/reports/?{query}").content.decode()
         shown = {ref for ref in (new.reference, controlled.reference) if ref in page}
         assert api == shown == expected, query
+
+
+@pytest.mark.parametrize("day", [0, "0", 1700000000, True, "2024-1-2", "02/01/2024"])
+def test_a_day_is_written_yyyy_mm_dd_and_nothing_is_stored_otherwise(chn_lab, day):
+    # 0 and "0" were read as 1970-01-01 (Unix time) and stored.
+    client = signed_in(chn_lab)
+    answer = client.post(
+        f"{V1}/reports", {**report_raw(), "sampled_on": day}, content_type="application/json"
+    )
+    assert answer.status_code == 422
+    assert "sampled_on" in answer.json()["error"]["details"]
+    assert not IdentificationReport.objects.exists()
+    identify = client.post(
+        "/api/v1/substances/identify",
+        {"smiles": "CCO", "on": day},
+        content_type="application/json",
+    )
+    assert identify.status_code == 422 and "on" in identify.json()["error"]["details"]
+
+
+def test_true_is_no_id_nor_version(chn_lab):
+    client = signed_in(chn_lab)
+    finding = {k: v for k, v in case_raw()["findings"][0].items() if k != "substance"}
+    answer = client.post(
+        f"{V1}/toxicology",
+        {**case_raw(), "findings": [{**finding, "substance_id": True}]},
+        content_type="application/json",
+    )
+    assert answer.status_code == 422
+    assert "findings.0.substance_id" in answer.json()["error"]["details"]
+    assert not ToxicologyCase.objects.exists()

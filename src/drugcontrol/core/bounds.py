@@ -17,7 +17,7 @@ from django.apps import apps
 from django.db import models
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models.signals import pre_save
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.core.messages import gettext as _
@@ -26,9 +26,31 @@ _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+")
 _WHOLE = re.compile(r"[+-]?\d{1,30}")
 MAX_ID = 2**63 - 1  # a 64-bit primary key, the largest both databases hold
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _not_a_truth_value(value):
+    # JSON true and false are not numbers, though Python counts them as 1 and 0.
+    if isinstance(value, bool):
+        raise ValueError("a whole number, not true or false")
+    return value
+
+
+def _written_as_a_day(value):
+    # A day is written YYYY-MM-DD: pydantic would read 0 or "0" as 1970-01-01 (Unix time).
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value.strip()):
+        return value.strip()
+    raise ValueError("Give the date as YYYY-MM-DD.")
+
+
 # An id in a path, a query or a body: larger ones cannot name any row.
-RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
-Version = Annotated[int, Field(ge=0, le=2**31 - 1)]  # a PositiveIntegerField
+RecordId = Annotated[int, BeforeValidator(_not_a_truth_value), Field(ge=1, le=MAX_ID)]
+# A PositiveIntegerField.
+Version = Annotated[int, BeforeValidator(_not_a_truth_value), Field(ge=0, le=2**31 - 1)]
+# A day in a body or a query: only as YYYY-MM-DD.
+Day = Annotated[datetime.date, BeforeValidator(_written_as_a_day)]
 
 
 def _in_utc(moment: datetime.datetime) -> datetime.datetime:

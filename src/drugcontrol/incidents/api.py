@@ -7,7 +7,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from drugcontrol.core.api_common import ERRORS, OutSchema, PagePagination, ShapedPage
-from drugcontrol.core.bounds import RecordId, Version, choice
+from drugcontrol.core.bounds import Day, RecordId, Version, choice
 from drugcontrol.core.quantities import TransportMode, Unit
 from drugcontrol.entities import selectors as entity_selectors
 from drugcontrol.entities.models import Audience
@@ -125,7 +125,7 @@ class IncidentIn(Schema):
 class IncidentPatch(Schema):
     version: Version | None = None
     kind: choice(IncidentKind) | None = None
-    occurred_on: datetime.date | None = None
+    occurred_on: Day | None = None
     form: str | None = None
     concealment: str | None = None
     modus_operandi: str | None = None

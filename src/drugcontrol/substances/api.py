@@ -7,7 +7,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from drugcontrol.core.api_common import ERRORS, OutSchema, PagePagination
-from drugcontrol.core.bounds import RecordId, choice
+from drugcontrol.core.bounds import Day, RecordId, choice
 from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.substances import selectors
 from drugcontrol.substances.identification import BASES, STATUSES
@@ -60,7 +60,7 @@ class IdentifyIn(Schema):
     inchi: str | None = None
     molblock: str | None = None
     name: str | None = None
-    on: datetime.date | None = Field(
+    on: Day | None = Field(
         None,
         description=(
             "the day to answer for (YYYY-MM-DD; default today): the status under the listings "

@@ -9,21 +9,9 @@ from django.db import migrations
 
 
 def rebuild(apps, schema_editor):
-    from drugcontrol.entities.services.parties import rebuild_rows
+    from drugcontrol.entities.services.parties import rebuild_in_migration
 
-    models = {
-        name: apps.get_model("entities", name)
-        for name in (
-            "Party",
-            "PartyName",
-            "PartyIdentifier",
-            "BlockingKey",
-            "KeyCount",
-            "WarningValue",
-        )
-    }
-    if models["PartyName"].objects.exists() or models["WarningValue"].objects.exists():
-        rebuild_rows(models)
+    rebuild_in_migration(apps, schema_editor)
 
 
 class Migration(migrations.Migration):

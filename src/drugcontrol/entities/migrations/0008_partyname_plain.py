@@ -8,21 +8,9 @@ from django.db import migrations, models
 
 
 def rebuild(apps, schema_editor):
-    from drugcontrol.entities.services.parties import rebuild_rows
+    from drugcontrol.entities.services.parties import rebuild_in_migration
 
-    models_by_name = {
-        name: apps.get_model("entities", name)
-        for name in (
-            "Party",
-            "PartyName",
-            "PartyIdentifier",
-            "BlockingKey",
-            "KeyCount",
-            "WarningValue",
-        )
-    }
-    if models_by_name["PartyName"].objects.exists() or models_by_name["WarningValue"].objects.exists():
-        rebuild_rows(models_by_name)
+    rebuild_in_migration(apps, schema_editor)
 
 
 class Migration(migrations.Migration):

@@ -117,11 +117,8 @@ def index_rebuild(*, actor=None, batch: int = 2000) -> dict:
 def rebuild_in_migration(apps, schema_editor) -> None:
     """A migration's step that normalises the stored names again with the code of the
     version being installed (rebuild_rows on the migration's historical models)."""
-    models = {
-        name: apps.get_model("entities", name)
-        for name in ("Party", "PartyName", "PartyIdentifier", "BlockingKey", "KeyCount")
-    }
-    models["WarningValue"] = apps.get_model("entities", "WarningValue")
+    names = ("Party", "PartyName", "PartyIdentifier", "BlockingKey", "KeyCount", "WarningValue")
+    models = {name: apps.get_model("entities", name) for name in names}
     if models["PartyName"].objects.exists() or models["WarningValue"].objects.exists():
         rebuild_rows(models)
 

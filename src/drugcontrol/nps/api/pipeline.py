@@ -9,7 +9,7 @@ from ninja import Field, Query, Schema, Status
 from ninja.pagination import paginate
 
 from drugcontrol.core.api_common import ERRORS, OutSchema, PagePagination, ShapedPage
-from drugcontrol.core.bounds import RecordId, Version, choice
+from drugcontrol.core.bounds import Day, RecordId, Version, choice
 from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.nps import pipeline_workflow, selectors_pipeline
 from drugcontrol.nps.api.base import router
@@ -68,7 +68,7 @@ class PipelineReviewDetailOut(PipelineReviewOut):
 
 class PipelineOpenIn(Schema):
     substance_id: RecordId
-    opened_on: datetime.date | None = Field(None, description="default today")
+    opened_on: Day | None = Field(None, description="default today")
     note: Note = ""
 
 
@@ -78,11 +78,11 @@ class PipelineStepIn(Schema):
 
 
 class PipelineBeginIn(PipelineStepIn):
-    started_on: datetime.date
+    started_on: Day
 
 
 class PipelineRecommendIn(PipelineStepIn):
-    recommended_on: datetime.date
+    recommended_on: Day
     recommendation: choice(Recommendation)
     convention: choice(Convention, blank=True) = Field(
         "", description="for a recommendation to schedule"
@@ -93,7 +93,7 @@ class PipelineRecommendIn(PipelineStepIn):
 
 
 class PipelineVoteIn(PipelineStepIn):
-    voted_on: datetime.date
+    voted_on: Day
     decision: Annotated[str, Field(max_length=services.DECISION_LIMIT)] = Field(
         description="the decision's number, e.g. CND 67/1"
     )
@@ -101,7 +101,7 @@ class PipelineVoteIn(PipelineStepIn):
 
 
 class PipelineEntryIn(PipelineStepIn):
-    in_force_on: datetime.date
+    in_force_on: Day
 
 
 def _shaped(review, **_options):

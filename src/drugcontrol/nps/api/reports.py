@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 from pydantic import AliasPath
 
 from drugcontrol.core.api_common import ERRORS, OutSchema, PagePagination, ShapedPage
-from drugcontrol.core.bounds import RecordId, Version, choice
+from drugcontrol.core.bounds import Day, RecordId, Version, choice
 from drugcontrol.nps import selectors, services
 from drugcontrol.nps.api.base import router
 from drugcontrol.nps.report_choices import (
@@ -82,7 +82,7 @@ class NpsReportOut(OutSchema):
 class NpsReportIn(Schema):
     sample_kind: choice(SampleKind)
     form: choice(SampleForm)
-    sampled_on: datetime.date
+    sampled_on: Day
     place: str = ""
     country: str | None = Field(
         None, description="ISO alpha-3 of the country of the sample (default: the reporter's)."
@@ -277,7 +277,7 @@ class NpsFindingIn(Schema):
 
 class NpsCaseIn(Schema):
     kind: choice(CaseKind)
-    occurred_on: datetime.date
+    occurred_on: Day
     outcome: choice(Outcome)
     country: str | None = None
     findings: list[NpsFindingIn]

@@ -9,7 +9,7 @@ from ninja import Field, Query, Schema, Status
 from ninja.pagination import paginate
 
 from drugcontrol.core.api_common import ERRORS, OutSchema, PagePagination
-from drugcontrol.core.bounds import RecordId, Version, choice
+from drugcontrol.core.bounds import Day, RecordId, Version, choice
 from drugcontrol.core.permissions import require
 from drugcontrol.precursors import selectors, services
 from drugcontrol.precursors.api.base import router
@@ -34,8 +34,8 @@ class InvocationIn(Schema):
     country: Annotated[str, Field(max_length=3)]
     scope: choice(InvocationScope)
     substance_id: RecordId | None = None
-    since: datetime.date
-    requested_on: datetime.date | None = None
+    since: Day
+    requested_on: Day | None = None
     notes: Annotated[str, Field(max_length=300)] = ""
 
 
@@ -82,7 +82,7 @@ class RequirementIn(Schema):
     form: choice(RequirementForm) = "substance"
     year: int
     quantity_kg: str
-    updated_on: datetime.date | None = None
+    updated_on: Day | None = None
     version: Version | None = None
 
 
