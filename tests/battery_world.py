@@ -56,7 +56,7 @@ Records, each under a short name (`world.ids[name]` is its primary key, and
 | TC | a toxicology case of the CHN laboratory naming NPS_SUB |
 | WL | tramadol on the watch list (put there by the secretariat) |
 | SIG_new | the signal of NPS_SUB, new to the system (a shared kind) |
-| SIG_chn, SIG_deu | signals of mephedrone (controlled) reported in a new form in CHN (by the CHN laboratory) and in DEU (by the DEU authority) |
+| SIG_chn, SIG_deu | mephedrone (controlled) in a new form, in CHN and in DEU |
 | SPEC | a library spectrum (linked to Ephedrine) the CHN laboratory imported |
 | J_spec | an import job of spectra of the CHN laboratory officer (queued) |
 
@@ -629,7 +629,7 @@ def _nps_signals(world: World) -> None:
         "CHN": world.users["chn.forensic_lab.officer"],
         "DEU": world.users["deu.competent_authority.officer"],
     }
-    for (country, reporter), form in zip(reporters.items(), ("e_liquid", "tablet"), strict=True):
+    for reporter, form in zip(reporters.values(), ("e_liquid", "tablet"), strict=True):
         for days, shown in ((300, "powder"), (2, form)):
             nps_services.report_submit(
                 actor=reporter,

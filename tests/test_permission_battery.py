@@ -1895,7 +1895,7 @@ PAGES: dict[str, list[Case]] = {
         get(
             "/nps/dashboard/",
             status=allowed_or_forbidden("nps.signal_read"),
-            marker=tuple(('href="/nps/signals/{%s}/"' % name, SEES[name]) for name in SIGNALS),
+            marker=tuple((f'href="/nps/signals/{{{name}}}/"', SEES[name]) for name in SIGNALS),
         ),
         get(
             "/nps/dashboard/?format=csv&chart=families",
@@ -1906,10 +1906,10 @@ PAGES: dict[str, list[Case]] = {
         get(
             "/nps/signals/",
             status=allowed_or_forbidden("nps.signal_read"),
-            marker=tuple(('href="/nps/signals/{%s}/"' % name, SEES[name]) for name in SIGNALS),
+            marker=tuple((f'href="/nps/signals/{{{name}}}/"', SEES[name]) for name in SIGNALS),
         )
     ],
-    "nps:signal": [get("/nps/signals/{%s}/" % name, SEES[name]) for name in SIGNALS],
+    "nps:signal": [get(f"/nps/signals/{{{name}}}/", SEES[name]) for name in SIGNALS],
     "nps:signal_settings": [
         get(
             "/nps/signals/settings/",
