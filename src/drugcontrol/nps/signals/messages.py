@@ -11,8 +11,7 @@ which forms other countries reported the substance before."""
 
 from django.utils.formats import number_format
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
 
 from drugcontrol.core.alerts import AlertMessage, AlertRoute, as_choice, as_country
 from drugcontrol.core.messages import fill
@@ -82,7 +81,7 @@ def as_forms(value, lookups) -> str:
 
 
 def as_previous(value, lookups) -> str:
-    return value or _("never")
+    return value or str(_("never"))
 
 
 def as_number(value, lookups) -> str:
@@ -118,21 +117,21 @@ _FORMS = {
 
 MESSAGES = {
     "nps.signal_new_substance": AlertMessage(
-        title=_lazy("New substance reported: %(substance)s"),
-        body=_lazy("First reported in %(month)s by %(countries)s. Structural family: %(family)s."),
+        title=_("New substance reported: %(substance)s"),
+        body=_("First reported in %(month)s by %(countries)s. Structural family: %(family)s."),
         formats=_FORMS,
     ),
     "nps.signal_spread": AlertMessage(
-        title=_lazy("%(substance)s reported by %(count)s countries within %(months)s months"),
-        body=_lazy(
+        title=_("%(substance)s reported by %(count)s countries within %(months)s months"),
+        body=_(
             "Reported from %(start)s to %(end)s by %(countries)s (each with the month of its "
             "first report). The rule: %(threshold)s countries or more within %(months)s months."
         ),
         formats=_FORMS,
     ),
     "nps.signal_family_rise": AlertMessage(
-        title=_lazy("Reports of the %(family)s family rise faster than their trend"),
-        body=_lazy(
+        title=_("Reports of the %(family)s family rise faster than their trend"),
+        body=_(
             "%(recent)s reports from %(start)s to %(end)s, against a mean of %(baseline)s a "
             "year over the %(periods)s years before (the rule: at least %(minimum)s reports "
             "and %(ratio)s times the mean). By country: %(by_country)s."
@@ -140,8 +139,8 @@ MESSAGES = {
         formats=_FORMS,
     ),
     "nps.signal_family_rise_country": AlertMessage(
-        title=_lazy("Reports of the %(family)s family rise faster than their trend"),
-        body=_lazy(
+        title=_("Reports of the %(family)s family rise faster than their trend"),
+        body=_(
             "Reports of this family from %(start)s to %(end)s reached %(ratio)s times their "
             "yearly mean of the years before or more. Reports from %(country)s in that time: "
             "%(own)s."
@@ -149,16 +148,16 @@ MESSAGES = {
         formats=_FORMS,
     ),
     "nps.signal_new_form": AlertMessage(
-        title=_lazy("%(substance)s reported as %(form)s"),
-        body=_lazy(
+        title=_("%(substance)s reported as %(form)s"),
+        body=_(
             "Reported in %(country)s in %(month)s. Last reported in this form: %(previous)s. "
             "Forms it was reported in before: %(forms)s."
         ),
         formats=_FORMS,
     ),
     "nps.signal_new_form_country": AlertMessage(
-        title=_lazy("%(substance)s reported as %(form)s"),
-        body=_lazy(
+        title=_("%(substance)s reported as %(form)s"),
+        body=_(
             "Reported in %(country)s in %(month)s; not reported in this form in the "
             "%(months)s months before."
         ),
