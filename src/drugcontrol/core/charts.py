@@ -173,6 +173,12 @@ def _legend(series: list[tuple[str, str]], y: float, width: float) -> tuple[list
     return parts, y + (line + 1) * 18
 
 
+def _figure(value: float) -> str:
+    """A count without decimals; another figure with one."""
+    value = round(float(value), 1)
+    return number_format(int(value) if value.is_integer() else value, use_l10n=True)
+
+
 def stacked_columns(
     columns: list[tuple[str, dict[str, float]]],
     series: list[tuple[str, str]],
@@ -208,15 +214,13 @@ def stacked_columns(
                 continue
             height = value / highest * plot_height
             y -= height
-            shown = number_format(round(value, 1), decimal_pos=None, use_l10n=True)
+            shown = _figure(value)
             parts.append(
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{height:.1f}" '
                 f'fill="{colours[key]}" data-series="{escape(key)}">'
                 f"<title>{escape(label)}, {escape(names[key])}: {shown}</title></rect>"
             )
-        total = number_format(
-            round(sum(float(v or 0) for v in values.values()), 1), decimal_pos=None, use_l10n=True
-        )
+        total = _figure(sum(float(v or 0) for v in values.values()))
         parts.append(
             f'<text x="{x + bar / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle" '
             f'class="chart-value">{total}</text>'
