@@ -55,6 +55,8 @@ Records, each under a short name (`world.ids[name]` is its primary key, and
 | NPS_SUB | that analogue's registry substance, which the report entered in the NPS register |
 | TC | a toxicology case of the CHN laboratory naming NPS_SUB |
 | WL | tramadol on the watch list (put there by the secretariat) |
+| SIG_new | the signal of NPS_SUB, new to the system (a shared kind) |
+| SIG_chn, SIG_deu | mephedrone (controlled) in a new form, in CHN and in DEU |
 | SPEC | a library spectrum (linked to Ephedrine) the CHN laboratory imported |
 | J_spec | an import job of spectra of the CHN laboratory officer (queued) |
 
@@ -613,3 +615,33 @@ def _nps_records(world: World) -> None:
     )
     ids.update(NR=report.pk, NR_ref=report.reference, NPS_SUB=report.substance_id)
     ids.update(TC=case.pk, TC_ref=case.reference, WL=entry.substance_id)
+    _nps_signals(world)
+
+
+def _nps_signals(world: World) -> None:
+    """Mephedrone in powder in both countries last year, then in a new form in each; the
+    nightly run raises the three signals."""
+    from drugcontrol.nps import services as nps_services
+    from drugcontrol.nps.models import Signal
+
+    today = timezone.localdate()
+    reporters = {
+        "CHN": world.users["chn.forensic_lab.officer"],
+        "DEU": world.users["deu.competent_authority.officer"],
+    }
+    for reporter, form in zip(reporters.values(), ("e_liquid", "tablet"), strict=True):
+        for days, shown in ((300, "powder"), (2, form)):
+            nps_services.report_submit(
+                actor=reporter,
+                raw={
+                    "sample_kind": "seized_material",
+                    "form": shown,
+                    "sampled_on": (today - datetime.timedelta(days=days)).isoformat(),
+                    "structure": "Mephedrone",
+                },
+            )
+    nps_services.signals_detect()
+    signals = Signal.objects.all()
+    world.ids["SIG_new"] = signals.get(kind="new_substance", substance_id=world.ids["NPS_SUB"]).pk
+    world.ids["SIG_chn"] = signals.get(kind="new_form", countries="CHN").pk
+    world.ids["SIG_deu"] = signals.get(kind="new_form", countries="DEU").pk

@@ -57,6 +57,7 @@ from drugcontrol.core.models import Alert, AuditEvent, User
 from drugcontrol.core.permissions import matrix_markdown
 from drugcontrol.core.visibility import visible
 from drugcontrol.incidents.models import Incident
+from drugcontrol.nps.models import Signal
 from drugcontrol.precursors.models import AnnualReport, Notification, SuspiciousOrder
 from tests.battery_world import INTL, Person, World, build_world
 from tests.conftest import PASSWORD
@@ -278,6 +279,17 @@ SEES["TC"] = any_of(
     all_of(may("nps.case_read"), any_of(in_country("CHN"), secretariat)),
 )
 SEES["NPS_SUB"] = SEES["WL"] = may("nps.register_read")
+# Signals: a new substance (a shared kind) every reader of signals; a controlled substance
+# in a new form the secretariat and the readers of reports of the country concerned.
+read_signals = may("nps.signal_read")
+SEES["SIG_new"] = read_signals
+SEES["SIG_chn"] = all_of(
+    read_signals, any_of(secretariat, all_of(read_nps_reports, in_country("CHN")))
+)
+SEES["SIG_deu"] = all_of(
+    read_signals, any_of(secretariat, all_of(read_nps_reports, in_country("DEU")))
+)
+SIGNALS = ("SIG_new", "SIG_chn", "SIG_deu")
 
 # --- the tables ---------------------------------------------------------------------------
 
@@ -1070,6 +1082,24 @@ API: dict[str, list[Case]] = {
         )
     ],
     "GET /api/v1/nps/watch-list/{substance_id}": [get(f"{V1}/nps/watch-list/{{WL}}", SEES["WL"])],
+    # nps: emergence signals
+    "GET /api/v1/nps/signals": [
+        get(f"{V1}/nps/signals", listed=tuple((name, SEES[name]) for name in SIGNALS))
+    ],
+    "GET /api/v1/nps/signals/{signal_id}": [
+        get(f"{V1}/nps/signals/{{{name}}}", SEES[name]) for name in SIGNALS
+    ],
+    "GET /api/v1/nps/signal-settings": [
+        get(f"{V1}/nps/signal-settings", status=allowed_or_forbidden("nps.signal_read"))
+    ],
+    "PUT /api/v1/nps/signal-settings": [
+        write(
+            "PUT",
+            f"{V1}/nps/signal-settings",
+            "nps.signal_keep",
+            {"spread_countries": 4, "spread_months": 6},
+        )
+    ],
 }
 
 NEW_PASSWORD = "another-horse-battery-42"
@@ -1860,6 +1890,38 @@ PAGES: dict[str, list[Case]] = {
         get("/nps/watch-list/{WL}/", SEES["WL"]),
         get("/nps/watch-list/{WL}/?format=csv", SEES["WL"]),
     ],
+    # nps: emergence signals and the dashboard
+    "nps:dashboard": [
+        get(
+            "/nps/dashboard/",
+            status=allowed_or_forbidden("nps.signal_read"),
+            marker=tuple((f'href="/nps/signals/{{{name}}}/"', SEES[name]) for name in SIGNALS),
+        ),
+        get(
+            "/nps/dashboard/?format=csv&chart=families",
+            status=allowed_or_forbidden("nps.signal_read"),
+        ),
+    ],
+    "nps:signals": [
+        get(
+            "/nps/signals/",
+            status=allowed_or_forbidden("nps.signal_read"),
+            marker=tuple((f'href="/nps/signals/{{{name}}}/"', SEES[name]) for name in SIGNALS),
+        )
+    ],
+    "nps:signal": [get(f"/nps/signals/{{{name}}}/", SEES[name]) for name in SIGNALS],
+    "nps:signal_settings": [
+        get(
+            "/nps/signals/settings/",
+            status=allowed_or_forbidden("nps.signal_read"),
+            marker=(('data-testid="signal-settings-form"', offers("nps.signal_keep")),),
+        ),
+        page_write(
+            "/nps/signals/settings/",
+            "nps.signal_keep",
+            {"spread_countries": "4", "spread_months": "6"},
+        ),
+    ],
 }
 
 # Pages anyone may load, signed in or not (checked by `test_public_pages`).
@@ -2098,6 +2160,7 @@ ALERT_RECORDS = {
     "precursors.notification": Notification,
     "precursors.suspiciousorder": SuspiciousOrder,
     "precursors.annualreport": AnnualReport,
+    "nps.signal": Signal,
 }
 
 
@@ -2183,6 +2246,7 @@ RECORD_PAGES = {
     "/nps/reports/{}/": ("NR",),
     "/nps/toxicology/{}/": ("TC",),
     "/nps/substances/{}/": ("NPS_SUB",),
+    "/nps/signals/{}/": ("SIG_",),
     "/nps/watch-list/{}/": ("WL",),
     "/nps/spectra/{}/": ("SPEC",),
 }

@@ -17,6 +17,7 @@ COMMANDS = {
     "load-national-list": ("load_national_list", "load a country's national control list (CSV)"),
     "entities": ("entities", "parties: import a CSV file, or match a name"),
     "spectra": ("spectra", "spectral library: import an MSP file, or search its spectra"),
+    "nps": ("nps", "early warning: run the emergence signals' rules (nps signals)"),
     "worker": ("db_worker", "run background tasks from the database queue"),
     "audit": ("audit", "verify the audit log's hash chain, or write a signed checkpoint"),
     "check": ("healthcheck", "check the configuration and that the database is reachable"),

@@ -31,6 +31,9 @@ def navigation_before_the_registry(user):
         items.append(("annual_reports", "Form D", reverse("precursors:annual_reports")))
     if can(user, "nps.register_read"):  # added with the nps app
         items.append(("nps", "NPS", reverse("nps:register")))
+    if can(user, "nps.signal_read"):  # added with the emergence signals
+        items.append(("nps_dashboard", "Early warning", reverse("nps:dashboard")))
+        items.append(("nps_signals", "Signals", reverse("nps:signals")))
     items.append(("substances", "Substances", reverse("substances:list")))
     if can(user, "nps.spectrum_read"):  # added with the spectral library
         items.append(("spectra", "Spectral library", reverse("nps:spectra_list")))

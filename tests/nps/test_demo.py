@@ -41,3 +41,19 @@ def test_demo_loads_fast_and_once(make_user):
     assert (IdentificationReport.objects.count(), ToxicologyCase.objects.count()) == counts
     assert took < 30, f"the NPS demo took {took:.1f} s"
     print(f"nps demo: {counts[0]} reports, {took:.1f} s")
+
+
+def test_the_demo_raises_every_kind_of_signal_once(make_user):
+    from drugcontrol.nps.models import Signal
+
+    make_user(kind="international", role="admin", username="intl_admin")
+    demo.load(DemoResult())
+    kinds = set(Signal.objects.values_list("kind", flat=True))
+    assert kinds == {"new_substance", "spread", "family_rise", "new_form"}, kinds
+    spread = Signal.objects.filter(kind="spread").values_list("substance__name_en", flat=True)
+    assert {"N-Desethyl etonitazene", "Ethyleneoxynitazene"} <= set(spread)
+    assert Signal.objects.filter(kind="family_rise", family="nitazene").exists()
+    counts = Signal.objects.count()
+    again = DemoResult()
+    demo.load(again)
+    assert again.created == 0 and Signal.objects.count() == counts

@@ -134,3 +134,160 @@ def stick_plot(
             )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 (the title is escaped; the rest are numbers)
+
+
+# Distinct fills for the series of a stacked chart (and the rows of a time line), in order;
+# the legend names each, and the table beside the chart holds the figures.
+PALETTE = (
+    "#1f5fa8",
+    "#d9822b",
+    "#2e8540",
+    "#b42318",
+    "#6f42c1",
+    "#0f8b8d",
+    "#a15c00",
+    "#c2185b",
+    "#5b6770",
+    "#7a9a01",
+    "#3949ab",
+    "#8d6e63",
+)
+
+
+def _legend(series: list[tuple[str, str]], y: float, width: float) -> tuple[list[str], float]:
+    """Swatches with their names, wrapped on as many lines as the width needs."""
+    parts, x, line = [], 0.0, 0
+    for index, (_key, label) in enumerate(series):
+        shown = fitted(label, 200)
+        step = 18 + _text_width(shown) + 14
+        if x and x + step > width:
+            x, line = 0.0, line + 1
+        top = y + line * 18
+        parts.append(
+            f'<rect x="{x:.1f}" y="{top:.1f}" width="12" height="12" '
+            f'fill="{PALETTE[index % len(PALETTE)]}"/>'
+            f'<text x="{x + 16:.1f}" y="{top + 10:.1f}" class="chart-label">'
+            f"{escape(shown)}</text>"
+        )
+        x += step
+    return parts, y + (line + 1) * 18
+
+
+def _figure(value: float) -> str:
+    """A count without decimals; another figure with one."""
+    value = round(float(value), 1)
+    return number_format(int(value) if value.is_integer() else value, use_l10n=True)
+
+
+def stacked_columns(
+    columns: list[tuple[str, dict[str, float]]],
+    series: list[tuple[str, str]],
+    *,
+    title: str = "",
+) -> SafeString:
+    """Vertical columns, one per (label, {series key: value}), each stacked by `series`
+    ((key, label) in order, coloured from PALETTE and named in the legend); every column
+    carries its total, every segment its series and value as a tooltip."""
+    if not columns:
+        return mark_safe("")
+    width, plot_height, top, left = 640, 220, 16, 36
+    step = (width - left) / len(columns)
+    bar = max(4.0, min(40.0, step * 0.7))
+    highest = max((sum(values.values()) for _label, values in columns), default=0) or 1
+    legend, bottom = _legend(series, top + plot_height + 28, width)
+    parts = [
+        f'<svg class="chart stacked-columns" role="img" viewBox="0 0 {width} {bottom + 4:.0f}" '
+        f'width="100%" preserveAspectRatio="xMinYMin meet" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+        f'<line x1="{left}" y1="{top + plot_height}" x2="{width}" y2="{top + plot_height}" '
+        f'stroke="currentColor" stroke-width="1"/>',
+    ]
+    colours = {key: PALETTE[index % len(PALETTE)] for index, (key, _l) in enumerate(series)}
+    names = dict(series)
+    every = max(1, round(len(columns) / 16))  # at most about 16 labels under the axis
+    for index, (label, values) in enumerate(columns):
+        x = left + index * step + (step - bar) / 2
+        y = top + plot_height
+        for key, _name in series:
+            value = float(values.get(key, 0) or 0)
+            if value <= 0:
+                continue
+            height = value / highest * plot_height
+            y -= height
+            shown = _figure(value)
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{height:.1f}" '
+                f'fill="{colours[key]}" data-series="{escape(key)}">'
+                f"<title>{escape(label)}, {escape(names[key])}: {shown}</title></rect>"
+            )
+        total = _figure(sum(float(v or 0) for v in values.values()))
+        parts.append(
+            f'<text x="{x + bar / 2:.1f}" y="{y - 3:.1f}" text-anchor="middle" '
+            f'class="chart-value">{total}</text>'
+        )
+        if index % every == 0:
+            parts.append(
+                f'<text x="{x + bar / 2:.1f}" y="{top + plot_height + 16}" text-anchor="middle" '
+                f'class="chart-label">{escape(label)}</text>'
+            )
+    parts += legend
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 (every piece of text above is escaped)
+
+
+def time_line(
+    rows: list[tuple[str, list[tuple[str, str]]]], *, title: str = "", limit: int = 400
+) -> SafeString:
+    """Events on a time line: one row per (row label, [(month YYYY-MM, what)]), a dot per
+    event at its month with its name and month as a tooltip; years along the axis. At most
+    `limit` dots are drawn, the latest (the table beside the chart holds every event)."""
+    events = sorted(
+        (month, row_index, what)
+        for row_index, (_label, items) in enumerate(rows)
+        for month, what in items
+    )[-limit:]
+    if not events:
+        return mark_safe("")
+    first, last = int(events[0][0][:4]), int(events[-1][0][:4])
+    width, left, right, row_height, top = 640, LABEL_WIDTH, 12, 22, 8
+    used = sorted({row_index for _m, row_index, _w in events})
+    position = {row_index: place for place, row_index in enumerate(used)}
+    height = top + row_height * len(used) + 26
+    span = last - first + 1
+
+    def x_of(month: str) -> float:
+        year, number = int(month[:4]), int(month[5:7])
+        return left + (year - first + (number - 0.5) / 12) / span * (width - left - right)
+
+    parts = [
+        f'<svg class="chart time-line" role="img" viewBox="0 0 {width} {height}" '
+        f'width="100%" preserveAspectRatio="xMinYMin meet" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for row_index in used:
+        y = top + position[row_index] * row_height + row_height / 2
+        parts.append(
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="chart-label">'
+            f"{escape(fitted(rows[row_index][0]))}</text>"
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
+            f'stroke="#dfe6ee" stroke-width="1"/>'
+        )
+    axis = top + row_height * len(used)
+    every = max(1, round(span / 12))
+    for year in range(first, last + 1):
+        x = left + (year - first) / span * (width - left - right)
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{axis}" stroke="#dfe6ee" '
+            f'stroke-width="1"/>'
+        )
+        if (year - first) % every == 0:
+            parts.append(f'<text x="{x + 2:.1f}" y="{axis + 16}" class="chart-label">{year}</text>')
+    for month, row_index, what in events:
+        y = top + position[row_index] * row_height + row_height / 2
+        parts.append(
+            f'<circle class="event" cx="{x_of(month):.1f}" cy="{y:.1f}" r="4" '
+            f'fill="{PALETTE[row_index % len(PALETTE)]}" fill-opacity="0.8">'
+            f"<title>{escape(what)}: {escape(month)}</title></circle>"
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 (every piece of text above is escaped)

@@ -19,6 +19,36 @@ class NpsConfig(AppConfig):
         from drugcontrol.nps.spectra.registration import register_spectral_library
 
         register_spectral_library()
+        register_emergence_signals()
+
+
+def register_emergence_signals() -> None:
+    """Emergence signals and the dashboard: visibility rules, audit labels, alert routes and
+    messages, navigation entries."""
+    from drugcontrol.core.alerts import register_messages, register_routes
+    from drugcontrol.core.labels import ACTION_LABELS
+    from drugcontrol.core.navigation import NavEntry, register_nav
+    from drugcontrol.nps import selectors_signals  # noqa: F401  (visibility rules)
+    from drugcontrol.nps.signals import messages
+
+    register_routes(*messages.ROUTES)
+    register_messages(messages.MESSAGES)
+    ACTION_LABELS.update(
+        {
+            "nps.signal_raised": _("Emergence signal raised"),
+            "nps.signal_settings_set": _("Thresholds of the emergence signals set"),
+        }
+    )
+    register_nav(
+        NavEntry(
+            "nps_dashboard",
+            _("Early warning"),
+            "nps:dashboard",
+            order=46,
+            action="nps.signal_read",
+        ),
+        NavEntry("nps_signals", _("Signals"), "nps:signals", order=47, action="nps.signal_read"),
+    )
 
 
 def register_scheduling_pipeline() -> None:

@@ -136,14 +136,70 @@ def load(result) -> None:
     result.created += load_demo_spectra()
     result.created += load_demo_pipeline()
     _watch_list(result, secretariat)
-    if IdentificationReport.objects.filter(notes=DEMO_NOTE).exists():
-        return
-    rng = random.Random(14)
     today = timezone.localdate()
-    names = _reports(result, rng, today)
-    _effect_groups(secretariat, names)
-    _cases(result, rng, today, names)
-    _watch_seizures(result, today)
+    if not IdentificationReport.objects.filter(notes=DEMO_NOTE).exists():
+        rng = random.Random(14)
+        names = _reports(result, rng, today)
+        _effect_groups(secretariat, names)
+        _cases(result, rng, today, names)
+        _watch_seizures(result, today)
+    _recent_wave(result, today)
+    from drugcontrol.nps.services import signals_detect
+
+    result.created += len(signals_detect(today=today))
+
+
+RECENT_NOTE = f"{DEMO_NOTE} A recent wave."
+# (name as reported, structure, form, [(country, days ago)]): reports of the last months, so
+# that the emergence signals fire when the demo is loaded: two substances reported by three
+# countries or more within a year, the nitazene family rising above its trend, and a
+# controlled substance (mephedrone) in a form it was not reported in before.
+RECENT = [
+    (
+        "N-Desethyl etonitazene",
+        "CCNCCn1c(Cc2ccc(OCC)cc2)nc2cc([N+](=O)[O-])ccc21",
+        "powder",
+        [("CHN", 150), ("DEU", 95), ("MEX", 60), ("NLD", 30), ("IND", 12), ("CAN", 8)],
+    ),
+    (
+        "Ethyleneoxynitazene",
+        "CCN(CC)CCn1c(Cc2ccc3c(c2)OCCO3)nc2cc([N+](=O)[O-])ccc21",
+        "tablet",
+        [("USA", 120), ("GBR", 80), ("DEU", 41), ("AUS", 20), ("MEX", 6), ("CHN", 4)],
+    ),
+    (
+        "para-Chlorofentanyl",
+        "CCC(=O)N(c1ccc(Cl)cc1)C1CCN(CCc2ccccc2)CC1",
+        "powder",
+        [("MEX", 70), ("USA", 45), ("CAN", 15)],
+    ),
+    ("Mephedrone", "CNC(C)C(=O)c1ccc(C)cc1", "e_liquid", [("NLD", 10)]),
+]
+
+
+def _recent_wave(result, today) -> None:
+    """The recent reports that make the signals fire (once: they carry RECENT_NOTE)."""
+    from drugcontrol.nps import services
+    from drugcontrol.nps.models import IdentificationReport
+
+    if IdentificationReport.objects.filter(notes=RECENT_NOTE).exists():
+        return
+    for name, smiles, form, reports in RECENT:
+        for country, days in reports:
+            services.report_submit(
+                actor=_laboratory(country),
+                raw={
+                    "sample_kind": "seized_material",
+                    "form": form,
+                    "sampled_on": today - datetime.timedelta(days=days),
+                    "country": country,
+                    "structure": smiles,
+                    "reported_name": name,
+                    "techniques": ["gc_ms", "nmr"],
+                    "notes": RECENT_NOTE,
+                },
+            )
+            result.created += 1
 
 
 def _reports(result, rng, today) -> dict[str, int]:

@@ -4,7 +4,7 @@ watch list entry. Choices come from lists; the services check everything again."
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from drugcontrol.core.forms import CountryField, MarkedForm, VersionField
+from drugcontrol.core.forms import CountryField, MarkedForm, VersionField, WholeNumberField
 from drugcontrol.nps.report_choices import (
     CaseKind,
     ConcentrationUnit,
@@ -134,4 +134,22 @@ class WatchForm(MarkedForm):
     )
     reason = forms.CharField(
         label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class SignalSettingsForm(MarkedForm):
+    """The secretariat's thresholds of the spread rule."""
+
+    version = VersionField(required=False)
+    spread_countries = WholeNumberField(
+        label=_("Countries (N)"),
+        min_value=2,
+        max_value=100,
+        help_text=_("A substance signals when this many countries or more report it ..."),
+    )
+    spread_months = WholeNumberField(
+        label=_("Months (M)"),
+        min_value=1,
+        max_value=60,
+        help_text=_("... within this many calendar months, the current one included."),
     )

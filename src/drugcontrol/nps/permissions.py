@@ -121,3 +121,24 @@ SPECTRUM_IMPORT = action(
     grants={Kind.FORENSIC_LAB: Role.OFFICER, Kind.INTERNATIONAL: Role.OFFICER},
     refusal=_("Forensic laboratories and the secretariat import library spectra."),
 )
+
+
+# --- Emergence signals -----------------------------------------------------------------------
+# Read by every reader of the register; which signals each reader sees is the Signal rule's
+# (nps.selectors_signals): the register's shared kinds for all, the other kinds for the
+# secretariat and the report readers of the countries concerned.
+
+SIGNAL_READ = action(
+    "nps.signal_read",
+    _("Read emergence signals and the early-warning dashboard"),
+    grants=_SHARED_READERS,
+    condition_text="new substances and spread: every reader; family rises and new forms: the "
+    "secretariat and readers of reports of the countries concerned",
+    refusal=_("Emergence signals are for authorities, laboratories and the secretariat."),
+)
+SIGNAL_KEEP = action(
+    "nps.signal_keep",
+    _("Set the thresholds of the emergence signals"),
+    grants=_SECRETARIAT_OFFICERS,
+    refusal=_("The secretariat sets the thresholds of the emergence signals."),
+)

@@ -20,6 +20,14 @@ urlpatterns: list = [
     path("watch-list/<id:substance_id>/", views.watch_detail, name="watch"),
 ]
 
+# Emergence signals and the dashboard
+urlpatterns += [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("signals/", views.signal_list, name="signals"),
+    path("signals/settings/", views.signal_settings, name="signal_settings"),
+    path("signals/<id:signal_id>/", views.signal_detail, name="signal"),
+]
+
 # Scheduling pipeline
 urlpatterns += [
     path("pipeline/", pipeline_views.pipeline_board, name="pipeline"),

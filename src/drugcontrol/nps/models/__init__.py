@@ -12,4 +12,8 @@ from drugcontrol.nps.models.reports import ToxicologyFinding as ToxicologyFindin
 from drugcontrol.nps.models.reports import WatchEntry as WatchEntry
 
 # isort: on
+# emergence signals
+from drugcontrol.nps.models.signals import Signal as Signal
+from drugcontrol.nps.models.signals import SignalCountry as SignalCountry
+from drugcontrol.nps.models.signals import SignalSettings as SignalSettings
 from drugcontrol.nps.models.spectra import *  # noqa: F403  (the spectral library)

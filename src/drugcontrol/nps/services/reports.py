@@ -328,4 +328,12 @@ def report_submit(*, actor, raw: dict) -> IdentificationReport:
             after=after,
             owner_organisation=organisation,
         )
+        transaction.on_commit(lambda: _queue_signals(report.pk))
     return report
+
+
+def _queue_signals(report_id: int) -> None:
+    """The emergence signals' rules run for the new report in the worker."""
+    from drugcontrol.nps.tasks import signals_for_report
+
+    signals_for_report.enqueue(report_id=report_id)
