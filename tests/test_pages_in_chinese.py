@@ -88,10 +88,12 @@ JSON_DATA = re.compile(r'<script\b[^>]*type="application/json"[^>]*>(.*?)</scrip
 
 
 def chart_texts(markup: str) -> list[str]:
-    """Every text a chart or map draws or offers (labels, values, tooltips, its title),
-    and every string of the data a page embeds for its scripts (json_script)."""
+    """Every text a chart or map draws or offers (labels, values, tooltips, its title) but
+    the record data it marks as English (`lang="en"`), and every string of the data a page
+    embeds for its scripts (json_script)."""
     texts = []
     for chart in CHART.findall(markup):
+        chart = re.sub(r'<(title|text)\b[^>]*\blang="en"[^>]*>.*?</\1>', " ", chart, flags=re.S)
         texts += re.findall(r">([^<>]+)<", chart)
         texts += re.findall(r'(?:aria-label|title)="([^"]+)"', chart)
     for block in JSON_DATA.findall(markup):

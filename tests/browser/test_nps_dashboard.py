@@ -61,6 +61,8 @@ def test_the_dashboard_in_english_and_chinese(page, make_user, registry):
     page.get_by_test_id("language-zh-hans").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "zh-hans"
+    assert page.locator("h1").inner_text() == "早期预警仪表板"
+    assert "每年新物质数量（按类别）" in page.locator("main").inner_text()
     assert page.locator("svg.stacked-columns rect[data-series]").count() == 2
     assert page.locator("svg.time-line circle.event").count() == 2
     assert page.locator("svg.reporting-map path.reporting").count() == 3
@@ -69,4 +71,5 @@ def test_the_dashboard_in_english_and_chinese(page, make_user, registry):
     page.wait_for_url("**/nps/signals/*/")
     assert page.get_by_test_id("signal-kind").get_attribute("data-value") == "spread"
     assert "中国" in page.get_by_test_id("evidence").inner_text()
+    assert page.get_by_test_id("signal-kind").inner_text() == "在各国间扩散"
     assert page.console_errors == []

@@ -386,3 +386,41 @@ def test_a_chunked_body_is_refused_not_dropped(make_user):
         headers={"Transfer-Encoding": "chunked"},
     )
     assert_error(response, 411)
+
+
+# Text that shows as something else: a right-to-left override makes "evil.exe\u202egpj" read
+# "evil.exejpg"; an escape sequence is a command to the terminal that prints the name.
+HIDDEN = ["Acme\u202eCorp", "Acme\u2067Corp", "Acme\x1b[2JCorp", "Acme\x08Corp", "Acme\x85Corp"]
+
+
+@pytest.mark.parametrize("name", HIDDEN)
+def test_a_shared_name_with_a_hidden_control_character_is_refused_by_field(
+    make_user, registry, name
+):
+    from drugcontrol.entities.models import Party
+    from drugcontrol.nps.models import IdentificationReport, RegisterEntry
+    from tests.nps.conftest import report_raw
+
+    officer = make_user(country="CHN", role="officer")
+    answer = post_json(
+        bearer(officer), "/api/v1/entities/parties", {"kind": "company", "name": name}
+    )
+    assert_error(answer, 422, "name")
+    assert "U+" in answer.json()["error"]["details"]["name"][0]
+    police = make_user(country="CHN", kind="law_enforcement", role="officer")
+    body = incident_body() | {"parties": [{"role": "consignee", "kind": "company", "name": name}]}
+    assert post_json(bearer(police), "/api/v1/incidents", body).status_code == 422
+    laboratory = make_user(country="CHN", kind="forensic_lab", role="officer")
+    answer = post_json(bearer(laboratory), "/api/v1/nps/reports", report_raw(reported_name=name))
+    assert_error(answer, 422, "reported_name")
+    assert not Party.objects.exists() and not Incident.objects.exists()
+    assert not IdentificationReport.objects.exists() and not RegisterEntry.objects.exists()
+
+
+def test_right_to_left_names_and_direction_marks_are_kept(make_user):
+    officer = make_user(country="CHN", role="officer")
+    client = bearer(officer)
+    for name in ["شركة الأمل للكيماويات", "Acme\u200fCorp", "Acme Corp"]:
+        answer = post_json(client, "/api/v1/entities/parties", {"kind": "company", "name": name})
+        assert answer.status_code == 201, answer.content
+        assert answer.json()["name"] == name

@@ -106,12 +106,44 @@ def test_search_by_peaks_and_by_msp_text(library, lab, client_for):
         ({"msp": LIBRARY}, "msp"),
         ({}, "__all__"),
         ({"peaks": [[41, 1]], "limit": 1000}, "limit"),
+        # Rounds to nominal m/z 0: refused as a file's peak line is.
+        ({"peaks": [[0.3, 100], [41, 10]]}, "peaks.0"),
+        ({"msp": "Name: Low\nNum Peaks: 2\n0.3 100\n41 10\n"}, "line 3"),
     ],
 )
 def test_search_refuses_bad_input_naming_the_place(library, lab, client_for, payload, where):
     response = client_for(lab).post(f"{API}/search", payload, content_type="application/json")
     assert response.status_code == 422
     assert where in str(response.json()["error"]["details"])
+
+
+def test_tiny_intensities_are_searched_as_their_shape(library, lab, client_for):
+    """Only the shape of a spectrum counts: intensities scaled down to 1e-300 find what the
+    spectrum finds at its own scale, and a lone subnormal peak is still a peak."""
+    client = client_for(lab)
+    query = noisy_copy(EPHEDRINE_PEAKS, "tiny query")
+    found = []
+    for scale in (1.0, 1e-300):
+        peaks = [[mz, intensity * scale] for mz, intensity in query]
+        answer = client.post(f"{API}/search", {"peaks": peaks}, content_type="application/json")
+        assert answer.status_code == 200, answer.content
+        found.append(answer.json()["hits"][0])
+    assert found[0]["name"] == "Ephedrine (generated test spectrum)"
+    assert found[1]["id"] == found[0]["id"]
+    assert abs(found[1]["score"] - found[0]["score"]) < 1e-9
+    single = client.post(
+        f"{API}/search", {"peaks": [[58, 5e-324]]}, content_type="application/json"
+    )
+    assert single.status_code == 200 and single.json()["hits"], single.content
+
+
+def test_a_list_query_longer_than_any_name_is_a_field_error(library, lab, client_for):
+    client = client_for(lab)
+    for url in (API, "/api/v1/substances", "/api/v1/entities/parties", "/api/v1/countries"):
+        answer = client.get(url, {"search": "x" * 101})
+        assert answer.status_code == 422, (url, answer.content)
+        assert "search" in str(answer.json()["error"]["details"]), url
+        assert client.get(url, {"search": "x" * 100}).status_code == 200, url
 
 
 def test_pages_list_detail_with_stick_plot_and_search(library, lab, client_for):

@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 from drugcontrol.core import alerts, imports, permissions, selectors, services
 from drugcontrol.core.alert_filters import AlertFilter
 from drugcontrol.core.api_common import ERRORS, OutSchema, PagePagination
-from drugcontrol.core.bounds import Moment, RecordId, Version, choice
+from drugcontrol.core.bounds import Moment, QueryText, RecordId, Version, choice
 from drugcontrol.core.models import ImportState, OrganisationKind, Role
 
 router = Router(tags=["core"])
@@ -165,7 +165,7 @@ def me(request):
 
 @router.get("/countries", response={200: list[CountryOut], **ERRORS})
 @paginate(PagePagination)
-def list_countries(request, region: str | None = None, search: str | None = None):
+def list_countries(request, region: QueryText | None = None, search: QueryText | None = None):
     return selectors.country_list(user=request.auth, region=region, search=search)
 
 
@@ -177,7 +177,10 @@ def get_country(request, code: str):
 @router.get("/organisations", response={200: list[OrganisationOut], **ERRORS})
 @paginate(PagePagination)
 def list_organisations(
-    request, kind: str | None = None, country: str | None = None, search: str | None = None
+    request,
+    kind: QueryText | None = None,
+    country: QueryText | None = None,
+    search: QueryText | None = None,
 ):
     return selectors.organisation_list(user=request.auth, kind=kind, country=country, search=search)
 
@@ -210,7 +213,7 @@ def update_organisation(request, organisation_id: RecordId, payload: Organisatio
 
 @router.get("/users", response={200: list[UserOut], **ERRORS})
 @paginate(PagePagination)
-def list_users(request, organisation_id: RecordId | None = None, search: str | None = None):
+def list_users(request, organisation_id: RecordId | None = None, search: QueryText | None = None):
     return selectors.user_list(user=request.auth, organisation_id=organisation_id, search=search)
 
 
@@ -281,11 +284,11 @@ def revoke_token(request, token_id: RecordId):
 @paginate(PagePagination)
 def list_audit_events(
     request,
-    action: str | None = None,
-    object_type: str | None = None,
-    object_id: str | None = None,
-    actor: str | None = None,
-    country: str | None = None,
+    action: QueryText | None = None,
+    object_type: QueryText | None = None,
+    object_id: QueryText | None = None,
+    actor: QueryText | None = None,
+    country: QueryText | None = None,
     since: Moment | None = None,
     until: Moment | None = None,
 ):

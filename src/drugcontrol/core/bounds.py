@@ -51,6 +51,9 @@ RecordId = Annotated[int, BeforeValidator(_not_a_truth_value), Field(ge=1, le=MA
 Version = Annotated[int, BeforeValidator(_not_a_truth_value), Field(ge=0, le=2**31 - 1)]
 # A day in a body or a query: only as YYYY-MM-DD.
 Day = Annotated[datetime.date, BeforeValidator(_written_as_a_day)]
+# A word or code typed into a list's query: a longer one names nothing, and is a field error
+# (never cut silently, never a scan of a table for a megabyte of text).
+QueryText = Annotated[str, Field(max_length=100)]
 
 
 def _in_utc(moment: datetime.datetime) -> datetime.datetime:
@@ -159,13 +162,26 @@ def _plain(number: decimal.Decimal) -> str:
     return format(number.normalize(), "f")
 
 
-def _text_problem(value: str) -> str | None:
+# Control characters other than tab and line breaks (a terminal reads ESC as a command, a
+# backspace hides what precedes it), and the characters that reorder the text after them on
+# screen (embeddings, overrides, isolates): in a name another country reads, either can make
+# it show as a different name.
+_HIDDEN_CHARACTERS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def text_problem(value: str) -> str | None:
+    """Why a text cannot be stored as it is (None when it can)."""
     if "\x00" in value:
         return _("Contains a character that cannot be stored (NUL).")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
         return _("Contains a character that cannot be stored (a lone surrogate).")
+    hidden = _HIDDEN_CHARACTERS.search(value)
+    if hidden:
+        return _(
+            "Contains an invisible control character (U+%(code)s at position %(position)s)."
+        ) % {"code": f"{ord(hidden.group()):04X}", "position": hidden.start() + 1}
     return None
 
 
@@ -201,7 +217,7 @@ def field_problem(field: models.Field, value) -> str | None:
     if isinstance(value, str) and isinstance(field, models.CharField | models.TextField):
         if field.max_length and len(value) > field.max_length:
             return _("At most %(limit)s characters.") % {"limit": field.max_length}
-        return _text_problem(value)
+        return text_problem(value)
     return None
 
 

@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 from pydantic import StringConstraints, field_validator
 
 from drugcontrol.core.api_common import ERRORS, OutSchema, PagePagination
-from drugcontrol.core.bounds import RecordId, Version, choice
+from drugcontrol.core.bounds import QueryText, RecordId, Version, choice
 from drugcontrol.entities import selectors, services
 from drugcontrol.entities.matching import DEFAULT_THRESHOLD
 from drugcontrol.entities.models import CorrelationStatus, IdentifierKind, PartyKind
@@ -130,7 +130,10 @@ def match(request, payload: MatchIn):
 @router.get("/entities/parties", response={200: list[PartyOut], **ERRORS})
 @paginate(PagePagination)
 def list_parties(
-    request, kind: str | None = None, search: str | None = None, country: str | None = None
+    request,
+    kind: QueryText | None = None,
+    search: QueryText | None = None,
+    country: QueryText | None = None,
 ):
     return selectors.party_list(user=request.auth, kind=kind, search=search, country=country)
 
@@ -162,7 +165,7 @@ def get_party(request, party_id: RecordId):
 
 @router.get("/entities/correlations", response={200: list[CorrelationOut], **ERRORS})
 @paginate(PagePagination)
-def list_correlations(request, status: str | None = None):
+def list_correlations(request, status: QueryText | None = None):
     return selectors.correlation_list(user=request.auth, status=status)
 
 

@@ -7,7 +7,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from drugcontrol.core.api_common import ERRORS, OutSchema, PagePagination
-from drugcontrol.core.bounds import Day, RecordId, choice
+from drugcontrol.core.bounds import Day, QueryText, RecordId, choice
 from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.substances import selectors
 from drugcontrol.substances.identification import BASES, STATUSES
@@ -132,11 +132,11 @@ class IdentifyOut(OutSchema):
 @paginate(PagePagination)
 def list_substances(
     request,
-    search: str | None = None,
-    instrument: str | None = None,
-    schedule: str | None = None,
-    family: str | None = None,
-    kind: str | None = None,
+    search: QueryText | None = None,
+    instrument: QueryText | None = None,
+    schedule: QueryText | None = None,
+    family: QueryText | None = None,
+    kind: QueryText | None = None,
 ):
     return selectors.substance_list(
         user=request.auth,

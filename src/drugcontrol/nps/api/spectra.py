@@ -7,7 +7,7 @@ from ninja import Field, Schema
 from ninja.pagination import paginate
 
 from drugcontrol.core.api_common import ERRORS, OutSchema, PagePagination
-from drugcontrol.core.bounds import RecordId
+from drugcontrol.core.bounds import QueryText, RecordId
 from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.core.tabular import MAX_BYTES
 from drugcontrol.nps.api.base import router
@@ -84,7 +84,7 @@ class SpectrumSearchOut(OutSchema):
 
 @router.get("/nps/spectra", response={200: list[SpectrumOut], **ERRORS})
 @paginate(PagePagination)
-def list_spectra(request, search: str | None = None):
+def list_spectra(request, search: QueryText | None = None):
     return selectors.spectrum_list(user=request.auth, search=search)
 
 

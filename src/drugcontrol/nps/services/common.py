@@ -5,7 +5,7 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from drugcontrol.core.bounds import read_int
+from drugcontrol.core.bounds import read_int, text_problem
 from drugcontrol.core.countries import country_by_code
 from drugcontrol.substances.selectors import find_by_name
 
@@ -27,8 +27,8 @@ def read_text(raw: dict, name: str, errors: dict, *, max_length: int, required=F
             _("At most %(limit)s characters (this has %(length)s).")
             % {"limit": max_length, "length": len(value)}
         ]
-    elif "\x00" in value:
-        errors[name] = [_("Contains a character that cannot be stored (NUL).")]
+    elif problem := text_problem(value):
+        errors[name] = [problem]
     return value
 
 
@@ -98,8 +98,8 @@ def read_substance(raw: dict, errors: dict, where: str):
     if len(name) > 300:
         errors[where] = [_("At most %(limit)s characters.") % {"limit": 300}]
         return None
-    if "\x00" in name:
-        errors[where] = [_("Contains a character that cannot be stored (NUL).")]
+    if problem := text_problem(name):
+        errors[where] = [problem]
         return None
     substance = find_by_name(name)
     if substance is None:

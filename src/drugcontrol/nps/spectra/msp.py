@@ -25,6 +25,8 @@ from drugcontrol.substances.cas import cas_is_valid
 MAX_SPECTRA = 20_000  # spectra in one file
 MAX_PEAKS = 1_000  # peaks in one spectrum (EI spectra hold tens to a few hundred)
 MAX_MZ = 2_000.0  # electron-ionisation spectra stop well below this m/z
+# Below it a peak rounds to nominal m/z 0, which no search can compare.
+MIN_MZ = 0.5
 MAX_INTENSITY = 1e12
 MAX_NAME = 300
 MAX_SYNONYMS = 30
@@ -298,13 +300,8 @@ def _read_peak_line(spectrum, line: str, number: int, problems) -> None:
             problems.add(
                 number, "m/z", _("Not a number: %(value)s") % {"value": tokens[position][:40]}
             )
-        elif not 0 < mz <= MAX_MZ:
-            problems.add(
-                number,
-                "m/z",
-                _("An m/z must be above 0 and at most %(max)s: %(value)s")
-                % {"max": int(MAX_MZ), "value": tokens[position][:40]},
-            )
+        elif not MIN_MZ <= mz <= MAX_MZ:
+            problems.add(number, "m/z", mz_problem(tokens[position][:40]))
         if intensity is None:
             problems.add(
                 number,
@@ -360,6 +357,14 @@ def _check_complete(spectrum, line: int, problems, *, ended_by: str) -> None:
         problems.add(spectrum.announced_line, "peaks", _("Every peak of the spectrum is zero."))
 
 
+def mz_problem(value) -> str:
+    return _("An m/z must be from %(min)s to %(max)s: %(value)s") % {
+        "min": MIN_MZ,
+        "max": int(MAX_MZ),
+        "value": value,
+    }
+
+
 def read_peak_list(pairs, field_name: str = "peaks") -> list[tuple[float, float]]:
     """Peaks given as a list of (m/z, intensity) pairs (the API, a form), checked as a file's
     peaks are; each problem named by its place in the list (`peaks.3`)."""
@@ -374,11 +379,8 @@ def read_peak_list(pairs, field_name: str = "peaks") -> list[tuple[float, float]
     for index, pair in enumerate(pairs):
         mz, intensity = (float(value) for value in pair)
         where = f"{field_name}.{index}"
-        if not (math.isfinite(mz) and 0 < mz <= MAX_MZ):
-            problems[where] = [
-                _("An m/z must be above 0 and at most %(max)s: %(value)s")
-                % {"max": int(MAX_MZ), "value": mz}
-            ]
+        if not (math.isfinite(mz) and MIN_MZ <= mz <= MAX_MZ):
+            problems[where] = [mz_problem(mz)]
         elif not math.isfinite(intensity) or intensity < 0:
             problems[where] = [
                 _("An intensity cannot be negative: %(value)s") % {"value": intensity}

@@ -37,6 +37,8 @@ def binned(peaks) -> tuple[np.ndarray, np.ndarray]:
     bins, intensities = bins[keep], array[keep, 1]
     if bins.size == 0:
         return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64)
+    # Relative to the base peak, so that tiny absolute intensities do not underflow to zero.
+    intensities = intensities / intensities.max()
     unique, inverse = np.unique(bins, return_inverse=True)
     summed = np.bincount(inverse, weights=intensities)
     weights = unique.astype(np.float64) ** MZ_POWER * summed**INTENSITY_POWER

@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from drugcontrol.core import selectors as core_selectors
-from drugcontrol.core.charts import stacked_columns, time_line
+from drugcontrol.core.charts import ForeignText, stacked_columns, time_line
 from drugcontrol.core.permissions import require_page
 from drugcontrol.nps import selectors_signals as selectors
 from drugcontrol.nps.dashboard_map import CLASSES, reporting_map
@@ -23,8 +23,10 @@ CHARTS = ("families", "first_reports", "countries")
 
 
 def _name(item: dict) -> str:
-    if (get_language() or "").startswith("zh") and item["name_zh"]:
-        return item["name_zh"]
+    """The substance's name in the reader's language; a name the registry holds only in
+    English is record data, marked as such for a Chinese reader."""
+    if (get_language() or "").startswith("zh"):
+        return item["name_zh"] or ForeignText(item["name_en"])
     return item["name_en"]
 
 

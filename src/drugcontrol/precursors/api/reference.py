@@ -9,7 +9,7 @@ from ninja import Field, Query, Schema, Status
 from ninja.pagination import paginate
 
 from drugcontrol.core.api_common import ERRORS, OutSchema, PagePagination
-from drugcontrol.core.bounds import Day, RecordId, Version, choice
+from drugcontrol.core.bounds import Day, QueryText, RecordId, Version, choice
 from drugcontrol.core.permissions import require
 from drugcontrol.precursors import selectors, services
 from drugcontrol.precursors.api.base import router
@@ -88,7 +88,7 @@ class RequirementIn(Schema):
 
 @router.get("/precursors/invocations", response={200: list[InvocationOut], **ERRORS})
 @paginate(PagePagination)
-def list_invocations(request, country: str | None = None):
+def list_invocations(request, country: QueryText | None = None):
     return selectors.invocation_list(user=request.auth, country=country)
 
 
@@ -131,7 +131,7 @@ def set_policy(request, country: str, payload: PolicyIn):
 @paginate(PagePagination)
 def list_requirements(
     request,
-    country: str | None = None,
+    country: QueryText | None = None,
     substance_id: RecordId | None = None,
     year: int | None = None,
 ):
