@@ -51,7 +51,7 @@ def test_the_dashboard_in_english_and_chinese(page, make_user, registry):
     page.wait_for_url("**/nps/dashboard/")
     assert page.locator("svg.stacked-columns rect[data-series]").count() == 2
     assert page.locator("svg.time-line circle.event").count() == 2
-    assert page.locator("svg.reporting-map path.reporting").count() == 3
+    assert page.locator("svg.reporting-map path.filled").count() == 3
     assert page.locator("#c-CHN").get_attribute("data-count") == "1"
     assert page.locator("#c-DEU").get_attribute("data-count") == "2"
     assert page.get_by_test_id("signal-row").count() >= 2
@@ -65,7 +65,7 @@ def test_the_dashboard_in_english_and_chinese(page, make_user, registry):
     assert "每年新物质数量（按类别）" in page.locator("main").inner_text()
     assert page.locator("svg.stacked-columns rect[data-series]").count() == 2
     assert page.locator("svg.time-line circle.event").count() == 2
-    assert page.locator("svg.reporting-map path.reporting").count() == 3
+    assert page.locator("svg.reporting-map path.filled").count() == 3
     assert "中国" in page.locator("#c-CHN title").text_content()
     page.locator("[data-testid=signal-row][data-kind=spread] a").first.click()
     page.wait_for_url("**/nps/signals/*/")

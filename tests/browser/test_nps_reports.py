@@ -69,8 +69,14 @@ def test_the_watch_list_page_in_english_and_chinese(page, make_user, registry):
     page.goto(f"/nps/watch-list/{entry.substance_id}/")
     assert page.get_by_test_id("year-row").count() == 3
     assert page.locator("svg.chart").count() == 3
+    country = laboratory.country_id
+    assert page.locator(f"svg.watch-map #c-{country}").get_attribute("data-count") == "2"
+    assert page.locator("svg.watch-map path.filled").count() == 1
+    assert page.get_by_test_id("country-row").count() == 1
     page.get_by_test_id("language-zh-hans").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "zh-hans"
     assert page.locator("svg.chart").count() == 3
+    assert page.locator(f"svg.watch-map #c-{country}").get_attribute("data-count") == "2"
+    assert "记录" in page.locator(f"svg.watch-map #c-{country} title").text_content()
     assert page.console_errors == []

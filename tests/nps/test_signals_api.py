@@ -139,7 +139,7 @@ def test_the_dashboard_in_english_and_chinese_with_its_csv(world, make_user):
     assert page.status_code == 200
     html = page.content.decode()
     assert 'class="chart stacked-columns"' in html and 'class="chart time-line"' in html
-    assert 'id="c-CHN" class="country reporting"' in html
+    assert 'id="c-CHN" class="country filled"' in html
     assert f'href="/nps/signals/{world["new"].pk}/"' in html
     assert f'href="/nps/signals/{world["form"].pk}/"' not in html  # not DEU's FIU's to see
     chinese = reader.get("/nps/dashboard/", HTTP_ACCEPT_LANGUAGE="zh-hans")

@@ -6,7 +6,6 @@ language: the caller passes the countries' names."""
 import csv
 import functools
 import itertools
-import re
 from collections import Counter
 from pathlib import Path
 
@@ -14,9 +13,10 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from drugcontrol.core.maps import world_paths
+
 PACKAGE = Path(__file__).resolve().parent.parent
 CENTROIDS = PACKAGE / "data" / "country_centroids.csv"
-WORLD = PACKAGE / "static" / "maps" / "world.svg"
 
 
 @functools.cache
@@ -33,18 +33,6 @@ def centroids() -> dict[str, tuple[float, float]]:
                 continue
             points[row["iso3"].upper()] = (round(longitude + 180, 2), round(90 - latitude, 2))
     return points
-
-
-@functools.cache
-def world_paths() -> str:
-    """The country shapes of the world map (its <g> content), or nothing when absent."""
-    if not WORLD.exists():
-        return ""
-    text = WORLD.read_text(encoding="utf-8")
-    # The file's own title is English; the drawn map carries one in the reader's language.
-    text = re.sub(r"<\?xml.*?\?>|<!--.*?-->|<title\b[^>]*>.*?</title>", "", text, flags=re.S)
-    inner = re.search(r"<svg[^>]*>(.*)</svg>", text, flags=re.S)
-    return inner.group(1) if inner else ""
 
 
 def busiest_legs(routes: list[dict]) -> list[tuple[str, str, int]]:

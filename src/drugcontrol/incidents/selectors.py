@@ -405,11 +405,7 @@ def incidents_naming_parties(*, party_ids) -> list[tuple[int, int]]:
     )
 
 
-def visible_incidents_per_year(*, user, substance_ids, kind: str | None = "seizure") -> dict:
-    """For other modules' charts: {year: incidents} of the incidents the user may see that
-    name any of these substances (seizures by default)."""
-    from django.db.models.functions import ExtractYear
-
+def _visible_incidents_naming(user, substance_ids, kind: str | None) -> QuerySet:
     queryset = visible(Incident, user).filter(
         Exists(
             IncidentSubstance.objects.filter(
@@ -417,10 +413,29 @@ def visible_incidents_per_year(*, user, substance_ids, kind: str | None = "seizu
             )
         )
     )
-    if kind:
-        queryset = queryset.filter(kind=kind)
+    return queryset.filter(kind=kind) if kind else queryset
+
+
+def visible_incidents_per_country(*, user, substance_ids, kind: str | None = "seizure") -> dict:
+    """For other modules' maps: {reporting country: incidents} of the incidents the user may
+    see that name any of these substances (seizures by default)."""
     rows = (
-        queryset.order_by()
+        _visible_incidents_naming(user, substance_ids, kind)
+        .order_by()
+        .values("reporting_country_id")
+        .annotate(count=Count("pk"))
+    )
+    return {row["reporting_country_id"]: row["count"] for row in rows}
+
+
+def visible_incidents_per_year(*, user, substance_ids, kind: str | None = "seizure") -> dict:
+    """For other modules' charts: {year: incidents} of the incidents the user may see that
+    name any of these substances (seizures by default)."""
+    from django.db.models.functions import ExtractYear
+
+    rows = (
+        _visible_incidents_naming(user, substance_ids, kind)
+        .order_by()
         .annotate(year=ExtractYear("occurred_on"))
         .values("year")
         .annotate(count=Count("pk"))

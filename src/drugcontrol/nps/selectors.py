@@ -1,5 +1,7 @@
 """Every read of the nps app, through one visibility rule per record kind."""
 
+from collections import Counter
+
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractYear
 
@@ -272,6 +274,39 @@ def watch_get(*, user, substance_id: int) -> WatchEntry:
     return get_visible_or_404(
         WatchEntry.objects.select_related("substance"), user, substance_id=substance_id
     )
+
+
+def watch_countries(*, user, substance_id: int) -> dict[str, int]:
+    """Per country: seizures (by the reporting country), identification reports and
+    toxicology cases naming the substance, each counting only records the reader may see."""
+    counts = Counter(
+        incident_selectors.visible_incidents_per_country(user=user, substance_ids=[substance_id])
+    )
+    counts.update(
+        dict(
+            visible(IdentificationReport, user)
+            .filter(substance_id=substance_id)
+            .order_by()
+            .values("country_id")
+            .annotate(n=Count("pk"))
+            .values_list("country_id", "n")
+        )
+    )
+    counts.update(
+        dict(
+            visible(ToxicologyCase, user)
+            .filter(
+                Exists(
+                    ToxicologyFinding.objects.filter(case=OuterRef("pk"), substance_id=substance_id)
+                )
+            )
+            .order_by()
+            .values("country_id")
+            .annotate(n=Count("pk"))
+            .values_list("country_id", "n")
+        )
+    )
+    return dict(counts)
 
 
 def watch_series(*, user, substance_id: int) -> list[dict]:

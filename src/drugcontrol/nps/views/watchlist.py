@@ -1,6 +1,7 @@
 """Pages of the watch list: the list (and the secretariat's form to add a substance) and one
 substance over time: seizures, identification reports and toxicology cases per year, each
-counting only records the reader may see, as charts with their data as CSV."""
+counting only records the reader may see, as charts and a world map of where those records
+come from, with their data as CSV."""
 
 import csv
 
@@ -9,10 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from drugcontrol.core import selectors as core_selectors
 from drugcontrol.core.charts import bar_chart
 from drugcontrol.core.errors import ServiceError
 from drugcontrol.core.forms import add_service_error
+from drugcontrol.core.maps import choropleth
 from drugcontrol.core.permissions import can, require_page
 from drugcontrol.nps import selectors, services
 from drugcontrol.nps.forms import WatchForm
@@ -46,7 +50,16 @@ def watch_list(request):
 def watch_detail(request, substance_id: int):
     entry = selectors.watch_get(user=request.user, substance_id=substance_id)
     years = selectors.watch_series(user=request.user, substance_id=substance_id)
+    by_country = selectors.watch_countries(user=request.user, substance_id=substance_id)
+    names = {
+        country.iso3: country.name
+        for country in core_selectors.country_list(user=request.user).filter(
+            iso3__in=list(by_country)
+        )
+    }
     if request.GET.get("format") == "csv":
+        if request.GET.get("by") == "country":
+            return _countries_csv(entry, by_country)
         return _series_csv(entry, years)
     charts = [
         (
@@ -65,6 +78,21 @@ def watch_detail(request, substance_id: int):
         "drawing": drawing(entry.substance.smiles, width=300, height=220),
         "years": years,
         "charts": charts,
+        "map": choropleth(
+            by_country,
+            label=_("Where the records you may see come from"),
+            tooltip=lambda code, count: (
+                ngettext("%(country)s: %(count)s record", "%(country)s: %(count)s records", count)
+                % {"country": names.get(code, code), "count": count}
+            ),
+            css_class="watch-map",
+        )
+        if by_country
+        else "",
+        "countries": sorted(
+            ((names.get(code, code), count) for code, count in by_country.items()),
+            key=lambda pair: (-pair[1], pair[0]),
+        ),
         "section": "watch",
         **ACTIVE,
     }
@@ -78,4 +106,16 @@ def _series_csv(entry, years) -> HttpResponse:
     writer.writerow(["year", "seizures", "identification_reports", "toxicology_cases"])
     for row in years:
         writer.writerow([row["year"], row["seizures"], row["reports"], row["cases"]])
+    return response
+
+
+def _countries_csv(entry, by_country: dict[str, int]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="watch-list-{entry.substance_id}-countries.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(["country", "records"])
+    for code, count in sorted(by_country.items()):
+        writer.writerow([code, count])
     return response
