@@ -131,7 +131,7 @@ def test_a_romanised_name_a_letter_from_the_indexed_one_is_no_match(make_party):
     ("stored", "query", "kind"),
     [
         ("Mo Jiaqiu", "Mo Jiaqi", "person"),  # qiu -> qi
-        ("Li Ninghong", "Li Ningheng", "person"),  # hong -> heng
+        ("Dong Binzi", "Dong Bizi", "person"),  # bin zi -> bi zi
         ("Gao Tianze", "Gao Tiaoze", "person"),  # tian ze -> tiao ze
         ("Suzhou Mingming Biotechnology Co., Ltd.", "Souzhou Mingming Biotechnology", "company"),
     ],
@@ -152,8 +152,27 @@ def test_a_pinyin_name_with_one_slip_into_other_syllables_is_found(make_party, s
         ("Bai Ningjing", "Bai Pingping"),  # two syllables differ
         ("Wan Haozi", "Yan Haozi"),  # one syllable of one letter in three
         ("Liu Xinwenjie", "Liu Jinwenjia"),
+        ("Zou Jiahao", "Zou Jiehao"),  # one vowel for another: the commonest pairs
+        ("Yan Lanjia", "Yan Linjia"),
+        ("Long Pengli", "Long Fengli"),  # another initial
     ],
 )
 def test_pinyin_a_syllable_or_more_apart_is_another_name(one, other):
     assert score(one, other) < DEFAULT_THRESHOLD
     assert score(other, one) < DEFAULT_THRESHOLD
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("stored", "query"),
+    [
+        ("Grosmatrachemiehandel GmbH", "Grosmatrachemiehanrdel GmbH"),
+        ("Kastrelpharmavertrieb GmbH", "Kastrelpharmavertreib GmbH"),
+        ("Brunovak Logistikhandel AG", "Brunovak Logistikhandle AG"),
+    ],
+)
+def test_a_long_compound_with_a_slip_in_its_ending_is_found(make_party, stored, query):
+    right = make_party(stored, country="DEU")
+    make_party("Grosmatra Logistik GmbH", country="DEU")
+    make_party("Kastrel Chemie AG", country="DEU")
+    assert first(query, "company") == right.pk

@@ -137,8 +137,9 @@ class Tolerance:
     (romanisation.romanised_alike: Tsvetkov and Zwetkow), not merely close in the skeleton
     (Zuskii and Susuki are suski and susuki). Between two names in pinyin (`pinyin`: every
     word but the business words reads as pinyin), not when both read as pinyin of as many
-    syllables and the slip would have changed more than one syllable's final (Ningjing and
-    Pingping, Peng and Feng; see _pinyin_slip): Pierre and Paerre are not Chinese names."""
+    syllables and the slip would have changed more than a consonant of one syllable's final
+    (Ningjing and Pingping, Peng and Feng, Lanjia and Linjia; see _pinyin_slip): Pierre and
+    Paerre are not Chinese names."""
 
     __slots__ = ("cyrillic", "other_cyrillic", "other_written", "pinyin", "written")
 
@@ -214,10 +215,11 @@ def _pinyin_slip(word: str, other: str) -> bool:
     """Whether two words in Latin letters a typing error apart may be one name in pinyin
     mistyped. Not when both read as pinyin of as many syllables (fuzzy pinyin allowed:
     zh/z, -ng/-n) and differ in more than one syllable (Ningjing and Pingping), in a word of
-    one syllable (Lang and Liang), or in a syllable's initial consonant (Peng and Feng, Xin
-    and Jin are other characters); a slip in one syllable's final, its initial kept, is a
-    slip (Jiaqi for Jiaqiu, Tiaoze for Tianze, Souzhou for Suzhou). A word that does not
-    read as pinyin, or as fewer or more syllables, may be mistyped."""
+    one syllable (Lang and Liang), in a syllable's initial consonant (Peng and Feng, Xin
+    and Jin are other characters) or by one vowel for another (Lanjia and Linjia); another
+    slip in one syllable's final, its initial kept, is a slip (Jiaqi for Jiaqiu, Tiaoze for
+    Tianze, Bizi for Binzi, Souzhou for Suzhou). A word that does not read as
+    pinyin, or as fewer or more syllables, may be mistyped."""
     mine = split_pinyin(word)
     theirs = split_pinyin(other)
     if not mine or not theirs or len(mine) != len(theirs):
@@ -232,7 +234,15 @@ def _pinyin_slip(word: str, other: str) -> bool:
     if len(differing) > 1 or len(mine) < 2:
         return False
     one, two = differing[0]
-    return _initial(one) == _initial(two) and OSA.distance(one, two, score_cutoff=1) <= 1
+    if _initial(one) != _initial(two) or OSA.distance(one, two, score_cutoff=1) > 1:
+        return False
+    # One vowel for another gives the commonest pairs of syllables (lan and lin, jia and
+    # jie, yu and yi): names that differ so are other names more often than slips.
+    changed = [pair for pair in zip(one, two, strict=False) if pair[0] != pair[1]]
+    return not (len(one) == len(two) and len(changed) == 1 and set(changed[0]) <= _PINYIN_VOWELS)
+
+
+_PINYIN_VOWELS = frozenset("aeiouv")
 
 
 def _initial(syllable: str) -> str:
