@@ -10,6 +10,7 @@ scored one by one.
 
 import dataclasses
 import functools
+import math
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -362,7 +363,9 @@ def disagreement(
     else:
         mine, theirs = set(query.syllables), set(other.syllables)
         missing = [(token, 1.0) for token in sorted(mine - theirs) + sorted(theirs - mine)]
-    return sum(
+    # fsum: the same total whichever name comes first (a plain sum may differ in its last
+    # bit, and the score round the other way).
+    return math.fsum(
         share * rarity.get(token, 1.0) * min(1.0, len(token) / 3) for token, share in missing
     )
 
