@@ -138,9 +138,9 @@ class Tolerance:
     (romanisation.romanised_alike: Tsvetkov and Zwetkow), not merely close in the skeleton
     (Zuskii and Susuki are suski and susuki). Between two names in pinyin (`pinyin`: every
     word but the business words reads as pinyin), not when both read as pinyin of as many
-    syllables and the slip would have changed more than a consonant of one syllable's final
-    (Ningjing and Pingping, Peng and Feng, Lanjia and Linjia; see _pinyin_slip): Pierre and
-    Paerre are not Chinese names."""
+    syllables, unless they differ by one slip in one syllable's final other than one vowel
+    for another (Jiaqi for Jiaqiu; not Ningjing and Pingping, Peng and Feng, Lanjia and
+    Linjia; see _pinyin_slip): Pierre and Paerre are not Chinese names."""
 
     __slots__ = ("cyrillic", "other_cyrillic", "other_written", "pinyin", "written")
 
@@ -249,7 +249,7 @@ _PINYIN_VOWELS = frozenset("aeiouv")
 def _initial(syllable: str) -> str:
     """The initial consonant of a pinyin syllable (zh of zhou, none of an)."""
     for index, letter in enumerate(syllable):
-        if letter in "aeiouv":
+        if letter in _PINYIN_VOWELS:
             return syllable[:index]
     return syllable
 
