@@ -93,6 +93,7 @@ def source_digests() -> str:
             "vocabulary.py",
             "normalize.py",
             "keys.py",
+            "romanisation.py",
             "scoring.py",
             "matching.py",
             "candidates.py",

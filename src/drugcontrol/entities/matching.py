@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import connection
+from rapidfuzz.distance import OSA
 
 from drugcontrol.entities.keys import (
     DELETION_MIN,
@@ -41,7 +42,7 @@ from drugcontrol.entities.scoring import (
     person_renderings,
     score_names,
 )
-from drugcontrol.entities.vocabulary import GENERIC_WORDS
+from drugcontrol.entities.vocabulary import CANONICAL_WORDS, COMPOUND_ENDINGS, GENERIC_WORDS
 
 __all__ = [
     "CANDIDATE_LIMIT",
@@ -58,6 +59,7 @@ __all__ = [
     "Candidate",
     "Query",
     "candidate_ids",
+    "compound_slips",
     "disagreement",
     "distinctive_words",
     "han_core",
@@ -138,6 +140,12 @@ def vocabulary_variants(query: Query) -> Query:
     (Bravon Gut -> Bravongut). One KeyCount lookup for all the query's words; the query
     itself when nothing is known."""
     family = "p" if query.kind == "person" else "n"
+    slipped = {
+        variant.words: variant
+        for name in query.names
+        for variant in compound_slips(name, query.kind)
+        if variant.words != name.words
+    }
     proposals: list[tuple[NormalizedName, int, int, tuple[str, ...]]] = []
     texts: set[str] = set()
     for name in query.names:
@@ -158,7 +166,7 @@ def vocabulary_variants(query: Query) -> Query:
                 texts.add(f"t:{family}:{joined}")
                 proposals.append((name, position, position + 2, (joined,)))
     if not proposals:
-        return query
+        return _with_names(query, slipped.values())
     hashes = {key_hash(text): text for text in texts}
     known: set[str] = set()
     with connection.cursor() as cursor:
@@ -169,7 +177,7 @@ def vocabulary_variants(query: Query) -> Query:
                 chunk,
             )
             known.update(hashes[key][len(family) + 3 :] for (key,) in cursor.fetchall())
-    variants: dict[tuple[str, ...], NormalizedName] = {}
+    variants: dict[tuple[str, ...], NormalizedName] = slipped
     for name, start, end, parts in proposals:
         if len(parts) == 2 and name.words[start] in known:
             continue  # a word of the index as it is
@@ -186,14 +194,57 @@ def vocabulary_variants(query: Query) -> Query:
             script="latin",
             legal_forms=name.legal_forms,
         )
-    if not variants:
+    return _with_names(query, variants.values())
+
+
+def _with_names(query: Query, names) -> Query:
+    """The query with more names beside its own (the query itself when there are none)."""
+    names = list(names)
+    if not names:
         return query
     return Query(
         kind=query.kind,
-        names=[*query.names, *variants.values()],
+        names=[*query.names, *names],
         identifiers=query.identifiers,
         country=query.country,
     )
+
+
+SLIPPED_ENDING_MIN = 6  # letters of a compound ending looked for with a typing error
+
+
+def compound_slips(name: NormalizedName, kind: str) -> list[NormalizedName]:
+    """A company's long word that ends in a compound ending with one typing error
+    (Grosmatrachemiehanrdel: Handel with a letter inserted, so that the normaliser did not
+    split it) also written apart, the ending as it is spelt (Grosmatrachemie Handel, which
+    normalises as Grosmatra Chemie Handel): the word alone shares no key with the
+    compound's parts. Endings of SLIPPED_ENDING_MIN letters or more, the longest first;
+    nothing for persons and for names not in Latin letters."""
+    if kind == "person" or name.script != "latin":
+        return []
+    written = name.plain if len(name.plain) == len(name.words) else name.words
+    variants = []
+    for position, word in enumerate(written):
+        if len(word) < COMPOUND_MIN or not word.isalpha() or word in CANONICAL_WORDS:
+            continue
+        for ending in COMPOUND_ENDINGS:
+            if len(ending) < SLIPPED_ENDING_MIN or len(word) - len(ending) < 2:
+                continue
+            found = next(
+                (
+                    size
+                    for size in (len(ending) + 1, len(ending), len(ending) - 1)
+                    if len(word) - size >= 3
+                    and word[-size:] != ending
+                    and OSA.distance(word[-size:], ending, score_cutoff=1) <= 1
+                ),
+                None,
+            )
+            if found is not None:
+                words = [*written[:position], word[:-found], ending, *written[position + 1 :]]
+                variants.append(normalize_name(" ".join(words), kind=kind))
+                break
+    return variants
 
 
 def _in_chunks(values: list, size: int = 500):

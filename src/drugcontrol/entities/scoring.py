@@ -10,21 +10,26 @@ scored one by one.
 
 import dataclasses
 import functools
+import math
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from drugcontrol.entities.normalize import (
     _HAN,
+    _WORD,
     NormalizedName,
     _strip_han_legal_forms,
     _to_simplified,
+    ascii_words,
+    fold,
     pinyin_syllables,
     plain_form,
     skeleton,
     skeleton_form,
     split_pinyin,
 )
+from drugcontrol.entities.romanisation import has_cyrillic, romanised_alike, romanises
 from drugcontrol.entities.vocabulary import CANONICAL_WORDS, GENERIC_WORDS
 
 GATE_WEIGHT = 30  # points off per unit of rarity of the words two names do not share
@@ -91,6 +96,11 @@ def _missing_latin(
     ]
     missing = []
     for token in dict.fromkeys(mine):
+        if tolerance is not None and not tolerance.romanised(token, theirs):
+            # The same in the skeleton, or part of a word, but not a romanisation of the
+            # Cyrillic letters (Gopiueev and Гопюёв, Ivano and Иванов).
+            missing.append((token, 0.5))
+            continue
         if token in theirs_set or any(token in word for word in theirs):
             continue
         # Typing errors tolerated by the longer of the two words (Cisaenk for Cistaenko).
@@ -115,35 +125,133 @@ def _missing_latin(
 
 class Tolerance:
     """Which two words within typing errors of each other (in their spelling skeletons) are
-    taken for one word mistyped. Between two names in pinyin (`pinyin`: every word but the
-    business words reads as pinyin), not when both read as pinyin of as many syllables, one
-    of them another character's (Ningjing and Pingping; fuzzy pinyin allowed): Pierre and
-    Paerre are not Chinese names. Not, between two names written in plain ASCII
-    (`check_written`), when the words as written (`written`, from the word to its letters
-    as written) are further apart than the typing errors allowed: the skeleton made them
-    close (Zuskii and Susuki are suski and susuki)."""
+    taken for one word mistyped or romanised another way.
 
-    __slots__ = ("check_written", "pinyin", "written")
+    A word in Latin letters against one written in Cyrillic (`cyrillic`, from the word to
+    its Cyrillic letters) only when its letters as written are a romanisation of those
+    letters by the common systems (romanisation.romanises: Shchukin, Ščukin, Schtschukin
+    for Щукин): the skeleton that joins the romanisations of a name also joins names a
+    letter apart (Kyin and Kuin, Shatsaenko and Shatsenko), and a romanised name one
+    Cyrillic letter from another is another name. Two words in Latin letters when their
+    letters as written (`written`, from the word to its letters as written, in ASCII) are
+    within the typing errors allowed, or can be romanisations of one Cyrillic word
+    (romanisation.romanised_alike: Tsvetkov and Zwetkow), not merely close in the skeleton
+    (Zuskii and Susuki are suski and susuki). Between two names in pinyin (`pinyin`: every
+    word but the business words reads as pinyin), not when both read as pinyin of as many
+    syllables, unless they differ by one slip in one syllable's final other than one vowel
+    for another (Jiaqi for Jiaqiu; not Ningjing and Pingping, Peng and Feng, Lanjia and
+    Linjia; see _pinyin_slip): Pierre and Paerre are not Chinese names."""
+
+    __slots__ = ("cyrillic", "other_cyrillic", "other_written", "pinyin", "written")
 
     def __init__(
         self,
         written: dict[str, str] | None = None,
+        other_written: dict[str, str] | None = None,
         *,
-        check_written: bool = False,
         pinyin: bool = False,
+        cyrillic: dict[str, str] | None = None,
+        other_cyrillic: dict[str, str] | None = None,
     ):
+        # The letters as written of the words of the name compared (`written`) and of the
+        # name it is compared with (`other_written`).
         self.written = written or {}
-        self.check_written = check_written
+        self.other_written = other_written if other_written is not None else self.written
         self.pinyin = pinyin
+        # The Cyrillic letters of the words of the name compared (`cyrillic`) and of the
+        # name it is compared with (`other_cyrillic`).
+        self.cyrillic = cyrillic or {}
+        self.other_cyrillic = other_cyrillic or {}
+
+    def reversed(self) -> "Tolerance":
+        """The tolerance with the two names' roles exchanged."""
+        return Tolerance(
+            self.other_written,
+            self.written,
+            pinyin=self.pinyin,
+            cyrillic=self.other_cyrillic,
+            other_cyrillic=self.cyrillic,
+        )
+
+    def romanised(self, token: str, theirs) -> bool:
+        """Whether a word that the other name has too (in the skeleton) or that is part of
+        one of its words may be the same word: always, unless one of the two is written in
+        Cyrillic and the other's letters are not its romanisation."""
+        if not self.cyrillic and not self.other_cyrillic:
+            return True
+        matches = [word for word in theirs if token in word]
+        return not matches or any(
+            self._cyrillic_agree(token, word) is not False for word in matches
+        )
+
+    def _cyrillic_agree(self, token: str, other: str) -> bool | None:
+        """True or False when one of the two words is written in Cyrillic (a romanisation
+        of its letters, or of letters within typing errors when both are), None when
+        neither is."""
+        source, other_source = self.cyrillic.get(token), self.other_cyrillic.get(other)
+        if source is None and other_source is None:
+            return None
+        if source is not None and other_source is not None:
+            edits = _allowed_edits(max(len(source), len(other_source)))
+            return _near(source, (other_source,), edits)
+        if source is not None:
+            return romanises(self.other_written.get(other, other), source)
+        return romanises(self.written.get(token, token), other_source)
 
     def same(self, token: str, other: str) -> bool:
-        written, other_written = self.written.get(token, token), self.written.get(other, other)
-        if self.pinyin and not _typing_error_in_pinyin(written, split_pinyin(other_written) or ()):
+        agree = self._cyrillic_agree(token, other)
+        if agree is not None:
+            return agree
+        written, other_written = (
+            self.written.get(token, token),
+            self.other_written.get(other, other),
+        )
+        if self.pinyin and not _pinyin_slip(written, other_written):
             return False
-        if not self.check_written or (written == token and other_written == other):
-            return True
         edits = _allowed_edits(max(len(written), len(other_written)))
-        return _near(written, (other_written,), edits)
+        return _near(written, (other_written,), edits) or romanised_alike(written, other_written)
+
+
+def _pinyin_slip(word: str, other: str) -> bool:
+    """Whether two words in Latin letters a typing error apart may be one name in pinyin
+    mistyped. Not when both read as pinyin of as many syllables (fuzzy pinyin allowed:
+    zh/z, -ng/-n) and differ in more than one syllable (Ningjing and Pingping), in a word of
+    one syllable (Lang and Liang), in a syllable's initial consonant (Peng and Feng, Xin
+    and Jin are other characters) or by one vowel for another (Lanjia and Linjia); another
+    slip in one syllable's final, its initial kept, is a slip (Jiaqi for Jiaqiu, Tiaoze for
+    Tianze, Bizi for Binzi, Souzhou for Suzhou). A word that does not read as
+    pinyin, or as fewer or more syllables, may be mistyped."""
+    mine = split_pinyin(word)
+    theirs = split_pinyin(other)
+    if not mine or not theirs or len(mine) != len(theirs):
+        return True
+    differing = [
+        (one, two)
+        for one, two in zip(mine, theirs, strict=True)
+        if _fuzzy_syllable(one) != _fuzzy_syllable(two)
+    ]
+    if not differing:
+        return True
+    if len(differing) > 1 or len(mine) < 2:
+        return False
+    one, two = differing[0]
+    if _initial(one) != _initial(two) or OSA.distance(one, two, score_cutoff=1) > 1:
+        return False
+    # One vowel for another gives the commonest pairs of syllables (lan and lin, jia and
+    # jie, yu and yi): names that differ so are other names more often than slips.
+    changed = [pair for pair in zip(one, two, strict=False) if pair[0] != pair[1]]
+    return not (len(one) == len(two) and len(changed) == 1 and set(changed[0]) <= _PINYIN_VOWELS)
+
+
+_PINYIN_VOWELS = frozenset("aeiouv")
+
+
+def _initial(syllable: str) -> str:
+    """The initial consonant of a pinyin syllable (zh of zhou, none of an)."""
+    for index, letter in enumerate(syllable):
+        if letter in _PINYIN_VOWELS:
+            return syllable[:index]
+    return syllable
 
 
 def _fuzzy_syllable(syllable: str) -> str:
@@ -232,21 +340,22 @@ def disagreement(
     if query_latin and other_latin:
         compare = _person_missing if kind == "person" else _missing_latin
 
-        # Words as written count only between two names written in plain ASCII letters:
-        # with another script or letters beyond ASCII on either side, the skeleton's
-        # closeness is a transliteration's (Kûcoov for Кюцоов).
-        written = {}
-        for form in (query, other):
-            if form.plain and len(form.plain) == len(form.words):
-                written.update(zip(form.words, form.plain, strict=True))
-        ascii_only = query.original.isascii() and other.original.isascii()
+        # The words as written (in ASCII) and, for a name written in Cyrillic, its letters.
+        written, other_written = _written_words(query), _written_words(other)
         pinyin = all(
-            word in CANONICAL_WORDS or split_pinyin(written.get(word, word))
-            for word in (*query.words, *other.words)
+            word in CANONICAL_WORDS or split_pinyin(letters.get(word, word))
+            for words, letters in ((query.words, written), (other.words, other_written))
+            for word in words
         )
-        tolerance = Tolerance(written, check_written=ascii_only, pinyin=pinyin)
+        tolerance = Tolerance(
+            written,
+            other_written,
+            pinyin=pinyin,
+            cyrillic=_cyrillic_words(query),
+            other_cyrillic=_cyrillic_words(other),
+        )
         missing = compare(query.words, other.words, tolerance)
-        missing += compare(other.words, query.words, tolerance)
+        missing += compare(other.words, query.words, tolerance.reversed())
     elif query_latin:
         missing = _missing_across_scripts(query.words, other.syllables)
     elif other_latin:
@@ -254,9 +363,35 @@ def disagreement(
     else:
         mine, theirs = set(query.syllables), set(other.syllables)
         missing = [(token, 1.0) for token in sorted(mine - theirs) + sorted(theirs - mine)]
-    return sum(
+    # fsum: the same total whichever name comes first (a plain sum may differ in its last
+    # bit, and the score round the other way).
+    return math.fsum(
         share * rarity.get(token, 1.0) * min(1.0, len(token) / 3) for token, share in missing
     )
+
+
+def _written_words(form: NormalizedName) -> dict[str, str]:
+    """From each word of a name to its letters as written (in ASCII), where they differ."""
+    if form.plain and len(form.plain) == len(form.words):
+        return dict(zip(form.words, form.plain, strict=True))
+    return {}
+
+
+def _cyrillic_words(form: NormalizedName) -> dict[str, str]:
+    """The words of a name written in Cyrillic: from each normalised word to its letters."""
+    if not has_cyrillic(form.original):
+        return {}
+    letters = {}
+    for word in _WORD.findall(fold(form.original)):
+        if has_cyrillic(word):
+            for ascii_word in ascii_words([word]):
+                letters[ascii_word] = word
+    plain = form.plain if len(form.plain) == len(form.words) else form.words
+    return {
+        word: letters[written]
+        for word, written in zip(form.words, plain, strict=True)
+        if written in letters
+    }
 
 
 def person_renderings(words: tuple[str, ...] | list[str]) -> dict[str, str]:
