@@ -2,6 +2,7 @@
 alerts (the secretariat, and the focal points of the countries concerned), and the
 secretariat's settings of the spread rule."""
 
+from django.conf import settings as django_settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -142,7 +143,8 @@ def _store(candidate: rules.Candidate) -> Signal | None:
 def _alert(signal: Signal, candidate: rules.Candidate) -> None:
     """The secretariat hears of every signal with its whole evidence; the focal points of the
     countries concerned with what their country may know of it."""
-    url = reverse("nps:signal", args=[signal.pk])
+    # Absolute: the alert is also e-mailed.
+    url = django_settings.SITE_URL.rstrip("/") + reverse("nps:signal", args=[signal.pk])
     common = {"record_kind": SIGNAL_RECORD_TYPE, "record_id": signal.pk, "url": url}
     key = messages.message_key(signal.kind)
     alerts_raise(
