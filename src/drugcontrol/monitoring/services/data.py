@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from drugcontrol.core.audit import record_event
-from drugcontrol.core.bounds import text_problem
+from drugcontrol.core.bounds import check_instances, text_problem
 from drugcontrol.core.countries import country_by_code
 from drugcontrol.core.errors import Conflict, PermissionDenied, ValidationFailed
 from drugcontrol.core.permissions import can, require
@@ -206,6 +206,70 @@ def _write(actor, submission, checked: Checked, source: str, expected_version=No
     return outcome
 
 
+def _write_many(actor, submission, checked: list[Checked], source: str) -> dict:
+    """Apply many checked values in a few statements (the submission's row is locked by the
+    caller): {"new", "changed", "removed", "unchanged"}."""
+    current = {
+        (value.element_id, value.disaggregation): value
+        for value in DataValue.objects.filter(submission=submission)
+    }
+    new, changed, removed, revisions = [], [], [], []
+    unchanged = 0
+    now = timezone.now()
+    for item in checked:
+        stored = current.get((item.element.pk, item.key))
+        previous = stored.value if stored is not None else None
+        if item.value is None:
+            if stored is None:
+                unchanged += 1
+                continue
+            removed.append(stored.pk)
+        elif stored is None:
+            new.append(
+                DataValue(
+                    submission=submission,
+                    element=item.element,
+                    disaggregation=item.key,
+                    value=item.value,
+                    comment=item.comment,
+                    updated_by=actor,
+                )
+            )
+        elif stored.value == item.value and stored.comment == item.comment:
+            unchanged += 1
+            continue
+        else:
+            stored.value, stored.comment, stored.updated_by = item.value, item.comment, actor
+            stored.version += 1
+            stored.updated_at = now
+            changed.append(stored)
+        revisions.append(
+            ValueRevision(
+                submission=submission,
+                element=item.element,
+                disaggregation=item.key,
+                previous=previous,
+                new=item.value,
+                comment=item.comment,
+                source=source,
+                actor=actor,
+            )
+        )
+    check_instances([*new, *changed, *revisions], "values")
+    DataValue.objects.bulk_create(new, batch_size=1000)
+    DataValue.objects.bulk_update(
+        changed, ["value", "comment", "updated_by", "version", "updated_at"], batch_size=1000
+    )
+    DataValue.objects.filter(pk__in=removed).delete()
+    ValueRevision.objects.bulk_create(revisions, batch_size=1000)
+    return {
+        "new": len(new),
+        "changed": len(changed),
+        "removed": len(removed),
+        "unchanged": unchanged,
+    }
+
+
 def value_set(
     *, actor, submission: Submission, item: ValueInput, expected_version=None, source="form"
 ) -> DataValue | None:
@@ -265,8 +329,7 @@ def values_set(
         Submission.objects.select_for_update().filter(pk=submission.pk).first()
         submission.refresh_from_db()
         _require_editable(actor, submission)
-        for result in checked:
-            counts[_write(actor, submission, result, source)] += 1
+        counts.update(_write_many(actor, submission, checked, source))
         if dry_run:
             transaction.set_rollback(True)
             return counts
