@@ -75,8 +75,11 @@ class _Parser:
         while position < len(text):
             match = _TOKEN.match(text, position)
             if not match or match.end() == position:
+                # The position of the character itself (1-based), past any spaces before it.
+                where = len(text) - len(text[position:].lstrip()) + 1
                 raise ValueError(
-                    _("Unexpected character at position %(position)s.") % {"position": position + 1}
+                    _("Unexpected character %(character)s at position %(position)s.")
+                    % {"character": text[where - 1], "position": where}
                 )
             kind = match.lastgroup
             tokens.append((kind, match.group(kind)))
@@ -172,8 +175,15 @@ def references(node: Node) -> list[Reference]:
     return [found for child in node.children for found in references(child)]
 
 
-def check(text: str, categories: dict[str, list[str]], field_name: str) -> Node:
-    """The expression parsed, every element and option known: else a field error."""
+def check(
+    text: str,
+    categories: dict[str, list[str]],
+    field_name: str,
+    options: dict[str, object] | None = None,
+) -> Node:
+    """The expression parsed, every element known, every category it names one of the
+    element's and (when `options`, {category: its option codes}, is given) every option one
+    of the category's: else a field error."""
     try:
         node = parse(text)
     except ValueError as error:
@@ -190,6 +200,15 @@ def check(text: str, categories: dict[str, list[str]], field_name: str) -> Node:
                         field_name: [
                             _("%(element)s is not broken down by %(category)s.")
                             % {"element": reference.element, "category": category}
+                        ]
+                    }
+                )
+            if options is not None and _option not in options.get(category, ()):
+                raise ValidationFailed(
+                    {
+                        field_name: [
+                            _("%(category)s has no option %(option)s.")
+                            % {"category": category, "option": _option}
                         ]
                     }
                 )

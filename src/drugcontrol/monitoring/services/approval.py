@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from drugcontrol.core.alerts import alerts_raise
 from drugcontrol.core.bounds import text_problem
 from drugcontrol.core.errors import PermissionDenied, ValidationFailed
-from drugcontrol.core.permissions import may_sometimes
+from drugcontrol.core.permissions import can
 from drugcontrol.core.versioning import versioned_change
 from drugcontrol.monitoring import alerts, selectors, workflow
 from drugcontrol.monitoring.choices import Status
@@ -53,7 +53,9 @@ def submission_act(
 ) -> Submission:
     row = workflow.transition_for(actor, submission, action)
     if row is None:
-        if any(may_sometimes(actor, r.permission) for r in workflow.TABLE if r.action == action):
+        # The step is the actor's on this record, in another status: say so; otherwise it is
+        # never theirs (another country's focal point, a data provider): refused.
+        if any(can(actor, r.permission, submission) for r in workflow.TABLE if r.action == action):
             raise ValidationFailed(
                 {
                     "status": [

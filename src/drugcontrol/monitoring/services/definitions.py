@@ -73,15 +73,32 @@ def _check(document: dict) -> None:
             problems[f"rules.{index}.importance"] = [_("Unknown importance.")]
         for side in ("left", "right"):
             try:
-                expressions.check(rule[side], element_categories, f"rules.{index}.{side}")
+                expressions.check(
+                    rule[side], element_categories, f"rules.{index}.{side}", categories
+                )
             except ValidationFailed as error:
                 problems.update(error.details)
+    for index, dataset in enumerate(document["datasets"]):
+        unknown = [e for e in dataset["elements"] if e not in element_categories]
+        if unknown:
+            problems[f"datasets.{index}.elements"] = [
+                _("Unknown data element %(code)s.") % {"code": unknown[0]}
+            ]
+    indicators = {indicator["code"] for indicator in document["indicators"]}
+    for index, target in enumerate(document["targets"]):
+        if target["indicator"] not in indicators:
+            problems[f"targets.{index}.indicator"] = [
+                _("Unknown indicator %(code)s.") % {"code": target["indicator"]}
+            ]
     for index, indicator in enumerate(document["indicators"]):
         for part in ("numerator", "denominator", "weight"):
             if indicator.get(part):
                 try:
                     expressions.check(
-                        indicator[part], element_categories, f"indicators.{index}.{part}"
+                        indicator[part],
+                        element_categories,
+                        f"indicators.{index}.{part}",
+                        categories,
                     )
                 except ValidationFailed as error:
                     problems.update(error.details)
