@@ -1,6 +1,6 @@
 from django.urls import path
 
-from drugcontrol.monitoring import views
+from drugcontrol.monitoring import views, views_analysis
 
 app_name = "monitoring"
 
@@ -11,4 +11,8 @@ urlpatterns = [
     path("submissions/<id:submission_id>/cell/", views.cell, name="cell"),
     path("submissions/<id:submission_id>/act/", views.act, name="act"),
     path("definitions/", views.definitions, name="definitions"),
+    path("coverage/", views_analysis.coverage, name="coverage"),
+    path("countries/<slug:iso3>/", views_analysis.country_profile, name="country"),
+    path("indicators/<slug:code>/", views_analysis.indicator_map, name="indicator"),
+    path("targets/<slug:code>/", views_analysis.target_progress, name="target"),
 ]

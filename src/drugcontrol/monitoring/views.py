@@ -7,8 +7,10 @@ import itertools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from drugcontrol.core.errors import ServiceError, ValidationFailed
 from drugcontrol.core.forms import add_service_error
@@ -40,6 +42,8 @@ def home(request):
         "own": list(own),
         "awaiting": list(awaiting),
         "published": list(published),
+        "targets": list(selectors.target_list(user)),
+        "indicators": list(selectors.indicator_list(user)),
     }
     return render(request, "monitoring/home.html", context)
 
@@ -129,6 +133,15 @@ def _cell(element, key, values, previous, states, typed, problems) -> dict:
     }
 
 
+def _options(key: str) -> dict:
+    """A cell's {category: option} from its name (a name made by hand that does not read
+    gives none: the service then asks for each option)."""
+    try:
+        return parse_key(key)
+    except ValueError:
+        return {}
+
+
 def _plain(value) -> str:
     if value is None:
         return ""
@@ -162,6 +175,7 @@ def submission(request, submission_id: int):
     record = selectors.submission_get(request.user, submission_id)
     if request.method != "POST":
         return _page(request, record)
+    require_page(request.user, "monitoring.data_enter", record)
     typed = {k: v for k, v in request.POST.items() if k.startswith((CELL, NOTE))}
     items = []
     for name, value in typed.items():
@@ -171,7 +185,7 @@ def submission(request, submission_id: int):
         items.append(
             services.ValueInput(
                 element=element,
-                options=parse_key(key) if "=" in key or not key else {},
+                options=_options(key),
                 value=value,
                 comment=typed.get(f"{NOTE}{element}|{key}", ""),
                 row=name,
@@ -188,8 +202,13 @@ def submission(request, submission_id: int):
             problems[cell if cell.startswith(CELL) else where] = texts[0]
         return _page(request, record, typed=typed, problems=problems, status=422)
     except ServiceError as error:
-        messages.error(request, error.describe())
-        return redirect("monitoring:submission", record.pk)
+        return _page(
+            request,
+            record,
+            typed=typed,
+            problems={"": error.describe()},
+            status=error.status,
+        )
     messages.success(
         request,
         _("Saved: %(new)s new, %(changed)s changed, %(removed)s removed.") % counts,
@@ -197,41 +216,49 @@ def submission(request, submission_id: int):
     return redirect("monitoring:submission", record.pk)
 
 
+@require_POST
 @login_required
 def cell(request, submission_id: int):
     """One cell saved as the reader leaves it (htmx): the cell drawn again with its state,
     and the rules' panel beside the form brought up to date."""
     require_page(request.user, "monitoring.data_enter")
     record = selectors.submission_get(request.user, submission_id)
+    require_page(request.user, "monitoring.data_enter", record)
     element = request.POST.get("element", "")
     key = request.POST.get("key", "")
-    name = f"{CELL}{element}|{key}"
-    note = f"{NOTE}{element}|{key}"
-    typed = {name: request.POST.get(name, ""), note: request.POST.get(note, "")}
+    options = _options(key)
+    # The cell as the grid names it (its options in the order of the category codes).
+    name, note = (f"{prefix}{element}|{disaggregation_key(options)}" for prefix in (CELL, NOTE))
+    typed = {
+        name: request.POST.get(f"{CELL}{element}|{key}", ""),
+        note: request.POST.get(f"{NOTE}{element}|{key}", ""),
+    }
     problems = {}
-    if request.method == "POST":
-        try:
-            services.value_set(
-                actor=request.user,
-                submission=record,
-                item=services.ValueInput(
-                    element=element,
-                    options=parse_key(key) if "=" in key else {},
-                    value=typed[name],
-                    comment=typed[note],
-                ),
-            )
-            typed = {}
-        except ServiceError as error:
-            problems[name] = (
-                error.describe()
-                if not isinstance(error, ValidationFailed)
-                else ("; ".join(texts[0] for texts in error.details.values()))
-            )
+    try:
+        services.value_set(
+            actor=request.user,
+            submission=record,
+            item=services.ValueInput(
+                element=element, options=options, value=typed[name], comment=typed[note]
+            ),
+        )
+        typed = {}
+    except ServiceError as error:
+        problems[name] = (
+            error.describe()
+            if not isinstance(error, ValidationFailed)
+            else ("; ".join(texts[0] for texts in error.details.values()))
+        )
     blocks = grid(request.user, record, typed=typed, problems=problems)
     found = next(
         (c for b in blocks for r in b["rows"] for c in r["cells"] if c["name"] == name), None
     )
+    if found is None:  # no cell of this form (a hand-made request): nothing was stored
+        return HttpResponse(
+            problems.get(name) or _("No such cell in this form."),
+            status=422,
+            content_type="text/plain; charset=utf-8",
+        )
     shown, _states_of_cells = _states(record)
     context = {
         "cell": found,
@@ -244,12 +271,15 @@ def cell(request, submission_id: int):
     return render(request, "monitoring/_cell_saved.html", context)
 
 
+@require_POST
 @login_required
 def act(request, submission_id: int):
+    """A step of the approval (the buttons beside the form)."""
     require_page(request.user, "monitoring.data_read")
     record = selectors.submission_get(request.user, submission_id)
-    form = ActForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = ActForm(request.POST)
+    status = 422
+    if form.is_valid():
         try:
             services.submission_act(
                 actor=request.user,
@@ -260,6 +290,7 @@ def act(request, submission_id: int):
             )
         except ServiceError as error:
             add_service_error(form, error)
+            status = error.status
         else:
             messages.success(
                 request,
@@ -269,7 +300,8 @@ def act(request, submission_id: int):
                 },
             )
             return redirect("monitoring:submission", record.pk)
-    return _page(request, record, act_form=form, status=422 if form.errors else 200)
+    record = selectors.submission_get(request.user, submission_id)
+    return _page(request, record, act_form=form, status=status)
 
 
 @login_required
