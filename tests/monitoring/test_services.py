@@ -88,6 +88,15 @@ def test_the_definitions_load_once_and_a_second_load_changes_nothing(definitions
     assert AuditEvent.objects.filter(action="monitoring.definitions_loaded").count() == events
 
 
+def test_only_the_secretariat_loads_the_definitions_by_hand(countries, provider, secretariat):
+    with pytest.raises(PermissionDenied):
+        services.definitions_load(actor=provider)
+    assert not DataElement.objects.exists()
+    assert services.definitions_load(actor=secretariat)["changed"] > 0
+    event = AuditEvent.objects.get(action="monitoring.definitions_loaded")
+    assert event.actor == secretariat
+
+
 def test_a_changed_name_in_the_file_is_one_change(definitions, tmp_path):
     document = json.loads(services.DEFINITIONS_FILE.read_text(encoding="utf-8"))
     document["elements"][0]["name_en"] = "Population aged 15 to 64"

@@ -6,6 +6,7 @@ import decimal
 from typing import Literal
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import field_validator
@@ -116,6 +117,7 @@ class SubmissionDetailOut(SubmissionOut):
 
 
 class ValueOut(OutSchema):
+    id: RecordId
     country: str = Field(validation_alias="country_code")
     year: int = Field(validation_alias="year_of")
     dataset: str = Field(validation_alias="dataset_code")
@@ -334,7 +336,9 @@ def get_submission(request, submission_id: RecordId):
 @router.post("/monitoring/submissions", response={201: SubmissionDetailOut, **ERRORS})
 def open_submission(request, payload: OpenIn):
     require(request.auth, "monitoring.data_enter")
-    dataset = selectors.dataset_get(request.auth, payload.dataset)
+    dataset = selectors.dataset_list(request.auth).filter(code=payload.dataset).first()
+    if dataset is None:
+        raise ValidationFailed({"dataset": [_("Unknown data set.")]})
     submission = services.submission_open(
         actor=request.auth, country=payload.country.upper(), dataset=dataset, year=payload.year
     )
@@ -355,7 +359,7 @@ def set_values(request, submission_id: RecordId, payload: ValuesIn):
         for index, item in enumerate(payload.values)
     ]
     if not items:
-        raise ValidationFailed({"values": ["No values given."]})
+        raise ValidationFailed({"values": [_("No values given.")]})
     return services.values_set(
         actor=request.auth,
         submission=submission,

@@ -51,7 +51,7 @@ class MonitoringConfig(AppConfig):
                 "monitoring",
                 _("Monitoring"),
                 "monitoring:home",
-                order=60,
+                order=65,
                 action="monitoring.data_read",
             )
         )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from drugcontrol.core.audit import record_event
 from drugcontrol.core.errors import ValidationFailed
+from drugcontrol.core.permissions import require
 from drugcontrol.monitoring import expressions
 from drugcontrol.monitoring.choices import Importance, Operator, Section, Unit, ValueType
 from drugcontrol.monitoring.models import (
@@ -107,7 +108,11 @@ def _check(document: dict) -> None:
 
 
 def definitions_load(*, actor=None, path: Path = DEFINITIONS_FILE) -> dict:
-    """Load the file (all or nothing); returns how many definitions were added or changed."""
+    """Load the file (all or nothing); returns how many definitions were added or changed.
+    The system loads it (no actor: `drugcontrol manage load_reference`); a person, only with
+    the right to keep the definitions."""
+    if actor is not None:
+        require(actor, "monitoring.definitions_keep")
     document = json.loads(Path(path).read_text(encoding="utf-8"))
     _check(document)
     changed = 0
