@@ -21,6 +21,7 @@ class MonitoringConfig(AppConfig):
 
         audit_follows_record("monitoring.submission", Submission)
         register_routes(*alerts.ROUTES)
+        _register_importer()
         register_messages(alerts.MESSAGES)
         register_reference_loader(
             ReferenceLoader(
@@ -61,3 +62,19 @@ def _load_definitions():
     from drugcontrol.monitoring.services import definitions_load
 
     return definitions_load()
+
+
+def _register_importer():
+    """Values from a file: the plain template or SDMX-CSV (monitoring/imports.py)."""
+    from drugcontrol.core.imports import Importer, register_importer
+    from drugcontrol.monitoring import imports
+
+    register_importer(
+        imports.IMPORT_KIND,
+        Importer(
+            run=imports.values_import,
+            summary=imports.values_summary,
+            action="monitoring.data_enter",
+            max_rows=imports.MAX_ROWS,
+        ),
+    )

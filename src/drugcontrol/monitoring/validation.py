@@ -6,8 +6,7 @@ import decimal
 import operator as python_operator
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext as _
-
+from drugcontrol.core.messages import gettext as _
 from drugcontrol.monitoring import expressions
 from drugcontrol.monitoring.choices import Importance, ValueType
 

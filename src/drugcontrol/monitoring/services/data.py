@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from drugcontrol.core.audit import record_event
 from drugcontrol.core.bounds import check_instances, text_problem
 from drugcontrol.core.countries import country_by_code
 from drugcontrol.core.errors import Conflict, PermissionDenied, ValidationFailed
+from drugcontrol.core.messages import gettext as _
 from drugcontrol.core.permissions import can, require
 from drugcontrol.monitoring.choices import EDITABLE, Status
 from drugcontrol.monitoring.expressions import disaggregation_key
