@@ -185,9 +185,10 @@ def test_nobody_else_opens_a_country_s_data_set(use_dataset, make_user, who):
     assert stored() == before
 
 
-def test_another_country_may_not_open_an_existing_data_set(use_2024, use_dataset, deu_provider):
-    with pytest.raises(PermissionDenied):
-        services.submission_open(actor=deu_provider, country="CHN", dataset=use_dataset, year=2024)
+def test_nobody_else_opens_an_existing_data_set(use_2024, use_dataset, deu_provider, secretariat):
+    for actor in (deu_provider, secretariat):
+        with pytest.raises(PermissionDenied):
+            services.submission_open(actor=actor, country="CHN", dataset=use_dataset, year=2024)
 
 
 @pytest.mark.parametrize(
