@@ -14,11 +14,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils.translation import ngettext
 
 from drugcontrol.core import tabular
 from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.core.messages import gettext as _
+from drugcontrol.core.messages import ngettext
 from drugcontrol.core.models import Country
 from drugcontrol.core.permissions import can
 from drugcontrol.monitoring.choices import EDITABLE, Status
