@@ -64,6 +64,7 @@ Records, each under a short name (`world.ids[name]` is its primary key, and
 | MS_pub | CHN's drug use data set for the year before, published |
 | MS_deu | DEU's drug use data set for last year, a draft |
 | MV_draft, MV_pub, MV_deu | a value of MS_draft, of MS_pub and of MS_deu |
+| J_mon | an import job of monitoring values of the CHN authority officer (queued) |
 
 An AUS authority officer answers the CHN notifications while the world is built; it is not
 one of the users the battery tries.
@@ -712,3 +713,9 @@ def _monitoring_records(world: World) -> None:
     for name in ("MV_draft", "MV_pub", "MV_deu"):
         ids[name] = ids[name].pk
     ids["MS_YEAR_NEW"] = last_year - 2  # a year nobody has opened a data set for
+    ids["J_mon"] = import_start(
+        actor=provider,
+        kind="monitoring.values",
+        name="values.csv",
+        content=b"country,year,dataset,element,value\n",
+    ).pk

@@ -2059,6 +2059,7 @@ for _name in ("MS_draft", "MS_sub", "MS_acc", "MV_draft"):
     SEES[_name] = chn_or_secretariat
 SEES["MS_pub"] = SEES["MV_pub"] = may("monitoring.data_read")
 SEES["MS_deu"] = SEES["MV_deu"] = any_of(in_country("DEU"), secretariat)
+SEES["J_mon"] = one_of("chn.competent_authority.officer")
 SUBMISSIONS = ("MS_draft", "MS_sub", "MS_acc", "MS_pub", "MS_deu")
 MONITORING = f"{V1}/monitoring"
 enters_chn = all_of(may("monitoring.data_enter"), in_country("CHN"))
@@ -2259,6 +2260,39 @@ PAGES.update(
         "monitoring:target": [
             get("/monitoring/targets/HIV_PWID_HALF/"),
             get("/monitoring/targets/HIV_PWID_HALF/?format=csv"),
+        ],
+        # Files: a data set's template and SDMX for what the reader may read; uploads by the
+        # data providers, each job seen only by its uploader.
+        "monitoring:exchange": [get("/monitoring/exchange/")],
+        "monitoring:exchange_template": [
+            get("/monitoring/exchange/template/?dataset=ARQ_USE&year={MS_YEAR_NEW}&format=csv"),
+            get(
+                "/monitoring/exchange/template/?dataset=CROPS&country=CHN&year={MS_YEAR_NEW}&format=xlsx"
+            ),
+        ],
+        "monitoring:exchange_sdmx": [
+            get("/monitoring/exchange/sdmx/?format=sdmx-csv"),
+            get("/monitoring/exchange/sdmx/?format=sdmx-ml&country=CHN"),
+            get("/monitoring/exchange/sdmx/?format=structure"),
+        ],
+        "monitoring:exchange_import": [
+            get(
+                "/monitoring/exchange/import/", status=allowed_or_forbidden("monitoring.data_enter")
+            ),
+            page_write(
+                "/monitoring/exchange/import/",
+                "monitoring.data_enter",
+                {
+                    "file": Upload(
+                        "values.csv",
+                        b"country,year,dataset,element,value\nCHN,2020,ARQ_USE,PWID,5\n",
+                    )
+                },
+            ),
+        ],
+        "monitoring:exchange_import_job": [
+            get("/monitoring/exchange/import/{J_mon}/", SEES["J_mon"]),
+            nobody_finds("/monitoring/exchange/import/{J_inc}/"),  # an incident import
         ],
         "monitoring:definitions": [
             get("/monitoring/definitions/", marker=(('data-testid="rule-row"', anyone),))
