@@ -47,6 +47,11 @@ class MonitoringConfig(AppConfig):
                 "monitoring.reopened": _("Monitoring data reopened"),
             }
         )
+        from drugcontrol.core.home import HomePanel, register_home_panel
+
+        register_home_panel(
+            HomePanel("monitoring", "monitoring/_home.html", 40, selectors.home_queue)
+        )
         register_nav(
             NavEntry(
                 "monitoring",

@@ -260,3 +260,27 @@ def violation_text(violation: Violation, names: dict | None = None) -> str:
 
 def _number(value) -> str:
     return format(value.normalize(), "f") if hasattr(value, "normalize") else str(value)
+
+
+# --- the home page -----------------------------------------------------------------------------
+
+
+def home_queue(user) -> dict | None:
+    """The reader's monitoring work: their country's data sets still to submit (draft or
+    returned) for its data providers, the submissions awaiting a decision for the
+    secretariat's officers; None when there is nothing to do."""
+    from drugcontrol.core.permissions import may_sometimes
+
+    to_fill = []
+    if user.country_id and may_sometimes(user, "monitoring.data_enter"):
+        to_fill = list(
+            submission_list(user, country=user.country_id).filter(
+                status__in=[Status.DRAFT, Status.RETURNED]
+            )[:5]
+        )
+    to_decide = []
+    if may_sometimes(user, "monitoring.data_decide"):
+        to_decide = list(submission_list(user, status=Status.SUBMITTED)[:5])
+    if not to_fill and not to_decide:
+        return None
+    return {"to_fill": to_fill, "to_decide": to_decide}
