@@ -489,3 +489,29 @@ def test_the_page_steps_answer_the_service_s_status(use_2024, provider, focal_po
     assert response.status_code == 302
     page = signed_in(focal_point).get(f"/monitoring/submissions/{use_2024.pk}/").content.decode()
     assert "Sources?" in page and 'data-value="returned"' in page
+
+
+def test_another_country_does_not_read_last_year_s_draft_through_published_data(
+    use_2024, definitions, provider, focal_point, secretariat, deu_provider
+):
+    """The form shows last year's value beside each cell and the checks compare with it:
+    for another country, only where last year's data is published too."""
+    old = services.submission_open(
+        actor=provider, country="CHN", dataset=use_2024.dataset, year=2023
+    )
+    put(provider, old, "PREV", "1", **YEAR)  # last year: a draft
+    put(provider, use_2024, "PREV", "5", "A new survey.", **YEAR)  # a jump, explained
+    publish(use_2024, focal_point, secretariat)
+    page = f"/monitoring/submissions/{use_2024.pk}/"
+    detail = f"{V1}/submissions/{use_2024.pk}"
+    own = signed_in(provider)
+    assert 'data-testid="previous"' in own.get(page).content.decode()
+    assert [v["rule"] for v in own.get(detail).json()["violations"]] == ["PREV_JUMP"]
+    other = signed_in(deu_provider)
+    text = other.get(page).content.decode()
+    assert 'data-testid="previous"' not in text and 'data-rule="PREV_JUMP"' not in text
+    assert other.get(detail).json()["violations"] == []
+    # Once last year's data is published too, everyone reads both.
+    publish(old, focal_point, secretariat)
+    assert 'data-testid="previous"' in other.get(page).content.decode()
+    assert [v["rule"] for v in other.get(detail).json()["violations"]] == ["PREV_JUMP"]

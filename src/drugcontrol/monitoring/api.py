@@ -312,7 +312,7 @@ def _detail(user, submission) -> dict:
                 "left": v.left,
                 "right": v.right,
             }
-            for v in selectors.validation_report(submission)
+            for v in selectors.validation_report(submission, user)
         ],
         "comments": [
             {

@@ -211,10 +211,14 @@ def values_of(submission: Submission) -> dict[tuple[str, str], object]:
     }
 
 
-def previous_values(submission: Submission) -> dict[tuple[str, str], object]:
+def previous_values(submission: Submission, user=None) -> dict[tuple[str, str], object]:
     """The same country's values of the year before, of any status: the country reads its own
-    drafts, and the secretariat everything (the form shows them beside each cell)."""
-    previous = Submission.objects.filter(
+    drafts, and the secretariat everything (the form shows them beside each cell). Given a
+    reader, only a year before that reader may see (another country reading published data
+    does not see the draft of the year before through it); without one, for the system's own
+    checks (a submission's jumps)."""
+    queryset = Submission.objects if user is None else visible(Submission, user)
+    previous = queryset.filter(
         country_id=submission.country_id, dataset_id=submission.dataset_id, year=submission.year - 1
     ).first()
     return values_of(previous) if previous else {}
@@ -242,9 +246,10 @@ def revisions_of(user, submission: Submission, element: str | None = None) -> Qu
 # --- validation --------------------------------------------------------------------------------
 
 
-def validation_report(submission: Submission) -> list[Violation]:
-    """The rules the submission's values break (with last year's values for the jumps)."""
-    values = Values(current=values_of(submission), previous=previous_values(submission))
+def validation_report(submission: Submission, user=None) -> list[Violation]:
+    """The rules the submission's values break (with last year's values for the jumps, as far
+    as `user`, when given, may see them: see previous_values)."""
+    values = Values(current=values_of(submission), previous=previous_values(submission, user))
     return violations(ValidationRule.objects.order_by("code"), values, element_categories())
 
 

@@ -69,10 +69,10 @@ def open_submission(request):
     return render(request, "monitoring/home.html", context, status=422 if form.errors else 200)
 
 
-def _states(submission) -> tuple[list, dict]:
+def _states(user, submission) -> tuple[list, dict]:
     """(the violations with their text, {cell: (state, texts)})."""
     names = selectors.option_names()
-    report = selectors.validation_report(submission)
+    report = selectors.validation_report(submission, user)
     shown, states = [], {}
     for violation in report:
         text = selectors.violation_text(violation, names)
@@ -94,8 +94,8 @@ def grid(user, submission, *, typed=None, problems=None) -> list[dict]:
         (v.element_code, v.disaggregation): v
         for v in selectors.value_list(user).filter(submission=submission)
     }
-    previous = selectors.previous_values(submission)
-    _shown, states = _states(submission)
+    previous = selectors.previous_values(submission, user)
+    _shown, states = _states(user, submission)
     blocks = []
     for element in selectors.dataset_elements(user, submission.dataset):
         categories = [c.code for c in element.categories.all()]
@@ -151,7 +151,7 @@ def _plain(value) -> str:
 
 def _page(request, submission, *, typed=None, problems=None, act_form=None, status=200):
     user = request.user
-    shown, _states_of_cells = _states(submission)
+    shown, _states_of_cells = _states(user, submission)
     context = {
         "submission": submission,
         "blocks": grid(user, submission, typed=typed, problems=problems),
@@ -259,7 +259,7 @@ def cell(request, submission_id: int):
             status=422,
             content_type="text/plain; charset=utf-8",
         )
-    shown, _states_of_cells = _states(record)
+    shown, _states_of_cells = _states(request.user, record)
     context = {
         "cell": found,
         "submission": record,
