@@ -623,3 +623,64 @@ def test_another_country_s_focal_point_may_not_reopen(use_2024, focal_point, mak
     deu_focal = make_user(country="DEU", kind="competent_authority", role="focal_point")
     with pytest.raises(PermissionDenied):
         act(deu_focal, use_2024, "reopen", "Not ours")
+
+
+@pytest.mark.parametrize(
+    "values, found",
+    [
+        # past-month <= past-year <= lifetime prevalence, for each drug on its own
+        (
+            [("PREV", "2", YEAR), ("PREV", "1.5", {"drug": "cannabis", "period": "lifetime"})],
+            [("PREV_YEAR_LIFETIME", "error")],
+        ),
+        (
+            [
+                ("PREV", "1", MONTH),
+                ("PREV", "2", YEAR),
+                ("PREV", "3", {"drug": "cannabis", "period": "lifetime"}),
+                ("PREV", "0.5", {"drug": "cocaine", "period": "past_month"}),
+                ("PREV", "0.4", {"drug": "cocaine", "period": "past_year"}),
+            ],
+            [("PREV_MONTH_YEAR", "error")],
+        ),
+        # parts not above their total
+        (
+            [
+                ("TREAT", "60", {"drug": "opiates"}),
+                ("TREAT", "50", {"drug": "cannabis"}),
+                ("TREAT_TOTAL", "100", {}),
+            ],
+            [("TREAT_PARTS", "error")],
+        ),
+        ([("TREAT", "60", {"drug": "opiates"}), ("TREAT_TOTAL", "100", {})], []),
+        ([("PWID", "2000", {}), ("POP_15_64", "1000", {})], [("PWID_IN_POP", "error")]),
+    ],
+)
+def test_the_shipped_rules(use_2024, provider, values, found):
+    for element, value, options in values:
+        put(provider, use_2024, element, value, **options)
+    report = selectors.validation_report(use_2024)
+    assert [(v.rule.code, v.rule.importance) for v in report] == found
+
+
+def test_jumps_from_the_year_before_are_warnings(definitions, provider, focal_point):
+    dataset = selectors.dataset_get(provider, "ARQ_SUPPLY")
+    before = services.submission_open(actor=provider, country="CHN", dataset=dataset, year=2023)
+    now = services.submission_open(actor=provider, country="CHN", dataset=dataset, year=2024)
+    for drug, old, new in (
+        ("cannabis", "10", "150"),
+        ("cocaine", "100", "5"),
+        ("opiates", "8", "9"),
+    ):
+        put(provider, before, "SEIZ_KG", old, drug=drug)
+        put(provider, now, "SEIZ_KG", new, drug=drug)
+    report = selectors.validation_report(now)
+    assert [(v.rule.code, v.binding, v.is_error) for v in report] == [
+        ("SEIZ_DROP", {"drug": "cocaine"}, False),
+        ("SEIZ_JUMP", {"drug": "cannabis"}, False),
+    ]
+    details = refused(act, actor=focal_point, submission=now, action="submit")
+    assert len(details["warnings"]) == 2
+    put(provider, now, "SEIZ_KG", "150", "One large maritime seizure.", drug="cannabis")
+    put(provider, now, "SEIZ_KG", "5", "Route moved away.", drug="cocaine")
+    assert act(focal_point, now, "submit").status == "submitted"
