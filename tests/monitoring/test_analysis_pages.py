@@ -69,9 +69,7 @@ def test_the_home_page_puts_the_monitoring_work_first(definitions, make_user, se
 
     provider = make_user(country="CHN", kind="competent_authority", role="focal_point")
     dataset = selectors.dataset_get(provider, "ARQ_USE")
-    submission = services.submission_open(
-        actor=provider, country="CHN", dataset=dataset, year=2020
-    )
+    submission = services.submission_open(actor=provider, country="CHN", dataset=dataset, year=2020)
     home = signed_in(provider).get("/").content.decode()
     assert 'data-testid="home-monitoring"' in home
     assert f"/monitoring/submissions/{submission.pk}/" in home
@@ -80,8 +78,9 @@ def test_the_home_page_puts_the_monitoring_work_first(definitions, make_user, se
         actor=provider, submission=submission, items=[services.ValueInput("PWID", {}, "10")]
     )
     services.submission_act(actor=provider, submission=submission, action="submit")
-    assert f"/monitoring/submissions/{submission.pk}/" in signed_in(secretariat).get(
-        "/"
-    ).content.decode()
+    assert (
+        f"/monitoring/submissions/{submission.pk}/"
+        in signed_in(secretariat).get("/").content.decode()
+    )
     other = make_user(country="DEU", kind="competent_authority", role="focal_point")
     assert 'data-testid="home-monitoring"' not in signed_in(other).get("/").content.decode()
