@@ -201,8 +201,10 @@ def _secretariat() -> User | None:
 
 def load(result) -> None:
     secretariat = _secretariat()
-    if secretariat is None or not DataSet.objects.exists():
+    if secretariat is None:
         return
+    if not DataSet.objects.exists():  # the shipped definitions, as load_reference loads them
+        services.definitions_load()
     last_year = timezone.localdate().year - 1
     first_year = last_year - YEARS + 1
     datasets = {d.code: d for d in DataSet.objects.all()}
