@@ -59,6 +59,12 @@ Records, each under a short name (`world.ids[name]` is its primary key, and
 | SIG_chn, SIG_deu | mephedrone (controlled) in a new form, in CHN and in DEU |
 | SPEC | a library spectrum (linked to Ephedrine) the CHN laboratory imported |
 | J_spec | an import job of spectra of the CHN laboratory officer (queued) |
+| MS_draft | CHN's drug use data set (monitoring) for last year, a draft with one value |
+| MS_sub, MS_acc | CHN's supply data set for last year, submitted; its crops data set, accepted |
+| MS_pub | CHN's drug use data set for the year before, published |
+| MS_deu | DEU's drug use data set for last year, a draft |
+| MV_draft, MV_pub, MV_deu | a value of MS_draft, of MS_pub and of MS_deu |
+| J_mon | an import job of monitoring values of the CHN authority officer (queued) |
 
 An AUS authority officer answers the CHN notifications while the world is built; it is not
 one of the users the battery tries.
@@ -532,6 +538,7 @@ def build_world() -> World:
     _scheduling_pipeline(ids, u["intl.officer"])
 
     _nps_records(world)
+    _monitoring_records(world)
 
     for key, person_user in world.users.items():
         world.clients[key] = _client(person_user)
@@ -645,3 +652,70 @@ def _nps_signals(world: World) -> None:
     world.ids["SIG_new"] = signals.get(kind="new_substance", substance_id=world.ids["NPS_SUB"]).pk
     world.ids["SIG_chn"] = signals.get(kind="new_form", countries="CHN").pk
     world.ids["SIG_deu"] = signals.get(kind="new_form", countries="DEU").pk
+
+
+# --- monitoring ------------------------------------------------------------------------------
+
+
+def _monitoring_records(world: World) -> None:
+    """Data sets of CHN at each stage of the approval, and a DEU draft. CHN's focal point and
+    the secretariat's officer take the steps; DEU's officer enters its draft."""
+    from drugcontrol.monitoring import selectors as monitoring_selectors
+    from drugcontrol.monitoring import services as monitoring_services
+
+    monitoring_services.definitions_load()
+    u, ids = world.users, world.ids
+    provider, focal = u["chn.competent_authority.officer"], u["chn.competent_authority.focal_point"]
+    secretariat = u["intl.officer"]
+    last_year = timezone.localdate().year - 1
+
+    def opened(actor, country, dataset, year, element, value, **options):
+        submission = monitoring_services.submission_open(
+            actor=actor,
+            country=country,
+            dataset=monitoring_selectors.dataset_get(actor, dataset),
+            year=year,
+        )
+        cell = monitoring_services.value_set(
+            actor=actor,
+            submission=submission,
+            item=monitoring_services.ValueInput(element=element, options=options, value=value),
+        )
+        return submission, cell
+
+    def step(actor, submission, action, comment=""):
+        return monitoring_services.submission_act(
+            actor=actor, submission=submission, action=action, comment=comment
+        )
+
+    draft, ids["MV_draft"] = opened(provider, "CHN", "ARQ_USE", last_year, "PWID", "10")
+    supply, _cell = opened(provider, "CHN", "ARQ_SUPPLY", last_year, "LABS", "3", drug="nps")
+    supply = step(focal, supply, "submit")
+    crops, _cell = opened(
+        provider, "CHN", "CROPS", last_year, "CULT_HA", "120", crop="cannabis_plant"
+    )
+    crops = step(secretariat, step(focal, crops, "submit"), "accept")
+    published, ids["MV_pub"] = opened(provider, "CHN", "ARQ_USE", last_year - 1, "PWID", "9")
+    published = step(
+        secretariat, step(secretariat, step(focal, published, "submit"), "accept"), "publish"
+    )
+    deu, ids["MV_deu"] = opened(
+        u["deu.competent_authority.officer"], "DEU", "ARQ_USE", last_year, "PWID", "4"
+    )
+    for name, record in (
+        ("MS_draft", draft),
+        ("MS_sub", supply),
+        ("MS_acc", crops),
+        ("MS_pub", published),
+        ("MS_deu", deu),
+    ):
+        ids[name], ids[f"{name}_version"] = record.pk, record.version
+    for name in ("MV_draft", "MV_pub", "MV_deu"):
+        ids[name] = ids[name].pk
+    ids["MS_YEAR_NEW"] = last_year - 2  # a year nobody has opened a data set for
+    ids["J_mon"] = import_start(
+        actor=provider,
+        kind="monitoring.values",
+        name="values.csv",
+        content=b"country,year,dataset,element,value\n",
+    ).pk

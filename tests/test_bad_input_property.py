@@ -34,6 +34,21 @@ EXTREMES = (1e30, "1e20", 2**64, float("nan"), "Infinity", "a\x00b", "\ud800", "
 
 # Payloads with the nested values the battery's minimal ones leave out.
 EXTENDED = {
+    "POST /api/v1/monitoring/submissions/{submission_id}/values": {
+        "values": [
+            {
+                "element": "PREV",
+                "options": {"drug": "cannabis", "period": "past_year"},
+                "value": "2.5",
+                "comment": "Household survey",
+            }
+        ],
+        "dry_run": False,
+    },
+    "POST /api/v1/monitoring/submissions/{submission_id}/{action}": {
+        "comment": "Battery",
+        "version": "{MS_draft_version}",
+    },
     "POST /api/v1/incidents": {
         "kind": "seizure",
         "occurred_on": TODAY,

@@ -57,6 +57,7 @@ from drugcontrol.core.models import Alert, AuditEvent, User
 from drugcontrol.core.permissions import matrix_markdown
 from drugcontrol.core.visibility import visible
 from drugcontrol.incidents.models import Incident
+from drugcontrol.monitoring.models import Submission
 from drugcontrol.nps.models import Signal
 from drugcontrol.precursors.models import AnnualReport, Notification, SuspiciousOrder
 from tests.battery_world import INTL, Person, World, build_world
@@ -2049,6 +2050,256 @@ PAGES.update(
     }
 )
 
+# --- monitoring -------------------------------------------------------------------------------
+# A country's data sets (tests/battery_world.py): a draft, submitted or accepted data set is
+# read by its country's users and the secretariat, a published one by every signed-in user.
+# Its country's providers (authority and police officers) enter the values, their focal
+# points submit and reopen, the secretariat's officers return, accept, publish and reopen.
+for _name in ("MS_draft", "MS_sub", "MS_acc", "MV_draft"):
+    SEES[_name] = chn_or_secretariat
+SEES["MS_pub"] = SEES["MV_pub"] = may("monitoring.data_read")
+SEES["MS_deu"] = SEES["MV_deu"] = any_of(in_country("DEU"), secretariat)
+SEES["J_mon"] = one_of("chn.competent_authority.officer")
+SUBMISSIONS = ("MS_draft", "MS_sub", "MS_acc", "MS_pub", "MS_deu")
+MONITORING = f"{V1}/monitoring"
+enters_chn = all_of(may("monitoring.data_enter"), in_country("CHN"))
+submits_chn = all_of(may("monitoring.data_submit"), in_country("CHN"))
+decides = may("monitoring.data_decide")
+MONITORING_STEPS = (
+    # (action, data set, payload, matrix action, condition)
+    ("submit", "MS_draft", {}, "monitoring.data_submit", in_country("CHN")),
+    (
+        "return",
+        "MS_sub",
+        {"comment": "Battery: check the seizures."},
+        "monitoring.data_decide",
+        anyone,
+    ),
+    ("accept", "MS_sub", {}, "monitoring.data_decide", anyone),
+    ("publish", "MS_acc", {}, "monitoring.data_decide", anyone),
+    (
+        "reopen",
+        "MS_sub",
+        {"comment": "Battery: a figure was wrong."},
+        "monitoring.data_submit",
+        in_country("CHN"),
+    ),
+    # Published data: the country's focal point, or the secretariat, reopens it.
+    ("reopen", "MS_pub", {"comment": "Battery: re-weighted."}, None, any_of(submits_chn, decides)),
+)
+API.update(
+    {
+        **{
+            f"GET {MONITORING}/{name}": [get(f"{MONITORING}/{name}")]
+            for name in ("data-elements", "datasets", "validation-rules", "indicators", "targets")
+        },
+        f"GET {MONITORING}/submissions": [
+            get(
+                f"{MONITORING}/submissions",
+                listed=tuple((name, SEES[name]) for name in SUBMISSIONS),
+            ),
+            get(
+                f"{MONITORING}/submissions?country=CHN&status=published",
+                listed=(("MS_pub", SEES["MS_pub"]), ("MS_draft", lambda person: False)),
+            ),
+        ],
+        f"POST {MONITORING}/submissions": [
+            write(
+                "POST",
+                f"{MONITORING}/submissions",
+                "monitoring.data_enter",
+                {"country": "CHN", "dataset": "ARQ_USE", "year": "{MS_YEAR_NEW}"},
+                condition=in_country("CHN"),
+            )
+        ],
+        f"GET {MONITORING}/submissions/{{submission_id}}": [
+            get(f"{MONITORING}/submissions/{{{name}}}", SEES[name]) for name in SUBMISSIONS
+        ],
+        f"POST {MONITORING}/submissions/{{submission_id}}/values": [
+            write(
+                "POST",
+                f"{MONITORING}/submissions/{{MS_draft}}/values",
+                "monitoring.data_enter",
+                {"values": [{"element": "PWID", "value": "12", "comment": "Battery"}]},
+                sees=SEES["MS_draft"],
+                condition=in_country("CHN"),
+            )
+        ],
+        f"POST {MONITORING}/submissions/{{submission_id}}/{{action}}": [
+            write(
+                "POST",
+                f"{MONITORING}/submissions/{{{record}}}/{action}",
+                matrix,
+                payload,
+                sees=SEES[record],
+                condition=condition,
+                # The secretariat returns submitted data rather than reopening it.
+                refused=lambda person, action=action, record=record: (
+                    422 if (action, record) == ("reopen", "MS_sub") and decides(person) else 403
+                ),
+            )
+            for action, record, payload, matrix, condition in MONITORING_STEPS
+        ],
+        f"GET {MONITORING}/values": [
+            get(
+                f"{MONITORING}/values",
+                listed=tuple((name, SEES[name]) for name in ("MV_draft", "MV_pub", "MV_deu")),
+            ),
+            get(
+                f"{MONITORING}/values?country=CHN&element=PWID&status=published",
+                listed=(("MV_pub", SEES["MV_pub"]), ("MV_draft", lambda person: False)),
+            ),
+        ],
+    }
+)
+PAGES.update(
+    {
+        "monitoring:home": [
+            get(
+                "/monitoring/",
+                marker=(
+                    ('href="/monitoring/submissions/{MS_pub}/"', SEES["MS_pub"]),
+                    ('href="/monitoring/submissions/{MS_draft}/"', enters_chn),
+                    ('href="/monitoring/submissions/{MS_sub}/"', any_of(enters_chn, decides)),
+                    (
+                        'href="/monitoring/submissions/{MS_deu}/"',
+                        all_of(may("monitoring.data_enter"), in_country("DEU")),
+                    ),
+                    ('data-testid="open-form"', may("monitoring.data_enter")),
+                ),
+            )
+        ],
+        "monitoring:open": [
+            get("/monitoring/open/", status=allowed_or_forbidden("monitoring.data_enter")),
+            # Each provider opens its own country's data set.
+            page_write(
+                "/monitoring/open/",
+                "monitoring.data_enter",
+                {"dataset": "ARQ_USE", "year": "{MS_YEAR_NEW}"},
+            ),
+        ],
+        "monitoring:submission": [
+            get(
+                "/monitoring/submissions/{MS_draft}/",
+                SEES["MS_draft"],
+                marker=(
+                    ('name="cell|PWID|"', enters_chn),
+                    ('data-testid="act-submit"', submits_chn),
+                ),
+            ),
+            get(
+                "/monitoring/submissions/{MS_sub}/",
+                SEES["MS_sub"],
+                marker=(
+                    ('data-testid="act-accept"', decides),
+                    ('data-testid="act-reopen"', submits_chn),
+                    ('name="cell|', lambda person: False),  # locked
+                ),
+            ),
+            get(
+                "/monitoring/submissions/{MS_pub}/",
+                SEES["MS_pub"],
+                marker=(('data-testid="act-reopen"', any_of(submits_chn, decides)),),
+            ),
+            get("/monitoring/submissions/{MS_acc}/", SEES["MS_acc"]),
+            get("/monitoring/submissions/{MS_deu}/", SEES["MS_deu"]),
+            # The whole form posted (the page without script).
+            page_write(
+                "/monitoring/submissions/{MS_draft}/",
+                "monitoring.data_enter",
+                {"cell|PWID|": "12", "note|PWID|": "Battery"},
+                sees=SEES["MS_draft"],
+                condition=in_country("CHN"),
+            ),
+        ],
+        "monitoring:cell": [
+            post_only("/monitoring/submissions/{MS_draft}/cell/"),
+            page_write(
+                "/monitoring/submissions/{MS_draft}/cell/",
+                "monitoring.data_enter",
+                {"element": "PWID", "key": "", "cell|PWID|": "12", "note|PWID|": ""},
+                sees=SEES["MS_draft"],
+                condition=in_country("CHN"),
+            ),
+        ],
+        "monitoring:act": [
+            post_only("/monitoring/submissions/{MS_draft}/act/"),
+            page_write(
+                "/monitoring/submissions/{MS_draft}/act/",
+                "monitoring.data_submit",
+                {"action": "submit", "comment": "", "version": "{MS_draft_version}"},
+                sees=SEES["MS_draft"],
+                condition=in_country("CHN"),
+            ),
+            page_write(
+                "/monitoring/submissions/{MS_sub}/act/",
+                "monitoring.data_decide",
+                {
+                    "action": "return",
+                    "comment": "Battery: check it.",
+                    "version": "{MS_sub_version}",
+                },
+                sees=SEES["MS_sub"],
+            ),
+        ],
+        # Analysis from published figures: every signed-in reader of monitoring data.
+        "monitoring:coverage": [
+            get("/monitoring/coverage/"),
+            get("/monitoring/coverage/?format=csv"),
+        ],
+        "monitoring:country": [
+            get("/monitoring/countries/CHN/"),
+            get("/monitoring/countries/CHN/?format=csv"),
+            get("/monitoring/countries/XYZ/", status=lambda person: 404, must_succeed=False),
+        ],
+        "monitoring:indicator": [
+            get("/monitoring/indicators/HIV_PWID/"),
+            get("/monitoring/indicators/SEIZURES/?format=csv"),
+            get("/monitoring/indicators/NOPE/", status=lambda person: 404, must_succeed=False),
+        ],
+        "monitoring:target": [
+            get("/monitoring/targets/HIV_PWID_HALF/"),
+            get("/monitoring/targets/HIV_PWID_HALF/?format=csv"),
+        ],
+        # Files: a data set's template and SDMX for what the reader may read; uploads by the
+        # data providers, each job seen only by its uploader.
+        "monitoring:exchange": [get("/monitoring/exchange/")],
+        "monitoring:exchange_template": [
+            get("/monitoring/exchange/template/?dataset=ARQ_USE&year={MS_YEAR_NEW}&format=csv"),
+            get(
+                "/monitoring/exchange/template/?dataset=CROPS&country=CHN&year={MS_YEAR_NEW}&format=xlsx"
+            ),
+        ],
+        "monitoring:exchange_sdmx": [
+            get("/monitoring/exchange/sdmx/?format=sdmx-csv"),
+            get("/monitoring/exchange/sdmx/?format=sdmx-ml&country=CHN"),
+            get("/monitoring/exchange/sdmx/?format=structure"),
+        ],
+        "monitoring:exchange_import": [
+            get(
+                "/monitoring/exchange/import/", status=allowed_or_forbidden("monitoring.data_enter")
+            ),
+            page_write(
+                "/monitoring/exchange/import/",
+                "monitoring.data_enter",
+                {
+                    "file": Upload(
+                        "values.csv",
+                        b"country,year,dataset,element,value\nCHN,2020,ARQ_USE,PWID,5\n",
+                    )
+                },
+            ),
+        ],
+        "monitoring:exchange_import_job": [
+            get("/monitoring/exchange/import/{J_mon}/", SEES["J_mon"]),
+            nobody_finds("/monitoring/exchange/import/{J_inc}/"),  # an incident import
+        ],
+        "monitoring:definitions": [
+            get("/monitoring/definitions/", marker=(('data-testid="rule-row"', anyone),))
+        ],
+    }
+)
+
 PUBLIC = {
     "healthz": "/healthz",
     "robots.txt": "/robots.txt",
@@ -2161,6 +2412,7 @@ ALERT_RECORDS = {
     "precursors.suspiciousorder": SuspiciousOrder,
     "precursors.annualreport": AnnualReport,
     "nps.signal": Signal,
+    "monitoring.submission": Submission,
 }
 
 
@@ -2249,6 +2501,7 @@ RECORD_PAGES = {
     "/nps/signals/{}/": ("SIG_",),
     "/nps/watch-list/{}/": ("WL",),
     "/nps/spectra/{}/": ("SPEC",),
+    "/monitoring/submissions/{}/": ("MS_",),
 }
 
 
@@ -2436,7 +2689,8 @@ def test_the_battery_covers_every_page():
 def test_every_table_url_reaches_its_entry():
     fake = {name: 1 for name in SEES} | {"N_draft_version": 1, "TODAY": "x", "YEAR": 1}
     fake |= {"FD_draft_version": 1, "FD_sub_version": 1, "FD_YEAR_NEW": 1}
-    fake |= {"ORG_VERSION": 1, "USER_VERSION": 1}
+    fake |= {"ORG_VERSION": 1, "USER_VERSION": 1, "MS_YEAR_NEW": 1}
+    fake |= {f"{name}_version": 1 for name in SEES if name.startswith("MS_")}
     for key, cases in PAGES.items():
         for case in cases:
             path = case.url.format(**fake).split("?")[0]
@@ -2451,7 +2705,7 @@ def test_every_table_url_reaches_its_entry():
 
 # Actions taken only from the command line (no page or operation offers them); their
 # services still require the action, which tests/substances checks.
-COMMAND_LINE_ONLY = {"substances.national_list_load"}
+COMMAND_LINE_ONLY = {"substances.national_list_load", "monitoring.definitions_keep"}
 
 
 def test_every_write_action_of_the_matrix_is_tried():

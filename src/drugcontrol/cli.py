@@ -18,6 +18,7 @@ COMMANDS = {
     "entities": ("entities", "parties: import a CSV file, or match a name"),
     "spectra": ("spectra", "spectral library: import an MSP file, or search its spectra"),
     "nps": ("nps", "early warning: run the emergence signals' rules (nps signals)"),
+    "monitoring": ("monitoring", "national monitoring values: export (SDMX, CSV) or import"),
     "worker": ("db_worker", "run background tasks from the database queue"),
     "audit": ("audit", "verify the audit log's hash chain, or write a signed checkpoint"),
     "check": ("healthcheck", "check the configuration and that the database is reachable"),

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "drugcontrol.incidents",
     "drugcontrol.precursors",
     "drugcontrol.nps",
+    "drugcontrol.monitoring",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

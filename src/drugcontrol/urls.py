@@ -19,5 +19,6 @@ urlpatterns = [
     path("incidents/", include("drugcontrol.incidents.urls")),
     path("precursors/", include("drugcontrol.precursors.urls")),
     path("nps/", include("drugcontrol.nps.urls")),
+    path("monitoring/", include("drugcontrol.monitoring.urls")),
     path("", include("drugcontrol.core.urls")),
 ]

@@ -39,6 +39,8 @@ def navigation_before_the_registry(user):
         items.append(("spectra", "Spectral library", reverse("nps:spectra_list")))
     if can(user, "entities.party_read"):
         items.append(("parties", "Parties", reverse("entities:list")))
+    if can(user, "monitoring.data_read"):  # added with the monitoring app
+        items.append(("monitoring", "Monitoring", reverse("monitoring:home")))
     if user.is_international:
         items.append(("organisations", "Organisations", reverse("core:organisation_list")))
     if user.is_international or user.is_org_admin:
@@ -64,5 +66,6 @@ def test_every_app_registers_its_entries():
         "precursors:orders",
         "precursors:annual_reports",
         "substances:list",
+        "monitoring:home",
     } <= url_names
     assert {"entities:list", "core:home", "core:audit_list", "api:openapi-view"} <= url_names

@@ -300,3 +300,81 @@ def time_line(
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 (every piece of text above is escaped)
+
+
+def line_chart(
+    series: list[tuple[str, str, list[tuple[int, float]]]],
+    *,
+    title: str = "",
+    unit: str = "",
+) -> SafeString:
+    """Lines over years: one per (key, label, [(year, value)]), coloured from PALETTE and
+    named in the legend; each point carries its series, year and value as a tooltip, a gap
+    in a series' years is a gap in its line, and the last point of each line is labelled."""
+    points = [(year, value) for _k, _l, values in series for year, value in values]
+    if not points:
+        return mark_safe("")
+    width, plot_height, top, left, right = 640, 200, 16, 56, 60
+    first, last = min(y for y, _v in points), max(y for y, _v in points)
+    span = max(1, last - first)
+    highest = max(float(v) for _y, v in points) or 1.0
+
+    def x_of(year: int) -> float:
+        return left + (year - first) / span * (width - left - right)
+
+    def y_of(value: float) -> float:
+        return top + plot_height - float(value) / highest * plot_height
+
+    legend, bottom = _legend([(k, label) for k, label, _v in series], top + plot_height + 28, width)
+    parts = [
+        f'<svg class="chart line-chart" role="img" viewBox="0 0 {width} {bottom + 4:.0f}" '
+        f'width="100%" preserveAspectRatio="xMinYMin meet" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+        f'<line x1="{left}" y1="{top + plot_height}" x2="{width - right}" '
+        f'y2="{top + plot_height}" stroke="currentColor" stroke-width="1"/>',
+        f'<text x="{left - 4}" y="{top + 4}" text-anchor="end" class="chart-label">'
+        f"{_figure(highest)}</text>",
+        f'<text x="{left - 4}" y="{top + plot_height}" text-anchor="end" class="chart-label">'
+        f"0</text>",
+    ]
+    every = max(1, round(span / 10))
+    for year in range(first, last + 1):
+        if (year - first) % every == 0:
+            parts.append(
+                f'<text x="{x_of(year):.1f}" y="{top + plot_height + 16}" text-anchor="middle" '
+                f'class="chart-label">{year}</text>'
+            )
+    for index, (key, label, values) in enumerate(series):
+        colour = PALETTE[index % len(PALETTE)]
+        ordered = sorted(values)
+        runs, run = [], []
+        for year, value in ordered:
+            if run and year != run[-1][0] + 1:
+                runs.append(run)
+                run = []
+            run.append((year, value))
+        if run:
+            runs.append(run)
+        for piece in runs:
+            if len(piece) > 1:
+                path = " ".join(f"{x_of(y):.1f},{y_of(v):.1f}" for y, v in piece)
+                parts.append(
+                    f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2" '
+                    f'data-series="{escape(key)}"/>'
+                )
+        for year, value in ordered:
+            shown = _figure(value)
+            parts.append(
+                f'<circle class="point" cx="{x_of(year):.1f}" cy="{y_of(value):.1f}" r="3" '
+                f'fill="{colour}" data-series="{escape(key)}"><title>{escape(label)}, {year}: '
+                f"{shown} {escape(unit)}</title></circle>"
+            )
+        if ordered:
+            year, value = ordered[-1]
+            parts.append(
+                f'<text x="{x_of(year) + 6:.1f}" y="{y_of(value) + 4:.1f}" class="chart-value">'
+                f"{_figure(value)}</text>"
+            )
+    parts += legend
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 (every piece of text above is escaped)

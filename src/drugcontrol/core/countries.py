@@ -21,3 +21,18 @@ def country_or_error(code: str | None, field: str = "country", *, message=None) 
     if country is None:
         raise ValidationFailed({field: [message or _("Unknown country code.")]})
     return country
+
+
+# The UN M49 regions, named in the reader's language (the countries file holds their codes
+# and English names).
+REGION_NAMES = {
+    "002": _("Africa"),
+    "019": _("Americas"),
+    "142": _("Asia"),
+    "150": _("Europe"),
+    "009": _("Oceania"),
+}
+
+
+def region_name(code: str) -> str:
+    return str(REGION_NAMES.get(code, code))

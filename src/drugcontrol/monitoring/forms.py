@@ -1,0 +1,41 @@
+"""The monitoring pages' forms: opening a country's data set for a year, and a step of its
+approval. The grid of values is drawn from the definitions (views.py, `grid`), not a form
+class: its cells are the data set's elements by their options."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from drugcontrol.core.forms import MarkedForm, VersionField
+from drugcontrol.monitoring.services.data import FIRST_YEAR
+
+
+def year_choices() -> list[tuple[int, int]]:
+    this_year = timezone.localdate().year
+    return [(year, year) for year in range(this_year, FIRST_YEAR - 1, -1)]
+
+
+class OpenForm(MarkedForm):
+    dataset = forms.ChoiceField(label=_("Data set"))
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+
+    def __init__(self, *args, datasets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dataset"].choices = [(d.code, d.name) for d in datasets]
+        self.fields["year"].choices = year_choices()
+        self.fields["year"].initial = timezone.localdate().year - 1
+
+
+class ActForm(MarkedForm):
+    action = forms.ChoiceField(
+        choices=[(a, a) for a in ("submit", "return", "accept", "publish", "reopen")],
+        widget=forms.HiddenInput,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Needed to return data or to reopen it: the other side reads it."),
+    )
+    version = VersionField(required=False)

@@ -1,0 +1,21 @@
+"""Every write of the monitoring app (see the modules): definitions loaded from their file,
+values entered or imported, and the approval of a country's data set."""
+
+from drugcontrol.monitoring.services.approval import submission_act
+from drugcontrol.monitoring.services.data import (
+    ValueInput,
+    submission_open,
+    value_set,
+    values_set,
+)
+from drugcontrol.monitoring.services.definitions import DEFINITIONS_FILE, definitions_load
+
+__all__ = [
+    "DEFINITIONS_FILE",
+    "ValueInput",
+    "definitions_load",
+    "submission_act",
+    "submission_open",
+    "value_set",
+    "values_set",
+]

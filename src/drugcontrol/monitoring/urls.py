@@ -1,0 +1,27 @@
+from django.urls import path
+
+from drugcontrol.monitoring import views, views_analysis, views_exchange
+
+app_name = "monitoring"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("open/", views.open_submission, name="open"),
+    path("submissions/<id:submission_id>/", views.submission, name="submission"),
+    path("submissions/<id:submission_id>/cell/", views.cell, name="cell"),
+    path("submissions/<id:submission_id>/act/", views.act, name="act"),
+    path("definitions/", views.definitions, name="definitions"),
+    path("exchange/", views_exchange.exchange_page, name="exchange"),
+    path("exchange/template/", views_exchange.exchange_template, name="exchange_template"),
+    path("exchange/sdmx/", views_exchange.exchange_sdmx, name="exchange_sdmx"),
+    path("exchange/import/", views_exchange.exchange_import, name="exchange_import"),
+    path(
+        "exchange/import/<id:job_id>/",
+        views_exchange.exchange_import_job,
+        name="exchange_import_job",
+    ),
+    path("coverage/", views_analysis.coverage, name="coverage"),
+    path("countries/<slug:iso3>/", views_analysis.country_profile, name="country"),
+    path("indicators/<slug:code>/", views_analysis.indicator_map, name="indicator"),
+    path("targets/<slug:code>/", views_analysis.target_progress, name="target"),
+]
