@@ -2247,6 +2247,11 @@ PAGES.update(
             get("/monitoring/coverage/"),
             get("/monitoring/coverage/?format=csv"),
         ],
+        "monitoring:pivot": [
+            get("/monitoring/pivot/"),
+            get("/monitoring/pivot/?elements=PWID&elements=PREV&first_year=2000"),
+            get("/monitoring/pivot/?elements=PWID&format=csv"),
+        ],
         "monitoring:country": [
             get("/monitoring/countries/CHN/"),
             get("/monitoring/countries/CHN/?format=csv"),

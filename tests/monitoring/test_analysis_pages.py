@@ -84,3 +84,36 @@ def test_the_home_page_puts_the_monitoring_work_first(definitions, make_user, se
     )
     other = make_user(country="DEU", kind="competent_authority", role="focal_point")
     assert 'data-testid="home-monitoring"' not in signed_in(other).get("/").content.decode()
+
+
+def test_the_pivot_table_country_by_year_with_its_csv(published, make_user):  # noqa: F811
+    from drugcontrol.monitoring import selectors, services
+
+    provider = make_user(country="FRA", kind="competent_authority", role="focal_point")
+    dataset = selectors.dataset_get(provider, "ARQ_USE")
+    draft = services.submission_open(actor=provider, country="FRA", dataset=dataset, year=2015)
+    services.values_set(
+        actor=provider, submission=draft, items=[services.ValueInput("PWID_HIV", {}, "7")]
+    )
+    own = signed_in(provider)
+    page = own.get("/monitoring/pivot/?elements=PWID_HIV&first_year=2010&last_year=2015")
+    html = page.content.decode()
+    # China, Germany, France (its own draft), India, Thailand: one row each, years as columns.
+    assert html.count('data-testid="pivot-row"') == 5
+    assert "<th>2010</th>" in html and "<th>2015</th>" in html
+    csv = own.get(
+        "/monitoring/pivot/?elements=PWID_HIV&first_year=2010&last_year=2015&format=csv"
+    ).content.decode()
+    assert csv.splitlines()[0] == "country,element,disaggregation,2010,2011,2012,2013,2014,2015"
+    assert "CHN,PWID_HIV,,10,,,,,4" in csv and "FRA,PWID_HIV,,,,,,,7" in csv
+    published_only = own.get(
+        "/monitoring/pivot/?elements=PWID_HIV&published_only=on&format=csv"
+    ).content.decode()
+    assert "FRA" not in published_only
+    # Another country reads the published figures, never France's draft.
+    other = signed_in(make_user(country="DEU", kind="law_enforcement", role="viewer"))
+    assert (
+        "FRA" not in other.get("/monitoring/pivot/?elements=PWID_HIV&format=csv").content.decode()
+    )
+    bad = other.get("/monitoring/pivot/?elements=NOPE&first_year=2015&last_year=2010")
+    assert bad.status_code == 422 and 'data-field="elements"' in bad.content.decode()

@@ -212,3 +212,48 @@ def _aggregate(target, codes, countries, weights) -> Progress:
 
 def region_label(code: str) -> str:
     return region_name(code)
+
+
+# --- the pivot table -----------------------------------------------------------------------------
+
+PIVOT_MAX_ROWS = 5000
+
+
+def pivot(
+    user,
+    *,
+    elements: list[str],
+    countries: list[str] | None = None,
+    first_year: int | None = None,
+    last_year: int | None = None,
+    published_only: bool = False,
+    limit: int | None = PIVOT_MAX_ROWS,
+) -> dict:
+    """Country x year x element: {"years": [...], "rows": [(country, element, disaggregation,
+    {year: value})], "truncated": bool}, of the values the reader may read (their own
+    country's unpublished ones too, unless `published_only`), one query; at most `limit`
+    rows (None: all, for a file)."""
+    queryset = visible(DataValue, user).filter(element__code__in=list(elements))
+    if published_only:
+        queryset = queryset.filter(submission__status=Status.PUBLISHED)
+    if countries:
+        queryset = queryset.filter(submission__country_id__in=list(countries))
+    if first_year:
+        queryset = queryset.filter(submission__year__gte=first_year)
+    if last_year:
+        queryset = queryset.filter(submission__year__lte=last_year)
+    cells: dict[tuple[str, str, str], dict[int, decimal.Decimal]] = defaultdict(dict)
+    years = set()
+    rows = queryset.order_by().values_list(
+        "submission__country_id", "element__code", "disaggregation", "submission__year", "value"
+    )
+    for country, element, key, year, value in rows.iterator(chunk_size=10000):
+        cells[(country, element, key)][year] = value
+        years.add(year)
+    order = {code: index for index, code in enumerate(elements)}
+    keys = sorted(cells, key=lambda k: (k[0], order.get(k[1], 0), k[2]))
+    return {
+        "years": sorted(years),
+        "rows": [(*key, cells[key]) for key in (keys if limit is None else keys[:limit])],
+        "truncated": limit is not None and len(keys) > limit,
+    }

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from drugcontrol.core.forms import MarkedForm, VersionField
+from drugcontrol.core.forms import CountryField, MarkedForm, VersionField
 from drugcontrol.monitoring.services.data import FIRST_YEAR
 
 
@@ -39,3 +39,29 @@ class ActForm(MarkedForm):
         help_text=_("Needed to return data or to reopen it: the other side reads it."),
     )
     version = VersionField(required=False)
+
+
+class PivotForm(forms.Form):
+    """The pivot table's filter: data elements, countries (all when none), a span of years."""
+
+    elements = forms.MultipleChoiceField(label=_("Data elements"))
+    countries = CountryField(label=_("Countries"), required=False, multiple=True)
+    first_year = forms.TypedChoiceField(
+        label=_("From"), coerce=int, required=False, empty_value=None
+    )
+    last_year = forms.TypedChoiceField(label=_("To"), coerce=int, required=False, empty_value=None)
+    published_only = forms.BooleanField(label=_("Published figures only"), required=False)
+
+    def __init__(self, *args, elements=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["elements"].choices = [(e.code, e.name) for e in elements]
+        years = [("", "—"), *year_choices()]
+        self.fields["first_year"].choices = years
+        self.fields["last_year"].choices = years
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("first_year"), cleaned.get("last_year")
+        if first and last and first > last:
+            self.add_error("last_year", _("The span ends before it begins."))
+        return cleaned

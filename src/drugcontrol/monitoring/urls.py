@@ -21,6 +21,7 @@ urlpatterns = [
         name="exchange_import_job",
     ),
     path("coverage/", views_analysis.coverage, name="coverage"),
+    path("pivot/", views_analysis.pivot, name="pivot"),
     path("countries/<slug:iso3>/", views_analysis.country_profile, name="country"),
     path("indicators/<slug:code>/", views_analysis.indicator_map, name="indicator"),
     path("targets/<slug:code>/", views_analysis.target_progress, name="target"),

@@ -1,7 +1,8 @@
 """The analysis pages, from published figures (monitoring/analysis.py): a country's profile
 (its main indicators over the years), an indicator on the world map for a year, a target's
 progress by country, region and world with the coverage behind each aggregate, and who has
-reported each year. Every chart and map has its table and its data as CSV beside it."""
+reported each year, and the pivot table (country x year x element). Every chart and map has
+its table and its data as CSV beside it."""
 
 import csv
 from collections import Counter, defaultdict
@@ -18,6 +19,8 @@ from drugcontrol.core.maps import choropleth
 from drugcontrol.core.permissions import require_page
 from drugcontrol.monitoring import analysis, selectors
 from drugcontrol.monitoring.choices import Status
+from drugcontrol.monitoring.expressions import parse_key
+from drugcontrol.monitoring.forms import PivotForm
 
 PROFILE = ("TREAT_COVERAGE", "HIV_PWID", "PREV_PAST_YEAR", "SEIZURES", "PRICE_PURE")
 STATUS_LABELS = {
@@ -282,3 +285,54 @@ def coverage(request):
     ]
     context = {"charts": charts, "datasets": list(datasets.values()), "table": table}
     return render(request, "monitoring/coverage.html", context)
+
+
+@login_required
+def pivot(request):
+    """Country x year x element, with the filter's choices; CSV of the whole table."""
+    require_page(request.user, "monitoring.data_read")
+    elements = list(selectors.element_list(request.user))
+    form = PivotForm(request.GET or None, elements=elements)
+    table, names = None, {}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        as_file = request.GET.get("format") == "csv"
+        table = analysis.pivot(
+            request.user,
+            elements=data["elements"],
+            countries=data["countries"] or None,
+            first_year=data["first_year"],
+            last_year=data["last_year"],
+            published_only=data["published_only"],
+            limit=None if as_file else analysis.PIVOT_MAX_ROWS,
+        )
+        if as_file:
+            return _csv(
+                "monitoring-pivot.csv",
+                ["country", "element", "disaggregation", *table["years"]],
+                [
+                    [country, element, key, *(_opt(by_year.get(y)) for y in table["years"])]
+                    for country, element, key, by_year in table["rows"]
+                ],
+            )
+        names = _country_names(request.user, {row[0] for row in table["rows"]})
+    option_names = _option_names()
+    element_names = {e.code: e.name for e in elements}
+    rows = []
+    if table:
+        for country, element, key, by_year in table["rows"]:
+            label = ", ".join(
+                option_names.get(pair, pair[1]) for pair in sorted(parse_key(key).items())
+            )
+            rows.append(
+                (
+                    names.get(country, country),
+                    element_names.get(element, element),
+                    label,
+                    [by_year.get(year) for year in table["years"]],
+                )
+            )
+    query = request.GET.copy()
+    query["format"] = "csv"
+    context = {"form": form, "table": table, "rows": rows, "csv_query": query.urlencode()}
+    return render(request, "monitoring/pivot.html", context, status=200 if not form.errors else 422)
