@@ -117,3 +117,17 @@ def test_the_pivot_table_country_by_year_with_its_csv(published, make_user):  # 
     )
     bad = other.get("/monitoring/pivot/?elements=NOPE&first_year=2015&last_year=2010")
     assert bad.status_code == 422 and 'data-field="elements"' in bad.content.decode()
+
+
+def test_every_user_of_a_country_finds_its_data_sets_on_the_monitoring_page(definitions, make_user):
+    from drugcontrol.monitoring import selectors, services
+
+    provider = make_user(country="CHN", kind="competent_authority", role="officer")
+    dataset = selectors.dataset_get(provider, "ARQ_USE")
+    draft = services.submission_open(actor=provider, country="CHN", dataset=dataset, year=2021)
+    viewer = signed_in(make_user(country="CHN", kind="law_enforcement", role="viewer"))
+    page = viewer.get("/monitoring/").content.decode()
+    assert f"/monitoring/submissions/{draft.pk}/" in page
+    assert 'data-testid="open-form"' not in page  # a viewer enters nothing
+    other = signed_in(make_user(country="DEU", kind="law_enforcement", role="viewer"))
+    assert f"/monitoring/submissions/{draft.pk}/" not in other.get("/monitoring/").content.decode()
