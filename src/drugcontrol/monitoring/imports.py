@@ -193,8 +193,9 @@ def read_lines(name: str, content: bytes) -> tuple[str, list[Line], list]:
     return kind, lines, problems
 
 
-def _check(actor, lines: list[Line], problems: list, progress) -> dict:
-    """Every row checked; returns {(country, year, dataset): [(line, ValueInput)]}."""
+def _check(actor, lines: list[Line], problems: list, progress) -> tuple[dict, dict]:
+    """Every row checked; returns ({(country, year, dataset): [(line, ValueInput)]}, the
+    definitions of each data set met, by code)."""
     defs = definitions()
     countries = set(Country.objects.values_list("iso3", flat=True))
     datasets = {d.code: d for d in DataSet.objects.all()}
@@ -247,7 +248,7 @@ def _check(actor, lines: list[Line], problems: list, progress) -> dict:
         problems.extend((line.number, line.column(name), message) for name, message in found)
     progress(len(lines), len(lines))
     _check_groups(actor, groups, problems)
-    return groups
+    return groups, checked_against
 
 
 def _check_groups(actor, groups: dict, problems: list) -> None:
@@ -312,7 +313,7 @@ def values_import(*, actor, name: str, content: bytes, progress=None, dry_run=Fa
     Returns {"format", "rows", "new", "changed", "unchanged", "removed", "datasets"}."""
     progress = progress or (lambda checked, total, state="checking": None)
     kind, lines, problems = read_lines(name, content)
-    groups = _check(actor, lines, problems, progress)
+    groups, definitions = _check(actor, lines, problems, progress)
     if problems:
         raise FileProblems(_capped(problems))
     progress(len(lines), len(lines), "saving")
@@ -329,7 +330,11 @@ def values_import(*, actor, name: str, content: bytes, progress=None, dry_run=Fa
                     actor=actor, country=country, dataset=dataset, year=year
                 )
                 result = values_set(
-                    actor=actor, submission=submission, items=items, source="import"
+                    actor=actor,
+                    submission=submission,
+                    items=items,
+                    source="import",
+                    definitions=definitions.get(dataset.code),
                 )
             except ValidationFailed as error:  # changed since the check (a submission)
                 raise FileProblems(_service_problems(error, by_number)) from None

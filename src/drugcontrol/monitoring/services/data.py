@@ -4,7 +4,7 @@ nothing, every problem named by row and column. Every change is kept as a revisi
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from drugcontrol.core.audit import record_event
@@ -206,6 +206,29 @@ def _write(actor, submission, checked: Checked, source: str, expected_version=No
     return outcome
 
 
+def _insert(rows: list, names: tuple[str, ...]) -> None:
+    """Insert new rows of one model with one `executemany`, each value prepared as the ORM
+    prepares it (`get_db_prep_save`): the ORM's bulk_create builds a statement of at most a
+    few hundred rows at a time, several times slower for an import of thousands."""
+    if not rows:
+        return
+    meta = rows[0]._meta
+    fields = [meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    # Names from the model's own metadata, quoted; the values are parameters.
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+        quote(meta.db_table),
+        ", ".join(quote(field.column) for field in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    params = [
+        [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
 def _write_many(actor, submission, checked: list[Checked], source: str) -> dict:
     """Apply many checked values in a few statements (the submission's row is locked by the
     caller): {"new", "changed", "removed", "unchanged"}."""
@@ -233,6 +256,7 @@ def _write_many(actor, submission, checked: list[Checked], source: str) -> dict:
                     value=item.value,
                     comment=item.comment,
                     updated_by=actor,
+                    updated_at=now,
                 )
             )
         elif stored.value == item.value and stored.comment == item.comment:
@@ -253,15 +277,42 @@ def _write_many(actor, submission, checked: list[Checked], source: str) -> dict:
                 comment=item.comment,
                 source=source,
                 actor=actor,
+                at=now,
             )
         )
-    check_instances([*new, *changed, *revisions], "values")
-    DataValue.objects.bulk_create(new, batch_size=1000)
+    # The revisions repeat the values' own text and numbers: checking the values suffices.
+    check_instances([*new, *changed], "values")
+    _insert(
+        new,
+        (
+            "submission",
+            "element",
+            "disaggregation",
+            "value",
+            "comment",
+            "version",
+            "updated_at",
+            "updated_by",
+        ),
+    )
     DataValue.objects.bulk_update(
         changed, ["value", "comment", "updated_by", "version", "updated_at"], batch_size=1000
     )
     DataValue.objects.filter(pk__in=removed).delete()
-    ValueRevision.objects.bulk_create(revisions, batch_size=1000)
+    _insert(
+        revisions,
+        (
+            "submission",
+            "element",
+            "disaggregation",
+            "previous",
+            "new",
+            "comment",
+            "source",
+            "actor",
+            "at",
+        ),
+    )
     return {
         "new": len(new),
         "changed": len(changed),
@@ -302,12 +353,20 @@ def value_set(
 
 
 def values_set(
-    *, actor, submission: Submission, items: list[ValueInput], source="import", dry_run=False
+    *,
+    actor,
+    submission: Submission,
+    items: list[ValueInput],
+    source="import",
+    dry_run=False,
+    definitions: tuple[dict, dict] | None = None,
 ) -> dict:
     """Many cells of one data set at once, all or nothing: every problem of every item named
-    by its row and column; returns {"rows", "new", "changed", "removed", "unchanged"}."""
+    by its row and column; returns {"rows", "new", "changed", "removed", "unchanged"}.
+    `definitions`: the data set's ({element code: element}, {category: options}) when the
+    caller has read them already (an import of many data sets)."""
     _require_editable(actor, submission)
-    elements, options = _definitions(submission.dataset)
+    elements, options = definitions or _definitions(submission.dataset)
     checked, problems, seen = [], {}, {}
     for index, item in enumerate(items):
         where = item.row or str(index + 1)
