@@ -2058,6 +2058,12 @@ PAGES.update(
 for _name in ("MS_draft", "MS_sub", "MS_acc", "MV_draft"):
     SEES[_name] = chn_or_secretariat
 SEES["MS_pub"] = SEES["MV_pub"] = may("monitoring.data_read")
+
+
+def reads_in(country: str):
+    return all_of(may("monitoring.data_read"), in_country(country))
+
+
 SEES["MS_deu"] = SEES["MV_deu"] = any_of(in_country("DEU"), secretariat)
 SEES["J_mon"] = one_of("chn.competent_authority.officer")
 SUBMISSIONS = ("MS_draft", "MS_sub", "MS_acc", "MS_pub", "MS_deu")
@@ -2159,12 +2165,10 @@ PAGES.update(
                 "/monitoring/",
                 marker=(
                     ('href="/monitoring/submissions/{MS_pub}/"', SEES["MS_pub"]),
-                    ('href="/monitoring/submissions/{MS_draft}/"', enters_chn),
-                    ('href="/monitoring/submissions/{MS_sub}/"', any_of(enters_chn, decides)),
-                    (
-                        'href="/monitoring/submissions/{MS_deu}/"',
-                        all_of(may("monitoring.data_enter"), in_country("DEU")),
-                    ),
+                    # The country's own data sets: every user of the country.
+                    ('href="/monitoring/submissions/{MS_draft}/"', reads_in("CHN")),
+                    ('href="/monitoring/submissions/{MS_sub}/"', any_of(reads_in("CHN"), decides)),
+                    ('href="/monitoring/submissions/{MS_deu}/"', reads_in("DEU")),
                     ('data-testid="open-form"', may("monitoring.data_enter")),
                 ),
             )
