@@ -124,7 +124,7 @@ def read_decimal(
             decimal.Decimal(1).scaleb(-field.decimal_places), decimal.ROUND_HALF_UP
         )
     if abs(number) > limit:
-        errors[name] = [_("Must be at most %(maximum)s.") % {"maximum": _plain(limit)}]
+        errors[name] = [_("Must be at most %(maximum)s.") % {"maximum": plain_number(limit)}]
         return None
     if positive and number <= 0:
         errors[name] = [_("Must be greater than zero.")]
@@ -158,8 +158,14 @@ def read_int(value, name: str, errors: dict, *, minimum: int, maximum: int) -> i
     return number
 
 
-def _plain(number: decimal.Decimal) -> str:
-    return format(number.normalize(), "f")
+def plain_number(value) -> str:
+    """A number as people write it: plain decimal notation, no exponent, no trailing zeros
+    ("" for None)."""
+    if value is None:
+        return ""
+    if isinstance(value, decimal.Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
 
 
 # Control characters other than tab and line breaks (a terminal reads ESC as a command, a
@@ -197,7 +203,8 @@ def field_problem(field: models.Field, value) -> str | None:
         if not value.is_finite():
             return _("Not a number.")
         if abs(value) > decimal_limit(field):
-            return _("Must be at most %(maximum)s.") % {"maximum": _plain(decimal_limit(field))}
+            limit = plain_number(decimal_limit(field))
+            return _("Must be at most %(maximum)s.") % {"maximum": limit}
         return None
     if isinstance(field, models.FloatField):
         if isinstance(value, float) and not math.isfinite(value):

@@ -65,3 +65,23 @@ class PivotForm(forms.Form):
         if first and last and first > last:
             self.add_error("last_year", _("The span ends before it begins."))
         return cleaned
+
+
+class IndicatorMapForm(forms.Form):
+    """The year and the breakdown's option an indicator's map shows, chosen among those with
+    figures; anything else (absent, unknown, not a year) shows the default."""
+
+    year = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    option = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, years=(), options=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year, year) for year in years]
+        self.fields["option"].choices = [(option, option) for option in options]
+
+    def choice(self, name: str, default):
+        """The field's valid value, else `default`."""
+        if not self.is_valid() and name in self.errors:
+            return default
+        value = self.cleaned_data.get(name)
+        return default if value in (None, "") else value

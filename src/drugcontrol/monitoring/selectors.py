@@ -6,6 +6,7 @@ secretariat; once published, by every signed-in user."""
 
 from django.db.models import F, Prefetch, Q, QuerySet
 
+from drugcontrol.core.bounds import plain_number
 from drugcontrol.core.permissions import can
 from drugcontrol.core.visibility import get_visible_or_404, is_signed_in, visibility_rule, visible
 from drugcontrol.monitoring.choices import Status
@@ -257,14 +258,10 @@ def violation_text(violation: Violation, names: dict | None = None) -> str:
     """The rule's name in the reader's language, the options it was broken for, both sides."""
     names = names if names is not None else option_names()
     where = ", ".join(names.get(pair, pair[1]) for pair in sorted(violation.binding.items()))
-    sides = f"{_number(violation.left)} / {_number(violation.right)}"
+    sides = f"{plain_number(violation.left)} / {plain_number(violation.right)}"
     return (
         f"{violation.rule.name} ({where}: {sides})" if where else f"{violation.rule.name} ({sides})"
     )
-
-
-def _number(value) -> str:
-    return format(value.normalize(), "f") if hasattr(value, "normalize") else str(value)
 
 
 # --- the home page -----------------------------------------------------------------------------

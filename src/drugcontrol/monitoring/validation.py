@@ -6,6 +6,7 @@ import decimal
 import operator as python_operator
 from dataclasses import dataclass, field
 
+from drugcontrol.core.bounds import plain_number
 from drugcontrol.core.messages import gettext as _
 from drugcontrol.monitoring import expressions
 from drugcontrol.monitoring.choices import Importance, ValueType
@@ -37,15 +38,10 @@ def value_problem(element, value: decimal.Decimal) -> str | None:
         low = PERCENT[0] if low is None else max(low, PERCENT[0])
         high = PERCENT[1] if high is None else min(high, PERCENT[1])
     if low is not None and value < low:
-        return _("At least %(minimum)s.") % {"minimum": _plain(low)}
+        return _("At least %(minimum)s.") % {"minimum": plain_number(low)}
     if high is not None and value > high:
-        return _("At most %(maximum)s.") % {"maximum": _plain(high)}
+        return _("At most %(maximum)s.") % {"maximum": plain_number(high)}
     return None
-
-
-def _plain(number: decimal.Decimal) -> str:
-    text = format(number.normalize(), "f")
-    return text
 
 
 def read_value(element, raw) -> tuple[decimal.Decimal | None, str | None]:

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from drugcontrol.core.bounds import plain_number
 from drugcontrol.core.errors import ServiceError, ValidationFailed
 from drugcontrol.core.forms import add_service_error
 from drugcontrol.core.permissions import can, may_sometimes, require_page
@@ -124,10 +125,10 @@ def _cell(element, key, values, previous, states, typed, problems) -> dict:
         "key": key,
         "name": name,
         "note_name": f"{NOTE}{element.code}|{key}",
-        "value": typed.get(name, _plain(stored.value) if stored else ""),
+        "value": typed.get(name, plain_number(stored.value) if stored else ""),
         "comment": typed.get(f"{NOTE}{element.code}|{key}", stored.comment if stored else ""),
         "version": stored.version if stored else 0,
-        "previous": _plain(previous.get((element.code, key))),
+        "previous": plain_number(previous.get((element.code, key))),
         "state": "error" if problem else state,
         "messages": [problem] if problem else texts,
     }
@@ -140,13 +141,6 @@ def _options(key: str) -> dict:
         return parse_key(key)
     except ValueError:
         return {}
-
-
-def _plain(value) -> str:
-    if value is None:
-        return ""
-    text = format(value.normalize(), "f")
-    return text
 
 
 def _page(request, submission, *, typed=None, problems=None, act_form=None, status=200):

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 
 from drugcontrol.core import selectors as core_selectors
+from drugcontrol.core.bounds import plain_number
 from drugcontrol.core.charts import line_chart, stacked_columns
 from drugcontrol.core.countries import region_name
 from drugcontrol.core.maps import choropleth
@@ -20,7 +21,7 @@ from drugcontrol.core.permissions import require_page
 from drugcontrol.monitoring import analysis, selectors
 from drugcontrol.monitoring.choices import Status
 from drugcontrol.monitoring.expressions import parse_key
-from drugcontrol.monitoring.forms import PivotForm
+from drugcontrol.monitoring.forms import IndicatorMapForm, PivotForm
 
 PROFILE = ("TREAT_COVERAGE", "HIV_PWID", "PREV_PAST_YEAR", "SEIZURES", "PRICE_PURE")
 STATUS_LABELS = {
@@ -84,7 +85,7 @@ def country_profile(request, iso3: str):
         by_option = defaultdict(list)
         for (_c, year, option), value in figures.items():
             by_option[option].append((year, value))
-            rows.append([code, option, year, analysis_plain(value)])
+            rows.append([code, option, year, plain_number(value)])
         if not by_option:
             continue
         unit = indicator.unit_zh if request.LANGUAGE_CODE.startswith("zh") else indicator.unit_en
@@ -107,10 +108,6 @@ def country_profile(request, iso3: str):
     return render(request, "monitoring/country_profile.html", context)
 
 
-def analysis_plain(value) -> str:
-    return format(value.normalize(), "f")
-
-
 @login_required
 def indicator_map(request, code: str):
     require_page(request.user, "monitoring.data_read")
@@ -118,11 +115,10 @@ def indicator_map(request, code: str):
     computed = analysis.indicator_values(request.user, indicator)["figures"]
     years = sorted({year for (_c, year, _o) in computed}, reverse=True)
     options = sorted({option for (_c, _y, option) in computed})
-    year = _chosen_int(request.GET.get("year"), years)
-    option = (
-        request.GET.get("option")
-        if request.GET.get("option") in options
-        else (options[0] if options else "")
+    chosen = IndicatorMapForm(request.GET, years=years, options=options)
+    year, option = (
+        chosen.choice("year", years[0] if years else None),
+        chosen.choice("option", options[0] if options else ""),
     )
     figures = {
         country: value for (country, y, o), value in computed.items() if y == year and o == option
@@ -133,7 +129,7 @@ def indicator_map(request, code: str):
         return _csv(
             f"indicator-{indicator.code}.csv",
             ["country", "year", "option", "value"],
-            sorted((c, y, o, analysis_plain(v)) for (c, y, o), v in computed.items()),
+            sorted((c, y, o, plain_number(v)) for (c, y, o), v in computed.items()),
         )
     unit = indicator.unit_zh if request.LANGUAGE_CODE.startswith("zh") else indicator.unit_en
     label = f"{indicator.name}, {year}" if year else indicator.name
@@ -155,14 +151,6 @@ def indicator_map(request, code: str):
         "table": sorted(((names.get(c, c), v) for c, v in figures.items()), key=lambda p: -p[1]),
     }
     return render(request, "monitoring/indicator_map.html", context)
-
-
-def _chosen_int(raw, choices):
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        return choices[0] if choices else None
-    return value if value in choices else (choices[0] if choices else None)
 
 
 @login_required
@@ -237,7 +225,7 @@ def _percent(share) -> str:
 
 
 def _opt(value) -> str:
-    return "" if value is None else analysis_plain(round(value, 6))
+    return "" if value is None else plain_number(round(value, 6))
 
 
 @login_required

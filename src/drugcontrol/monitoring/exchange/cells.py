@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from drugcontrol.core.bounds import plain_number
 from drugcontrol.core.models import Country
 from drugcontrol.monitoring import selectors
 from drugcontrol.monitoring.choices import Status
@@ -168,7 +169,4 @@ def template_cells(
 
 def number(value) -> str:
     """A value as a file writes it: plain decimal notation, no exponent, no trailing zeros."""
-    if value is None:
-        return ""
-    text = format(value.normalize(), "f") if isinstance(value, decimal.Decimal) else str(value)
-    return text
+    return plain_number(value)
