@@ -165,7 +165,10 @@ def target_progress(user, target: Target) -> dict:
     for code, region in regions_of.items():
         if region:
             members[region].append(code)
-    weights = computed["weights"]
+    weights = dict(computed["weights"])
+    # Each country's latest weight, under the year None, for the years it has none.
+    for (country, _year), weight in sorted(computed["weights"].items()):
+        weights[(country, None)] = weight
     regions = {
         region: _aggregate(target, codes, countries, weights)
         for region, codes in sorted(members.items())
@@ -175,13 +178,8 @@ def target_progress(user, target: Target) -> dict:
 
 
 def _weight(weights, country, year):
-    return weights.get((country, year)) or next(
-        (
-            weights[(country, y)]
-            for y in sorted({y for c, y in weights if c == country}, reverse=True)
-        ),
-        None,
-    )
+    """The country's weight in the year, else in its latest year with one."""
+    return weights.get((country, year)) or weights.get((country, None))
 
 
 def _aggregate(target, codes, countries, weights) -> Progress:

@@ -274,23 +274,9 @@ def _explain(account, submission) -> bool:
     report = selectors.validation_report(submission)
     if any(v.is_error for v in report):
         return False
+    values = selectors.values_of(submission)
     for violation in report:
         element, key = violation.cells[0]
-        services.value_set(
-            actor=account,
-            submission=submission,
-            item=services.ValueInput(
-                element,
-                parse_key(key),
-                str(
-                    next(
-                        v
-                        for (e, k), v in selectors.values_of(submission).items()
-                        if (e, k) == (element, key)
-                    )
-                ),
-                EXPLAINED,
-            ),
-            source="demo",
-        )
+        item = services.ValueInput(element, parse_key(key), values[(element, key)], EXPLAINED)
+        services.value_set(actor=account, submission=submission, item=item, source="demo")
     return True
