@@ -335,6 +335,7 @@ def test_sdmx_ml_parses_back_with_its_series_and_observations(filled, provider, 
         "SEX",
         "CROP",
         "METHOD",
+        "REGION",
         "TIME_PERIOD",
     ]
     assert sdmx_ml(structure(definitions()), []).startswith(b"<?xml")

@@ -61,3 +61,29 @@ class Operator(models.TextChoices):
     GE = ">=", _("at least")
     GT = ">", _("more than")
     EQ = "==", _("equal to")
+
+
+class Livelihood(models.TextChoices):
+    """What an alternative development programme helps farmers grow or make instead (the
+    products UNODC's alternative development reports name most often)."""
+
+    COFFEE = "coffee", _("Coffee")
+    COCOA = "cocoa", _("Cocoa")
+    TEA = "tea", _("Tea")
+    RICE = "rice", _("Rice")
+    MAIZE = "maize", _("Maize")
+    WHEAT = "wheat", _("Wheat")
+    BEANS = "beans", _("Beans and pulses")
+    VEGETABLES = "vegetables", _("Vegetables")
+    FRUIT = "fruit", _("Fruit trees")
+    NUTS = "nuts", _("Nuts")
+    SAFFRON = "saffron", _("Saffron")
+    SPICES = "spices", _("Spices and medicinal plants")
+    PALM_OIL = "palm_oil", _("Oil palm")
+    RUBBER = "rubber", _("Rubber")
+    TIMBER = "timber", _("Timber and forestry")
+    LIVESTOCK = "livestock", _("Livestock and dairy")
+    FISH = "fish", _("Fish farming")
+    HONEY = "honey", _("Honey")
+    HANDICRAFTS = "handicrafts", _("Handicrafts and textiles")
+    TOURISM = "tourism", _("Tourism")

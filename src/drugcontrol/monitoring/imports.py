@@ -28,7 +28,7 @@ from drugcontrol.monitoring.exchange.structure import NOT_APPLICABLE, STRUCTURE_
 from drugcontrol.monitoring.models import DataSet, Submission
 from drugcontrol.monitoring.permissions import DATA_ENTER
 from drugcontrol.monitoring.services import ValueInput, submission_open, values_set
-from drugcontrol.monitoring.services.data import check_value, year_problem
+from drugcontrol.monitoring.services.data import check_value, dataset_definitions, year_problem
 
 IMPORT_KIND = "monitoring.values"
 MAX_ROWS = tabular.MAX_ROWS
@@ -156,23 +156,6 @@ def _sdmx_line(row, columns: list[str], problems: list) -> Line:
     )
 
 
-def _element_definitions(dataset: DataSet) -> tuple[dict, dict]:
-    """What `check_value` checks a row against: ({element code: element}, {category:
-    {option codes}})."""
-    from drugcontrol.monitoring.models import CategoryOption, DataElement
-
-    elements = {
-        element.code: element
-        for element in DataElement.objects.filter(datasetelement__dataset=dataset)
-        .prefetch_related("elementcategory_set__category")
-        .distinct()
-    }
-    options: dict[str, set] = {}
-    for category, option in CategoryOption.objects.values_list("category__code", "code"):
-        options.setdefault(category, set()).add(option)
-    return elements, options
-
-
 YEAR = re.compile(r"[0-9]{4}")
 
 
@@ -226,7 +209,7 @@ def _check(actor, lines: list[Line], problems: list, progress) -> tuple[dict, di
                 )
         else:
             if dataset.code not in checked_against:
-                checked_against[dataset.code] = _element_definitions(dataset)
+                checked_against[dataset.code] = dataset_definitions(dataset)
             item = ValueInput(
                 element=line.element,
                 options=line.options,
@@ -234,7 +217,9 @@ def _check(actor, lines: list[Line], problems: list, progress) -> tuple[dict, di
                 comment=line.comment,
                 row=str(line.number),
             )
-            result, by_field = check_value(item, *checked_against[dataset.code])
+            result, by_field = check_value(
+                item, *checked_against[dataset.code], country if country in countries else None
+            )
             found.extend(by_field.items())
             if result is not None and not found:
                 cell = (country, year, dataset.code, result.element.code, result.key)

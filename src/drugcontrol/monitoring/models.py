@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from drugcontrol.monitoring.choices import (
     Importance,
+    Livelihood,
     Operator,
     Section,
     Status,
@@ -50,8 +51,20 @@ class Category(Named):
 
 
 class CategoryOption(models.Model):
+    """An option of a category. A sub-national region (a first-level administrative division,
+    coded by ISO 3166-2) is an option of one country only: `country` names it, and only that
+    country's data sets offer it."""
+
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="options")
     code = models.CharField(_("code"), max_length=40)
+    country = models.ForeignKey(
+        "core.Country",
+        verbose_name=_("country"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     name_en = models.CharField(_("name (English)"), max_length=200)
     name_zh = models.CharField(_("name (Chinese)"), max_length=200)
     order = models.PositiveSmallIntegerField(default=0)
@@ -291,3 +304,50 @@ class SubmissionComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id} {self.action}"
+
+
+class DevelopmentProgramme(models.Model):
+    """An alternative development programme: where it works (first-level regions of its
+    country), for how long, for how many households, what it helps people grow or make
+    instead of illicit crops, and its funding. Its regions are what cultivation inside
+    programme areas is compared by."""
+
+    country = models.ForeignKey(
+        "core.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    summary = models.TextField(_("summary"), max_length=4000, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("first year"))
+    end_year = models.PositiveSmallIntegerField(_("last year"), null=True, blank=True)
+    area_ha = models.DecimalField(
+        _("area covered (ha)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    households = models.PositiveIntegerField(_("households reached"), null=True, blank=True)
+    livelihoods = models.JSONField(_("replacement crops and products"), default=list, blank=True)
+    funding_usd = models.DecimalField(
+        _("funding (US$)"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    funders = models.CharField(_("funded by"), max_length=300, blank=True)
+    regions = models.ManyToManyField(
+        CategoryOption, verbose_name=_("regions"), related_name="programmes", blank=True
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["country_id", "-start_year", "name"]
+        indexes = [models.Index(fields=["country", "start_year"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def runs_in(self, year: int) -> bool:
+        return self.start_year <= year and (self.end_year is None or year <= self.end_year)
+
+    def livelihood_names(self) -> list[str]:
+        names = dict(Livelihood.choices)
+        return [str(names.get(code, code)) for code in self.livelihoods]

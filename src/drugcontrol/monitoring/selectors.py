@@ -69,10 +69,14 @@ visibility_rule(SubmissionComment)(_follows_submission)
 # --- definitions -----------------------------------------------------------------------------
 
 
-def category_options(user) -> dict[str, list[CategoryOption]]:
-    """{category code: its options in order}."""
+def category_options(user, *, country: str | None = None) -> dict[str, list[CategoryOption]]:
+    """{category code: its options in order}; with `country`, without other countries'
+    regions."""
     found: dict[str, list] = {}
-    for option in visible(CategoryOption, user).select_related("category"):
+    options = visible(CategoryOption, user).select_related("category")
+    if country is not None:
+        options = options.filter(Q(country__isnull=True) | Q(country_id=country))
+    for option in options:
         found.setdefault(option.category.code, []).append(option)
     return found
 

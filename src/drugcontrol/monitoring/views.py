@@ -90,7 +90,7 @@ def grid(user, submission, *, typed=None, problems=None) -> list[dict]:
     columns those of the last; each cell with its value (or what was typed), last year's,
     its comment and its state (a field error, a rule's error or warning)."""
     typed, problems = typed or {}, problems or {}
-    options = selectors.category_options(user)
+    options = selectors.category_options(user, country=submission.country_id)
     values = {
         (v.element_code, v.disaggregation): v
         for v in selectors.value_list(user).filter(submission=submission)

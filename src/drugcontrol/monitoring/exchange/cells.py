@@ -43,6 +43,16 @@ class Definitions:
     options: dict  # category code -> [option codes in order]
     category_order: list  # every category code, in the definitions' order
     datasets: dict  # data set code -> [element codes in the form's order]
+    # (category code, option code) -> the only country that reports it (a region)
+    option_country: dict = field(default_factory=dict)
+
+    def options_for(self, category: str, country: str) -> list[str]:
+        """The category's options the country reports (its own regions, not others')."""
+        return [
+            option
+            for option in self.options.get(category, [])
+            if self.option_country.get((category, option), country) == country
+        ]
 
     def dataset_of(self, element: str) -> str | None:
         """The data set an element is reported in (the first by code when several)."""
@@ -72,10 +82,13 @@ def definitions() -> Definitions:
     ):
         categories[element].append(category)
     options: dict[str, list[str]] = {}
-    for category, option in CategoryOption.objects.order_by(
+    option_country = {}
+    for category, option, country in CategoryOption.objects.order_by(
         "category__order", "category__code", "order", "code"
-    ).values_list("category__code", "code"):
+    ).values_list("category__code", "code", "country_id"):
         options.setdefault(category, []).append(option)
+        if country:
+            option_country[category, option] = country
     datasets: dict[str, list[str]] = {
         code: [] for code in DataSet.objects.values_list("code", flat=True)
     }
@@ -84,7 +97,7 @@ def definitions() -> Definitions:
     ).values_list("dataset__code", "element__code"):
         datasets[dataset].append(element)
     order = list(Category.objects.order_by("order", "code").values_list("code", flat=True))
-    return Definitions(elements, categories, options, order, datasets)
+    return Definitions(elements, categories, options, order, datasets, option_country)
 
 
 def _readable(user, *, country=None, year=None, dataset=None):
@@ -159,7 +172,7 @@ def template_cells(
     for iso3 in (c for c in countries if c in known):
         for element in defs.datasets.get(dataset, []):
             wanted = defs.categories[element]
-            for combination in itertools.product(*(defs.options.get(c, []) for c in wanted)):
+            for combination in itertools.product(*(defs.options_for(c, iso3) for c in wanted)):
                 options = dict(zip(wanted, combination, strict=True))
                 key = ";".join(f"{c}={options[c]}" for c in sorted(options))
                 value, comment, status = current.get((iso3, element, key), (None, "", ""))

@@ -88,17 +88,20 @@ class Checked:
     comment: str
 
 
-def _definitions(dataset: DataSet) -> tuple[dict, dict]:
-    """({element code: element with its category codes}, {category: {option codes}})."""
+def dataset_definitions(dataset: DataSet) -> tuple[dict, dict]:
+    """({element code: element with its category codes}, {category: {option code: the
+    country it belongs to, None for every country}})."""
     elements = {
         element.code: element
         for element in DataElement.objects.filter(datasetelement__dataset=dataset)
         .prefetch_related("elementcategory_set__category")
         .distinct()
     }
-    options: dict[str, set] = {}
-    for category, option in CategoryOption.objects.values_list("category__code", "code"):
-        options.setdefault(category, set()).add(option)
+    options: dict[str, dict] = {}
+    for category, option, country in CategoryOption.objects.values_list(
+        "category__code", "code", "country_id"
+    ):
+        options.setdefault(category, {})[option] = country
     return elements, options
 
 
@@ -106,8 +109,11 @@ def element_category_codes(element: DataElement) -> list[str]:
     return [link.category.code for link in element.elementcategory_set.all()]
 
 
-def check_value(item: ValueInput, elements: dict, options: dict) -> tuple[Checked | None, dict]:
-    """The input checked against the data set's definitions: (checked, {column: message})."""
+def check_value(
+    item: ValueInput, elements: dict, options: dict, country: str | None = None
+) -> tuple[Checked | None, dict]:
+    """The input checked against the data set's definitions: (checked, {column: message}).
+    With `country` (ISO alpha-3), an option of another country (a region) is refused."""
     problems = {}
     element = elements.get(item.element) if isinstance(item.element, str) else None
     if element is None:
@@ -123,6 +129,11 @@ def check_value(item: ValueInput, elements: dict, options: dict) -> tuple[Checke
             problems[category] = _("Choose the %(category)s.") % {"category": category}
         elif not isinstance(option, str) or option not in options.get(category, ()):
             problems[category] = _("Unknown option %(option)s.") % {"option": str(option)[:40]}
+        elif country is not None and options[category].get(option) not in (None, country):
+            problems[category] = _("%(option)s is not a region of %(country)s.") % {
+                "option": option,
+                "country": country,
+            }
     for category in given:
         if category not in wanted:
             problems[str(category)[:40]] = _("%(element)s is not broken down by %(category)s.") % {
@@ -326,8 +337,8 @@ def value_set(
 ) -> DataValue | None:
     """Set (or, with no value, remove) one cell; returns it (None once removed)."""
     _require_editable(actor, submission)
-    elements, options = _definitions(submission.dataset)
-    checked, problems = check_value(item, elements, options)
+    elements, options = dataset_definitions(submission.dataset)
+    checked, problems = check_value(item, elements, options, submission.country_id)
     if problems:
         raise ValidationFailed({name: [message] for name, message in problems.items()})
     with transaction.atomic():
@@ -366,11 +377,11 @@ def values_set(
     `definitions`: the data set's ({element code: element}, {category: options}) when the
     caller has read them already (an import of many data sets)."""
     _require_editable(actor, submission)
-    elements, options = definitions or _definitions(submission.dataset)
+    elements, options = definitions or dataset_definitions(submission.dataset)
     checked, problems, seen = [], {}, {}
     for index, item in enumerate(items):
         where = item.row or str(index + 1)
-        result, found = check_value(item, elements, options)
+        result, found = check_value(item, elements, options, submission.country_id)
         for column, message in found.items():
             problems[f"{where}.{column}"] = [message]
         if result is not None:

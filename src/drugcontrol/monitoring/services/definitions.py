@@ -25,6 +25,7 @@ from drugcontrol.monitoring.models import (
     Target,
     ValidationRule,
 )
+from drugcontrol.monitoring.regions import first_level_regions
 
 DEFINITIONS_FILE = Path(__file__).resolve().parents[2] / "data" / "monitoring" / "definitions.json"
 NAMES = ("name_en", "name_zh")
@@ -48,9 +49,24 @@ def _upsert(model, code: str, fields: dict) -> tuple[object, bool]:
     return row, bool(changed)
 
 
+def _expand_regions(document: dict) -> dict:
+    """A category `"options_from": "iso3166-2"` gets the first-level regions of its
+    `countries` as options: {where: [problem]} for a country code unknown."""
+    problems = {}
+    for index, category in enumerate(document["categories"]):
+        if category.get("options_from") == "iso3166-2":
+            try:
+                category["options"] = first_level_regions(category.get("countries", []))
+            except KeyError as error:
+                problems[f"categories.{index}.countries"] = [
+                    _("Unknown country code %(code)s.") % {"code": str(error.args[0])[:3]}
+                ]
+    return problems
+
+
 def _check(document: dict) -> None:
     """Every choice known and every expression readable, before anything is written."""
-    problems = {}
+    problems = _expand_regions(document)
     categories = {c["code"]: [o["code"] for o in c["options"]] for c in document["categories"]}
     element_categories = {}
     for index, element in enumerate(document["elements"]):
@@ -124,7 +140,11 @@ def definitions_load(*, actor=None, path: Path = DEFINITIONS_FILE) -> dict:
             changed += was
             for position, option in enumerate(item["options"]):
                 row = CategoryOption.objects.filter(category=category, code=option["code"]).first()
-                fields = {**{n: option[n] for n in NAMES}, "order": position}
+                fields = {
+                    **{n: option[n] for n in NAMES},
+                    "order": position,
+                    "country_id": option.get("country"),
+                }
                 if row is None:
                     CategoryOption.objects.create(category=category, code=option["code"], **fields)
                     changed += 1
