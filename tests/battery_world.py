@@ -61,6 +61,7 @@ Records, each under a short name (`world.ids[name]` is its primary key, and
 | J_spec | an import job of spectra of the CHN laboratory officer (queued) |
 | MS_draft | CHN's drug use data set (monitoring) for last year, a draft with one value |
 | MS_sub, MS_acc | CHN's supply data set for last year, submitted; its crops data set, accepted |
+| MP | an alternative development programme of CHN, recorded by its authority officer |
 | MS_pub | CHN's drug use data set for the year before, published |
 | MS_deu | DEU's drug use data set for last year, a draft |
 | MV_draft, MV_pub, MV_deu | a value of MS_draft, of MS_pub and of MS_deu |
@@ -713,6 +714,13 @@ def _monitoring_records(world: World) -> None:
     for name in ("MV_draft", "MV_pub", "MV_deu"):
         ids[name] = ids[name].pk
     ids["MS_YEAR_NEW"] = last_year - 2  # a year nobody has opened a data set for
+    programme = monitoring_services.programme_create(
+        actor=provider,
+        item=monitoring_services.ProgrammeInput(
+            country="CHN", name="Battery livelihoods", start_year=last_year - 3
+        ),
+    )
+    ids["MP"], ids["MP_version"] = programme.pk, programme.version
     ids["J_mon"] = import_start(
         actor=provider,
         kind="monitoring.values",

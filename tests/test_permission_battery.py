@@ -2065,6 +2065,11 @@ def reads_in(country: str):
 
 
 SEES["MS_deu"] = SEES["MV_deu"] = any_of(in_country("DEU"), secretariat)
+# Programmes are public knowledge: every reader of monitoring data; kept by the country's
+# providers and the secretariat.
+SEES["MP"] = may("monitoring.data_read")
+keeps_chn_programmes = any_of(in_country("CHN"), secretariat)
+PROGRAMME = {"name": "Battery programme", "start_year": 2015, "livelihoods": ["coffee"]}
 SEES["J_mon"] = one_of("chn.competent_authority.officer")
 SUBMISSIONS = ("MS_draft", "MS_sub", "MS_acc", "MS_pub", "MS_deu")
 MONITORING = f"{V1}/monitoring"
@@ -2145,6 +2150,36 @@ API.update(
                 ),
             )
             for action, record, payload, matrix, condition in MONITORING_STEPS
+        ],
+        f"GET {MONITORING}/crops": [
+            get(f"{MONITORING}/crops"),
+            get(f"{MONITORING}/crops?country=CHN&regions=true&crop=opium_poppy"),
+        ],
+        f"GET {MONITORING}/programmes": [
+            get(f"{MONITORING}/programmes", listed=(("MP", SEES["MP"]),)),
+            get(f"{MONITORING}/programmes?country=DEU", listed=(("MP", lambda person: False),)),
+        ],
+        f"GET {MONITORING}/programmes/{{programme_id}}": [
+            get(f"{MONITORING}/programmes/{{MP}}", SEES["MP"])
+        ],
+        f"POST {MONITORING}/programmes": [
+            write(
+                "POST",
+                f"{MONITORING}/programmes",
+                "monitoring.programme_keep",
+                {"country": "CHN", **PROGRAMME},
+                condition=keeps_chn_programmes,
+            )
+        ],
+        f"PUT {MONITORING}/programmes/{{programme_id}}": [
+            write(
+                "PUT",
+                f"{MONITORING}/programmes/{{MP}}",
+                "monitoring.programme_keep",
+                {**PROGRAMME, "version": "{MP_version}"},
+                sees=SEES["MP"],
+                condition=keeps_chn_programmes,
+            )
         ],
         f"GET {MONITORING}/values": [
             get(
@@ -2305,6 +2340,61 @@ PAGES.update(
         ],
         "monitoring:definitions": [
             get("/monitoring/definitions/", marker=(('data-testid="rule-row"', anyone),))
+        ],
+        "monitoring:crops": [
+            get(
+                "/monitoring/crops/",
+                marker=(
+                    ('href="/monitoring/programmes/{MP}/"', SEES["MP"]),
+                    ('data-testid="programme-new"', may("monitoring.programme_keep")),
+                ),
+            ),
+            get("/monitoring/crops/?format=csv"),
+        ],
+        "monitoring:crops_country": [
+            get(
+                "/monitoring/crops/CHN/",
+                marker=(
+                    (
+                        'data-testid="programme-new"',
+                        offers("monitoring.programme_keep", keeps_chn_programmes),
+                    ),
+                ),
+            ),
+            get("/monitoring/crops/CHN/?format=csv&year=1800&crop=nope"),
+            get("/monitoring/crops/XYZ/", status=lambda person: 404, must_succeed=False),
+        ],
+        "monitoring:programme_new": [
+            get(
+                "/monitoring/programmes/new/?country=CHN",
+                status=allowed_or_forbidden("monitoring.programme_keep"),
+            ),
+            # A country's provider records for its own country; the secretariat for the one
+            # it chose.
+            page_write(
+                "/monitoring/programmes/new/?country=CHN",
+                "monitoring.programme_keep",
+                {"name": "Battery programme", "start_year": "2015"},
+            ),
+        ],
+        "monitoring:programme": [
+            get(
+                "/monitoring/programmes/{MP}/",
+                SEES["MP"],
+                marker=(
+                    (
+                        'data-testid="programme-form"',
+                        offers("monitoring.programme_keep", keeps_chn_programmes),
+                    ),
+                ),
+            ),
+            page_write(
+                "/monitoring/programmes/{MP}/",
+                "monitoring.programme_keep",
+                {"name": "Battery programme", "start_year": "2015", "version": "{MP_version}"},
+                sees=SEES["MP"],
+                condition=keeps_chn_programmes,
+            ),
         ],
     }
 )

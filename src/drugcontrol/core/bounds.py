@@ -158,6 +158,28 @@ def read_int(value, name: str, errors: dict, *, minimum: int, maximum: int) -> i
     return number
 
 
+def read_text(raw: dict, name: str, errors: dict, *, max_length: int, required=False) -> str:
+    """A text value, trimmed; an error when it is missing (where required), not text, or
+    longer than its column (never cut silently)."""
+    value = raw.get(name)
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors[name] = [_("Give this as text.")]
+        return ""
+    value = value.strip()
+    if required and not value:
+        errors[name] = [_("This field is required.")]
+    elif len(value) > max_length:
+        errors[name] = [
+            _("At most %(limit)s characters (this has %(length)s).")
+            % {"limit": max_length, "length": len(value)}
+        ]
+    elif problem := text_problem(value):
+        errors[name] = [problem]
+    return value
+
+
 def plain_number(value) -> str:
     """A number as people write it: plain decimal notation, no exponent, no trailing zeros
     ("" for None)."""

@@ -20,7 +20,12 @@ from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.core.models import OrganisationKind, Role, User
 from drugcontrol.monitoring import selectors, services
 from drugcontrol.monitoring.expressions import parse_key
-from drugcontrol.monitoring.models import DataSet, Submission
+from drugcontrol.monitoring.models import (
+    CategoryOption,
+    DataSet,
+    DevelopmentProgramme,
+    Submission,
+)
 
 INVENTED = (
     "Invented demo figures, not this country's statistics. 虚构的演示数据，并非该国的统计数字。"
@@ -159,11 +164,56 @@ def _supply_values(rng: random.Random, profile: dict, year_index: int) -> list:
     return items
 
 
-def _crop_values(rng: random.Random, crop: str, year_index: int) -> list:
+# Programmes start this many years into the demo's span, and cultivation in their regions
+# falls by this share a year against the rest of the country.
+PROGRAMME_START = 3
+PROGRAMME_EFFECT = 0.12
+GROWING_REGIONS = 6
+
+
+def growing_regions(country: str) -> list[str]:
+    """The demo's growing regions of a crop country (a fixed pick of its regions), the
+    first two of them covered by its alternative development programme."""
+    codes = sorted(
+        CategoryOption.objects.filter(category__code="region", country_id=country).values_list(
+            "code", flat=True
+        ),
+        key=lambda code: zlib.crc32(code.encode()),
+    )
+    return codes[:GROWING_REGIONS]
+
+
+def _regional_values(country: str, crop: str, area: float, year_index: int) -> list:
+    """The national area spread over the growing regions (nine tenths of it: the rest is
+    not attributed), falling faster in the programme's regions once it runs. A generator of
+    its own, so the other countries' figures stay as they were."""
+    rng = random.Random(zlib.crc32(f"{country}{year_index}".encode()))
+    regions = growing_regions(country)
+    if not regions:
+        return []
+    since = max(0, year_index - PROGRAMME_START + 1)
+    weights = [
+        (1 + zlib.crc32(code.encode()) % 5) * ((1 - PROGRAMME_EFFECT) ** since if i < 2 else 1)
+        for i, code in enumerate(regions)
+    ]
+    total = sum(weights)
+    items = []
+    for code, weight in zip(regions, weights, strict=True):
+        part = area * 0.9 * weight / total
+        options = {"region": code, "crop": crop}
+        items.append(services.ValueInput("CULT_REGION_HA", options, _q(part, 0)))
+        items.append(
+            services.ValueInput("ERAD_REGION_HA", options, _q(part * rng.uniform(0.01, 0.1), 0))
+        )
+    return items
+
+
+def _crop_values(rng: random.Random, crop: str, year_index: int, country: str = "") -> list:
     base = {"opium_poppy": 60000, "coca_bush": 80000, "cannabis_plant": 40000}[crop]
     area = base * rng.uniform(0.2, 1.5) * (1 + 0.05 * year_index)
     yield_kg = {"opium_poppy": 25, "coca_bush": 6000, "cannabis_plant": 900}[crop]
     return [
+        *_regional_values(country, crop, area, year_index),
         services.ValueInput("CULT_HA", {"crop": crop}, _q(area, 0)),
         services.ValueInput("YIELD", {"crop": crop}, _q(yield_kg * rng.uniform(0.8, 1.2), 1)),
         services.ValueInput(
@@ -222,12 +272,40 @@ def load(result) -> None:
             if number % SUPPLY_EVERY == 0:
                 wanted.append(("ARQ_SUPPLY", _supply_values(rng, profile, index)))
             if country in CROPS:
-                wanted.append(("CROPS", _crop_values(rng, CROPS[country], index)))
+                wanted.append(("CROPS", _crop_values(rng, CROPS[country], index, country)))
             for code, items in wanted:
                 if (country, code, year) in done:
                     continue
                 account = account or _account(country)
                 _one(result, account, secretariat, country, datasets[code], year, items, last_year)
+    for country in CROPS:
+        _programme(result, country, first_year + PROGRAMME_START)
+
+
+def _programme(result, country: str, start_year: int) -> None:
+    """One alternative development programme in the first two growing regions."""
+    regions = growing_regions(country)[:2]
+    if not regions or DevelopmentProgramme.objects.filter(country_id=country).exists():
+        return
+    names = dict(CategoryOption.objects.filter(code__in=regions).values_list("code", "name_en"))
+    services.programme_create(
+        actor=_account(country),
+        item=services.ProgrammeInput(
+            country=country,
+            name=f"Alternative livelihoods in {' and '.join(names[c] for c in regions)} (demo)",
+            summary=INVENTED,
+            start_year=start_year,
+            area_ha=str(1500 + zlib.crc32(country.encode()) % 4000),
+            households=2000 + zlib.crc32(country.encode()) % 9000,
+            livelihoods=["coffee", "cocoa", "fruit", "honey"]
+            if CROPS[country] == "coca_bush"
+            else ["saffron", "fruit", "livestock", "wheat"],
+            funding_usd=str(5_000_000 + zlib.crc32(country.encode()) % 20_000_000),
+            funders="Invented donors (demo)",
+            regions=regions,
+        ),
+    )
+    result.created += 1
 
 
 def _one(result, account, secretariat, country, dataset, year, items, last_year) -> None:

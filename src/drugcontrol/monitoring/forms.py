@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from drugcontrol.core.forms import CountryField, MarkedForm, VersionField
+from drugcontrol.monitoring.choices import Livelihood
 from drugcontrol.monitoring.services.data import FIRST_YEAR
 
 
@@ -85,3 +86,67 @@ class IndicatorMapForm(forms.Form):
             return default
         value = self.cleaned_data.get(name)
         return default if value in (None, "") else value
+
+
+class ProgrammeForm(MarkedForm):
+    """An alternative development programme; its regions are chosen among its country's."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    summary = forms.CharField(
+        label=_("Summary"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    start_year = forms.TypedChoiceField(label=_("First year"), coerce=int)
+    end_year = forms.TypedChoiceField(
+        label=_("Last year"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("Leave empty while it runs."),
+    )
+    regions = forms.MultipleChoiceField(
+        label=_("First-level regions it covers"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    area_ha = forms.CharField(
+        label=_("Area covered (ha)"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 12}),
+    )
+    households = forms.IntegerField(
+        label=_("Households reached"), required=False, min_value=0, max_value=100_000_000
+    )
+    livelihoods = forms.MultipleChoiceField(
+        label=_("Replacement crops and products"),
+        required=False,
+        choices=Livelihood.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    funding_usd = forms.CharField(
+        label=_("Funding (US$)"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 14}),
+    )
+    funders = forms.CharField(label=_("Funded by"), required=False, max_length=300)
+    version = VersionField(required=False)
+
+    def __init__(self, *args, regions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        self.fields["start_year"].choices = year_choices()
+        self.fields["end_year"].choices = [
+            ("", "—"),
+            *((year, year) for year in range(this_year + 30, FIRST_YEAR - 1, -1)),
+        ]
+        self.fields["regions"].choices = [(r.code, f"{r.name} ({r.code})") for r in regions]
+
+
+class ProgrammeCountryForm(forms.Form):
+    """The country a new programme is recorded for (the secretariat chooses it)."""
+
+    country = CountryField(label=_("Country"))

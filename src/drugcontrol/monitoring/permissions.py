@@ -69,3 +69,19 @@ DATA_DECIDE = action(
     grants=_SECRETARIAT_OFFICERS,
     refusal=_("The secretariat accepts, returns and publishes monitoring data."),
 )
+
+
+def _own_country_or_secretariat(user, record) -> bool:
+    return user.is_international or _own_country(user, record)
+
+
+PROGRAMME_KEEP = action(
+    "monitoring.programme_keep",
+    _("Record the country's alternative development programmes"),
+    grants={**_NATIONAL_PROVIDERS, **_SECRETARIAT_OFFICERS},
+    condition=_own_country_or_secretariat,
+    condition_text="the user's own country; the secretariat for every country",
+    refusal=_(
+        "Officers of the country's authorities record its alternative development programmes."
+    ),
+)

@@ -17,6 +17,7 @@ from drugcontrol.monitoring.models import (
     DataElement,
     DataSet,
     DataValue,
+    DevelopmentProgramme,
     Indicator,
     Submission,
     SubmissionComment,
@@ -59,6 +60,13 @@ def submissions_visible_to(queryset: QuerySet, user) -> QuerySet:
 def _follows_submission(queryset: QuerySet, user) -> QuerySet:
     rule = submission_filter(user, "submission__")
     return queryset.none() if rule is None else queryset.filter(rule)
+
+
+@visibility_rule(DevelopmentProgramme)
+def programmes_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """Alternative development programmes are public knowledge (their donors and the
+    secretariat report them): read by every signed-in user."""
+    return queryset if is_signed_in(user) and can(user, DATA_READ.name) else queryset.none()
 
 
 visibility_rule(DataValue)(_follows_submission)
@@ -290,3 +298,30 @@ def home_queue(user) -> dict | None:
     if not to_fill and not to_decide:
         return None
     return {"to_fill": to_fill, "to_decide": to_decide}
+
+
+# --- alternative development ------------------------------------------------------------------
+
+
+def programme_list(user, *, country: str | None = None, year: int | None = None) -> QuerySet:
+    queryset = visible(DevelopmentProgramme, user).select_related("country")
+    if country:
+        queryset = queryset.filter(country_id=country.upper())
+    if year:
+        queryset = queryset.filter(start_year__lte=year).filter(
+            Q(end_year__isnull=True) | Q(end_year__gte=year)
+        )
+    return queryset.prefetch_related("regions").order_by("country_id", "-start_year", "name")
+
+
+def programme_get(user, programme_id: int) -> DevelopmentProgramme:
+    return get_visible_or_404(
+        DevelopmentProgramme.objects.select_related("country").prefetch_related("regions"),
+        user,
+        pk=programme_id,
+    )
+
+
+def country_regions(user, country: str) -> QuerySet:
+    """The first-level regions of a country, in order."""
+    return visible(CategoryOption, user).filter(category__code="region", country_id=country)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from drugcontrol.monitoring import views, views_analysis, views_exchange
+from drugcontrol.monitoring import views, views_analysis, views_crops, views_exchange
 
 app_name = "monitoring"
 
@@ -25,4 +25,8 @@ urlpatterns = [
     path("countries/<slug:iso3>/", views_analysis.country_profile, name="country"),
     path("indicators/<slug:code>/", views_analysis.indicator_map, name="indicator"),
     path("targets/<slug:code>/", views_analysis.target_progress, name="target"),
+    path("crops/", views_crops.crops_overview, name="crops"),
+    path("crops/<slug:iso3>/", views_crops.crops_country, name="crops_country"),
+    path("programmes/new/", views_crops.programme_new, name="programme_new"),
+    path("programmes/<id:programme_id>/", views_crops.programme, name="programme"),
 ]

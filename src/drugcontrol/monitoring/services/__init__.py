@@ -9,11 +9,19 @@ from drugcontrol.monitoring.services.data import (
     values_set,
 )
 from drugcontrol.monitoring.services.definitions import DEFINITIONS_FILE, definitions_load
+from drugcontrol.monitoring.services.programmes import (
+    ProgrammeInput,
+    programme_create,
+    programme_update,
+)
 
 __all__ = [
     "DEFINITIONS_FILE",
+    "ProgrammeInput",
     "ValueInput",
     "definitions_load",
+    "programme_create",
+    "programme_update",
     "submission_act",
     "submission_open",
     "value_set",

@@ -10,28 +10,6 @@ from drugcontrol.core.countries import country_by_code
 from drugcontrol.substances.selectors import find_by_name
 
 
-def read_text(raw: dict, name: str, errors: dict, *, max_length: int, required=False) -> str:
-    """A text value, trimmed; an error when it is missing (where required), not text, or
-    longer than its column (never cut silently)."""
-    value = raw.get(name)
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        errors[name] = [_("Give this as text.")]
-        return ""
-    value = value.strip()
-    if required and not value:
-        errors[name] = [_("This field is required.")]
-    elif len(value) > max_length:
-        errors[name] = [
-            _("At most %(limit)s characters (this has %(length)s).")
-            % {"limit": max_length, "length": len(value)}
-        ]
-    elif problem := text_problem(value):
-        errors[name] = [problem]
-    return value
-
-
 def read_date(raw: dict, name: str, errors: dict) -> datetime.date | None:
     """A date (YYYY-MM-DD), not in the future."""
     value = raw.get(name)

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from drugcontrol.core.audit import record_event, snapshot
-from drugcontrol.core.bounds import model_field, read_decimal, read_int
+from drugcontrol.core.bounds import model_field, read_decimal, read_int, read_text
 from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.core.permissions import require
 from drugcontrol.core.sequences import create_with_reference
@@ -21,7 +21,7 @@ from drugcontrol.nps.report_choices import (
     SampleKind,
     Technique,
 )
-from drugcontrol.nps.services.common import read_choice, read_country, read_date, read_text
+from drugcontrol.nps.services.common import read_choice, read_country, read_date
 from drugcontrol.substances import selectors as substance_selectors
 from drugcontrol.substances import services as substance_services
 

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from drugcontrol.core.audit import record_event, snapshot
-from drugcontrol.core.bounds import model_field, read_decimal
+from drugcontrol.core.bounds import model_field, read_decimal, read_text
 from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.core.permissions import require
 from drugcontrol.core.sequences import create_with_reference
@@ -15,7 +15,6 @@ from drugcontrol.nps.services.common import (
     read_country,
     read_date,
     read_substance,
-    read_text,
 )
 
 MAX_FINDINGS = 20

@@ -5,10 +5,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from drugcontrol.core.audit import record_event
+from drugcontrol.core.bounds import read_text
 from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.core.permissions import require
 from drugcontrol.nps.models import WatchEntry
-from drugcontrol.nps.services.common import read_substance, read_text
+from drugcontrol.nps.services.common import read_substance
 from drugcontrol.substances import selectors as substance_selectors
 from drugcontrol.substances.models import SubstanceKind
 from drugcontrol.substances.services import unlisted_substance_register
