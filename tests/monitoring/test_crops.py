@@ -346,3 +346,17 @@ def test_a_programme_is_recorded_and_changed_on_its_page(definitions, afghan):
         posted["Location"], {"name": "Renamed", "start_year": "2021", "version": "1"}
     )
     assert saved.status_code == 302 and DevelopmentProgramme.objects.get().name == "Renamed"
+
+
+def test_the_definitions_page_counts_regions_by_country_rather_than_listing_them(
+    definitions, afghan
+):
+    page = signed_in(afghan).get("/monitoring/definitions/").content.decode()
+    assert "Afghanistan: 34" in page and "Colombia: 33" in page
+    assert "Helmand" not in page
+    grid_labels = [
+        option.label
+        for option in selectors.country_regions(afghan, "LAO")
+        if option.name == "Viangchan"
+    ]
+    assert grid_labels == ["Viangchan (LA-VI)", "Viangchan (LA-VT)"]

@@ -80,6 +80,12 @@ class CategoryOption(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def label(self) -> str:
+        """The name, with the code for a region (two regions of a country may share a
+        name, as Vientiane prefecture and province do)."""
+        return f"{self.name} ({self.code})" if self.country_id else self.name
+
 
 class DataElement(Named):
     """One figure a country reports, with the dimensions it is broken down by."""

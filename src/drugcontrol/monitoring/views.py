@@ -4,6 +4,7 @@ options, last year's value beside each cell, a comment per cell, saving cell by 
 reader types and checking the rules live), its approval, and the definitions."""
 
 import itertools
+from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 from drugcontrol.core.bounds import plain_number
 from drugcontrol.core.errors import ServiceError, ValidationFailed
 from drugcontrol.core.forms import add_service_error
+from drugcontrol.core.models import Country
 from drugcontrol.core.permissions import can, may_sometimes, require_page
 from drugcontrol.monitoring import selectors, services, workflow
 from drugcontrol.monitoring.choices import EDITABLE, Status
@@ -109,7 +111,7 @@ def grid(user, submission, *, typed=None, problems=None) -> list[dict]:
                 chosen = {o.category.code: o.code for o in (*row_options, head) if o is not None}
                 key = disaggregation_key(chosen)
                 cells.append(_cell(element, key, values, previous, states, typed, problems))
-            label = " / ".join(o.name for o in row_options)
+            label = " / ".join(o.label for o in row_options)
             rows.append({"label": label, "cells": cells})
         blocks.append({"element": element, "heads": heads, "rows": rows})
     return blocks
@@ -298,13 +300,22 @@ def act(request, submission_id: int):
     return _page(request, record, act_form=form, status=status)
 
 
+def _listed(options: list) -> tuple[list, list]:
+    """(the options, []) or, for regions (each of one country), ([], [(country, how many)])."""
+    if not any(option.country_id for option in options):
+        return options, []
+    counts = Counter(option.country_id for option in options)
+    names = {c.iso3: c.name for c in Country.objects.filter(iso3__in=list(counts))}
+    return [], sorted((names.get(code, code), count) for code, count in counts.items())
+
+
 @login_required
 def definitions(request):
     require_page(request.user, "monitoring.definitions_read")
     options = selectors.category_options(request.user)
     context = {
         "elements": [
-            (element, [(c, options.get(c.code, [])) for c in element.categories.all()])
+            (element, [(c, *_listed(options.get(c.code, []))) for c in element.categories.all()])
             for element in selectors.element_list(request.user)
         ],
         "datasets": [

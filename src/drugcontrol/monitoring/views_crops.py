@@ -144,7 +144,7 @@ def crops_country(request, iso3: str):
         year = None
     if year not in regional_years:
         year = regional_years[0] if regional_years else None
-    region_names = {r.code: r.name for r in selectors.country_regions(request.user, country.iso3)}
+    region_names = {r.code: r.label for r in selectors.country_regions(request.user, country.iso3)}
     regional = [row for row in rows if row.region and row.year == year]
     available = [code for code in crops.CROPS if any(r.crop == code and r.region for r in rows)]
     crop = _chosen_crop(request, available)
