@@ -263,10 +263,10 @@ def test_programmes_and_crops_through_the_api(published_crops, secretariat, make
     assert colombian.get(f"{V1}/programmes?year=2020").json()["count"] == 0
     figures = colombian.get(f"{V1}/crops?country=AFG&year=2021&regions=true").json()["items"]
     assert [(f["region"], f["potential_production_kg"]) for f in figures] == [
-        ("", "27500.000000000000"),
-        ("AF-BDS", "5000.000000000000"),
-        ("AF-HEL", "15000.000000000000"),
-        ("AF-KAN", "7500.000000000000"),
+        ("", "27500.000000"),
+        ("AF-BDS", "5000.000000"),
+        ("AF-HEL", "15000.000000"),
+        ("AF-KAN", "7500.000000"),
     ]
     assert [f["in_programme"] for f in figures] == [False, False, True, False]
 

@@ -39,7 +39,8 @@ class CropFigures:
     def potential_production_kg(self) -> decimal.Decimal | None:
         if self.cultivation_ha is None or self.yield_kg_ha is None:
             return None
-        return self.cultivation_ha * self.yield_kg_ha
+        # kept to the places a stored value has
+        return (self.cultivation_ha * self.yield_kg_ha).quantize(decimal.Decimal("0.000001"))
 
 
 class ProgrammeAreas:
