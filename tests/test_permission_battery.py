@@ -2070,6 +2070,47 @@ SEES["MS_deu"] = SEES["MV_deu"] = any_of(in_country("DEU"), secretariat)
 SEES["MP"] = may("monitoring.data_read")
 keeps_chn_programmes = any_of(in_country("CHN"), secretariat)
 PROGRAMME = {"name": "Battery programme", "start_year": 2015, "livelihoods": ["coffee"]}
+keeps_definitions = "monitoring.definitions_keep"
+BATTERY_RULE = {
+    "code": "PWID_IN_POP",
+    "name_en": "Battery: people who inject drugs within the population",
+    "name_zh": "电池测试：注射吸毒者不超过人口",
+    "left": "PWID",
+    "operator": "<=",
+    "right": "POP_15_64",
+    "importance": "error",
+}
+DEFINITION_CHANGES = {
+    "data-elements/LABS": {
+        "code": "LABS",
+        "name_en": "Battery: laboratories dismantled",
+        "name_zh": "电池测试：捣毁的实验室",
+        "section": "supply",
+        "value_type": "integer",
+        "unit": "laboratories",
+        "categories": ["drug"],
+        "minimum": "0",
+    },
+    "validation-rules/PWID_IN_POP": BATTERY_RULE,
+    "indicators/SEIZURES": {
+        "code": "SEIZURES",
+        "name_en": "Battery: seizures",
+        "name_zh": "电池测试：缉获量",
+        "numerator": "SEIZ_KG",
+        "breakdown": "drug",
+        "unit_en": "kg",
+        "unit_zh": "公斤",
+    },
+    "targets/HIV_PWID_HALF": {
+        "code": "HIV_PWID_HALF",
+        "name_en": "Battery: halve HIV",
+        "name_zh": "电池测试：艾滋病减半",
+        "indicator": "HIV_PWID",
+        "baseline_year": 2010,
+        "target_year": 2015,
+        "change_percent": "-50",
+    },
+}
 SEES["J_mon"] = one_of("chn.competent_authority.officer")
 SUBMISSIONS = ("MS_draft", "MS_sub", "MS_acc", "MS_pub", "MS_deu")
 MONITORING = f"{V1}/monitoring"
@@ -2151,6 +2192,21 @@ API.update(
             )
             for action, record, payload, matrix, condition in MONITORING_STEPS
         ],
+        f"GET {MONITORING}/definitions": [get(f"{MONITORING}/definitions")],
+        f"POST {MONITORING}/definitions": [
+            write(
+                "POST",
+                f"{MONITORING}/definitions",
+                keeps_definitions,
+                {"rules": [BATTERY_RULE]},
+            )
+        ],
+        **{
+            f"PUT {MONITORING}/{path.split('/')[0]}/{{code}}": [
+                write("PUT", f"{MONITORING}/{path}", keeps_definitions, payload)
+            ]
+            for path, payload in DEFINITION_CHANGES.items()
+        },
         f"GET {MONITORING}/crops": [
             get(f"{MONITORING}/crops"),
             get(f"{MONITORING}/crops?country=CHN&regions=true&crop=opium_poppy"),
@@ -2339,7 +2395,48 @@ PAGES.update(
             nobody_finds("/monitoring/exchange/import/{J_inc}/"),  # an incident import
         ],
         "monitoring:definitions": [
-            get("/monitoring/definitions/", marker=(('data-testid="rule-row"', anyone),))
+            get(
+                "/monitoring/definitions/",
+                marker=(
+                    ('data-testid="rule-row"', anyone),
+                    ('data-testid="definitions-keep"', may(keeps_definitions)),
+                ),
+            )
+        ],
+        "monitoring:definitions_file": [
+            get("/monitoring/definitions/file/"),
+            page_write(
+                "/monitoring/definitions/file/",
+                keeps_definitions,
+                {
+                    "file": Upload(
+                        "definitions.json",
+                        json.dumps({"rules": [BATTERY_RULE]}).encode(),
+                    )
+                },
+            ),
+        ],
+        "monitoring:definition_new": [
+            get(
+                "/monitoring/definitions/rules/new/",
+                status=allowed_or_forbidden(keeps_definitions),
+            ),
+            page_write(
+                "/monitoring/definitions/rules/new/",
+                keeps_definitions,
+                {**BATTERY_RULE, "code": "BATTERY_NEW"},
+            ),
+        ],
+        "monitoring:definition_edit": [
+            get(
+                "/monitoring/definitions/rules/PWID_IN_POP/",
+                status=allowed_or_forbidden(keeps_definitions),
+            ),
+            page_write(
+                "/monitoring/definitions/rules/PWID_IN_POP/",
+                keeps_definitions,
+                {**BATTERY_RULE, "version": "1"},
+            ),
         ],
         "monitoring:crops": [
             get(
@@ -2804,7 +2901,7 @@ def test_every_table_url_reaches_its_entry():
 
 # Actions taken only from the command line (no page or operation offers them); their
 # services still require the action, which tests/substances checks.
-COMMAND_LINE_ONLY = {"substances.national_list_load", "monitoring.definitions_keep"}
+COMMAND_LINE_ONLY = {"substances.national_list_load"}
 
 
 def test_every_write_action_of_the_matrix_is_tried():

@@ -61,7 +61,7 @@ def test_a_programme_recorded_and_the_crop_pages_in_english_and_chinese(page, ma
     page.get_by_test_id("language-zh-hans").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "zh-hans"
-    assert page.locator("h1").inner_text() == "阿富汗：非法作物和替代发展"
+    assert page.locator("h1").inner_text() == "阿富汗：非法作物与替代发展"
     assert "赫尔曼德省" in helmand.inner_text()
     assert "方案区域内" in page.get_by_test_id("comparison-chart").inner_text()
     page.goto("/monitoring/crops/")

@@ -6,6 +6,7 @@ in both languages."""
 import decimal
 
 import pytest
+from django.utils import timezone
 
 from drugcontrol.core.errors import Conflict, PermissionDenied, ValidationFailed
 from drugcontrol.core.models import AuditEvent
@@ -307,7 +308,7 @@ def test_crop_pages_with_map_chart_and_comparison(published_crops, make_user, la
     assert 'data-testid="comparison-row" data-year="2021"' in country
     assert "<polyline" in country  # the two lines of the comparison
     if language == "zh-hans":
-        assert "非法作物与替代发展" in overview or "非法作物和替代发展" in overview
+        assert "非法作物与替代发展" in overview
         assert "赫尔曼德省" in country and "方案区域内" in country
     else:
         assert "Helmand" in country and "Inside programme areas" in country
@@ -360,3 +361,68 @@ def test_the_definitions_page_counts_regions_by_country_rather_than_listing_them
         if option.name == "Viangchan"
     ]
     assert grid_labels == ["Viangchan (LA-VI)", "Viangchan (LA-VT)"]
+
+
+def test_figures_at_the_bounds_never_break_the_lists(definitions, afghan, secretariat, make_user):
+    submission = open_crops(afghan, 2022)
+    with pytest.raises(ValidationFailed) as refused:
+        services.value_set(
+            actor=afghan, submission=submission, item=services.ValueInput("CULT_HA", OPIUM, "1e12")
+        )
+    assert "value" in refused.value.details  # beyond the 5,000,000 ha an element takes
+    services.values_set(
+        actor=afghan,
+        submission=submission,
+        items=[
+            services.ValueInput("CULT_HA", OPIUM, "5000000"),
+            services.ValueInput("YIELD", OPIUM, "100000"),
+        ],
+    )
+    for actor, action in ((afghan, "submit"), (secretariat, "accept"), (secretariat, "publish")):
+        submission = services.submission_act(actor=actor, submission=submission, action=action)
+    reader = signed_in(make_user(country="DEU", kind="law_enforcement", role="viewer"))
+    figures = reader.get(f"{V1}/crops").json()["items"]
+    assert figures[0]["potential_production_kg"] == "500000000000.000000"
+    assert reader.get("/monitoring/crops/?format=csv").status_code == 200
+
+
+def test_the_region_table_follows_the_chosen_crop_and_names_twin_regions(
+    published_crops, make_user
+):
+    reader = signed_in(make_user(country="FRA", kind="law_enforcement", role="viewer"))
+    page = reader.get("/monitoring/crops/AFG/?year=2021&crop=coca_bush").content.decode()
+    assert 'data-region="AF-HEL"' in page  # no coca: the first crop with regions is shown
+    deu = reader.get("/monitoring/crops/DEU/").content.decode()
+    assert "its figures are national only" in deu
+    lao = make_user(country="LAO", kind="competent_authority", role="officer")
+    programme = services.programme_create(
+        actor=lao,
+        item=programme_input(country="LAO", regions=["LA-VI", "LA-VT"], name="Vientiane"),
+    )
+    page = signed_in(lao).get(f"/monitoring/programmes/{programme.pk}/").content.decode()
+    assert "Viangchan (LA-VI), Viangchan (LA-VT)" in page
+
+
+def test_a_programme_does_not_move_and_may_be_planned(definitions, afghan, secretariat):
+    client = signed_in(afghan)
+    programme = services.programme_create(
+        actor=afghan,
+        item=programme_input(
+            start_year=timezone.localdate().year + 1, end_year=timezone.localdate().year + 5
+        ),
+    )
+    moved = client.put(
+        f"{V1}/programmes/{programme.pk}",
+        {"name": "Moved", "start_year": 2020, "country": "COL"},
+        "application/json",
+    )
+    assert moved.status_code == 422 and "country" in moved.json()["error"]["details"]
+    secretariat_client = signed_in(secretariat)
+    lost = secretariat_client.post(
+        "/monitoring/programmes/new/", {"name": "X", "start_year": "2020"}
+    )
+    assert lost.status_code == 302, lost
+    assert lost["Location"] == "/monitoring/programmes/new/", lost["Location"]
+    assert DevelopmentProgramme.objects.count() == 1
+    page = secretariat_client.get(lost["Location"]).content.decode()
+    assert "Choose the country first" in page

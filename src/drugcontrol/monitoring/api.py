@@ -7,7 +7,7 @@ from typing import Literal
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Body, Field, Query, Router, Schema
 from ninja import Status as Answer
 from ninja.pagination import paginate
 from pydantic import field_validator
@@ -26,6 +26,12 @@ from drugcontrol.monitoring.choices import (
     ValueType,
 )
 from drugcontrol.monitoring.expressions import parse_key
+from drugcontrol.monitoring.services.definition_document import (
+    ElementDocument,
+    IndicatorDocument,
+    RuleDocument,
+    TargetDocument,
+)
 
 router = Router(tags=["monitoring"])
 Action = Literal["submit", "return", "accept", "publish", "reopen"]
@@ -244,38 +250,23 @@ def list_rules(request):
 @router.get("/monitoring/indicators", response={200: list[IndicatorOut], **ERRORS})
 @paginate(PagePagination)
 def list_indicators(request):
-    return [
-        {
-            **{
-                f: getattr(i, f)
-                for f in ("code", "name", "numerator", "denominator", "factor", "breakdown")
-            },
-            "unit": _lang_name(i, "unit"),
-        }
-        for i in selectors.indicator_list(request.auth)
-    ]
+    return [_indicator_out(i) for i in selectors.indicator_list(request.auth)]
+
+
+def _indicator_out(indicator) -> dict:
+    names = ("code", "name", "numerator", "denominator", "factor", "breakdown")
+    return {**{f: getattr(indicator, f) for f in names}, "unit": _lang_name(indicator, "unit")}
 
 
 @router.get("/monitoring/targets", response={200: list[TargetOut], **ERRORS})
 @paginate(PagePagination)
 def list_targets(request):
-    return [
-        {
-            **{
-                f: getattr(t, f)
-                for f in (
-                    "code",
-                    "name",
-                    "baseline_year",
-                    "target_year",
-                    "change_percent",
-                    "source",
-                )
-            },
-            "indicator": t.indicator.code,
-        }
-        for t in selectors.target_list(request.auth)
-    ]
+    return [_target_out(t) for t in selectors.target_list(request.auth)]
+
+
+def _target_out(target) -> dict:
+    names = ("code", "name", "baseline_year", "target_year", "change_percent", "source")
+    return {**{f: getattr(target, f) for f in names}, "indicator": target.indicator.code}
 
 
 class CropOut(OutSchema):
@@ -352,6 +343,9 @@ class ProgrammeCreate(ProgrammeIn):
 
 class ProgrammeChange(ProgrammeIn):
     version: Version | None = None
+    country: str | None = Field(
+        None, max_length=3, description="The programme's own country, if given: it does not move."
+    )
 
 
 def _programme_out(programme) -> dict:
@@ -399,6 +393,8 @@ def create_programme(request, payload: ProgrammeCreate):
 @router.put("/monitoring/programmes/{programme_id}", response={200: ProgrammeOut, **ERRORS})
 def change_programme(request, programme_id: RecordId, payload: ProgrammeChange):
     programme = selectors.programme_get(request.auth, programme_id)
+    if payload.country is not None and payload.country.upper() != programme.country_id:
+        raise ValidationFailed({"country": [_("A programme stays in its country.")]})
     programme = services.programme_update(
         actor=request.auth,
         programme=programme,
@@ -406,6 +402,88 @@ def change_programme(request, programme_id: RecordId, payload: ProgrammeChange):
         expected_version=payload.version,
     )
     return _programme_out(programme)
+
+
+@router.get("/monitoring/definitions", response={200: dict, **ERRORS})
+def export_definitions(request):
+    """Every definition in the shape of the definitions file (for editing and loading)."""
+    require(request.auth, "monitoring.definitions_read")
+    return services.definitions_export()
+
+
+class DefinitionsLoaded(OutSchema):
+    changed: int = Field(description="Definitions added or changed (or that would be).")
+    elements: int
+
+
+@router.post("/monitoring/definitions", response={200: DefinitionsLoaded, **ERRORS})
+def load_definitions(request, payload: Body[dict], dry_run: bool = False):
+    """Add and update what a definitions document names, all or nothing; nothing is
+    removed. Problems are named by their place in the document (`rules.3.left`)."""
+    return services.definitions_apply(
+        actor=request.auth, document=payload, source="api", dry_run=dry_run
+    )
+
+
+class _Versioned(Schema):
+    version: Version | None = None
+
+
+class ElementChange(ElementDocument, _Versioned):
+    dataset: str | None = Field(
+        None, max_length=40, description="For a new element: the data set it joins."
+    )
+
+
+class RuleChange(RuleDocument, _Versioned):
+    pass
+
+
+class IndicatorChange(IndicatorDocument, _Versioned):
+    pass
+
+
+class TargetChange(TargetDocument, _Versioned):
+    pass
+
+
+def _save(request, part: str, code: str, payload) -> None:
+    if payload.code != code:
+        raise ValidationFailed({"code": [_("The code in the path and in the body differ.")]})
+    item = payload.model_dump(exclude={"version", "dataset"})
+    services.definition_save(
+        actor=request.auth,
+        part=part,
+        item=item,
+        expected_version=payload.version,
+        dataset=getattr(payload, "dataset", None),
+    )
+
+
+@router.put("/monitoring/data-elements/{code}", response={200: DataElementOut, **ERRORS})
+def save_element(request, code: QueryText, payload: ElementChange):
+    """Add or change a data element (its categories are fixed once values exist)."""
+    _save(request, "elements", code, payload)
+    element = selectors.element_list(request.auth).get(code=code)
+    return _element_out(element, selectors.category_options(request.auth))
+
+
+@router.put("/monitoring/validation-rules/{code}", response={200: ValidationRuleOut, **ERRORS})
+def save_rule(request, code: QueryText, payload: RuleChange):
+    _save(request, "rules", code, payload)
+    return selectors.rule_list(request.auth).get(code=code)
+
+
+@router.put("/monitoring/indicators/{code}", response={200: IndicatorOut, **ERRORS})
+def save_indicator(request, code: QueryText, payload: IndicatorChange):
+    _save(request, "indicators", code, payload)
+    return _indicator_out(selectors.indicator_list(request.auth).get(code=code))
+
+
+@router.put("/monitoring/targets/{code}", response={200: TargetOut, **ERRORS})
+def save_target(request, code: QueryText, payload: TargetChange):
+    _save(request, "targets", code, payload)
+    return _target_out(selectors.target_list(request.auth).get(code=code))
 
 
 def _submission_out(user, submission) -> dict:

@@ -39,8 +39,11 @@ class CropFigures:
     def potential_production_kg(self) -> decimal.Decimal | None:
         if self.cultivation_ha is None or self.yield_kg_ha is None:
             return None
-        # kept to the places a stored value has
-        return (self.cultivation_ha * self.yield_kg_ha).quantize(decimal.Decimal("0.000001"))
+        # kept to the places a stored value has, in a context wide enough for any product of
+        # two stored values
+        with decimal.localcontext(prec=80):
+            product = self.cultivation_ha * self.yield_kg_ha
+            return product.quantize(decimal.Decimal("0.000001"))
 
 
 class ProgrammeAreas:

@@ -7,7 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from drugcontrol.core.forms import CountryField, MarkedForm, VersionField
-from drugcontrol.monitoring.choices import Livelihood
+from drugcontrol.monitoring.choices import (
+    Importance,
+    Livelihood,
+    Operator,
+    Section,
+    Unit,
+    ValueType,
+)
 from drugcontrol.monitoring.services.data import FIRST_YEAR
 
 
@@ -138,11 +145,9 @@ class ProgrammeForm(MarkedForm):
     def __init__(self, *args, regions=(), **kwargs):
         super().__init__(*args, **kwargs)
         this_year = timezone.localdate().year
-        self.fields["start_year"].choices = year_choices()
-        self.fields["end_year"].choices = [
-            ("", "—"),
-            *((year, year) for year in range(this_year + 30, FIRST_YEAR - 1, -1)),
-        ]
+        years = [(year, year) for year in range(this_year + 30, FIRST_YEAR - 1, -1)]
+        self.fields["start_year"].choices = [("", "—"), *years]  # chosen, never a default
+        self.fields["end_year"].choices = [("", "—"), *years]
         self.fields["regions"].choices = [(r.code, f"{r.name} ({r.code})") for r in regions]
 
 
@@ -150,3 +155,137 @@ class ProgrammeCountryForm(forms.Form):
     """The country a new programme is recorded for (the secretariat chooses it)."""
 
     country = CountryField(label=_("Country"))
+
+
+class _DefinitionForm(MarkedForm):
+    """A definition's code and names; the code is fixed once it exists."""
+
+    code = forms.RegexField(
+        label=_("Code"),
+        max_length=40,
+        regex=r"^[A-Za-z0-9_-]+$",
+        help_text=_("Letters, digits, - and _; it cannot change later."),
+    )
+    name_en = forms.CharField(label=_("Name (English)"), max_length=200)
+    name_zh = forms.CharField(label=_("Name (Chinese)"), max_length=200)
+    version = VersionField(required=False)
+
+    def __init__(self, *args, existing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if existing:
+            self.fields["code"].disabled = True
+
+
+def _number_field(label, required=False):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=40,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 12}),
+    )
+
+
+def _formula_field(label, required=True, help_text=""):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=500,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"size": 60, "spellcheck": "false"}),
+    )
+
+
+FORMULA_HELP = _(
+    "Data element codes, numbers, + - * / and brackets; ELEMENT[category=option] picks an "
+    "option, sum(...) adds over the options left open, previous(...) is last year's."
+)
+
+
+class RuleForm(_DefinitionForm):
+    left = _formula_field(_("Left side"), help_text=FORMULA_HELP)
+    operator = forms.ChoiceField(label=_("Operator"), choices=Operator.choices)
+    right = _formula_field(_("Right side"))
+    importance = forms.ChoiceField(label=_("Importance"), choices=Importance.choices)
+
+
+class IndicatorForm(_DefinitionForm):
+    numerator = _formula_field(_("Numerator"), help_text=FORMULA_HELP)
+    denominator = _formula_field(_("Denominator"), required=False)
+    factor = _number_field(_("Factor"), required=True)
+    breakdown = forms.ChoiceField(label=_("Broken down by"), required=False)
+    weight = _formula_field(
+        _("Weight in aggregates"),
+        required=False,
+        help_text=_("Empty: the population aged 15-64 the country reported."),
+    )
+    unit_en = forms.CharField(label=_("Unit (English)"), max_length=60, required=False)
+    unit_zh = forms.CharField(label=_("Unit (Chinese)"), max_length=60, required=False)
+    decimals = forms.TypedChoiceField(
+        label=_("Decimals shown"), coerce=int, choices=[(n, n) for n in range(7)], initial=1
+    )
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["breakdown"].choices = [("", "—"), *((c.code, c.name) for c in categories)]
+
+
+class TargetForm(_DefinitionForm):
+    indicator = forms.ChoiceField(label=_("Indicator"))
+    baseline_year = forms.TypedChoiceField(label=_("Baseline year"), coerce=int)
+    target_year = forms.TypedChoiceField(label=_("Target year"), coerce=int)
+    change_percent = _number_field(_("Change (%)"), required=True)
+    source = forms.CharField(
+        label=_("Source"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, indicators=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].choices = [(i.code, i.name) for i in indicators]
+        years = [(year, year) for year in range(2100, 1989, -1)]
+        self.fields["baseline_year"].choices = years
+        self.fields["target_year"].choices = years
+
+
+class ElementForm(_DefinitionForm):
+    section = forms.ChoiceField(label=_("Section"), choices=Section.choices)
+    value_type = forms.ChoiceField(label=_("Value type"), choices=ValueType.choices)
+    unit = forms.ChoiceField(label=_("Unit"), choices=Unit.choices)
+    minimum = _number_field(_("Smallest value"))
+    maximum = _number_field(_("Largest value"))
+    categories = forms.MultipleChoiceField(
+        label=_("Broken down by"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Fixed once values are entered."),
+    )
+    dataset = forms.ChoiceField(label=_("Data set"), required=False)
+    description_en = forms.CharField(
+        label=_("Description (English)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    description_zh = forms.CharField(
+        label=_("Description (Chinese)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, categories=(), datasets=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].choices = [(c.code, c.name) for c in categories]
+        self.fields["dataset"].choices = [(d.code, d.name) for d in datasets]
+
+
+class DefinitionsUploadForm(MarkedForm):
+    file = forms.FileField(label=_("Definitions file (JSON)"))
+    dry_run = forms.BooleanField(label=_("Only check it"), required=False)
+
+
+DEFINITION_FORMS = {
+    "elements": ElementForm,
+    "rules": RuleForm,
+    "indicators": IndicatorForm,
+    "targets": TargetForm,
+}

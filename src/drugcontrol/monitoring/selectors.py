@@ -77,6 +77,10 @@ visibility_rule(SubmissionComment)(_follows_submission)
 # --- definitions -----------------------------------------------------------------------------
 
 
+def category_list(user) -> QuerySet:
+    return visible(Category, user).order_by("order", "code")
+
+
 def category_options(user, *, country: str | None = None) -> dict[str, list[CategoryOption]]:
     """{category code: its options in order}; with `country`, without other countries'
     regions."""

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from drugcontrol.monitoring import views, views_analysis, views_crops, views_exchange
+from drugcontrol.monitoring import (
+    views,
+    views_analysis,
+    views_crops,
+    views_definitions,
+    views_exchange,
+)
 
 app_name = "monitoring"
 
@@ -11,6 +17,13 @@ urlpatterns = [
     path("submissions/<id:submission_id>/cell/", views.cell, name="cell"),
     path("submissions/<id:submission_id>/act/", views.act, name="act"),
     path("definitions/", views.definitions, name="definitions"),
+    path("definitions/file/", views_definitions.definitions_file, name="definitions_file"),
+    path("definitions/<slug:part>/new/", views_definitions.definition_edit, name="definition_new"),
+    path(
+        "definitions/<slug:part>/<slug:code>/",
+        views_definitions.definition_edit,
+        name="definition_edit",
+    ),
     path("exchange/", views_exchange.exchange_page, name="exchange"),
     path("exchange/template/", views_exchange.exchange_template, name="exchange_template"),
     path("exchange/sdmx/", views_exchange.exchange_sdmx, name="exchange_sdmx"),

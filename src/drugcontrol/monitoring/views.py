@@ -21,7 +21,7 @@ from drugcontrol.core.permissions import can, may_sometimes, require_page
 from drugcontrol.monitoring import selectors, services, workflow
 from drugcontrol.monitoring.choices import EDITABLE, Status
 from drugcontrol.monitoring.expressions import disaggregation_key, parse_key
-from drugcontrol.monitoring.forms import ActForm, OpenForm
+from drugcontrol.monitoring.forms import ActForm, DefinitionsUploadForm, OpenForm
 
 CELL = "cell|"  # a grid input's name: cell|ELEMENT|category=option;...
 NOTE = "note|"  # its comment's
@@ -325,5 +325,7 @@ def definitions(request):
         "rules": selectors.rule_list(request.user),
         "indicators": selectors.indicator_list(request.user),
         "targets": selectors.target_list(request.user),
+        "may_keep": can(request.user, "monitoring.definitions_keep"),
+        "upload_form": DefinitionsUploadForm(),
     }
     return render(request, "monitoring/definitions.html", context)

@@ -96,7 +96,7 @@ def crops_overview(request):
     world = choropleth(
         {code: float(row.cultivation_ha) for code, row in latest.items()},
         label=_("Area under illicit cultivation, latest year"),
-        tooltip=lambda c, v: f"{names.get(c, c)}: {v:,.0f} ha",
+        tooltip=lambda c, v: f"{names.get(c, c)}: {v:,.0f} {_('hectares')}",
         css_class="crops-map",
     )
     table = sorted(latest.values(), key=lambda row: -row.cultivation_ha)
@@ -145,9 +145,9 @@ def crops_country(request, iso3: str):
     if year not in regional_years:
         year = regional_years[0] if regional_years else None
     region_names = {r.code: r.label for r in selectors.country_regions(request.user, country.iso3)}
-    regional = [row for row in rows if row.region and row.year == year]
     available = [code for code in crops.CROPS if any(r.crop == code and r.region for r in rows)]
     crop = _chosen_crop(request, available)
+    regional = [row for row in rows if row.region and row.year == year and row.crop == crop]
     comparison = crops.programme_comparison(request.user, country.iso3, crop) if crop else []
     comparison_chart = (
         line_chart(
@@ -179,6 +179,7 @@ def crops_country(request, iso3: str):
         "comparison": comparison,
         "comparison_chart": comparison_chart,
         "programmes": programmes,
+        "has_regions": bool(region_names),
         "may_record": can(
             request.user, "monitoring.programme_keep", DevelopmentProgramme(country=country)
         ),
@@ -203,8 +204,11 @@ def programme_new(request):
         country = chooser.cleaned_data["country"] if chooser.is_valid() else None
     else:
         chooser, country = None, request.user.country_id
-    regions = selectors.country_regions(request.user, country) if country else []
+    regions = list(selectors.country_regions(request.user, country)) if country else []
     form = ProgrammeForm(request.POST or None, regions=regions) if country else None
+    if request.method == "POST" and form is None:
+        messages.error(request, _("Choose the country first: nothing was recorded."))
+        return redirect("monitoring:programme_new")
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             programme = services.programme_create(
@@ -215,7 +219,16 @@ def programme_new(request):
         else:
             messages.success(request, _("The programme was recorded."))
             return redirect("monitoring:programme", programme_id=programme.pk)
-    context = {"chooser": chooser, "country": country, "form": form, "programme": None}
+    context = {
+        "chooser": chooser,
+        "country": country,
+        "country_name": core_selectors.country_list(user=request.user)
+        .filter(iso3=country or "")
+        .first(),
+        "has_regions": bool(regions),
+        "form": form,
+        "programme": None,
+    }
     return render(
         request,
         "monitoring/programme.html",
@@ -253,7 +266,7 @@ def programme(request, programme_id: int):
             else:
                 messages.success(request, _("The programme was saved."))
                 return redirect("monitoring:programme", programme_id=found.pk)
-    region_names = [r.name for r in found.regions.all()]
+    region_names = [r.label for r in found.regions.all()]
     context = {
         "programme": found,
         "form": form,

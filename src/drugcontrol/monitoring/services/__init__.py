@@ -8,7 +8,13 @@ from drugcontrol.monitoring.services.data import (
     value_set,
     values_set,
 )
-from drugcontrol.monitoring.services.definitions import DEFINITIONS_FILE, definitions_load
+from drugcontrol.monitoring.services.definitions import (
+    DEFINITIONS_FILE,
+    definition_save,
+    definitions_apply,
+    definitions_export,
+    definitions_load,
+)
 from drugcontrol.monitoring.services.programmes import (
     ProgrammeInput,
     programme_create,
@@ -19,6 +25,9 @@ __all__ = [
     "DEFINITIONS_FILE",
     "ProgrammeInput",
     "ValueInput",
+    "definition_save",
+    "definitions_apply",
+    "definitions_export",
     "definitions_load",
     "programme_create",
     "programme_update",

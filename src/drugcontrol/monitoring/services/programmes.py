@@ -18,7 +18,7 @@ from drugcontrol.monitoring.choices import Livelihood
 from drugcontrol.monitoring.models import CategoryOption, DevelopmentProgramme
 from drugcontrol.monitoring.services.data import FIRST_YEAR
 
-LAST_YEAR_AHEAD = 30  # a programme may be planned this many years ahead
+LAST_YEAR_AHEAD = 30  # a programme may be planned (begin and end) this many years ahead
 FIELDS = (
     "name",
     "summary",
@@ -80,7 +80,11 @@ def _read(item: ProgrammeInput, country_code: str | None) -> tuple[dict, list, d
         "summary": _text(item.summary, "summary", problems),
         "funders": _text(item.funders, "funders", problems),
         "start_year": read_int(
-            item.start_year, "start_year", problems, minimum=FIRST_YEAR, maximum=this_year
+            item.start_year,
+            "start_year",
+            problems,
+            minimum=FIRST_YEAR,
+            maximum=this_year + LAST_YEAR_AHEAD,
         ),
         "end_year": read_int(
             item.end_year,
