@@ -558,7 +558,7 @@ def open_submission(request, payload: OpenIn):
     submission = services.submission_open(
         actor=request.auth, country=payload.country.upper(), dataset=dataset, year=payload.year
     )
-    return 201, _detail(request.auth, submission)
+    return Answer(201, _detail(request.auth, submission))
 
 
 @router.post("/monitoring/submissions/{submission_id}/values", response={200: CountsOut, **ERRORS})
