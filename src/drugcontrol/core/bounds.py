@@ -277,6 +277,29 @@ def check_instances(instances, prefix: str) -> None:
         raise ValidationFailed(problems)
 
 
+def check_rows(model: type[models.Model], names, rows, prefix: str) -> None:
+    """The same for rows a service writes as tuples (the values of `names`, in order)
+    rather than as model instances, named `prefix.index.field`. Each column's distinct
+    values are checked once: a column that repeats one moment, actor or empty comment
+    costs one check."""
+    problems = {}
+    for position, name in enumerate(names):
+        field = model._meta.get_field(name)
+        checked: dict = {}
+        for index, row in enumerate(rows):
+            value = row[position]
+            try:
+                problem = checked[value]
+            except KeyError:
+                problem = checked[value] = field_problem(field, value)
+            except TypeError:  # a value that cannot be a key (never one of a row's columns)
+                problem = field_problem(field, value)
+            if problem:
+                problems[f"{prefix}.{index}.{name}"] = [problem]
+    if problems:
+        raise ValidationFailed(problems)
+
+
 def _check_before_save(sender, instance, raw=False, **kwargs) -> None:
     if not raw:
         check_instance(instance)

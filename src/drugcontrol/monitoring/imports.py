@@ -6,14 +6,13 @@ All or nothing across the whole file: every row is checked first (country, year,
 set, element, options, value, comment, a cell given twice, a data set the importer may not
 enter or that is submitted, accepted or published), every problem named by its row and
 the file's column; only a file without problems is applied, through the services
-(`submission_open` and `values_set` for each country, year and data set it holds), in one
-transaction. A row whose value is empty changes nothing."""
+(`values_set_many`: every country, year and data set it holds opened and written in one
+transaction and a few statements, the rows checked here not checked again). A row whose
+value is empty changes nothing."""
 
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-
-from django.db import transaction
 
 from drugcontrol.core import tabular
 from drugcontrol.core.errors import ValidationFailed
@@ -27,8 +26,14 @@ from drugcontrol.monitoring.exchange.plain import HELPER_COLUMNS, KEY_COLUMNS, V
 from drugcontrol.monitoring.exchange.structure import NOT_APPLICABLE, STRUCTURE_ID, dimension_of
 from drugcontrol.monitoring.models import DataSet, Submission
 from drugcontrol.monitoring.permissions import DATA_ENTER
-from drugcontrol.monitoring.services import ValueInput, submission_open, values_set
-from drugcontrol.monitoring.services.data import check_value, dataset_definitions, year_problem
+from drugcontrol.monitoring.services import ValueInput
+from drugcontrol.monitoring.services.data import (
+    Batch,
+    check_value,
+    dataset_definitions,
+    values_set_many,
+    year_problem,
+)
 
 IMPORT_KIND = "monitoring.values"
 MAX_ROWS = tabular.MAX_ROWS
@@ -76,9 +81,12 @@ def file_format(columns: list[str]) -> str:
     return PLAIN
 
 
-def _plain_line(row, columns: list[str]) -> Line:
-    ignored = {*KEY_COLUMNS, *HELPER_COLUMNS, *VALUE_COLUMNS}
-    options = {c: row[c] for c in columns if c not in ignored and row.get(c)}
+PLAIN_FIXED = frozenset({*KEY_COLUMNS, *HELPER_COLUMNS, *VALUE_COLUMNS})
+
+
+def _plain_line(row, option_columns: list[str]) -> Line:
+    """A row of the plain template; `option_columns`: the file's columns of categories."""
+    options = {c: row[c] for c in option_columns if row[c]}
     return Line(
         row.number,
         row["country"],
@@ -157,6 +165,7 @@ def _sdmx_line(row, columns: list[str], problems: list) -> Line:
 
 
 YEAR = re.compile(r"[0-9]{4}")
+PROGRESS_ROWS = 500  # rows checked between two reports to the job (each one a write)
 
 
 def read_lines(name: str, content: bytes) -> tuple[str, list[Line], list]:
@@ -172,30 +181,42 @@ def read_lines(name: str, content: bytes) -> tuple[str, list[Line], list]:
             raise ValidationFailed(
                 {tabular.FILE: [_("Missing columns: %(c)s") % {"c": ", ".join(missing)}]}
             )
-        lines = [_plain_line(row, table.columns) for row in table.rows]
+        option_columns = [c for c in table.columns if c not in PLAIN_FIXED]
+        lines = [_plain_line(row, option_columns) for row in table.rows]
     return kind, lines, problems
 
 
 def _check(actor, lines: list[Line], problems: list, progress) -> tuple[dict, dict]:
-    """Every row checked; returns ({(country, year, dataset): [(line, ValueInput)]}, the
-    definitions of each data set met, by code)."""
+    """Every row checked, once: returns ({(country, year, dataset): [(line, Checked)]},
+    the definitions of each data set met, by code)."""
     defs = definitions()
     countries = set(Country.objects.values_list("iso3", flat=True))
     datasets = {d.code: d for d in DataSet.objects.all()}
     checked_against: dict[str, tuple] = {}
     groups: dict[tuple, list] = defaultdict(list)
     seen: dict[tuple, int] = {}
+    years: dict[str, tuple] = {}  # the year as written -> (year, problem), found once
+    dataset_of: dict[str, str | None] = {}  # SDMX-CSV: an element's data set, found once
     for index, line in enumerate(lines):
-        progress(index, len(lines))
+        if index % PROGRESS_ROWS == 0:
+            progress(index, len(lines))
         found = []
         country = line.country.strip().upper()
         if country not in countries:
             found.append(("country", _("Unknown country code.")))
-        year = int(line.year) if YEAR.fullmatch(line.year.strip()) else None
-        problem = year_problem(year) if year is not None else _("Give the year as four digits.")
+        if line.year not in years:
+            year = int(line.year) if YEAR.fullmatch(line.year.strip()) else None
+            problem = year_problem(year) if year is not None else _("Give the year as four digits.")
+            years[line.year] = (year, problem)
+        year, problem = years[line.year]
         if problem:
             found.append(("year", problem))
-        code = line.dataset if line.dataset is not None else defs.dataset_of(line.element)
+        if line.dataset is not None:
+            code = line.dataset
+        else:
+            if line.element not in dataset_of:
+                dataset_of[line.element] = defs.dataset_of(line.element)
+            code = dataset_of[line.element]
         dataset = datasets.get(code or "")
         if dataset is None:
             if line.dataset is not None:
@@ -229,7 +250,7 @@ def _check(actor, lines: list[Line], problems: list, progress) -> tuple[dict, di
                     )
                 else:
                     seen[cell] = line.number
-                    groups[(country, year, dataset)].append((line, item))
+                    groups[(country, year, dataset)].append((line, result))
         problems.extend((line.number, line.column(name), message) for name, message in found)
     progress(len(lines), len(lines))
     _check_groups(actor, groups, problems)
@@ -261,7 +282,7 @@ def _check_groups(actor, groups: dict, problems: list) -> None:
             ) % {"year": year, "status": Status(submission.status).label}
         else:
             continue
-        problems.extend((line.number, line.column(column), message) for line, _item in members)
+        problems.extend((line.number, line.column(column), message) for line, _value in members)
 
 
 def _capped(problems: list) -> list:
@@ -298,35 +319,32 @@ def values_import(*, actor, name: str, content: bytes, progress=None, dry_run=Fa
     Returns {"format", "rows", "new", "changed", "unchanged", "removed", "datasets"}."""
     progress = progress or (lambda checked, total, state="checking": None)
     kind, lines, problems = read_lines(name, content)
-    groups, definitions = _check(actor, lines, problems, progress)
+    groups, _definitions = _check(actor, lines, problems, progress)
     if problems:
         raise FileProblems(_capped(problems))
     progress(len(lines), len(lines), "saving")
+    batches, unchanged = [], 0
+    for (country, year, dataset), members in groups.items():
+        given = [(line, value) for line, value in members if value.value is not None]
+        unchanged += len(members) - len(given)  # an empty value changes nothing
+        if given:
+            batches.append(
+                Batch(
+                    country,
+                    dataset,
+                    year,
+                    [value for _line, value in given],
+                    [str(line.number) for line, _value in given],
+                )
+            )
     counts = {"new": 0, "changed": 0, "unchanged": 0, "removed": 0}
-    by_number = {line.number: line for line in lines}
-    with transaction.atomic():
-        for (country, year, dataset), members in groups.items():
-            items = [item for _line, item in members if item.value is not None]
-            counts["unchanged"] += len(members) - len(items)
-            if not items:
-                continue
-            try:
-                submission = submission_open(
-                    actor=actor, country=country, dataset=dataset, year=year
-                )
-                result = values_set(
-                    actor=actor,
-                    submission=submission,
-                    items=items,
-                    source="import",
-                    definitions=definitions.get(dataset.code),
-                )
-            except ValidationFailed as error:  # changed since the check (a submission)
-                raise FileProblems(_service_problems(error, by_number)) from None
-            for name_ in counts:
-                counts[name_] += result[name_]
-        if dry_run:
-            transaction.set_rollback(True)
+    if batches:
+        try:
+            counts = values_set_many(actor=actor, batches=batches, source="import", dry_run=dry_run)
+        except ValidationFailed as error:  # changed since the check (a submission)
+            by_number = {line.number: line for line in lines}
+            raise FileProblems(_service_problems(error, by_number)) from None
+    counts["unchanged"] += unchanged
     return {"format": kind, "rows": len(lines), "datasets": len(groups), **counts}
 
 

@@ -3,10 +3,12 @@ values entered or imported, and the approval of a country's data set."""
 
 from drugcontrol.monitoring.services.approval import submission_act
 from drugcontrol.monitoring.services.data import (
+    Batch,
     ValueInput,
     submission_open,
     value_set,
     values_set,
+    values_set_many,
 )
 from drugcontrol.monitoring.services.definitions import (
     DEFINITIONS_FILE,
@@ -23,6 +25,7 @@ from drugcontrol.monitoring.services.programmes import (
 
 __all__ = [
     "DEFINITIONS_FILE",
+    "Batch",
     "ProgrammeInput",
     "ValueInput",
     "definition_save",
@@ -35,4 +38,5 @@ __all__ = [
     "submission_open",
     "value_set",
     "values_set",
+    "values_set_many",
 ]

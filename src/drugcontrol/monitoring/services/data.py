@@ -4,14 +4,15 @@ nothing, every problem named by row and column. Every change is kept as a revisi
 
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from drugcontrol.core.audit import record_event
-from drugcontrol.core.bounds import check_instances, text_problem
+from drugcontrol.core.audit import Event, record_event, record_events
+from drugcontrol.core.bounds import check_instances, check_rows, text_problem
 from drugcontrol.core.countries import country_by_code
 from drugcontrol.core.errors import Conflict, PermissionDenied, ValidationFailed
 from drugcontrol.core.messages import gettext as _
+from drugcontrol.core.models import Country
 from drugcontrol.core.permissions import can, require
 from drugcontrol.monitoring.choices import EDITABLE, Status
 from drugcontrol.monitoring.expressions import disaggregation_key
@@ -106,7 +107,14 @@ def dataset_definitions(dataset: DataSet) -> tuple[dict, dict]:
 
 
 def element_category_codes(element: DataElement) -> list[str]:
-    return [link.category.code for link in element.elementcategory_set.all()]
+    """The element's category codes in order, read once per element object (a file checks
+    thousands of rows against the same few elements)."""
+    codes = element.__dict__.get("_category_codes")
+    if codes is None:
+        codes = element.__dict__["_category_codes"] = [
+            link.category.code for link in element.elementcategory_set.all()
+        ]
+    return codes
 
 
 def check_value(
@@ -217,119 +225,163 @@ def _write(actor, submission, checked: Checked, source: str, expected_version=No
     return outcome
 
 
-def _insert(rows: list, names: tuple[str, ...]) -> None:
-    """Insert new rows of one model with one `executemany`, each value prepared as the ORM
-    prepares it (`get_db_prep_save`): the ORM's bulk_create builds a statement of at most a
-    few hundred rows at a time, several times slower for an import of thousands."""
+VALUE_COLUMNS = (
+    "submission",
+    "element",
+    "disaggregation",
+    "value",
+    "comment",
+    "version",
+    "updated_at",
+    "updated_by",
+)
+REVISION_COLUMNS = (
+    "submission",
+    "element",
+    "disaggregation",
+    "previous",
+    "new",
+    "comment",
+    "source",
+    "actor",
+    "at",
+)
+CHANGED_COLUMNS = ("value", "comment", "updated_by", "version", "updated_at")
+IN_CHUNK = 500  # ids in one `IN (...)`, far below SQLite's limit of parameters
+
+
+def _columns(model, names) -> list[str]:
+    quote = connection.ops.quote_name
+    return [quote(model._meta.get_field(name).column) for name in names]
+
+
+def _insert(model, names: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert rows of one model in one statement: `COPY` on PostgreSQL, one `executemany`
+    elsewhere. The rows hold what the database takes as it is (ids, text, decimals), and a
+    moment prepared once by its field (`_moment`): the ORM's bulk_create would build a
+    model instance per row and a statement per few hundred rows, several times slower for
+    an import of thousands."""
     if not rows:
         return
-    meta = rows[0]._meta
-    fields = [meta.get_field(name) for name in names]
-    quote = connection.ops.quote_name
-    # Names from the model's own metadata, quoted; the values are parameters.
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-        quote(meta.db_table),
-        ", ".join(quote(field.column) for field in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    params = [
-        [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields]
-        for row in rows
-    ]
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(_columns(model, names))
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        raw = getattr(cursor, "cursor", None)
+        if connection.vendor == "postgresql" and hasattr(raw, "copy"):
+            # Names from the model's own metadata, quoted; the rows go as COPY data.
+            with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        # Names from the model's own metadata, quoted; the values are parameters.
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"  # noqa: S608
+        cursor.executemany(sql, rows)
 
 
-def _write_many(actor, submission, checked: list[Checked], source: str) -> dict:
-    """Apply many checked values in a few statements (the submission's row is locked by the
-    caller): {"new", "changed", "removed", "unchanged"}."""
-    current = {
-        (value.element_id, value.disaggregation): value
-        for value in DataValue.objects.filter(submission=submission)
-    }
-    new, changed, removed, revisions = [], [], [], []
-    unchanged = 0
+def _update(model, names: tuple[str, ...], rows: list[tuple]) -> None:
+    """Update rows of one model by id with one `executemany`: each row holds the values of
+    `names`, then the id."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    assignments = ", ".join(f"{column} = %s" for column in _columns(model, names))
+    key = _columns(model, ("id",))[0]
+    with connection.cursor() as cursor:
+        # Names from the model's own metadata, quoted; the values are parameters.
+        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {key} = %s", rows)  # noqa: S608
+
+
+def _moment(model, name: str, moment):
+    """A moment as the model's field writes it (text on SQLite, as it is on PostgreSQL)."""
+    return model._meta.get_field(name).get_db_prep_save(moment, connection)
+
+
+def _stored_values(submission_ids: list[int]) -> dict:
+    """{(submission, element, key): (id, value, comment, version)} of the submissions, read
+    in one query per IN_CHUNK submissions."""
+    stored = {}
+    for start in range(0, len(submission_ids), IN_CHUNK):
+        chunk = submission_ids[start : start + IN_CHUNK]
+        for pk, submission, element, key, value, comment, version in DataValue.objects.filter(
+            submission_id__in=chunk
+        ).values_list(
+            "pk", "submission_id", "element_id", "disaggregation", "value", "comment", "version"
+        ):
+            stored[(submission, element, key)] = (pk, value, comment, version)
+    return stored
+
+
+def _write_many(
+    actor, batches: list[tuple[Submission, list[Checked]]], source: str, fresh=frozenset()
+) -> list[dict]:
+    """Apply the checked values of one or more submissions (their rows locked by the
+    caller; `fresh`: the ids of those just opened, which hold no values yet) in a few
+    statements whatever their number: the stored values of all of them read at once, the
+    new values and every revision inserted with one statement each, the changed values
+    updated with one. Returns {"new", "changed", "removed", "unchanged"} of each."""
+    stored = _stored_values([s.pk for s, _values in batches if s.pk not in fresh])
+    actor_id = getattr(actor, "pk", None)
     now = timezone.now()
-    for item in checked:
-        stored = current.get((item.element.pk, item.key))
-        previous = stored.value if stored is not None else None
-        if item.value is None:
-            if stored is None:
-                unchanged += 1
+    value_at, revision_at = _moment(DataValue, "updated_at", now), _moment(ValueRevision, "at", now)
+    new, changed, removed, revisions, results = [], [], [], [], []
+    for submission, values in batches:
+        counts = {"new": 0, "changed": 0, "removed": 0, "unchanged": 0}
+        for item in values:
+            element = item.element.pk
+            found = stored.get((submission.pk, element, item.key))
+            previous = found[1] if found is not None else None
+            if item.value is None:
+                if found is None:
+                    counts["unchanged"] += 1
+                    continue
+                removed.append(found[0])
+                counts["removed"] += 1
+            elif found is None:
+                new.append(
+                    (
+                        submission.pk,
+                        element,
+                        item.key,
+                        item.value,
+                        item.comment,
+                        1,
+                        value_at,
+                        actor_id,
+                    )
+                )
+                counts["new"] += 1
+            elif found[1] == item.value and found[2] == item.comment:
+                counts["unchanged"] += 1
                 continue
-            removed.append(stored.pk)
-        elif stored is None:
-            new.append(
-                DataValue(
-                    submission=submission,
-                    element=item.element,
-                    disaggregation=item.key,
-                    value=item.value,
-                    comment=item.comment,
-                    updated_by=actor,
-                    updated_at=now,
+            else:
+                changed.append(
+                    (item.value, item.comment, actor_id, found[3] + 1, value_at, found[0])
+                )
+                counts["changed"] += 1
+            revisions.append(
+                (
+                    submission.pk,
+                    element,
+                    item.key,
+                    previous,
+                    item.value,
+                    item.comment,
+                    source,
+                    actor_id,
+                    revision_at,
                 )
             )
-        elif stored.value == item.value and stored.comment == item.comment:
-            unchanged += 1
-            continue
-        else:
-            stored.value, stored.comment, stored.updated_by = item.value, item.comment, actor
-            stored.version += 1
-            stored.updated_at = now
-            changed.append(stored)
-        revisions.append(
-            ValueRevision(
-                submission=submission,
-                element=item.element,
-                disaggregation=item.key,
-                previous=previous,
-                new=item.value,
-                comment=item.comment,
-                source=source,
-                actor=actor,
-                at=now,
-            )
-        )
-    # The revisions repeat the values' own text and numbers: checking the values suffices.
-    check_instances([*new, *changed], "values")
-    _insert(
-        new,
-        (
-            "submission",
-            "element",
-            "disaggregation",
-            "value",
-            "comment",
-            "version",
-            "updated_at",
-            "updated_by",
-        ),
-    )
-    DataValue.objects.bulk_update(
-        changed, ["value", "comment", "updated_by", "version", "updated_at"], batch_size=1000
-    )
-    DataValue.objects.filter(pk__in=removed).delete()
-    _insert(
-        revisions,
-        (
-            "submission",
-            "element",
-            "disaggregation",
-            "previous",
-            "new",
-            "comment",
-            "source",
-            "actor",
-            "at",
-        ),
-    )
-    return {
-        "new": len(new),
-        "changed": len(changed),
-        "removed": len(removed),
-        "unchanged": unchanged,
-    }
+        results.append(counts)
+    # The last check before the rows are written (core.bounds); the revisions repeat the
+    # values' own text and numbers, so checking the values suffices.
+    check_rows(DataValue, VALUE_COLUMNS, new, "values")
+    check_rows(DataValue, CHANGED_COLUMNS, [row[:-1] for row in changed], "values")
+    _insert(DataValue, VALUE_COLUMNS, new)
+    _update(DataValue, CHANGED_COLUMNS, changed)
+    for start in range(0, len(removed), IN_CHUNK):
+        DataValue.objects.filter(pk__in=removed[start : start + IN_CHUNK]).delete()
+    _insert(ValueRevision, REVISION_COLUMNS, revisions)
+    return results
 
 
 def value_set(
@@ -399,7 +451,7 @@ def values_set(
         Submission.objects.select_for_update().filter(pk=submission.pk).first()
         submission.refresh_from_db()
         _require_editable(actor, submission)
-        counts.update(_write_many(actor, submission, checked, source))
+        counts.update(_write_many(actor, [(submission, checked)], source)[0])
         if dry_run:
             transaction.set_rollback(True)
             return counts
@@ -410,4 +462,128 @@ def values_set(
                 obj=submission,
                 after={"source": source, **counts},
             )
+    return counts
+
+
+@dataclass
+class Batch:
+    """The checked values (`check_value`) of one country's data set for a year, as a file
+    brings them; `rows` names each value in errors (the file's row)."""
+
+    country: str
+    dataset: DataSet
+    year: int
+    values: list[Checked]
+    rows: list[str]
+
+
+def _refuse_rows(batch: Batch, column: str, message) -> dict:
+    return {f"{row}.{column}": [message] for row in batch.rows}
+
+
+def _locked_submissions(batches: list[Batch]) -> dict:
+    """{(country, dataset id, year): submission} of the batches that exist, locked."""
+    found = Submission.objects.select_for_update().filter(
+        country_id__in={b.country for b in batches},
+        dataset_id__in={b.dataset.pk for b in batches},
+        year__in={b.year for b in batches},
+    )
+    return {(s.country_id, s.dataset_id, s.year): s for s in found}
+
+
+def _open_missing(actor, batches: list[Batch]) -> tuple[list[Submission], list[Submission]]:
+    existing = _locked_submissions(batches)
+    problems: dict = {}
+    missing = []
+    for batch in batches:
+        submission = existing.get((batch.country, batch.dataset.pk, batch.year))
+        if submission is None:
+            submission = Submission(
+                country_id=batch.country, dataset=batch.dataset, year=batch.year
+            )
+            missing.append(submission)
+        require(actor, "monitoring.data_enter", submission)
+        if submission.status not in EDITABLE:
+            problems.update(
+                _refuse_rows(
+                    batch,
+                    "year",
+                    _("The data of %(year)s is %(status)s: reopen it, with a reason, to change it.")
+                    % {"year": submission.year, "status": Status(submission.status).label},
+                )
+            )
+    if problems:
+        raise ValidationFailed(problems)
+    check_instances(missing, "submissions")
+    Submission.objects.bulk_create(missing)
+    opened = {(s.country_id, s.dataset_id, s.year): s for s in missing}
+    keys = ((b.country, b.dataset.pk, b.year) for b in batches)
+    return [opened.get(key) or existing[key] for key in keys], missing
+
+
+def _open_many(actor, batches: list[Batch]) -> tuple[list[Submission], list[Submission]]:
+    """The batches' submissions (locked) in their order, those missing opened as drafts in
+    one statement: (submissions, the ones opened). Refused as `submission_open` and
+    `values_set` refuse: a country the actor may not enter (403), a data set submitted,
+    accepted or published (each of its rows named at its year)."""
+    try:
+        with transaction.atomic():
+            return _open_missing(actor, batches)
+    except IntegrityError:
+        # Another writer opened one of them meanwhile (PostgreSQL; SQLite's writers take
+        # turns): read them again. A second clash is answered as any clash (409).
+        return _open_missing(actor, batches)
+
+
+def values_set_many(
+    *, actor, batches: list[Batch], source: str = "import", dry_run: bool = False
+) -> dict:
+    """The values of many countries' data sets and years at once (a file), all or nothing
+    in one transaction and a few statements whatever their number: each data set opened as
+    a draft on first use, each refused unless the actor may enter its country's data and
+    it is a draft or returned, the values written as `values_set` writes them (a revision
+    per change). One event per data set opened (`monitoring.submission_opened`) and per
+    data set changed (`monitoring.values_set`), recorded together. The values come checked
+    by `check_value` (the importer checks each row once and names every problem by its
+    row); the country and year are checked here. Returns {"new", "changed", "removed",
+    "unchanged"}."""
+    problems: dict = {}
+    known = set(
+        Country.objects.filter(iso3__in={b.country for b in batches}).values_list("iso3", flat=True)
+    )
+    for batch in batches:
+        if batch.country not in known:
+            problems.update(_refuse_rows(batch, "country", _("Unknown country code.")))
+        if problem := year_problem(batch.year):
+            problems.update(_refuse_rows(batch, "year", problem))
+    if problems:
+        raise ValidationFailed(problems)
+    counts = {"new": 0, "changed": 0, "removed": 0, "unchanged": 0}
+    with transaction.atomic():
+        submissions, opened = _open_many(actor, batches)
+        results = _write_many(
+            actor,
+            [(s, b.values) for s, b in zip(submissions, batches, strict=True)],
+            source,
+            fresh={s.pk for s in opened},
+        )
+        events = [
+            Event(
+                "monitoring.submission_opened",
+                s,
+                after={"country": s.country_id, "dataset": s.dataset.code, "year": s.year},
+            )
+            for s in opened
+        ]
+        for submission, result in zip(submissions, results, strict=True):
+            for name in counts:
+                counts[name] += result[name]
+            if result["new"] or result["changed"] or result["removed"]:
+                rows = {"rows": sum(result.values()), **result}
+                events.append(
+                    Event("monitoring.values_set", submission, after={"source": source, **rows})
+                )
+        record_events(actor=actor, events=events)
+        if dry_run:
+            transaction.set_rollback(True)
     return counts
