@@ -2249,6 +2249,24 @@ API.update(
         ],
     }
 )
+# A file imported at once by the API: CHN's data providers; a provider of another country
+# gets the file's report naming each row it may not enter (422), nothing written.
+API[f"POST {MONITORING}/imports"] = [
+    write(
+        "POST",
+        f"{MONITORING}/imports",
+        "monitoring.data_enter",
+        {
+            "file": Upload(
+                "values.csv", b"country,year,dataset,element,value\nCHN,2020,ARQ_USE,PWID,5\n"
+            )
+        },
+        condition=in_country("CHN"),
+        events=2,
+        why="(the data set opened, its values set)",
+        refused=lambda person: 422 if doc_allows("monitoring.data_enter", person) else 403,
+    )
+]
 PAGES.update(
     {
         "monitoring:home": [

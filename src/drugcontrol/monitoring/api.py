@@ -7,7 +7,7 @@ from typing import Literal
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from ninja import Body, Field, Query, Router, Schema
+from ninja import Body, Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja import Status as Answer
 from ninja.pagination import paginate
 from pydantic import field_validator
@@ -15,8 +15,9 @@ from pydantic import field_validator
 from drugcontrol.core.api_common import ERRORS, OutSchema, PagePagination
 from drugcontrol.core.bounds import QueryText, RecordId, Version, choice
 from drugcontrol.core.errors import ValidationFailed
+from drugcontrol.core.imports import import_now
 from drugcontrol.core.permissions import require
-from drugcontrol.monitoring import crops, selectors, services, workflow
+from drugcontrol.monitoring import crops, imports, selectors, services, workflow
 from drugcontrol.monitoring.choices import (
     Importance,
     Livelihood,
@@ -615,3 +616,52 @@ def list_values(
     return selectors.value_list(
         request.auth, country=country, year=year, element=element, status=status, dataset=dataset
     )
+
+
+# --- values from a file ---------------------------------------------------------------------
+
+
+class ImportProblemOut(OutSchema):
+    row: int = Field(
+        description="The file's row as a spreadsheet numbers it (the header is row 1); "
+        "0: the file as a whole."
+    )
+    column: str = Field(description="The column as the file names it; empty for the whole file.")
+    message: str = Field(description="In the caller's language.")
+
+
+class ImportOut(OutSchema):
+    rows: int
+    new: int
+    changed: int
+    unchanged: int
+    errors: list[ImportProblemOut] = Field(
+        description="Empty: a file with problems is answered 422, its problems in `details.errors`."
+    )
+
+
+@router.post(
+    "/monitoring/imports",
+    response={200: ImportOut, **ERRORS},
+    summary="Import values from a file: the plain template (CSV or XLSX) or SDMX-CSV",
+)
+def import_values(request, file: File[UploadedFile], dry_run: Form[bool] = False):
+    """Multipart: `file` (at most 10 MB and 50,000 rows) and `dry_run`. The same importer
+    as the exchange page and `drugcontrol monitoring import`: all or nothing, each country,
+    year and data set checked against the caller's right to enter it. Applied (or, with
+    `dry_run`, checked and counted, nothing saved): 200 with the counts. A file with
+    problems: 422 in the API's error shape, nothing saved, `details.errors` listing each
+    problem as `{"row", "column", "message"}`, as the command line's `errors`."""
+    try:
+        result = import_now(
+            actor=request.auth, kind=imports.IMPORT_KIND, upload=file, dry_run=dry_run
+        )
+    except ValidationFailed as error:
+        raise ValidationFailed(
+            {"errors": imports.import_errors(error)},
+            message=_("The file has errors; nothing was imported."),
+        ) from None
+    return {
+        **{name: result[name] for name in ("rows", "new", "changed", "unchanged")},
+        "errors": [],
+    }

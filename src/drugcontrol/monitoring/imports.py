@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 
 from drugcontrol.core import tabular
 from drugcontrol.core.errors import ValidationFailed
+from drugcontrol.core.imports import stored_report
 from drugcontrol.core.messages import gettext as _
-from drugcontrol.core.messages import ngettext
+from drugcontrol.core.messages import ngettext, render
 from drugcontrol.core.models import Country
 from drugcontrol.core.permissions import can
 from drugcontrol.monitoring.choices import EDITABLE, Status
@@ -352,3 +353,27 @@ def values_summary(result: dict) -> str:
     return _("%(rows)s rows: %(new)s new values, %(changed)s changed, %(unchanged)s unchanged.") % {
         name: result.get(name, 0) for name in ("rows", "new", "changed", "unchanged")
     }
+
+
+def import_errors(error: ValidationFailed) -> list[dict]:
+    """A refused file as the command line prints it and the API answers it: [{"row" (0:
+    the whole file), "column" (as the file names it), "message" (in the active
+    language)}]."""
+    problems = getattr(error, "problems", None)
+    if problems is not None:
+        return [
+            {"row": row, "column": column, "message": str(message)}
+            for row, column, message in problems
+        ]
+    found = []
+    for problem in stored_report(error):
+        where = problem["where"]
+        row = where.get("params", {}).get("number", 0) if isinstance(where, dict) else 0
+        found.append(
+            {
+                "row": row if isinstance(row, int) else 0,
+                "column": problem["column"],
+                "message": render(problem["message"]),
+            }
+        )
+    return found

@@ -19,11 +19,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from drugcontrol.core import tabular
 from drugcontrol.core.errors import ServiceError, ValidationFailed
-from drugcontrol.core.imports import import_now, stored_report
-from drugcontrol.core.messages import render
+from drugcontrol.core.imports import import_now
 from drugcontrol.monitoring import exchange
 from drugcontrol.monitoring.exchange import sdmx_data
-from drugcontrol.monitoring.imports import IMPORT_KIND, values_summary
+from drugcontrol.monitoring.imports import IMPORT_KIND, import_errors, values_summary
 
 EXPORT_FORMATS = ("sdmx-csv", "sdmx-ml", "csv", "xlsx")
 
@@ -105,7 +104,7 @@ class Command(BaseCommand):
                     dry_run=dry_run,
                 )
             except ValidationFailed as error:
-                errors = _errors(error)
+                errors = import_errors(error)
             except ServiceError as error:
                 errors = [{"row": 0, "column": "", "message": str(error.message)}]
             else:
@@ -123,26 +122,3 @@ class Command(BaseCommand):
             )
         if errors:
             sys.exit(1)
-
-
-def _errors(error: ValidationFailed) -> list[dict]:
-    """A refusal as the command prints it: the row number (0: the whole file), the
-    file's column, the message."""
-    problems = getattr(error, "problems", None)
-    if problems is not None:
-        return [
-            {"row": row, "column": column, "message": str(message)}
-            for row, column, message in problems
-        ]
-    found = []
-    for problem in stored_report(error):
-        where = problem["where"]
-        row = where.get("params", {}).get("number", 0) if isinstance(where, dict) else 0
-        found.append(
-            {
-                "row": row if isinstance(row, int) else 0,
-                "column": problem["column"],
-                "message": render(problem["message"]),
-            }
-        )
-    return found
