@@ -10,7 +10,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from drugcontrol.core.forms import CountryField, Form
+from drugcontrol.core.errors import ValidationFailed
+from drugcontrol.core.forms import CountryField, Form, add_service_error
 from drugcontrol.core.import_views import import_job_page, import_upload_page
 from drugcontrol.core.permissions import may_sometimes, require_page
 from drugcontrol.monitoring import exchange, selectors
@@ -114,7 +115,12 @@ def exchange_template(request):
     stem = "-".join(
         str(part) for part in ("monitoring", data["dataset"], data["country"], data["year"]) if part
     )
-    return _file(write(cells, defs, categories), data["format"], stem)
+    try:
+        content = write(cells, defs, categories)
+    except ValidationFailed as error:  # too many rows for a workbook: CSV or a narrower one
+        add_service_error(form, error)
+        return _bad_form(request, form, datasets)
+    return _file(content, data["format"], stem)
 
 
 @login_required

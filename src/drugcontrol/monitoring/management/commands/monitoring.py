@@ -82,7 +82,10 @@ class Command(BaseCommand):
         else:
             categories = defs.dataset_categories(dataset)
             write = exchange.plain_csv if format == "csv" else exchange.plain_xlsx
-            content = write(cells, defs, categories)
+            try:
+                content = write(cells, defs, categories)
+            except ValidationFailed as error:  # too many rows for a workbook
+                raise CommandError(" ".join(map(str, error.details["format"]))) from None
         output.write_bytes(content)
         self.stderr.write(f"{len(cells)} values written to {output}")
 
