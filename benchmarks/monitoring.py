@@ -63,9 +63,9 @@ def setup(database_url: str, workdir: Path) -> None:
     definitions_load()
 
 
-def country_cells(defs, per_country: int, rng: random.Random) -> list[tuple]:
+def country_cells(defs, country: str, per_country: int, rng: random.Random) -> list[tuple]:
     """(year, dataset, element, {category: option}, value) for one country, newest year
-    first: every cell of the three data sets, year by year."""
+    first: every cell of the data sets (with the country's own regions), year by year."""
     from django.utils import timezone
 
     cells = []
@@ -73,7 +73,8 @@ def country_cells(defs, per_country: int, rng: random.Random) -> list[tuple]:
         for dataset in sorted(defs.datasets):
             for element in defs.datasets[dataset]:
                 wanted = defs.categories[element]
-                for combination in itertools.product(*(defs.options[c] for c in wanted)):
+                options_of = (defs.options_for(c, country) for c in wanted)
+                for combination in itertools.product(*options_of):
                     options = dict(zip(wanted, combination, strict=True))
                     cells.append((year, dataset, element, options, str(rng.randint(1, 90))))
                     if len(cells) == per_country:
@@ -174,7 +175,7 @@ def main() -> int:
     rng = random.Random(30)
     codes = list(Country.objects.order_by("iso3").values_list("iso3", flat=True))
     countries = codes[:: max(1, len(codes) // args.countries)][: args.countries]
-    world = {c: country_cells(defs, args.per_country, rng) for c in countries}
+    world = {c: country_cells(defs, c, args.per_country, rng) for c in countries}
     total = sum(len(cells) for cells in world.values())
     files = {c: plain_file(c, cells, categories) for c, cells in world.items()}
     providers = {}
