@@ -13,10 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from drugcontrol.core import selectors as core_selectors
 from drugcontrol.core.bounds import plain_number
 from drugcontrol.core.errors import ServiceError, ValidationFailed
 from drugcontrol.core.forms import add_service_error
-from drugcontrol.core.models import Country
 from drugcontrol.core.permissions import can, may_sometimes, require_page
 from drugcontrol.monitoring import selectors, services, workflow
 from drugcontrol.monitoring.choices import EDITABLE, Status
@@ -300,12 +300,13 @@ def act(request, submission_id: int):
     return _page(request, record, act_form=form, status=status)
 
 
-def _listed(options: list) -> tuple[list, list]:
+def _listed(user, options: list) -> tuple[list, list]:
     """(the options, []) or, for regions (each of one country), ([], [(country, how many)])."""
     if not any(option.country_id for option in options):
         return options, []
     counts = Counter(option.country_id for option in options)
-    names = {c.iso3: c.name for c in Country.objects.filter(iso3__in=list(counts))}
+    countries = core_selectors.country_list(user=user).filter(iso3__in=list(counts))
+    names = {country.iso3: country.name for country in countries}
     return [], sorted((names.get(code, code), count) for code, count in counts.items())
 
 
@@ -315,7 +316,13 @@ def definitions(request):
     options = selectors.category_options(request.user)
     context = {
         "elements": [
-            (element, [(c, *_listed(options.get(c.code, []))) for c in element.categories.all()])
+            (
+                element,
+                [
+                    (c, *_listed(request.user, options.get(c.code, [])))
+                    for c in element.categories.all()
+                ],
+            )
             for element in selectors.element_list(request.user)
         ],
         "datasets": [
