@@ -309,9 +309,11 @@ def test_crop_pages_with_map_chart_and_comparison(published_crops, make_user, la
     assert "<polyline" in country  # the two lines of the comparison
     if language == "zh-hans":
         assert "非法作物与替代发展" in overview
+        assert "藏红花、小麦" in overview  # listed as Chinese lists
         assert "赫尔曼德省" in country and "方案区域内" in country
     else:
         assert "Helmand" in country and "Inside programme areas" in country
+        assert "Saffron, Wheat" in overview
     csv = reader.get("/monitoring/crops/AFG/?format=csv").content.decode()
     assert csv.splitlines()[0].startswith("country,year,crop,region,cultivation_ha")
     assert "AFG,2021,opium_poppy,AF-HEL,500,,30,15000,yes" in csv

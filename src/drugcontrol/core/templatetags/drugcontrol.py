@@ -40,3 +40,12 @@ def granted(context, action):
 
     request = context.get("request")
     return may_sometimes(getattr(request, "user", None), action)
+
+
+@register.filter
+def listed(items) -> str:
+    """Names joined as the reader's language lists them ("a, b" in English, "a、b" in
+    Chinese)."""
+    from django.utils.translation import pgettext
+
+    return pgettext("list separator", ", ").join(str(item) for item in items)
