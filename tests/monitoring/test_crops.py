@@ -428,3 +428,20 @@ def test_a_programme_does_not_move_and_may_be_planned(definitions, afghan, secre
     assert DevelopmentProgramme.objects.count() == 1
     page = secretariat_client.get(lost["Location"]).content.decode()
     assert "Choose the country first" in page
+
+
+def test_the_largest_value_taken_reads_back_on_every_database(definitions, provider, use_2024):
+    from drugcontrol.monitoring.models import DataValue
+
+    item = services.ValueInput("SEIZ_CASES", {"drug": "cannabis"}, "999999999999999")
+    dataset = selectors.dataset_get(provider, "ARQ_SUPPLY")
+    supply = services.submission_open(actor=provider, country="CHN", dataset=dataset, year=2024)
+    services.value_set(actor=provider, submission=supply, item=item)
+    assert DataValue.objects.get(submission=supply).value >= D("999999999999990")
+    with pytest.raises(ValidationFailed) as refused:
+        services.value_set(
+            actor=provider,
+            submission=supply,
+            item=services.ValueInput("SEIZ_CASES", {"drug": "cocaine"}, "999999999999999999"),
+        )
+    assert refused.value.details["value"] == ["The number is too large."]

@@ -19,8 +19,10 @@ OPERATORS = {
     "==": python_operator.eq,
 }
 PERCENT = (decimal.Decimal(0), decimal.Decimal(100))
-# Values above this many digits before the point do not fit the column (24, 6).
-LARGEST = decimal.Decimal("1e18")
+# The column (24, 6) takes 18 digits before the point, but SQLite keeps a decimal as a
+# float: 15 significant digits read back, and a value near 10^18 no longer fits the column
+# once read. No drug statistic comes near 10^15.
+LARGEST = decimal.Decimal("1e15")
 
 
 def value_problem(element, value: decimal.Decimal) -> str | None:
