@@ -10,6 +10,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -18,6 +19,7 @@ from ninja.renderers import BaseRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 
 from drugcontrol.core.errors import ServiceError, error_body
+from drugcontrol.core.schema_messages import schema_message
 from drugcontrol.core.services import api_access_check, token_authenticate
 
 logger = logging.getLogger(__name__)
@@ -151,8 +153,10 @@ def _field_name(location) -> str:
 def on_validation_error(request, exc: NinjaValidationError):
     details: dict[str, list[str]] = {}
     for error in exc.errors:
-        details.setdefault(_field_name(error.get("loc", ())), []).append(error.get("msg", ""))
-    return error_response(request, 422, "validation_error", "Some fields are not valid.", details)
+        details.setdefault(_field_name(error.get("loc", ())), []).append(schema_message(error))
+    return error_response(
+        request, 422, "validation_error", _("Some fields are not valid."), details
+    )
 
 
 @api.exception_handler(AuthenticationError)
@@ -161,13 +165,13 @@ def on_authentication_error(request, exc):
         request,
         401,
         "not_authenticated",
-        "Sign in or send a valid API token (Authorization: Bearer).",
+        _("Sign in or send a valid API token (Authorization: Bearer)."),
     )
 
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
-    return error_response(request, 404, "not_found", "Not found.")
+    return error_response(request, 404, "not_found", _("Not found."))
 
 
 @api.exception_handler(ServiceError)
@@ -179,11 +183,13 @@ def on_service_error(request, exc: ServiceError):
 def on_http_error(request, exc: HttpError):
     cause = exc.__cause__
     if isinstance(cause, RequestDataTooBig):
-        return error_response(request, 413, "payload_too_large", "The request body is too large.")
+        return error_response(
+            request, 413, "payload_too_large", _("The request body is too large.")
+        )
     if isinstance(cause, orjson.JSONDecodeError | BodyRefused):
         # The body's own fault, named: where it cannot be read, or which value is refused.
         return error_response(
-            request, 400, "bad_request", "Cannot parse request body.", {"body": [str(cause)]}
+            request, 400, "bad_request", _("Cannot parse request body."), {"body": [str(cause)]}
         )
     codes = {400: "bad_request", 403: "permission_denied", 404: "not_found", 409: "conflict"}
     return error_response(
@@ -197,7 +203,7 @@ def on_integrity_error(request, exc):
     # clashes with one that now exists. Logged, since a service check may be missing.
     logger.warning("Integrity error (request %s): %s", getattr(request, "id", ""), exc)
     return error_response(
-        request, 409, "conflict", "This clashes with a record that exists; read it again."
+        request, 409, "conflict", _("This clashes with a record that exists; read it again.")
     )
 
 

@@ -390,3 +390,31 @@ def test_audit_event_list_filters(intl_viewer, chn_officer):
     )
     assert len(items) == 1 and items[0]["after"]["email"] == "f@g.org"
     assert json.dumps(items[0])  # serialisable as it stands
+
+
+def test_schema_refusals_read_in_the_callers_language(definitions_free_user):
+    client, body = definitions_free_user
+    english = client.put(*body, HTTP_ACCEPT_LANGUAGE="en")
+    assert english.status_code == 422
+    error = english.json()["error"]
+    assert error["message"] == "Some fields are not valid."
+    assert error["details"]["name_en"] == ["This field is required."]
+    assert error["details"]["version"] == ["Not a whole number."]
+    chinese = client.put(*body, HTTP_ACCEPT_LANGUAGE="zh-hans").json()["error"]
+    assert chinese["message"] == "部分字段无效。"
+    assert chinese["details"]["name_en"] == ["此字段为必填项。"]
+    assert chinese["details"]["version"] == ["不是整数。"]
+    missing = Client(HTTP_ACCEPT_LANGUAGE="zh-hans").get("/api/v1/countries")
+    assert missing.json()["error"]["message"].startswith("请登录")
+
+
+@pytest.fixture
+def definitions_free_user(make_user):
+    user = make_user(kind="international", role="officer")
+    payload = {"code": "X", "name_zh": "x", "left": "1", "operator": "<=", "right": "2"}
+    body = (
+        "/api/v1/monitoring/validation-rules/X",
+        json.dumps({**payload, "importance": "error", "version": "two"}),
+        "application/json",
+    )
+    return signed_in(user), body

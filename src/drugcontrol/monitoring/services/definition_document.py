@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.core.messages import gettext as _
+from drugcontrol.core.schema_messages import schema_message
 
 Code = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
@@ -132,24 +133,6 @@ def read_document(raw, schema=DefinitionsDocument, prefix: str = "") -> dict:
     except ValidationError as error:
         problems: dict[str, list[str]] = {}
         for item in error.errors(include_url=False, include_input=False):
-            problems.setdefault(_where(item["loc"], prefix), []).append(_problem(item))
+            problems.setdefault(_where(item["loc"], prefix), []).append(schema_message(item))
         raise ValidationFailed(problems) from None
     return parsed.model_dump()
-
-
-def _problem(item: dict) -> str:
-    kind = item.get("type", "")
-    context = item.get("ctx") or {}
-    if kind == "missing":
-        return _("This field is required.")
-    if kind in ("string_too_long", "too_long"):
-        return _("At most %(limit)s.") % {"limit": context.get("max_length", "")}
-    if kind in ("string_too_short", "too_short"):
-        return _("This field is required.")
-    if kind == "string_pattern_mismatch":
-        return _("Letters, digits, - and _ only.")
-    if kind.startswith(("decimal", "int", "float", "finite")):
-        return _("Not a number, or beyond what the field keeps.")
-    if kind in ("greater_than_equal", "less_than_equal"):
-        return _("Out of range.")
-    return _("Not what this field takes.")
