@@ -217,6 +217,7 @@ def register_routers() -> None:
     from drugcontrol.core.api import router as core_router
     from drugcontrol.entities.api import router as entities_router
     from drugcontrol.incidents.api import router as incidents_router
+    from drugcontrol.medicines.api import router as medicines_router
     from drugcontrol.monitoring.api import router as monitoring_router
     from drugcontrol.nps.api import router as nps_router
     from drugcontrol.precursors.api import router as precursors_router
@@ -229,6 +230,7 @@ def register_routers() -> None:
     api.add_router("/", precursors_router)
     api.add_router("/", nps_router)
     api.add_router("/", monitoring_router)
+    api.add_router("/", medicines_router)
 
 
 register_routers()

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "drugcontrol.precursors",
     "drugcontrol.nps",
     "drugcontrol.monitoring",
+    "drugcontrol.medicines",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

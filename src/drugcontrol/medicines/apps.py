@@ -1,0 +1,32 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MedicinesConfig(AppConfig):
+    """Availability of controlled medicines: estimates and assessments, authorizations
+    checked against balances, consumption and adequacy."""
+
+    name = "drugcontrol.medicines"
+    label = "medicines"
+    verbose_name = _("Controlled medicines")
+
+    def ready(self) -> None:
+        from drugcontrol.core.labels import ACTION_LABELS
+        from drugcontrol.core.visibility import audit_follows_record
+        from drugcontrol.medicines import permissions, selectors  # noqa: F401
+        from drugcontrol.medicines.models import ExportAuthorization, ImportAuthorization
+
+        # An authorization's audit events are read by whoever reads the authorization.
+        audit_follows_record("medicines.importauthorization", ImportAuthorization)
+        audit_follows_record("medicines.exportauthorization", ExportAuthorization)
+        ACTION_LABELS.update(
+            {
+                "medicines.estimate_submitted": _("Estimate submitted"),
+                "medicines.estimate_confirmed": _("Estimate confirmed"),
+                "medicines.supplement_submitted": _("Supplementary estimate submitted"),
+                "medicines.supplement_confirmed": _("Supplementary estimate confirmed"),
+                "medicines.import_authorized": _("Import authorization issued"),
+                "medicines.export_authorized": _("Export authorization issued"),
+                "medicines.shipment_endorsed": _("Shipment endorsed on arrival"),
+            }
+        )
