@@ -66,6 +66,9 @@ Records, each under a short name (`world.ids[name]` is its primary key, and
 | MS_deu | DEU's drug use data set for last year, a draft |
 | MV_draft, MV_pub, MV_deu | a value of MS_draft, of MS_pub and of MS_deu |
 | J_mon | an import job of monitoring values of the CHN authority officer (queued) |
+| ME_conf, ME_supp | CHN's confirmed morphine estimate for this year; its supplement, submitted |
+| ME_sub | DEU's codeine estimate for this year, submitted |
+| MA, MA_exp | CHN import authorizations from DEU: one open, one with DEU's export authorization |
 
 An AUS authority officer answers the CHN notifications while the world is built; it is not
 one of the users the battery tries.
@@ -540,6 +543,7 @@ def build_world() -> World:
 
     _nps_records(world)
     _monitoring_records(world)
+    _medicines_records(world)
 
     for key, person_user in world.users.items():
         world.clients[key] = _client(person_user)
@@ -727,3 +731,56 @@ def _monitoring_records(world: World) -> None:
         name="values.csv",
         content=b"country,year,dataset,element,value\n",
     ).pk
+
+
+# --- medicines -------------------------------------------------------------------------------
+
+
+def _medicines_records(world: World) -> None:
+    """CHN's confirmed morphine estimate for this year (with a supplement awaiting
+    confirmation), DEU's submitted codeine estimate, and two CHN import authorizations from
+    DEU: one open, one against which DEU issued its export authorization."""
+    from drugcontrol.medicines import services as medicine_services
+
+    u, ids = world.users, world.ids
+    chn, deu = u["chn.competent_authority.officer"], u["deu.competent_authority.officer"]
+    year = timezone.localdate().year
+    estimate = medicine_services.estimate_submit(
+        actor=chn, country="CHN", year=year, substance="Morphine", consumption_kg="100"
+    )
+    estimate = medicine_services.estimate_confirm(actor=u["intl.officer"], estimate=estimate)
+    supplement = medicine_services.supplement_submit(
+        actor=chn, estimate=estimate, added_kg="5", reason="Battery: a new hospital."
+    )
+    submitted = medicine_services.estimate_submit(
+        actor=deu, country="DEU", year=year, substance="Codeine", consumption_kg="900"
+    )
+
+    def authorization(number):
+        return medicine_services.import_authorization_issue(
+            actor=chn,
+            number=number,
+            importing_country="CHN",
+            exporting_country="DEU",
+            substance="Morphine",
+            quantity="1",
+            unit="kg",
+            importer="Battery Hospital Pharmacy",
+            exporter="Battery Alkaloids GmbH",
+            valid_until=timezone.localdate() + datetime.timedelta(days=60),
+        )
+
+    opened, shipped = authorization("CN-BATTERY-1"), authorization("CN-BATTERY-2")
+    medicine_services.export_authorization_issue(
+        actor=deu, number="DE-BATTERY-2", import_authorization=shipped
+    )
+    for name, record in (
+        ("ME_conf", estimate),
+        ("ME_sub", submitted),
+        ("ME_supp", supplement),
+        ("MA", opened),
+        ("MA_exp", shipped),
+    ):
+        ids[name], ids[f"{name}_version"] = record.pk, record.version
+    ids["ME_YEAR"] = year
+    ids["SOON"] = (timezone.localdate() + datetime.timedelta(days=60)).isoformat()

@@ -2267,6 +2267,127 @@ API[f"POST {MONITORING}/imports"] = [
         refused=lambda person: 422 if doc_allows("monitoring.data_enter", person) else 403,
     )
 ]
+# --- medicines --------------------------------------------------------------------------------
+# A confirmed estimate is read by every reader, a submitted one (or supplement) by its country
+# and the secretariat; an authorization by the two countries' competent authorities and the
+# secretariat. The importing authority issues import authorizations and endorses shipments,
+# the exporting one issues export authorizations, the secretariat confirms estimates.
+SEES["ME_conf"] = may("medicines.estimates_read")
+SEES["ME_sub"] = all_of(may("medicines.estimates_read"), any_of(in_country("DEU"), secretariat))
+SEES["ME_supp"] = all_of(may("medicines.estimates_read"), any_of(in_country("CHN"), secretariat))
+SEES["MA"] = SEES["MA_exp"] = all_of(
+    may("medicines.authorizations_read"), any_of(in_country("CHN", "DEU"), secretariat)
+)
+MEDICINES = f"{V1}/medicines"
+API.update(
+    {
+        f"GET {MEDICINES}/estimates": [
+            get(
+                f"{MEDICINES}/estimates",
+                listed=(("ME_conf", SEES["ME_conf"]), ("ME_sub", SEES["ME_sub"])),
+            ),
+            get(f"{MEDICINES}/estimates?country=CHN&year={{ME_YEAR}}&system=1961"),
+        ],
+        f"GET {MEDICINES}/estimates/{{estimate_id}}": [
+            get(f"{MEDICINES}/estimates/{{{name}}}", SEES[name]) for name in ("ME_conf", "ME_sub")
+        ],
+        f"POST {MEDICINES}/estimates": [
+            write(
+                "POST",
+                f"{MEDICINES}/estimates",
+                "medicines.estimate_submit",
+                {
+                    "country": "CHN",
+                    "year": "{ME_YEAR}",
+                    "substance": "Fentanyl",
+                    "consumption_kg": "1",
+                },
+                condition=in_country("CHN"),
+            )
+        ],
+        f"POST {MEDICINES}/estimates/{{estimate_id}}/confirm": [
+            write(
+                "POST",
+                f"{MEDICINES}/estimates/{{ME_sub}}/confirm",
+                "medicines.estimate_confirm",
+                {"version": "{ME_sub_version}"},
+                sees=SEES["ME_sub"],
+            )
+        ],
+        f"POST {MEDICINES}/estimates/{{estimate_id}}/supplements": [
+            write(
+                "POST",
+                f"{MEDICINES}/estimates/{{ME_conf}}/supplements",
+                "medicines.estimate_submit",
+                {"added_kg": "2", "reason": "Battery: more patients."},
+                sees=SEES["ME_conf"],
+                condition=in_country("CHN"),
+            )
+        ],
+        f"POST {MEDICINES}/supplements/{{supplement_id}}/confirm": [
+            write(
+                "POST",
+                f"{MEDICINES}/supplements/{{ME_supp}}/confirm",
+                "medicines.estimate_confirm",
+                {"version": "{ME_supp_version}"},
+                sees=SEES["ME_supp"],
+            )
+        ],
+        f"GET {MEDICINES}/authorizations": [
+            get(
+                f"{MEDICINES}/authorizations",
+                listed=(("MA", SEES["MA"]), ("MA_exp", SEES["MA_exp"])),
+            ),
+            get(f"{MEDICINES}/authorizations?country=DEU&status=issued"),
+        ],
+        f"GET {MEDICINES}/authorizations/{{authorization_id}}": [
+            get(f"{MEDICINES}/authorizations/{{{name}}}", SEES[name]) for name in ("MA", "MA_exp")
+        ],
+        f"POST {MEDICINES}/authorizations": [
+            write(
+                "POST",
+                f"{MEDICINES}/authorizations",
+                "medicines.import_authorize",
+                {
+                    "number": "CN-BATTERY-NEW",
+                    "importing_country": "CHN",
+                    "exporting_country": "DEU",
+                    "substance": "Morphine",
+                    "quantity": "1",
+                    "unit": "kg",
+                    "importer": "Battery Hospital Pharmacy",
+                    "exporter": "Battery Alkaloids GmbH",
+                    "valid_until": "{SOON}",
+                },
+                condition=in_country("CHN"),
+            )
+        ],
+        f"POST {MEDICINES}/authorizations/{{authorization_id}}/export": [
+            write(
+                "POST",
+                f"{MEDICINES}/authorizations/{{MA}}/export",
+                "medicines.export_authorize",
+                {"number": "DE-BATTERY-NEW"},
+                sees=SEES["MA"],
+                condition=in_country("DEU"),
+            )
+        ],
+        f"POST {MEDICINES}/authorizations/{{authorization_id}}/endorse": [
+            write(
+                "POST",
+                f"{MEDICINES}/authorizations/{{MA_exp}}/endorse",
+                "medicines.import_authorize",
+                {"received_kg": "0.5"},
+                sees=SEES["MA_exp"],
+                condition=in_country("CHN"),
+            )
+        ],
+        f"GET {MEDICINES}/balances": [
+            get(f"{MEDICINES}/balances"),
+            get(f"{MEDICINES}/balances?country=CHN&year={{ME_YEAR}}&substance=Morphine"),
+        ],
+    }
+)
 PAGES.update(
     {
         "monitoring:home": [
@@ -2903,7 +3024,7 @@ def test_the_battery_covers_every_page():
 def test_every_table_url_reaches_its_entry():
     fake = {name: 1 for name in SEES} | {"N_draft_version": 1, "TODAY": "x", "YEAR": 1}
     fake |= {"FD_draft_version": 1, "FD_sub_version": 1, "FD_YEAR_NEW": 1}
-    fake |= {"ORG_VERSION": 1, "USER_VERSION": 1, "MS_YEAR_NEW": 1}
+    fake |= {"ORG_VERSION": 1, "USER_VERSION": 1, "MS_YEAR_NEW": 1, "ME_YEAR": 1, "SOON": "x"}
     fake |= {f"{name}_version": 1 for name in SEES if name.startswith("MS_")}
     for key, cases in PAGES.items():
         for case in cases:

@@ -111,6 +111,11 @@ def test_the_export_is_checked_through_the_api(kenya, india, secretariat):
     refused = indian.post(f"{url}/export", {"number": "IN-9"}, "application/json")
     assert refused.status_code == 422
     assert "article 31" in refused.json()["error"]["details"]["quantity_kg"][0]
+    in_chinese = indian.post(
+        f"{url}/export", {"number": "IN-9"}, "application/json", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).json()["error"]
+    assert "第三十一条第一款（b）项" in in_chinese["details"]["quantity_kg"][0]
+    assert "（2 公斤中剩余 2 公斤）" in in_chinese["details"]["quantity_kg"][0]
     passed = indian.post(
         f"{url}/export", {"number": "IN-9", "quantity_kg": "2"}, "application/json"
     )

@@ -263,3 +263,21 @@ def test_an_estimate_changes_until_confirmed_then_grows_by_supplements(kenya, se
             actor=kenya, country="KEN", year=YEAR, substance="Diazepam", consumption_kg="50"
         )
     assert "supplementary" in refused.value.details["status"][0]
+
+
+def test_a_salt_is_counted_as_its_anhydrous_base(kenya):
+    authorization = import_authorization(
+        kenya, "KE-SALT", "1000", unit="g", preparation="morphine sulfate pentahydrate"
+    )
+    # (C17H19NO3)2.H2SO4.5H2O: 570.68 of 758.84 g/mol is morphine: 0.752 of the salt.
+    assert authorization.base_kg == D("0.752000")
+    tablets = import_authorization(
+        kenya,
+        "KE-TABS",
+        "500000",
+        unit="mg",
+        preparation="codeine phosphate hemihydrate",
+        substance="Codeine",
+        pharmaceutical_form="tablet",
+    )
+    assert tablets.base_kg == D("0.368500")  # 0.5 kg x 0.737
