@@ -20,6 +20,11 @@ def _chinese() -> gettext.NullTranslations:
 def first_level_regions(country_codes: list[str]) -> list[dict]:
     """[{code, name_en, name_zh, country}] for each country (ISO alpha-3), in code order;
     a code that is no country raises KeyError."""
+    return [dict(region) for region in _regions(tuple(country_codes))]
+
+
+@functools.lru_cache(maxsize=8)
+def _regions(country_codes: tuple[str, ...]) -> tuple:
     regions = []
     chinese = _chinese()
     for iso3 in country_codes:
@@ -37,4 +42,4 @@ def first_level_regions(country_codes: list[str]) -> list[dict]:
                         "country": country.iso3,
                     }
                 )
-    return regions
+    return tuple(regions)

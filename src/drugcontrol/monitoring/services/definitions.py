@@ -241,8 +241,9 @@ def _write(actor, document: dict, source: str, event) -> dict:
             Category, item["code"], {**{n: item[n] for n in NAMES}, "order": order}
         )
         changed += was
+        stored = {row.code: row for row in CategoryOption.objects.filter(category=category)}
         for position, option in enumerate(item["options"]):
-            row = CategoryOption.objects.filter(category=category, code=option["code"]).first()
+            row = stored.get(option["code"])
             fields = {
                 **{n: option[n] for n in NAMES},
                 "order": position,
