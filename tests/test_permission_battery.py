@@ -2390,6 +2390,87 @@ API.update(
 )
 PAGES.update(
     {
+        "medicines:home": [
+            get(
+                "/medicines/",
+                marker=(
+                    ('href="/medicines/authorizations/{MA}/"', SEES["MA"]),
+                    (
+                        'data-testid="authorization-new"',
+                        all_of(may("medicines.import_authorize"), lambda p: bool(p.country)),
+                    ),
+                ),
+            )
+        ],
+        "medicines:authorization_new": [
+            get(
+                "/medicines/authorizations/new/",
+                status=allowed_or_forbidden("medicines.import_authorize"),
+            ),
+            # The parties are those CHN's authority already holds (no new party events); a
+            # DEU authority may not import from its own country (the form's error, 400).
+            page_write(
+                "/medicines/authorizations/new/",
+                "medicines.import_authorize",
+                {
+                    "number": "PAGE-1",
+                    "exporting_country": "DEU",
+                    "substance": "Morphine",
+                    "pharmaceutical_form": "tablet",
+                    "quantity": "2",
+                    "unit": "kg",
+                    "importer": "Battery Hospital Pharmacy",
+                    "exporter": "Battery Alkaloids GmbH",
+                    "valid_until": "{SOON}",
+                },
+                condition=in_country("CHN"),
+                refused=lambda person: (
+                    400
+                    if person.country == "DEU" and doc_allows("medicines.import_authorize", person)
+                    else 403
+                ),
+            ),
+        ],
+        "medicines:authorization": [
+            get(
+                "/medicines/authorizations/{MA}/",
+                SEES["MA"],
+                marker=(
+                    (
+                        'data-testid="export-form"',
+                        offers("medicines.export_authorize", in_country("DEU")),
+                    ),
+                ),
+            ),
+            get(
+                "/medicines/authorizations/{MA_exp}/",
+                SEES["MA_exp"],
+                marker=(
+                    (
+                        'data-testid="endorse-form"',
+                        offers("medicines.import_authorize", in_country("CHN")),
+                    ),
+                ),
+            ),
+            page_write(
+                "/medicines/authorizations/{MA}/",
+                "medicines.export_authorize",
+                {"step": "export", "number": "DE-PAGE-1"},
+                sees=SEES["MA"],
+                condition=in_country("DEU"),
+            ),
+            page_write(
+                "/medicines/authorizations/{MA_exp}/",
+                "medicines.import_authorize",
+                {"step": "endorse", "received_kg": "0.5"},
+                sees=SEES["MA_exp"],
+                condition=in_country("CHN"),
+            ),
+        ],
+    }
+)
+PAGES.update(
+    {
         "monitoring:home": [
             get(
                 "/monitoring/",

@@ -20,5 +20,6 @@ urlpatterns = [
     path("precursors/", include("drugcontrol.precursors.urls")),
     path("nps/", include("drugcontrol.nps.urls")),
     path("monitoring/", include("drugcontrol.monitoring.urls")),
+    path("medicines/", include("drugcontrol.medicines.urls")),
     path("", include("drugcontrol.core.urls")),
 ]

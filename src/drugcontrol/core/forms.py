@@ -107,6 +107,17 @@ class WholeNumberField(forms.IntegerField):
         return int(text)
 
 
+class DecimalTextField(forms.CharField):
+    """A quantity typed as people write it, read by the service (`core.bounds.read_decimal`:
+    one decimal mark, no exponent surprises, the column's bounds), so its error is the
+    service's, beside the field; the phone keyboard shows digits."""
+
+    def __init__(self, *, size: int = 12, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "size": size}))
+        super().__init__(**kwargs)
+
+
 class VersionField(WholeNumberField):
     """The `version` a record had when its form was drawn (optimistic concurrency)."""
 

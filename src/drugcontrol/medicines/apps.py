@@ -19,6 +19,17 @@ class MedicinesConfig(AppConfig):
         # An authorization's audit events are read by whoever reads the authorization.
         audit_follows_record("medicines.importauthorization", ImportAuthorization)
         audit_follows_record("medicines.exportauthorization", ExportAuthorization)
+        from drugcontrol.core.navigation import NavEntry, register_nav
+
+        register_nav(
+            NavEntry(
+                "medicines",
+                _("Medicines"),
+                "medicines:home",
+                order=67,
+                action="medicines.estimates_read",
+            )
+        )
         ACTION_LABELS.update(
             {
                 "medicines.estimate_submitted": _("Estimate submitted"),

@@ -144,6 +144,44 @@ def export_of(user, authorization: ImportAuthorization) -> ExportAuthorization |
     return visible(ExportAuthorization, user).filter(import_authorization=authorization).first()
 
 
+def controlled_medicines() -> QuerySet:
+    """The substances an estimate or authorization may name: listed under the 1961 or 1971
+    Convention (registry data, read by every signed-in user)."""
+    from drugcontrol.substances.models import Substance
+
+    return (
+        Substance.objects.filter(
+            listings__instrument__in=["1961", "1971"], listings__country__isnull=True
+        )
+        .distinct()
+        .order_by("name_en")
+    )
+
+
+def home_queue(user) -> dict | None:
+    """The reader's work: import authorizations awaiting their country's export decision,
+    shipments to their country to endorse, and (the secretariat) estimates to confirm."""
+    from drugcontrol.core.permissions import may_sometimes
+
+    queue = {"to_export": [], "to_endorse": [], "to_confirm": []}
+    if user.country_id and may_sometimes(user, "medicines.export_authorize"):
+        queue["to_export"] = list(
+            import_authorization_list(user).filter(
+                exporting_country_id=user.country_id, status=AuthorizationStatus.ISSUED
+            )[:10]
+        )
+    if user.country_id and may_sometimes(user, "medicines.import_authorize"):
+        queue["to_endorse"] = list(
+            import_authorization_list(user).filter(
+                importing_country_id=user.country_id,
+                export_authorization__status=AuthorizationStatus.ISSUED,
+            )[:10]
+        )
+    if may_sometimes(user, "medicines.estimate_confirm"):
+        queue["to_confirm"] = list(estimate_list(user).filter(status=EstimateStatus.SUBMITTED)[:10])
+    return queue if any(queue.values()) else None
+
+
 # --- balances ---------------------------------------------------------------------------------
 
 
@@ -161,6 +199,13 @@ class Balance:
     @property
     def remaining_kg(self) -> decimal.Decimal:
         return self.estimate_kg - self.authorized_kg
+
+
+def charge_year() -> int:
+    """The year an export authorization issued today is charged to."""
+    from django.utils import timezone
+
+    return timezone.localdate().year
 
 
 def may_read_balances(user) -> bool:

@@ -432,7 +432,7 @@ def export_authorization_issue(
             problems["number"] = [_("This number is already used by another export authorization.")]
         if problems:
             raise ValidationFailed(problems)
-        year = today.year
+        year = selectors.charge_year()
         system = _system_of(current.substance)
         # Serialise the balance checks of one importing country, drug and year: two
         # exporters deciding at once must not both spend the same remainder.

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from drugcontrol.core.forms import CountryField, MarkedForm, VersionField
+from drugcontrol.core.forms import CountryField, DecimalTextField, MarkedForm, VersionField
 from drugcontrol.monitoring.choices import (
     Importance,
     Livelihood,
@@ -118,12 +118,7 @@ class ProgrammeForm(MarkedForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    area_ha = forms.CharField(
-        label=_("Area covered (ha)"),
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 12}),
-    )
+    area_ha = DecimalTextField(label=_("Area covered (ha)"), required=False)
     households = forms.IntegerField(
         label=_("Households reached"), required=False, min_value=0, max_value=100_000_000
     )
@@ -133,12 +128,7 @@ class ProgrammeForm(MarkedForm):
         choices=Livelihood.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    funding_usd = forms.CharField(
-        label=_("Funding (US$)"),
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 14}),
-    )
+    funding_usd = DecimalTextField(label=_("Funding (US$)"), required=False, size=14)
     funders = forms.CharField(label=_("Funded by"), required=False, max_length=300)
     version = VersionField(required=False)
 
@@ -176,15 +166,6 @@ class _DefinitionForm(MarkedForm):
             self.fields["code"].disabled = True
 
 
-def _number_field(label, required=False):
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=40,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 12}),
-    )
-
-
 def _formula_field(label, required=True, help_text=""):
     return forms.CharField(
         label=label,
@@ -211,7 +192,7 @@ class RuleForm(_DefinitionForm):
 class IndicatorForm(_DefinitionForm):
     numerator = _formula_field(_("Numerator"), help_text=FORMULA_HELP)
     denominator = _formula_field(_("Denominator"), required=False)
-    factor = _number_field(_("Factor"), required=True)
+    factor = DecimalTextField(label=_("Factor"))
     breakdown = forms.ChoiceField(label=_("Broken down by"), required=False)
     weight = _formula_field(
         _("Weight in aggregates"),
@@ -233,7 +214,7 @@ class TargetForm(_DefinitionForm):
     indicator = forms.ChoiceField(label=_("Indicator"))
     baseline_year = forms.TypedChoiceField(label=_("Baseline year"), coerce=int)
     target_year = forms.TypedChoiceField(label=_("Target year"), coerce=int)
-    change_percent = _number_field(_("Change (%)"), required=True)
+    change_percent = DecimalTextField(label=_("Change (%)"))
     source = forms.CharField(
         label=_("Source"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -250,8 +231,8 @@ class ElementForm(_DefinitionForm):
     section = forms.ChoiceField(label=_("Section"), choices=Section.choices)
     value_type = forms.ChoiceField(label=_("Value type"), choices=ValueType.choices)
     unit = forms.ChoiceField(label=_("Unit"), choices=Unit.choices)
-    minimum = _number_field(_("Smallest value"))
-    maximum = _number_field(_("Largest value"))
+    minimum = DecimalTextField(label=_("Smallest value"), required=False)
+    maximum = DecimalTextField(label=_("Largest value"), required=False)
     categories = forms.MultipleChoiceField(
         label=_("Broken down by"),
         required=False,

@@ -1,0 +1,137 @@
+"""The medicines pages for daily work: the authority's queue (authorizations awaiting the
+export decision, shipments to endorse; for the secretariat, estimates to confirm), an
+import authorization issued on its form, and an authorization's page where the exporting
+authority sees the importing country's balance before deciding, and the importing one
+endorses what arrived."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from drugcontrol.core.errors import ServiceError
+from drugcontrol.core.forms import add_service_error
+from drugcontrol.core.permissions import can, require_page
+from drugcontrol.medicines import conversion, selectors, services
+from drugcontrol.medicines.forms import (
+    EndorseForm,
+    ExportAuthorizationForm,
+    ImportAuthorizationForm,
+)
+
+
+@login_required
+def home(request):
+    require_page(request.user, "medicines.estimates_read")
+    user = request.user
+    context = {
+        "queue": selectors.home_queue(user) or {},
+        "authorizations": list(selectors.import_authorization_list(user)[:50])
+        if can(user, "medicines.authorizations_read")
+        else [],
+        "balances": selectors.balance_list(user, country=user.country_id)
+        if user.country_id
+        else selectors.balance_list(user)[:50],
+        "may_import": can(user, "medicines.import_authorize") and bool(user.country_id),
+    }
+    return render(request, "medicines/home.html", context)
+
+
+def _preparations() -> list[tuple[str, str]]:
+    return sorted((form, str(factor)) for (_name, form), factor in conversion.factors().items())
+
+
+@login_required
+def authorization_new(request):
+    require_page(request.user, "medicines.import_authorize")
+    form = ImportAuthorizationForm(
+        request.POST or None,
+        substances=selectors.controlled_medicines(),
+        preparations=_preparations(),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            authorization = services.import_authorization_issue(
+                actor=request.user,
+                importing_country=request.user.country_id or "",
+                **{name: data[name] for name in data},
+            )
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The import authorization was issued."))
+            return redirect("medicines:authorization", authorization_id=authorization.pk)
+    return render(
+        request,
+        "medicines/authorization_new.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def authorization(request, authorization_id: int):
+    # A reader who may not read it (another country, another kind) finds no such page.
+    found = selectors.import_authorization_get(request.user, authorization_id)
+    export = selectors.export_of(request.user, found)
+    may_export = export is None and can(request.user, "medicines.export_authorize", found)
+    may_endorse = (
+        export is not None
+        and export.received_kg is None
+        and can(request.user, "medicines.import_authorize", found)
+    )
+    posted = request.POST if request.method == "POST" else None
+    step = (posted or {}).get("step")
+    export_form = ExportAuthorizationForm(posted if step == "export" else None)
+    endorse_form = EndorseForm(
+        posted if step == "endorse" else None,
+        initial={"version": export.version if export else None},
+    )
+    if step == "export":
+        require_page(request.user, "medicines.export_authorize", found)
+        if export_form.is_valid():
+            try:
+                services.export_authorization_issue(
+                    actor=request.user,
+                    import_authorization=found,
+                    number=export_form.cleaned_data["number"],
+                    quantity_kg=export_form.cleaned_data["quantity_kg"] or None,
+                    emergency=export_form.cleaned_data["emergency"] or None,
+                )
+            except ServiceError as error:
+                add_service_error(export_form, error)
+            else:
+                messages.success(request, _("The export authorization was issued."))
+                return redirect("medicines:authorization", authorization_id=found.pk)
+    elif step == "endorse":
+        require_page(request.user, "medicines.import_authorize", found)
+        if export is None:
+            endorse_form.add_error(None, _("No export authorization was issued against it yet."))
+        elif endorse_form.is_valid():
+            try:
+                services.shipment_endorse(
+                    actor=request.user,
+                    export_authorization=export,
+                    received_kg=endorse_form.cleaned_data["received_kg"],
+                    expected_version=endorse_form.cleaned_data.get("version"),
+                )
+            except ServiceError as error:
+                add_service_error(endorse_form, error)
+            else:
+                messages.success(request, _("The shipment was endorsed."))
+                return redirect("medicines:authorization", authorization_id=found.pk)
+    balance = None
+    if may_export and selectors.may_read_balances(request.user):
+        balance = selectors.balance_of(
+            found.importing_country_id, found.substance_id, selectors.charge_year()
+        )
+    context = {
+        "authorization": found,
+        "export": export,
+        "balance": balance,
+        "export_form": export_form if may_export else None,
+        "endorse_form": endorse_form if may_endorse else None,
+    }
+    failed = export_form.errors or endorse_form.errors
+    return render(request, "medicines/authorization.html", context, status=400 if failed else 200)
