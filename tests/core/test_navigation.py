@@ -41,6 +41,8 @@ def navigation_before_the_registry(user):
         items.append(("parties", "Parties", reverse("entities:list")))
     if can(user, "monitoring.data_read"):  # added with the monitoring app
         items.append(("monitoring", "Monitoring", reverse("monitoring:home")))
+    if can(user, "medicines.estimates_read"):  # added with the medicines app
+        items.append(("medicines", "Medicines", reverse("medicines:home")))
     if user.is_international:
         items.append(("organisations", "Organisations", reverse("core:organisation_list")))
     if user.is_international or user.is_org_admin:
@@ -67,5 +69,6 @@ def test_every_app_registers_its_entries():
         "precursors:annual_reports",
         "substances:list",
         "monitoring:home",
+        "medicines:home",
     } <= url_names
     assert {"entities:list", "core:home", "core:audit_list", "api:openapi-view"} <= url_names
