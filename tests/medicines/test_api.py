@@ -103,9 +103,9 @@ def test_the_export_is_checked_through_the_api(kenya, india, secretariat):
             "substance": "Morphine",
             "year": YEAR,
             "system": "1961",
-            "estimate_kg": "2.000",
-            "authorized_kg": "0",
-            "remaining_kg": "2.000",
+            "estimate_kg": "2.000000",
+            "authorized_kg": "0.000000",
+            "remaining_kg": "2.000000",
         }
     ]
     refused = indian.post(f"{url}/export", {"number": "IN-9"}, "application/json")
@@ -120,7 +120,7 @@ def test_the_export_is_checked_through_the_api(kenya, india, secretariat):
         f"{url}/export", {"number": "IN-9", "quantity_kg": "2"}, "application/json"
     )
     assert passed.status_code == 201 and passed.json()["export"]["base_kg"] == "2.000000"
-    assert indian.get(f"{V1}/balances?country=KEN").json()["items"][0]["remaining_kg"] == "0.000"
+    assert indian.get(f"{V1}/balances?country=KEN").json()["items"][0]["remaining_kg"] == "0.000000"
     endorsed = kenyan.post(
         f"{url}/endorse", {"received_kg": "1.5", "version": 1}, "application/json"
     )

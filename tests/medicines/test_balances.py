@@ -92,7 +92,7 @@ def test_an_export_within_the_balance_passes_and_lowers_it(estimate, kenya, indi
     first.refresh_from_db()
     assert first.status == AuthorizationStatus.USED
     event = AuditEvent.objects.get(action="medicines.export_authorized")
-    assert event.after["remaining_before_kg"] == "10.000"
+    assert event.after["remaining_before_kg"] == "10.000000"
 
 
 def test_an_export_beyond_the_estimate_is_refused_naming_the_article(

@@ -27,6 +27,7 @@ from drugcontrol.medicines.models import (
 from drugcontrol.medicines.permissions import AUTHORIZATIONS_READ, ESTIMATES_READ
 
 ZERO = decimal.Decimal(0)
+MILLIGRAM = decimal.Decimal("0.000001")  # in kilograms
 
 
 def _estimate_rule(user, prefix: str = "") -> Q | None:
@@ -195,6 +196,12 @@ class Balance:
     estimate_kg: decimal.Decimal  # confirmed estimate with its confirmed supplements
     authorized_kg: decimal.Decimal  # exports authorized to the country (received if endorsed)
     estimate_confirmed: bool
+
+    def __post_init__(self):
+        # Sums come back with the database's own scale (SQLite and PostgreSQL differ): one
+        # scale, a milligram, whatever the database.
+        self.estimate_kg = self.estimate_kg.quantize(MILLIGRAM)
+        self.authorized_kg = decimal.Decimal(self.authorized_kg).quantize(MILLIGRAM)
 
     @property
     def remaining_kg(self) -> decimal.Decimal:
