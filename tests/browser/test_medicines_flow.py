@@ -31,7 +31,7 @@ def import_from_india(kenya, number, kg):
 
 
 def test_an_export_checked_against_the_balance_by_the_two_authorities(
-    browser, live_server, make_user
+    browser, live_server, make_user, registry
 ):
     kenya = make_user(country="KEN", kind="competent_authority", role="officer")
     india = make_user(country="IND", kind="competent_authority", role="officer")

@@ -24,11 +24,16 @@ from drugcontrol.medicines.forms import (
 def home(request):
     require_page(request.user, "medicines.estimates_read")
     user = request.user
+    authority = can(user, "medicines.authorizations_read")
     context = {
         "queue": selectors.home_queue(user) or {},
-        "authorizations": list(selectors.import_authorization_list(user)[:50])
-        if can(user, "medicines.authorizations_read")
-        else [],
+        "authority": authority,
+        "estimates": list(
+            selectors.estimate_list(user, year=selectors.charge_year()).select_related(
+                "substance", "country"
+            )[:200]
+        ),
+        "authorizations": list(selectors.import_authorization_list(user)[:50]) if authority else [],
         "balances": selectors.balance_list(user, country=user.country_id)
         if user.country_id
         else selectors.balance_list(user)[:50],
