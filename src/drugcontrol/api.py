@@ -219,6 +219,7 @@ def register_routers() -> None:
     from drugcontrol.incidents.api import router as incidents_router
     from drugcontrol.medicines.api import router as medicines_router
     from drugcontrol.monitoring.api import router as monitoring_router
+    from drugcontrol.monitoring.api_crops import router as monitoring_crops_router
     from drugcontrol.nps.api import router as nps_router
     from drugcontrol.precursors.api import router as precursors_router
     from drugcontrol.substances.api import router as substances_router
@@ -230,6 +231,7 @@ def register_routers() -> None:
     api.add_router("/", precursors_router)
     api.add_router("/", nps_router)
     api.add_router("/", monitoring_router)
+    api.add_router("/", monitoring_crops_router)
     api.add_router("/", medicines_router)
 
 

@@ -95,6 +95,21 @@ class IndicatorMapForm(forms.Form):
         return default if value in (None, "") else value
 
 
+class CropChoiceForm(forms.Form):
+    """The year and crop a crop page shows, chosen among those with figures; anything else
+    shows the default (as `IndicatorMapForm`)."""
+
+    year = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    crop = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, years=(), crops=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year, year) for year in years]
+        self.fields["crop"].choices = [(crop, crop) for crop in crops]
+
+    choice = IndicatorMapForm.choice
+
+
 class ProgrammeForm(MarkedForm):
     """An alternative development programme; its regions are chosen among its country's."""
 

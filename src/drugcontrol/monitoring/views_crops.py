@@ -19,7 +19,7 @@ from drugcontrol.core.forms import add_service_error
 from drugcontrol.core.maps import choropleth
 from drugcontrol.core.permissions import can, require_page
 from drugcontrol.monitoring import crops, selectors, services
-from drugcontrol.monitoring.forms import ProgrammeCountryForm, ProgrammeForm
+from drugcontrol.monitoring.forms import CropChoiceForm, ProgrammeCountryForm, ProgrammeForm
 from drugcontrol.monitoring.models import DevelopmentProgramme
 from drugcontrol.monitoring.views_analysis import _country_names, _csv
 
@@ -65,11 +65,13 @@ def _crop_names() -> dict[str, str]:
     }
 
 
-def _chosen_crop(request, available: list[str]) -> str | None:
-    asked = request.GET.get("crop", "")
-    if asked in available:
-        return asked
-    return available[0] if available else None
+def _chosen(request, *, years=(), crops=()) -> tuple:
+    """(year, crop) asked for among those with figures, else the latest year and first crop."""
+    form = CropChoiceForm(request.GET, years=years, crops=crops)
+    return (
+        form.choice("year", years[0] if years else None),
+        form.choice("crop", crops[0] if crops else None),
+    )
 
 
 @login_required
@@ -80,7 +82,7 @@ def crops_overview(request):
         return _csv("crops.csv", CSV_HEADER, _csv_rows(rows))
     crop_names = _crop_names()
     available = [code for code in crops.CROPS if any(row.crop == code for row in rows)]
-    crop = _chosen_crop(request, available)
+    _year, crop = _chosen(request, crops=available)
     chosen = [row for row in rows if row.crop == crop and row.cultivation_ha is not None]
     latest: dict[str, crops.CropFigures] = {}
     by_country = defaultdict(list)
@@ -138,15 +140,9 @@ def crops_country(request, iso3: str):
             if values:
                 series.append((f"{code}-{field}", f"{crop_names.get(code, code)}: {label}", values))
     regional_years = sorted({row.year for row in rows if row.region}, reverse=True)
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = None
-    if year not in regional_years:
-        year = regional_years[0] if regional_years else None
     region_names = {r.code: r.label for r in selectors.country_regions(request.user, country.iso3)}
     available = [code for code in crops.CROPS if any(r.crop == code and r.region for r in rows)]
-    crop = _chosen_crop(request, available)
+    year, crop = _chosen(request, years=regional_years, crops=available)
     regional = [row for row in rows if row.region and row.year == year and row.crop == crop]
     comparison = crops.programme_comparison(request.user, country.iso3, crop) if crop else []
     comparison_chart = (
