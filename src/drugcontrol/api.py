@@ -218,6 +218,7 @@ def register_routers() -> None:
     from drugcontrol.entities.api import router as entities_router
     from drugcontrol.incidents.api import router as incidents_router
     from drugcontrol.medicines.api import router as medicines_router
+    from drugcontrol.medicines.api_statistics import router as medicines_statistics_router
     from drugcontrol.monitoring.api import router as monitoring_router
     from drugcontrol.monitoring.api_crops import router as monitoring_crops_router
     from drugcontrol.nps.api import router as nps_router
@@ -233,6 +234,7 @@ def register_routers() -> None:
     api.add_router("/", monitoring_router)
     api.add_router("/", monitoring_crops_router)
     api.add_router("/", medicines_router)
+    api.add_router("/", medicines_statistics_router)
 
 
 register_routers()

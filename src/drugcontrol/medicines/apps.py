@@ -11,9 +11,10 @@ class MedicinesConfig(AppConfig):
     verbose_name = _("Controlled medicines")
 
     def ready(self) -> None:
+        from drugcontrol.core.imports import Importer, register_importer
         from drugcontrol.core.labels import ACTION_LABELS
         from drugcontrol.core.visibility import audit_follows_record
-        from drugcontrol.medicines import permissions, selectors  # noqa: F401
+        from drugcontrol.medicines import imports, permissions, selectors  # noqa: F401
         from drugcontrol.medicines.models import ExportAuthorization, ImportAuthorization
 
         # An authorization's audit events are read by whoever reads the authorization.
@@ -30,6 +31,18 @@ class MedicinesConfig(AppConfig):
                 action="medicines.estimates_read",
             )
         )
+        for kind, run, summary, action in (
+            (imports.ESTIMATES, imports.estimates_import, imports.estimates_summary,
+             "medicines.estimate_submit"),
+            (imports.CONSUMPTION, imports.consumption_import, imports.statistics_summary,
+             "medicines.consumption_report"),
+            (imports.POPULATION, imports.population_import, imports.statistics_summary,
+             "medicines.population_keep"),
+        ):  # fmt: skip
+            register_importer(
+                kind,
+                Importer(run=run, summary=summary, action=action, max_rows=imports.MAX_ROWS),
+            )
         ACTION_LABELS.update(
             {
                 "medicines.estimate_submitted": _("Estimate submitted"),
@@ -39,5 +52,8 @@ class MedicinesConfig(AppConfig):
                 "medicines.import_authorized": _("Import authorization issued"),
                 "medicines.export_authorized": _("Export authorization issued"),
                 "medicines.shipment_endorsed": _("Shipment endorsed on arrival"),
+                "medicines.consumption_reported": _("Consumption reported"),
+                "medicines.consumption_published": _("Consumption published"),
+                "medicines.population_recorded": _("Population figures recorded"),
             }
         )

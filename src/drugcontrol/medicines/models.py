@@ -258,3 +258,71 @@ class ExportAuthorization(models.Model):
         """What the export takes from the importing country's balance: the quantity
         received once endorsed, the quantity authorized until then."""
         return self.received_kg if self.received_kg is not None else self.base_kg
+
+
+class Consumption(models.Model):
+    """A country's consumption of one drug in one year, in kilograms of anhydrous base, as
+    reported in its annual statistics. Reported by the country (read by it and the
+    secretariat), published once the secretariat confirms it (then read by everyone); the
+    secretariat's own figures are published as they are recorded."""
+
+    country = models.ForeignKey(
+        "core.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    substance = models.ForeignKey(
+        "substances.Substance",
+        verbose_name=_("substance"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    quantity_kg = models.DecimalField(_("consumption (kg)"), max_digits=15, decimal_places=3)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=EstimateStatus.choices,
+        default=EstimateStatus.SUBMITTED,
+    )
+    version = models.PositiveIntegerField(default=1)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["country_id", "year", "substance__name_en"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "year", "substance"], name="medicines_consumption_once"
+            )
+        ]
+        indexes = [models.Index(fields=["year", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.country_id} {self.year} {self.substance_id}: {self.quantity_kg} kg"
+
+
+class PopulationFigure(models.Model):
+    """A country's population in a year, with its deaths from cancer and from HIV/AIDS (the
+    inputs of the need-based adequacy measure), kept by the secretariat from published
+    sources; reference data every signed-in user reads."""
+
+    country = models.ForeignKey(
+        "core.Country", verbose_name=_("country"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    population = models.PositiveBigIntegerField(_("population"))
+    cancer_deaths = models.PositiveIntegerField(_("deaths from cancer"), null=True, blank=True)
+    hiv_deaths = models.PositiveIntegerField(_("deaths from HIV/AIDS"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["country_id", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "year"], name="medicines_population_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country_id} {self.year}: {self.population}"

@@ -81,3 +81,31 @@ EXPORT_AUTHORIZE = action(
     condition_text="the exporting country's competent authority",
     refusal=_("The exporting country's competent authority issues export authorizations."),
 )
+
+
+def _own_country_or_secretariat(user, record) -> bool:
+    """The secretariat records any country's figures (it holds the published statistics);
+    a competent authority, its own country's."""
+    return user.is_international or _own_country(user, record)
+
+
+CONSUMPTION_REPORT = action(
+    "medicines.consumption_report",
+    _("Report annual consumption of controlled medicines"),
+    grants={**_AUTHORITY_OFFICERS, **_SECRETARIAT_OFFICERS},
+    condition=_own_country_or_secretariat,
+    condition_text="a competent authority: its own country; the secretariat: any country",
+    refusal=_("The country's competent authority or the secretariat reports consumption."),
+)
+CONSUMPTION_CONFIRM = action(
+    "medicines.consumption_confirm",
+    _("Publish the consumption a country reported"),
+    grants=_SECRETARIAT_OFFICERS,
+    refusal=_("The secretariat publishes reported consumption."),
+)
+POPULATION_KEEP = action(
+    "medicines.population_keep",
+    _("Keep population and deaths from cancer and HIV/AIDS per country and year"),
+    grants=_SECRETARIAT_OFFICERS,
+    refusal=_("The secretariat keeps population figures."),
+)

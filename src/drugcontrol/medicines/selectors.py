@@ -18,10 +18,12 @@ from drugcontrol.core.permissions import can
 from drugcontrol.core.visibility import get_visible_or_404, is_signed_in, visibility_rule, visible
 from drugcontrol.medicines.models import (
     AuthorizationStatus,
+    Consumption,
     Estimate,
     EstimateStatus,
     ExportAuthorization,
     ImportAuthorization,
+    PopulationFigure,
     SupplementaryEstimate,
 )
 from drugcontrol.medicines.permissions import AUTHORIZATIONS_READ, ESTIMATES_READ
@@ -60,6 +62,22 @@ def supplements_visible_to(queryset: QuerySet, user) -> QuerySet:
     if user.country_id:
         own |= Q(estimate__country_id=user.country_id)
     return queryset.filter(rule).filter(own)
+
+
+@visibility_rule(Consumption)
+def consumption_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """As estimates: published (confirmed) consumption is read by everyone; a figure the
+    country reported, by the country and the secretariat until it is published."""
+    rule = _estimate_rule(user)
+    return queryset.none() if rule is None else queryset.filter(rule)
+
+
+@visibility_rule(PopulationFigure)
+def population_visible_to(queryset: QuerySet, user) -> QuerySet:
+    """Population and deaths come from published sources: every signed-in reader."""
+    if not is_signed_in(user) or not can(user, ESTIMATES_READ.name):
+        return queryset.none()
+    return queryset
 
 
 def _authorization_rule(user) -> Q | None:
@@ -145,6 +163,32 @@ def export_of(user, authorization: ImportAuthorization) -> ExportAuthorization |
     return visible(ExportAuthorization, user).filter(import_authorization=authorization).first()
 
 
+def consumption_list(user, *, country=None, year=None, substance=None, status=None) -> QuerySet:
+    queryset = visible(Consumption, user).select_related("country", "substance")
+    if country:
+        queryset = queryset.filter(country_id=country.upper())
+    if year:
+        queryset = queryset.filter(year=year)
+    if substance:
+        queryset = queryset.filter(substance__name_en__iexact=substance)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
+def consumption_get(user, consumption_id: int) -> Consumption:
+    return get_visible_or_404(consumption_list(user), user, pk=consumption_id)
+
+
+def population_list(user, *, country=None, year=None) -> QuerySet:
+    queryset = visible(PopulationFigure, user).select_related("country")
+    if country:
+        queryset = queryset.filter(country_id=country.upper())
+    if year:
+        queryset = queryset.filter(year=year)
+    return queryset
+
+
 def controlled_medicines() -> QuerySet:
     """The substances an estimate or authorization may name: listed under the 1961 or 1971
     Convention (registry data, read by every signed-in user)."""
@@ -164,7 +208,7 @@ def home_queue(user) -> dict | None:
     shipments to their country to endorse, and (the secretariat) estimates to confirm."""
     from drugcontrol.core.permissions import may_sometimes
 
-    queue = {"to_export": [], "to_endorse": [], "to_confirm": []}
+    queue = {"to_export": [], "to_endorse": [], "to_confirm": [], "to_publish": []}
     if user.country_id and may_sometimes(user, "medicines.export_authorize"):
         queue["to_export"] = list(
             import_authorization_list(user).filter(
@@ -180,6 +224,19 @@ def home_queue(user) -> dict | None:
         )
     if may_sometimes(user, "medicines.estimate_confirm"):
         queue["to_confirm"] = list(estimate_list(user).filter(status=EstimateStatus.SUBMITTED)[:10])
+    if may_sometimes(user, "medicines.consumption_confirm"):
+        from django.db.models import Count
+
+        from drugcontrol.core.models import Country
+
+        pending = list(
+            consumption_list(user, status=EstimateStatus.SUBMITTED)
+            .values("country_id", "year")
+            .annotate(figures=Count("pk"))
+            .order_by("country_id", "year")[:20]
+        )
+        countries = Country.objects.in_bulk({row["country_id"] for row in pending})
+        queue["to_publish"] = [{**row, "country": countries[row["country_id"]]} for row in pending]
     return queue if any(queue.values()) else None
 
 

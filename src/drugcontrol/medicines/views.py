@@ -18,6 +18,7 @@ from drugcontrol.medicines.forms import (
     ExportAuthorizationForm,
     ImportAuthorizationForm,
 )
+from drugcontrol.medicines.views_availability import nav_context
 
 
 @login_required
@@ -38,6 +39,7 @@ def home(request):
         if user.country_id
         else selectors.balance_list(user)[:50],
         "may_import": can(user, "medicines.import_authorize") and bool(user.country_id),
+        **nav_context(user, "home"),
     }
     return render(request, "medicines/home.html", context)
 

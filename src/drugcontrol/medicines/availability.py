@@ -1,0 +1,225 @@
+"""Availability of opioid analgesics as INCB measures it: consumption in defined daily doses
+for statistical purposes (S-DDD) per million inhabitants per day, per drug and for the
+opioid analgesics together (methadone apart), with INCB's levels of consumption and a
+need-based measure (consumption against the need of the people who die from cancer or
+HIV/AIDS in pain). Reference figures come from `data/medicines/sddd.json` and
+`adequacy.json`; what they rest on unverified is carried with every result.
+
+Derived data follows its source: a reader's figures are computed from the consumption that
+reader may see (published figures, and their own country's reported ones)."""
+
+import functools
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "medicines"
+DAYS_IN_YEAR = 365  # INCB divides a year's consumption by 365 days
+MG_PER_KG = 1_000_000
+LEVEL_NAMES = {  # the names in adequacy.json, in the reader's language
+    "adequate": _("adequate"),
+    "moderate": _("moderate"),
+    "inadequate": _("inadequate"),
+    "very inadequate": _("very inadequate"),
+    "virtually non-existent": _("virtually non-existent"),
+    "low": _("low"),
+    "very low": _("very low"),
+    "virtually none": _("virtually none"),
+}
+# Light (enough) to dark (lacking): the map's colour per level, in the order of the file.
+LEVEL_COLOURS = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")
+
+
+@dataclass(frozen=True)
+class Level:
+    code: str  # its name in adequacy.json
+    minimum: float  # the lowest figure of the level (inclusive)
+    verified: bool
+    colour: str
+
+    @property
+    def name(self) -> str:
+        return str(LEVEL_NAMES.get(self.code, self.code))
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The reference figures in use, with what of them is unverified."""
+
+    sddd_mg: dict[str, float | None]  # drug (English name, lower case) -> S-DDD in mg
+    sddd_verified: dict[str, bool]
+    opioid_analgesics: tuple[str, ...]  # lower-case names
+    apart: tuple[str, ...]  # reported apart (methadone)
+    levels: tuple[Level, ...]  # INCB levels, highest first
+    need_levels: tuple[Level, ...]  # need-based measure's levels, highest first
+    need: dict[str, dict]  # cause -> {share_in_pain, days}
+    need_verified: bool
+
+    @property
+    def unverified_drugs(self) -> list[str]:
+        return sorted(name for name, ok in self.sddd_verified.items() if not ok)
+
+
+def _levels(entries: list[dict]) -> tuple[Level, ...]:
+    usable = [entry for entry in entries if entry.get("min") is not None or entry is entries[-1]]
+    return tuple(
+        Level(
+            code=entry["name"],
+            minimum=float(entry.get("min") or 0),
+            verified=bool(entry.get("verified")),
+            colour=LEVEL_COLOURS[index % len(LEVEL_COLOURS)],
+        )
+        for index, entry in enumerate(usable)
+    )
+
+
+@functools.cache
+def reference() -> Reference:
+    sddd = json.loads((DATA / "sddd.json").read_text(encoding="utf-8"))
+    adequacy = json.loads((DATA / "adequacy.json").read_text(encoding="utf-8"))
+    drugs = sddd["narcotic_drugs"]
+    listed = sddd["provenance"]["opioid_analgesics"]
+    need = adequacy["need_method"]
+    return Reference(
+        sddd_mg={d["substance"].lower(): d.get("sddd_mg") for d in drugs},
+        sddd_verified={d["substance"].lower(): bool(d.get("verified")) for d in drugs},
+        opioid_analgesics=tuple(name.lower() for name in listed["substances"]),
+        apart=tuple(name.lower() for name in listed.get("excluded", {}) if name == "Methadone"),
+        levels=_levels(adequacy["incb_consumption_levels"]["categories"]),
+        need_levels=_levels(adequacy["need_method"]["categories"]),
+        need={cause: need["causes"][cause] for cause in ("cancer", "hiv_aids")},
+        need_verified=bool(need.get("verified")),
+    )
+
+
+def level_of(figure: float | None, levels: tuple[Level, ...]) -> Level | None:
+    if figure is None:
+        return None
+    return next((level for level in levels if figure >= level.minimum), None)
+
+
+def sddd_per_million_per_day(kg: float, sddd_mg: float, population: int) -> float:
+    """A year's consumption as daily doses for every million inhabitants, each day."""
+    doses = kg * MG_PER_KG / sddd_mg
+    return doses / DAYS_IN_YEAR / (population / 1_000_000)
+
+
+@dataclass
+class CountryYear:
+    country: str
+    year: int
+    population: int | None
+    by_drug: dict[str, float] = field(default_factory=dict)  # drug -> S-DDD/million/day
+    kg_by_drug: dict[str, float] = field(default_factory=dict)
+    not_counted: list[str] = field(default_factory=list)  # consumed, without an S-DDD
+    opioids: float | None = None  # the opioid analgesics together
+    apart: float | None = None  # methadone
+    level: Level | None = None
+    need_doses: float | None = None  # S-DDD a year the dying in pain need
+    need_ratio: float | None = None  # consumption (S-DDD a year) / need
+    need_level: Level | None = None
+
+
+def _need_doses(figure: tuple | None, ref: Reference) -> float | None:
+    """Daily doses a year for those who die of cancer or HIV/AIDS in pain: deaths x the
+    share in pain x the days of treatment, one S-DDD a day."""
+    if figure is None or figure[1] is None:
+        return None
+    deaths = {"cancer": figure[1], "hiv_aids": figure[2] or 0}
+    return sum(
+        deaths[cause] * float(ref.need[cause]["share_in_pain"]) * float(ref.need[cause]["days"])
+        for cause in ref.need
+    )
+
+
+def table(
+    user, *, countries=None, years=None, consumption=None, populations=None
+) -> list[CountryYear]:
+    """Every country-year with consumption the reader may see (as filtered), by country
+    and year. `consumption` and `populations` may be given (already read) for tests and
+    benchmarks."""
+    from drugcontrol.medicines import selectors
+
+    ref = reference()
+    if consumption is None:
+        rows = selectors.consumption_list(user)
+        if countries:
+            rows = rows.filter(country_id__in=[c.upper() for c in countries])
+        if years:
+            rows = rows.filter(year__in=list(years))
+        consumption = rows.values_list("country_id", "year", "substance__name_en", "quantity_kg")
+    if populations is None:
+        figures = selectors.population_list(user)
+        if countries:
+            figures = figures.filter(country_id__in=[c.upper() for c in countries])
+        if years:
+            figures = figures.filter(year__in=list(years))
+        populations = {
+            (country, year): (population, cancer, hiv)
+            for country, year, population, cancer, hiv in figures.values_list(
+                "country_id", "year", "population", "cancer_deaths", "hiv_deaths"
+            )
+        }
+    found: dict[tuple[str, int], CountryYear] = {}
+    for country, year, drug, kg in consumption:
+        key = (country, year)
+        row = found.get(key)
+        if row is None:
+            figure = populations.get(key)
+            row = found[key] = CountryYear(country, year, figure[0] if figure else None)
+        name = drug.lower()
+        row.kg_by_drug[name] = float(kg)
+    for (country, year), row in found.items():
+        figure = populations.get((country, year))
+        if not row.population:
+            continue
+        opioids, counted = 0.0, False
+        for name, kg in row.kg_by_drug.items():
+            sddd = ref.sddd_mg.get(name)
+            if name not in ref.opioid_analgesics and name not in ref.apart:
+                continue
+            if not sddd:
+                if kg > 0:
+                    row.not_counted.append(name)
+                continue
+            figure_of_drug = sddd_per_million_per_day(kg, sddd, row.population)
+            row.by_drug[name] = figure_of_drug
+            if name in ref.opioid_analgesics:
+                opioids += figure_of_drug
+                counted = True
+            else:
+                row.apart = figure_of_drug
+        if counted:
+            row.opioids = opioids
+            row.level = level_of(opioids, ref.levels)
+            row.need_doses = _need_doses(figure, ref)
+            if row.need_doses:
+                yearly = opioids * DAYS_IN_YEAR * row.population / 1_000_000
+                row.need_ratio = yearly / row.need_doses
+                row.need_level = level_of(row.need_ratio, ref.need_levels)
+    return [found[key] for key in sorted(found)]
+
+
+def latest_by_country(rows: list[CountryYear], year: int | None = None) -> dict[str, CountryYear]:
+    """Each country's row of the year asked (or its latest with a figure)."""
+    chosen: dict[str, CountryYear] = {}
+    for row in rows:
+        if row.opioids is None or (year is not None and row.year != year):
+            continue
+        chosen[row.country] = row  # rows come by year: the last is the latest
+    return chosen
+
+
+def region_series(rows: list[CountryYear], members: set[str]) -> list[tuple[int, float]]:
+    """A region's opioid analgesics over the years: its doses over its population (the
+    countries of the region with a figure that year)."""
+    doses: dict[int, float] = defaultdict(float)
+    people: dict[int, float] = defaultdict(float)
+    for row in rows:
+        if row.country in members and row.opioids is not None:
+            doses[row.year] += row.opioids * row.population
+            people[row.year] += row.population
+    return [(year, doses[year] / people[year]) for year in sorted(doses) if people[year]]
