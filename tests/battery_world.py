@@ -69,6 +69,9 @@ Records, each under a short name (`world.ids[name]` is its primary key, and
 | ME_conf, ME_supp | CHN's confirmed morphine estimate for this year; its supplement, submitted |
 | ME_sub | DEU's codeine estimate for this year, submitted |
 | MA, MA_exp | CHN import authorizations from DEU: one open, one with DEU's export authorization |
+| MC_pub, MC_sub | CHN's morphine consumption: published (two years ago), reported and awaiting publication (last year) |
+| MP | CHN's population of two years ago |
+| J_med | a consumption import job of the CHN authority officer |
 
 An AUS authority officer answers the CHN notifications while the world is built; it is not
 one of the users the battery tries.
@@ -774,6 +777,33 @@ def _medicines_records(world: World) -> None:
     medicine_services.export_authorization_issue(
         actor=deu, number="DE-BATTERY-2", import_authorization=shipped
     )
+    from drugcontrol.core.imports import import_start
+    from drugcontrol.medicines import statistics
+    from drugcontrol.medicines.models import Consumption, PopulationFigure
+
+    last = year - 1
+    statistics.population_record_many(
+        actor=u["intl.officer"],
+        figures=[{"country": "CHN", "year": last - 1, "population": "1400000000"}],
+    )
+    statistics.consumption_record_many(
+        actor=u["intl.officer"],
+        figures=[{"country": "CHN", "year": last - 1, "substance": "Morphine", "quantity_kg": "9"}],
+    )
+    statistics.consumption_record_many(
+        actor=chn,
+        figures=[{"country": "CHN", "year": last, "substance": "Morphine", "quantity_kg": "11"}],
+    )
+    ids["MC_pub"] = Consumption.objects.get(country_id="CHN", year=last - 1).pk
+    ids["MC_sub"] = Consumption.objects.get(country_id="CHN", year=last).pk
+    ids["MP"] = PopulationFigure.objects.get(country_id="CHN", year=last - 1).pk
+    ids["MC_YEAR"] = last
+    ids["J_med"] = import_start(
+        actor=chn,
+        kind="medicines.consumption",
+        name="consumption.csv",
+        content=b"country,year,substance,quantity_kg\n",
+    ).pk
     for name, record in (
         ("ME_conf", estimate),
         ("ME_sub", submitted),

@@ -23,7 +23,18 @@ CATALOGUE = (
     __import__("pathlib").Path(drugcontrol.__file__).parent / "locale/zh_Hans/LC_MESSAGES/django.po"
 )
 # Words the interface keeps in every language (names of things, not sentences).
-KEPT = {"drugcontrol", "API", "English", "PDF", "CSV", "XLSX", "SMILES", "InChI", "InChIKey"}
+KEPT = {
+    "drugcontrol",
+    "API",
+    "English",
+    "PDF",
+    "CSV",
+    "XLSX",
+    "SMILES",
+    "InChI",
+    "InChIKey",
+    "DDD",
+}  # S-DDD: INCB's unit, also in its Chinese texts
 # Readers tried per page: the secretariat, an authority and a law-enforcement officer.
 READERS = (
     "intl.admin",

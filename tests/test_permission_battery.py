@@ -2278,9 +2278,66 @@ SEES["ME_supp"] = all_of(may("medicines.estimates_read"), any_of(in_country("CHN
 SEES["MA"] = SEES["MA_exp"] = all_of(
     may("medicines.authorizations_read"), any_of(in_country("CHN", "DEU"), secretariat)
 )
+SEES["MC_pub"] = SEES["MP"] = may("medicines.estimates_read")
+SEES["MC_sub"] = all_of(may("medicines.estimates_read"), chn_or_secretariat)
+SEES["J_med"] = one_of("chn.competent_authority.officer")
 MEDICINES = f"{V1}/medicines"
+CONSUMPTION_FIGURE = {
+    "country": "CHN",
+    "year": "{MC_YEAR}",
+    "substance": "Codeine",
+    "quantity_kg": "3",
+}
 API.update(
     {
+        f"GET {MEDICINES}/consumption": [
+            get(
+                f"{MEDICINES}/consumption",
+                listed=(("MC_pub", SEES["MC_pub"]), ("MC_sub", SEES["MC_sub"])),
+            ),
+            get(f"{MEDICINES}/consumption?country=CHN&year={{MC_YEAR}}&status=submitted"),
+        ],
+        f"GET {MEDICINES}/consumption/{{consumption_id}}": [
+            get(f"{MEDICINES}/consumption/{{{name}}}", SEES[name]) for name in ("MC_pub", "MC_sub")
+        ],
+        f"POST {MEDICINES}/consumption": [
+            # Another country's authority may report, but not CHN's figures: the figure's
+            # problem (422), as a file's row.
+            write(
+                "POST",
+                f"{MEDICINES}/consumption",
+                "medicines.consumption_report",
+                {"figures": [CONSUMPTION_FIGURE]},
+                condition=chn_or_secretariat,
+                refused=lambda person: (
+                    422 if doc_allows("medicines.consumption_report", person) else 403
+                ),
+            )
+        ],
+        f"POST {MEDICINES}/consumption/publish": [
+            write(
+                "POST",
+                f"{MEDICINES}/consumption/publish",
+                "medicines.consumption_confirm",
+                {"country": "CHN", "year": "{MC_YEAR}"},
+            )
+        ],
+        f"GET {MEDICINES}/population": [
+            get(f"{MEDICINES}/population", listed=(("MP", SEES["MP"]),)),
+            get(f"{MEDICINES}/population?country=CHN&year=2000"),
+        ],
+        f"POST {MEDICINES}/population": [
+            write(
+                "POST",
+                f"{MEDICINES}/population",
+                "medicines.population_keep",
+                {"figures": [{"country": "CHN", "year": "{MC_YEAR}", "population": "1410000000"}]},
+            )
+        ],
+        f"GET {MEDICINES}/availability": [
+            get(f"{MEDICINES}/availability"),
+            get(f"{MEDICINES}/availability?country=CHN&year={{MC_YEAR}}"),
+        ],
         f"GET {MEDICINES}/estimates": [
             get(
                 f"{MEDICINES}/estimates",
@@ -2401,6 +2458,68 @@ PAGES.update(
                     ),
                 ),
             )
+        ],
+        "medicines:availability": [
+            get("/medicines/availability/"),
+            get("/medicines/availability/?year=1999"),
+        ],
+        "medicines:country": [
+            get(
+                "/medicines/countries/chn/",
+                marker=(('data-year="{MC_YEAR}"', SEES["MC_sub"]),),
+            ),
+            get("/medicines/countries/chn/?format=csv"),
+            get("/medicines/countries/xyz/", status=lambda person: 404, must_succeed=False),
+        ],
+        "medicines:consumption_publish": [
+            page_write(
+                "/medicines/consumption/publish/",
+                "medicines.consumption_confirm",
+                {"country": "CHN", "year": "{MC_YEAR}"},
+            ),
+        ],
+        "medicines:import_estimates": [
+            get(
+                "/medicines/import/estimates/",
+                status=allowed_or_forbidden("medicines.estimate_submit"),
+            ),
+            page_write(
+                "/medicines/import/estimates/",
+                "medicines.estimate_submit",
+                {"file": Upload("estimates.csv", b"country,year,substance,consumption_kg\n")},
+            ),
+        ],
+        "medicines:import_consumption": [
+            get(
+                "/medicines/import/consumption/",
+                status=allowed_or_forbidden("medicines.consumption_report"),
+            ),
+            page_write(
+                "/medicines/import/consumption/",
+                "medicines.consumption_report",
+                {"file": Upload("consumption.csv", b"country,year,substance,quantity_kg\n")},
+            ),
+        ],
+        "medicines:import_population": [
+            get(
+                "/medicines/import/population/",
+                status=allowed_or_forbidden("medicines.population_keep"),
+            ),
+            page_write(
+                "/medicines/import/population/",
+                "medicines.population_keep",
+                {"file": Upload("population.csv", b"country,year,population\n")},
+            ),
+        ],
+        "medicines:import_consumption_job": [
+            get("/medicines/import/consumption/{J_med}/", SEES["J_med"]),
+            nobody_finds("/medicines/import/consumption/{J_inc}/"),
+        ],
+        "medicines:import_estimates_job": [
+            nobody_finds("/medicines/import/estimates/{J_med}/"),  # a consumption import
+        ],
+        "medicines:import_population_job": [
+            nobody_finds("/medicines/import/population/{J_med}/"),
         ],
         "medicines:authorization_new": [
             get(
@@ -3106,6 +3225,7 @@ def test_every_table_url_reaches_its_entry():
     fake = {name: 1 for name in SEES} | {"N_draft_version": 1, "TODAY": "x", "YEAR": 1}
     fake |= {"FD_draft_version": 1, "FD_sub_version": 1, "FD_YEAR_NEW": 1}
     fake |= {"ORG_VERSION": 1, "USER_VERSION": 1, "MS_YEAR_NEW": 1, "ME_YEAR": 1, "SOON": "x"}
+    fake |= {"MC_YEAR": 1}
     fake |= {f"{name}_version": 1 for name in SEES if name.startswith("MS_")}
     for key, cases in PAGES.items():
         for case in cases:

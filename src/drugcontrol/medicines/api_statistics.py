@@ -54,6 +54,7 @@ class PublishedOut(OutSchema):
 
 
 class PopulationOut(OutSchema):
+    id: RecordId
     country: str
     year: int
     population: int
@@ -76,6 +77,18 @@ class PopulationManyIn(Schema):
     figures: list[PopulationIn] = Field(max_length=MAX_FIGURES, min_length=1)
 
 
+def _consumption_out(row) -> dict:
+    return {
+        "id": row.pk,
+        "country": row.country_id,
+        "year": row.year,
+        "substance": row.substance.name_en,
+        "quantity_kg": row.quantity_kg,
+        "status": row.status,
+        "version": row.version,
+    }
+
+
 @router.get("/medicines/consumption", response={200: list[ConsumptionOut], **ERRORS})
 @paginate(PagePagination)
 def list_consumption(
@@ -88,19 +101,25 @@ def list_consumption(
     """Annual consumption in kg of base: published figures for every reader, reported ones
     for their country and the secretariat."""
     return [
-        {
-            "id": row.pk,
-            "country": row.country_id,
-            "year": row.year,
-            "substance": row.substance.name_en,
-            "quantity_kg": row.quantity_kg,
-            "status": row.status,
-            "version": row.version,
-        }
+        _consumption_out(row)
         for row in selectors.consumption_list(
             request.auth, country=country, year=year, substance=substance, status=status
         )
     ]
+
+
+@router.post("/medicines/consumption/publish", response={200: PublishedOut, **ERRORS})
+def publish_consumption(request, payload: PublishIn):
+    """The secretariat publishes what a country reported for a year."""
+    count = statistics.consumption_confirm(
+        actor=request.auth, country=payload.country.upper(), year=payload.year
+    )
+    return {"published": count}
+
+
+@router.get("/medicines/consumption/{consumption_id}", response={200: ConsumptionOut, **ERRORS})
+def get_consumption(request, consumption_id: RecordId):
+    return _consumption_out(selectors.consumption_get(request.auth, consumption_id))
 
 
 @router.post("/medicines/consumption", response={200: CountsOut, **ERRORS})
@@ -113,15 +132,6 @@ def report_consumption(request, payload: ConsumptionManyIn):
     )
 
 
-@router.post("/medicines/consumption/publish", response={200: PublishedOut, **ERRORS})
-def publish_consumption(request, payload: PublishIn):
-    """The secretariat publishes what a country reported for a year."""
-    count = statistics.consumption_confirm(
-        actor=request.auth, country=payload.country.upper(), year=payload.year
-    )
-    return {"published": count}
-
-
 @router.get("/medicines/population", response={200: list[PopulationOut], **ERRORS})
 @paginate(PagePagination)
 def list_population(
@@ -131,6 +141,7 @@ def list_population(
 ):
     return [
         {
+            "id": row.pk,
             "country": row.country_id,
             **{
                 name: getattr(row, name)

@@ -276,7 +276,8 @@ class Consumption(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    quantity_kg = models.DecimalField(_("consumption (kg)"), max_digits=15, decimal_places=3)
+    # To the milligram: a small country's fentanyl is a few grams a year.
+    quantity_kg = models.DecimalField(_("consumption (kg)"), max_digits=18, decimal_places=6)
     status = models.CharField(
         _("status"),
         max_length=10,
