@@ -63,6 +63,23 @@ def setup(database_url: str, workdir: Path) -> None:
     definitions_load()
 
 
+def secretariat_user():
+    """The benchmarks' secretariat officer (an international organisation's)."""
+    from drugcontrol.core import services as core_services
+    from drugcontrol.core.models import OrganisationKind, Role
+
+    return core_services.user_create(
+        actor=None,
+        organisation=core_services.organisation_for(
+            kind=OrganisationKind.INTERNATIONAL, country_code=None, name="Secretariat (bench)"
+        ),
+        username="bench_secretariat",
+        role=Role.OFFICER,
+        password="bench-Passw0rd-2026-x",
+        email="bench@example.org",
+    )
+
+
 def country_cells(defs, country: str, per_country: int, rng: random.Random) -> list[tuple]:
     """(year, dataset, element, {category: option}, value) for one country, newest year
     first: every cell of the data sets (with the country's own regions), year by year."""

@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from monitoring import setup
+from monitoring import secretariat_user, setup
 
 COUNTRIES, YEARS, CELLS = 200, 20, 50  # the use data set has 49 cells: 49 are used
 PIVOT_TARGET, WORLD_TARGET = 0.5, 1.0
@@ -42,8 +42,7 @@ def fill(rng: random.Random) -> object:
     """The published data sets and their values; returns the secretariat's user."""
     from django.utils import timezone
 
-    from drugcontrol.core import services as core_services
-    from drugcontrol.core.models import Country, OrganisationKind, Role
+    from drugcontrol.core.models import Country
     from drugcontrol.monitoring.expressions import disaggregation_key
     from drugcontrol.monitoring.models import (
         CategoryOption,
@@ -53,16 +52,7 @@ def fill(rng: random.Random) -> object:
         Submission,
     )
 
-    secretariat = core_services.user_create(
-        actor=None,
-        organisation=core_services.organisation_for(
-            kind=OrganisationKind.INTERNATIONAL, country_code=None, name="Secretariat (bench)"
-        ),
-        username="bench_secretariat",
-        role=Role.OFFICER,
-        password="bench-Passw0rd-2026-x",
-        email="bench@example.org",
-    )
+    secretariat = secretariat_user()
     options = {}
     for category, option in CategoryOption.objects.values_list("category__code", "code"):
         options.setdefault(category, []).append(option)
