@@ -41,7 +41,7 @@ TABLE_TARGET, BALANCE_TARGET = 0.2, 0.02
 BATCH = 20_000
 
 
-def fill(rng: random.Random):
+def fill(rng: random.Random, authorizations: int):
     """Consumption, population, estimates and authorizations; returns the secretariat's
     user, the opioids and the countries."""
     from django.utils import timezone
@@ -113,9 +113,9 @@ def fill(rng: random.Random):
     importer = Party.objects.create(kind="company", name="Bench importer", country_id="KEN")
     exporter = Party.objects.create(kind="company", name="Bench exporter", country_id="IND")
     today = timezone.localdate()
-    for start in range(0, AUTHORIZATIONS, BATCH):
+    for start in range(0, authorizations, BATCH):
         batch = []
-        for index in range(start, min(start + BATCH, AUTHORIZATIONS)):
+        for index in range(start, min(start + BATCH, authorizations)):
             batch.append(
                 (
                     rng.choice(countries),
@@ -175,6 +175,9 @@ def measure_alternately(functions: dict, runs: int) -> dict[str, tuple[float, fl
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default="")
+    parser.add_argument(
+        "--authorizations", type=int, default=AUTHORIZATIONS, help="past export authorizations"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
         workdir = Path(directory)
@@ -187,7 +190,7 @@ def main() -> int:
 
         rng = random.Random(16)
         started = time.perf_counter()
-        secretariat, opioids, countries, years = fill(rng)
+        secretariat, opioids, countries, years = fill(rng, args.authorizations)
         print(
             f"filled {ExportAuthorization.objects.count():,} export authorizations and "
             f"{COUNTRIES * YEARS * len(opioids):,} consumption figures "

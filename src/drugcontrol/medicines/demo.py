@@ -24,6 +24,7 @@ COUNTRIES = {  # ISO3: (availability factor, population in millions; invented)
     "CHN": (0.05, 1400), "DEU": (3.0, 84), "MEX": (0.2, 128), "IND": (0.03, 1420),
     "USA": (4.0, 335), "GBR": (2.5, 67), "AUS": (3.5, 26), "BRA": (0.3, 215),
     "NGA": (0.01, 220), "KEN": (0.02, 55), "THA": (0.15, 70), "FRA": (2.8, 68),
+    "NLD": (2.6, 18),
 }  # fmt: skip
 SHIPMENTS = [  # number, importer's user or country, exporter, drug, kg, stage
     ("CN-DEMO-001", "CHN", "DEU", "Morphine", "12", "endorsed"),

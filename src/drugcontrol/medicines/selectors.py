@@ -288,14 +288,17 @@ def estimate_in_force(
             status=EstimateStatus.CONFIRMED,
         )
         .select_related("substance")
+        .annotate(
+            added=Sum(
+                "supplements__added_kg",
+                filter=Q(supplements__status=EstimateStatus.CONFIRMED),
+            )
+        )
         .first()
     )
     if estimate is None:
         return None, ZERO
-    added = estimate.supplements.filter(status=EstimateStatus.CONFIRMED).aggregate(
-        total=Sum("added_kg")
-    )["total"]
-    return estimate, estimate.initial_kg + (added or ZERO)
+    return estimate, estimate.initial_kg + (estimate.added or ZERO)
 
 
 def authorized_kg(country: str, substance_id: int, year: int) -> decimal.Decimal:
