@@ -69,7 +69,7 @@ Records, each under a short name (`world.ids[name]` is its primary key, and
 | ME_conf, ME_supp | CHN's confirmed morphine estimate for this year; its supplement, submitted |
 | ME_sub | DEU's codeine estimate for this year, submitted |
 | MA, MA_exp | CHN import authorizations from DEU: one open, one with DEU's export authorization |
-| MC_pub, MC_sub | CHN's morphine consumption: published (two years ago), reported and awaiting publication (last year) |
+| MC_pub, MC_sub | CHN's morphine consumption: published (two years ago), reported (last year) |
 | MP | CHN's population of two years ago |
 | J_med | a consumption import job of the CHN authority officer |
 

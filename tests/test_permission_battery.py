@@ -57,6 +57,7 @@ from drugcontrol.core.models import Alert, AuditEvent, User
 from drugcontrol.core.permissions import matrix_markdown
 from drugcontrol.core.visibility import visible
 from drugcontrol.incidents.models import Incident
+from drugcontrol.medicines.models import ImportAuthorization
 from drugcontrol.monitoring.models import Submission
 from drugcontrol.nps.models import Signal
 from drugcontrol.precursors.models import AnnualReport, Notification, SuspiciousOrder
@@ -2948,6 +2949,7 @@ ALERT_RECORDS = {
     "precursors.annualreport": AnnualReport,
     "nps.signal": Signal,
     "monitoring.submission": Submission,
+    "medicines.importauthorization": ImportAuthorization,
 }
 
 

@@ -281,3 +281,26 @@ def test_a_salt_is_counted_as_its_anhydrous_base(kenya):
         pharmaceutical_form="tablet",
     )
     assert tablets.base_kg == D("0.368500")  # 0.5 kg x 0.737
+
+
+def test_the_authorities_and_the_secretariat_are_alerted(kenya, india, secretariat, estimate):
+    from drugcontrol.core.alerts import alert_text
+    from drugcontrol.core.models import Alert
+
+    opened = import_authorization(kenya, "KE-ALERT", "2")
+    told = Alert.objects.get(recipient=india)
+    assert told.url == f"/medicines/authorizations/{opened.pk}/"
+    assert (
+        alert_text(told)[0]
+        == "Import authorization KE-ALERT from Kenya awaits your export decision"
+    )
+    services.export_authorization_issue(actor=india, number="IN-ALERT", import_authorization=opened)
+    assert "endorse the shipment" in alert_text(Alert.objects.get(recipient=kenya))[1]
+    assert not Alert.objects.filter(recipient=secretariat).exists()
+    urgent = import_authorization(kenya, "KE-ALERT-2", "20", emergency=True)
+    services.export_authorization_issue(
+        actor=india, number="IN-ALERT-2", import_authorization=urgent
+    )
+    title, body = alert_text(Alert.objects.get(recipient=secretariat))
+    assert title == "Emergency delivery to Kenya under import authorization KE-ALERT-2"
+    assert "20 kg of base of Morphine" in body and "8 kg remained" in body

@@ -43,6 +43,11 @@ class MedicinesConfig(AppConfig):
                 kind,
                 Importer(run=run, summary=summary, action=action, max_rows=imports.MAX_ROWS),
             )
+        from drugcontrol.core.alerts import register_messages, register_routes
+        from drugcontrol.medicines import alerts
+
+        register_routes(*alerts.ROUTES)
+        register_messages(alerts.MESSAGES)
         ACTION_LABELS.update(
             {
                 "medicines.estimate_submitted": _("Estimate submitted"),

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from drugcontrol.core.alerts import alerts_raise
 from drugcontrol.core.audit import record_event
 from drugcontrol.core.bounds import plain_number, read_decimal, read_int, read_text
 from drugcontrol.core.countries import country_by_code
@@ -19,7 +20,7 @@ from drugcontrol.core.permissions import require
 from drugcontrol.core.versioning import versioned_change
 from drugcontrol.entities import services as entity_services
 from drugcontrol.entities.models import Audience, PartyKind
-from drugcontrol.medicines import conversion, selectors
+from drugcontrol.medicines import alerts, conversion, selectors
 from drugcontrol.medicines.models import (
     AuthorizationStatus,
     Estimate,
@@ -369,7 +370,37 @@ def import_authorization_issue(
                 "emergency": authorization.emergency,
             },
         )
+        _alert(
+            authorization,
+            "import_authorized",
+            countries=[exporting.iso3],
+            country=importing.iso3,
+            kg=plain_number(authorization.base_kg),
+        )
     return authorization
+
+
+def _alert(authorization: ImportAuthorization, event: str, *, countries, **params) -> None:
+    """Tell whom the route names of an event on an import authorization (its page is the
+    link; both countries' authorities and the secretariat read it)."""
+    from django.urls import reverse
+
+    alerts_raise(
+        record_kind=alerts.IMPORT_AUTHORIZATION,
+        event=event,
+        country_codes=countries,
+        message_key=f"medicines.{event}",
+        params={
+            "number": authorization.number,
+            "substance": authorization.substance.name_en,
+            **{
+                name: value if isinstance(value, int) else str(value)
+                for name, value in params.items()
+            },
+        },
+        record_id=authorization.pk,
+        url=reverse("medicines:authorization", args=[authorization.pk]),
+    )
 
 
 def export_authorization_issue(
@@ -494,6 +525,23 @@ def export_authorization_issue(
                 "emergency": urgent,
             },
         )
+        _alert(
+            current,
+            "export_authorized",
+            countries=[current.importing_country_id],
+            country=current.exporting_country_id,
+            kg=plain_number(quantity),
+        )
+        if urgent:
+            _alert(
+                current,
+                "emergency_delivery",
+                countries=[current.importing_country_id],
+                country=current.importing_country_id,
+                kg=plain_number(quantity),
+                remaining=plain_number(balance.remaining_kg),
+                year=year,
+            )
     return authorization
 
 
