@@ -2460,6 +2460,59 @@ PAGES.update(
                 ),
             )
         ],
+        "medicines:estimate_new": [
+            get(
+                "/medicines/estimates/new/",
+                status=allowed_or_forbidden("medicines.estimate_submit"),
+            ),
+            page_write(
+                "/medicines/estimates/new/",
+                "medicines.estimate_submit",
+                {"year": "{ME_YEAR}", "substance": "Fentanyl", "consumption_kg": "1"},
+            ),
+        ],
+        "medicines:estimate": [
+            get(
+                "/medicines/estimates/{ME_conf}/",
+                SEES["ME_conf"],
+                marker=(
+                    (
+                        'data-testid="supplement-form"',
+                        offers("medicines.estimate_submit", in_country("CHN")),
+                    ),
+                    ('data-testid="confirm-supplement"', offers("medicines.estimate_confirm")),
+                ),
+            ),
+            get(
+                "/medicines/estimates/{ME_sub}/",
+                SEES["ME_sub"],
+                marker=(('data-testid="confirm-form"', offers("medicines.estimate_confirm")),),
+            ),
+            page_write(
+                "/medicines/estimates/{ME_sub}/",
+                "medicines.estimate_confirm",
+                {"step": "confirm", "version": "{ME_sub_version}"},
+                sees=SEES["ME_sub"],
+            ),
+            page_write(
+                "/medicines/estimates/{ME_conf}/",
+                "medicines.estimate_submit",
+                {"step": "supplement", "added_kg": "2", "reason": "Battery: more patients."},
+                sees=SEES["ME_conf"],
+                condition=in_country("CHN"),
+            ),
+            # The supplement is read by CHN and the secretariat: the others find no page.
+            page_write(
+                "/medicines/estimates/{ME_conf}/",
+                "medicines.estimate_confirm",
+                {
+                    "step": "confirm_supplement",
+                    "supplement": "{ME_supp}",
+                    "version": "{ME_supp_version}",
+                },
+                sees=SEES["ME_supp"],
+            ),
+        ],
         "medicines:availability": [
             get("/medicines/availability/"),
             get("/medicines/availability/?year=1999"),

@@ -51,3 +51,35 @@ class ExportAuthorizationForm(MarkedForm):
 class EndorseForm(MarkedForm):
     received_kg = DecimalTextField(label=_("Quantity received (kg of anhydrous base)"))
     version = VersionField(required=False)
+
+
+class EstimateForm(MarkedForm):
+    """A country's estimate (narcotic drug) or assessment (psychotropic substance) of a year,
+    in kilograms of anhydrous base; the service checks and rounds."""
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+    substance = forms.ChoiceField(label=_("Substance"))
+    consumption_kg = DecimalTextField(label=_("To be consumed (kg)"))
+    manufacture_kg = DecimalTextField(
+        label=_("To be used to manufacture other drugs and preparations (kg)"), required=False
+    )
+    stock_kg = DecimalTextField(label=_("To be added to stocks (kg)"), required=False)
+    version = VersionField(required=False)
+
+    def __init__(self, *args, years=(), substances=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year, year) for year in years]
+        self.fields["substance"].choices = [(s.name_en, s.name) for s in substances]
+
+
+class SupplementForm(MarkedForm):
+    added_kg = DecimalTextField(label=_("Quantity added (kg)"))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ConfirmForm(MarkedForm):
+    """The secretariat's confirmation of what it read (its version)."""
+
+    version = VersionField(required=False)

@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("authorizations/new/", views.authorization_new, name="authorization_new"),
     path("authorizations/<id:authorization_id>/", views.authorization, name="authorization"),
+    path("estimates/new/", views.estimate_new, name="estimate_new"),
+    path("estimates/<id:estimate_id>/", views.estimate, name="estimate"),
     path("availability/", views_availability.availability_page, name="availability"),
     path("countries/<slug:iso3>/", views_availability.country_page, name="country"),
     path(

@@ -6,6 +6,7 @@ endorses what arrived."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -14,11 +15,15 @@ from drugcontrol.core.forms import add_service_error
 from drugcontrol.core.permissions import can, require_page
 from drugcontrol.medicines import conversion, selectors, services
 from drugcontrol.medicines.forms import (
+    ConfirmForm,
     EndorseForm,
+    EstimateForm,
     ExportAuthorizationForm,
     ImportAuthorizationForm,
+    SupplementForm,
 )
-from drugcontrol.medicines.views_availability import nav_context
+from drugcontrol.medicines.models import EstimateStatus
+from drugcontrol.medicines.views_availability import error_text, nav_context
 
 
 @login_required
@@ -39,6 +44,7 @@ def home(request):
         if user.country_id
         else selectors.balance_list(user)[:50],
         "may_import": can(user, "medicines.import_authorize") and bool(user.country_id),
+        "may_estimate": can(user, "medicines.estimate_submit") and bool(user.country_id),
         **nav_context(user, "home"),
     }
     return render(request, "medicines/home.html", context)
@@ -142,3 +148,135 @@ def authorization(request, authorization_id: int):
     }
     failed = export_form.errors or endorse_form.errors
     return render(request, "medicines/authorization.html", context, status=400 if failed else 200)
+
+
+def _estimate_years() -> list[int]:
+    this_year = selectors.charge_year()
+    return list(range(this_year, this_year + services.YEARS_AHEAD + 1))
+
+
+@login_required
+def estimate_new(request):
+    """The competent authority's estimate for its country (new, or changing one not yet
+    confirmed: the same country, year and substance)."""
+    require_page(request.user, "medicines.estimate_submit")
+    form = EstimateForm(
+        request.POST or None,
+        years=_estimate_years(),
+        substances=selectors.controlled_medicines(),
+        initial={"year": selectors.charge_year() + 1},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            estimate = services.estimate_submit(
+                actor=request.user,
+                country=request.user.country_id or "",
+                year=data["year"],
+                substance=data["substance"],
+                consumption_kg=data["consumption_kg"],
+                manufacture_kg=data["manufacture_kg"] or 0,
+                stock_kg=data["stock_kg"] or 0,
+                expected_version=data.get("version"),
+            )
+        except ServiceError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The estimate was submitted to the secretariat."))
+            return redirect("medicines:estimate", estimate_id=estimate.pk)
+    return render(
+        request,
+        "medicines/estimate_new.html",
+        {"form": form, **nav_context(request.user, "")},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def estimate(request, estimate_id: int):
+    """An estimate with its supplements: the secretariat confirms them, the country's
+    authority asks for more once the estimate is confirmed."""
+    found = selectors.estimate_get(request.user, estimate_id)
+    user = request.user
+    posted = request.POST if request.method == "POST" else None
+    step = (posted or {}).get("step")
+    may_confirm = found.status == EstimateStatus.SUBMITTED and can(
+        user, "medicines.estimate_confirm", found
+    )
+    may_supplement = found.status == EstimateStatus.CONFIRMED and can(
+        user, "medicines.estimate_submit", found
+    )
+    confirm_form = ConfirmForm(
+        posted if step == "confirm" else None, initial={"version": found.version}
+    )
+    supplement_form = SupplementForm(posted if step == "supplement" else None)
+    if step == "confirm":
+        require_page(user, "medicines.estimate_confirm", found)
+        if confirm_form.is_valid():
+            try:
+                services.estimate_confirm(
+                    actor=user,
+                    estimate=found,
+                    expected_version=confirm_form.cleaned_data.get("version"),
+                )
+            except ServiceError as error:
+                add_service_error(confirm_form, error)
+                if not may_confirm:  # confirmed meanwhile: no form to show the error beside
+                    messages.error(request, error_text(error))
+            else:
+                messages.success(request, _("The estimate was confirmed."))
+                return redirect("medicines:estimate", estimate_id=found.pk)
+    elif step == "supplement":
+        require_page(user, "medicines.estimate_submit", found)
+        if supplement_form.is_valid():
+            try:
+                services.supplement_submit(
+                    actor=user,
+                    estimate=found,
+                    added_kg=supplement_form.cleaned_data["added_kg"],
+                    reason=supplement_form.cleaned_data["reason"],
+                )
+            except ServiceError as error:
+                add_service_error(supplement_form, error)
+            else:
+                messages.success(request, _("The supplementary estimate was submitted."))
+                return redirect("medicines:estimate", estimate_id=found.pk)
+    elif step == "confirm_supplement":
+        supplement = selectors.supplement_get(user, _posted_id(posted, "supplement"))
+        if supplement.estimate_id != found.pk:
+            raise Http404
+        require_page(user, "medicines.estimate_confirm", found)
+        try:
+            services.supplement_confirm(
+                actor=user, supplement=supplement, expected_version=_posted_id(posted, "version")
+            )
+        except ServiceError as error:
+            messages.error(request, error_text(error))
+        else:
+            messages.success(request, _("The supplementary estimate was confirmed."))
+        return redirect("medicines:estimate", estimate_id=found.pk)
+    balance = (
+        selectors.balance_of(found.country_id, found.substance_id, found.year)
+        if found.status == EstimateStatus.CONFIRMED and selectors.may_read_balances(user)
+        else None
+    )
+    context = {
+        "estimate": found,
+        "supplements": list(selectors.supplements_of(user, found)),
+        "balance": balance,
+        "confirm_form": confirm_form if may_confirm else None,
+        "supplement_form": supplement_form if may_supplement else None,
+        "may_confirm_supplements": can(user, "medicines.estimate_confirm", found),
+        **nav_context(user, ""),
+    }
+    failed = confirm_form.errors or supplement_form.errors
+    return render(request, "medicines/estimate.html", context, status=400 if failed else 200)
+
+
+def _posted_id(posted, name: str) -> int | None:
+    value = (posted or {}).get(name, "")
+    if not str(value).isdigit() or len(str(value)) > 18:
+        if name == "version":
+            return None
+        raise Http404
+    return int(value)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from drugcontrol.core import selectors as core_selectors
 from drugcontrol.core.charts import bar_chart, line_chart
 from drugcontrol.core.countries import region_name
-from drugcontrol.core.errors import ServiceError
+from drugcontrol.core.errors import ServiceError, ValidationFailed
 from drugcontrol.core.import_views import import_job_page, import_upload_page
 from drugcontrol.core.maps import choropleth
 from drugcontrol.core.permissions import can, require_page
@@ -42,6 +42,19 @@ IMPORT_KINDS = {  # the page's slug: (importer, the right it asks)
     "consumption": (imports.CONSUMPTION, "medicines.consumption_report"),
     "population": (imports.POPULATION, "medicines.population_keep"),
 }
+
+
+def error_text(error: ServiceError) -> str:
+    """A refusal in one sentence for a page's message: its fields' messages, else its own."""
+    if not isinstance(error, ValidationFailed):  # a conflict's details are data, not words
+        return str(error.message)
+    found = [
+        str(message)
+        for problems in error.details.values()
+        if isinstance(problems, list | tuple)
+        for message in problems
+    ]
+    return " ".join(found) or str(error.message)
 
 
 def nav_context(user, section: str) -> dict:
@@ -272,9 +285,7 @@ def consumption_publish(request):
             year=request.POST.get("year", ""),
         )
     except ServiceError as error:
-        details = getattr(error, "details", None) or {}
-        found = [str(m) for problems in details.values() for m in problems]
-        messages.error(request, " ".join(found) or error.message)
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("%(count)s figures published.") % {"count": count})
     return redirect("medicines:home")
