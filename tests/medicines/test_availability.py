@@ -91,6 +91,22 @@ def test_sddd_per_million_per_day_and_levels_on_a_hand_computed_fixture(figures,
     ]
 
 
+def test_the_database_s_sums_agree_with_the_detail(figures, kenya, india, secretariat):
+    statistics.consumption_record_many(
+        actor=india,
+        figures=[{"country": "IND", "year": YEAR, "substance": "Codeine", "quantity_kg": "5"}],
+    )
+    for reader in (kenya, india, secretariat):
+        detailed = availability.table(reader)
+        summed = availability.table(reader, detail=False)
+        assert [(r.country, r.year) for r in summed] == [(r.country, r.year) for r in detailed]
+        for one, other in zip(detailed, summed, strict=True):
+            assert other.opioids == pytest.approx(one.opioids)
+            assert other.apart == pytest.approx(one.apart)
+            assert (other.level, other.need_level) == (one.level, one.need_level)
+            assert other.not_counted == one.not_counted and other.by_drug == {}
+
+
 def test_level_boundaries_are_inclusive_lower_bounds():
     levels = availability.reference().levels
     assert availability.level_of(1000, levels).code == "adequate"
@@ -105,9 +121,10 @@ def test_a_drug_without_an_sddd_is_not_counted_but_named(figures, kenya, monkeyp
     reference = availability.reference()
     without = dataclasses.replace(reference, sddd_mg={**reference.sddd_mg, "fentanyl": None})
     monkeypatch.setattr(availability, "reference", lambda: without)
-    kenya_row = _row(availability.table(kenya), "KEN")
-    assert kenya_row.opioids == pytest.approx(20.0)
-    assert kenya_row.not_counted == ["fentanyl"]
+    for detail in (True, False):
+        kenya_row = _row(availability.table(kenya, detail=detail), "KEN")
+        assert kenya_row.opioids == pytest.approx(20.0)
+        assert kenya_row.not_counted == ["fentanyl"]
 
 
 def test_without_population_there_is_no_figure(secretariat, kenya):

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db.models import FloatField
+from django.db.models import Case, Count, FloatField, Q, Sum, Value, When
 from django.db.models.functions import Cast, Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -159,84 +159,123 @@ def _fetch(queryset) -> list[tuple]:
         return cursor.fetchall()
 
 
-def table(
-    user, *, countries=None, years=None, consumption=None, populations=None
-) -> list[CountryYear]:
+def table(user, *, countries=None, years=None, detail=True) -> list[CountryYear]:
     """Every country-year with consumption the reader may see (as filtered), by country
-    and year. `consumption` and `populations` may be given (already read) for tests and
-    benchmarks."""
+    and year. `detail=False` (the world map and lists) leaves out the figure of each drug
+    and sums in the database: a row per country and year travels, not one per drug."""
     from drugcontrol.medicines import selectors
 
     ref = reference()
-    if consumption is None:
-        rows = selectors.consumption_list(user)
-        if countries:
-            rows = rows.filter(country_id__in=[c.upper() for c in countries])
-        if years:
-            rows = rows.filter(year__in=list(years))
-        # Floats straight from the cursor: no Decimal nor converter per value (44,000 rows
-        # at world scale).
-        consumption = _fetch(
-            rows.values_list(
-                "country_id", "year", "substance_id", Cast("quantity_kg", FloatField())
-            )
+    rows = selectors.consumption_list(user)
+    figures = selectors.population_list(user)
+    if countries:
+        codes = [c.upper() for c in countries]
+        rows, figures = rows.filter(country_id__in=codes), figures.filter(country_id__in=codes)
+    if years:
+        rows, figures = rows.filter(year__in=list(years)), figures.filter(year__in=list(years))
+    populations = {
+        (country, year): (population, cancer, hiv)
+        for country, year, population, cancer, hiv in figures.values_list(
+            "country_id", "year", "population", "cancer_deaths", "hiv_deaths"
         )
-    if populations is None:
-        figures = selectors.population_list(user)
-        if countries:
-            figures = figures.filter(country_id__in=[c.upper() for c in countries])
-        if years:
-            figures = figures.filter(year__in=list(years))
-        populations = {
-            (country, year): (population, cancer, hiv)
-            for country, year, population, cancer, hiv in figures.values_list(
-                "country_id", "year", "population", "cancer_deaths", "hiv_deaths"
-            )
-        }
+    }
     names = _drug_names()
     counted_drugs = {*ref.opioid_analgesics, *ref.apart}
-    # Daily doses per kilogram and year, per drug (None: no S-DDD on file).
+    # Daily doses a year per kilogram, per drug (None: no S-DDD on file).
     doses_per_kg = {
         name: (MG_PER_KG / mg / DAYS_IN_YEAR if mg else None)
         for name, mg in ref.sddd_mg.items()
         if name in counted_drugs
     }
+    found = (_summaries if not detail else _details)(rows, names, doses_per_kg, ref)
+    for key, row in found.items():
+        figure = populations.get(key)
+        row.population = figure[0] if figure else None
+        if not row.population:
+            row.by_drug, row.opioids, row.apart = {}, None, None
+            continue
+        millions = row.population / 1_000_000
+        row.by_drug = {name: doses / millions for name, doses in row.by_drug.items()}
+        if row.apart is not None:
+            row.apart /= millions
+        if row.opioids is not None:
+            row.opioids /= millions
+            row.level = level_of(row.opioids, ref.levels)
+            row.need_doses = _need_doses(figure, ref)
+            if row.need_doses:
+                row.need_ratio = row.opioids * DAYS_IN_YEAR * millions / row.need_doses
+                row.need_level = level_of(row.need_ratio, ref.need_levels)
+    return [found[key] for key in sorted(found)]
+
+
+def _details(rows, names, doses_per_kg, ref) -> dict[tuple[str, int], CountryYear]:
+    """Daily doses per drug and in all (not yet per million), one row a drug read."""
     found: dict[tuple[str, int], CountryYear] = {}
-    for country, year, drug, kg in consumption:
+    # Floats straight from the cursor: no Decimal nor converter per value.
+    consumed = _fetch(
+        rows.values_list("country_id", "year", "substance_id", Cast("quantity_kg", FloatField()))
+    )
+    for country, year, drug, kg in consumed:
+        name = names.get(drug)
+        if name not in doses_per_kg:
+            continue
         key = (country, year)
         row = found.get(key)
         if row is None:
-            figure = populations.get(key)
-            row = found[key] = CountryYear(country, year, figure[0] if figure else None)
-        row.kg_by_drug[names.get(drug, drug) if isinstance(drug, int) else drug.lower()] = kg
-    for key, row in found.items():
-        if not row.population:
+            row = found[key] = CountryYear(country, year, None)
+        row.kg_by_drug[name] = kg
+        per_kg = doses_per_kg[name]
+        if per_kg is None:
+            if kg > 0:
+                row.not_counted.append(name)
             continue
-        millions = row.population / 1_000_000
-        opioids, counted = 0.0, False
-        for name, kg in row.kg_by_drug.items():
-            if name not in counted_drugs:
-                continue
-            per_kg = doses_per_kg.get(name)
-            if per_kg is None:
-                if kg > 0:
-                    row.not_counted.append(name)
-                continue
-            figure_of_drug = kg * per_kg / millions
-            row.by_drug[name] = figure_of_drug
-            if name in ref.apart:
-                row.apart = figure_of_drug
-            else:
-                opioids += figure_of_drug
-                counted = True
-        if counted:
-            row.opioids = opioids
-            row.level = level_of(opioids, ref.levels)
-            row.need_doses = _need_doses(populations.get(key), ref)
-            if row.need_doses:
-                row.need_ratio = opioids * DAYS_IN_YEAR * millions / row.need_doses
-                row.need_level = level_of(row.need_ratio, ref.need_levels)
-    return [found[key] for key in sorted(found)]
+        doses = kg * per_kg
+        row.by_drug[name] = doses
+        if name in ref.apart:
+            row.apart = doses
+        else:
+            row.opioids = (row.opioids or 0.0) + doses
+    return found
+
+
+def _summaries(rows, names, doses_per_kg, ref) -> dict[tuple[str, int], CountryYear]:
+    """The same sums per country and year, computed by the database."""
+    ids = {name: pk for pk, name in names.items()}
+    opioid_ids = [ids[n] for n in ref.opioid_analgesics if n in ids and doses_per_kg.get(n)]
+    apart_ids = [ids[n] for n in ref.apart if n in ids and doses_per_kg.get(n)]
+    missing = [(n, ids[n]) for n, per_kg in doses_per_kg.items() if per_kg is None and n in ids]
+    quantity = Cast("quantity_kg", FloatField())
+
+    def doses(pks):
+        cases = [
+            When(substance_id=pk, then=quantity * Value(doses_per_kg[names[pk]])) for pk in pks
+        ]
+        return Sum(Case(*cases, default=Value(0.0), output_field=FloatField()))
+
+    sums = {
+        "opioids": doses(opioid_ids),
+        "apart": doses(apart_ids),
+        "opioid_rows": Count("pk", filter=Q(substance_id__in=opioid_ids)),
+        "apart_rows": Count("pk", filter=Q(substance_id__in=apart_ids)),
+        **{
+            f"missing_{pk}": Count("pk", filter=Q(substance_id=pk, quantity_kg__gt=0))
+            for _name, pk in missing
+        },
+    }
+    grouped = (
+        rows.filter(substance_id__in=[*opioid_ids, *apart_ids, *(pk for _n, pk in missing)])
+        .order_by()
+        .values("country_id", "year")
+        .annotate(**sums)
+        .values_list("country_id", "year", *sums)
+    )
+    found = {}
+    for country, year, opioids, apart, opioid_rows, apart_rows, *absent in _fetch(grouped):
+        row = found[(country, year)] = CountryYear(country, year, None)
+        row.opioids = opioids if opioid_rows else None
+        row.apart = apart if apart_rows else None
+        row.not_counted = [name for (name, _pk), n in zip(missing, absent, strict=True) if n]
+    return found
 
 
 def latest_by_country(rows: list[CountryYear], year: int | None = None) -> dict[str, CountryYear]:

@@ -136,7 +136,7 @@ def _reference_context() -> dict:
 @login_required
 def availability_page(request):
     require_page(request.user, "medicines.estimates_read")
-    rows = availability.table(request.user)
+    rows = availability.table(request.user, detail=False)
     if request.GET.get("format") == "csv":
         return _csv("availability.csv", rows)
     years = sorted({row.year for row in rows if row.opioids is not None}, reverse=True)

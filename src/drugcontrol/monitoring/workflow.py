@@ -10,7 +10,7 @@ exactly the rows the user may take (`offered`).
 
 A returned data set is edited and submitted again like a draft. Other modules with answers
 that go through the same approval (the implementation review's questionnaires) use this
-table through `transition_for` and `offered`.
+table through an `Approval` of their own rules and audit events.
 """
 
 from dataclasses import dataclass
@@ -93,21 +93,55 @@ TABLE = (
 ACTIONS = tuple(dict.fromkeys(row.action for row in TABLE))
 
 
+@dataclass(frozen=True)
+class Approval:
+    """The table as one app uses it: its own rule for the table's submitting steps and
+    for its deciding steps, and its own audit events (`<audit_prefix>.submitted`, ...)."""
+
+    submit: str
+    decide: str
+    audit_prefix: str
+
+    def permission(self, row: Transition) -> str:
+        return self.submit if row.permission == DATA_SUBMIT.name else self.decide
+
+    def audit(self, row: Transition) -> str:
+        return f"{self.audit_prefix}.{row.audit.split('.', 1)[1]}"
+
+    def offered(self, user, record) -> list[Transition]:
+        """The rows the user may take on the record now (one per action)."""
+        found = {}
+        for row in TABLE:
+            if record.status in row.sources and can(user, self.permission(row), record):
+                found.setdefault(row.action, row)
+        return list(found.values())
+
+    def transition_for(self, user, record, action: str) -> Transition | None:
+        """The row the user may take for `action`; None when the action exists but is not
+        the user's to take now; a field error for an unknown action."""
+        if action not in ACTIONS:
+            raise ValidationFailed({"action": [_("Unknown action.")]})
+        for row in self.offered(user, record):
+            if row.action == action:
+                return row
+        return None
+
+    def ever_allowed(self, user, record, action: str) -> bool:
+        """Whether the step is ever the user's on this record (in some status)."""
+        return any(
+            can(user, self.permission(row), record) for row in TABLE if row.action == action
+        )
+
+
+MONITORING = Approval(DATA_SUBMIT.name, DATA_DECIDE.name, "monitoring")
+
+
 def offered(user, record) -> list[Transition]:
     """The rows the user may take on the record now (one per action)."""
-    found = {}
-    for row in TABLE:
-        if record.status in row.sources and can(user, row.permission, record):
-            found.setdefault(row.action, row)
-    return list(found.values())
+    return MONITORING.offered(user, record)
 
 
 def transition_for(user, record, action: str) -> Transition | None:
     """The row the user may take for `action`; None when the action exists but is not the
     user's to take now; a field error for an unknown action."""
-    if action not in ACTIONS:
-        raise ValidationFailed({"action": [_("Unknown action.")]})
-    for row in offered(user, record):
-        if row.action == action:
-            return row
-    return None
+    return MONITORING.transition_for(user, record, action)
