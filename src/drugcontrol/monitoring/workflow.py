@@ -128,9 +128,7 @@ class Approval:
 
     def ever_allowed(self, user, record, action: str) -> bool:
         """Whether the step is ever the user's on this record (in some status)."""
-        return any(
-            can(user, self.permission(row), record) for row in TABLE if row.action == action
-        )
+        return any(can(user, self.permission(row), record) for row in TABLE if row.action == action)
 
 
 MONITORING = Approval(DATA_SUBMIT.name, DATA_DECIDE.name, "monitoring")
