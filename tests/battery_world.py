@@ -72,6 +72,9 @@ Records, each under a short name (`world.ids[name]` is its primary key, and
 | MC_pub, MC_sub | CHN's morphine consumption: published (two years ago), reported (last year) |
 | MP | CHN's population of two years ago |
 | J_med | a consumption import job of the CHN authority officer |
+| RV_draft, RV_pub, RV_sub | CHN's answers to the cycles `battery-open`, `-done`, `-sub` |
+| RV_ITEM | the open cycle's item; CHN's draft answers every item, the others are |
+|  | published and submitted |
 
 An AUS authority officer answers the CHN notifications while the world is built; it is not
 one of the users the battery tries.
@@ -547,6 +550,7 @@ def build_world() -> World:
     _nps_records(world)
     _monitoring_records(world)
     _medicines_records(world)
+    _review_records(world)
 
     for key, person_user in world.users.items():
         world.clients[key] = _client(person_user)
@@ -734,6 +738,63 @@ def _monitoring_records(world: World) -> None:
         name="values.csv",
         content=b"country,year,dataset,element,value\n",
     ).pk
+
+
+# --- review ----------------------------------------------------------------------------------
+
+
+def _review_records(world: World) -> None:
+    """Two review cycles of the secretariat, each asking about paragraph A.14; CHN's answers
+    to the open one (a draft) and to the other (published)."""
+    from drugcontrol.review import services as review_services
+
+    u, ids = world.users, world.ids
+    secretariat, focal = u["intl.officer"], u["chn.competent_authority.focal_point"]
+    review_services.statement_load()
+    responses = {}
+    for code in ("battery-open", "battery-done", "battery-sub"):
+        cycle = review_services.cycle_create(
+            actor=secretariat,
+            data={
+                "code": code,
+                "name_en": f"Battery review {code}",
+                "name_zh": f"测试审议 {code}",
+                "first_year": 2019,
+                "last_year": 2023,
+                "deadline": "2030-06-30",
+                "paragraphs": ["A.14"],
+                "items": [
+                    {
+                        "paragraph": "A.14",
+                        "question_en": "Are opioid analgesics available?",
+                        "question_zh": "阿片类镇痛药是否可获得？",
+                    }
+                ],
+            },
+        )
+        item = cycle.items.get()
+        responses[code] = review_services.answers_save(
+            actor=focal,
+            cycle=cycle,
+            country="CHN",
+            answers=[{"item": item.pk, "rating": "partly", "narrative": "Battery."}],
+        )
+        ids[f"RV_ITEM_{code.split('-')[1].upper()}"] = item.pk
+    done = responses["battery-done"]
+    done = review_services.response_act(actor=focal, response=done, action="submit")
+    for step in ("accept", "publish"):
+        done = review_services.response_act(actor=secretariat, response=done, action=step)
+    ids["RV_draft"], ids["RV_draft_version"] = (
+        responses["battery-open"].pk,
+        responses["battery-open"].version,
+    )
+    ids["RV_pub"] = done.pk
+    submitted = review_services.response_act(
+        actor=focal, response=responses["battery-sub"], action="submit"
+    )
+    ids["RV_sub"], ids["RV_sub_version"] = submitted.pk, submitted.version
+    ids["RV_ITEM"] = ids.pop("RV_ITEM_OPEN")
+    ids.pop("RV_ITEM_DONE"), ids.pop("RV_ITEM_SUB")
 
 
 # --- medicines -------------------------------------------------------------------------------

@@ -2279,6 +2279,128 @@ SEES["ME_supp"] = all_of(may("medicines.estimates_read"), any_of(in_country("CHN
 SEES["MA"] = SEES["MA_exp"] = all_of(
     may("medicines.authorizations_read"), any_of(in_country("CHN", "DEU"), secretariat)
 )
+SEES["RV_pub"] = may("review.report_read")
+SEES["RV_draft"] = SEES["RV_sub"] = all_of(may("review.report_read"), chn_or_secretariat)
+REVIEW = f"{V1}/review"
+API.update(
+    {
+        f"GET {REVIEW}/paragraphs": [
+            get(f"{REVIEW}/paragraphs"),
+            get(f"{REVIEW}/paragraphs?section=A"),
+        ],
+        f"GET {REVIEW}/paragraphs/{{key}}": [
+            get(f"{REVIEW}/paragraphs/A.14"),
+            get(f"{REVIEW}/paragraphs/B.21?country=CHN&first_year=2020&last_year=2024"),
+            get(f"{REVIEW}/paragraphs/Z.99", status=lambda person: 404, must_succeed=False),
+        ],
+        f"GET {REVIEW}/cycles": [get(f"{REVIEW}/cycles")],
+        f"GET {REVIEW}/cycles/{{code}}": [get(f"{REVIEW}/cycles/battery-open")],
+        f"POST {REVIEW}/cycles": [
+            write(
+                "POST",
+                f"{REVIEW}/cycles",
+                "review.cycle_keep",
+                {
+                    "code": "battery-new",
+                    "name_en": "Battery review (new)",
+                    "name_zh": "新的测试审议",
+                    "first_year": 2020,
+                    "last_year": 2024,
+                    "deadline": "2031-01-31",
+                    "paragraphs": ["14", "A.14"],
+                    "items": [
+                        {
+                            "paragraph": "14",
+                            "question_en": "Is the estimate system used?",
+                            "question_zh": "是否使用估计制度？",
+                        }
+                    ],
+                },
+            )
+        ],
+        f"GET {REVIEW}/responses": [
+            get(
+                f"{REVIEW}/responses",
+                listed=(("RV_draft", SEES["RV_draft"]), ("RV_pub", SEES["RV_pub"])),
+            ),
+            get(f"{REVIEW}/responses?cycle=battery-done&country=CHN&status=published"),
+        ],
+        f"GET {REVIEW}/responses/{{response_id}}": [
+            get(f"{REVIEW}/responses/{{{name}}}", SEES[name]) for name in ("RV_draft", "RV_pub")
+        ],
+        f"PUT {REVIEW}/responses": [
+            write(
+                "PUT",
+                f"{REVIEW}/responses",
+                "review.response_submit",
+                {
+                    "cycle": "battery-open",
+                    "country": "CHN",
+                    "answers": [{"item": "{RV_ITEM}", "rating": "yes"}],
+                },
+                condition=in_country("CHN"),
+            )
+        ],
+        f"POST {REVIEW}/responses/{{response_id}}/steps": [
+            write(
+                "POST",
+                f"{REVIEW}/responses/{{RV_draft}}/steps",
+                "review.response_submit",
+                {"action": "submit", "version": "{RV_draft_version}"},
+                sees=SEES["RV_draft"],
+                condition=in_country("CHN"),
+            ),
+            write(
+                "POST",
+                f"{REVIEW}/responses/{{RV_sub}}/steps",
+                "review.response_decide",
+                {"action": "accept", "version": "{RV_sub_version}"},
+                sees=SEES["RV_sub"],
+            ),
+        ],
+    }
+)
+PAGES.update(
+    {
+        "review:statement": [get("/review/"), get("/review/?country=CHN")],
+        "review:paragraph": [
+            get("/review/paragraphs/A.14/"),
+            get("/review/paragraphs/A.11/?country=CHN&format=csv"),
+            get("/review/paragraphs/Z.99/", status=lambda person: 404, must_succeed=False),
+        ],
+        "review:cycles": [get("/review/cycles/", marker=(('data-cycle="battery-open"', anyone),))],
+        "review:cycle": [
+            get(
+                "/review/cycles/battery-done/",
+                marker=(('data-response="CHN"', SEES["RV_pub"]),),
+            ),
+            get(
+                "/review/cycles/battery-open/",
+                marker=(('data-response="CHN"', SEES["RV_draft"]),),
+            ),
+        ],
+        "review:response": [
+            get(
+                "/review/cycles/battery-open/chn/",
+                SEES["RV_draft"],
+                marker=(
+                    (
+                        'data-testid="answers-form"',
+                        offers("review.response_submit", in_country("CHN")),
+                    ),
+                ),
+            ),
+            get("/review/cycles/battery-done/chn/", SEES["RV_pub"]),
+            page_write(
+                "/review/cycles/battery-open/chn/",
+                "review.response_submit",
+                {"step": "submit", "version": "{RV_draft_version}"},
+                sees=SEES["RV_draft"],
+                condition=in_country("CHN"),
+            ),
+        ],
+    }
+)
 SEES["MC_pub"] = SEES["MP"] = may("medicines.estimates_read")
 SEES["MC_sub"] = all_of(may("medicines.estimates_read"), chn_or_secretariat)
 SEES["J_med"] = one_of("chn.competent_authority.officer")
@@ -3280,7 +3402,7 @@ def test_every_table_url_reaches_its_entry():
     fake = {name: 1 for name in SEES} | {"N_draft_version": 1, "TODAY": "x", "YEAR": 1}
     fake |= {"FD_draft_version": 1, "FD_sub_version": 1, "FD_YEAR_NEW": 1}
     fake |= {"ORG_VERSION": 1, "USER_VERSION": 1, "MS_YEAR_NEW": 1, "ME_YEAR": 1, "SOON": "x"}
-    fake |= {"MC_YEAR": 1}
+    fake |= {"MC_YEAR": 1, "RV_draft_version": 1, "RV_sub_version": 1, "RV_ITEM": 1}
     fake |= {f"{name}_version": 1 for name in SEES if name.startswith("MS_")}
     for key, cases in PAGES.items():
         for case in cases:

@@ -223,6 +223,7 @@ def register_routers() -> None:
     from drugcontrol.monitoring.api_crops import router as monitoring_crops_router
     from drugcontrol.nps.api import router as nps_router
     from drugcontrol.precursors.api import router as precursors_router
+    from drugcontrol.review.api import router as review_router
     from drugcontrol.substances.api import router as substances_router
 
     api.add_router("/", core_router)
@@ -235,6 +236,7 @@ def register_routers() -> None:
     api.add_router("/", monitoring_crops_router)
     api.add_router("/", medicines_router)
     api.add_router("/", medicines_statistics_router)
+    api.add_router("/", review_router)
 
 
 register_routers()

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "drugcontrol.nps",
     "drugcontrol.monitoring",
     "drugcontrol.medicines",
+    "drugcontrol.review",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -21,5 +21,6 @@ urlpatterns = [
     path("nps/", include("drugcontrol.nps.urls")),
     path("monitoring/", include("drugcontrol.monitoring.urls")),
     path("medicines/", include("drugcontrol.medicines.urls")),
+    path("review/", include("drugcontrol.review.urls")),
     path("", include("drugcontrol.core.urls")),
 ]

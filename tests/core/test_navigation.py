@@ -43,6 +43,8 @@ def navigation_before_the_registry(user):
         items.append(("monitoring", "Monitoring", reverse("monitoring:home")))
     if can(user, "medicines.estimates_read"):  # added with the medicines app
         items.append(("medicines", "Medicines", reverse("medicines:home")))
+    if can(user, "review.report_read"):  # added with the review app
+        items.append(("review", "Review", reverse("review:statement")))
     if user.is_international:
         items.append(("organisations", "Organisations", reverse("core:organisation_list")))
     if user.is_international or user.is_org_admin:

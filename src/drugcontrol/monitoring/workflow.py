@@ -126,6 +126,33 @@ class Approval:
                 return row
         return None
 
+    def prepare(
+        self, user, record, action: str, comment, *, max_comment: int, wrong_status, refused
+    ) -> tuple[Transition, str]:
+        """The step the user asks for, checked before anything changes: the row (a field
+        error `wrong_status % {"status": ...}` when the step is the user's in another
+        status, PermissionDenied(`refused`) when it never is) and the comment, trimmed and
+        checked (required where the step needs one)."""
+        from drugcontrol.core.bounds import text_problem
+        from drugcontrol.core.errors import PermissionDenied
+
+        row = self.transition_for(user, record, action)
+        if row is None:
+            if self.ever_allowed(user, record, action):
+                label = Status(record.status).label
+                raise ValidationFailed({"status": [wrong_status % {"status": label}]})
+            raise PermissionDenied(refused)
+        comment = comment.strip() if isinstance(comment, str) else ""
+        if row.needs_comment and not comment:
+            raise ValidationFailed({"comment": [_("Say why, for the other side to read.")]})
+        if len(comment) > max_comment:
+            raise ValidationFailed(
+                {"comment": [_("At most %(limit)s characters.") % {"limit": max_comment}]}
+            )
+        if problem := text_problem(comment):
+            raise ValidationFailed({"comment": [problem]})
+        return row, comment
+
     def ever_allowed(self, user, record, action: str) -> bool:
         """Whether the step is ever the user's on this record (in some status)."""
         return any(can(user, self.permission(row), record) for row in TABLE if row.action == action)

@@ -8,12 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from drugcontrol.core.alerts import alerts_raise
-from drugcontrol.core.bounds import text_problem
-from drugcontrol.core.errors import PermissionDenied, ValidationFailed
-from drugcontrol.core.permissions import can
+from drugcontrol.core.errors import ValidationFailed
 from drugcontrol.core.versioning import versioned_change
 from drugcontrol.monitoring import alerts, selectors, workflow
-from drugcontrol.monitoring.choices import Status
 from drugcontrol.monitoring.models import DataValue, Submission, SubmissionComment
 
 MAX_COMMENT = 5000
@@ -51,29 +48,17 @@ def submission_problems(submission: Submission) -> dict[str, list[str]]:
 def submission_act(
     *, actor, submission: Submission, action: str, comment: str = "", expected_version=None
 ) -> Submission:
-    row = workflow.transition_for(actor, submission, action)
-    if row is None:
-        # The step is the actor's on this record, in another status: say so; otherwise it is
-        # never theirs (another country's focal point, a data provider): refused.
-        if any(can(actor, r.permission, submission) for r in workflow.TABLE if r.action == action):
-            raise ValidationFailed(
-                {
-                    "status": [
-                        _("This cannot be done while the data is %(status)s.")
-                        % {"status": Status(submission.status).label}
-                    ]
-                }
-            )
-        raise PermissionDenied(_("You may not do this to this data."))
-    comment = comment.strip() if isinstance(comment, str) else ""
-    if row.needs_comment and not comment:
-        raise ValidationFailed({"comment": [_("Say why, for the other side to read.")]})
-    if len(comment) > MAX_COMMENT:
-        raise ValidationFailed(
-            {"comment": [_("At most %(limit)s characters.") % {"limit": MAX_COMMENT}]}
-        )
-    if problem := text_problem(comment):
-        raise ValidationFailed({"comment": [problem]})
+    # The step is the actor's on this record in another status: say so; otherwise it is
+    # never theirs (another country's focal point, a data provider): refused.
+    row, comment = workflow.MONITORING.prepare(
+        actor,
+        submission,
+        action,
+        comment,
+        max_comment=MAX_COMMENT,
+        wrong_status=_("This cannot be done while the data is %(status)s."),
+        refused=_("You may not do this to this data."),
+    )
     if action == "submit" and (problems := submission_problems(submission)):
         raise ValidationFailed(problems)
     with versioned_change(
