@@ -2318,6 +2318,13 @@ API.update(
                 },
             )
         ],
+        f"GET {REVIEW}/reports/{{cycle}}/{{scope}}": [
+            get(f"{REVIEW}/reports/battery-done/world"),
+            get(f"{REVIEW}/reports/battery-open/CHN"),
+            get(
+                f"{REVIEW}/reports/battery-open/XYZ", status=lambda person: 404, must_succeed=False
+            ),
+        ],
         f"GET {REVIEW}/responses": [
             get(
                 f"{REVIEW}/responses",
@@ -2378,6 +2385,18 @@ PAGES.update(
                 "/review/cycles/battery-open/",
                 marker=(('data-response="CHN"', SEES["RV_draft"]),),
             ),
+        ],
+        "review:report": [
+            get(
+                "/review/cycles/battery-done/report/world/",
+                marker=(('data-testid="annex"', SEES["RV_pub"]),),
+            ),
+            # CHN's draft answer shows in its own report to those who read the draft.
+            get(
+                "/review/cycles/battery-open/report/chn/",
+                marker=(('data-testid="status" data-status="draft"', SEES["RV_draft"]),),
+            ),
+            get("/review/cycles/battery-done/report/chn/?format=pdf"),
         ],
         "review:response": [
             get(

@@ -19,6 +19,7 @@ COMMANDS = {
     "spectra": ("spectra", "spectral library: import an MSP file, or search its spectra"),
     "nps": ("nps", "early warning: run the emergence signals' rules (nps signals)"),
     "monitoring": ("monitoring", "national monitoring values: export (SDMX, CSV) or import"),
+    "review": ("review", "implementation review: a cycle's report as PDF"),
     "worker": ("db_worker", "run background tasks from the database queue"),
     "audit": ("audit", "verify the audit log's hash chain, or write a signed checkpoint"),
     "check": ("healthcheck", "check the configuration and that the database is reachable"),

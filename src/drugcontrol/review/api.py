@@ -283,3 +283,25 @@ def take_step(request, response_id: RecordId, payload: StepIn):
         expected_version=payload.version,
     )
     return _response_out(request.auth, response)
+
+
+@router.get(
+    "/review/reports/{cycle}/{scope}",
+    response={200: dict, **ERRORS},
+    summary="A cycle's report for a country (ISO3) or the world: JSON, or PDF",
+)
+def get_report(request, cycle: str, scope: str):
+    """The report as the caller may read it: for each section its achievements, challenges
+    and priority actions, each paragraph with the answers and the evidence by year. With
+    `Accept: application/pdf`, the same as a PDF in the caller's language."""
+    from django.http import HttpResponse
+
+    from drugcontrol.review import pdf, reports
+
+    found = selectors.cycle_get(request.auth, cycle[:40])
+    country = reports.scope_country(request.auth, scope)
+    built = reports.build(request.auth, found, country)
+    if "application/pdf" in request.headers.get("Accept", ""):
+        annex = reports.annex(request.auth, found) if country is None else []
+        return HttpResponse(pdf.render(built, annex=annex), content_type="application/pdf")
+    return reports.as_data(built)

@@ -90,3 +90,8 @@ def response_get(user, response_id: int) -> Response:
 
 def answers_of(user, response: Response) -> QuerySet:
     return visible(Answer, user).filter(response=response).select_related("item__paragraph")
+
+
+def answers_of_responses(user, responses: QuerySet) -> QuerySet:
+    """The answers of several responses, as the reader may read them."""
+    return visible(Answer, user).filter(response__in=responses)

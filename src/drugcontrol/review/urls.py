@@ -9,5 +9,6 @@ urlpatterns = [
     path("paragraphs/<str:key>/", views.paragraph, name="paragraph"),
     path("cycles/", views.cycles, name="cycles"),
     path("cycles/<slug:code>/", views.cycle, name="cycle"),
+    path("cycles/<slug:code>/report/<slug:scope>/", views.report, name="report"),
     path("cycles/<slug:code>/<slug:iso3>/", views.response, name="response"),
 ]

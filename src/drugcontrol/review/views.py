@@ -17,7 +17,7 @@ from drugcontrol.core import selectors as core_selectors
 from drugcontrol.core.charts import line_chart
 from drugcontrol.core.errors import Conflict, PermissionDenied, ValidationFailed
 from drugcontrol.core.permissions import can, require_page
-from drugcontrol.review import evidence, selectors, services
+from drugcontrol.review import evidence, pdf, reports, selectors, services
 from drugcontrol.review.models import Kind, Rating, Response, Section
 
 NAV = "review"
@@ -211,3 +211,60 @@ def response(request, code: str, iso3: str):
 def _version(post) -> int | None:
     value = post.get("version", "")
     return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+@login_required
+def report(request, code: str, scope: str):
+    """A cycle's report for a country or the world: the page, or `?format=pdf`."""
+    require_page(request.user, "review.report_read")
+    found_cycle = selectors.cycle_get(request.user, code)
+    country = reports.scope_country(request.user, scope)
+    built = reports.build(request.user, found_cycle, country)
+    annex = reports.annex(request.user, found_cycle) if country is None else []
+    if request.GET.get("format") == "pdf":
+        response = HttpResponse(pdf.render(built, annex=annex), content_type="application/pdf")
+        name = f"review-{found_cycle.code}-{scope.lower()}.pdf"
+        response["Content-Disposition"] = f'inline; filename="{name}"'
+        return response
+    sections = [
+        (
+            section,
+            [
+                (
+                    kind,
+                    [
+                        (
+                            row,
+                            [
+                                (
+                                    one,
+                                    line_chart(
+                                        [(one.key, one.label, one.points)],
+                                        title=one.label,
+                                        unit=one.unit,
+                                    )
+                                    if one.values
+                                    else "",
+                                )
+                                for one in row.figures
+                            ],
+                        )
+                        for row in rows
+                    ],
+                )
+                for kind, rows in groups
+            ],
+        )
+        for section, groups in built.sections
+    ]
+    keys = [p.key for p in found_cycle.paragraphs.order_by("order")]
+    context = {
+        "report": built,
+        "sections": sections,
+        "annex": [(name, [ratings.get(key, "—") for key in keys]) for name, ratings in annex],
+        "keys": keys,
+        "ratings": Rating.choices,
+        "scope": scope.lower(),
+        "active_nav": NAV,
+    }
+    return render(request, "review/report.html", context)
