@@ -10,10 +10,12 @@ machine without a system font:
 
     apt-get download fonts-droid-fallback fonts-dejavu-core
     for deb in *.deb; do dpkg-deb -x "$deb" x; done
-    .venv/bin/python scripts/subset_cjk_font.py x/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf \
+    .venv/bin/python scripts/subset_cjk_font.py \
+        x/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf \
         x/usr/share/fonts/truetype/dejavu
 """
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -47,10 +49,8 @@ def gb2312() -> set[str]:
     found = set()
     for high in range(0xB0, 0xF8):
         for low in range(0xA1, 0xFF):
-            try:
+            with contextlib.suppress(UnicodeDecodeError):
                 found.add(bytes([high, low]).decode("gb2312"))
-            except UnicodeDecodeError:
-                pass
     return found
 
 

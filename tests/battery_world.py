@@ -70,10 +70,10 @@ Records, each under a short name (`world.ids[name]` is its primary key, and
 | ME_sub | DEU's codeine estimate for this year, submitted |
 | MA, MA_exp | CHN import authorizations from DEU: one open, one with DEU's export authorization |
 | MC_pub, MC_sub | CHN's morphine consumption: published (two years ago), reported (last year) |
-| MP | CHN's population of two years ago |
+| MPOP | CHN's population of two years ago |
 | J_med | a consumption import job of the CHN authority officer |
-| RV_draft, RV_pub, RV_sub | CHN's answers to the cycles `battery-open`, `-done`, `-sub` |
-| RV_ITEM | the open cycle's item; CHN's draft answers every item, the others are |
+| CY_draft, CY_pub, CY_sub | CHN's answers to the cycles `battery-open`, `-done`, `-sub` |
+| CY_ITEM | the open cycle's item; CHN's draft answers every item, the others are |
 |  | published and submitted |
 
 An AUS authority officer answers the CHN notifications while the world is built; it is not
@@ -779,22 +779,22 @@ def _review_records(world: World) -> None:
             country="CHN",
             answers=[{"item": item.pk, "rating": "partly", "narrative": "Battery."}],
         )
-        ids[f"RV_ITEM_{code.split('-')[1].upper()}"] = item.pk
+        ids[f"CY_ITEM_{code.split('-')[1].upper()}"] = item.pk
     done = responses["battery-done"]
     done = review_services.response_act(actor=focal, response=done, action="submit")
     for step in ("accept", "publish"):
         done = review_services.response_act(actor=secretariat, response=done, action=step)
-    ids["RV_draft"], ids["RV_draft_version"] = (
+    ids["CY_draft"], ids["CY_draft_version"] = (
         responses["battery-open"].pk,
         responses["battery-open"].version,
     )
-    ids["RV_pub"] = done.pk
+    ids["CY_pub"] = done.pk
     submitted = review_services.response_act(
         actor=focal, response=responses["battery-sub"], action="submit"
     )
-    ids["RV_sub"], ids["RV_sub_version"] = submitted.pk, submitted.version
-    ids["RV_ITEM"] = ids.pop("RV_ITEM_OPEN")
-    ids.pop("RV_ITEM_DONE"), ids.pop("RV_ITEM_SUB")
+    ids["CY_sub"], ids["CY_sub_version"] = submitted.pk, submitted.version
+    ids["CY_ITEM"] = ids.pop("CY_ITEM_OPEN")
+    ids.pop("CY_ITEM_DONE"), ids.pop("CY_ITEM_SUB")
 
 
 # --- medicines -------------------------------------------------------------------------------
@@ -857,7 +857,7 @@ def _medicines_records(world: World) -> None:
     )
     ids["MC_pub"] = Consumption.objects.get(country_id="CHN", year=last - 1).pk
     ids["MC_sub"] = Consumption.objects.get(country_id="CHN", year=last).pk
-    ids["MP"] = PopulationFigure.objects.get(country_id="CHN", year=last - 1).pk
+    ids["MPOP"] = PopulationFigure.objects.get(country_id="CHN", year=last - 1).pk
     ids["MC_YEAR"] = last
     ids["J_med"] = import_start(
         actor=chn,

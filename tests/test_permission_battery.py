@@ -2279,8 +2279,8 @@ SEES["ME_supp"] = all_of(may("medicines.estimates_read"), any_of(in_country("CHN
 SEES["MA"] = SEES["MA_exp"] = all_of(
     may("medicines.authorizations_read"), any_of(in_country("CHN", "DEU"), secretariat)
 )
-SEES["RV_pub"] = may("review.report_read")
-SEES["RV_draft"] = SEES["RV_sub"] = all_of(may("review.report_read"), chn_or_secretariat)
+SEES["CY_pub"] = may("review.report_read")
+SEES["CY_draft"] = SEES["CY_sub"] = all_of(may("review.report_read"), chn_or_secretariat)
 REVIEW = f"{V1}/review"
 API.update(
     {
@@ -2328,12 +2328,12 @@ API.update(
         f"GET {REVIEW}/responses": [
             get(
                 f"{REVIEW}/responses",
-                listed=(("RV_draft", SEES["RV_draft"]), ("RV_pub", SEES["RV_pub"])),
+                listed=(("CY_draft", SEES["CY_draft"]), ("CY_pub", SEES["CY_pub"])),
             ),
             get(f"{REVIEW}/responses?cycle=battery-done&country=CHN&status=published"),
         ],
         f"GET {REVIEW}/responses/{{response_id}}": [
-            get(f"{REVIEW}/responses/{{{name}}}", SEES[name]) for name in ("RV_draft", "RV_pub")
+            get(f"{REVIEW}/responses/{{{name}}}", SEES[name]) for name in ("CY_draft", "CY_pub")
         ],
         f"PUT {REVIEW}/responses": [
             write(
@@ -2343,7 +2343,7 @@ API.update(
                 {
                     "cycle": "battery-open",
                     "country": "CHN",
-                    "answers": [{"item": "{RV_ITEM}", "rating": "yes"}],
+                    "answers": [{"item": "{CY_ITEM}", "rating": "yes"}],
                 },
                 condition=in_country("CHN"),
             )
@@ -2351,18 +2351,18 @@ API.update(
         f"POST {REVIEW}/responses/{{response_id}}/steps": [
             write(
                 "POST",
-                f"{REVIEW}/responses/{{RV_draft}}/steps",
+                f"{REVIEW}/responses/{{CY_draft}}/steps",
                 "review.response_submit",
-                {"action": "submit", "version": "{RV_draft_version}"},
-                sees=SEES["RV_draft"],
+                {"action": "submit", "version": "{CY_draft_version}"},
+                sees=SEES["CY_draft"],
                 condition=in_country("CHN"),
             ),
             write(
                 "POST",
-                f"{REVIEW}/responses/{{RV_sub}}/steps",
+                f"{REVIEW}/responses/{{CY_sub}}/steps",
                 "review.response_decide",
-                {"action": "accept", "version": "{RV_sub_version}"},
-                sees=SEES["RV_sub"],
+                {"action": "accept", "version": "{CY_sub_version}"},
+                sees=SEES["CY_sub"],
             ),
         ],
     }
@@ -2379,29 +2379,29 @@ PAGES.update(
         "review:cycle": [
             get(
                 "/review/cycles/battery-done/",
-                marker=(('data-response="CHN"', SEES["RV_pub"]),),
+                marker=(('data-response="CHN"', SEES["CY_pub"]),),
             ),
             get(
                 "/review/cycles/battery-open/",
-                marker=(('data-response="CHN"', SEES["RV_draft"]),),
+                marker=(('data-response="CHN"', SEES["CY_draft"]),),
             ),
         ],
         "review:report": [
             get(
                 "/review/cycles/battery-done/report/world/",
-                marker=(('data-testid="annex"', SEES["RV_pub"]),),
+                marker=(('data-testid="annex"', SEES["CY_pub"]),),
             ),
             # CHN's draft answer shows in its own report to those who read the draft.
             get(
                 "/review/cycles/battery-open/report/chn/",
-                marker=(('data-testid="status" data-status="draft"', SEES["RV_draft"]),),
+                marker=(('data-testid="status" data-status="draft"', SEES["CY_draft"]),),
             ),
             get("/review/cycles/battery-done/report/chn/?format=pdf"),
         ],
         "review:response": [
             get(
                 "/review/cycles/battery-open/chn/",
-                SEES["RV_draft"],
+                SEES["CY_draft"],
                 marker=(
                     (
                         'data-testid="answers-form"',
@@ -2409,18 +2409,18 @@ PAGES.update(
                     ),
                 ),
             ),
-            get("/review/cycles/battery-done/chn/", SEES["RV_pub"]),
+            get("/review/cycles/battery-done/chn/", SEES["CY_pub"]),
             page_write(
                 "/review/cycles/battery-open/chn/",
                 "review.response_submit",
-                {"step": "submit", "version": "{RV_draft_version}"},
-                sees=SEES["RV_draft"],
+                {"step": "submit", "version": "{CY_draft_version}"},
+                sees=SEES["CY_draft"],
                 condition=in_country("CHN"),
             ),
         ],
     }
 )
-SEES["MC_pub"] = SEES["MP"] = may("medicines.estimates_read")
+SEES["MC_pub"] = SEES["MPOP"] = may("medicines.estimates_read")
 SEES["MC_sub"] = all_of(may("medicines.estimates_read"), chn_or_secretariat)
 SEES["J_med"] = one_of("chn.competent_authority.officer")
 MEDICINES = f"{V1}/medicines"
@@ -2465,7 +2465,7 @@ API.update(
             )
         ],
         f"GET {MEDICINES}/population": [
-            get(f"{MEDICINES}/population", listed=(("MP", SEES["MP"]),)),
+            get(f"{MEDICINES}/population", listed=(("MPOP", SEES["MPOP"]),)),
             get(f"{MEDICINES}/population?country=CHN&year=2000"),
         ],
         f"POST {MEDICINES}/population": [
@@ -2668,9 +2668,9 @@ PAGES.update(
         ],
         "medicines:consumption_publish": [
             page_write(
-                "/medicines/consumption/publish/",
+                "/medicines/consumption/publish/chn/{MC_YEAR}/",
                 "medicines.consumption_confirm",
-                {"country": "CHN", "year": "{MC_YEAR}"},
+                {},
             ),
         ],
         "medicines:import_estimates": [
@@ -3421,7 +3421,7 @@ def test_every_table_url_reaches_its_entry():
     fake = {name: 1 for name in SEES} | {"N_draft_version": 1, "TODAY": "x", "YEAR": 1}
     fake |= {"FD_draft_version": 1, "FD_sub_version": 1, "FD_YEAR_NEW": 1}
     fake |= {"ORG_VERSION": 1, "USER_VERSION": 1, "MS_YEAR_NEW": 1, "ME_YEAR": 1, "SOON": "x"}
-    fake |= {"MC_YEAR": 1, "RV_draft_version": 1, "RV_sub_version": 1, "RV_ITEM": 1}
+    fake |= {"MC_YEAR": 1, "CY_draft_version": 1, "CY_sub_version": 1, "CY_ITEM": 1}
     fake |= {f"{name}_version": 1 for name in SEES if name.startswith("MS_")}
     for key, cases in PAGES.items():
         for case in cases:

@@ -179,6 +179,8 @@ class ImportAuthorization(models.Model):
 
     class Meta:
         ordering = ["-issued_on", "-pk"]
+        verbose_name = _("import authorization")
+        verbose_name_plural = _("import authorizations")
         constraints = [
             models.UniqueConstraint(
                 fields=["importing_country", "number"], name="medicines_import_number_once"
@@ -242,6 +244,8 @@ class ExportAuthorization(models.Model):
 
     class Meta:
         ordering = ["-issued_on", "-pk"]
+        verbose_name = _("export authorization")
+        verbose_name_plural = _("export authorizations")
         constraints = [
             models.UniqueConstraint(
                 fields=["exporting_country", "number"], name="medicines_export_number_once"

@@ -13,7 +13,7 @@ urlpatterns = [
     path("availability/", views_availability.availability_page, name="availability"),
     path("countries/<slug:iso3>/", views_availability.country_page, name="country"),
     path(
-        "consumption/publish/",
+        "consumption/publish/<slug:iso3>/<int:year>/",
         views_availability.consumption_publish,
         name="consumption_publish",
     ),

@@ -209,6 +209,7 @@ def estimate(request, estimate_id: int):
     confirm_form = ConfirmForm(
         posted if step == "confirm" else None, initial={"version": found.version}
     )
+    supplement_errors: list[str] = []
     supplement_form = SupplementForm(posted if step == "supplement" else None)
     if step == "confirm":
         require_page(user, "medicines.estimate_confirm", found)
@@ -246,15 +247,22 @@ def estimate(request, estimate_id: int):
         if supplement.estimate_id != found.pk:
             raise Http404
         require_page(user, "medicines.estimate_confirm", found)
-        try:
-            services.supplement_confirm(
-                actor=user, supplement=supplement, expected_version=_posted_id(posted, "version")
-            )
-        except ServiceError as error:
-            messages.error(request, error_text(error))
-        else:
-            messages.success(request, _("The supplementary estimate was confirmed."))
-        return redirect("medicines:estimate", estimate_id=found.pk)
+        supplement_confirm_form = ConfirmForm(posted)
+        if supplement_confirm_form.is_valid():
+            try:
+                services.supplement_confirm(
+                    actor=user,
+                    supplement=supplement,
+                    expected_version=supplement_confirm_form.cleaned_data.get("version"),
+                )
+            except ServiceError as error:
+                messages.error(request, error_text(error))
+            else:
+                messages.success(request, _("The supplementary estimate was confirmed."))
+            return redirect("medicines:estimate", estimate_id=found.pk)
+        supplement_errors = [
+            str(m) for messages_ in supplement_confirm_form.errors.values() for m in messages_
+        ]
     balance = (
         selectors.balance_of(found.country_id, found.substance_id, found.year)
         if found.status == EstimateStatus.CONFIRMED and selectors.may_read_balances(user)
@@ -267,16 +275,16 @@ def estimate(request, estimate_id: int):
         "confirm_form": confirm_form if may_confirm else None,
         "supplement_form": supplement_form if may_supplement else None,
         "may_confirm_supplements": can(user, "medicines.estimate_confirm", found),
+        "supplement_errors": supplement_errors,
         **nav_context(user, ""),
     }
-    failed = confirm_form.errors or supplement_form.errors
+    failed = confirm_form.errors or supplement_form.errors or supplement_errors
     return render(request, "medicines/estimate.html", context, status=400 if failed else 200)
 
 
-def _posted_id(posted, name: str) -> int | None:
+def _posted_id(posted, name: str) -> int:
+    """A record id posted by a page's form; no such record (404) when it is not one."""
     value = (posted or {}).get(name, "")
     if not str(value).isdigit() or len(str(value)) > 18:
-        if name == "version":
-            return None
         raise Http404
     return int(value)

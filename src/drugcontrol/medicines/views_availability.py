@@ -273,7 +273,7 @@ population_import_job = _job_view("population")
 
 
 @login_required
-def consumption_publish(request):
+def consumption_publish(request, iso3: str, year: int):
     """The secretariat publishes a country's reported consumption for a year (POST)."""
     require_page(request.user, "medicines.consumption_confirm")
     if request.method != "POST":
@@ -281,8 +281,8 @@ def consumption_publish(request):
     try:
         count = statistics.consumption_confirm(
             actor=request.user,
-            country=request.POST.get("country", ""),
-            year=request.POST.get("year", ""),
+            country=iso3.upper(),
+            year=year,
         )
     except ServiceError as error:
         messages.error(request, error_text(error))

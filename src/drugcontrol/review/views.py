@@ -163,7 +163,9 @@ def response(request, code: str, iso3: str):
             raise Http404
         found = Response(cycle=found_cycle, country=country)
     problems: dict = {}
-    if request.method == "POST":
+    if request.method == "POST" and _version(request.POST) is False:
+        problems = {"version": [_("Reload the page: its version is not a whole number.")]}
+    elif request.method == "POST":
         step = request.POST.get("step", "")
         try:
             if step == "save":
@@ -208,9 +210,12 @@ def response(request, code: str, iso3: str):
     return render(request, "review/response.html", context, status=400 if problems else 200)
 
 
-def _version(post) -> int | None:
+def _version(post) -> int | bool | None:
+    """The posted version; None when absent; False when it is not a whole number."""
     value = post.get("version", "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    if value == "":
+        return None
+    return int(value) if value.isdigit() and len(value) < 10 else False
 
 
 @login_required
