@@ -133,7 +133,7 @@ def main() -> int:
         started = time.perf_counter()
         secretariat, cycle, countries = fill(random.Random(17))
         print(f"filled in {time.perf_counter() - started:.0f} s")
-        client = Client()
+        client = Client(SERVER_NAME="localhost")
         client.force_login(secretariat)
         client.cookies["django_language"] = "zh-hans"
         country = countries[len(countries) // 2]

@@ -6,6 +6,7 @@ Each paragraph the cycle covers is printed with the answers and its evidence: a 
 the figures by year and a small line chart per series."""
 
 import itertools
+import logging
 from pathlib import Path
 
 from django.utils import timezone
@@ -18,6 +19,8 @@ from drugcontrol.review.models import Rating
 from drugcontrol.review.reports import Report
 
 FONTS = Path(__file__).resolve().parents[1] / "static" / "fonts"
+# fpdf2 subsets the fonts through fontTools, which reports every table it prunes at INFO.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 CHART_WIDTH, CHART_HEIGHT = 70.0, 18.0
 TREND = {"up": "↑", "down": "↓", "flat": "→", "": ""}
 

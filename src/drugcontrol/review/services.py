@@ -77,7 +77,7 @@ def statement_load(path: Path = STATEMENT) -> dict:
 
 
 def _year(raw: dict, name: str, problems: dict) -> int | None:
-    value = read_int(raw.get(name), name, problems, minimum=2009, maximum=2100)
+    value = read_int(raw.get(name), name, problems, minimum=2000, maximum=2100)
     if value is None and name not in problems:
         problems[name] = [_("This field is required.")]
     return value
