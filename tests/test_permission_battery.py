@@ -2325,6 +2325,10 @@ API.update(
                 f"{REVIEW}/reports/battery-open/XYZ", status=lambda person: 404, must_succeed=False
             ),
         ],
+        f"GET {REVIEW}/compare": [
+            get(f"{REVIEW}/compare?first=battery-done&second=battery-open"),
+            get(f"{REVIEW}/compare?first=battery-done&second=battery-sub&country=CHN"),
+        ],
         f"GET {REVIEW}/responses": [
             get(
                 f"{REVIEW}/responses",
@@ -2384,6 +2388,13 @@ PAGES.update(
             get(
                 "/review/cycles/battery-open/",
                 marker=(('data-response="CHN"', SEES["CY_draft"]),),
+            ),
+        ],
+        "review:compare": [
+            get("/review/compare/"),
+            get(
+                "/review/compare/?first=battery-done&second=battery-sub&country=CHN",
+                marker=(('data-paragraph="A.14" data-direction="same"', SEES["CY_sub"]),),
             ),
         ],
         "review:report": [

@@ -132,3 +132,49 @@ def test_the_page_the_api_and_the_command_line(published, secretariat, tmp_path)
         "--output", str(output),
     )  # fmt: skip
     assert "报告测试审议" in _text(output.read_bytes())
+
+
+def test_two_cycles_compared(published, secretariat, kenya):
+    later = services.cycle_create(
+        actor=secretariat,
+        data={
+            "code": "report-later",
+            "name_en": "Later review",
+            "name_zh": "后续审议",
+            "first_year": 2021,
+            "last_year": 2022,
+            "deadline": "2031-06-30",
+            "paragraphs": ["A.14"],
+            "items": [
+                {"paragraph": "A.14", "question_en": "Available?", "question_zh": "可获得？"}
+            ],
+        },
+    )
+    response = _answer_all(kenya, later, rating="yes")
+    services.response_act(actor=kenya, response=response, action="submit")
+    kenya_place = reports.scope_country(kenya, "KEN")
+    [change] = reports.compare(kenya, published, later, kenya_place)
+    assert (change.paragraph.key, change.before, change.after) == (
+        "A.14",
+        {"partly": 1},
+        {"yes": 1},
+    )
+    assert change.direction == "up"
+    old, new = change.evidence[0]
+    assert old.latest == (2022, pytest.approx(40.0)) and new.points[0] == (
+        2021,
+        pytest.approx(20.0),
+    )
+    # The world counts published answers only: the later cycle's submitted one is not.
+    [world] = reports.compare(secretariat, published, later)
+    assert world.after == {} and world.direction == ""
+    page = signed_in(kenya).get(
+        f"/review/compare/?first={published.code}&second={later.code}&country=KEN"
+    )
+    assert 'data-paragraph="A.14" data-direction="up"' in page.content.decode()
+    data = (
+        signed_in(kenya)
+        .get(f"/api/v1/review/compare?first={published.code}&second={later.code}&country=KEN")
+        .json()
+    )
+    assert data[0]["direction"] == "up"

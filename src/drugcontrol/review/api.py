@@ -305,3 +305,39 @@ def get_report(request, cycle: str, scope: str):
         annex = reports.annex(request.auth, found) if country is None else []
         return HttpResponse(pdf.render(built, annex=annex), content_type="application/pdf")
     return reports.as_data(built)
+
+
+class ChangeOut(OutSchema):
+    paragraph: str
+    before: dict[str, int] = Field(description="Answers in the first cycle: rating -> count.")
+    after: dict[str, int]
+    direction: str = Field(description="up, down, same, or empty without answers in both.")
+    evidence: list[tuple[EvidenceOut, EvidenceOut]] = Field(
+        description="Each series over the first cycle's years, then over the second's."
+    )
+
+
+@router.get("/review/compare", response={200: list[ChangeOut], **ERRORS})
+def compare_cycles(
+    request,
+    first: str = Query(..., max_length=40),
+    second: str = Query(..., max_length=40),
+    country: QueryText | None = None,
+):
+    """What changed between two cycles for the paragraphs both cover: a country's answers
+    (or the world's published ones) and the evidence over each cycle's years."""
+    from drugcontrol.review import reports
+
+    one = selectors.cycle_get(request.auth, first)
+    other = selectors.cycle_get(request.auth, second)
+    place = reports.scope_country(request.auth, country) if country else None
+    return [
+        {
+            "paragraph": change.paragraph.key,
+            "before": change.before,
+            "after": change.after,
+            "direction": change.direction,
+            "evidence": [(_series_out(a), _series_out(b)) for a, b in change.evidence],
+        }
+        for change in reports.compare(request.auth, one, other, place)
+    ]

@@ -155,3 +155,71 @@ def scope_country(user, scope: str):
     if found is None:
         raise Http404
     return found
+
+
+@dataclass
+class Change:
+    """One paragraph in two cycles: the answers and the evidence's latest figure in each."""
+
+    paragraph: object
+    before: dict  # rating -> responses (the world) or {rating: 1} (a country)
+    after: dict
+    evidence: list[tuple[evidence.Series, evidence.Series]]
+
+    @staticmethod
+    def _score(ratings: dict) -> float | None:
+        """The share answering yes (partly counting half), of those rated yes/partly/no."""
+        rated = sum(ratings.get(r, 0) for r in ("yes", "partly", "no"))
+        if not rated:
+            return None
+        return (ratings.get("yes", 0) + 0.5 * ratings.get("partly", 0)) / rated
+
+    @property
+    def direction(self) -> str:
+        """up, down or same from the first cycle to the second ("" without answers in both)."""
+        first, second = self._score(self.before), self._score(self.after)
+        if first is None or second is None:
+            return ""
+        if abs(second - first) < 1e-9:
+            return "same"
+        return "up" if second > first else "down"
+
+
+def _ratings_by_paragraph(user, cycle: Cycle, country) -> dict[int, dict]:
+    responses = selectors.response_list(user, cycle=cycle.code)
+    if country is not None:
+        responses = responses.filter(country=country)
+    else:
+        responses = responses.filter(status=Status.PUBLISHED)
+    counted: dict[int, Counter] = {}
+    for paragraph_id, rating in selectors.answers_of_responses(user, responses).values_list(
+        "item__paragraph_id", "rating"
+    ):
+        if rating:
+            counted.setdefault(paragraph_id, Counter())[rating] += 1
+    return {pid: dict(c) for pid, c in counted.items()}
+
+
+def compare(user, first: Cycle, second: Cycle, country=None) -> list[Change]:
+    """What changed between two cycles for the paragraphs both cover: the answers (a
+    country's own, or the world's published ones) and each evidence series' figures over
+    each cycle's years."""
+    code = country.iso3 if country is not None else None
+    shared = [p for p in first.paragraphs.order_by("order") if second.paragraphs.filter(pk=p.pk)]
+    before = _ratings_by_paragraph(user, first, country)
+    after = _ratings_by_paragraph(user, second, country)
+    keys = sorted({key for p in shared for key in p.evidence})
+    spans = [range(c.first_year, c.last_year + 1) for c in (first, second)]
+    found = [
+        {key: evidence.series(user, key, country=code, years=span) for key in keys}
+        for span in spans
+    ]
+    return [
+        Change(
+            paragraph=p,
+            before=before.get(p.pk, {}),
+            after=after.get(p.pk, {}),
+            evidence=[(found[0][key], found[1][key]) for key in p.evidence],
+        )
+        for p in shared
+    ]

@@ -273,3 +273,45 @@ def report(request, code: str, scope: str):
         "active_nav": NAV,
     }
     return render(request, "review/report.html", context)
+
+
+class CompareForm(forms.Form):
+    """Two cycles and a country (empty: the world), chosen from lists."""
+
+    first = forms.ChoiceField()
+    second = forms.ChoiceField()
+    country = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, cycles=(), countries=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(c.code, c.name) for c in cycles]
+        self.fields["first"].choices = self.fields["second"].choices = choices
+        self.fields["country"].choices = [("", ""), *((c.iso3, c.name) for c in countries)]
+
+
+@login_required
+def compare(request):
+    """What changed between two cycles, for the world or a country."""
+    require_page(request.user, "review.report_read")
+    cycles = list(selectors.cycle_list(request.user).order_by("first_year", "code"))
+    countries = list(core_selectors.country_list(user=request.user))
+    form = CompareForm(request.GET or None, cycles=cycles, countries=countries)
+    changes, first, second, country = [], None, None, None
+    if form.is_valid():
+        first = selectors.cycle_get(request.user, form.cleaned_data["first"])
+        second = selectors.cycle_get(request.user, form.cleaned_data["second"])
+        code = form.cleaned_data.get("country") or ""
+        country = reports.scope_country(request.user, code) if code else None
+        changes = reports.compare(request.user, first, second, country)
+    context = {
+        "form": form,
+        "cycles": cycles,
+        "countries": countries,
+        "changes": changes,
+        "first": first,
+        "second": second,
+        "country": country,
+        "ratings": Rating.choices,
+        "active_nav": NAV,
+    }
+    return render(request, "review/compare.html", context, status=400 if form.errors else 200)
