@@ -70,10 +70,10 @@ def test_a_country_answers_the_secretariat_accepts_the_report_counts_it(
     office.goto(f"/review/cycles/{cycle.code}/report/world/")
     a14 = office.locator('[data-paragraph="A.14"]')
     assert "Partly 1" in a14.get_by_test_id("ratings").inner_text()
-    evidence = a14.locator('[data-evidence="medicines.availability"]')
+    evidence = a14.locator('li[data-evidence="medicines.availability"]')
     assert evidence.get_attribute("data-state") == "figures"
     assert "20" in evidence.inner_text() and "2022" in evidence.inner_text()
-    c41 = office.locator('[data-paragraph="C.41"] [data-evidence="finance.confiscated_proceeds"]')
+    c41 = office.locator('[data-paragraph="C.41"] li[data-evidence="finance.confiscated_proceeds"]')
     assert c41.get_attribute("data-state") == "no-source"
     assert "Kenya" in office.get_by_test_id("annex").inner_text()
     office.get_by_test_id("language-zh-hans").click()

@@ -117,6 +117,10 @@ def test_the_page_the_api_and_the_command_line(published, secretariat, tmp_path)
     assert page.status_code == 200
     html = page.content.decode()
     assert 'data-paragraph="A.14"' in html and 'data-testid="annex"' in html
+    # The evidence as a table by year beside its chart: Kenya's 20 and 40 S-DDD.
+    table = html.split('data-testid="evidence-table" data-evidence="medicines.availability"')[1]
+    assert "<th>2021</th><th>2022</th>" in table.split("</table>")[0]
+    assert "<td>20</td><td>40</td>" in table.split("</table>")[0]
     as_pdf = client.get(f"/review/cycles/{published.code}/report/ken/?format=pdf")
     assert as_pdf["Content-Type"] == "application/pdf"
     data = client.get(f"/api/v1/review/reports/{published.code}/world").json()
