@@ -36,7 +36,6 @@ class ReviewConfig(AppConfig):
             {
                 "review.statement_loaded": _("Statement loaded"),
                 "review.cycle_created": _("Review cycle opened"),
-                "review.cycle_closed": _("Review cycle closed"),
                 "review.answers_saved": _("Answers saved"),
                 "review.submitted": _("Answers submitted"),
                 "review.returned": _("Answers returned with comments"),

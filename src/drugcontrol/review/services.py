@@ -164,19 +164,6 @@ def cycle_create(*, actor, data: dict) -> Cycle:
     return cycle
 
 
-def cycle_close(*, actor, cycle: Cycle, expected_version=None) -> Cycle:
-    require(actor, "review.cycle_keep", cycle)
-    with versioned_change(
-        cycle,
-        expected_version=expected_version,
-        actor=actor,
-        action="review.cycle_closed",
-        fields=("status",),
-    ) as change:
-        change.record.status = CycleStatus.CLOSED
-    return change.record
-
-
 # --- responses ----------------------------------------------------------------------------------
 
 

@@ -23,10 +23,6 @@ from drugcontrol.review.models import Kind, Rating, Response, Section
 NAV = "review"
 
 
-def _years() -> range:
-    return evidence.default_years()
-
-
 class PlaceForm(forms.Form):
     """The country whose evidence a page shows (empty: the world), among the countries."""
 
@@ -57,7 +53,7 @@ def statement(request):
     code, country, countries = _place(request)
     paragraphs = list(selectors.paragraph_list(request.user))
     keys = sorted({key for p in paragraphs for key in p.evidence})
-    found = _evidence_for(request.user, keys, code, _years())
+    found = _evidence_for(request.user, keys, code, evidence.default_years())
     sections = []
     for section in Section:
         members = [p for p in paragraphs if p.section == section.value]
@@ -80,7 +76,9 @@ def paragraph(request, key: str):
     require_page(request.user, "review.report_read")
     found = selectors.paragraph_get(request.user, key)
     code, country, countries = _place(request)
-    series = list(_evidence_for(request.user, found.evidence, code, _years()).values())
+    series = list(
+        _evidence_for(request.user, found.evidence, code, evidence.default_years()).values()
+    )
     if request.GET.get("format") == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="evidence-{found.key}.csv"'
